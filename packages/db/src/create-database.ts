@@ -1,0 +1,69 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.ts";
+
+export interface DatabaseOptions {
+  /** postgres://user:pass@host:port/database */
+  readonly url: string;
+  /** Pool size. Default 10 (pg's own default). */
+  readonly maxConnections?: number;
+  /** Give up connecting after this long. Default 5,000 ms (pg's default is to wait forever). */
+  readonly connectionTimeoutMs?: number;
+  /** Server-side cap on any one statement. Default 30,000 ms. */
+  readonly statementTimeoutMs?: number;
+  /** Server-side cap on an idle open transaction. Default 60,000 ms. */
+  readonly idleInTransactionTimeoutMs?: number;
+  /** Shows in pg_stat_activity. Default "vpa". */
+  readonly applicationName?: string;
+  /** Called on errors of idle pooled clients (the server went away); they are not thrown anywhere else. */
+  readonly onPoolError?: (error: Error) => void;
+}
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+  /** Closes the pool; waits for checked-out clients to be released. */
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * bigint (ids, volumes) and numeric (confidence) arrive as strings by default. Every such value in
+ * this schema fits a double exactly (volumes < 2^53, confidence has two decimals), so parse them.
+ */
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as "text");
+  }) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+/**
+ * Opens a pooled, typed connection to PostgreSQL with time-outs on everything.
+ *
+ * ```ts
+ * const { db, close } = createDatabase({ url: config.databaseUrl });
+ * const stocks = await db.selectFrom("stocks").selectAll().execute();
+ * await close();
+ * ```
+ */
+export function createDatabase(options: DatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,
+    application_name: options.applicationName ?? "vpa",
+    types: typeParsers,
+  });
+  pool.on("error", (error) => options.onPoolError?.(error));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    close: () => db.destroy(),
+  };
+}

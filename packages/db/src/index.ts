@@ -1,0 +1,10 @@
+export * from "./bar-time.ts";
+export * from "./create-database.ts";
+export * from "./migrate.ts";
+export * from "./repositories/alert-repository.ts";
+export * from "./repositories/market-data-repository.ts";
+export * from "./repositories/signal-repository.ts";
+export * from "./repositories/stock-repository.ts";
+export * from "./repositories/subscriber-repository.ts";
+export type * from "./schema.ts";
+export { DELIVERY_STATUSES } from "./schema.ts";

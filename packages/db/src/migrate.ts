@@ -1,0 +1,48 @@
+import type { Kysely } from "kysely";
+import { type Migration, type MigrationResultSet, Migrator } from "kysely/migration";
+import * as initialSchema from "./migrations/0001-initial-schema.ts";
+import type { Database } from "./schema.ts";
+
+/**
+ * Every migration, by name. Names sort in the order they apply; files are frozen once released.
+ * Listed here rather than read from a folder so that the set is checked by the compiler and a
+ * deployment cannot pick up a stray file.
+ */
+const migrations: Record<string, Migration> = {
+  "0001-initial-schema": initialSchema,
+};
+
+export class MigrationError extends Error {
+  readonly code = "MIGRATION_FAILED";
+  readonly migrationName: string | undefined;
+  constructor(message: string, options: { cause?: unknown; migrationName?: string }) {
+    super(message, { cause: options.cause });
+    this.name = "MigrationError";
+    this.migrationName = options.migrationName;
+  }
+}
+
+export interface MigrationSummary {
+  /** Names of the migrations this call applied, in order. Empty when already up to date. */
+  readonly applied: string[];
+}
+
+/**
+ * Brings the schema up to date. Safe to run from several processes at once: kysely's Migrator
+ * takes a lock, and already applied migrations are skipped.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationSummary> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  const failed = result.results?.find((r) => r.status === "Error");
+  if (result.error !== undefined || failed !== undefined) {
+    const name = failed?.migrationName;
+    throw new MigrationError(`migration ${name ?? "(setup)"} failed: ${String(result.error)}`, {
+      cause: result.error,
+      migrationName: name,
+    });
+  }
+  return {
+    applied: (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName),
+  };
+}

@@ -1,0 +1,128 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema.ts";
+
+export interface AlertInput {
+  readonly signalId: number;
+  readonly priority: "HIGH" | "MEDIUM" | "LOW";
+  /** The plain-text rendering, kept for the record and for `vpa alerts`. */
+  readonly message: string;
+}
+
+/** Creates the alert of a signal unless it exists; returns its id either way. */
+export async function ensureAlert(db: Kysely<Database>, input: AlertInput): Promise<number> {
+  const row = await sql<{ id: number }>`
+    with inserted as (
+      insert into alerts (signal_id, priority, message) values (${input.signalId}, ${input.priority}, ${input.message})
+      on conflict (signal_id) do nothing
+      returning id
+    )
+    select id from inserted
+    union all
+    select id from alerts where signal_id = ${input.signalId}
+    limit 1
+  `.execute(db);
+  const id = row.rows[0]?.id;
+  if (id === undefined) throw new Error(`alert for signal ${input.signalId} could not be created`);
+  return id;
+}
+
+export interface DeliveryKey {
+  readonly alertId: number;
+  readonly subscriberId: number;
+  readonly channel: string;
+}
+
+/**
+ * What a claim found:
+ * - `claimed`: this caller owns the send; it must end in markDeliverySent / Retry / Failed.
+ * - `already-sent` / `already-failed`: nothing to do.
+ * - `uncertain`: an earlier attempt claimed it and never reported back (its worker died between
+ *   send and acknowledgement). The message may or may not have gone out; it is never resent.
+ */
+export type ClaimOutcome = "claimed" | "already-sent" | "already-failed" | "uncertain";
+
+/**
+ * Takes the right to send one (alert, subscriber, channel) delivery. The unique key makes this the
+ * single point that guarantees no duplicate: only a row in `retry` (known not delivered) can be
+ * claimed again.
+ */
+export async function claimDelivery(db: Kysely<Database>, key: DeliveryKey): Promise<ClaimOutcome> {
+  const claimed = await sql<{ id: number }>`
+    insert into alert_deliveries (alert_id, subscriber_id, channel, status)
+    values (${key.alertId}, ${key.subscriberId}, ${key.channel}, 'sending')
+    on conflict (alert_id, subscriber_id, channel) do update
+      set status = 'sending', attempts = alert_deliveries.attempts + 1, claimed_at = now(), error = null
+      where alert_deliveries.status = 'retry'
+    returning id
+  `.execute(db);
+  if (claimed.rows.length > 0) return "claimed";
+  // Someone else's row. A leftover 'sending' means a send whose outcome nobody recorded.
+  const existing = await sql<{ status: string }>`
+    update alert_deliveries set status = case when status = 'sending' then 'uncertain' else status end
+    where alert_id = ${key.alertId} and subscriber_id = ${key.subscriberId} and channel = ${key.channel}
+    returning status
+  `.execute(db);
+  const status = existing.rows[0]?.status;
+  if (status === "sent") return "already-sent";
+  if (status === "failed") return "already-failed";
+  return "uncertain";
+}
+
+export async function markDeliverySent(
+  db: Kysely<Database>,
+  key: DeliveryKey,
+  providerMessageId: string | null,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("alert_deliveries")
+      .set({ status: "sent", sent_at: new Date(), provider_message_id: providerMessageId })
+      .where("alert_id", "=", key.alertId)
+      .where("subscriber_id", "=", key.subscriberId)
+      .where("channel", "=", key.channel)
+      .execute();
+    await sql`
+      update alerts set is_sent = true, sent_at = coalesce(sent_at, now()),
+        channels_sent = case when ${key.channel} = any(channels_sent) then channels_sent
+                             else array_append(channels_sent, ${key.channel}::text) end
+      where id = ${key.alertId}
+    `.execute(trx);
+  });
+}
+
+/** Records a failure: `retry` when the message is known not to have gone out, else `failed`. */
+export async function markDeliveryUnsent(
+  db: Kysely<Database>,
+  key: DeliveryKey,
+  outcome: "retry" | "failed",
+  error: string,
+): Promise<void> {
+  await db
+    .updateTable("alert_deliveries")
+    .set({ status: outcome, error: error.slice(0, 1000) })
+    .where("alert_id", "=", key.alertId)
+    .where("subscriber_id", "=", key.subscriberId)
+    .where("channel", "=", key.channel)
+    .execute();
+}
+
+export interface DeliveryCount {
+  readonly channel: string;
+  readonly priority: string;
+  readonly status: string;
+  readonly count: number;
+}
+
+/** Deliveries grouped by channel, alert priority and status; optionally only since an instant. */
+export async function countDeliveries(db: Kysely<Database>, since?: Date): Promise<DeliveryCount[]> {
+  let query = db
+    .selectFrom("alert_deliveries as d")
+    .innerJoin("alerts as a", "a.id", "d.alert_id")
+    .select(["d.channel", "a.priority", "d.status", (eb) => eb.fn.countAll<number>().as("count")])
+    .groupBy(["d.channel", "a.priority", "d.status"])
+    .orderBy("d.channel")
+    .orderBy("a.priority");
+  if (since !== undefined) query = query.where("d.claimed_at", ">=", since);
+  const rows = await query.execute();
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}

@@ -1,0 +1,213 @@
+import { type Kysely, sql } from "kysely";
+import { barTimeToDate, dateToBarTime, type Timeframe } from "../bar-time.ts";
+import type { Database } from "../schema.ts";
+
+/** A scored signal as vpa-core emits it (its SignalRecord, structurally). */
+export interface SignalInput {
+  readonly time: string;
+  readonly type: string;
+  readonly bias: "bull" | "bear";
+  readonly score: number;
+  readonly confidence: number;
+  readonly priority: "HIGH" | "MEDIUM" | "LOW";
+  readonly variant: string | null;
+  readonly features: {
+    readonly vr: number;
+    readonly sr: number;
+    readonly cl: number;
+    readonly trend: string;
+  };
+  readonly close: number;
+  readonly volume: number;
+  readonly priceChange: number;
+}
+
+/** A confirmation as vpa-core emits it (its ConfirmationRecord, structurally). */
+export interface ConfirmationInput {
+  readonly time: string;
+  readonly refTime: string;
+  readonly type: string;
+  readonly outcome: "confirmed" | "failed";
+  readonly confidence: number;
+}
+
+export interface InsertedSignal {
+  readonly id: number;
+  readonly time: string;
+  readonly type: string;
+}
+
+/**
+ * Stores signals of one stock; a signal already stored (same stock, timeframe, time, type) is left
+ * as it was. Returns only the signals this call inserted, which is what makes a re-scan alert nobody.
+ */
+export async function insertSignals(
+  db: Kysely<Database>,
+  stockId: number,
+  timeframe: Timeframe,
+  signals: readonly SignalInput[],
+): Promise<InsertedSignal[]> {
+  if (signals.length === 0) return [];
+  const column = <T>(pick: (s: SignalInput) => T): T[] => signals.map(pick);
+  const result = await sql<{ id: number; time: Date; type: string }>`
+    insert into vpa_signals (stock_id, timeframe, time, type, bias, score, confidence, priority, variant,
+      volume_ratio, spread_ratio, close_location, trend, close, volume, price_change, conditions)
+    select ${stockId}::int, ${timeframe}::text, t.* from unnest(
+      ${column((s) => barTimeToDate(s.time))}::timestamptz[], ${column((s) => s.type)}::text[],
+      ${column((s) => s.bias)}::text[], ${column((s) => s.score)}::int2[],
+      ${column((s) => s.confidence)}::numeric[], ${column((s) => s.priority)}::text[],
+      ${column((s) => s.variant)}::text[], ${column((s) => s.features.vr)}::float8[],
+      ${column((s) => s.features.sr)}::float8[], ${column((s) => s.features.cl)}::float8[],
+      ${column((s) => s.features.trend)}::text[], ${column((s) => s.close)}::float8[],
+      ${column((s) => Math.round(s.volume))}::int8[], ${column((s) => s.priceChange)}::float8[],
+      ${column((s) => JSON.stringify(s.features))}::jsonb[]
+    ) as t(time, type, bias, score, confidence, priority, variant, volume_ratio, spread_ratio,
+           close_location, trend, close, volume, price_change, conditions)
+    on conflict (stock_id, timeframe, time, type) do nothing
+    returning id, time, type
+  `.execute(db);
+  return result.rows.map((row) => ({ id: row.id, time: dateToBarTime(row.time, timeframe), type: row.type }));
+}
+
+/** Stores confirmations against the signals they reference; unknown references are ignored. */
+export async function insertConfirmations(
+  db: Kysely<Database>,
+  stockId: number,
+  timeframe: Timeframe,
+  confirmations: readonly ConfirmationInput[],
+): Promise<number> {
+  if (confirmations.length === 0) return 0;
+  const result = await sql`
+    insert into vpa_signal_confirmations (signal_id, time, outcome, confidence)
+    select s.id, c.time, c.outcome, c.confidence
+    from unnest(
+      ${confirmations.map((c) => barTimeToDate(c.time))}::timestamptz[],
+      ${confirmations.map((c) => barTimeToDate(c.refTime))}::timestamptz[],
+      ${confirmations.map((c) => c.type)}::text[], ${confirmations.map((c) => c.outcome)}::text[],
+      ${confirmations.map((c) => c.confidence)}::numeric[]
+    ) as c(time, ref_time, type, outcome, confidence)
+    join vpa_signals s on s.stock_id = ${stockId} and s.timeframe = ${timeframe}
+      and s.time = c.ref_time and s.type = c.type
+    on conflict (signal_id) do nothing
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export interface SignalQuery {
+  readonly id?: number;
+  readonly symbol?: string;
+  /** Default: every timeframe. */
+  readonly timeframe?: Timeframe;
+  /** Only signals at or after this bar time. */
+  readonly since?: string;
+  readonly minScore?: number;
+  /** Default 100. */
+  readonly limit?: number;
+}
+
+export interface SignalView {
+  readonly id: number;
+  readonly symbol: string;
+  readonly name: string | null;
+  readonly exchange: string | null;
+  readonly timeframe: Timeframe;
+  readonly time: string;
+  readonly type: string;
+  readonly bias: "bull" | "bear";
+  readonly score: number;
+  readonly confidence: number;
+  readonly priority: "HIGH" | "MEDIUM" | "LOW";
+  readonly variant: string | null;
+  readonly volumeRatio: number;
+  readonly spreadRatio: number;
+  readonly closeLocation: number;
+  readonly trend: string;
+  readonly close: number;
+  readonly volume: number;
+  readonly priceChange: number;
+  readonly confirmation: {
+    readonly time: string;
+    readonly outcome: string;
+    readonly confidence: number;
+  } | null;
+}
+
+/** Stored signals, newest first (then by score), with their confirmation if one arrived. */
+export async function listSignals(db: Kysely<Database>, query: SignalQuery = {}): Promise<SignalView[]> {
+  let select = db
+    .selectFrom("vpa_signals as s")
+    .innerJoin("stocks as st", "st.id", "s.stock_id")
+    .leftJoin("vpa_signal_confirmations as c", "c.signal_id", "s.id")
+    .select([
+      "s.id",
+      "st.symbol",
+      "st.name",
+      "st.exchange",
+      "s.timeframe",
+      "s.time",
+      "s.type",
+      "s.bias",
+      "s.score",
+      "s.confidence",
+      "s.priority",
+      "s.variant",
+      "s.volume_ratio",
+      "s.spread_ratio",
+      "s.close_location",
+      "s.trend",
+      "s.close",
+      "s.volume",
+      "s.price_change",
+      "c.time as confirmation_time",
+      "c.outcome as confirmation_outcome",
+      "c.confidence as confirmation_confidence",
+    ])
+    .orderBy("s.time", "desc")
+    .orderBy("s.score", "desc")
+    .orderBy("st.symbol")
+    .limit(query.limit ?? 100);
+  if (query.id !== undefined) select = select.where("s.id", "=", query.id);
+  if (query.timeframe !== undefined) select = select.where("s.timeframe", "=", query.timeframe);
+  if (query.symbol !== undefined) select = select.where("st.symbol", "=", query.symbol);
+  if (query.since !== undefined) select = select.where("s.time", ">=", barTimeToDate(query.since));
+  if (query.minScore !== undefined) select = select.where("s.score", ">=", query.minScore);
+  const rows = await select.execute();
+  return rows.map((row) => {
+    const timeframe = row.timeframe as Timeframe;
+    return {
+      id: row.id,
+      symbol: row.symbol,
+      name: row.name,
+      exchange: row.exchange,
+      timeframe,
+      time: dateToBarTime(row.time, timeframe),
+      type: row.type,
+      bias: row.bias,
+      score: row.score,
+      confidence: row.confidence,
+      priority: row.priority,
+      variant: row.variant,
+      volumeRatio: row.volume_ratio,
+      spreadRatio: row.spread_ratio,
+      closeLocation: row.close_location,
+      trend: row.trend,
+      close: row.close,
+      volume: row.volume,
+      priceChange: row.price_change,
+      confirmation:
+        row.confirmation_time === null || row.confirmation_outcome === null
+          ? null
+          : {
+              time: dateToBarTime(row.confirmation_time, timeframe),
+              outcome: row.confirmation_outcome,
+              confidence: row.confirmation_confidence ?? 0,
+            },
+    };
+  });
+}
+
+/** One stored signal with its stock, for rendering an alert. */
+export async function findSignal(db: Kysely<Database>, id: number): Promise<SignalView | undefined> {
+  const [view] = await listSignals(db, { id, limit: 1 });
+  return view;
+}

@@ -1,0 +1,55 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema.ts";
+
+export interface StockInput {
+  readonly symbol: string;
+  readonly name?: string | null;
+  readonly sector?: string | null;
+  readonly exchange?: "HOSE" | "HNX" | "UPCOM" | null;
+}
+
+/**
+ * Inserts the stocks that are new and fills in metadata that was missing; returns symbol → id for
+ * every given symbol. Known metadata is never overwritten with null.
+ */
+export async function upsertStocks(
+  db: Kysely<Database>,
+  stocks: readonly StockInput[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (stocks.length === 0) return ids;
+  const unique = [...new Map(stocks.map((s) => [s.symbol, s])).values()];
+  const rows = await sql<{ id: number; symbol: string }>`
+    insert into stocks (symbol, name, sector, exchange)
+    select * from unnest(${unique.map((s) => s.symbol)}::text[], ${unique.map((s) => s.name ?? null)}::text[],
+                         ${unique.map((s) => s.sector ?? null)}::text[], ${unique.map((s) => s.exchange ?? null)}::text[])
+    on conflict (symbol) do update set
+      name = coalesce(excluded.name, stocks.name),
+      sector = coalesce(excluded.sector, stocks.sector),
+      exchange = coalesce(excluded.exchange, stocks.exchange)
+    returning id, symbol
+  `.execute(db);
+  for (const row of rows.rows) ids.set(row.symbol, row.id);
+  return ids;
+}
+
+export interface StockRow {
+  readonly id: number;
+  readonly symbol: string;
+  readonly name: string | null;
+  readonly exchange: string | null;
+}
+
+/** Active stocks, optionally only the given symbols, ordered by symbol. */
+export async function listActiveStocks(
+  db: Kysely<Database>,
+  symbols?: readonly string[],
+): Promise<StockRow[]> {
+  let query = db
+    .selectFrom("stocks")
+    .select(["id", "symbol", "name", "exchange"])
+    .where("is_active", "=", true)
+    .orderBy("symbol");
+  if (symbols !== undefined) query = query.where("symbol", "in", symbols.length > 0 ? symbols : [""]);
+  return query.execute();
+}

@@ -1,0 +1,155 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema.ts";
+
+export type SubscriberChannel = "telegram" | "email" | "console";
+
+export interface SubscriptionInput {
+  readonly channel: SubscriberChannel;
+  /** Telegram chat id, email address, or a label for the console channel. */
+  readonly address: string;
+  readonly name?: string | null;
+  /** null: every symbol. */
+  readonly symbols?: readonly string[] | null;
+  /** null: every signal type. */
+  readonly signalTypes?: readonly string[] | null;
+  readonly minScore?: number;
+}
+
+export interface SubscriptionResult {
+  readonly subscriberId: number;
+  readonly subscriptionId: number;
+  /** False when an identical subscription already existed (nothing was added). */
+  readonly created: boolean;
+}
+
+/**
+ * Registers (or re-activates) a subscriber and gives it the subscription described, unless an
+ * identical active one exists. Idempotent: running the same subscribe twice changes nothing.
+ */
+export async function subscribe(db: Kysely<Database>, input: SubscriptionInput): Promise<SubscriptionResult> {
+  return db.transaction().execute(async (trx) => {
+    const subscriber = await trx
+      .insertInto("subscribers")
+      .values({ channel: input.channel, address: input.address, name: input.name ?? null })
+      .onConflict((oc) =>
+        oc.columns(["channel", "address"]).doUpdateSet({
+          is_active: true,
+          deactivated_reason: null,
+          name: (eb) => eb.fn.coalesce("excluded.name", "subscribers.name"),
+        }),
+      )
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const symbols = input.symbols === undefined || input.symbols === null ? null : [...input.symbols].sort();
+    const types =
+      input.signalTypes === undefined || input.signalTypes === null ? null : [...input.signalTypes].sort();
+    const minScore = input.minScore ?? 0;
+    const existing = await trx
+      .selectFrom("subscriptions")
+      .select("id")
+      .where("subscriber_id", "=", subscriber.id)
+      .where("is_active", "=", true)
+      .where(sql<boolean>`symbols is not distinct from ${symbols}::text[]`)
+      .where(sql<boolean>`signal_types is not distinct from ${types}::text[]`)
+      .where("min_score", "=", minScore)
+      .executeTakeFirst();
+    if (existing !== undefined) {
+      return { subscriberId: subscriber.id, subscriptionId: existing.id, created: false };
+    }
+    const created = await trx
+      .insertInto("subscriptions")
+      .values({ subscriber_id: subscriber.id, symbols, signal_types: types, min_score: minScore })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { subscriberId: subscriber.id, subscriptionId: created.id, created: true };
+  });
+}
+
+/** Deactivates a subscriber (kept for the delivery history). Returns false if there was none. */
+export async function unsubscribe(
+  db: Kysely<Database>,
+  channel: SubscriberChannel,
+  address: string,
+  reason = "unsubscribed",
+): Promise<boolean> {
+  const result = await db
+    .updateTable("subscribers")
+    .set({ is_active: false, deactivated_reason: reason })
+    .where("channel", "=", channel)
+    .where("address", "=", address)
+    .where("is_active", "=", true)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Deactivates by id, e.g. when Telegram answers that the user blocked the bot. */
+export async function deactivateSubscriber(
+  db: Kysely<Database>,
+  subscriberId: number,
+  reason: string,
+): Promise<void> {
+  await db
+    .updateTable("subscribers")
+    .set({ is_active: false, deactivated_reason: reason })
+    .where("id", "=", subscriberId)
+    .execute();
+}
+
+export interface Recipient {
+  readonly subscriberId: number;
+  readonly channel: SubscriberChannel;
+  readonly address: string;
+}
+
+export interface SignalMatch {
+  readonly symbol: string;
+  readonly type: string;
+  readonly score: number;
+}
+
+/** Active subscribers with at least one active subscription that wants this signal, once each per channel. */
+export async function findRecipients(db: Kysely<Database>, signal: SignalMatch): Promise<Recipient[]> {
+  const rows = await db
+    .selectFrom("subscribers as sb")
+    .innerJoin("subscriptions as sc", "sc.subscriber_id", "sb.id")
+    .select(["sb.id", "sb.channel", "sb.address"])
+    .distinct()
+    .where("sb.is_active", "=", true)
+    .where("sc.is_active", "=", true)
+    .where("sc.min_score", "<=", signal.score)
+    .where(sql<boolean>`(sc.symbols is null or ${signal.symbol} = any(sc.symbols))`)
+    .where(sql<boolean>`(sc.signal_types is null or ${signal.type} = any(sc.signal_types))`)
+    .orderBy("sb.id")
+    .execute();
+  return rows.map((row) => ({ subscriberId: row.id, channel: row.channel, address: row.address }));
+}
+
+export interface SubscriberView {
+  readonly id: number;
+  readonly name: string | null;
+  readonly channel: SubscriberChannel;
+  readonly address: string;
+  readonly isActive: boolean;
+  readonly deactivatedReason: string | null;
+  readonly subscriptions: { symbols: string[] | null; signalTypes: string[] | null; minScore: number }[];
+}
+
+export async function listSubscribers(db: Kysely<Database>): Promise<SubscriberView[]> {
+  const subscribers = await db.selectFrom("subscribers").selectAll().orderBy("id").execute();
+  const subscriptions = await db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("is_active", "=", true)
+    .execute();
+  return subscribers.map((s) => ({
+    id: s.id,
+    name: s.name,
+    channel: s.channel,
+    address: s.address,
+    isActive: s.is_active,
+    deactivatedReason: s.deactivated_reason,
+    subscriptions: subscriptions
+      .filter((sc) => sc.subscriber_id === s.id)
+      .map((sc) => ({ symbols: sc.symbols, signalTypes: sc.signal_types, minScore: sc.min_score })),
+  }));
+}

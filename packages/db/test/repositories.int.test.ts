@@ -1,0 +1,201 @@
+import {
+  claimDelivery,
+  ensureAlert,
+  findRecipients,
+  insertConfirmations,
+  insertSignals,
+  listLatestBars,
+  listSignals,
+  loadRecentBars,
+  markDeliverySent,
+  markDeliveryUnsent,
+  migrateToLatest,
+  type SignalInput,
+  subscribe,
+  unsubscribe,
+  upsertBars,
+  upsertStocks,
+} from "@vpa/db";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+function dailyBars(count: number, startDate = "2020-01-01") {
+  const start = new Date(`${startDate}T00:00:00Z`).getTime();
+  return Array.from({ length: count }, (_, i) => ({
+    time: new Date(start + i * 86_400_000).toISOString().slice(0, 10),
+    open: 10 + i,
+    high: 11 + i,
+    low: 9 + i,
+    close: 10.5 + i,
+    volume: 1000 + i,
+  }));
+}
+
+const signal = (time: string, type = "NO_SUPPLY", score = 70): SignalInput => ({
+  time,
+  type,
+  bias: "bull",
+  score,
+  confidence: 0.65,
+  priority: "MEDIUM",
+  variant: null,
+  features: { vr: 0.5, sr: 0.6, cl: 0.5, trend: "down" },
+  close: 12.5,
+  volume: 1234,
+  priceChange: -0.01,
+});
+
+describe("migrations", () => {
+  it("are idempotent: a second run applies nothing", async () => {
+    expect((await migrateToLatest(database.db)).applied).toEqual([]);
+  });
+});
+
+describe("market data", () => {
+  it("upserts 70,000 bars in one statement (no bind-parameter limit) and re-import changes nothing", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "BIG", exchange: "HOSE" }]);
+    const bars = dailyBars(70_000, "1800-01-01");
+    expect((await upsertBars(database.db, ids.get("BIG")!, "1D", bars)).written).toBe(70_000);
+    expect((await upsertBars(database.db, ids.get("BIG")!, "1D", bars)).written).toBe(0);
+  });
+
+  it("keeps the last copy of a bar repeated in one batch and updates a corrected bar", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "DUP" }]);
+    const [first, second] = dailyBars(2);
+    const corrected = { ...first!, close: 99 };
+    await upsertBars(database.db, ids.get("DUP")!, "1D", [first!, second!, corrected]);
+    const stored = await loadRecentBars(database.db, {
+      stockId: ids.get("DUP")!,
+      timeframe: "1D",
+      limit: 10,
+    });
+    expect(stored.map((b) => [b.time, b.close])).toEqual([
+      [first!.time, 99],
+      [second!.time, second!.close],
+    ]);
+  });
+
+  it("loads the last N bars up to a date, oldest first, with dates intact", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "LAST" }]);
+    await upsertBars(database.db, ids.get("LAST")!, "1D", dailyBars(30));
+    const bars = await loadRecentBars(database.db, {
+      stockId: ids.get("LAST")!,
+      timeframe: "1D",
+      until: "2020-01-20",
+      limit: 5,
+    });
+    expect(bars.map((b) => b.time)).toEqual([
+      "2020-01-16",
+      "2020-01-17",
+      "2020-01-18",
+      "2020-01-19",
+      "2020-01-20",
+    ]);
+    const latest = await listLatestBars(database.db, "1D", ["LAST"]);
+    expect(latest).toEqual([{ stockId: ids.get("LAST"), symbol: "LAST", time: "2020-01-30" }]);
+  });
+
+  it("serves 'last N bars of a symbol' from the primary key index", async () => {
+    await sql`analyze market_data`.execute(database.db);
+    const plan = await sql<{ "QUERY PLAN": string }>`
+      explain select time from market_data where stock_id = 1 and timeframe = '1D'
+      order by time desc limit 250`.execute(database.db);
+    const text = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
+    expect(text).toMatch(/Index (Only )?Scan Backward using market_data_pkey/);
+  });
+});
+
+describe("signals", () => {
+  it("returns only newly inserted signals, so a re-scan inserts (and alerts) nothing", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "SIG", name: "Signal & Co" }]);
+    const stockId = ids.get("SIG")!;
+    const first = await insertSignals(database.db, stockId, "1D", [
+      signal("2021-03-01"),
+      signal("2021-03-02"),
+    ]);
+    expect(first.map((s) => s.time)).toEqual(["2021-03-01", "2021-03-02"]);
+    const again = await insertSignals(database.db, stockId, "1D", [
+      signal("2021-03-02"),
+      signal("2021-03-03"),
+    ]);
+    expect(again.map((s) => s.time)).toEqual(["2021-03-03"]);
+    await insertConfirmations(database.db, stockId, "1D", [
+      {
+        time: "2021-03-02",
+        refTime: "2021-03-01",
+        type: "NO_SUPPLY",
+        outcome: "confirmed",
+        confidence: 0.85,
+      },
+    ]);
+    const views = await listSignals(database.db, { symbol: "SIG" });
+    expect(views.map((v) => v.time)).toEqual(["2021-03-03", "2021-03-02", "2021-03-01"]);
+    expect(views[2]).toMatchObject({
+      name: "Signal & Co",
+      confidence: 0.65,
+      confirmation: { time: "2021-03-02", outcome: "confirmed", confidence: 0.85 },
+    });
+  });
+});
+
+describe("subscriptions and deliveries", () => {
+  it("matches subscribers by symbol, type and minimum score, and forgets the unsubscribed", async () => {
+    await subscribe(database.db, { channel: "email", address: "all@example.com", minScore: 60 });
+    await subscribe(database.db, {
+      channel: "telegram",
+      address: "42",
+      symbols: ["VCB"],
+      signalTypes: ["SPRING"],
+    });
+    const again = await subscribe(database.db, {
+      channel: "telegram",
+      address: "42",
+      symbols: ["VCB"],
+      signalTypes: ["SPRING"],
+    });
+    expect(again.created).toBe(false);
+    const addresses = async (symbol: string, type: string, score: number) =>
+      (await findRecipients(database.db, { symbol, type, score })).map((r) => r.address);
+    expect(await addresses("VCB", "SPRING", 70)).toEqual(["all@example.com", "42"]);
+    expect(await addresses("VCB", "SPRING", 50)).toEqual(["42"]);
+    expect(await addresses("FPT", "SPRING", 70)).toEqual(["all@example.com"]);
+    expect(await unsubscribe(database.db, "email", "all@example.com")).toBe(true);
+    expect(await addresses("FPT", "SPRING", 70)).toEqual([]);
+  });
+
+  it("lets exactly one attempt send a delivery; a crashed attempt is never resent", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "DLV" }]);
+    const [stored] = await insertSignals(database.db, ids.get("DLV")!, "1D", [signal("2021-04-01")]);
+    const alertId = await ensureAlert(database.db, {
+      signalId: stored!.id,
+      priority: "MEDIUM",
+      message: "m",
+    });
+    expect(await ensureAlert(database.db, { signalId: stored!.id, priority: "MEDIUM", message: "m" })).toBe(
+      alertId,
+    );
+    const { subscriberId } = await subscribe(database.db, { channel: "console", address: "me" });
+    const key = { alertId, subscriberId, channel: "console" };
+
+    expect(await claimDelivery(database.db, key)).toBe("claimed");
+    await markDeliveryUnsent(database.db, key, "retry", "429");
+    expect(await claimDelivery(database.db, key)).toBe("claimed");
+    await markDeliverySent(database.db, key, "m-1");
+    expect(await claimDelivery(database.db, key)).toBe("already-sent");
+
+    const crashed = { alertId, subscriberId, channel: "email" };
+    expect(await claimDelivery(database.db, crashed)).toBe("claimed");
+    // The worker dies here: no mark. The retried job must not send again.
+    expect(await claimDelivery(database.db, crashed)).toBe("uncertain");
+    expect(await claimDelivery(database.db, crashed)).toBe("uncertain");
+  });
+});
