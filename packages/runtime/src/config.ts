@@ -1,0 +1,161 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/**
+ * Everything configurable, read from the environment once at start (`loadConfig(process.env)`),
+ * validated, and passed down frozen. Nothing below `main` reads `process.env`.
+ *
+ * Secrets may come from files instead (Docker/Kubernetes secrets): `<NAME>_FILE` holds a path
+ * whose content is the value, for TELEGRAM_BOT_TOKEN, SMTP_URL and DATABASE_URL.
+ */
+export interface Config {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Redis key prefix of every queue (BullMQ's `prefix`), so several deployments can share a Redis. */
+  readonly queuePrefix: string;
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Port of /health, /ready and /metrics; 0 picks a free one; unset uses the worker's default. */
+  readonly httpPort: number | null;
+  readonly shutdownTimeoutMs: number;
+  readonly dataDir: string;
+  readonly scan: {
+    readonly timeframe: "1D" | "1W" | "1m" | "5m" | "15m" | "30m" | "1h";
+    /** Bars loaded per analysis: 2N warm-up (40) + history for confidence and the trend. */
+    readonly lookbackBars: number;
+    readonly analyzeConcurrency: number;
+  };
+  readonly alerts: {
+    readonly concurrency: number;
+    readonly emailFrom: string;
+  };
+  readonly telegram: { readonly botToken: string | null; readonly apiRoot: string };
+  readonly smtpUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`,
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
+  );
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ message: "must be a whole number" })
+    .int({ message: "must be a whole number" })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
+
+const environmentSchema = z.object({
+  DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/vpa"),
+  REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: "must be 1-40 letters, digits, _ or -" })
+    .default("vpa"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HTTP_PORT: integer(0, 65_535).optional(),
+  SHUTDOWN_TIMEOUT_MS: integer(100, 600_000).default(10_000),
+  VPA_DATA_DIR: z.string().min(1).default(".vpa"),
+  SCAN_TIMEFRAME: z.enum(["1D", "1W", "1m", "5m", "15m", "30m", "1h"]).default("1D"),
+  SCAN_LOOKBACK_BARS: integer(41, 20_000).default(250),
+  ANALYZE_CONCURRENCY: integer(1, 256).default(16),
+  ALERT_CONCURRENCY: integer(1, 64).default(4),
+  EMAIL_FROM: z.string().min(3).default("VPA Alerts <alerts@localhost>"),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: "does not look like a bot token (<digits>:<secret>)" })
+    .optional(),
+  TELEGRAM_API_ROOT: url(["https:", "http:"]).default("https://api.telegram.org"),
+  SMTP_URL: url(["smtp:", "smtps:"]).optional(),
+});
+
+const SECRET_FILE_VARIABLES = ["TELEGRAM_BOT_TOKEN", "SMTP_URL", "DATABASE_URL"] as const;
+
+function resolveSecretFiles(
+  environment: NodeJS.ProcessEnv,
+  problems: string[],
+): Record<string, string | undefined> {
+  const resolved: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(environment)) resolved[key] = value === "" ? undefined : value;
+  for (const name of SECRET_FILE_VARIABLES) {
+    const path = environment[`${name}_FILE`];
+    if (path === undefined || path === "") continue;
+    try {
+      resolved[name] = readFileSync(path, "utf8").trim();
+    } catch (error) {
+      problems.push(
+        `${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      );
+    }
+  }
+  return resolved;
+}
+
+/** Validates the environment; throws one ConfigError listing every bad or missing variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+  const problems: string[] = [];
+  const resolved = resolveSecretFiles(environment, problems);
+  const parsed = environmentSchema.safeParse(resolved);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const env = parsed.data;
+  return Object.freeze({
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    logLevel: env.LOG_LEVEL,
+    httpPort: env.HTTP_PORT ?? null,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    dataDir: env.VPA_DATA_DIR,
+    scan: Object.freeze({
+      timeframe: env.SCAN_TIMEFRAME,
+      lookbackBars: env.SCAN_LOOKBACK_BARS,
+      analyzeConcurrency: env.ANALYZE_CONCURRENCY,
+    }),
+    alerts: Object.freeze({ concurrency: env.ALERT_CONCURRENCY, emailFrom: env.EMAIL_FROM }),
+    telegram: Object.freeze({ botToken: env.TELEGRAM_BOT_TOKEN ?? null, apiRoot: env.TELEGRAM_API_ROOT }),
+    smtpUrl: env.SMTP_URL ?? null,
+  });
+}
+
+/** The environment variables loadConfig reads (for docs and the compose-file check). */
+export const CONFIG_VARIABLES: readonly string[] = [
+  ...Object.keys(environmentSchema.shape),
+  ...SECRET_FILE_VARIABLES.map((name) => `${name}_FILE`),
+];
+
+/** Secret values in a config, for the log scrubber: token, passwords inside URLs. */
+export function secretsOf(config: Config): string[] {
+  const secrets: string[] = [];
+  if (config.telegram.botToken !== null) {
+    secrets.push(config.telegram.botToken);
+    const secretPart = config.telegram.botToken.split(":")[1];
+    if (secretPart !== undefined) secrets.push(secretPart);
+  }
+  for (const value of [config.smtpUrl, config.databaseUrl, config.redisUrl]) {
+    if (value === null) continue;
+    const password = new URL(value).password;
+    if (password !== "") secrets.push(password, decodeURIComponent(password));
+  }
+  return [...new Set(secrets.filter((s) => s.length >= 4))];
+}

@@ -1,0 +1,75 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * The process's Prometheus metrics. One prefix (`vpa_`), base units, `_total` counters, and no
+ * high-cardinality labels (never a symbol or a chat id). Every failure counter has an attempts twin.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly jobsProcessed: Counter<"queue">;
+  readonly jobsFailed: Counter<"queue">;
+  readonly jobDuration: Histogram<"queue">;
+  readonly lastJobCompletedAt: Gauge<"queue">;
+  readonly signalsGenerated: Counter<"type" | "bias">;
+  readonly alertDeliveryAttempts: Counter<"channel" | "priority">;
+  readonly alertsSent: Counter<"channel" | "priority">;
+  readonly alertDeliveriesFailed: Counter<"channel" | "priority" | "reason">;
+}
+
+export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "vpa_" });
+  const registers = [registry];
+  return {
+    registry,
+    jobsProcessed: new Counter({
+      name: "vpa_jobs_processed_total",
+      help: "Jobs taken by this worker (succeeded or failed), by queue",
+      labelNames: ["queue"],
+      registers,
+    }),
+    jobsFailed: new Counter({
+      name: "vpa_jobs_failed_total",
+      help: "Job attempts that failed, by queue",
+      labelNames: ["queue"],
+      registers,
+    }),
+    jobDuration: new Histogram({
+      name: "vpa_job_duration_seconds",
+      help: "Time from job start to completion or failure",
+      labelNames: ["queue"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    lastJobCompletedAt: new Gauge({
+      name: "vpa_last_job_completed_timestamp_seconds",
+      help: "Unix time of the last completed job, by queue",
+      labelNames: ["queue"],
+      registers,
+    }),
+    signalsGenerated: new Counter({
+      name: "vpa_signals_generated_total",
+      help: "New VPA signals stored, by type and bias",
+      labelNames: ["type", "bias"],
+      registers,
+    }),
+    alertDeliveryAttempts: new Counter({
+      name: "vpa_alert_delivery_attempts_total",
+      help: "Alert sends attempted, by channel and priority",
+      labelNames: ["channel", "priority"],
+      registers,
+    }),
+    alertsSent: new Counter({
+      name: "vpa_alerts_sent_total",
+      help: "Alerts delivered, by channel and priority",
+      labelNames: ["channel", "priority"],
+      registers,
+    }),
+    alertDeliveriesFailed: new Counter({
+      name: "vpa_alert_deliveries_failed_total",
+      help: "Alert sends that failed, by channel, priority and reason (rate_limited, unreachable, transient, permanent)",
+      labelNames: ["channel", "priority", "reason"],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,163 @@
+import { type Job, Queue, type QueueOptions, UnrecoverableError, Worker, type WorkerOptions } from "bullmq";
+import { z } from "zod";
+
+/**
+ * The one map of queues and their job payloads, shared by producers and workers. Payloads are
+ * validated at both ends: a producer cannot enqueue a malformed job, and a worker rejects one it
+ * cannot use with an UnrecoverableError instead of retrying it.
+ *
+ * Glossary: a *scan* enqueues one *analyze* job per symbol for its newest bar; an analyze job
+ * stores signals and enqueues one *alert* job per new signal; an alert job delivers that signal to
+ * every matching subscriber on every channel; a *backtest* job runs one backtest.
+ */
+const symbol = z.string().regex(/^[A-Z0-9]{1,12}$/, { message: "must be 1-12 upper-case letters or digits" });
+const timeframe = z.enum(["1D", "1W", "1m", "5m", "15m", "30m", "1h"]);
+const barTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?$/, {
+    message: "must be YYYY-MM-DD or an ISO instant",
+  });
+
+export const jobPayloadSchemas = {
+  analyze: z.object({
+    symbol,
+    timeframe,
+    /** The newest bar to analyse; part of the job id, so the same bar is never analysed twice. */
+    barTime,
+    /** Store (and alert) signals dated at or after this bar; default: `barTime` only. */
+    signalsSince: barTime.optional(),
+    /** Enqueue alert jobs for new signals. */
+    alert: z.boolean().default(true),
+  }),
+  alerts: z.object({ signalId: z.number().int().positive() }),
+  backtest: z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), config: z.unknown() }),
+} as const;
+
+export type QueueName = keyof typeof jobPayloadSchemas;
+export const QUEUE_NAMES = Object.keys(jobPayloadSchemas) as QueueName[];
+export type JobPayload<Q extends QueueName> = z.output<(typeof jobPayloadSchemas)[Q]>;
+export type JobInput<Q extends QueueName> = z.input<(typeof jobPayloadSchemas)[Q]>;
+
+/** BullMQ job ids may not contain ':' nor be all digits. */
+function sanitizeJobId(id: string): string {
+  return id.replace(/:/g, "");
+}
+
+export function analyzeJobId(payload: JobInput<"analyze">): string {
+  return sanitizeJobId(`analyze.${payload.timeframe}.${payload.symbol}.${payload.barTime}`);
+}
+
+export function alertJobId(payload: JobInput<"alerts">): string {
+  return `alert.${payload.signalId}`;
+}
+
+/** BullMQ priority of an alert job: 1 runs first. */
+export const ALERT_JOB_PRIORITY = { HIGH: 1, MEDIUM: 2, LOW: 3 } as const;
+
+export class InvalidJobPayloadError extends Error {
+  readonly code = "INVALID_JOB_PAYLOAD";
+  constructor(queue: QueueName, issues: string) {
+    super(`invalid ${queue} job payload: ${issues}`);
+    this.name = "InvalidJobPayloadError";
+  }
+}
+
+export function parseJobPayload<Q extends QueueName>(queue: Q, data: unknown): JobPayload<Q> {
+  const parsed = jobPayloadSchemas[queue].safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new InvalidJobPayloadError(queue, issues);
+  }
+  return parsed.data as JobPayload<Q>;
+}
+
+/** Retries and retention: kept long enough to inspect, never forever (BullMQ's default). */
+const DEFAULT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+} as const;
+
+export interface QueueConnection {
+  readonly redisUrl: string;
+  readonly prefix: string;
+}
+
+export interface TypedQueue<Q extends QueueName> {
+  readonly name: Q;
+  readonly queue: Queue;
+  add(payload: JobInput<Q>, options?: { jobId?: string; priority?: number; delay?: number }): Promise<Job>;
+  addBulk(jobs: readonly { payload: JobInput<Q>; jobId?: string; priority?: number }[]): Promise<Job[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A producer for one queue. Producer connections fail fast when Redis is away
+ * (`enableOfflineQueue: false`) instead of buffering commands in memory.
+ */
+export function createQueue<Q extends QueueName>(name: Q, connection: QueueConnection): TypedQueue<Q> {
+  const options: QueueOptions = {
+    connection: { url: connection.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 3 },
+    prefix: connection.prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  };
+  const queue = new Queue(name, options);
+  queue.on("error", () => {
+    // Connection errors surface on the next command; this listener keeps them from crashing the process.
+  });
+  return {
+    name,
+    queue,
+    add: async (payload, opts) => queue.add(name, parseJobPayload(name, payload), opts),
+    addBulk: async (jobs) =>
+      queue.addBulk(
+        jobs.map((job) => ({
+          name,
+          data: parseJobPayload(name, job.payload),
+          opts: { jobId: job.jobId, priority: job.priority },
+        })),
+      ),
+    close: () => queue.close(),
+  };
+}
+
+export interface TypedWorkerOptions {
+  readonly concurrency: number;
+  readonly limiter?: WorkerOptions["limiter"];
+  readonly autorun?: boolean;
+  readonly lockDuration?: number;
+}
+
+/**
+ * A worker for one queue with BullMQ's production connection rule (`maxRetriesPerRequest: null`,
+ * so blocking commands survive a Redis restart). The payload is validated before the processor
+ * runs; an invalid one fails at once without retries.
+ */
+export function createWorker<Q extends QueueName, R>(
+  name: Q,
+  connection: QueueConnection,
+  processor: (payload: JobPayload<Q>, job: Job, token: string | undefined) => Promise<R>,
+  options: TypedWorkerOptions,
+): Worker {
+  return new Worker(
+    name,
+    async (job, token) => {
+      let payload: JobPayload<Q>;
+      try {
+        payload = parseJobPayload(name, job.data);
+      } catch (error) {
+        throw new UnrecoverableError((error as Error).message);
+      }
+      return processor(payload, job, token);
+    },
+    {
+      connection: { url: connection.redisUrl, maxRetriesPerRequest: null },
+      prefix: connection.prefix,
+      concurrency: options.concurrency,
+      limiter: options.limiter,
+      autorun: options.autorun ?? true,
+      lockDuration: options.lockDuration,
+    },
+  );
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, secretsOf } from "../src/config.ts";
+
+function problemsOf(environment: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("gives working defaults for a local machine", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: "postgres://postgres@127.0.0.1:5432/vpa",
+      redisUrl: "redis://127.0.0.1:6379",
+      scan: { timeframe: "1D", lookbackBars: 250 },
+      telegram: { botToken: null },
+      smtpUrl: null,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("lists every bad variable in one error", () => {
+    const problems = problemsOf({
+      DATABASE_URL: "mysql://x",
+      REDIS_URL: "not a url",
+      LOG_LEVEL: "loud",
+      SCAN_LOOKBACK_BARS: "12",
+      ANALYZE_CONCURRENCY: "many",
+      TELEGRAM_BOT_TOKEN: "abc",
+      SMTP_URL: "http://mail",
+    });
+    const variables = problems.map((p) => p.split(":")[0]);
+    expect(variables.sort()).toEqual(
+      [
+        "ANALYZE_CONCURRENCY",
+        "DATABASE_URL",
+        "LOG_LEVEL",
+        "REDIS_URL",
+        "SCAN_LOOKBACK_BARS",
+        "SMTP_URL",
+        "TELEGRAM_BOT_TOKEN",
+      ].sort(),
+    );
+    expect(problems.find((p) => p.startsWith("SCAN_LOOKBACK_BARS"))).toContain("at least 41");
+  });
+
+  it("does not echo a rejected secret in the error", () => {
+    try {
+      loadConfig({ TELEGRAM_BOT_TOKEN: "12345:short" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).not.toContain("short");
+    }
+  });
+
+  it("reads secrets from *_FILE and reports an unreadable one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vpa-config-"));
+    const tokenFile = join(dir, "token");
+    writeFileSync(tokenFile, "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n");
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN_FILE: tokenFile }).telegram.botToken).toBe(
+      "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    );
+    expect(problemsOf({ SMTP_URL_FILE: join(dir, "missing") })).toEqual([
+      `SMTP_URL_FILE: cannot read ${join(dir, "missing")} (ENOENT)`,
+    ]);
+  });
+
+  it("collects the secret values the logger must scrub", () => {
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+      SMTP_URL: "smtp://mailer:s3cr%40t@127.0.0.1:2525",
+      DATABASE_URL: "postgres://app:dbpass@127.0.0.1/vpa",
+    });
+    expect(secretsOf(config)).toEqual(
+      expect.arrayContaining(["123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "s3cr@t", "dbpass"]),
+    );
+  });
+});

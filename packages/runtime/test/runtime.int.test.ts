@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { createDatabase } from "@vpa/db";
+import { sql } from "kysely";
+import { afterAll, describe, expect, it } from "vitest";
+import { TEST_SERVER_URL } from "../../../test-support/database.ts";
+import { startHealthServer } from "../src/health-server.ts";
+import { createMetrics } from "../src/metrics.ts";
+import { analyzeJobId, createQueue, InvalidJobPayloadError } from "../src/queues.ts";
+import { pingRedis } from "../src/redis-check.ts";
+
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `vpa-test-${randomBytes(4).toString("hex")}`;
+
+describe("health server", () => {
+  const database = createDatabase({ url: TEST_SERVER_URL, maxConnections: 1 });
+  afterAll(() => database.close());
+
+  it("answers /health, /ready with each dependency, and /metrics in Prometheus format", async () => {
+    const metrics = createMetrics();
+    metrics.jobsProcessed.inc({ queue: "analyze" }, 3);
+    const server = await startHealthServer({
+      port: 0,
+      host: "127.0.0.1",
+      registry: metrics.registry,
+      checks: [
+        { name: "redis", check: () => pingRedis(redisUrl) },
+        { name: "postgres", check: async () => void (await sql`select 1`.execute(database.db)) },
+      ],
+    });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: "ok" });
+      const ready = await fetch(`${base}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: "ready", checks: { redis: "ok", postgres: "ok" } });
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).toContain('vpa_jobs_processed_total{queue="analyze"} 3');
+      expect((await fetch(`${base}/nope`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reports not ready, naming the dependency, when Redis is unreachable", async () => {
+    const server = await startHealthServer({
+      port: 0,
+      host: "127.0.0.1",
+      registry: createMetrics({ collectProcessMetrics: false }).registry,
+      checks: [{ name: "redis", check: () => pingRedis("redis://127.0.0.1:1", 500) }],
+    });
+    try {
+      const ready = await fetch(`http://127.0.0.1:${server.port}/ready`);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { checks: Record<string, string> };
+      expect(body.checks.redis).not.toBe("ok");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("typed queues", () => {
+  const analyze = createQueue("analyze", { redisUrl, prefix });
+  afterAll(async () => {
+    await analyze.queue.obliterate({ force: true });
+    await analyze.close();
+  });
+
+  it("refuses a malformed payload before it reaches Redis", async () => {
+    await expect(analyze.add({ symbol: "vcb", timeframe: "1D", barTime: "yesterday" })).rejects.toThrow(
+      InvalidJobPayloadError,
+    );
+    expect(await analyze.queue.count()).toBe(0);
+  });
+
+  it("derives a job id from symbol and bar, so the same bar is enqueued once", async () => {
+    const payload = { symbol: "VCB", timeframe: "15m", barTime: "2024-01-02T09:15:00+07:00" } as const;
+    const id = analyzeJobId(payload);
+    expect(id).not.toContain(":");
+    await analyze.addBulk([{ payload, jobId: id }]);
+    await analyze.addBulk([{ payload, jobId: id }]);
+    expect(await analyze.queue.count()).toBe(1);
+  });
+});
