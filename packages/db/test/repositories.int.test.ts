@@ -1,6 +1,7 @@
 import {
   claimDelivery,
   ensureAlert,
+  findSignalsWithoutAlert,
   findRecipients,
   insertConfirmations,
   insertSignals,
@@ -122,12 +123,19 @@ describe("signals", () => {
       signal("2021-03-01"),
       signal("2021-03-02"),
     ]);
-    expect(first.map((s) => s.time)).toEqual(["2021-03-01", "2021-03-02"]);
+    expect(first.map((s) => [s.time, s.inserted])).toEqual([
+      ["2021-03-01", true],
+      ["2021-03-02", true],
+    ]);
     const again = await insertSignals(database.db, stockId, "1D", [
       signal("2021-03-02"),
       signal("2021-03-03"),
     ]);
-    expect(again.map((s) => s.time)).toEqual(["2021-03-03"]);
+    expect(again.map((s) => [s.time, s.inserted])).toEqual([
+      ["2021-03-02", false],
+      ["2021-03-03", true],
+    ]);
+    expect(again[0]!.id).toBe(first[1]!.id);
     await insertConfirmations(database.db, stockId, "1D", [
       {
         time: "2021-03-02",
@@ -175,6 +183,8 @@ describe("subscriptions and deliveries", () => {
   it("lets exactly one attempt send a delivery; a crashed attempt is never resent", async () => {
     const ids = await upsertStocks(database.db, [{ symbol: "DLV" }]);
     const [stored] = await insertSignals(database.db, ids.get("DLV")!, "1D", [signal("2021-04-01")]);
+    expect(await findSignalsWithoutAlert(database.db, [stored!.id])).toEqual([stored!.id]);
+    expect(await findSignalsWithoutAlert(database.db, [stored!.id])).toEqual([stored!.id]);
     const alertId = await ensureAlert(database.db, {
       signalId: stored!.id,
       priority: "MEDIUM",
@@ -183,6 +193,7 @@ describe("subscriptions and deliveries", () => {
     expect(await ensureAlert(database.db, { signalId: stored!.id, priority: "MEDIUM", message: "m" })).toBe(
       alertId,
     );
+    expect(await findSignalsWithoutAlert(database.db, [stored!.id])).toEqual([]);
     const { subscriberId } = await subscribe(database.db, { channel: "console", address: "me" });
     const key = { alertId, subscriberId, channel: "console" };
 

@@ -12,11 +12,9 @@ import { z } from "zod";
  */
 const symbol = z.string().regex(/^[A-Z0-9]{1,12}$/, { message: "must be 1-12 upper-case letters or digits" });
 const timeframe = z.enum(["1D", "1W", "1m", "5m", "15m", "30m", "1h"]);
-const barTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?$/, {
-    message: "must be YYYY-MM-DD or an ISO instant",
-  });
+const barTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?$/, {
+  message: "must be YYYY-MM-DD or an ISO instant",
+});
 
 export const jobPayloadSchemas = {
   analyze: z.object({

@@ -26,6 +26,16 @@ export async function ensureAlert(db: Kysely<Database>, input: AlertInput): Prom
   return id;
 }
 
+/** Of the given signals, those that have no alert yet (their alert job never ran to its first step). */
+export async function findSignalsWithoutAlert(db: Kysely<Database>, signalIds: readonly number[]): Promise<number[]> {
+  if (signalIds.length === 0) return [];
+  const rows = await sql<{ id: number }>`
+    select s.id from unnest(${[...signalIds]}::int8[]) as s(id)
+    where not exists (select 1 from alerts a where a.signal_id = s.id)
+  `.execute(db);
+  return rows.rows.map((row) => row.id);
+}
+
 export interface DeliveryKey {
   readonly alertId: number;
   readonly subscriberId: number;

@@ -31,42 +31,62 @@ export interface ConfirmationInput {
   readonly confidence: number;
 }
 
-export interface InsertedSignal {
+export interface StoredSignal {
   readonly id: number;
   readonly time: string;
   readonly type: string;
+  /** True when this call stored it; false when it was already there. */
+  readonly inserted: boolean;
 }
 
 /**
  * Stores signals of one stock; a signal already stored (same stock, timeframe, time, type) is left
- * as it was. Returns only the signals this call inserted, which is what makes a re-scan alert nobody.
+ * as it was. Returns every given signal with its id and whether this call inserted it, so a retried
+ * job can still find signals whose follow-up work (alerts) never happened.
  */
 export async function insertSignals(
   db: Kysely<Database>,
   stockId: number,
   timeframe: Timeframe,
   signals: readonly SignalInput[],
-): Promise<InsertedSignal[]> {
+): Promise<StoredSignal[]> {
   if (signals.length === 0) return [];
   const column = <T>(pick: (s: SignalInput) => T): T[] => signals.map(pick);
-  const result = await sql<{ id: number; time: Date; type: string }>`
-    insert into vpa_signals (stock_id, timeframe, time, type, bias, score, confidence, priority, variant,
-      volume_ratio, spread_ratio, close_location, trend, close, volume, price_change, conditions)
-    select ${stockId}::int, ${timeframe}::text, t.* from unnest(
-      ${column((s) => barTimeToDate(s.time))}::timestamptz[], ${column((s) => s.type)}::text[],
-      ${column((s) => s.bias)}::text[], ${column((s) => s.score)}::int2[],
-      ${column((s) => s.confidence)}::numeric[], ${column((s) => s.priority)}::text[],
-      ${column((s) => s.variant)}::text[], ${column((s) => s.features.vr)}::float8[],
-      ${column((s) => s.features.sr)}::float8[], ${column((s) => s.features.cl)}::float8[],
-      ${column((s) => s.features.trend)}::text[], ${column((s) => s.close)}::float8[],
-      ${column((s) => Math.round(s.volume))}::int8[], ${column((s) => s.priceChange)}::float8[],
-      ${column((s) => JSON.stringify(s.features))}::jsonb[]
-    ) as t(time, type, bias, score, confidence, priority, variant, volume_ratio, spread_ratio,
-           close_location, trend, close, volume, price_change, conditions)
-    on conflict (stock_id, timeframe, time, type) do nothing
-    returning id, time, type
+  // One statement: the CTE's insert is invisible to the outer select of vpa_signals (same snapshot),
+  // so the second branch returns exactly the rows that existed before.
+  const result = await sql<{ id: number; time: Date; type: string; inserted: boolean }>`
+    with input as (
+      select * from unnest(
+        ${column((s) => barTimeToDate(s.time))}::timestamptz[], ${column((s) => s.type)}::text[],
+        ${column((s) => s.bias)}::text[], ${column((s) => s.score)}::int2[],
+        ${column((s) => s.confidence)}::numeric[], ${column((s) => s.priority)}::text[],
+        ${column((s) => s.variant)}::text[], ${column((s) => s.features.vr)}::float8[],
+        ${column((s) => s.features.sr)}::float8[], ${column((s) => s.features.cl)}::float8[],
+        ${column((s) => s.features.trend)}::text[], ${column((s) => s.close)}::float8[],
+        ${column((s) => Math.round(s.volume))}::int8[], ${column((s) => s.priceChange)}::float8[],
+        ${column((s) => JSON.stringify(s.features))}::jsonb[]
+      ) as t(time, type, bias, score, confidence, priority, variant, volume_ratio, spread_ratio,
+             close_location, trend, close, volume, price_change, conditions)
+    ),
+    inserted as (
+      insert into vpa_signals (stock_id, timeframe, time, type, bias, score, confidence, priority, variant,
+        volume_ratio, spread_ratio, close_location, trend, close, volume, price_change, conditions)
+      select ${stockId}::int, ${timeframe}::text, input.* from input
+      on conflict (stock_id, timeframe, time, type) do nothing
+      returning id, time, type
+    )
+    select id, time, type, true as inserted from inserted
+    union all
+    select s.id, s.time, s.type, false from vpa_signals s
+    join input on s.stock_id = ${stockId} and s.timeframe = ${timeframe} and s.time = input.time and s.type = input.type
+    order by time, type
   `.execute(db);
-  return result.rows.map((row) => ({ id: row.id, time: dateToBarTime(row.time, timeframe), type: row.type }));
+  return result.rows.map((row) => ({
+    id: row.id,
+    time: dateToBarTime(row.time, timeframe),
+    type: row.type,
+    inserted: row.inserted,
+  }));
 }
 
 /** Stores confirmations against the signals they reference; unknown references are ignored. */
