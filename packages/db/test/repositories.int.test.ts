@@ -1,8 +1,8 @@
 import {
   claimDelivery,
   ensureAlert,
-  findSignalsWithoutAlert,
   findRecipients,
+  findSignalsWithoutAlert,
   insertConfirmations,
   insertSignals,
   listLatestBars,

@@ -30,6 +30,8 @@ export interface Config {
   };
   readonly telegram: { readonly botToken: string | null; readonly apiRoot: string };
   readonly smtpUrl: string | null;
+  /** Extra recipients `vpa demo` registers besides the console. */
+  readonly demo: { readonly emailTo: string | null; readonly telegramChatId: string | null };
 }
 
 export class ConfigError extends Error {
@@ -85,6 +87,11 @@ const environmentSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: url(["https:", "http:"]).default("https://api.telegram.org"),
   SMTP_URL: url(["smtp:", "smtps:"]).optional(),
+  DEMO_EMAIL_TO: z.email({ message: "must be an email address" }).optional(),
+  DEMO_TELEGRAM_CHAT_ID: z
+    .string()
+    .regex(/^-?\d{1,20}$/, { message: "must be a numeric chat id" })
+    .optional(),
 });
 
 const SECRET_FILE_VARIABLES = ["TELEGRAM_BOT_TOKEN", "SMTP_URL", "DATABASE_URL"] as const;
@@ -135,6 +142,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     alerts: Object.freeze({ concurrency: env.ALERT_CONCURRENCY, emailFrom: env.EMAIL_FROM }),
     telegram: Object.freeze({ botToken: env.TELEGRAM_BOT_TOKEN ?? null, apiRoot: env.TELEGRAM_API_ROOT }),
     smtpUrl: env.SMTP_URL ?? null,
+    demo: Object.freeze({
+      emailTo: env.DEMO_EMAIL_TO ?? null,
+      telegramChatId: env.DEMO_TELEGRAM_CHAT_ID ?? null,
+    }),
   });
 }
 

@@ -153,9 +153,11 @@ export function createWorker<Q extends QueueName, R>(
       connection: { url: connection.redisUrl, maxRetriesPerRequest: null },
       prefix: connection.prefix,
       concurrency: options.concurrency,
-      limiter: options.limiter,
       autorun: options.autorun ?? true,
-      lockDuration: options.lockDuration,
+      // Only defined keys: an explicit `undefined` overrides BullMQ's default and reaches its Lua
+      // scripts as nil ("command arguments must be strings or integers").
+      ...(options.limiter === undefined ? {} : { limiter: options.limiter }),
+      ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
     },
   );
 }

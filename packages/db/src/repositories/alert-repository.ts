@@ -27,7 +27,10 @@ export async function ensureAlert(db: Kysely<Database>, input: AlertInput): Prom
 }
 
 /** Of the given signals, those that have no alert yet (their alert job never ran to its first step). */
-export async function findSignalsWithoutAlert(db: Kysely<Database>, signalIds: readonly number[]): Promise<number[]> {
+export async function findSignalsWithoutAlert(
+  db: Kysely<Database>,
+  signalIds: readonly number[],
+): Promise<number[]> {
   if (signalIds.length === 0) return [];
   const rows = await sql<{ id: number }>`
     select s.id from unnest(${[...signalIds]}::int8[]) as s(id)

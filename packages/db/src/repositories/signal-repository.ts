@@ -150,6 +150,8 @@ export interface SignalView {
     readonly outcome: string;
     readonly confidence: number;
   } | null;
+  /** When the signal was stored (not the bar time). */
+  readonly createdAt: Date;
 }
 
 /** Stored signals, newest first (then by score), with their confirmation if one arrived. */
@@ -178,6 +180,7 @@ export async function listSignals(db: Kysely<Database>, query: SignalQuery = {})
       "s.close",
       "s.volume",
       "s.price_change",
+      "s.created_at",
       "c.time as confirmation_time",
       "c.outcome as confirmation_outcome",
       "c.confidence as confirmation_confidence",
@@ -214,6 +217,7 @@ export async function listSignals(db: Kysely<Database>, query: SignalQuery = {})
       close: row.close,
       volume: row.volume,
       priceChange: row.price_change,
+      createdAt: row.created_at,
       confirmation:
         row.confirmation_time === null || row.confirmation_outcome === null
           ? null

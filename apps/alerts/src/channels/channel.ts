@@ -1,0 +1,43 @@
+/**
+ * The delivery contract between the alert worker and each way of reaching a subscriber.
+ *
+ * Glossary:
+ * - channel: a way of delivering an alert (`telegram`, `email`, `console` for local runs).
+ * - recipient: one subscriber on one channel; `address` is what that channel needs to reach them.
+ * - sender: the object that delivers a rendered alert on one channel; one per channel per process,
+ *   shared by every job (it holds connection pools), closed once on shutdown.
+ *
+ * Invariants every sender keeps:
+ * - `send` resolves only when the provider accepted the message, and rejects only with one of the
+ *   three delivery errors (`DeliveryRateLimitedError`, `RecipientUnreachableError`,
+ *   `DeliveryFailedError`), so the worker decides retry, pacing and deactivation from the type alone.
+ * - A sender never retries on its own: the worker owns retries and pacing (BullMQ backoff and rate
+ *   limiting), so one failed attempt = one thrown error.
+ * - No secret (bot token, SMTP password) appears in a thrown error's message, stack, properties or
+ *   cause chain.
+ */
+import type { RenderedAlert } from "../render/render-alert.ts";
+
+export const CHANNELS = ["telegram", "email", "console"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** One subscriber on one channel. */
+export interface Recipient {
+  readonly subscriberId: number;
+  /** Telegram chat id (as a string, e.g. `"123456789"` or `"-1001234567890"`), an email address, or any label for `console`. */
+  readonly address: string;
+}
+
+/** What the provider said about an accepted message. */
+export interface SentReceipt {
+  /** Telegram `message_id` (unique within the chat), the email `Message-ID`, or null when the channel has none. */
+  readonly providerMessageId: string | null;
+}
+
+export interface ChannelSender {
+  readonly channel: Channel;
+  /** Delivers one alert to one recipient; see the invariants above for what it may throw. */
+  send(recipient: Recipient, message: RenderedAlert): Promise<SentReceipt>;
+  /** Releases connections. In-flight sends finish first; later sends fail with a transient `DeliveryFailedError`. */
+  close(): Promise<void>;
+}

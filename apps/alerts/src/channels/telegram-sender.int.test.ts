@@ -1,0 +1,215 @@
+import { inspect } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTelegramStandIn, type TelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
+import { type AlertContent, renderAlert } from "../render/render-alert.ts";
+import type { ChannelSender } from "./channel.ts";
+import { DeliveryFailedError } from "./delivery-failed-error.ts";
+import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
+import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
+import { createTelegramSender } from "./telegram-sender.ts";
+
+const TOKEN = "7012345678:AAH-secret_Token-part-9876";
+
+const content: AlertContent = {
+  symbol: "VCB",
+  signalType: "SELLING_CLIMAX",
+  bias: "bull",
+  score: 87,
+  confidence: 0.65,
+  priority: "HIGH",
+  variant: null,
+  close: 23.45,
+  volumeRatio: 2.8,
+  time: "2020-03-23",
+  exchange: "HOSE",
+  name: "A<b>&C Ngân hàng",
+  priceChange: 0.024017,
+};
+const alert = renderAlert(content);
+const subscriber = { subscriberId: 7, address: "123456789" };
+
+let tg: TelegramStandIn;
+let telegram: ChannelSender;
+
+beforeAll(async () => {
+  tg = await startTelegramStandIn({ token: TOKEN });
+  telegram = createTelegramSender({ token: TOKEN, apiRoot: tg.apiRoot, requestTimeoutMs: 2000 });
+});
+
+afterAll(async () => {
+  await telegram.close();
+  await tg.close();
+});
+
+beforeEach(() => tg.reset());
+
+async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error("expected the send to fail");
+  return outcome;
+}
+
+/** Message, stack, own properties and the whole cause chain, as a log line would show them. */
+function everythingIn(error: Error): string {
+  return [
+    error.message,
+    error.stack ?? "",
+    JSON.stringify(error),
+    inspect(error, { depth: 10, showHidden: true }),
+  ].join("\n");
+}
+
+function expectNoToken(error: Error): void {
+  const dump = everythingIn(error);
+  expect(dump).not.toContain(TOKEN);
+  expect(dump).not.toContain("AAH-secret_Token-part-9876");
+  expect(dump).not.toContain(encodeURIComponent(TOKEN));
+}
+
+describe("Telegram sender against the Bot API stand-in", () => {
+  it("sends the escaped HTML alert to the chat with parse_mode HTML and no link preview", async () => {
+    const receipt = await telegram.send(subscriber, alert);
+
+    expect(receipt).toEqual({ providerMessageId: "1" });
+    expect(tg.sentMessages).toHaveLength(1);
+    const sent = tg.sentMessages[0]!;
+    expect(sent.chatId).toBe("123456789");
+    expect(sent.parseMode).toBe("HTML");
+    expect(sent.text).toBe(alert.telegramHtml);
+    expect(sent.text).toContain("A&lt;b&gt;&amp;C Ngân hàng");
+    expect(sent.plainText).toContain("A<b>&C Ngân hàng");
+    expect(sent.plainText).toContain("Selling climax ▲ bull");
+    expect(sent.entities).toContainEqual({ type: "bold", offset: 3, length: 3 }); // "VCB"
+    expect(sent.params.link_preview_options).toEqual({ is_disabled: true });
+    // node-telegram-bot-api 2.x posts form-urlencoded bodies when there is no file.
+    expect(tg.requests[0]).toMatchObject({ method: "sendMessage", httpMethod: "POST" });
+    expect(tg.requests[0]?.contentType).toContain("application/x-www-form-urlencoded");
+  });
+
+  it("numbers messages per chat, as Telegram does", async () => {
+    await telegram.send(subscriber, alert);
+    const second = await telegram.send(subscriber, alert);
+    const otherChat = await telegram.send({ subscriberId: 8, address: "-1001234567890" }, alert);
+    expect(second.providerMessageId).toBe("2");
+    expect(otherChat.providerMessageId).toBe("1");
+  });
+
+  it("surfaces a 429 as DeliveryRateLimitedError with retry_after in ms, without retrying or sending", async () => {
+    tg.rateLimitNext(1, 3);
+
+    const error = await failureOf(telegram.send(subscriber, alert));
+
+    expect(error).toBeInstanceOf(DeliveryRateLimitedError);
+    expect(error).toMatchObject({ code: "DELIVERY_RATE_LIMITED", retryAfterMs: 3000, channel: "telegram" });
+    expect(error.message).toContain("429 Too Many Requests: retry after 3");
+    expect(tg.sentMessages).toHaveLength(0);
+    expect(tg.requests.filter((request) => request.method === "sendMessage")).toHaveLength(1); // library retries are off
+    expectNoToken(error);
+  });
+
+  it("maps a user who blocked the bot (403) to RecipientUnreachableError", async () => {
+    tg.blockChat(subscriber.address);
+
+    const error = await failureOf(telegram.send(subscriber, alert));
+
+    expect(error).toBeInstanceOf(RecipientUnreachableError);
+    expect(error).toMatchObject({ code: "RECIPIENT_UNREACHABLE", providerStatus: 403 });
+    expect(error.message).toContain("Forbidden: bot was blocked by the user");
+    expect(tg.sentMessages).toHaveLength(0);
+    expectNoToken(error);
+  });
+
+  it("maps 400 chat not found to RecipientUnreachableError", async () => {
+    tg.forgetChat("555");
+    const error = await failureOf(telegram.send({ subscriberId: 9, address: "555" }, alert));
+    expect(error).toBeInstanceOf(RecipientUnreachableError);
+    expect(error.message).toContain("Bad Request: chat not found");
+  });
+
+  it("maps a 5xx to a transient DeliveryFailedError, JSON or HTML error page alike, without retrying", async () => {
+    tg.failNext(1, 500);
+    const jsonFailure = await failureOf(telegram.send(subscriber, alert));
+    expect(jsonFailure).toBeInstanceOf(DeliveryFailedError);
+    expect(jsonFailure).toMatchObject({ code: "DELIVERY_FAILED", permanent: false, providerStatus: 500 });
+    expectNoToken(jsonFailure);
+
+    tg.failNext(1, 502, { html: true });
+    const htmlFailure = await failureOf(telegram.send(subscriber, alert));
+    expect(htmlFailure).toBeInstanceOf(DeliveryFailedError);
+    expect(htmlFailure).toMatchObject({ permanent: false, providerStatus: 502 });
+    expectNoToken(htmlFailure);
+
+    expect(tg.requests).toHaveLength(2);
+    expect(tg.sentMessages).toHaveLength(0);
+  });
+
+  it("maps malformed HTML (400 can't parse entities) to a permanent DeliveryFailedError", async () => {
+    const broken = { ...alert, telegramHtml: "<b>VCB</i> A&B" };
+    const error = await failureOf(telegram.send(subscriber, broken));
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error).toMatchObject({ permanent: true, providerStatus: 400 });
+    expect(error.message).toContain("can't parse entities");
+  });
+
+  it("maps a too long message to a permanent DeliveryFailedError", async () => {
+    const tooLong = { ...alert, telegramHtml: "x".repeat(4097) };
+    const error = await failureOf(telegram.send(subscriber, tooLong));
+    expect(error).toMatchObject({ permanent: true, providerStatus: 400 });
+    expect(error.message).toContain("message is too long");
+  });
+
+  it("treats a timeout as transient", async () => {
+    const impatient = createTelegramSender({ token: TOKEN, apiRoot: tg.apiRoot, requestTimeoutMs: 200 });
+    tg.delayNext(1, 1000);
+    const error = await failureOf(impatient.send(subscriber, alert));
+    await impatient.close();
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error).toMatchObject({ permanent: false });
+    expect(error.message).toContain("timed out");
+    expectNoToken(error);
+  });
+
+  it("keeps the token out of errors when the API cannot be reached at all", async () => {
+    const unreachable = createTelegramSender({
+      token: TOKEN,
+      apiRoot: "http://127.0.0.1:9",
+      requestTimeoutMs: 2000,
+    });
+    const error = await failureOf(unreachable.send(subscriber, alert));
+    await unreachable.close();
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error).toMatchObject({ permanent: false });
+    expectNoToken(error);
+  });
+
+  it("redacts the token that fetch puts into its own error (an invalid API root)", async () => {
+    // undici reports "Failed to parse URL from http://bad host:1/bot<token>/sendMessage", with the
+    // URL again in the cause's `input` property: the one real leak path of the library.
+    const misconfigured = createTelegramSender({ token: TOKEN, apiRoot: "http://bad host:1" });
+    const error = await failureOf(misconfigured.send(subscriber, alert));
+    await misconfigured.close();
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expectNoToken(error);
+    expect(everythingIn(error)).toContain("/bot[REDACTED]/sendMessage");
+  });
+
+  it("reports a wrong token (401) as a transient configuration failure, without the token", async () => {
+    const wrongToken = "7012345678:WRONG-token-value-1234";
+    const misconfigured = createTelegramSender({ token: wrongToken, apiRoot: tg.apiRoot });
+    const error = await failureOf(misconfigured.send(subscriber, alert));
+    await misconfigured.close();
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error).toMatchObject({ permanent: false, providerStatus: 401 });
+    expect(error.message).toContain("401 Unauthorized");
+    expect(everythingIn(error)).not.toContain(wrongToken);
+  });
+
+  it("rejects an address that is not a chat id without calling the API", async () => {
+    const error = await failureOf(telegram.send({ subscriberId: 3, address: "alice@example.test" }, alert));
+    expect(error).toBeInstanceOf(RecipientUnreachableError);
+    expect(tg.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Telegram channel: one `sendMessage` per alert through node-telegram-bot-api 2.x (`Api`, the
+ * 1:1 Bot API client; the `Bot` class adds update handling this sender does not need).
+ *
+ * Choices:
+ * - `parse_mode: "HTML"` with `RenderedAlert.telegramHtml`, escaped by the renderer.
+ * - Link previews off (`link_preview_options.is_disabled`): an alert is its text; a preview of
+ *   some URL in a company name would only push the numbers down.
+ * - The library's own retries are OFF (`maxRetries: 0`): by default it sleeps through 429s and
+ *   retries 5xx inside `sendMessage`, which would hide flood control from the worker and hold a
+ *   job slot for up to a minute. Here one call is one attempt; the worker paces and retries.
+ * - No library `rateLimit` either: pacing (~30 msg/s per bot, ~1 msg/s per chat) is the worker's.
+ * - A request timeout of 10 s by default (the library's default is 5 minutes, meant for uploads).
+ * - The token is in every request URL; errors are rebuilt with the token redacted.
+ */
+import { Api } from "node-telegram-bot-api";
+import type { RenderedAlert } from "../render/render-alert.ts";
+import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
+import { DeliveryFailedError } from "./delivery-failed-error.ts";
+import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
+import { secretVariants } from "./redact-secrets.ts";
+import { toTelegramDeliveryError } from "./telegram-delivery-error.ts";
+
+export const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
+export const DEFAULT_TELEGRAM_REQUEST_TIMEOUT_MS = 10_000;
+
+export interface TelegramSenderOptions {
+  /** Bot token from @BotFather (`123456:ABC-…`). Never logged, never in errors. */
+  readonly token: string;
+  /** Bot API origin. Default `https://api.telegram.org`; tests point it at the stand-in. */
+  readonly apiRoot?: string;
+  /** Per-request timeout in ms. Default 10 000. */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * Creates the Telegram sender. `recipient.address` is the chat id as a string.
+ *
+ * @example
+ * const telegram = createTelegramSender({ token: config.telegramBotToken });
+ * const receipt = await telegram.send({ subscriberId: 7, address: "123456789" }, renderAlert(content));
+ * receipt.providerMessageId; // "42", the message_id within that chat
+ * await telegram.close();
+ */
+export function createTelegramSender(options: TelegramSenderOptions): ChannelSender {
+  const secrets = secretVariants([options.token]);
+  const api = new Api(options.token, {
+    apiRoot: options.apiRoot ?? DEFAULT_TELEGRAM_API_ROOT,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_TELEGRAM_REQUEST_TIMEOUT_MS,
+    maxRetries: 0,
+  });
+  let closed = false;
+
+  return {
+    channel: "telegram",
+    async send(recipient: Recipient, message: RenderedAlert): Promise<SentReceipt> {
+      if (closed) {
+        throw new DeliveryFailedError("Telegram sender is closed", { channel: "telegram", permanent: false });
+      }
+      const chatId = recipient.address.trim();
+      if (!/^-?\d+$/.test(chatId) && !/^@[A-Za-z0-9_]{4,}$/.test(chatId)) {
+        throw new RecipientUnreachableError(
+          `Telegram chat id ${JSON.stringify(chatId.slice(0, 64))} of subscriber ${recipient.subscriberId} is not a chat id`,
+          { channel: "telegram" },
+        );
+      }
+      try {
+        const sent = await api.sendMessage({
+          chat_id: chatId,
+          text: message.telegramHtml,
+          parse_mode: "HTML",
+          link_preview_options: { is_disabled: true },
+        });
+        return { providerMessageId: String(sent.message_id) };
+      } catch (error) {
+        throw toTelegramDeliveryError(error, chatId, secrets);
+      }
+    },
+    async close(): Promise<void> {
+      // fetch's connection pool is process-wide and closes idle sockets itself; nothing to free.
+      closed = true;
+    },
+  };
+}

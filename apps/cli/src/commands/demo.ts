@@ -1,0 +1,166 @@
+import { resolve } from "node:path";
+import { countDeliveries, listLatestBars, listSignals, migrateToLatest, subscribe } from "@vpa/db";
+import type { Config } from "@vpa/runtime";
+import { importBars, importStockMetadata } from "@vpa/scanner";
+import { AppContext } from "../app-context.ts";
+import { UsageError } from "../cli-error.ts";
+import { formatTable } from "../format-table.ts";
+import { parseInteger, parseOptions } from "../parse-options.ts";
+import { scanAndWait } from "../scan-and-wait.ts";
+import { servicesUp } from "../services/index.ts";
+import { startWorkers } from "../worker-process.ts";
+import { todayInVietnam } from "./import.ts";
+import { formatServices, servicesOptions } from "./services.ts";
+
+export const usage =
+  "vpa demo                     the whole pipeline end to end on the bundled VN30 data [--lookback-days 30] [--min-score 60]";
+
+const FIXTURES = resolve(import.meta.dirname, "../../../../fixtures");
+export const DEMO_BARS = resolve(FIXTURES, "vn30-daily-2018-2021.csv.gz");
+export const DEMO_STOCKS = resolve(FIXTURES, "vn30-symbols.csv");
+
+/**
+ * The main job, end to end: services → migrations → bundled real bars of the VN30 names → a demo
+ * subscriber → scanner and alert workers → a scan of the newest bars (plus a look-back window so
+ * there is something to alert) → wait for every job → summary. Idempotent: a second run finds
+ * everything stored and delivered, sends nothing, and says so.
+ */
+export async function runDemo(config: Config, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseOptions("demo", args, {
+    "lookback-days": { type: "string" },
+    "min-score": { type: "string" },
+  });
+  if (positionals.length > 0) throw new UsageError(`demo: unexpected ${positionals.join(" ")}`);
+  const lookbackDays = parseInteger("demo", "lookback-days", values["lookback-days"], 0, 3650) ?? 30;
+  const minScore = parseInteger("demo", "min-score", values["min-score"], 0, 100) ?? 60;
+  const started = performance.now();
+  const startedAt = new Date();
+  const step = (text: string) => console.log(`\n▸ ${text}`);
+
+  step("services");
+  console.log(formatServices(await servicesUp(servicesOptions(config, (line) => console.log(`  ${line}`)))));
+
+  const app = new AppContext(config, { logDestination: "stderr" });
+  const workers = { close: async () => {} };
+  try {
+    step("migrations");
+    const { applied } = await migrateToLatest(app.database.db);
+    console.log(applied.length === 0 ? "  schema up to date" : `  applied ${applied.join(", ")}`);
+
+    step(`import ${DEMO_BARS.replace(`${process.cwd()}/`, "")}`);
+    await importStockMetadata(app.database.db, DEMO_STOCKS);
+    const imported = await importBars(app.database.db, [DEMO_BARS], { todayLocal: todayInVietnam() });
+    console.log(
+      `  ${imported.barsAccepted.toLocaleString("en-US")} daily bars of ${imported.symbols} symbols ` +
+        `(${imported.barsWritten.toLocaleString("en-US")} new), ${imported.rejectedTotal} rejected`,
+    );
+
+    step("subscribers");
+    const recipients: [string, "console" | "email" | "telegram", string][] = [["console", "console", "demo"]];
+    if (config.demo.emailTo !== null && config.smtpUrl !== null)
+      recipients.push(["email", "email", config.demo.emailTo]);
+    if (config.demo.telegramChatId !== null && config.telegram.botToken !== null) {
+      recipients.push(["telegram", "telegram", config.demo.telegramChatId]);
+    }
+    for (const [label, channel, address] of recipients) {
+      await subscribe(app.database.db, { channel, address, name: "demo", minScore });
+      console.log(`  ${label}: ${address} (signals scoring ${minScore}+)`);
+    }
+    if (recipients.length === 1) {
+      console.log(
+        "  (set SMTP_URL + DEMO_EMAIL_TO, or TELEGRAM_BOT_TOKEN + DEMO_TELEGRAM_CHAT_ID, to add those channels)",
+      );
+    }
+
+    step(`scan: newest bar of every symbol, storing and alerting signals of the last ${lookbackDays} days`);
+    Object.assign(workers, startWorkers(app, ["scanner", "alerts"]));
+    const report = await scanAndWait(app, { timeframe: "1D", lookbackDays, timeoutMs: 120_000 });
+
+    step("summary");
+    const latest = await listLatestBars(app.database.db, "1D");
+    const windowStart = new Map(
+      latest.map((l) => [
+        l.symbol,
+        new Date(Date.parse(`${l.time}T00:00:00Z`) - lookbackDays * 86_400_000).toISOString().slice(0, 10),
+      ]),
+    );
+    const earliest = [...windowStart.values()].sort()[0];
+    const signals = (
+      await listSignals(app.database.db, { timeframe: "1D", since: earliest, limit: 100_000 })
+    ).filter((s) => s.time >= (windowStart.get(s.symbol) ?? "9999"));
+    const byType = new Map<string, number>();
+    for (const s of signals) byType.set(s.type, (byType.get(s.type) ?? 0) + 1);
+    const deliveries = await countDeliveries(app.database.db, startedAt);
+    const sentNow = deliveries.filter((d) => d.status === "sent").reduce((sum, d) => sum + d.count, 0);
+    const seconds = (performance.now() - started) / 1000;
+
+    const newSignals = signals.filter((s) => s.createdAt >= startedAt).length;
+    console.log(
+      `  symbols scanned     ${report.symbols}` +
+        (report.alreadyScanned > 0
+          ? ` (${report.alreadyScanned} already analysed at this bar by an earlier run)`
+          : ""),
+    );
+    console.log(`  signals in window   ${signals.length} (${newSignals} new in this run)`);
+    console.log(
+      formatTable(
+        ["    signal", "count"],
+        [...byType].sort((a, b) => b[1] - a[1]).map(([type, count]) => [`    ${type}`, count]),
+      ),
+    );
+    console.log(`  alerts delivered    ${sentNow} in this run`);
+    if (deliveries.length > 0) {
+      console.log(
+        formatTable(
+          ["    channel", "priority", "status", "count"],
+          deliveries.map((d) => [`    ${d.channel}`, d.priority, d.status, d.count]),
+        ),
+      );
+    }
+    if (newSignals === 0 && sentNow === 0) {
+      console.log(
+        "  nothing new: every signal was stored and alerted by an earlier run, and nothing was sent twice",
+      );
+    }
+    const failures = report.analyzeFailed.length + report.alertFailed.length;
+    if (failures > 0)
+      console.log(`  FAILED jobs: ${JSON.stringify([...report.analyzeFailed, ...report.alertFailed])}`);
+    console.log(
+      `  elapsed             ${seconds.toFixed(1)} s (scan ${report.scanSeconds.toFixed(2)} s, alerts ${report.alertSeconds.toFixed(2)} s)`,
+    );
+    const top = [...signals].sort((a, b) => b.score - a.score || b.time.localeCompare(a.time)).slice(0, 10);
+    if (top.length > 0) {
+      console.log("\n  top signals");
+      console.log(
+        formatTable(
+          ["    date", "symbol", "signal", "bias", "score", "conf", "priority", "close", "vol×"],
+          top.map((s) => [
+            `    ${s.time}`,
+            s.symbol,
+            s.variant === null ? s.type : `${s.type}/${s.variant}`,
+            s.bias,
+            s.score,
+            s.confidence.toFixed(2),
+            s.priority,
+            s.close.toFixed(2),
+            s.volumeRatio.toFixed(2),
+          ]),
+        ),
+      );
+    }
+    console.log(
+      "\n  query them: ./vpa signals --since 2021-06-01 (or --json); DATABASE_URL:",
+      redactUrl(config.databaseUrl),
+    );
+    return failures > 0 ? 1 : 0;
+  } finally {
+    await workers.close();
+    await app.close();
+  }
+}
+
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== "") parsed.password = "***";
+  return parsed.toString();
+}

@@ -1,0 +1,41 @@
+import { resolve } from "node:path";
+import type { Config } from "@vpa/runtime";
+import { UsageError } from "../cli-error.ts";
+import { formatTable } from "../format-table.ts";
+import { type ServiceStatus, servicesDown, servicesStatus, servicesUp } from "../services/index.ts";
+
+export const usage = "vpa services up|status|down  find or start local Redis and PostgreSQL [--json]";
+
+export function servicesOptions(config: Config, log: (line: string) => void = (line) => console.error(line)) {
+  return {
+    dataDir: resolve(config.dataDir),
+    redisUrl: config.redisUrl,
+    databaseUrl: config.databaseUrl,
+    log,
+  };
+}
+
+export function formatServices(statuses: readonly ServiceStatus[]): string {
+  return formatTable(
+    ["service", "url", "state", "origin", "pid", "detail"],
+    statuses.map((s) => [s.name, s.url, s.reachable ? "up" : "down", s.origin, s.pid ?? "", s.detail ?? ""]),
+  );
+}
+
+export async function runServices(config: Config, args: readonly string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const json = rest.includes("--json");
+  const unknown = rest.filter((arg) => arg !== "--json");
+  if (unknown.length > 0) throw new UsageError(`services: unexpected ${unknown.join(" ")}`);
+  const options = servicesOptions(config);
+  let statuses: ServiceStatus[];
+  if (action === "up") statuses = await servicesUp(options);
+  else if (action === "status") statuses = await servicesStatus(options);
+  else if (action === "down") statuses = await servicesDown(options);
+  else
+    throw new UsageError(
+      `services: expected up, status or down${action === undefined ? "" : ` (got ${action})`}`,
+    );
+  console.log(json ? JSON.stringify(statuses) : formatServices(statuses));
+  return action === "status" || statuses.every((s) => s.reachable || action === "down") ? 0 : 1;
+}

@@ -1,0 +1,59 @@
+import { isTimeframe, listSignals, type Timeframe } from "@vpa/db";
+import type { AppContext } from "../app-context.ts";
+import { UsageError } from "../cli-error.ts";
+import { formatTable } from "../format-table.ts";
+import { parseInteger, parseOptions } from "../parse-options.ts";
+
+export const usage =
+  "vpa signals                  stored signals [--symbol S] [--since YYYY-MM-DD] [--min-score N] [--timeframe 1D] [--limit N] [--json]";
+
+export async function runSignals(app: AppContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseOptions("signals", args, {
+    symbol: { type: "string" },
+    since: { type: "string" },
+    "min-score": { type: "string" },
+    timeframe: { type: "string" },
+    limit: { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`signals: unexpected ${positionals.join(" ")}`);
+  if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
+    throw new UsageError(`signals: --since must be a date like 2021-07-01 (got ${values.since})`);
+  }
+  if (values.timeframe !== undefined && !isTimeframe(values.timeframe)) {
+    throw new UsageError(`signals: unknown --timeframe ${values.timeframe}`);
+  }
+  const signals = await listSignals(app.database.db, {
+    symbol: values.symbol?.toUpperCase(),
+    since: values.since,
+    minScore: parseInteger("signals", "min-score", values["min-score"], 0, 100),
+    timeframe: values.timeframe as Timeframe | undefined,
+    limit: parseInteger("signals", "limit", values.limit, 1, 100_000) ?? 50,
+  });
+  if (values.json) {
+    for (const signal of signals) console.log(JSON.stringify(signal));
+    return 0;
+  }
+  if (signals.length === 0) {
+    console.log("no signals stored (run `vpa scan`, or `vpa demo`)");
+    return 0;
+  }
+  console.log(
+    formatTable(
+      ["time", "symbol", "signal", "bias", "score", "conf", "priority", "close", "vol×", "confirmation"],
+      signals.map((s) => [
+        s.time,
+        s.symbol,
+        s.variant === null ? s.type : `${s.type}/${s.variant}`,
+        s.bias,
+        s.score,
+        s.confidence.toFixed(2),
+        s.priority,
+        s.close.toFixed(2),
+        s.volumeRatio.toFixed(2),
+        s.confirmation === null ? "" : `${s.confirmation.outcome} ${s.confirmation.time}`,
+      ]),
+    ),
+  );
+  return 0;
+}

@@ -1,0 +1,95 @@
+import { ConfigError, loadConfig } from "@vpa/runtime";
+import { AppContext } from "./app-context.ts";
+import { EXIT, UsageError } from "./cli-error.ts";
+import { usage as analyzeUsage, runAnalyze } from "./commands/analyze.ts";
+import { usage as demoUsage, runDemo } from "./commands/demo.ts";
+import { usage as importUsage, runImport } from "./commands/import.ts";
+import { usage as migrateUsage, runMigrate } from "./commands/migrate.ts";
+import { runScan, usage as scanUsage } from "./commands/scan.ts";
+import { runServices, usage as servicesUsage } from "./commands/services.ts";
+import { runSignals, usage as signalsUsage } from "./commands/signals.ts";
+import { runSubscribe, runUnsubscribe, subscribeUsage, unsubscribeUsage } from "./commands/subscribe.ts";
+import { runWorkerProcess } from "./worker-process.ts";
+
+const USAGE = `vpa — VPA market scanner and alerts for the Vietnamese stock market
+
+usage:
+  ${demoUsage}
+  ${servicesUsage}
+  ${migrateUsage}
+  ${importUsage}
+  ${analyzeUsage}
+  ${scanUsage}
+  vpa worker scanner|alerts    run a long-lived worker (health on HTTP_PORT, default 9464/9465)
+  ${signalsUsage}
+  ${subscribeUsage}
+  ${unsubscribeUsage}
+  vpa test [vitest args]       run the whole test suite (starts the services it needs)
+
+Configuration comes from environment variables; see README.md.`;
+
+/** Interactive commands log warnings only (to stderr) unless LOG_LEVEL says otherwise. */
+function environmentFor(command: string): NodeJS.ProcessEnv {
+  if (command === "worker" || process.env.LOG_LEVEL !== undefined) return process.env;
+  return { ...process.env, LOG_LEVEL: "warn" };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === "analyze") return runAnalyze(args);
+  const config = loadConfig(environmentFor(command));
+  if (command === "services") return runServices(config, args);
+  if (command === "demo") return runDemo(config, args);
+  const app = new AppContext(config, {
+    logDestination: command === "worker" ? "stdout" : "stderr",
+    processMetrics: command === "worker",
+  });
+  try {
+    switch (command) {
+      case "migrate":
+        return await runMigrate(app);
+      case "import":
+        return await runImport(app, args);
+      case "scan":
+        return await runScan(app, args);
+      case "signals":
+        return await runSignals(app, args);
+      case "subscribe":
+        return await runSubscribe(app, args);
+      case "unsubscribe":
+        return await runUnsubscribe(app, args);
+      case "worker":
+        return await runWorkerProcess(app, args[0] ?? "");
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`vpa ${error.message}\n\n${USAGE}`);
+      process.exitCode = EXIT.usage;
+    } else if (error instanceof ConfigError) {
+      console.error(`vpa: ${error.message}`);
+      process.exitCode = EXIT.usage;
+    } else {
+      const code = (error as { code?: string }).code;
+      console.error(
+        `vpa: ${(error as Error).message ?? String(error)}${code === undefined ? "" : ` [${code}]`}`,
+      );
+      if (process.env.VPA_DEBUG === "1") console.error(error);
+      process.exitCode = EXIT.failure;
+    }
+  },
+);

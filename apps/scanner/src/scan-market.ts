@@ -1,0 +1,62 @@
+import { type Database, listLatestBars, type Timeframe } from "@vpa/db";
+import { analyzeJobId, type TypedQueue } from "@vpa/runtime";
+import type { Kysely } from "kysely";
+
+export interface ScanOptions {
+  readonly timeframe: Timeframe;
+  /** Default: every active stock that has bars. */
+  readonly symbols?: readonly string[];
+  /**
+   * Also store and alert signals of the bars up to this many calendar days before each symbol's
+   * newest bar. Default 0: the newest bar only, which is what a scan after each bar wants; the demo
+   * and a catch-up after downtime use more.
+   */
+  readonly lookbackDays?: number;
+}
+
+export interface ScanPlan {
+  readonly jobIds: string[];
+  readonly symbols: string[];
+  /** Requested symbols that have no bars (or no stock): nothing to analyse. */
+  readonly missing: string[];
+}
+
+const ENQUEUE_BATCH = 1_000;
+
+const DAY_MS = 86_400_000;
+
+/** The bar time `days` calendar days before `time`, in the same notation (date or instant). */
+function daysBefore(time: string, days: number): string {
+  if (time.length === 10)
+    return new Date(Date.parse(`${time}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
+  return new Date(Date.parse(time) - days * DAY_MS).toISOString();
+}
+
+/**
+ * Enqueues one analyze job per symbol for its newest stored bar, with `addBulk` in batches. The job
+ * id is derived from symbol + timeframe + bar, so scanning the same bar twice adds no work while
+ * the first job is retained.
+ */
+export async function scanMarket(
+  db: Kysely<Database>,
+  analyzeQueue: TypedQueue<"analyze">,
+  options: ScanOptions,
+): Promise<ScanPlan> {
+  const latest = await listLatestBars(db, options.timeframe, options.symbols);
+  const found = new Set(latest.map((l) => l.symbol));
+  const missing = (options.symbols ?? []).filter((s) => !found.has(s));
+  const lookbackDays = options.lookbackDays ?? 0;
+  const jobs = latest.map(({ symbol, time }) => {
+    const payload = {
+      symbol,
+      timeframe: options.timeframe,
+      barTime: time,
+      signalsSince: lookbackDays > 0 ? daysBefore(time, lookbackDays) : time,
+    };
+    return { payload, jobId: analyzeJobId(payload) };
+  });
+  for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
+    await analyzeQueue.addBulk(jobs.slice(i, i + ENQUEUE_BATCH));
+  }
+  return { jobIds: jobs.map((j) => j.jobId), symbols: latest.map((l) => l.symbol), missing };
+}

@@ -1,0 +1,750 @@
+/**
+ * A Telegram Bot API stand-in for tests: a real HTTP server on 127.0.0.1 speaking the wire format
+ * of `https://api.telegram.org`, so the real client library (node-telegram-bot-api 2.x) runs
+ * unmodified against it through its `apiRoot` option.
+ *
+ * Why not `telegram-test-api`: it does not emulate 429 flood control, 403 blocked users, HTML parse
+ * errors or the length limit, which are exactly the paths the alert worker must handle.
+ *
+ * Wire format, as Telegram does it:
+ * - `POST` (or `GET`) `/bot<token>/<method>`; parameters as `application/x-www-form-urlencoded`
+ *   (what node-telegram-bot-api sends when no file is attached: structured fields such as
+ *   `link_preview_options` are JSON strings inside the form), `application/json`, or the query
+ *   string. multipart/form-data (file uploads) is not supported.
+ * - Success: HTTP 200 `{"ok":true,"result":...}`. Failure: the HTTP status equals `error_code`,
+ *   body `{"ok":false,"error_code":N,"description":"..."}` plus `parameters` for 429.
+ * - A wrong token: 401 `Unauthorized`; an unknown method: 404 `Not Found`.
+ *
+ * Methods: getMe, sendMessage, getUpdates (long polling over updates queued with `pushUpdate`),
+ * setMyCommands, getMyCommands, deleteWebhook, setWebhook.
+ *
+ * HTML validation (`parse_mode: "HTML"`, see {@link parseTelegramHtml}) follows Telegram's rules
+ * and error texts (tdlib's parse_html), and is deliberately STRICTER in one way: a bare `&` that
+ * does not start a valid entity and a bare `>` are rejected, where Telegram would pass them
+ * through. Both are escaping bugs in our renderer even when Telegram tolerates them.
+ *
+ * @example
+ * const tg = await startTelegramStandIn({ token: "123456:TEST" });
+ * const api = new Api("123456:TEST", { apiRoot: tg.apiRoot, maxRetries: 0 });
+ * await api.sendMessage({ chat_id: 42, text: "<b>hi</b>", parse_mode: "HTML" });
+ * tg.sentMessages[0]?.plainText; // "hi"
+ * await tg.close();
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Telegram's message text limit, after entity parsing, in UTF-16 code units. */
+export const TELEGRAM_TEXT_MAX_LENGTH = 4096;
+
+// ---------------------------------------------------------------------------------------------
+// HTML parse mode
+// ---------------------------------------------------------------------------------------------
+
+/** A formatting entity as Telegram reports it (offsets and lengths in UTF-16 code units). */
+export interface TelegramMessageEntity {
+  readonly type: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly url?: string;
+  readonly language?: string;
+  readonly custom_emoji_id?: string;
+}
+
+export type TelegramHtmlParseResult =
+  | { readonly ok: true; readonly text: string; readonly entities: readonly TelegramMessageEntity[] }
+  | { readonly ok: false; readonly description: string };
+
+const TAG_ENTITY_TYPES: Readonly<Record<string, string>> = {
+  b: "bold",
+  strong: "bold",
+  i: "italic",
+  em: "italic",
+  u: "underline",
+  ins: "underline",
+  s: "strikethrough",
+  strike: "strikethrough",
+  del: "strikethrough",
+  span: "spoiler",
+  "tg-spoiler": "spoiler",
+  a: "text_link",
+  code: "code",
+  pre: "pre",
+  blockquote: "blockquote",
+  "tg-emoji": "custom_emoji",
+};
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: "<", gt: ">", amp: "&", quot: '"' };
+
+interface OpenTag {
+  readonly name: string;
+  readonly attributes: ReadonlyMap<string, string>;
+  readonly textOffset: number;
+}
+
+/**
+ * Parses text the way Telegram parses `parse_mode: "HTML"`: allowed tags only (b, strong, i, em,
+ * u, ins, s, strike, del, span class="tg-spoiler", tg-spoiler, a href, code, pre, blockquote,
+ * tg-emoji emoji-id), properly nested and closed; entities `&lt; &gt; &amp; &quot;` and numeric
+ * ones (`&#39;`, `&#x1F600;`), which Telegram documents as supported. Returns the plain text and
+ * entities, or the error description Telegram would send after "Bad Request: can't parse entities: ".
+ * Byte offsets in errors are UTF-8 byte offsets into the input, as Telegram reports them.
+ *
+ * @example
+ * parseTelegramHtml("<b>A&amp;B</b>"); // { ok: true, text: "A&B", entities: [{ type: "bold", offset: 0, length: 3 }] }
+ * parseTelegramHtml("<br>");           // { ok: false, description: 'Unsupported start tag "br" at byte offset 0' }
+ */
+export function parseTelegramHtml(html: string): TelegramHtmlParseResult {
+  const byteOffset = (index: number): number => Buffer.byteLength(html.slice(0, index), "utf8");
+  const fail = (description: string): TelegramHtmlParseResult => ({ ok: false, description });
+  const stack: OpenTag[] = [];
+  const entities: TelegramMessageEntity[] = [];
+  let text = "";
+  let index = 0;
+  while (index < html.length) {
+    const character = html[index]!;
+    if (character === "&") {
+      const decoded = decodeEntityAt(html, index);
+      if (decoded === null) return fail(`Unescaped "&" at byte offset ${byteOffset(index)}`);
+      text += decoded.value;
+      index += decoded.length;
+      continue;
+    }
+    if (character === ">") return fail(`Unescaped ">" at byte offset ${byteOffset(index)}`);
+    if (character !== "<") {
+      text += character;
+      index += 1;
+      continue;
+    }
+    const tagStart = index;
+    if (html[index + 1] === "/") {
+      const match = /^<\/([a-zA-Z0-9-]*)\s*>/.exec(html.slice(index));
+      if (match === null) return fail(`Unclosed end tag at byte offset ${byteOffset(tagStart)}`);
+      const name = match[1]!.toLowerCase();
+      const open = stack.pop();
+      if (open === undefined) return fail(`Unexpected end tag at byte offset ${byteOffset(tagStart)}`);
+      if (name !== open.name) {
+        return fail(
+          `Unmatched end tag at byte offset ${byteOffset(tagStart)}, expected "</${open.name}>", found "</${name}>"`,
+        );
+      }
+      const entity = entityFor(open, text, stack);
+      if (entity !== null) entities.push(entity);
+      index += match[0].length;
+      continue;
+    }
+    const nameMatch = /^<([a-zA-Z][a-zA-Z0-9-]*)/.exec(html.slice(index));
+    const name = nameMatch?.[1]?.toLowerCase() ?? "";
+    if (TAG_ENTITY_TYPES[name] === undefined) {
+      return fail(`Unsupported start tag "${name}" at byte offset ${byteOffset(tagStart)}`);
+    }
+    index += 1 + name.length;
+    const attributes = new Map<string, string>();
+    for (;;) {
+      while (index < html.length && /\s/.test(html[index]!)) index += 1;
+      if (index >= html.length) return fail(`Unclosed start tag at byte offset ${byteOffset(tagStart)}`);
+      if (html[index] === ">") {
+        index += 1;
+        break;
+      }
+      const attributeMatch = /^([a-zA-Z0-9_-]+)/.exec(html.slice(index));
+      if (attributeMatch === null) {
+        return fail(`Empty attribute name in the tag "${name}" at byte offset ${byteOffset(tagStart)}`);
+      }
+      const attributeName = attributeMatch[1]!.toLowerCase();
+      index += attributeMatch[1]!.length;
+      while (index < html.length && /\s/.test(html[index]!)) index += 1;
+      if (html[index] !== "=") {
+        attributes.set(attributeName, "");
+        continue;
+      }
+      index += 1;
+      while (index < html.length && /\s/.test(html[index]!)) index += 1;
+      const quote = html[index];
+      let rawValue: string;
+      if (quote === '"' || quote === "'") {
+        const end = html.indexOf(quote, index + 1);
+        if (end === -1) return fail(`Unclosed start tag at byte offset ${byteOffset(tagStart)}`);
+        rawValue = html.slice(index + 1, end);
+        index = end + 1;
+      } else {
+        const valueMatch = /^[^\s>]*/.exec(html.slice(index));
+        rawValue = valueMatch?.[0] ?? "";
+        index += rawValue.length;
+      }
+      const value = decodeAttributeValue(rawValue);
+      if (value === null) {
+        return fail(
+          `Unescaped "&" in an attribute of the tag "${name}" at byte offset ${byteOffset(tagStart)}`,
+        );
+      }
+      attributes.set(attributeName, value);
+    }
+    if (name === "span" && attributes.get("class") !== "tg-spoiler") {
+      return fail(`Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(tagStart)}`);
+    }
+    if (name === "tg-emoji" && !/^\d+$/.test(attributes.get("emoji-id") ?? "")) {
+      return fail(`Custom emoji identifier must be non-empty at byte offset ${byteOffset(tagStart)}`);
+    }
+    const insideCode = stack.some((open) => open.name === "code");
+    const insidePre = stack.some((open) => open.name === "pre");
+    if (insideCode || (insidePre && name !== "code")) {
+      return fail(`Can't nest "${name}" inside pre or code entity at byte offset ${byteOffset(tagStart)}`);
+    }
+    stack.push({ name, attributes, textOffset: text.length });
+  }
+  const unclosed = stack.at(-1);
+  if (unclosed !== undefined) return fail(`Can't find end tag corresponding to start tag "${unclosed.name}"`);
+  entities.sort((left, right) => left.offset - right.offset || right.length - left.length);
+  return { ok: true, text, entities };
+}
+
+function decodeEntityAt(html: string, index: number): { value: string; length: number } | null {
+  const match = /^&(#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]+);/.exec(html.slice(index, index + 12));
+  if (match === null) return null;
+  const body = match[1]!;
+  if (body.startsWith("#")) {
+    const codePoint =
+      body[1] === "x" ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+    if (codePoint === 0 || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return null;
+    return { value: String.fromCodePoint(codePoint), length: match[0].length };
+  }
+  const named = NAMED_ENTITIES[body];
+  return named === undefined ? null : { value: named, length: match[0].length };
+}
+
+function decodeAttributeValue(raw: string): string | null {
+  let value = "";
+  let index = 0;
+  while (index < raw.length) {
+    if (raw[index] === "&") {
+      const decoded = decodeEntityAt(raw, index);
+      if (decoded === null) return null;
+      value += decoded.value;
+      index += decoded.length;
+    } else {
+      value += raw[index];
+      index += 1;
+    }
+  }
+  return value;
+}
+
+function entityFor(open: OpenTag, text: string, outer: readonly OpenTag[]): TelegramMessageEntity | null {
+  const length = text.length - open.textOffset;
+  if (length === 0) return null; // Telegram drops empty entities
+  const base = { offset: open.textOffset, length };
+  switch (open.name) {
+    case "a": {
+      const url = open.attributes.get("href");
+      return url === undefined || url === "" ? null : { type: "text_link", ...base, url };
+    }
+    case "code": {
+      const language = /^language-(.+)$/.exec(open.attributes.get("class") ?? "")?.[1];
+      const inPre = outer.at(-1)?.name === "pre";
+      // <pre><code class="language-x"> is one pre entity with a language, not two entities.
+      if (inPre) return language === undefined ? null : { type: "pre", ...base, language };
+      return { type: "code", ...base };
+    }
+    case "blockquote":
+      return { type: open.attributes.has("expandable") ? "expandable_blockquote" : "blockquote", ...base };
+    case "tg-emoji":
+      return { type: "custom_emoji", ...base, custom_emoji_id: open.attributes.get("emoji-id") ?? "" };
+    default:
+      return { type: TAG_ENTITY_TYPES[open.name] ?? "bold", ...base };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+// ---------------------------------------------------------------------------------------------
+
+/** A message the stand-in accepted, as the bot sent it and as Telegram would store it. */
+export interface SentTelegramMessage {
+  /** `chat_id` as sent, as a string (form bodies carry strings only). */
+  readonly chatId: string;
+  /** Per-chat message id, from 1, like Telegram's. */
+  readonly messageId: number;
+  /** `text` exactly as sent (HTML source when parse_mode is HTML). */
+  readonly text: string;
+  readonly parseMode: string | null;
+  /** Text after entity parsing: what the user reads. */
+  readonly plainText: string;
+  readonly entities: readonly TelegramMessageEntity[];
+  /** All parameters as decoded by the stand-in (JSON-valued fields parsed). */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** Every request that reached the server, accepted or not. */
+export interface TelegramRequestRecord {
+  readonly method: string;
+  readonly httpMethod: string;
+  /** `content-type` of the request body, or null for none. */
+  readonly contentType: string | null;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly tokenAccepted: boolean;
+  readonly status: number;
+}
+
+export interface BotCommand {
+  readonly command: string;
+  readonly description: string;
+}
+
+export interface TelegramStandInOptions {
+  /** The bot token the server accepts, e.g. `123456:ABC-DEF`; the part before `:` is the bot id. */
+  readonly token: string;
+  /** `username` returned by getMe. Default `vpa_alerts_test_bot`. */
+  readonly botUsername?: string;
+}
+
+export interface TelegramStandIn {
+  /** Pass as the client's `apiRoot`, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  readonly apiRoot: string;
+  readonly token: string;
+  /** Accepted sendMessage calls, in arrival order. */
+  readonly sentMessages: readonly SentTelegramMessage[];
+  /** Every request, in arrival order (including rejected ones). */
+  readonly requests: readonly TelegramRequestRecord[];
+  /** Commands last set with setMyCommands for the default scope and language, or null. */
+  readonly commands: readonly BotCommand[] | null;
+  /** Webhook URL set with setWebhook, or null (deleteWebhook clears it). */
+  readonly webhookUrl: string | null;
+  /**
+   * Every later sendMessage to this chat gets 403 with `description`, default
+   * "Forbidden: bot was blocked by the user" (others: "Forbidden: user is deactivated",
+   * "Forbidden: bot was kicked from the group chat").
+   */
+  blockChat(chatId: string | number, description?: string): void;
+  unblockChat(chatId: string | number): void;
+  /** Every later sendMessage to this chat gets 400 "Bad Request: chat not found". */
+  forgetChat(chatId: string | number): void;
+  /** The next `count` sendMessage calls (any chat) get 429 with `retry_after`. */
+  rateLimitNext(count: number, retryAfterSeconds: number): void;
+  /**
+   * The next `count` requests (any method) fail with HTTP `status` (5xx). The body is Telegram's
+   * JSON envelope, or with `{ html: true }` an nginx-style HTML error page, as a failing front end
+   * sends it.
+   */
+  failNext(count: number, status?: number, options?: { readonly html?: boolean }): void;
+  /** The next `count` requests (any method) are answered only after `delayMs`. */
+  delayNext(count: number, delayMs: number): void;
+  /** Queues an update for getUpdates; `update_id` is assigned when missing. Returns the stored update. */
+  pushUpdate(update: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>;
+  /** Forgets sent messages, requests and every programmed behaviour. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface FailurePlan {
+  remaining: number;
+  readonly status: number;
+  readonly html: boolean;
+}
+
+interface ApiReply {
+  readonly status: number;
+  readonly body: string;
+  readonly contentType: string;
+}
+
+interface PollWaiter {
+  readonly wake: () => void;
+}
+
+const JSON_FIELDS = new Set([
+  "link_preview_options",
+  "reply_markup",
+  "reply_parameters",
+  "entities",
+  "commands",
+  "scope",
+  "allowed_updates",
+]);
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Starts the stand-in on 127.0.0.1 with an ephemeral port. */
+export async function startTelegramStandIn(options: TelegramStandInOptions): Promise<TelegramStandIn> {
+  const token = options.token;
+  const botId = Number.parseInt(token.split(":")[0] ?? "", 10) || 100000;
+  const botUser = {
+    id: botId,
+    is_bot: true,
+    first_name: "VPA Alerts (test)",
+    username: options.botUsername ?? "vpa_alerts_test_bot",
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+  };
+
+  let sentMessages: SentTelegramMessage[] = [];
+  let requests: TelegramRequestRecord[] = [];
+  let commands: BotCommand[] | null = null;
+  let webhookUrl: string | null = null;
+  let blockedChats = new Map<string, string>();
+  let forgottenChats = new Set<string>();
+  let messageCounters = new Map<string, number>();
+  let rateLimit = { remaining: 0, retryAfterSeconds: 1 };
+  let failures: FailurePlan[] = [];
+  let delays: { remaining: number; delayMs: number }[] = [];
+  let updates: Record<string, unknown>[] = [];
+  let nextUpdateId = 1;
+  let waiters: PollWaiter[] = [];
+  let closing = false;
+
+  const ok = (result: unknown): ApiReply => ({
+    status: 200,
+    body: JSON.stringify({ ok: true, result }),
+    contentType: "application/json",
+  });
+  const error = (errorCode: number, description: string, parameters?: Record<string, unknown>): ApiReply => ({
+    status: errorCode,
+    body: JSON.stringify({
+      ok: false,
+      error_code: errorCode,
+      description,
+      ...(parameters === undefined ? {} : { parameters }),
+    }),
+    contentType: "application/json",
+  });
+  const badRequest = (detail: string): ApiReply => error(400, `Bad Request: ${detail}`);
+
+  function takeFailure(): FailurePlan | null {
+    const plan = failures[0];
+    if (plan === undefined) return null;
+    plan.remaining -= 1;
+    if (plan.remaining <= 0) failures.shift();
+    return plan;
+  }
+
+  function takeDelay(): number {
+    const plan = delays[0];
+    if (plan === undefined) return 0;
+    plan.remaining -= 1;
+    if (plan.remaining <= 0) delays.shift();
+    return plan.delayMs;
+  }
+
+  function sendMessage(params: Record<string, unknown>): ApiReply {
+    if (rateLimit.remaining > 0) {
+      rateLimit.remaining -= 1;
+      const seconds = rateLimit.retryAfterSeconds;
+      return error(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
+    }
+    const rawChatId = params.chat_id;
+    if (rawChatId === undefined || rawChatId === null || String(rawChatId).trim() === "") {
+      return badRequest("chat_id is empty");
+    }
+    const chatId = String(rawChatId).trim();
+    if (!/^-?\d+$/.test(chatId) && !/^@[A-Za-z0-9_]{4,}$/.test(chatId)) return badRequest("chat not found");
+    if (forgottenChats.has(chatId)) return badRequest("chat not found");
+    const blocked = blockedChats.get(chatId);
+    if (blocked !== undefined) return error(403, blocked);
+    const text =
+      typeof params.text === "string" ? params.text : params.text === undefined ? "" : String(params.text);
+    const parseMode =
+      typeof params.parse_mode === "string" && params.parse_mode !== "" ? params.parse_mode : null;
+    let plainText = text;
+    let entities: readonly TelegramMessageEntity[] = [];
+    if (parseMode !== null) {
+      if (parseMode.toLowerCase() === "html") {
+        const parsed = parseTelegramHtml(text);
+        if (!parsed.ok) return badRequest(`can't parse entities: ${parsed.description}`);
+        plainText = parsed.text;
+        entities = parsed.entities;
+      } else if (parseMode !== "Markdown" && parseMode !== "MarkdownV2") {
+        return badRequest("unsupported parse_mode");
+      }
+    }
+    if (plainText.trim() === "") return badRequest("message text is empty");
+    if (plainText.length > TELEGRAM_TEXT_MAX_LENGTH) return badRequest("message is too long");
+    const messageId = (messageCounters.get(chatId) ?? 0) + 1;
+    messageCounters.set(chatId, messageId);
+    sentMessages.push({ chatId, messageId, text, parseMode, plainText, entities, params });
+    const numericChatId = Number(chatId);
+    const chat = chatId.startsWith("@")
+      ? { id: -1001000000000, type: "channel", title: chatId.slice(1), username: chatId.slice(1) }
+      : numericChatId < 0
+        ? { id: numericChatId, type: chatId.startsWith("-100") ? "supergroup" : "group", title: "Test group" }
+        : { id: numericChatId, type: "private", first_name: "Subscriber" };
+    return ok({
+      message_id: messageId,
+      from: { id: botUser.id, is_bot: true, first_name: botUser.first_name, username: botUser.username },
+      chat,
+      date: Math.floor(Date.now() / 1000),
+      text: plainText,
+      ...(entities.length > 0 ? { entities } : {}),
+      ...(params.link_preview_options === undefined
+        ? {}
+        : { link_preview_options: params.link_preview_options }),
+    });
+  }
+
+  async function getUpdates(params: Record<string, unknown>): Promise<ApiReply> {
+    if (webhookUrl !== null) {
+      return error(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
+    }
+    const offset = integerParam(params.offset);
+    const limit = Math.min(Math.max(integerParam(params.limit) ?? 100, 1), 100);
+    const timeoutSeconds = Math.max(integerParam(params.timeout) ?? 0, 0);
+    // Telegram: an offset confirms (and forgets) every update with a smaller id.
+    if (offset !== null) updates = updates.filter((update) => (update.update_id as number) >= offset);
+    const pending = (): Record<string, unknown>[] => updates.slice(0, limit);
+    if (pending().length > 0 || timeoutSeconds === 0 || closing) return ok(pending());
+    await new Promise<void>((resolve) => {
+      const waiter: PollWaiter = {
+        wake: () => {
+          clearTimeout(timer);
+          waiters = waiters.filter((other) => other !== waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.wake, timeoutSeconds * 1000);
+      waiters.push(waiter);
+    });
+    return ok(pending());
+  }
+
+  function setMyCommands(params: Record<string, unknown>): ApiReply {
+    const list = params.commands;
+    if (!Array.isArray(list)) return badRequest('parameter "commands" is required');
+    if (list.length > 100) return badRequest("BOT_COMMANDS_TOO_MUCH");
+    const parsed: BotCommand[] = [];
+    for (const item of list) {
+      const command = (item as { command?: unknown }).command;
+      const description = (item as { description?: unknown }).description;
+      if (typeof command !== "string" || !/^[a-z0-9_]{1,32}$/.test(command))
+        return badRequest("BOT_COMMAND_INVALID");
+      if (typeof description !== "string" || description.length < 1 || description.length > 256) {
+        return badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
+      }
+      parsed.push({ command, description });
+    }
+    // Only the default scope and language are kept: enough for the bot-commands tests.
+    if (params.scope === undefined && params.language_code === undefined) commands = parsed;
+    return ok(true);
+  }
+
+  async function dispatch(method: string, params: Record<string, unknown>): Promise<ApiReply> {
+    switch (method.toLowerCase()) {
+      case "getme":
+        return ok(botUser);
+      case "sendmessage":
+        return sendMessage(params);
+      case "getupdates":
+        return getUpdates(params);
+      case "setmycommands":
+        return setMyCommands(params);
+      case "getmycommands":
+        return ok(commands ?? []);
+      case "deletewebhook":
+        webhookUrl = null;
+        if (params.drop_pending_updates === true || params.drop_pending_updates === "true") updates = [];
+        return ok(true);
+      case "setwebhook":
+        if (typeof params.url !== "string")
+          return badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+        webhookUrl = params.url === "" ? null : params.url;
+        return ok(true);
+      default:
+        return error(404, "Not Found");
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const pathMatch = /^\/bot([^/]*)\/([A-Za-z0-9_]+)$/.exec(url.pathname);
+    const contentType = request.headers["content-type"] ?? null;
+    let params: Record<string, unknown> = {};
+    let reply: ApiReply;
+    const delayMs = takeDelay();
+    if (delayMs > 0) await sleep(delayMs);
+    try {
+      const body = await readBody(request);
+      params = { ...decodeParams(url.searchParams), ...parseBody(body, contentType) };
+    } catch (cause) {
+      reply = badRequest(cause instanceof Error ? cause.message : "invalid request body");
+      send(response, reply);
+      return;
+    }
+    const method = pathMatch?.[2] ?? "";
+    const tokenAccepted = pathMatch !== null && decodeURIComponent(pathMatch[1]!) === token;
+    const failure = takeFailure();
+    if (pathMatch === null) {
+      reply = error(404, "Not Found");
+    } else if (!tokenAccepted) {
+      reply = error(401, "Unauthorized");
+    } else if (failure !== null) {
+      reply = failure.html ? htmlError(failure.status) : error(failure.status, httpReason(failure.status));
+    } else {
+      reply = await dispatch(method, params);
+    }
+    requests.push({
+      method,
+      httpMethod: request.method ?? "GET",
+      contentType,
+      params,
+      tokenAccepted,
+      status: reply.status,
+    });
+    send(response, reply);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((cause: unknown) => {
+      if (!response.headersSent) send(response, error(500, `Internal Server Error: ${String(cause)}`));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    token,
+    get sentMessages() {
+      return sentMessages;
+    },
+    get requests() {
+      return requests;
+    },
+    get commands() {
+      return commands;
+    },
+    get webhookUrl() {
+      return webhookUrl;
+    },
+    blockChat(chatId, description = "Forbidden: bot was blocked by the user") {
+      blockedChats.set(String(chatId), description);
+    },
+    unblockChat(chatId) {
+      blockedChats.delete(String(chatId));
+    },
+    forgetChat(chatId) {
+      forgottenChats.add(String(chatId));
+    },
+    rateLimitNext(count, retryAfterSeconds) {
+      rateLimit = { remaining: count, retryAfterSeconds };
+    },
+    failNext(count, status = 500, failOptions = {}) {
+      failures.push({ remaining: count, status, html: failOptions.html === true });
+    },
+    delayNext(count, delayMs) {
+      delays.push({ remaining: count, delayMs });
+    },
+    pushUpdate(update) {
+      const stored = {
+        ...update,
+        update_id: typeof update.update_id === "number" ? update.update_id : nextUpdateId,
+      };
+      nextUpdateId = Math.max(nextUpdateId, stored.update_id + 1);
+      updates.push(stored);
+      for (const waiter of [...waiters]) waiter.wake();
+      return stored;
+    },
+    reset() {
+      sentMessages = [];
+      requests = [];
+      commands = null;
+      webhookUrl = null;
+      blockedChats = new Map();
+      forgottenChats = new Set();
+      messageCounters = new Map();
+      rateLimit = { remaining: 0, retryAfterSeconds: 1 };
+      failures = [];
+      delays = [];
+      updates = [];
+    },
+    async close() {
+      closing = true;
+      for (const waiter of [...waiters]) waiter.wake();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // fetch keeps connections alive; without this close() would wait for them to idle out.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function send(response: ServerResponse, reply: ApiReply): void {
+  response.writeHead(reply.status, {
+    "content-type": reply.contentType,
+    "content-length": Buffer.byteLength(reply.body),
+  });
+  response.end(reply.body);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new Error("request body too large");
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseBody(body: string, contentType: string | null): Record<string, unknown> {
+  if (body === "") return {};
+  const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType === "application/json") {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      throw new Error("JSON body must be an object");
+    return parsed as Record<string, unknown>;
+  }
+  if (mediaType === "application/x-www-form-urlencoded" || mediaType === "") {
+    return decodeParams(new URLSearchParams(body));
+  }
+  throw new Error(`unsupported content-type ${mediaType} (the stand-in speaks form and JSON bodies)`);
+}
+
+/** Form values are strings on the wire; Telegram parses the JSON-serialized structured fields. */
+function decodeParams(search: URLSearchParams): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of search) {
+    if (JSON_FIELDS.has(key)) {
+      try {
+        params[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // left as the string: the method decides whether that is an error
+      }
+    }
+    params[key] = value;
+  }
+  return params;
+}
+
+function integerParam(value: unknown): number | null {
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  if (typeof value === "string" && /^-?\d+$/.test(value)) return Number.parseInt(value, 10);
+  return null;
+}
+
+function httpReason(status: number): string {
+  const reasons: Record<number, string> = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+  };
+  return reasons[status] ?? "Internal Server Error";
+}
+
+function htmlError(status: number): ApiReply {
+  const title = `${status} ${httpReason(status)}`;
+  return {
+    status,
+    body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+    contentType: "text/html",
+  };
+}
