@@ -1,8 +1,9 @@
 import type { Timeframe } from "@vpa/db";
 import type { AnalyzeResult } from "@vpa/scanner";
 import { scanMarket } from "@vpa/scanner";
+import { JobWaiter } from "@vpa/runtime";
 import type { AppContext } from "./app-context.ts";
-import { JobWaiter } from "./wait-for-jobs.ts";
+
 
 export interface ScanReport {
   readonly symbols: number;

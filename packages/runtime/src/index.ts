@@ -6,3 +6,4 @@ export * from "./observe-worker.ts";
 export * from "./queues.ts";
 export * from "./redis-check.ts";
 export * from "./shutdown.ts";
+export * from "./job-waiter.ts";

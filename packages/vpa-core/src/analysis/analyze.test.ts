@@ -200,20 +200,35 @@ describe("zero volume and degenerate histories", () => {
 
 describe("record shape (§9)", () => {
   it("serialises with the spec's fields first, rounded features and priceChange", () => {
-    const record = signalAtLastBar(downtrendHistory().bar({ ...sellingClimax, volume: 2_345 }).build(), "bull");
+    const record = signalAtLastBar(downtrendHistory().bar({ ...sellingClimax, volume: 2_345.67 }).build(), "bull");
+    expect(Object.keys(record ?? {})).toEqual([
+      "kind",
+      "symbol",
+      "time",
+      "type",
+      "bias",
+      "score",
+      "confidence",
+      "priority",
+      "variant",
+      "features",
+      "close",
+      "volume",
+      "priceChange",
+    ]);
     expect(JSON.parse(JSON.stringify(record))).toEqual({
       kind: "signal",
       symbol: "TST",
       time: "2020-03-01",
       type: "SELLING_CLIMAX",
       bias: "bull",
-      score: 34, // sv 0.1725 → 6.9 + 20 + 6 = 32.9? No: vr 2.345 → sv (2.345−2)/2 = 0.1725 → 6.9; ss 20; sc 6 → 32.9 → 33
+      score: 33, // by hand: sv (2.34567 − 2)/2 = 0.1728 → 6.91; ss 20; sc 6 → 32.91 → 33
       confidence: 0.65,
       priority: "LOW",
       variant: null,
-      features: { vr: 2.345, sr: 2.5, cl: 0.6, trend: "down", degenerate: false },
+      features: { vr: 2.3457, sr: 2.5, cl: 0.6, trend: "down", degenerate: false }, // vr 2.34567 → 4 decimals
       close: 9_950,
-      volume: 2_345,
+      volume: 2_345.67,
       priceChange: -0.005,
     });
   });

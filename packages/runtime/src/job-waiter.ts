@@ -1,4 +1,4 @@
-import type { QueueConnection } from "@vpa/runtime";
+import type { QueueConnection } from "./queues.ts";
 import { type Job, type Queue, QueueEvents } from "bullmq";
 
 export interface JobOutcome {

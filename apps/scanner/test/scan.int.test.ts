@@ -1,0 +1,109 @@
+import { resolve } from "node:path";
+import { analyze, type SignalRecord } from "@vpa/core";
+import { ensureAlert, listSignals, loadRecentBars, upsertStocks } from "@vpa/db";
+import { createMetrics, createQueue, JobWaiter, createLogger } from "@vpa/runtime";
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
+import { type AnalyzeResult, importBars, scanMarket, startAnalyzeWorker } from "../src/index.ts";
+
+const FIXTURE = resolve(import.meta.dirname, "../../../fixtures/vn30-daily-2018-2021.csv.gz");
+const SYMBOLS = ["FPT", "HPG", "VCB", "VNM", "SSI"];
+const LOOKBACK_DAYS = 60;
+const logger = createLogger({ level: "silent", secrets: [] });
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await importBars(database.db, [FIXTURE], { todayLocal: "2026-01-01" });
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+/** One scan through real BullMQ queues and a real analyze worker; returns the analyze job results. */
+async function scanOnce(symbols: readonly string[]): Promise<{ results: AnalyzeResult[]; alertJobsQueued: number }> {
+  const connection = testQueueConnection();
+  const analyzeQueue = createQueue("analyze", connection);
+  const alertsQueue = createQueue("alerts", connection);
+  const waiter = await JobWaiter.start(analyzeQueue.queue, connection);
+  let worker: Worker | undefined;
+  try {
+    worker = startAnalyzeWorker({
+      db: database.db,
+      connection,
+      alertsQueue,
+      metrics: createMetrics({ collectProcessMetrics: false }),
+      logger,
+      concurrency: 4,
+      lookbackBars: 250,
+    });
+    const plan = await scanMarket(database.db, analyzeQueue, { timeframe: "1D", symbols, lookbackDays: LOOKBACK_DAYS });
+    expect(plan.missing).toEqual([]);
+    const outcomes = await waiter.wait(plan.jobIds, { timeoutMs: 20_000 });
+    const results = [...outcomes.values()].map((o) => {
+      expect(o.failedReason).toBeNull();
+      return o.returnValue as AnalyzeResult;
+    });
+    return { results, alertJobsQueued: await alertsQueue.queue.count() };
+  } finally {
+    await worker?.close();
+    await waiter.close();
+    await obliterateQueues([analyzeQueue, alertsQueue]);
+  }
+}
+
+/** What the analyzer says about the whole stored history, for the bars in the scan's window. */
+async function expectedSignals(symbol: string): Promise<SignalRecord[]> {
+  const ids = await upsertStocks(database.db, [{ symbol }]);
+  const bars = await loadRecentBars(database.db, { stockId: ids.get(symbol)!, timeframe: "1D", limit: 100_000 });
+  const newest = bars.at(-1)!.time;
+  const since = new Date(Date.parse(`${newest}T00:00:00Z`) - LOOKBACK_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return analyze(symbol, bars).filter((r): r is SignalRecord => r.kind === "signal" && r.time >= since);
+}
+
+describe("scan → analyze worker → signals", () => {
+  it("stores exactly the signals a full-history analysis finds in the window, and queues their alerts", async () => {
+    const { results, alertJobsQueued } = await scanOnce(SYMBOLS);
+    expect(results.map((r) => r.symbol).sort()).toEqual([...SYMBOLS].sort());
+    for (const symbol of SYMBOLS) {
+      const stored = await listSignals(database.db, { symbol, limit: 1000 });
+      const expected = await expectedSignals(symbol);
+      const key = (s: { time: string; type: string; score: number; confidence: number; bias: string }) =>
+        `${s.time} ${s.type} ${s.bias} ${s.score} ${s.confidence.toFixed(2)}`;
+      expect(stored.map(key).sort(), symbol).toEqual(expected.map(key).sort());
+    }
+    const total = results.reduce((sum, r) => sum + r.newSignals, 0);
+    expect(total).toBeGreaterThan(5);
+    expect(alertJobsQueued).toBe(total);
+  });
+
+  it("a second scan stores nothing new; it re-queues only alerts that never started", async () => {
+    const stored = await listSignals(database.db, { limit: 100_000 });
+    // No alert worker ran yet: as after a crash between storing and alerting, a re-scan recovers.
+    const recovery = await scanOnce(SYMBOLS);
+    expect(recovery.results.reduce((sum, r) => sum + r.newSignals, 0)).toBe(0);
+    expect(recovery.alertJobsQueued).toBe(stored.length);
+    // Once every alert has started, a re-scan is silent.
+    for (const signal of stored) {
+      await ensureAlert(database.db, { signalId: signal.id, priority: signal.priority, message: "sent" });
+    }
+    const again = await scanOnce(SYMBOLS);
+    expect(again.results.reduce((sum, r) => sum + r.newSignals, 0)).toBe(0);
+    expect(again.alertJobsQueued).toBe(0);
+    expect((await listSignals(database.db, { limit: 100_000 })).length).toBe(stored.length);
+  });
+
+  it("reports a requested symbol that has no bars instead of silently skipping it", async () => {
+    const connection = testQueueConnection();
+    const analyzeQueue = createQueue("analyze", connection);
+    try {
+      const plan = await scanMarket(database.db, analyzeQueue, { timeframe: "1D", symbols: ["FPT", "NOPE"] });
+      expect(plan.missing).toEqual(["NOPE"]);
+      expect(plan.symbols).toEqual(["FPT"]);
+    } finally {
+      await obliterateQueues([analyzeQueue]);
+    }
+  });
+});

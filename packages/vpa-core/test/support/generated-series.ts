@@ -1,0 +1,59 @@
+import type { Bar } from "../../src/index.ts";
+
+/** Deterministic PRNG (mulberry32): generated series reproduce from their seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A valid random series with the awkward cases real feeds have: regime changes (trends, calm,
+ * volatile), zero-volume stretches, degenerate bars (high == low), unchanged closes, gaps and
+ * volume spikes. Every bar satisfies low <= open, close <= high.
+ */
+export function generateSeries(length: number, seed: number): Bar[] {
+  const next = seededRandom(seed);
+  const bars: Bar[] = [];
+  let price = 20 + next() * 80;
+  let drift = 0;
+  let volatility = 0.02;
+  let zeroVolumeLeft = 0;
+  const start = Date.UTC(2010, 0, 1);
+  for (let i = 0; i < length; i++) {
+    if (next() < 0.02) drift = (next() - 0.5) * 0.01;
+    if (next() < 0.02) volatility = 0.002 + next() * 0.05;
+    if (next() < 0.005) zeroVolumeLeft = Math.floor(next() * 30);
+    const gap = next() < 0.01 ? (next() - 0.5) * 0.3 : 0;
+    const previous = price;
+    price = Math.max(0.1, price * (1 + drift + gap + (next() - 0.5) * volatility));
+    if (next() < 0.05) price = previous; // unchanged close
+    const round = (x: number) => Math.round(x * 100) / 100;
+    const close = round(price);
+    const open = round(previous * (1 + (next() - 0.5) * volatility));
+    let high = Math.max(open, close) + round(next() * volatility * price);
+    let low = Math.min(open, close) - round(next() * volatility * price);
+    if (next() < 0.03) {
+      high = close; // degenerate bar: locked limit or no trade
+      low = close;
+    }
+    high = Math.max(high, open, close);
+    low = Math.max(0.01, Math.min(low, open, close));
+    let volume = zeroVolumeLeft > 0 ? 0 : Math.round(1_000 + next() * 100_000 * (next() < 0.05 ? 8 : 1));
+    if (zeroVolumeLeft > 0) zeroVolumeLeft--;
+    if (high === low && next() < 0.5) volume = 0;
+    bars.push({
+      time: new Date(start + i * 86_400_000).toISOString().slice(0, 10),
+      open: Math.min(Math.max(open, low), high),
+      high,
+      low,
+      close,
+      volume,
+    });
+  }
+  return bars;
+}
