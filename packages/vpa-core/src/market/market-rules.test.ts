@@ -98,7 +98,7 @@ describe("units, lots and costs (§3, §4)", () => {
 });
 
 describe("calendar (§5)", () => {
-  it("holds the 2024–2026 holidays exactly as listed (47 dates)", () => {
+  it("holds the 2024–2026 holidays exactly as listed (41 dates)", () => {
     const holidays = DEFAULT_HOLIDAY_CALENDAR.holidays;
     // 2024: 1 + 7 + 1 + 3 + 2 = 14; 2025: 1 + 6 + 1 + 3 + 2 = 13; 2026: 2 + 5 + 1 + 2 + 3 + 1 = 14.
     expect(holidays.filter((d) => d.startsWith("2024")).length).toBe(14);
