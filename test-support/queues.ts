@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { QueueConnection, TypedQueue, QueueName } from "@vpa/runtime";
+import type { QueueConnection, QueueName, TypedQueue } from "@vpa/runtime";
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 

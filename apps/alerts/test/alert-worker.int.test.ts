@@ -8,7 +8,14 @@ import {
   subscribe,
   upsertStocks,
 } from "@vpa/db";
-import { alertJobId, createLogger, createMetrics, createQueue, JobWaiter, type TypedQueue } from "@vpa/runtime";
+import {
+  alertJobId,
+  createLogger,
+  createMetrics,
+  createQueue,
+  JobWaiter,
+  type TypedQueue,
+} from "@vpa/runtime";
 import type { Worker } from "bullmq";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -47,7 +54,9 @@ beforeAll(async () => {
     ["email", createEmailSender({ smtpUrl: smtp.url, from: "VPA <alerts@vpa.test>" })],
     ["console", createConsoleSender((line) => consoleLines.push(line))],
   ]);
-  stockId = (await upsertStocks(database.db, [{ symbol: "PVD", name: "Dầu <khí> & Co", exchange: "HOSE" }])).get("PVD")!;
+  stockId = (
+    await upsertStocks(database.db, [{ symbol: "PVD", name: "Dầu <khí> & Co", exchange: "HOSE" }])
+  ).get("PVD")!;
 });
 afterAll(async () => {
   for (const sender of senders?.values() ?? []) await sender.close();
@@ -162,7 +171,9 @@ describe("alert worker", () => {
     expect(outcome.state).toBe("completed");
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(telegram.sentMessages.filter((m) => m.chatId === "222")).toHaveLength(1);
-    expect(await deliveries(signalId)).toEqual([{ address: "222", channel: "telegram", status: "sent", attempts: 2 }]);
+    expect(await deliveries(signalId)).toEqual([
+      { address: "222", channel: "telegram", status: "sent", attempts: 2 },
+    ]);
   });
 
   it("deactivates a subscriber who blocked the bot (403) and never retries them", async () => {
@@ -187,9 +198,15 @@ describe("alert worker", () => {
     // A worker claimed chat 666, sent the message, and died before recording it.
     const signal = (await findSignal(database.db, signalId))!;
     const alertId = await ensureAlert(database.db, { signalId, priority: "HIGH", message: "x" });
-    const [, chat666] = (await listSubscribers(database.db)).sort((a, b) => a.address.localeCompare(b.address));
-    expect(await claimDelivery(database.db, { alertId, subscriberId: chat666!.id, channel: "telegram" })).toBe("claimed");
-    await senders.get("telegram")!.send({ subscriberId: chat666!.id, address: "666" }, renderAlert(alertContentOf(signal)));
+    const [, chat666] = (await listSubscribers(database.db)).sort((a, b) =>
+      a.address.localeCompare(b.address),
+    );
+    expect(
+      await claimDelivery(database.db, { alertId, subscriberId: chat666!.id, channel: "telegram" }),
+    ).toBe("claimed");
+    await senders
+      .get("telegram")!
+      .send({ subscriberId: chat666!.id, address: "666" }, renderAlert(alertContentOf(signal)));
 
     // BullMQ retries the job (another attempt, or a re-run with the same id after removal).
     expect((await runAlertJob(signalId)).state).toBe("completed");

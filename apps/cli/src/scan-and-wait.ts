@@ -1,9 +1,8 @@
 import type { Timeframe } from "@vpa/db";
+import { JobWaiter } from "@vpa/runtime";
 import type { AnalyzeResult } from "@vpa/scanner";
 import { scanMarket } from "@vpa/scanner";
-import { JobWaiter } from "@vpa/runtime";
 import type { AppContext } from "./app-context.ts";
-
 
 export interface ScanReport {
   readonly symbols: number;

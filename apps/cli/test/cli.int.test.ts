@@ -27,7 +27,11 @@ afterAll(async () => {
 
 describe("vpa command line", () => {
   it("rejects bad configuration with one message listing every problem (exit 2)", () => {
-    const { code, stderr } = vpa(["signals"], { DATABASE_URL: "mysql://x", ANALYZE_CONCURRENCY: "0", SMTP_URL: "nope" });
+    const { code, stderr } = vpa(["signals"], {
+      DATABASE_URL: "mysql://x",
+      ANALYZE_CONCURRENCY: "0",
+      SMTP_URL: "nope",
+    });
     expect(code).toBe(2);
     expect(stderr).toContain("3 problems");
     for (const name of ["DATABASE_URL", "ANALYZE_CONCURRENCY", "SMTP_URL"]) expect(stderr).toContain(name);
@@ -60,7 +64,10 @@ describe("vpa command line", () => {
       REDIS_URL: "redis://127.0.0.1:1",
     });
     expect(code).toBe(0);
-    const records = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const records = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(records.length).toBeGreaterThan(20);
     expect(records.every((r) => r.symbol === "VCB")).toBe(true);
     expect(records.some((r) => r.kind === "signal")).toBe(true);

@@ -52,7 +52,11 @@ describe("importBars", () => {
     await expect(listBarFiles("/nonexistent/bars.csv")).rejects.toThrow("no such file or directory");
     const header = join(await mkdtemp(join(tmpdir(), "vpa-import-")), "no-volume.csv");
     await writeFile(header, "date,open,high,low,close\n2021-01-04,1,1,1,1\n");
-    await expect(importBars(database.db, [header], { todayLocal: "2026-11-23" })).rejects.toThrow(BarFileError);
-    await expect(importBars(database.db, [header], { todayLocal: "2026-11-23" })).rejects.toThrow("header lacks volume");
+    await expect(importBars(database.db, [header], { todayLocal: "2026-11-23" })).rejects.toThrow(
+      BarFileError,
+    );
+    await expect(importBars(database.db, [header], { todayLocal: "2026-11-23" })).rejects.toThrow(
+      "header lacks volume",
+    );
   });
 });

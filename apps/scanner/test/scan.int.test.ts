@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { analyze, type SignalRecord } from "@vpa/core";
 import { ensureAlert, listSignals, loadRecentBars, upsertStocks } from "@vpa/db";
-import { createMetrics, createQueue, JobWaiter, createLogger } from "@vpa/runtime";
+import { createLogger, createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
@@ -23,7 +23,9 @@ afterAll(async () => {
 });
 
 /** One scan through real BullMQ queues and a real analyze worker; returns the analyze job results. */
-async function scanOnce(symbols: readonly string[]): Promise<{ results: AnalyzeResult[]; alertJobsQueued: number }> {
+async function scanOnce(
+  symbols: readonly string[],
+): Promise<{ results: AnalyzeResult[]; alertJobsQueued: number }> {
   const connection = testQueueConnection();
   const analyzeQueue = createQueue("analyze", connection);
   const alertsQueue = createQueue("alerts", connection);
@@ -39,7 +41,11 @@ async function scanOnce(symbols: readonly string[]): Promise<{ results: AnalyzeR
       concurrency: 4,
       lookbackBars: 250,
     });
-    const plan = await scanMarket(database.db, analyzeQueue, { timeframe: "1D", symbols, lookbackDays: LOOKBACK_DAYS });
+    const plan = await scanMarket(database.db, analyzeQueue, {
+      timeframe: "1D",
+      symbols,
+      lookbackDays: LOOKBACK_DAYS,
+    });
     expect(plan.missing).toEqual([]);
     const outcomes = await waiter.wait(plan.jobIds, { timeoutMs: 20_000 });
     const results = [...outcomes.values()].map((o) => {
@@ -57,9 +63,15 @@ async function scanOnce(symbols: readonly string[]): Promise<{ results: AnalyzeR
 /** What the analyzer says about the whole stored history, for the bars in the scan's window. */
 async function expectedSignals(symbol: string): Promise<SignalRecord[]> {
   const ids = await upsertStocks(database.db, [{ symbol }]);
-  const bars = await loadRecentBars(database.db, { stockId: ids.get(symbol)!, timeframe: "1D", limit: 100_000 });
+  const bars = await loadRecentBars(database.db, {
+    stockId: ids.get(symbol)!,
+    timeframe: "1D",
+    limit: 100_000,
+  });
   const newest = bars.at(-1)!.time;
-  const since = new Date(Date.parse(`${newest}T00:00:00Z`) - LOOKBACK_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const since = new Date(Date.parse(`${newest}T00:00:00Z`) - LOOKBACK_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
   return analyze(symbol, bars).filter((r): r is SignalRecord => r.kind === "signal" && r.time >= since);
 }
 

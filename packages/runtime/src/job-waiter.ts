@@ -1,5 +1,5 @@
-import type { QueueConnection } from "./queues.ts";
 import { type Job, type Queue, QueueEvents } from "bullmq";
+import type { QueueConnection } from "./queues.ts";
 
 export interface JobOutcome {
   readonly state: "completed" | "failed";
