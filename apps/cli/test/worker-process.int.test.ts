@@ -1,0 +1,83 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+import { testQueueConnection } from "../../../test-support/queues.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe("vpa worker", () => {
+  for (const kind of ["scanner", "alerts"] as const) {
+    it(`${kind}: serves /health, /ready and /metrics, then stops cleanly on SIGTERM`, async () => {
+      const port = await freePort();
+      const queues = testQueueConnection();
+      const child: ChildProcess = spawn(
+        resolve(ROOT, "node_modules/.bin/node"),
+        ["apps/cli/src/main.ts", "worker", kind],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH ?? "",
+            DATABASE_URL: database.url,
+            REDIS_URL: queues.redisUrl,
+            QUEUE_PREFIX: queues.prefix,
+            HTTP_PORT: String(port),
+            LOG_LEVEL: "info",
+            SHUTDOWN_TIMEOUT_MS: "5000",
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let output = "";
+      child.stdout?.on("data", (chunk) => (output += chunk));
+      child.stderr?.on("data", (chunk) => (output += chunk));
+      const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+      try {
+        const health = await waitForHttp(`http://127.0.0.1:${port}/health`, 20_000);
+        expect(health.status).toBe(200);
+        const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+        expect(await ready.json()).toEqual({ status: "ready", checks: { redis: "ok", postgres: "ok" } });
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toContain("vpa_jobs_processed_total");
+        expect(metrics).toContain("bullmq_job_count");
+      } finally {
+        child.kill("SIGTERM");
+      }
+      expect(await exited).toBe(0);
+      const lines = output
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["worker started", "shutting down"]));
+    });
+  }
+});
