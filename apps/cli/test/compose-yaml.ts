@@ -6,9 +6,12 @@
  * - block mappings: `key: value`, or `key:` followed by a block indented 2 spaces more (a nested
  *   mapping or sequence), or by nothing (null, e.g. a named volume without options);
  * - block sequences of scalars: `- value`, indented 2 spaces more than their key;
- * - scalars: double-quoted strings (JSON syntax), flow sequences written as JSON arrays
+ * - scalars: double-quoted strings (JSON syntax), flow sequences of double-quoted strings
  *   (`["CMD", "redis-cli", "ping"]`), and plain scalars, which stay strings (`5s`, `true` and `1.0`
- *   are not converted: compare them as written).
+ *   are not converted: compare them as written);
+ * - a flow sequence may span several lines (after `key: [`, or from a `[` on the line after its key,
+ *   indented 2 spaces more) and end with a trailing comma: the shapes Biome's YAML formatter
+ *   gives long ones.
  *
  * Everything else throws with the line number (tabs, single quotes, anchors, aliases, tags, block
  * scalars, flow mappings, multi-line scalars, sequences of mappings, duplicate keys, odd
@@ -63,9 +66,40 @@ function readBlock(reader: Reader, indent: number): YamlValue {
   const first = reader.lines[reader.next];
   if (first === undefined || first.indent < indent) return null;
   if (first.indent > indent) throw new YamlSubsetError(first.number, "unexpected indentation");
+  if (first.text.startsWith("[")) return readFlowSequence(reader);
   return first.text.startsWith("- ") || first.text === "-"
     ? readSequence(reader, indent)
     : readMapping(reader, indent);
+}
+
+/** A flow sequence on lines of its own: from `[` to the line that closes it. */
+function readFlowSequence(reader: Reader): YamlValue {
+  const start = reader.lines[reader.next]!;
+  const parts: string[] = [];
+  for (let line = reader.lines[reader.next]; line !== undefined; line = reader.lines[reader.next]) {
+    reader.next += 1;
+    parts.push(line.text);
+    if (bracketDepth(parts.join(" ")) === 0) {
+      return parseScalar(parts.join(" ").replace(/,\s*]$/, "]"), start.number);
+    }
+  }
+  throw new YamlSubsetError(start.number, "unterminated flow sequence");
+}
+
+/** `[` minus `]` outside double-quoted strings. */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (quoted) {
+      if (char === "\\") i += 1;
+      else if (char === '"') quoted = false;
+    } else if (char === '"') quoted = true;
+    else if (char === "[") depth += 1;
+    else if (char === "]") depth -= 1;
+  }
+  return depth;
 }
 
 function readMapping(reader: Reader, indent: number): YamlMapping {
@@ -78,11 +112,20 @@ function readMapping(reader: Reader, indent: number): YamlMapping {
     const key = match[1]!;
     if (Object.hasOwn(mapping, key)) throw new YamlSubsetError(line.number, `duplicate key ${key}`);
     reader.next += 1;
-    const value = match[2];
+    let value = match[2]?.trim();
+    // `key: [` continued on the following lines
+    while (value?.startsWith("[") && bracketDepth(value) > 0) {
+      const next = reader.lines[reader.next];
+      if (next === undefined || next.indent <= indent) {
+        throw new YamlSubsetError(line.number, "unterminated flow sequence");
+      }
+      value = `${value} ${next.text}`;
+      reader.next += 1;
+    }
     mapping[key] =
-      value === undefined || value.trim() === ""
+      value === undefined || value === ""
         ? readBlock(reader, indent + 2)
-        : parseScalar(value.trim(), line.number);
+        : parseScalar(value.replace(/,\s*]$/, "]"), line.number);
   }
   return mapping;
 }
@@ -93,6 +136,7 @@ function readSequence(reader: Reader, indent: number): YamlValue[] {
     if (line.indent < indent) break;
     if (line.indent > indent) throw new YamlSubsetError(line.number, "unexpected indentation");
     if (!line.text.startsWith("- ")) throw new YamlSubsetError(line.number, "expected `- value`");
+    if (line.text.slice(2).trim() === "") throw new YamlSubsetError(line.number, "empty sequence item");
     reader.next += 1;
     items.push(parseScalar(line.text.slice(2).trim(), line.number));
   }

@@ -1,0 +1,67 @@
+# syntax=docker/dockerfile:1
+#
+# Image of the vpa command and its long-lived workers (see docker-compose.yml).
+# Node 24 runs the TypeScript sources directly (type stripping): there is no build step, so the
+# first stage only installs the production dependencies and the final stage adds the sources.
+#
+#   docker build -t vpa .
+#   docker run --rm vpa help
+#   docker run --rm -e DATABASE_URL=... -e REDIS_URL=... vpa worker alerts
+#
+# Node comes from the base image: the node@24 npm package (a devDependency that `./vpa` uses to
+# bring its own Node) is not installed here, and neither are vitest, biome, typescript or turbo.
+
+ARG NODE_IMAGE=node:24-slim
+
+# ---------------------------------------------------------------------------------------------
+# deps: production node_modules, from the lock file. Only the manifests are copied, so this
+# layer is rebuilt only when a package.json or package-lock.json changes.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Every workspace's package.json (root "workspaces": packages/*, apps/*): npm links each one as
+# node_modules/@vpa/<name>; a workspace missing here is missing at run time.
+COPY apps/alerts/package.json apps/alerts/
+COPY apps/backtest/package.json apps/backtest/
+COPY apps/cli/package.json apps/cli/
+COPY apps/scanner/package.json apps/scanner/
+COPY packages/db/package.json packages/db/
+COPY packages/runtime/package.json packages/runtime/
+COPY packages/vpa-core/package.json packages/vpa-core/
+# `npm install`, not `npm ci`: npm 11 writes lock files without other platforms' optional
+# packages (biome, turbo binaries) and `npm ci` then refuses them. The lock file still pins
+# every version. No install scripts run: no production dependency needs one (msgpackr's native
+# part ships prebuilt in @msgpackr-extract/*).
+RUN npm install --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error \
+ && npm cache clean --force
+
+# ---------------------------------------------------------------------------------------------
+# runtime: Node 24 + production node_modules + sources, run as the unprivileged `node` user.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# node_modules keeps its symlinks (node_modules/@vpa/* -> ../../apps|packages/*), so Node loads
+# the workspaces from their real paths, outside node_modules, where it strips types.
+COPY --from=deps /app/node_modules ./node_modules
+# The workspaces' own node_modules (e.g. apps/alerts/node_modules/nodemailer, a version that
+# differs from the root one) and their package.json files.
+COPY --from=deps /app/apps ./apps
+COPY --from=deps /app/packages ./packages
+# Sources, owned by root and read-only for `node`. .dockerignore leaves out tests and local state.
+COPY package.json ./
+COPY packages ./packages
+COPY apps ./apps
+COPY fixtures ./fixtures
+
+USER node
+# /health, /ready and /metrics: scanner 9464, alerts 9465 (HTTP_PORT overrides).
+EXPOSE 9464 9465
+# Liveness through Node's fetch (slim images have no curl). One worker runs per container: without
+# HTTP_PORT, the worker is on its kind's default port, so either default answering is enough.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "const ports = process.env.HTTP_PORT ? [process.env.HTTP_PORT] : ['9464', '9465']; Promise.any(ports.map((port) => fetch('http://127.0.0.1:' + port + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); }))).then(() => process.exit(0), () => process.exit(1));"]
+# Workers stop gracefully on SIGTERM within SHUTDOWN_TIMEOUT_MS (docker stop's default grace
+# period is 10 s: pass --time, or stop_grace_period in compose, when SHUTDOWN_TIMEOUT_MS is larger).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "apps/cli/src/main.ts"]
+CMD ["worker", "scanner"]
