@@ -33,7 +33,9 @@ if (!sharedDataAvailable) {
   process.exit(0);
 }
 
-console.log(`node ${process.version} · ${arch()} · ${cpus().length} × ${cpus()[0]?.model ?? "?"} · ${fmt(totalmem() / 2 ** 30, 1)} GiB`);
+console.log(
+  `node ${process.version} · ${arch()} · ${cpus().length} × ${cpus()[0]?.model ?? "?"} · ${fmt(totalmem() / 2 ** 30, 1)} GiB`,
+);
 if (gc === undefined) console.log("note: run with --expose-gc for the state-size figure");
 
 // ── load ────────────────────────────────────────────────────────────────────────────────────────
@@ -163,8 +165,9 @@ let smaWorst = 0;
 let atrSpecWorst = 0;
 let atrLibraryEarlyWorst = 0;
 let atrLibraryLateWorst = 0;
-const relative = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
-data.series.forEach((s, k) => {
+const relative = (a: number, b: number) =>
+  a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+data.series.forEach((_series, k) => {
   const o = ours[k]!;
   const t = theirs[k]!;
   const a = asArrays[k]!;
@@ -180,7 +183,10 @@ data.series.forEach((s, k) => {
       smaWorst = Math.max(smaWorst, Math.abs(v) < 1e-9 ? Math.abs(m - v) : relative(m, v));
     });
   }
-  const trueRange = [a.high[0]! - a.low[0]!, ...TrueRange.calculate({ high: a.high, low: a.low, close: a.close })];
+  const trueRange = [
+    a.high[0]! - a.low[0]!,
+    ...TrueRange.calculate({ high: a.high, low: a.low, close: a.close }),
+  ];
   const specAtr = WEMA.calculate({ period: 14, values: trueRange });
   specAtr.forEach((v, j) => {
     if (v > 1e-9) atrSpecWorst = Math.max(atrSpecWorst, relative(o.atr14[j + 13]!, v));

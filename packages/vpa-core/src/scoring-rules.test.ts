@@ -44,7 +44,9 @@ describe("trend agreement and context", () => {
     expect(agreeingTrend("NO_DEMAND", "bear")).toBe("up");
     expect(agreeingTrend("ABSORPTION", "bull")).toBe("down");
     expect(agreeingTrend("ABSORPTION", "bear")).toBe("up");
-    expect([trendContext("down", "down"), trendContext("flat", "down"), trendContext("up", "down")]).toEqual([1, 0.85, 0.7]);
+    expect([trendContext("down", "down"), trendContext("flat", "down"), trendContext("up", "down")]).toEqual([
+      1, 0.85, 0.7,
+    ]);
   });
 });
 

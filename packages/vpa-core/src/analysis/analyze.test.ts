@@ -12,7 +12,9 @@ const buyingClimax = { high: 10_200, low: 9_950, close: 10_050, volume: 3_000 };
 describe("warm-up (§2)", () => {
   it("emits nothing before bar index 40 and signals from index 40", () => {
     expect(signalTypeAtLastBar(downtrendHistory(39).bar(sellingClimax).build(), "bull")).toBe(null); // t = 39
-    expect(signalTypeAtLastBar(downtrendHistory(40).bar(sellingClimax).build(), "bull")).toBe("SELLING_CLIMAX"); // t = 40
+    expect(signalTypeAtLastBar(downtrendHistory(40).bar(sellingClimax).build(), "bull")).toBe(
+      "SELLING_CLIMAX",
+    ); // t = 40
   });
 
   it("emits nothing at all for a series shorter than the warm-up", () => {
@@ -31,13 +33,19 @@ describe("confidence (§5)", () => {
   it("loses 0.2 when one of the prior 20 bars has zero volume (t-20 counts, t-21 does not)", () => {
     // UPTHRUST in a flat history: 0.5 without bonus. Zero volume 20 bars back → 0.3; 21 back → 0.5.
     const upthrust = { high: 10_100, low: 9_950, close: 9_980, volume: 1_000 };
-    expect(signalAtLastBar(flatHistory().withVolumeBarsBack(20, 0).bar(upthrust).build(), "bear")?.confidence).toBe(0.3);
-    expect(signalAtLastBar(flatHistory().withVolumeBarsBack(21, 0).bar(upthrust).build(), "bear")?.confidence).toBe(0.5);
+    expect(
+      signalAtLastBar(flatHistory().withVolumeBarsBack(20, 0).bar(upthrust).build(), "bear")?.confidence,
+    ).toBe(0.3);
+    expect(
+      signalAtLastBar(flatHistory().withVolumeBarsBack(21, 0).bar(upthrust).build(), "bear")?.confidence,
+    ).toBe(0.5);
   });
 
   it("counts the −0.2 once when both conditions hold", () => {
     const upthrust = { high: 10_100, low: 9_950, close: 9_980, volume: 1_000 };
-    expect(signalAtLastBar(flatHistory(45).withVolumeBarsBack(1, 0).bar(upthrust).build(), "bear")?.confidence).toBe(0.3);
+    expect(
+      signalAtLastBar(flatHistory(45).withVolumeBarsBack(1, 0).bar(upthrust).build(), "bear")?.confidence,
+    ).toBe(0.3);
   });
 
   it("adds 0.15 for another signal of the same bias in the prior 20 bars, and clamps at 0.8", () => {
@@ -59,16 +67,35 @@ describe("one signal per bias per bar, in priority order (§3)", () => {
     // The climax bar also matches SPRING (cl 0.6) and STOPPING_VOLUME.
     expect(signalTypeAtLastBar(downtrendHistory().bar(sellingClimax).build(), "bull")).toBe("SELLING_CLIMAX");
     // vr 1.999: no climax → SPRING.
-    expect(signalTypeAtLastBar(downtrendHistory().bar({ ...sellingClimax, volume: 1_999 }).build(), "bull")).toBe("SPRING");
+    expect(
+      signalTypeAtLastBar(
+        downtrendHistory()
+          .bar({ ...sellingClimax, volume: 1_999 })
+          .build(),
+        "bull",
+      ),
+    ).toBe("SPRING");
     // ... and cl 0.5: no spring either → STOPPING_VOLUME.
     expect(
-      signalTypeAtLastBar(downtrendHistory().bar({ ...sellingClimax, volume: 1_999, close: 9_925 }).build(), "bull"),
+      signalTypeAtLastBar(
+        downtrendHistory()
+          .bar({ ...sellingClimax, volume: 1_999, close: 9_925 })
+          .build(),
+        "bull",
+      ),
     ).toBe("STOPPING_VOLUME");
   });
 
   it("BUYING_CLIMAX > UPTHRUST", () => {
     expect(signalTypeAtLastBar(uptrendHistory().bar(buyingClimax).build(), "bear")).toBe("BUYING_CLIMAX");
-    expect(signalTypeAtLastBar(uptrendHistory().bar({ ...buyingClimax, volume: 1_999 }).build(), "bear")).toBe("UPTHRUST");
+    expect(
+      signalTypeAtLastBar(
+        uptrendHistory()
+          .bar({ ...buyingClimax, volume: 1_999 })
+          .build(),
+        "bear",
+      ),
+    ).toBe("UPTHRUST");
   });
 
   it("NO_SUPPLY > bullish ABSORPTION and NO_DEMAND > bearish ABSORPTION", () => {
@@ -76,14 +103,24 @@ describe("one signal per bias per bar, in priority order (§3)", () => {
     const busy = (history: BarSequence) => history.withRecentVolumes([5_000, 5_000], { keepAverage: false });
     const noSupply = { high: 10_025, low: 9_975, close: 9_995, volume: 3_000 };
     expect(signalTypeAtLastBar(busy(downtrendHistory()).bar(noSupply).build(), "bull")).toBe("NO_SUPPLY");
-    expect(signalTypeAtLastBar(busy(downtrendHistory()).bar({ ...noSupply, volume: 5_000 }).build(), "bull")).toBe(
-      "ABSORPTION",
-    );
+    expect(
+      signalTypeAtLastBar(
+        busy(downtrendHistory())
+          .bar({ ...noSupply, volume: 5_000 })
+          .build(),
+        "bull",
+      ),
+    ).toBe("ABSORPTION");
     const noDemand = { high: 10_025, low: 9_975, close: 10_005, volume: 3_000 };
     expect(signalTypeAtLastBar(busy(uptrendHistory()).bar(noDemand).build(), "bear")).toBe("NO_DEMAND");
-    expect(signalTypeAtLastBar(busy(uptrendHistory()).bar({ ...noDemand, volume: 5_000 }).build(), "bear")).toBe(
-      "ABSORPTION",
-    );
+    expect(
+      signalTypeAtLastBar(
+        busy(uptrendHistory())
+          .bar({ ...noDemand, volume: 5_000 })
+          .build(),
+        "bear",
+      ),
+    ).toBe("ABSORPTION");
   });
 
   it("TEST > NO_SUPPLY", () => {
@@ -118,7 +155,12 @@ describe("confirmation (§6)", () => {
   const afterClimax = (nextClose: number) =>
     downtrendHistory()
       .bar(sellingClimax)
-      .bar({ high: Math.max(nextClose, 9_900) + 10, low: Math.min(nextClose, 9_900) - 10, close: nextClose, volume: 1_000 })
+      .bar({
+        high: Math.max(nextClose, 9_900) + 10,
+        low: Math.min(nextClose, 9_900) - 10,
+        close: nextClose,
+        volume: 1_000,
+      })
       .build();
   const confirmationOf = (bars: ReturnType<typeof afterClimax>) =>
     recordsAtLastBar(bars).find((r): r is ConfirmationRecord => r.kind === "confirmation");
@@ -154,7 +196,12 @@ describe("confirmation (§6)", () => {
           .bar({ high: nextClose + 10, low: nextClose - 10, close: nextClose, volume: 1_000 })
           .build(),
       ).find((r) => r.kind === "confirmation");
-    expect(after(10_049)).toMatchObject({ type: "BUYING_CLIMAX", bias: "bear", outcome: "confirmed", confidence: 0.85 });
+    expect(after(10_049)).toMatchObject({
+      type: "BUYING_CLIMAX",
+      bias: "bear",
+      outcome: "confirmed",
+      confidence: 0.85,
+    });
     expect(after(10_050)).toBeUndefined();
     expect(after(10_200)).toBeUndefined();
     expect(after(10_201)).toMatchObject({ outcome: "failed", confidence: 0 });
@@ -178,11 +225,25 @@ describe("zero volume and degenerate histories", () => {
   const upthrust = { high: 10_100, low: 9_950, close: 9_980, volume: 1_000 };
 
   it("emits nothing while the 20-bar average volume is 0 (vr undefined)", () => {
-    expect(recordsAtLastBar(new BarSequence().flat(60, { ...REGULAR, volume: 0 }).bar(upthrust).build())).toEqual([]);
+    expect(
+      recordsAtLastBar(
+        new BarSequence()
+          .flat(60, { ...REGULAR, volume: 0 })
+          .bar(upthrust)
+          .build(),
+      ),
+    ).toEqual([]);
   });
 
   it("emits nothing while the 20-bar average spread is 0 (sr undefined)", () => {
-    expect(recordsAtLastBar(new BarSequence().flat(60, { ...REGULAR, spread: 0 }).bar(upthrust).build())).toEqual([]);
+    expect(
+      recordsAtLastBar(
+        new BarSequence()
+          .flat(60, { ...REGULAR, spread: 0 })
+          .bar(upthrust)
+          .build(),
+      ),
+    ).toEqual([]);
   });
 
   it("fires again once a non-zero bar is inside the window", () => {
@@ -200,7 +261,12 @@ describe("zero volume and degenerate histories", () => {
 
 describe("record shape (§9)", () => {
   it("serialises with the spec's fields first, rounded features and priceChange", () => {
-    const record = signalAtLastBar(downtrendHistory().bar({ ...sellingClimax, volume: 2_345.67 }).build(), "bull");
+    const record = signalAtLastBar(
+      downtrendHistory()
+        .bar({ ...sellingClimax, volume: 2_345.67 })
+        .build(),
+      "bull",
+    );
     expect(Object.keys(record ?? {})).toEqual([
       "kind",
       "symbol",

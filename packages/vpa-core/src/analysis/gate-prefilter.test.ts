@@ -80,7 +80,14 @@ describe("mayMatchAnyGate", () => {
         recentBullSetup: next() < 0.5,
       };
       const anyGate = gates.some((gate) => gate(f));
-      const prefilter = mayMatchAnyGate(f.vr, hasLowerVolumeThanPreviousTwo(f), f.low, f.support, f.high, f.resistance);
+      const prefilter = mayMatchAnyGate(
+        f.vr,
+        hasLowerVolumeThanPreviousTwo(f),
+        f.low,
+        f.support,
+        f.high,
+        f.resistance,
+      );
       if (!prefilter) skipped++;
       if (anyGate) matched++;
       if (anyGate && !prefilter) throw new Error(`prefilter skipped a matching bar: ${JSON.stringify(f)}`);

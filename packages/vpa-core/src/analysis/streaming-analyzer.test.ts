@@ -11,7 +11,8 @@ function stream(symbol: string, bars: readonly Bar[]): VpaRecord[] {
   for (const bar of bars) {
     const dated = analyzer.update(bar);
     // update() returns exactly the records dated at this bar.
-    for (const r of dated) if (r.time !== bar.time) throw new Error(`record dated ${r.time} returned at ${bar.time}`);
+    for (const r of dated)
+      if (r.time !== bar.time) throw new Error(`record dated ${r.time} returned at ${bar.time}`);
     records.push(...dated);
   }
   expect(analyzer.barCount).toBe(bars.length);
@@ -46,7 +47,9 @@ describe("no look-ahead", () => {
         // ... and neither does a different future (a random crash or spike after the cut).
         const otherFuture = generateSeries(200, seed * 1_000 + cut).map((bar, i) => ({
           ...bar,
-          time: new Date(Date.parse(`${lastTime}T00:00:00Z`) + (i + 1) * 86_400_000).toISOString().slice(0, 10),
+          time: new Date(Date.parse(`${lastTime}T00:00:00Z`) + (i + 1) * 86_400_000)
+            .toISOString()
+            .slice(0, 10),
           volume: bar.volume * (1 + Math.floor(next() * 5)),
         }));
         const withOtherFuture = analyze("GEN", [...prefix, ...otherFuture]);

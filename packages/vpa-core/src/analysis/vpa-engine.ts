@@ -28,7 +28,11 @@ import { CONFIRMATION_BONUS_HUNDREDTHS, signalConfidenceHundredths } from "./sig
 /** Far enough in the past that `index >= t - 20` is false; a small integer keeps V8 on the fast path. */
 const NEVER = -1_000_000;
 
-/** The per-bar scratch the rules read; one instance per engine, overwritten each bar (no allocation). */
+/**
+ * The per-bar scratch the rules read, overwritten each bar (no allocation). One instance is shared
+ * by all engines of the process: it is filled and read within one synchronous `evaluate` call and
+ * never escapes it, so sharing is safe and saves ~250 bytes of state per symbol.
+ */
 class BarFeatureScratch implements BarFeatures {
   index = 0;
   high = 0;
@@ -54,6 +58,8 @@ class BarFeatureScratch implements BarFeatures {
   recentLow = 0;
   recentBullSetup = false;
 }
+
+const scratch = new BarFeatureScratch();
 
 /**
  * The single per-bar kernel behind both modes: {@link analyze}/{@link analyzeColumns} loop it over
@@ -113,8 +119,6 @@ export class VpaEngine {
   private pendingBearLow = 0;
   private pendingBearHigh = 0;
 
-  private readonly features = new BarFeatureScratch();
-
   constructor(symbol: string) {
     this.symbol = symbol;
   }
@@ -171,7 +175,7 @@ export class VpaEngine {
     const resistance = this.resistanceHigh.value();
     if (!mayMatchAnyGate(vr, lowerVolumeThanPreviousTwo, low, support, high, resistance)) return;
 
-    const f = this.features;
+    const f = scratch;
     const spread = high - low;
     f.index = t;
     f.high = high;
@@ -244,7 +248,7 @@ export class VpaEngine {
     bias: Bias,
     confidenceHundredths: number,
   ): SignalRecord {
-    const f = this.features;
+    const f = scratch;
     const score = scoreSignal(type, f);
     const confidence = confidenceHundredths / 100;
     return {

@@ -64,7 +64,11 @@ describe("RollingExtreme", () => {
     const ourLow = rollingExtremeColumn(Float64Array.from(values), 20, "min");
     const ourHigh = rollingExtremeColumn(Float64Array.from(values), 20, "max");
     expect(lowest.length).toBe(values.length - 19);
-    lowest.forEach((v, j) => expect(ourLow[j + 19]).toBe(v));
-    highest.forEach((v, j) => expect(ourHigh[j + 19]).toBe(v));
+    lowest.forEach((v, j) => {
+      expect(ourLow[j + 19]).toBe(v);
+    });
+    highest.forEach((v, j) => {
+      expect(ourHigh[j + 19]).toBe(v);
+    });
   });
 });

@@ -17,12 +17,12 @@ export class RollingExtreme {
   readonly window: number;
   readonly kind: ExtremeKind;
   private readonly sign: number;
-  /** Ring capacity − 1; the capacity is a power of two >= window so that wrapping is a mask. */
-  private readonly mask: number;
-  /** Candidate values (sign-adjusted), increasing from head to tail. */
-  private readonly values: Float64Array;
-  /** Push index of each candidate, to expire it when it leaves the window. */
-  private readonly indices: Int32Array;
+  /**
+   * One buffer for both rings (fewer objects per instance: this is per-symbol streaming state):
+   * `[0, window)` candidate values (sign-adjusted, increasing from head to tail),
+   * `[window, 2·window)` the push index of each candidate, to expire it when it leaves the window.
+   */
+  private readonly slots: Float64Array;
   private head = 0;
   private size = 0;
   private pushed = 0;
@@ -34,11 +34,7 @@ export class RollingExtreme {
     this.kind = kind;
     this.sign = kind === "min" ? 1 : -1;
     // At most `window` candidates are alive: all have indices in (pushed - window, pushed].
-    let capacity = 1;
-    while (capacity < window) capacity *= 2;
-    this.mask = capacity - 1;
-    this.values = new Float64Array(capacity);
-    this.indices = new Int32Array(capacity);
+    this.slots = new Float64Array(2 * window);
   }
 
   /** Number of values pushed so far (not capped by the window). */
@@ -53,27 +49,32 @@ export class RollingExtreme {
 
   /** The extreme of the last `window` pushed values (fewer while filling); NaN while empty. */
   value(): number {
-    return this.size === 0 ? Number.NaN : this.sign * this.values[this.head]!;
+    return this.size === 0 ? Number.NaN : this.sign * this.slots[this.head]!;
   }
 
   push(value: number): void {
-    const mask = this.mask;
-    // Push indices wrap at 2^31 (Int32Array); only differences within the window are compared.
-    const index = this.pushed | 0;
-    this.pushed++;
+    const window = this.window;
+    const slots = this.slots;
+    const index = this.pushed++;
     const signed = this.sign * value;
     let head = this.head;
     let size = this.size;
     // Expire the front candidate that fell out of the window (at most one per push).
-    if (size > 0 && ((index - this.indices[head]!) | 0) >= this.window) {
-      head = (head + 1) & mask;
+    if (size > 0 && slots[window + head]! <= index - window) {
+      head = head + 1 === window ? 0 : head + 1;
       size--;
     }
     // Drop candidates that can never be the extreme again: they are not better than `value` and older.
-    while (size > 0 && this.values[(head + size - 1) & mask]! >= signed) size--;
-    const slot = (head + size) & mask;
-    this.values[slot] = signed;
-    this.indices[slot] = index;
+    while (size > 0) {
+      let tail = head + size - 1;
+      if (tail >= window) tail -= window;
+      if (slots[tail]! < signed) break;
+      size--;
+    }
+    let slot = head + size;
+    if (slot >= window) slot -= window;
+    slots[slot] = signed;
+    slots[window + slot] = index;
     this.head = head;
     this.size = size + 1;
   }

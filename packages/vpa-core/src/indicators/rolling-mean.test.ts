@@ -93,3 +93,18 @@ describe("RollingMean", () => {
     }
   });
 });
+
+describe("rollingMeanColumn", () => {
+  it("is bit-identical to RollingMean pushed value by value", () => {
+    const next = random(21);
+    const values = Float64Array.from({ length: 5_000 }, () => (next() < 0.01 ? 1e9 : next() * 10));
+    for (const window of [1, 3, 10, 20]) {
+      const column = rollingMeanColumn(values, window);
+      const mean = new RollingMean(window);
+      values.forEach((x, t) => {
+        mean.push(x);
+        expect(column[t]).toBe(t >= window - 1 ? mean.mean() : Number.NaN);
+      });
+    }
+  });
+});

@@ -86,11 +86,21 @@ export class RollingMean {
  * rollingMeanColumn(Float64Array.of(1, 2, 3, 4), 3); // Float64Array [NaN, NaN, 2, 3]
  */
 export function rollingMeanColumn(values: Float64Array, window: number): Float64Array {
-  const mean = new RollingMean(window);
-  const result = new Float64Array(values.length);
+  if (!Number.isInteger(window) || window < 1)
+    throw new RangeError(`window must be a positive integer, got ${window}`);
+  const result = new Float64Array(values.length).fill(Number.NaN);
+  // The column is its own ring buffer: values[t − window] is what RollingMean would overwrite, and
+  // the recomputation points ((t + 1) % window === 0) and order are RollingMean's, so the sums are
+  // bit-identical (tested) while the loop stays free of method calls.
+  let sum = 0;
   for (let t = 0; t < values.length; t++) {
-    mean.push(values[t]!);
-    result[t] = mean.isFull ? mean.sum / window : Number.NaN;
+    if (t >= window) sum += values[t]! - values[t - window]!;
+    else sum += values[t]!;
+    if ((t + 1) % window === 0) {
+      sum = 0;
+      for (let i = t + 1 - window; i <= t; i++) sum += values[i]!;
+    }
+    if (t >= window - 1) result[t] = sum / window;
   }
   return result;
 }

@@ -48,7 +48,12 @@ describe("WilderAtr", () => {
     const { high, low, close } = randomBars(3_000, 1);
     const trueRange = [high[0]! - low[0]!, ...TrueRange.calculate({ high, low, close })];
     const theirs = WEMA.calculate({ period: 14, values: trueRange });
-    const ours = wilderAtrColumn(Float64Array.from(high), Float64Array.from(low), Float64Array.from(close), 14);
+    const ours = wilderAtrColumn(
+      Float64Array.from(high),
+      Float64Array.from(low),
+      Float64Array.from(close),
+      14,
+    );
     expect(theirs.length).toBe(high.length - 13);
     theirs.forEach((value, j) => {
       expect(Math.abs(ours[j + 13]! - value)).toBeLessThanOrEqual(1e-12 * value);
@@ -58,7 +63,12 @@ describe("WilderAtr", () => {
   it("differs from technicalindicators' ATR, which seeds one bar later from TR[1..14], until the seed decays", () => {
     const { high, low, close } = randomBars(3_000, 2);
     const theirs = ATR.calculate({ high, low, close, period: 14 });
-    const ours = wilderAtrColumn(Float64Array.from(high), Float64Array.from(low), Float64Array.from(close), 14);
+    const ours = wilderAtrColumn(
+      Float64Array.from(high),
+      Float64Array.from(low),
+      Float64Array.from(close),
+      14,
+    );
     // Theirs starts at bar 14 (ours at 13) ...
     expect(theirs.length).toBe(high.length - 14);
     const relative = (j: number) => Math.abs(ours[j + 14]! - theirs[j]!) / theirs[j]!;
@@ -67,5 +77,22 @@ describe("WilderAtr", () => {
     // ... and the difference decays as (13/14)^k: gone to 1e-9 after ~400 bars.
     expect(relative(400)).toBeLessThan(1e-9);
     expect(relative(2_000)).toBeLessThan(1e-12);
+  });
+});
+
+describe("wilderAtrColumn", () => {
+  it("is bit-identical to WilderAtr pushed bar by bar", () => {
+    const { high, low, close } = randomBars(2_000, 3);
+    const column = wilderAtrColumn(
+      Float64Array.from(high),
+      Float64Array.from(low),
+      Float64Array.from(close),
+      14,
+    );
+    const atr = new WilderAtr(14);
+    high.forEach((h, t) => {
+      atr.push(h, low[t]!, close[t]!);
+      expect(column[t]).toBe(atr.value());
+    });
   });
 });

@@ -74,11 +74,29 @@ export function wilderAtrColumn(
   close: Float64Array,
   period: number,
 ): Float64Array {
-  const atr = new WilderAtr(period);
-  const result = new Float64Array(close.length);
-  for (let t = 0; t < close.length; t++) {
-    atr.push(high[t]!, low[t]!, close[t]!);
-    result[t] = atr.value();
+  if (!Number.isInteger(period) || period < 1)
+    throw new RangeError(`period must be a positive integer, got ${period}`);
+  const length = close.length;
+  const result = new Float64Array(length).fill(Number.NaN);
+  // Same arithmetic as WilderAtr.push, inlined for the columnar path (bit-identical, tested).
+  let seedSum = 0;
+  let average = Number.NaN;
+  for (let t = 0; t < length; t++) {
+    let trueRange = high[t]! - low[t]!;
+    if (t > 0) {
+      const previousClose = close[t - 1]!;
+      const up = Math.abs(high[t]! - previousClose);
+      const down = Math.abs(low[t]! - previousClose);
+      if (up > trueRange) trueRange = up;
+      if (down > trueRange) trueRange = down;
+    }
+    if (t < period) {
+      seedSum += trueRange;
+      if (t === period - 1) average = seedSum / period;
+    } else {
+      average = ((period - 1) * average + trueRange) / period;
+    }
+    result[t] = average;
   }
   return result;
 }

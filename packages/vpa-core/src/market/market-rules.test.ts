@@ -14,16 +14,27 @@ import { toVietnamTime } from "./vietnam-time.ts";
 
 describe("tick size (vn-market.md §3)", () => {
   it("steps HOSE at 10,000 and 50,000 VND; HNX/UPCOM are 100 (put-through 1)", () => {
-    expect([tickSize("HOSE", 9_990), tickSize("HOSE", 10_000), tickSize("HOSE", 49_950), tickSize("HOSE", 50_000)]).toEqual([
-      10, 50, 50, 100,
+    expect([
+      tickSize("HOSE", 9_990),
+      tickSize("HOSE", 10_000),
+      tickSize("HOSE", 49_950),
+      tickSize("HOSE", 50_000),
+    ]).toEqual([10, 50, 50, 100]);
+    expect([
+      tickSize("HNX", 5_000),
+      tickSize("UPCOM", 80_000),
+      tickSize("HNX", 5_000, { putThrough: true }),
+    ]).toEqual([100, 100, 1]);
+    expect([
+      roundToTick("HOSE", 10_735, "down"),
+      roundToTick("HOSE", 10_735, "up"),
+      roundToTick("HOSE", 10_735),
+    ]).toEqual([10_700, 10_750, 10_750]);
+    expect([isOnTick("HOSE", 10_750), isOnTick("HOSE", 10_740), isOnTick("HNX", 10_750)]).toEqual([
+      true,
+      false,
+      false,
     ]);
-    expect([tickSize("HNX", 5_000), tickSize("UPCOM", 80_000), tickSize("HNX", 5_000, { putThrough: true })]).toEqual([
-      100, 100, 1,
-    ]);
-    expect([roundToTick("HOSE", 10_735, "down"), roundToTick("HOSE", 10_735, "up"), roundToTick("HOSE", 10_735)]).toEqual([
-      10_700, 10_750, 10_750,
-    ]);
-    expect([isOnTick("HOSE", 10_750), isOnTick("HOSE", 10_740), isOnTick("HNX", 10_750)]).toEqual([true, false, false]);
   });
 });
 
@@ -43,9 +54,17 @@ describe("price band (§2)", () => {
 
   it("is ±10% on HNX and ±15% on UPCOM, ±30% / ±40% on special days", () => {
     expect(priceBand("HNX", 20_000)).toEqual({ reference: 20_000, floor: 18_000, ceiling: 22_000 });
-    expect(priceBand("HNX", 20_000, { special: true })).toEqual({ reference: 20_000, floor: 14_000, ceiling: 26_000 });
+    expect(priceBand("HNX", 20_000, { special: true })).toEqual({
+      reference: 20_000,
+      floor: 14_000,
+      ceiling: 26_000,
+    });
     expect(priceBand("UPCOM", 12_000)).toEqual({ reference: 12_000, floor: 10_200, ceiling: 13_800 });
-    expect(priceBand("UPCOM", 12_000, { special: true })).toEqual({ reference: 12_000, floor: 7_200, ceiling: 16_800 });
+    expect(priceBand("UPCOM", 12_000, { special: true })).toEqual({
+      reference: 12_000,
+      floor: 7_200,
+      ceiling: 16_800,
+    });
     // 15% of 12,345 = 14,196.75 → ceiling 14,100; floor 10,493.25 → 10,500.
     expect(priceBand("UPCOM", 12_345)).toEqual({ reference: 12_345, floor: 10_500, ceiling: 14_100 });
   });
@@ -84,16 +103,18 @@ describe("units, lots and costs (§3, §4)", () => {
       totalCost: 100_000,
       cashFlow: -100_100_000,
     });
-    expect(() => tradeCosts({ side: "buy", priceVnd: 1, quantity: 1, brokerageRate: -0.1 })).toThrow(RangeError);
+    expect(() => tradeCosts({ side: "buy", priceVnd: 1, quantity: 1, brokerageRate: -0.1 })).toThrow(
+      RangeError,
+    );
   });
 
   it("parses exchange codes", () => {
-    expect([parseExchange("HSX"), parseExchange(" hnx "), parseExchange("UPCOM"), parseExchange("LSE")]).toEqual([
-      "HOSE",
-      "HNX",
-      "UPCOM",
-      null,
-    ]);
+    expect([
+      parseExchange("HSX"),
+      parseExchange(" hnx "),
+      parseExchange("UPCOM"),
+      parseExchange("LSE"),
+    ]).toEqual(["HOSE", "HNX", "UPCOM", null]);
   });
 });
 
@@ -104,10 +125,26 @@ describe("calendar (§5)", () => {
     expect(holidays.filter((d) => d.startsWith("2024")).length).toBe(14);
     expect(holidays.filter((d) => d.startsWith("2025")).length).toBe(13);
     expect(holidays.filter((d) => d.startsWith("2026")).length).toBe(14);
-    for (const date of ["2024-02-08", "2024-02-14", "2024-04-18", "2024-05-01", "2024-09-03", "2025-01-27", "2025-02-01"]) {
+    for (const date of [
+      "2024-02-08",
+      "2024-02-14",
+      "2024-04-18",
+      "2024-05-01",
+      "2024-09-03",
+      "2025-01-27",
+      "2025-02-01",
+    ]) {
       expect(DEFAULT_HOLIDAY_CALENDAR.isHoliday(date)).toBe(true);
     }
-    for (const date of ["2025-04-07", "2025-05-02", "2025-09-01", "2026-01-02", "2026-02-20", "2026-09-02", "2026-11-24"]) {
+    for (const date of [
+      "2025-04-07",
+      "2025-05-02",
+      "2025-09-01",
+      "2026-01-02",
+      "2026-02-20",
+      "2026-09-02",
+      "2026-11-24",
+    ]) {
       expect(DEFAULT_HOLIDAY_CALENDAR.isHoliday(date)).toBe(true);
     }
     expect(DEFAULT_HOLIDAY_CALENDAR.isHoliday("2024-02-15")).toBe(false);
@@ -123,7 +160,9 @@ describe("calendar (§5)", () => {
     const calendar = createHolidayCalendar({ extraHolidays: ["2027-01-01", "2024-01-01"] });
     expect(calendar.isTradingDay("2027-01-01")).toBe(false);
     expect(calendar.holidays.length).toBe(DEFAULT_HOLIDAY_CALENDAR.holidays.length + 1);
-    expect(createHolidayCalendar({ includeBuiltIn: false, extraHolidays: ["2027-01-01"] }).holidays).toEqual(["2027-01-01"]);
+    expect(createHolidayCalendar({ includeBuiltIn: false, extraHolidays: ["2027-01-01"] }).holidays).toEqual([
+      "2027-01-01",
+    ]);
     expect(() => createHolidayCalendar({ extraHolidays: ["2027-02-30", "01/01/2027"] })).toThrow(
       /"2027-02-30", "01\/01\/2027"/,
     );
@@ -158,7 +197,11 @@ describe("sessions and isMarketOpen (§1)", () => {
   const at = (local: string) => new Date(`${local}+07:00`);
 
   it("converts instants to Vietnam time with a fixed +7 offset", () => {
-    expect(toVietnamTime(Date.parse("2024-03-04T02:15:00Z"))).toEqual({ date: "2024-03-04", minuteOfDay: 555, dayOfWeek: 1 });
+    expect(toVietnamTime(Date.parse("2024-03-04T02:15:00Z"))).toEqual({
+      date: "2024-03-04",
+      minuteOfDay: 555,
+      dayOfWeek: 1,
+    });
     // 20:00 UTC Sunday is 03:00 Monday in Vietnam.
     expect(toVietnamTime(new Date("2024-03-03T20:00:00Z")).date).toBe("2024-03-04");
   });
