@@ -1,0 +1,1 @@
+// Market-data providers (HTTP) and the live bar stream (WebSocket); see the modules below.
