@@ -1,7 +1,7 @@
 import { closeSenders, createSenders, startAlertWorker } from "@vpa/alerts";
 import { migrateToLatest } from "@vpa/db";
 import { createShutdown, pingRedis, startHealthServer } from "@vpa/runtime";
-import { startAnalyzeWorker } from "@vpa/scanner";
+import { startAnalyzeWorker, startScanScheduler } from "@vpa/scanner";
 import type { Worker } from "bullmq";
 import { sql } from "kysely";
 import type { AppContext } from "./app-context.ts";
@@ -80,6 +80,21 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
   shutdown.add("database and queues", () => app.close());
   const running = startWorkers(app, [workerKind]);
   shutdown.add("workers", () => running.close());
+  if (workerKind === "scanner") {
+    const scheduler = await startScanScheduler({
+      db: app.database.db,
+      connection: app.connection,
+      scanQueue: app.queue("scan"),
+      analyzeQueue: app.queue("analyze"),
+      metrics: app.metrics,
+      logger,
+      dailyPattern: app.config.scan.dailySchedule,
+      intradayPattern: app.config.scan.intradaySchedule,
+      intradayTimeframe: app.config.scan.intradayTimeframe,
+      extraHolidays: app.config.scan.extraHolidays,
+    });
+    shutdown.add("scan scheduler", () => scheduler.worker.close());
+  }
   const health = await startHealthServer({
     port: app.config.httpPort ?? DEFAULT_HTTP_PORTS[workerKind],
     registry: app.metrics.registry,

@@ -4,4 +4,8 @@ export * from "./ingest/import-bars.ts";
 export * from "./ingest/read-bar-file.ts";
 export * from "./ingest/validate-bar-row.ts";
 export * from "./scan-market.ts";
+export * from "./schedule/register-scan-schedules.ts";
+export * from "./schedule/scan-schedule.ts";
+export * from "./schedule/scan-scheduler.ts";
+export * from "./schedule/scheduled-scan.job.ts";
 export * from "./stock-directory.ts";

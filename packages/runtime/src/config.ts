@@ -23,6 +23,13 @@ export interface Config {
     /** Bars loaded per analysis: 2N warm-up (40) + history for confidence and the trend. */
     readonly lookbackBars: number;
     readonly analyzeConcurrency: number;
+    /** Cron (Asia/Ho_Chi_Minh) of the after-close scan of daily bars; null: off. */
+    readonly dailySchedule: string | null;
+    /** Cron of the in-session scans of intraday bars; null: off. */
+    readonly intradaySchedule: string | null;
+    readonly intradayTimeframe: "1m" | "5m" | "15m" | "30m" | "1h";
+    /** Extra exchange holidays (YYYY-MM-DD), from HOLIDAYS_FILE, added to the built-in calendar. */
+    readonly extraHolidays: readonly string[];
   };
   readonly alerts: {
     readonly concurrency: number;
@@ -78,6 +85,10 @@ const environmentSchema = z.object({
   VPA_DATA_DIR: z.string().min(1).default(".vpa"),
   SCAN_TIMEFRAME: z.enum(["1D", "1W", "1m", "5m", "15m", "30m", "1h"]).default("1D"),
   SCAN_LOOKBACK_BARS: integer(41, 20_000).default(250),
+  SCAN_SCHEDULE_DAILY: z.string().default("10 15 * * 1-5"),
+  SCAN_SCHEDULE_INTRADAY: z.string().default(""),
+  SCAN_INTRADAY_TIMEFRAME: z.enum(["1m", "5m", "15m", "30m", "1h"]).default("15m"),
+  HOLIDAYS_FILE: z.string().optional(),
   ANALYZE_CONCURRENCY: integer(1, 256).default(16),
   ALERT_CONCURRENCY: integer(1, 64).default(4),
   EMAIL_FROM: z.string().min(3).default("VPA Alerts <alerts@localhost>"),
@@ -116,6 +127,41 @@ function resolveSecretFiles(
   return resolved;
 }
 
+const CRON_PATTERN = /^(\S+\s+){4}\S+$/;
+
+function cronOrNull(pattern: string): string | null {
+  const trimmed = pattern.trim();
+  return trimmed === "" || trimmed === "off" ? null : trimmed;
+}
+
+/** HOLIDAYS_FILE: one `YYYY-MM-DD` per line (`#` comments allowed) or a JSON array of them. */
+function readHolidays(path: string, problems: string[]): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    problems.push(`HOLIDAYS_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    return [];
+  }
+  let entries: string[];
+  try {
+    entries = text.trim().startsWith("[")
+      ? (JSON.parse(text) as unknown[]).map(String)
+      : text
+          .split("\n")
+          .map((line) => line.replace(/#.*/, "").trim())
+          .filter((line) => line !== "");
+  } catch {
+    problems.push(`HOLIDAYS_FILE: ${path} is neither a JSON array nor one date per line`);
+    return [];
+  }
+  const bad = entries.filter(
+    (entry) => !/^\d{4}-\d{2}-\d{2}$/.test(entry) || Number.isNaN(Date.parse(entry)),
+  );
+  if (bad.length > 0) problems.push(`HOLIDAYS_FILE: not YYYY-MM-DD dates: ${bad.slice(0, 5).join(", ")}`);
+  return entries;
+}
+
 /** Validates the environment; throws one ConfigError listing every bad or missing variable. */
 export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   const problems: string[] = [];
@@ -123,6 +169,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   const parsed = environmentSchema.safeParse(resolved);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
+  }
+  const holidays =
+    parsed.success && parsed.data.HOLIDAYS_FILE !== undefined
+      ? readHolidays(parsed.data.HOLIDAYS_FILE, problems)
+      : [];
+  for (const name of ["SCAN_SCHEDULE_DAILY", "SCAN_SCHEDULE_INTRADAY"] as const) {
+    const pattern = parsed.success ? parsed.data[name].trim() : "";
+    if (pattern !== "" && pattern !== "off" && !CRON_PATTERN.test(pattern)) {
+      problems.push(`${name}: must be a 5-field cron pattern like "10 15 * * 1-5", or empty/off`);
+    }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const env = parsed.data;
@@ -138,6 +194,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       timeframe: env.SCAN_TIMEFRAME,
       lookbackBars: env.SCAN_LOOKBACK_BARS,
       analyzeConcurrency: env.ANALYZE_CONCURRENCY,
+      dailySchedule: cronOrNull(env.SCAN_SCHEDULE_DAILY),
+      intradaySchedule: cronOrNull(env.SCAN_SCHEDULE_INTRADAY),
+      intradayTimeframe: env.SCAN_INTRADAY_TIMEFRAME,
+      extraHolidays: Object.freeze(holidays),
     }),
     alerts: Object.freeze({ concurrency: env.ALERT_CONCURRENCY, emailFrom: env.EMAIL_FROM }),
     telegram: Object.freeze({ botToken: env.TELEGRAM_BOT_TOKEN ?? null, apiRoot: env.TELEGRAM_API_ROOT }),

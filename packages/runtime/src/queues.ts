@@ -8,7 +8,8 @@ import { z } from "zod";
  *
  * Glossary: a *scan* enqueues one *analyze* job per symbol for its newest bar; an analyze job
  * stores signals and enqueues one *alert* job per new signal; an alert job delivers that signal to
- * every matching subscriber on every channel; a *backtest* job runs one backtest.
+ * every matching subscriber on every channel; a *scan* job (from a schedule) runs a scan; a
+ * *backtest* job runs one backtest.
  */
 const symbol = z.string().regex(/^[A-Z0-9]{1,12}$/, { message: "must be 1-12 upper-case letters or digits" });
 const timeframe = z.enum(["1D", "1W", "1m", "5m", "15m", "30m", "1h"]);
@@ -28,6 +29,8 @@ export const jobPayloadSchemas = {
     alert: z.boolean().default(true),
   }),
   alerts: z.object({ signalId: z.number().int().positive() }),
+  /** Fired by a job scheduler (scan-schedule.ts): scan every symbol if the market calendar says so. */
+  scan: z.object({ kind: z.enum(["daily", "intraday"]), timeframe }),
   backtest: z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), config: z.unknown() }),
 } as const;
 

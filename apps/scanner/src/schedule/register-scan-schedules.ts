@@ -1,0 +1,46 @@
+import type { QueueConnection, TypedQueue } from "@vpa/runtime";
+import { Redis } from "ioredis";
+import { SCAN_TIME_ZONE, type ScanSchedule } from "./scan-schedule.ts";
+
+/**
+ * Makes the queue's job schedulers exactly `schedules`: upserts each (idempotent on redeploy) and
+ * removes scan schedulers no longer configured. Several scanner replicas booting together would
+ * race on the upserts (a known BullMQ issue), so one holds a short Redis lock while it writes.
+ */
+export async function registerScanSchedules(
+  scanQueue: TypedQueue<"scan">,
+  connection: QueueConnection,
+  schedules: readonly ScanSchedule[],
+): Promise<{ registered: string[]; removed: string[] }> {
+  const client = new Redis(connection.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  client.on("error", () => {});
+  await client.connect();
+  const lockKey = `${scanQueue.queue.qualifiedName}:schedules-lock`;
+  const token = `${process.pid}-${Date.now()}`;
+  for (let attempt = 0; ; attempt++) {
+    if ((await client.set(lockKey, token, "PX", 10_000, "NX")) === "OK") break;
+    if (attempt >= 50) throw new Error("could not take the scan-schedules lock within 10 s");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  try {
+    const wanted = new Set(schedules.map((s) => s.id));
+    const removed: string[] = [];
+    for (const existing of await scanQueue.queue.getJobSchedulers()) {
+      if (existing.key.startsWith("scan-") && !wanted.has(existing.key as ScanSchedule["id"])) {
+        await scanQueue.queue.removeJobScheduler(existing.key);
+        removed.push(existing.key);
+      }
+    }
+    for (const schedule of schedules) {
+      await scanQueue.queue.upsertJobScheduler(
+        schedule.id,
+        { pattern: schedule.pattern, tz: SCAN_TIME_ZONE },
+        { name: "scan", data: { kind: schedule.kind, timeframe: schedule.timeframe } },
+      );
+    }
+    return { registered: schedules.map((s) => s.id), removed };
+  } finally {
+    if ((await client.get(lockKey)) === token) await client.del(lockKey);
+    client.disconnect();
+  }
+}

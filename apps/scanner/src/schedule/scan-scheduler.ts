@@ -1,0 +1,84 @@
+import { market } from "@vpa/core";
+import type { Database, Timeframe } from "@vpa/db";
+import {
+  createWorker,
+  type Metrics,
+  observeWorker,
+  type QueueConnection,
+  type TypedQueue,
+} from "@vpa/runtime";
+import type { Worker } from "bullmq";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import { registerScanSchedules } from "./register-scan-schedules.ts";
+import type { ScanSchedule } from "./scan-schedule.ts";
+import { runScheduledScan } from "./scheduled-scan.job.ts";
+
+export interface ScanSchedulerOptions {
+  readonly db: Kysely<Database>;
+  readonly connection: QueueConnection;
+  readonly scanQueue: TypedQueue<"scan">;
+  readonly analyzeQueue: TypedQueue<"analyze">;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly dailyPattern: string | null;
+  readonly intradayPattern: string | null;
+  readonly intradayTimeframe: Timeframe;
+  readonly extraHolidays: readonly string[];
+}
+
+/** The configured schedules: daily after the close (1D bars) and, if set, intraday in sessions. */
+export function scanSchedulesOf(
+  options: Pick<ScanSchedulerOptions, "dailyPattern" | "intradayPattern" | "intradayTimeframe">,
+): ScanSchedule[] {
+  const schedules: ScanSchedule[] = [];
+  if (options.dailyPattern !== null) {
+    schedules.push({ id: "scan-daily", kind: "daily", pattern: options.dailyPattern, timeframe: "1D" });
+  }
+  if (options.intradayPattern !== null) {
+    schedules.push({
+      id: "scan-intraday",
+      kind: "intraday",
+      pattern: options.intradayPattern,
+      timeframe: options.intradayTimeframe,
+    });
+  }
+  return schedules;
+}
+
+/**
+ * Registers the scan schedules with BullMQ (Asia/Ho_Chi_Minh) and runs the worker that carries
+ * them out. Runs inside each scanner worker process; registration is idempotent.
+ */
+export async function startScanScheduler(
+  options: ScanSchedulerOptions,
+): Promise<{ worker: Worker; schedules: ScanSchedule[] }> {
+  const logger = options.logger.child({ module: "scan-scheduler" });
+  const calendar = market.createHolidayCalendar({ extraHolidays: options.extraHolidays });
+  const schedules = scanSchedulesOf(options);
+  const { removed } = await registerScanSchedules(options.scanQueue, options.connection, schedules);
+  logger.info(
+    { schedules: schedules.map((s) => `${s.id} "${s.pattern}" ${s.timeframe}`), removed },
+    "scan schedules registered",
+  );
+  const worker = createWorker(
+    "scan",
+    options.connection,
+    async (payload) => {
+      const result = await runScheduledScan(payload, {
+        db: options.db,
+        analyzeQueue: options.analyzeQueue,
+        calendar,
+        now: Date.now,
+      });
+      logger.info(
+        { kind: payload.kind, ...result },
+        result.ran ? "scheduled scan enqueued" : "scheduled scan skipped",
+      );
+      return result;
+    },
+    { concurrency: 1 },
+  );
+  observeWorker(worker, options.metrics, logger);
+  return { worker, schedules };
+}

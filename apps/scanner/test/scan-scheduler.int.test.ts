@@ -1,0 +1,63 @@
+import { resolve } from "node:path";
+import { market } from "@vpa/core";
+import { createQueue } from "@vpa/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
+import { importBars, registerScanSchedules, runScheduledScan, scanSchedulesOf } from "../src/index.ts";
+
+const FIXTURE = resolve(import.meta.dirname, "../../../fixtures/vn30-daily-2018-2021.csv.gz");
+const connection = testQueueConnection();
+const scanQueue = createQueue("scan", connection);
+const analyzeQueue = createQueue("analyze", connection);
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await importBars(database.db, [FIXTURE], { todayLocal: "2026-01-01" });
+});
+afterAll(async () => {
+  await obliterateQueues([scanQueue, analyzeQueue]);
+  await database?.drop();
+});
+
+describe("scan scheduler", () => {
+  it("registers the configured schedules in Asia/Ho_Chi_Minh, idempotently, and removes dropped ones", async () => {
+    const both = scanSchedulesOf({
+      dailyPattern: "10 15 * * 1-5",
+      intradayPattern: "*/15 9-14 * * 1-5",
+      intradayTimeframe: "15m",
+    });
+    await registerScanSchedules(scanQueue, connection, both);
+    await registerScanSchedules(scanQueue, connection, both);
+    const schedulers = await scanQueue.queue.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([
+      ["scan-daily", "10 15 * * 1-5", "Asia/Ho_Chi_Minh"],
+      ["scan-intraday", "*/15 9-14 * * 1-5", "Asia/Ho_Chi_Minh"],
+    ]);
+    const dailyOnly = scanSchedulesOf({
+      dailyPattern: "10 15 * * 1-5",
+      intradayPattern: null,
+      intradayTimeframe: "15m",
+    });
+    const { removed } = await registerScanSchedules(scanQueue, connection, dailyOnly);
+    expect(removed).toEqual(["scan-intraday"]);
+    expect((await scanQueue.queue.getJobSchedulers()).map((s) => s.key)).toEqual(["scan-daily"]);
+  });
+
+  it("a firing on Tet enqueues nothing; a firing on a trading day scans every symbol", async () => {
+    const deps = { db: database.db, analyzeQueue, calendar: market.DEFAULT_HOLIDAY_CALENDAR };
+    const tet = await runScheduledScan(
+      { kind: "daily", timeframe: "1D" },
+      { ...deps, now: () => Date.parse("2026-02-17T15:10:00+07:00") },
+    );
+    expect(tet).toEqual({ ran: false, reason: "not-a-trading-day" });
+    expect(await analyzeQueue.queue.count()).toBe(0);
+    const monday = await runScheduledScan(
+      { kind: "daily", timeframe: "1D" },
+      { ...deps, now: () => Date.parse("2026-02-23T15:10:00+07:00") },
+    );
+    expect(monday).toEqual({ ran: true, enqueued: 30, missing: 0 });
+    expect(await analyzeQueue.queue.count()).toBe(30);
+  });
+});
