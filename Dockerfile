@@ -26,6 +26,7 @@ COPY apps/backtest/package.json apps/backtest/
 COPY apps/cli/package.json apps/cli/
 COPY apps/scanner/package.json apps/scanner/
 COPY packages/db/package.json packages/db/
+COPY packages/market-data/package.json packages/market-data/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/vpa-core/package.json packages/vpa-core/
 # `npm install`, not `npm ci`: npm 11 writes lock files without other platforms' optional
