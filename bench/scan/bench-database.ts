@@ -4,14 +4,17 @@ import { importBars } from "@vpa/scanner";
 import { sql } from "kysely";
 import pg from "pg";
 
-/** The shared dataset: 1,681 symbols, 3.2 M daily bars. */
-export const DATASET = new URL("../../../shared/data/vn-daily-2000-2021.csv.gz", import.meta.url).pathname;
+/** The shared dataset (1,681 symbols, 3.2 M daily bars), beside the repository: ../shared/data/. */
+export const DEFAULT_DATASET = new URL("../../../shared/data/vn-daily-2000-2021.csv.gz", import.meta.url)
+  .pathname;
 
 export interface BenchDatabaseOptions {
   /** Server URL without a database name, e.g. postgres://postgres@127.0.0.1:5432 */
   readonly serverUrl: string;
   readonly name: string;
   readonly reimport: boolean;
+  /** Default: {@link DEFAULT_DATASET}. */
+  readonly dataset?: string;
   readonly log: (line: string) => void;
 }
 
@@ -59,15 +62,16 @@ export async function openBenchDatabase(
     options.log(`database ${options.name}: ${bars.toLocaleString("en-US")} bars already imported`);
     return { handle, url };
   }
-  if (!existsSync(DATASET)) {
+  const dataset = options.dataset ?? DEFAULT_DATASET;
+  if (!existsSync(dataset)) {
     await handle.close();
     throw new Error(
-      `the shared dataset is absent: ${DATASET} (bench/scan needs /work/shared/data/vn-daily-2000-2021.csv.gz)`,
+      `the shared dataset is absent: ${dataset} (bench/scan imports shared/data/vn-daily-2000-2021.csv.gz once; pass --dataset <path>)`,
     );
   }
-  options.log(`importing ${DATASET} into ${options.name} (once; --reimport to redo)`);
+  options.log(`importing ${dataset} into ${options.name} (once; --reimport to redo)`);
   const started = performance.now();
-  const summary = await importBars(handle.db, [DATASET], {
+  const summary = await importBars(handle.db, [dataset], {
     todayLocal: todayInVietnam(),
     maxRejectionsKept: 10,
     onProgress: (rows) => {

@@ -10,6 +10,8 @@ export interface WorkerProcessOptions {
   readonly queuePrefix: string;
   readonly concurrency: number;
   readonly lookbackBars: number;
+  /** Write a V8 CPU profile of each worker process here (node --cpu-prof). */
+  readonly cpuProfileDir?: string;
 }
 
 /** One `vpa worker scanner` child process, as deployed (`node apps/cli/src/main.ts worker scanner`). */
@@ -19,6 +21,8 @@ export class WorkerProcess {
   readonly #stderr: string[] = [];
   readonly #exited: Promise<number | null>;
   #peakRssMiB = 0;
+  /** RSS right after "worker started", before any job. */
+  startRssMiB = 0;
 
   private constructor(child: ChildProcess) {
     this.child = child;
@@ -33,7 +37,9 @@ export class WorkerProcess {
 
   /** Starts the process and resolves once it logged "worker started" (migrations done, worker running). */
   static async start(options: WorkerProcessOptions, timeoutMs = 60_000): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, ["apps/cli/src/main.ts", "worker", "scanner"], {
+    const profile =
+      options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
+    const child = spawn(process.execPath, [...profile, "apps/cli/src/main.ts", "worker", "scanner"], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -50,7 +56,10 @@ export class WorkerProcess {
     const worker = new WorkerProcess(child);
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker ${worker.pid} not ready: ${worker.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`worker ${worker.pid} not ready: ${worker.stderr}`)),
+        timeoutMs,
+      );
       child.once("exit", (code) => {
         clearTimeout(timer);
         reject(new Error(`worker ${worker.pid} exited with ${code}: ${worker.stderr}`));
@@ -62,6 +71,7 @@ export class WorkerProcess {
         }
       });
     });
+    worker.startRssMiB = processMemoryMiB(worker.pid)?.rss ?? 0;
     return worker;
   }
 
