@@ -1,4 +1,4 @@
-import { closeSenders, createSenders, startAlertWorker } from "@vpa/alerts";
+import { closeSenders, createSenders, startAlertWorker, startTelegramBot } from "@vpa/alerts";
 import { migrateToLatest } from "@vpa/db";
 import { createShutdown, pingRedis, startHealthServer } from "@vpa/runtime";
 import { startAnalyzeWorker, startScanScheduler } from "@vpa/scanner";
@@ -94,6 +94,16 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
       extraHolidays: app.config.scan.extraHolidays,
     });
     shutdown.add("scan scheduler", () => scheduler.worker.close());
+  }
+  const botToken = app.config.telegram.botToken;
+  if (workerKind === "alerts" && botToken !== null && app.config.telegram.botCommands) {
+    const bot = startTelegramBot({
+      token: botToken,
+      apiRoot: app.config.telegram.apiRoot,
+      db: app.database.db,
+      logger,
+    });
+    shutdown.add("telegram bot", () => bot.stop());
   }
   const health = await startHealthServer({
     port: app.config.httpPort ?? DEFAULT_HTTP_PORTS[workerKind],

@@ -35,7 +35,12 @@ export interface Config {
     readonly concurrency: number;
     readonly emailFrom: string;
   };
-  readonly telegram: { readonly botToken: string | null; readonly apiRoot: string };
+  readonly telegram: {
+    readonly botToken: string | null;
+    readonly apiRoot: string;
+    /** Answer /start, /subscribe ... in the alerts worker. Only one process may poll a bot. */
+    readonly botCommands: boolean;
+  };
   readonly smtpUrl: string | null;
   /** Extra recipients `vpa demo` registers besides the console. */
   readonly demo: { readonly emailTo: string | null; readonly telegramChatId: string | null };
@@ -97,6 +102,7 @@ const environmentSchema = z.object({
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: "does not look like a bot token (<digits>:<secret>)" })
     .optional(),
   TELEGRAM_API_ROOT: url(["https:", "http:"]).default("https://api.telegram.org"),
+  TELEGRAM_BOT_COMMANDS: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
   SMTP_URL: url(["smtp:", "smtps:"]).optional(),
   DEMO_EMAIL_TO: z.email({ message: "must be an email address" }).optional(),
   DEMO_TELEGRAM_CHAT_ID: z
@@ -200,7 +206,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       extraHolidays: Object.freeze(holidays),
     }),
     alerts: Object.freeze({ concurrency: env.ALERT_CONCURRENCY, emailFrom: env.EMAIL_FROM }),
-    telegram: Object.freeze({ botToken: env.TELEGRAM_BOT_TOKEN ?? null, apiRoot: env.TELEGRAM_API_ROOT }),
+    telegram: Object.freeze({
+      botToken: env.TELEGRAM_BOT_TOKEN ?? null,
+      apiRoot: env.TELEGRAM_API_ROOT,
+      botCommands: env.TELEGRAM_BOT_COMMANDS === "true",
+    }),
     smtpUrl: env.SMTP_URL ?? null,
     demo: Object.freeze({
       emailTo: env.DEMO_EMAIL_TO ?? null,

@@ -1,0 +1,25 @@
+import { DEFAULT_BOT_MIN_SCORE } from "./parse-bot-command.ts";
+
+/** The bot's help text (Telegram HTML; static, nothing to escape). */
+export const BOT_HELP_HTML = [
+  "<b>VPA scanner alerts</b> for HOSE, HNX and UPCOM",
+  "",
+  `/start – alerts for every signal scoring ${DEFAULT_BOT_MIN_SCORE}+`,
+  "/subscribe VCB,FPT min=75 types=SPRING,TEST – only these",
+  "/unsubscribe – stop all alerts",
+  "/list – your subscriptions",
+  "/signals [SYMBOL] – the latest signals",
+  "/help – this text",
+  "",
+  "Alerts are automated readings of volume and price. Not investment advice.",
+].join("\n");
+
+/** What setMyCommands publishes (the menu in Telegram clients). */
+export const BOT_COMMAND_MENU = [
+  { command: "start", description: "Alerts for strong signals" },
+  { command: "subscribe", description: "Choose symbols, minimum score, signal types" },
+  { command: "unsubscribe", description: "Stop all alerts" },
+  { command: "list", description: "Show your subscriptions" },
+  { command: "signals", description: "Latest signals" },
+  { command: "help", description: "How to use this bot" },
+] as const;
