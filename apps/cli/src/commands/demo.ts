@@ -4,6 +4,7 @@ import type { Config } from "@vpa/runtime";
 import { importBars, importStockMetadata } from "@vpa/scanner";
 import { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
+import { formatSignalsTable } from "../format-signals.ts";
 import { formatTable } from "../format-table.ts";
 import { parseInteger, parseOptions } from "../parse-options.ts";
 import { scanAndWait } from "../scan-and-wait.ts";
@@ -131,22 +132,7 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
     const top = [...signals].sort((a, b) => b.score - a.score || b.time.localeCompare(a.time)).slice(0, 10);
     if (top.length > 0) {
       console.log("\n  top signals");
-      console.log(
-        formatTable(
-          ["    date", "symbol", "signal", "bias", "score", "conf", "priority", "close", "vol×"],
-          top.map((s) => [
-            `    ${s.time}`,
-            s.symbol,
-            s.variant === null ? s.type : `${s.type}/${s.variant}`,
-            s.bias,
-            s.score,
-            s.confidence.toFixed(2),
-            s.priority,
-            s.close.toFixed(2),
-            s.volumeRatio.toFixed(2),
-          ]),
-        ),
-      );
+      console.log(formatSignalsTable(top, "    "));
     }
     console.log(
       "\n  query them: ./vpa signals --since 2021-06-01 (or --json); DATABASE_URL:",

@@ -1,7 +1,7 @@
 import { isTimeframe, listSignals, type Timeframe } from "@vpa/db";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
-import { formatTable } from "../format-table.ts";
+import { formatSignalsTable } from "../format-signals.ts";
 import { parseInteger, parseOptions } from "../parse-options.ts";
 
 export const usage =
@@ -38,22 +38,6 @@ export async function runSignals(app: AppContext, args: readonly string[]): Prom
     console.log("no signals stored (run `vpa scan`, or `vpa demo`)");
     return 0;
   }
-  console.log(
-    formatTable(
-      ["time", "symbol", "signal", "bias", "score", "conf", "priority", "close", "vol×", "confirmation"],
-      signals.map((s) => [
-        s.time,
-        s.symbol,
-        s.variant === null ? s.type : `${s.type}/${s.variant}`,
-        s.bias,
-        s.score,
-        s.confidence.toFixed(2),
-        s.priority,
-        s.close.toFixed(2),
-        s.volumeRatio.toFixed(2),
-        s.confirmation === null ? "" : `${s.confirmation.outcome} ${s.confirmation.time}`,
-      ]),
-    ),
-  );
+  console.log(formatSignalsTable(signals));
   return 0;
 }
