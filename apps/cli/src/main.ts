@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from "@vpa/runtime";
 import { AppContext } from "./app-context.ts";
 import { EXIT, UsageError } from "./cli-error.ts";
 import { usage as analyzeUsage, runAnalyze } from "./commands/analyze.ts";
+import { backupUsage, restoreUsage, runBackup, runRestore } from "./commands/backup.ts";
 import { usage as demoUsage, runDemo } from "./commands/demo.ts";
 import { usage as importUsage, runImport } from "./commands/import.ts";
 import { usage as migrateUsage, runMigrate } from "./commands/migrate.ts";
@@ -24,6 +25,8 @@ usage:
   ${signalsUsage}
   ${subscribeUsage}
   ${unsubscribeUsage}
+  ${backupUsage}
+  ${restoreUsage}
   vpa test [vitest args]       run the whole test suite (starts the services it needs)
 
 Configuration comes from environment variables; see README.md.`;
@@ -62,6 +65,10 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runSubscribe(app, args);
       case "unsubscribe":
         return await runUnsubscribe(app, args);
+      case "backup":
+        return await runBackup(app, args);
+      case "restore":
+        return await runRestore(app, args);
       case "worker":
         return await runWorkerProcess(app, args[0] ?? "");
       default:

@@ -1,0 +1,104 @@
+import { constants } from "node:fs";
+import { access, mkdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { sql } from "kysely";
+import type { AppContext } from "../app-context.ts";
+import { UsageError } from "../cli-error.ts";
+import { parseOptions } from "../parse-options.ts";
+import { findExecutable, postgresBinaryDirectories } from "../services/find-binaries.ts";
+import { describeCommandFailure, runCommand } from "../services/run-command.ts";
+
+export const backupUsage =
+  "vpa backup [--file PATH]       dump the database (pg_dump custom format; default .vpa/backups/)";
+export const restoreUsage =
+  "vpa restore <file>            restore a dump into DATABASE_URL (replaces the tables it contains)";
+
+export class BackupError extends Error {
+  readonly code = "BACKUP_FAILED";
+  constructor(message: string) {
+    super(message);
+    this.name = "BackupError";
+  }
+}
+
+/**
+ * pg_dump refuses a server newer than itself: use the client of the server's major version when
+ * Debian's /usr/lib/postgresql/<major>/bin has it, else the one on PATH.
+ */
+async function findClientTool(app: AppContext, tool: "pg_dump" | "pg_restore"): Promise<string> {
+  const row = await sql<{
+    major: string;
+  }>`select current_setting('server_version_num')::int / 10000 as major`.execute(app.database.db);
+  const major = String(row.rows[0]?.major ?? "");
+  for (const { directory } of (await postgresBinaryDirectories()).filter((d) => d.major === major)) {
+    const candidate = join(directory, tool);
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  const onPath = await findExecutable(tool);
+  if (onPath === undefined) {
+    throw new BackupError(
+      `${tool} not found: install the PostgreSQL ${major} client (apt-get install postgresql-client-${major})`,
+    );
+  }
+  return onPath;
+}
+
+/** Connection for the client tools: the URL without its password, which travels in PGPASSWORD. */
+function clientConnection(databaseUrl: string): { url: string; env: NodeJS.ProcessEnv } {
+  const url = new URL(databaseUrl);
+  const password = decodeURIComponent(url.password);
+  url.password = "";
+  return {
+    url: url.toString(),
+    env: password === "" ? process.env : { ...process.env, PGPASSWORD: password },
+  };
+}
+
+export async function runBackup(app: AppContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseOptions("backup", args, { file: { type: "string" } });
+  if (positionals.length > 0) throw new UsageError(`backup: unexpected ${positionals.join(" ")}`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const file = resolve(values.file ?? join(app.config.dataDir, "backups", `vpa-${stamp}.dump`));
+  await mkdir(dirname(file), { recursive: true });
+  const pgDump = await findClientTool(app, "pg_dump");
+  const { url, env } = clientConnection(app.config.databaseUrl);
+  const result = await runCommand(
+    pgDump,
+    ["--format=custom", "--no-owner", `--file=${file}`, `--dbname=${url}`],
+    {
+      env,
+      timeoutMs: 3_600_000,
+    },
+  );
+  if (result.exitCode !== 0) throw new BackupError(describeCommandFailure("pg_dump", result));
+  const { size } = await stat(file);
+  console.log(`backup written: ${file} (${(size / 1024 / 1024).toFixed(1)} MiB)`);
+  return 0;
+}
+
+export async function runRestore(app: AppContext, args: readonly string[]): Promise<number> {
+  const { positionals } = parseOptions("restore", args, {});
+  if (positionals.length !== 1) throw new UsageError("restore: name exactly one dump file");
+  const file = resolve(positionals[0] as string);
+  await stat(file).catch(() => {
+    throw new UsageError(`restore: no such file ${file}`);
+  });
+  const pgRestore = await findClientTool(app, "pg_restore");
+  const { url, env } = clientConnection(app.config.databaseUrl);
+  // --clean --if-exists: drop what the dump contains first, so a restore over a live schema works.
+  // --single-transaction: all or nothing.
+  const result = await runCommand(
+    pgRestore,
+    ["--clean", "--if-exists", "--no-owner", "--single-transaction", `--dbname=${url}`, file],
+    { env, timeoutMs: 3_600_000 },
+  );
+  if (result.exitCode !== 0) throw new BackupError(describeCommandFailure("pg_restore", result));
+  console.log(`restored ${file}`);
+  return 0;
+}
