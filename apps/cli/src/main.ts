@@ -4,11 +4,13 @@ import { EXIT, UsageError } from "./cli-error.ts";
 import { usage as analyzeUsage, runAnalyze } from "./commands/analyze.ts";
 import { backupUsage, restoreUsage, runBackup, runRestore } from "./commands/backup.ts";
 import { usage as demoUsage, runDemo } from "./commands/demo.ts";
+import { usage as fetchUsage, runFetch } from "./commands/fetch.ts";
 import { usage as importUsage, runImport } from "./commands/import.ts";
 import { usage as migrateUsage, runMigrate } from "./commands/migrate.ts";
 import { runScan, usage as scanUsage } from "./commands/scan.ts";
 import { runServices, usage as servicesUsage } from "./commands/services.ts";
 import { runSignals, usage as signalsUsage } from "./commands/signals.ts";
+import { runStatus, usage as statusUsage } from "./commands/status.ts";
 import { runSubscribe, runUnsubscribe, subscribeUsage, unsubscribeUsage } from "./commands/subscribe.ts";
 import { runWorkerProcess } from "./worker-process.ts";
 
@@ -20,9 +22,11 @@ usage:
   ${migrateUsage}
   ${importUsage}
   ${analyzeUsage}
+  ${fetchUsage}
   ${scanUsage}
   vpa worker scanner|alerts    run a long-lived worker (health on HTTP_PORT, default 9464/9465)
   ${signalsUsage}
+  ${statusUsage}
   ${subscribeUsage}
   ${unsubscribeUsage}
   ${backupUsage}
@@ -65,6 +69,10 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runSubscribe(app, args);
       case "unsubscribe":
         return await runUnsubscribe(app, args);
+      case "status":
+        return await runStatus(app, args);
+      case "fetch":
+        return await runFetch(app, args);
       case "backup":
         return await runBackup(app, args);
       case "restore":

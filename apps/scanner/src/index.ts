@@ -9,3 +9,5 @@ export * from "./schedule/scan-schedule.ts";
 export * from "./schedule/scan-scheduler.ts";
 export * from "./schedule/scheduled-scan.job.ts";
 export * from "./stock-directory.ts";
+export * from "./fetch/fetch-latest-bars.ts";
+export * from "./fetch/configured-provider.ts";

@@ -8,3 +8,4 @@ export * from "./repositories/stock-repository.ts";
 export * from "./repositories/subscriber-repository.ts";
 export type * from "./schema.ts";
 export { DELIVERY_STATUSES } from "./schema.ts";
+export * from "./repositories/freshness-repository.ts";

@@ -42,6 +42,15 @@ export interface Config {
     readonly botCommands: boolean;
   };
   readonly smtpUrl: string | null;
+  /** The HTTP market-data source of `vpa fetch` and of the live stream's backfill. */
+  readonly marketData: {
+    readonly provider: "udf" | "vietcap";
+    /** null: not configured (`vpa fetch` says so). */
+    readonly baseUrl: string | null;
+    readonly timeoutMs: number;
+    readonly maxConcurrent: number;
+    readonly requestsPerSecond: number;
+  };
   /** Extra recipients `vpa demo` registers besides the console. */
   readonly demo: { readonly emailTo: string | null; readonly telegramChatId: string | null };
 }
@@ -104,6 +113,11 @@ const environmentSchema = z.object({
   TELEGRAM_API_ROOT: url(["https:", "http:"]).default("https://api.telegram.org"),
   TELEGRAM_BOT_COMMANDS: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
   SMTP_URL: url(["smtp:", "smtps:"]).optional(),
+  MARKET_DATA_PROVIDER: z.enum(["udf", "vietcap"]).default("udf"),
+  MARKET_DATA_URL: url(["https:", "http:"]).optional(),
+  MARKET_DATA_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  MARKET_DATA_CONCURRENCY: integer(1, 64).default(4),
+  MARKET_DATA_RPS: integer(1, 1_000).default(5),
   DEMO_EMAIL_TO: z.email({ message: "must be an email address" }).optional(),
   DEMO_TELEGRAM_CHAT_ID: z
     .string()
@@ -212,6 +226,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       botCommands: env.TELEGRAM_BOT_COMMANDS === "true",
     }),
     smtpUrl: env.SMTP_URL ?? null,
+    marketData: Object.freeze({
+      provider: env.MARKET_DATA_PROVIDER,
+      baseUrl: env.MARKET_DATA_URL ?? null,
+      timeoutMs: env.MARKET_DATA_TIMEOUT_MS,
+      maxConcurrent: env.MARKET_DATA_CONCURRENCY,
+      requestsPerSecond: env.MARKET_DATA_RPS,
+    }),
     demo: Object.freeze({
       emailTo: env.DEMO_EMAIL_TO ?? null,
       telegramChatId: env.DEMO_TELEGRAM_CHAT_ID ?? null,

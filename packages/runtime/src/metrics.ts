@@ -14,6 +14,12 @@ export interface Metrics {
   readonly alertDeliveryAttempts: Counter<"channel" | "priority">;
   readonly alertsSent: Counter<"channel" | "priority">;
   readonly alertDeliveriesFailed: Counter<"channel" | "priority" | "reason">;
+  /** 0 closed, 1 open, 2 half-open, per market-data provider. */
+  readonly circuitBreakerState: Gauge<"provider">;
+  readonly providerRequests: Counter<"provider" | "outcome">;
+  /** Seconds since the newest bar or tick of a live stream. */
+  readonly dataStaleness: Gauge<"stream">;
+  readonly barsIngested: Counter<"source">;
 }
 
 export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
@@ -69,6 +75,30 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: "vpa_alert_deliveries_failed_total",
       help: "Alert sends that failed, by channel, priority and reason (rate_limited, unreachable, transient, permanent)",
       labelNames: ["channel", "priority", "reason"],
+      registers,
+    }),
+    circuitBreakerState: new Gauge({
+      name: "vpa_circuit_breaker_state",
+      help: "State of a market-data provider's circuit breaker: 0 closed, 1 open, 2 half-open",
+      labelNames: ["provider"],
+      registers,
+    }),
+    providerRequests: new Counter({
+      name: "vpa_provider_requests_total",
+      help: "Market-data HTTP requests by provider and outcome (ok, retry, failed)",
+      labelNames: ["provider", "outcome"],
+      registers,
+    }),
+    dataStaleness: new Gauge({
+      name: "vpa_data_staleness_seconds",
+      help: "Seconds since the newest bar or tick received on a live stream",
+      labelNames: ["stream"],
+      registers,
+    }),
+    barsIngested: new Counter({
+      name: "vpa_bars_ingested_total",
+      help: "Bars stored, by source (import, fetch, stream, backfill)",
+      labelNames: ["source"],
       registers,
     }),
   };

@@ -1,0 +1,75 @@
+import { isTimeframe, type Timeframe } from "@vpa/db";
+import { isProviderName } from "@vpa/market-data";
+import { createConfiguredProvider, fetchLatestBars, scanMarket } from "@vpa/scanner";
+import type { AppContext } from "../app-context.ts";
+import { UsageError } from "../cli-error.ts";
+import { parseList, parseOptions } from "../parse-options.ts";
+
+export const usage =
+  "vpa fetch                    fetch new bars from the market-data provider [--provider udf|vietcap] [--url URL] [--symbols A,B] [--timeframe 1D] [--from D] [--to D] [--scan] [--json]";
+
+const BAR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?$/;
+
+export async function runFetch(app: AppContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseOptions("fetch", args, {
+    provider: { type: "string" },
+    url: { type: "string" },
+    symbols: { type: "string" },
+    timeframe: { type: "string" },
+    from: { type: "string" },
+    to: { type: "string" },
+    scan: { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`fetch: unexpected ${positionals.join(" ")}`);
+  if (values.provider !== undefined && !isProviderName(values.provider)) {
+    throw new UsageError(`fetch: unknown --provider ${values.provider} (udf or vietcap)`);
+  }
+  const timeframe = values.timeframe ?? "1D";
+  if (!isTimeframe(timeframe)) throw new UsageError(`fetch: unknown --timeframe ${timeframe}`);
+  for (const [name, value] of [
+    ["from", values.from],
+    ["to", values.to],
+  ] as const) {
+    if (value !== undefined && !BAR_TIME.test(value))
+      throw new UsageError(`fetch: --${name} must be YYYY-MM-DD (got ${value})`);
+  }
+  if (values.url !== undefined && !/^https?:\/\//.test(values.url))
+    throw new UsageError("fetch: --url must start with http:// or https://");
+  const provider = createConfiguredProvider(app.config.marketData, app.metrics, {
+    ...(values.provider === undefined ? {} : { provider: values.provider as "udf" | "vietcap" }),
+    ...(values.url === undefined ? {} : { baseUrl: values.url }),
+  });
+  try {
+    const summary = await fetchLatestBars(app.database.db, provider, {
+      timeframe: timeframe as Timeframe,
+      ...(values.symbols === undefined ? {} : { symbols: parseList(values.symbols) }),
+      ...(values.from === undefined ? {} : { from: values.from }),
+      ...(values.to === undefined ? {} : { to: values.to }),
+      onSymbol: (symbol, bars, error) => {
+        if (!values.json && error !== null) console.error(`  ${symbol}: ${error.message}`);
+      },
+    });
+    app.metrics.barsIngested.inc({ source: "fetch" }, summary.barsWritten);
+    let scanned = 0;
+    if (values.scan && summary.updated.length > 0) {
+      const plan = await scanMarket(app.database.db, app.queue("analyze"), {
+        timeframe: timeframe as Timeframe,
+        symbols: summary.updated.map((u) => u.symbol),
+      });
+      scanned = plan.jobIds.length;
+    }
+    if (values.json) {
+      console.log(JSON.stringify({ ...summary, provider: provider.name, scanned }));
+    } else {
+      console.log(
+        `${provider.name}: ${summary.symbols} symbols, ${summary.barsFetched} new bars (${summary.barsWritten} written), ` +
+          `${summary.updated.length} symbols updated, ${summary.failed.length} failed` +
+          (values.scan ? `; ${scanned} analyze jobs enqueued` : ""),
+      );
+    }
+    return summary.failed.length > 0 ? 1 : 0;
+  } finally {
+    await provider.close?.();
+  }
+}

@@ -1,0 +1,104 @@
+import { listBarFreshness } from "@vpa/db";
+import { QUEUE_NAMES } from "@vpa/runtime";
+import type { AppContext } from "../app-context.ts";
+import { UsageError } from "../cli-error.ts";
+import { formatTable } from "../format-table.ts";
+import { parseOptions } from "../parse-options.ts";
+import { servicesStatus } from "../services/index.ts";
+import { servicesOptions } from "./services.ts";
+
+export const usage =
+  "vpa status                   services, queues, bar freshness per exchange and timeframe, data source [--json]";
+
+/** Daily bars are stamped at local midnight: their age counts from the close (15:00 local, 08:00 UTC). */
+const DAILY_CLOSE_OFFSET_MS = 15 * 3_600_000;
+
+function ageSeconds(newestAt: Date, timeframe: string, now: number): number {
+  const closeOfBar =
+    timeframe === "1D" || timeframe === "1W"
+      ? newestAt.getTime() + DAILY_CLOSE_OFFSET_MS
+      : newestAt.getTime();
+  return Math.max(0, Math.round((now - closeOfBar) / 1000));
+}
+
+function formatAge(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7_200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3_600)} h`;
+  return `${Math.round(seconds / 86_400)} d`;
+}
+
+export async function runStatus(app: AppContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseOptions("status", args, { json: { type: "boolean" } });
+  if (positionals.length > 0) throw new UsageError(`status: unexpected ${positionals.join(" ")}`);
+  const now = Date.now();
+  const services = await servicesStatus(servicesOptions(app.config, () => {}));
+  const up = (name: string) => services.find((s) => s.name === name)?.reachable === true;
+  const queues = up("redis")
+    ? await Promise.all(
+        QUEUE_NAMES.map(async (name) => ({
+          queue: name,
+          ...(await app
+            .queue(name)
+            .queue.getJobCounts("waiting", "active", "delayed", "prioritized", "failed", "completed")),
+          workers: await app.queue(name).queue.getWorkersCount(),
+        })),
+      )
+    : [];
+  const freshness = up("postgres")
+    ? (await listBarFreshness(app.database.db)).map((f) => ({
+        ...f,
+        staleSeconds: ageSeconds(f.newestAt, f.timeframe, now),
+      }))
+    : [];
+  const source = {
+    provider: app.config.marketData.provider,
+    url: app.config.marketData.baseUrl === null ? null : new URL(app.config.marketData.baseUrl).origin,
+  };
+  if (values.json) {
+    console.log(JSON.stringify({ services, queues, freshness, source }));
+    return 0;
+  }
+  console.log(
+    formatTable(
+      ["service", "url", "state", "origin"],
+      services.map((s) => [s.name, s.url, s.reachable ? "up" : "down", s.origin]),
+    ),
+  );
+  if (queues.length > 0) {
+    console.log(
+      `\n${formatTable(
+        ["queue", "workers", "waiting", "prioritized", "active", "delayed", "failed", "completed"],
+        queues.map((q) => [
+          q.queue,
+          q.workers,
+          q.waiting ?? 0,
+          q.prioritized ?? 0,
+          q.active ?? 0,
+          q.delayed ?? 0,
+          q.failed ?? 0,
+          q.completed ?? 0,
+        ]),
+      )}`,
+    );
+  }
+  if (freshness.length > 0) {
+    console.log(
+      `\n${formatTable(
+        ["exchange", "timeframe", "symbols", "newest bar", "staleness", "laggard's newest"],
+        freshness.map((f) => [
+          f.exchange,
+          f.timeframe,
+          f.symbols,
+          f.newest,
+          formatAge(f.staleSeconds),
+          f.oldestNewest,
+        ]),
+      )}`,
+    );
+  } else if (up("postgres")) {
+    console.log("\nno bars stored yet (vpa import, vpa fetch, or vpa demo)");
+  }
+  console.log(`\ndata source: ${source.provider} ${source.url ?? "(MARKET_DATA_URL not set)"}`);
+  return services.every((s) => s.reachable) ? 0 : 1;
+}
