@@ -36,13 +36,27 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
   const up = (name: string) => services.find((s) => s.name === name)?.reachable === true;
   const queues = up("redis")
     ? await Promise.all(
-        QUEUE_NAMES.map(async (name) => ({
-          queue: name,
-          ...(await app
-            .queue(name)
-            .queue.getJobCounts("waiting", "active", "delayed", "prioritized", "failed", "completed")),
-          workers: await app.queue(name).queue.getWorkersCount(),
-        })),
+        QUEUE_NAMES.map(async (name) => {
+          const queue = app.queue(name).queue;
+          const counts: Record<string, number | undefined> = await queue.getJobCounts(
+            "waiting",
+            "active",
+            "delayed",
+            "prioritized",
+            "failed",
+            "completed",
+          );
+          return {
+            queue: name,
+            workers: await queue.getWorkersCount(),
+            waiting: counts.waiting ?? 0,
+            prioritized: counts.prioritized ?? 0,
+            active: counts.active ?? 0,
+            delayed: counts.delayed ?? 0,
+            failed: counts.failed ?? 0,
+            completed: counts.completed ?? 0,
+          };
+        }),
       )
     : [];
   const freshness = up("postgres")
@@ -72,12 +86,12 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
         queues.map((q) => [
           q.queue,
           q.workers,
-          q.waiting ?? 0,
-          q.prioritized ?? 0,
-          q.active ?? 0,
-          q.delayed ?? 0,
-          q.failed ?? 0,
-          q.completed ?? 0,
+          q.waiting,
+          q.prioritized,
+          q.active,
+          q.delayed,
+          q.failed,
+          q.completed,
         ]),
       )}`,
     );
