@@ -1,5 +1,7 @@
 export * from "./analyze-symbol.job.ts";
 export * from "./analyze-worker.ts";
+export * from "./fetch/configured-provider.ts";
+export * from "./fetch/fetch-latest-bars.ts";
 export * from "./ingest/import-bars.ts";
 export * from "./ingest/read-bar-file.ts";
 export * from "./ingest/validate-bar-row.ts";
@@ -9,5 +11,3 @@ export * from "./schedule/scan-schedule.ts";
 export * from "./schedule/scan-scheduler.ts";
 export * from "./schedule/scheduled-scan.job.ts";
 export * from "./stock-directory.ts";
-export * from "./fetch/fetch-latest-bars.ts";
-export * from "./fetch/configured-provider.ts";

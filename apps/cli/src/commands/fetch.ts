@@ -46,7 +46,7 @@ export async function runFetch(app: AppContext, args: readonly string[]): Promis
       ...(values.symbols === undefined ? {} : { symbols: parseList(values.symbols) }),
       ...(values.from === undefined ? {} : { from: values.from }),
       ...(values.to === undefined ? {} : { to: values.to }),
-      onSymbol: (symbol, bars, error) => {
+      onSymbol: (symbol, _bars, error) => {
         if (!values.json && error !== null) console.error(`  ${symbol}: ${error.message}`);
       },
     });
