@@ -80,6 +80,13 @@ const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
 } as const;
 
+const RECONNECT_GRACE_MS = 5_000;
+
+function isConnectionError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : "";
+  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE/i.test(message);
+}
+
 export interface QueueConnection {
   readonly redisUrl: string;
   readonly prefix: string;
@@ -107,18 +114,37 @@ export function createQueue<Q extends QueueName>(name: Q, connection: QueueConne
   queue.on("error", () => {
     // Connection errors surface on the next command; this listener keeps them from crashing the process.
   });
+  /**
+   * Fail fast, but not during a reconnect: right after Redis comes back the connection needs a
+   * moment, and a command sent then fails at once (no offline queue). Retry every 100 ms for up to
+   * RECONNECT_GRACE_MS; a Redis that stays away still fails within that bound.
+   */
+  const withReconnectGrace = async <T>(send: () => Promise<T>): Promise<T> => {
+    const deadline = Date.now() + RECONNECT_GRACE_MS;
+    for (;;) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!isConnectionError(error) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
   return {
     name,
     queue,
-    add: async (payload, opts) => queue.add(name, parseJobPayload(name, payload), opts),
-    addBulk: async (jobs) =>
-      queue.addBulk(
-        jobs.map((job) => ({
-          name,
-          data: parseJobPayload(name, job.payload),
-          opts: { jobId: job.jobId, priority: job.priority },
-        })),
-      ),
+    add: async (payload, opts) => {
+      const data = parseJobPayload(name, payload);
+      return withReconnectGrace(() => queue.add(name, data, opts));
+    },
+    addBulk: async (jobs) => {
+      const bulk = jobs.map((job) => ({
+        name,
+        data: parseJobPayload(name, job.payload),
+        opts: { jobId: job.jobId, priority: job.priority },
+      }));
+      return withReconnectGrace(() => queue.addBulk(bulk));
+    },
     close: () => queue.close(),
   };
 }
