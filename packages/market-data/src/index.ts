@@ -35,3 +35,31 @@ export type {
 export { DEFAULT_LOOKBACK_DAYS, PROVIDER_TIMEFRAMES } from "./providers/provider-types.ts";
 export { createUdfProvider } from "./providers/udf-provider.ts";
 export { createVietcapProvider, VIETCAP_DEFAULT_PAGE_SIZE } from "./providers/vietcap-provider.ts";
+export type {
+  AggregateOutcome,
+  AggregateResult,
+  BarAggregator,
+  BarAggregatorOptions,
+  ClosedBar,
+  StreamBar,
+} from "./stream/bar-aggregator.ts";
+export { createBarAggregator } from "./stream/bar-aggregator.ts";
+export type { BackfillSource, BarLedgerCounters, BarStorePorts, LedgerEvent } from "./stream/bar-ledger.ts";
+export { decodeStreamMessage } from "./stream/decode-stream-message.ts";
+export { InvalidStreamMessageError } from "./stream/invalid-stream-message-error.ts";
+export type {
+  LiveBarStream,
+  LiveBarStreamEvent,
+  LiveBarStreamOptions,
+  LiveBarStreamState,
+  LiveBarStreamStatus,
+  SymbolStreamStatus,
+} from "./stream/live-bar-stream.ts";
+export { createLiveBarStream } from "./stream/live-bar-stream.ts";
+export type { SessionBucket, TradingBlock } from "./stream/session-bucket.ts";
+export { sessionBucketAt, tradingBlocks } from "./stream/session-bucket.ts";
+export type { SsiStreamMessage } from "./stream/ssi-bar-message.ts";
+export { decodeSsiStreamMessage } from "./stream/ssi-bar-message.ts";
+export type { BarUpdateEvent, StreamEvent, TickEvent } from "./stream/stream-event.ts";
+export type { StreamTimeframe } from "./stream/stream-timeframe.ts";
+export { isStreamTimeframe, STREAM_TIMEFRAMES } from "./stream/stream-timeframe.ts";
