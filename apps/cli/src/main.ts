@@ -24,7 +24,7 @@ usage:
   ${analyzeUsage}
   ${fetchUsage}
   ${scanUsage}
-  vpa worker scanner|alerts    run a long-lived worker (health on HTTP_PORT, default 9464/9465)
+  vpa worker scanner|alerts|stream  run a long-lived worker (health on HTTP_PORT, default 9464/9465/9467)
   ${signalsUsage}
   ${statusUsage}
   ${subscribeUsage}

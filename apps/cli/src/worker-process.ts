@@ -1,17 +1,31 @@
 import { closeSenders, createSenders, startAlertWorker, startTelegramBot } from "@vpa/alerts";
 import { migrateToLatest } from "@vpa/db";
-import { createShutdown, pingRedis, startHealthServer } from "@vpa/runtime";
-import { startAnalyzeWorker, startScanScheduler } from "@vpa/scanner";
+import {
+  ConfigError,
+  createShutdown,
+  createStatusBoard,
+  type Logger,
+  pingRedis,
+  startHealthServer,
+} from "@vpa/runtime";
+import {
+  createConfiguredProvider,
+  startAnalyzeWorker,
+  startLiveStream,
+  startScanScheduler,
+} from "@vpa/scanner";
 import type { Worker } from "bullmq";
 import { sql } from "kysely";
 import type { AppContext } from "./app-context.ts";
 import { UsageError } from "./cli-error.ts";
 
-export const WORKER_KINDS = ["scanner", "alerts"] as const;
+export const WORKER_KINDS = ["scanner", "alerts", "stream"] as const;
 export type WorkerKind = (typeof WORKER_KINDS)[number];
+/** The kinds that are BullMQ workers (the demo and `scan --wait` can run them in-process). */
+export type QueueWorkerKind = Extract<WorkerKind, "scanner" | "alerts">;
 
 /** Default port of /health, /ready and /metrics per worker kind (HTTP_PORT overrides). */
-export const DEFAULT_HTTP_PORTS: Record<WorkerKind, number> = { scanner: 9464, alerts: 9465 };
+export const DEFAULT_HTTP_PORTS: Record<WorkerKind, number> = { scanner: 9464, alerts: 9465, stream: 9467 };
 
 export interface RunningWorkers {
   readonly workers: Worker[];
@@ -19,7 +33,7 @@ export interface RunningWorkers {
 }
 
 /** Starts the BullMQ workers of the given kinds inside this process (also used by the demo). */
-export function startWorkers(app: AppContext, kinds: readonly WorkerKind[]): RunningWorkers {
+export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[]): RunningWorkers {
   const workers: Worker[] = [];
   const closers: (() => Promise<void>)[] = [];
   for (const kind of kinds) {
@@ -64,23 +78,16 @@ export function startWorkers(app: AppContext, kinds: readonly WorkerKind[]): Run
  * on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS. Applies pending migrations first (safe from many
  * processes at once), so a fresh deployment needs no separate step.
  */
-export async function runWorkerProcess(app: AppContext, kind: string): Promise<number> {
-  if (kind === "backtest") {
-    throw new UsageError("worker backtest: the backtest worker is not built yet (see the backtest issue)");
-  }
-  if (!(WORKER_KINDS as readonly string[]).includes(kind)) {
-    throw new UsageError(
-      `worker: unknown kind ${JSON.stringify(kind)} (expected ${WORKER_KINDS.join(" or ")})`,
-    );
-  }
-  const workerKind = kind as WorkerKind;
-  const logger = app.logger.child({ worker: workerKind });
-  await migrateToLatest(app.database.db);
-  const shutdown = createShutdown({ logger, timeoutMs: app.config.shutdownTimeoutMs });
-  shutdown.add("database and queues", () => app.close());
-  const running = startWorkers(app, [workerKind]);
-  shutdown.add("workers", () => running.close());
-  if (workerKind === "scanner") {
+type Shutdown = ReturnType<typeof createShutdown>;
+
+/** What each kind runs besides the health server. */
+const KIND_STARTERS: Record<
+  WorkerKind,
+  (app: AppContext, logger: Logger, shutdown: Shutdown) => Promise<void>
+> = {
+  async scanner(app, logger, shutdown) {
+    const running = startWorkers(app, ["scanner"]);
+    shutdown.add("workers", () => running.close());
     const scheduler = await startScanScheduler({
       db: app.database.db,
       connection: app.connection,
@@ -94,17 +101,69 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
       extraHolidays: app.config.scan.extraHolidays,
     });
     shutdown.add("scan scheduler", () => scheduler.worker.close());
-  }
-  const botToken = app.config.telegram.botToken;
-  if (workerKind === "alerts" && botToken !== null && app.config.telegram.botCommands) {
-    const bot = startTelegramBot({
-      token: botToken,
-      apiRoot: app.config.telegram.apiRoot,
+  },
+  async alerts(app, logger, shutdown) {
+    const running = startWorkers(app, ["alerts"]);
+    shutdown.add("workers", () => running.close());
+    const botToken = app.config.telegram.botToken;
+    if (botToken !== null && app.config.telegram.botCommands) {
+      const bot = startTelegramBot({
+        token: botToken,
+        apiRoot: app.config.telegram.apiRoot,
+        db: app.database.db,
+        logger,
+      });
+      shutdown.add("telegram bot", () => bot.stop());
+    }
+  },
+  async stream(app, logger, shutdown) {
+    const { stream, marketData } = app.config;
+    const problems = [
+      ...(stream.url === null ? ["STREAM_URL: required by the stream worker (ws:// or wss://)"] : []),
+      ...(stream.symbols.length === 0
+        ? ["STREAM_SYMBOLS: required by the stream worker, e.g. VN30F1M,VCB"]
+        : []),
+      ...(marketData.baseUrl === null
+        ? ["MARKET_DATA_URL: required by the stream worker to backfill gaps"]
+        : []),
+    ];
+    if (problems.length > 0) throw new ConfigError(problems);
+    const board = createStatusBoard(app.connection);
+    const live = await startLiveStream({
       db: app.database.db,
+      analyzeQueue: app.queue("analyze"),
+      provider: createConfiguredProvider(marketData, app.metrics),
+      metrics: app.metrics,
       logger,
+      name: stream.name,
+      url: stream.url as string,
+      symbols: stream.symbols,
+      timeframe: stream.timeframe,
+      defaultExchange: stream.defaultExchange,
+      publishStatus: (status) => board.publish("stream", stream.name, status),
     });
-    shutdown.add("telegram bot", () => bot.stop());
+    shutdown.add("live stream", async () => {
+      await live.stop();
+      await board.close();
+    });
+  },
+};
+
+export async function runWorkerProcess(app: AppContext, kind: string): Promise<number> {
+  if (kind === "backtest") {
+    throw new UsageError("worker backtest: the backtest worker is not built yet (see the backtest issue)");
   }
+  if (!(WORKER_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(
+      `worker: unknown kind ${JSON.stringify(kind)} (expected ${WORKER_KINDS.join(", ")})`,
+    );
+  }
+  const workerKind = kind as WorkerKind;
+  const logger = app.logger.child({ worker: workerKind });
+  await migrateToLatest(app.database.db);
+  const shutdown = createShutdown({ logger, timeoutMs: app.config.shutdownTimeoutMs });
+  shutdown.add("database and queues", () => app.close());
+  await KIND_STARTERS[workerKind](app, logger, shutdown);
   const health = await startHealthServer({
     port: app.config.httpPort ?? DEFAULT_HTTP_PORTS[workerKind],
     registry: app.metrics.registry,
@@ -113,7 +172,7 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
       { name: "postgres", check: async () => void (await sql`select 1`.execute(app.database.db)) },
     ],
     extraMetrics: async () => {
-      const queue = app.queue(workerKind === "scanner" ? "analyze" : "alerts").queue;
+      const queue = app.queue(workerKind === "alerts" ? "alerts" : "analyze").queue;
       return queue.exportPrometheusMetrics();
     },
   });

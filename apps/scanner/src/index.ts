@@ -11,3 +11,4 @@ export * from "./schedule/scan-schedule.ts";
 export * from "./schedule/scan-scheduler.ts";
 export * from "./schedule/scheduled-scan.job.ts";
 export * from "./stock-directory.ts";
+export * from "./stream/start-live-stream.ts";

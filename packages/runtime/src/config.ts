@@ -51,6 +51,14 @@ export interface Config {
     readonly maxConcurrent: number;
     readonly requestsPerSecond: number;
   };
+  /** The live WebSocket feed `vpa worker stream` consumes; null url: not configured. */
+  readonly stream: {
+    readonly url: string | null;
+    readonly name: string;
+    readonly symbols: readonly string[];
+    readonly timeframe: "1m" | "5m" | "15m" | "30m" | "1h";
+    readonly defaultExchange: "HOSE" | "HNX" | "UPCOM";
+  };
   /** Extra recipients `vpa demo` registers besides the console. */
   readonly demo: { readonly emailTo: string | null; readonly telegramChatId: string | null };
 }
@@ -118,6 +126,19 @@ const environmentSchema = z.object({
   MARKET_DATA_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   MARKET_DATA_CONCURRENCY: integer(1, 64).default(4),
   MARKET_DATA_RPS: integer(1, 1_000).default(5),
+  STREAM_URL: url(["ws:", "wss:"]).optional(),
+  STREAM_NAME: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/, { message: "must be 1-40 lower-case letters, digits, _ or -" })
+    .default("live"),
+  STREAM_SYMBOLS: z
+    .string()
+    .regex(/^[A-Z0-9]{1,12}(,[A-Z0-9]{1,12})*$/, {
+      message: "must be a comma-separated list of symbols, e.g. VN30F1M,VCB",
+    })
+    .optional(),
+  STREAM_TIMEFRAME: z.enum(["1m", "5m", "15m", "30m", "1h"]).default("15m"),
+  STREAM_EXCHANGE: z.enum(["HOSE", "HNX", "UPCOM"]).default("HOSE"),
   DEMO_EMAIL_TO: z.email({ message: "must be an email address" }).optional(),
   DEMO_TELEGRAM_CHAT_ID: z
     .string()
@@ -232,6 +253,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       timeoutMs: env.MARKET_DATA_TIMEOUT_MS,
       maxConcurrent: env.MARKET_DATA_CONCURRENCY,
       requestsPerSecond: env.MARKET_DATA_RPS,
+    }),
+    stream: Object.freeze({
+      url: env.STREAM_URL ?? null,
+      name: env.STREAM_NAME,
+      symbols: Object.freeze(env.STREAM_SYMBOLS?.split(",") ?? []),
+      timeframe: env.STREAM_TIMEFRAME,
+      defaultExchange: env.STREAM_EXCHANGE,
     }),
     demo: Object.freeze({
       emailTo: env.DEMO_EMAIL_TO ?? null,

@@ -7,3 +7,4 @@ export * from "./observe-worker.ts";
 export * from "./queues.ts";
 export * from "./redis-check.ts";
 export * from "./shutdown.ts";
+export * from "./status-board.ts";

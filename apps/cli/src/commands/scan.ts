@@ -4,7 +4,7 @@ import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 import { scanAndWait } from "../scan-and-wait.ts";
-import { startWorkers, type WorkerKind } from "../worker-process.ts";
+import { type QueueWorkerKind, startWorkers } from "../worker-process.ts";
 
 export const usage =
   "vpa scan                     enqueue a scan of the newest bars [--symbols A,B] [--timeframe 1D] [--lookback-days N] [--wait] [--timeout SECONDS] [--json]";
@@ -32,7 +32,7 @@ export async function runScan(app: AppContext, args: readonly string[]): Promise
     return plan.missing.length > 0 ? 1 : 0;
   }
   // Waiting with nobody to do the work would hang: lend this process as a worker if none is running.
-  const missingKinds: WorkerKind[] = [];
+  const missingKinds: QueueWorkerKind[] = [];
   if ((await app.queue("analyze").queue.getWorkersCount()) === 0) missingKinds.push("scanner");
   if ((await app.queue("alerts").queue.getWorkersCount()) === 0) missingKinds.push("alerts");
   if (missingKinds.length > 0 && !values.json) {

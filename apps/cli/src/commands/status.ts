@@ -1,5 +1,5 @@
 import { listBarFreshness } from "@vpa/db";
-import { QUEUE_NAMES } from "@vpa/runtime";
+import { createStatusBoard, QUEUE_NAMES } from "@vpa/runtime";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
@@ -9,6 +9,17 @@ import { servicesOptions } from "./services.ts";
 
 export const usage =
   "vpa status                   services, queues, bar freshness per exchange and timeframe, data source [--json]";
+
+/** What the stream worker publishes (its LiveBarStreamStatus plus the stream's staleness). */
+interface StreamStatusView {
+  readonly name: string;
+  readonly state: string;
+  readonly reconnects: number;
+  readonly lastError: string | null;
+  readonly bars: { readonly barsCommitted?: number };
+  readonly symbols: Record<string, unknown>;
+  readonly stalenessSeconds?: number | null;
+}
 
 /** Daily bars are stamped at local midnight: their age counts from the close (15:00 local, 08:00 UTC). */
 const DAILY_CLOSE_OFFSET_MS = 15 * 3_600_000;
@@ -65,12 +76,15 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
         staleSeconds: ageSeconds(f.newestAt, f.timeframe, now),
       }))
     : [];
+  const board = up("redis") ? createStatusBoard(app.connection) : null;
+  const streams = board === null ? {} : await board.list("stream");
+  await board?.close();
   const source = {
     provider: app.config.marketData.provider,
     url: app.config.marketData.baseUrl === null ? null : new URL(app.config.marketData.baseUrl).origin,
   };
   if (values.json) {
-    console.log(JSON.stringify({ services, queues, freshness, source }));
+    console.log(JSON.stringify({ services, queues, freshness, source, streams }));
     return 0;
   }
   console.log(
@@ -114,5 +128,24 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
     console.log("\nno bars stored yet (vpa import, vpa fetch, or vpa demo)");
   }
   console.log(`\ndata source: ${source.provider} ${source.url ?? "(MARKET_DATA_URL not set)"}`);
+  const live = Object.values(streams) as StreamStatusView[];
+  if (live.length > 0) {
+    console.log(
+      `\n${formatTable(
+        ["stream", "state", "symbols", "reconnects", "bars stored", "staleness", "last error"],
+        live.map((s) => [
+          s.name,
+          s.state,
+          Object.keys(s.symbols).length,
+          s.reconnects,
+          s.bars.barsCommitted ?? 0,
+          s.stalenessSeconds === null || s.stalenessSeconds === undefined
+            ? "—"
+            : formatAge(s.stalenessSeconds),
+          s.lastError ?? "",
+        ]),
+      )}`,
+    );
+  }
   return services.every((s) => s.reachable) ? 0 : 1;
 }

@@ -1,0 +1,44 @@
+import { Redis } from "ioredis";
+import type { QueueConnection } from "./queues.ts";
+
+/**
+ * Where long-lived processes publish a small status document (the live stream's connection state,
+ * staleness, reconnects) for `vpa status` to read. Entries expire unless refreshed, so a process
+ * that died disappears from the board instead of looking healthy.
+ */
+export interface StatusBoard {
+  publish(kind: string, name: string, status: unknown, ttlSeconds?: number): Promise<void>;
+  list(kind: string): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export function createStatusBoard(connection: QueueConnection): StatusBoard {
+  const client = new Redis(connection.redisUrl, {
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    enableOfflineQueue: true,
+  });
+  client.on("error", () => {});
+  const key = (kind: string, name: string) => `${connection.prefix}:status:${kind}:${name}`;
+  return {
+    async publish(kind, name, status, ttlSeconds = 30) {
+      await client.set(key(kind, name), JSON.stringify(status), "EX", ttlSeconds);
+    },
+    async list(kind) {
+      const entries: Record<string, unknown> = {};
+      let cursor = "0";
+      do {
+        const [next, keys] = await client.scan(cursor, "MATCH", key(kind, "*"), "COUNT", 100);
+        cursor = next;
+        for (const found of keys) {
+          const value = await client.get(found);
+          if (value !== null) entries[found.slice(key(kind, "").length)] = JSON.parse(value);
+        }
+      } while (cursor !== "0");
+      return entries;
+    },
+    async close() {
+      client.disconnect();
+    },
+  };
+}
