@@ -60,7 +60,7 @@ EXPOSE 9464 9465
 # Liveness through Node's fetch (slim images have no curl). One worker runs per container: without
 # HTTP_PORT, the worker is on its kind's default port, so either default answering is enough.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "const ports = process.env.HTTP_PORT ? [process.env.HTTP_PORT] : ['9464', '9465', '9467']; Promise.any(ports.map((port) => fetch('http://127.0.0.1:' + port + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); }))).then(() => process.exit(0), () => process.exit(1));"]
+  CMD ["node", "-e", "const ports = process.env.HTTP_PORT ? [process.env.HTTP_PORT] : ['9464', '9465', '9466', '9467']; Promise.any(ports.map((port) => fetch('http://127.0.0.1:' + port + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); }))).then(() => process.exit(0), () => process.exit(1));"]
 # Workers stop gracefully on SIGTERM within SHUTDOWN_TIMEOUT_MS (docker stop's default grace
 # period is 10 s: pass --time, or stop_grace_period in compose, when SHUTDOWN_TIMEOUT_MS is larger).
 STOPSIGNAL SIGTERM

@@ -4,7 +4,7 @@ import { DelayedError, type Worker } from "bullmq";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Channel, ChannelSender } from "./channels/channel.ts";
-import { type DeliverResult, deliverAlert } from "./deliver-alert.job.ts";
+import { type AlertThrottle, type DeliverResult, deliverAlert } from "./deliver-alert.job.ts";
 import { Pacer } from "./pacer.ts";
 
 export interface AlertWorkerOptions {
@@ -14,6 +14,7 @@ export interface AlertWorkerOptions {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly concurrency: number;
+  readonly throttle: AlertThrottle;
   readonly pacer?: Pacer;
 }
 
@@ -43,6 +44,7 @@ export function startAlertWorker(options: AlertWorkerOptions): Worker {
         pacer,
         metrics: options.metrics,
         logger: logger.child({ jobId: job.id }),
+        throttle: options.throttle,
       });
       if (result.outcomes.retry > 0) {
         if (result.retryAfterMs !== null && result.retryAfterMs > 0) {

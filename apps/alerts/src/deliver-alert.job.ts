@@ -5,6 +5,7 @@ import {
   ensureAlert,
   findRecipients,
   findSignal,
+  findThrottleState,
   markDeliverySent,
   markDeliveryUnsent,
   type Recipient,
@@ -28,9 +29,23 @@ export interface DeliverDependencies {
   readonly pacer: Pacer;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  readonly throttle: AlertThrottle;
 }
 
-export type DeliveryOutcome = "sent" | "skipped" | "retry" | "failed" | "unconfigured";
+/**
+ * Anti-spam rules, per subscriber and channel (TradingView stops an alert after 15 triggers in 3
+ * minutes; we hold back instead of stopping): a signal of the same symbol and type for a bar
+ * within `cooldownMs` of one already sent is not sent again (intraday bars repeat readings), and
+ * past `maxPerHour` deliveries in the last hour the rest are suppressed. Suppressed is final and
+ * visible in alert_deliveries; the signals stay queryable (`vpa signals`, /signals).
+ */
+export interface AlertThrottle {
+  readonly cooldownMs: number;
+  /** 0: no cap. */
+  readonly maxPerHour: number;
+}
+
+export type DeliveryOutcome = "sent" | "skipped" | "suppressed" | "retry" | "failed" | "unconfigured";
 
 export interface DeliverResult {
   readonly alertId: number;
@@ -87,6 +102,7 @@ export async function deliverAlert(
   const outcomes: Record<DeliveryOutcome, number> = {
     sent: 0,
     skipped: 0,
+    suppressed: 0,
     retry: 0,
     failed: 0,
     unconfigured: 0,
@@ -126,6 +142,13 @@ async function deliverOne(
       logger.warn("an earlier attempt died mid-send; not resent to rule out a duplicate");
     return { status: "skipped", retryAfterMs: 0 };
   }
+  const throttled = await throttleReason(signal.id, recipient, deps.throttle, deps.db);
+  if (throttled !== null) {
+    await markDeliveryUnsent(deps.db, key, "suppressed", throttled);
+    deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "suppressed" });
+    logger.info({ reason: throttled }, "delivery suppressed");
+    return { status: "suppressed", retryAfterMs: 0 };
+  }
   await deps.pacer.acquire(recipient.channel, recipient.address);
   deps.metrics.alertDeliveryAttempts.inc(labels);
   try {
@@ -164,6 +187,29 @@ async function deliverOne(
     logger.warn({ err: error }, "delivery failed; will retry");
     return { status: "retry", retryAfterMs: 0 };
   }
+}
+
+async function throttleReason(
+  signalId: number,
+  recipient: Recipient,
+  throttle: AlertThrottle,
+  db: Kysely<Database>,
+): Promise<string | null> {
+  if (throttle.cooldownMs <= 0 && throttle.maxPerHour <= 0) return null;
+  const state = await findThrottleState(db, {
+    subscriberId: recipient.subscriberId,
+    channel: recipient.channel,
+    signalId,
+    cooldownMs: throttle.cooldownMs,
+    capSince: new Date(Date.now() - 3_600_000),
+  });
+  if (throttle.cooldownMs > 0 && state.inCooldown) {
+    return `cooldown: the same signal on this symbol was sent for a bar within ${Math.round(throttle.cooldownMs / 60_000)} min`;
+  }
+  if (throttle.maxPerHour > 0 && state.sentRecently >= throttle.maxPerHour) {
+    return `cap: ${state.sentRecently} alerts sent to this subscriber in the last hour (max ${throttle.maxPerHour})`;
+  }
+  return null;
 }
 
 function errorMessage(error: unknown): string {

@@ -30,6 +30,7 @@ import {
   createConsoleSender,
   createEmailSender,
   createTelegramSender,
+  deliverAlert,
   Pacer,
   renderAlert,
   startAlertWorker,
@@ -66,10 +67,13 @@ afterAll(async () => {
 });
 
 let day = 0;
-async function storeSignal(overrides: Partial<SignalInput> = {}): Promise<number> {
+async function storeSignal(
+  overrides: Partial<SignalInput> = {},
+  timeframe: "1D" | "15m" = "1D",
+): Promise<number> {
   day++;
   const time = new Date(Date.UTC(2021, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
-  const [stored] = await insertSignals(database.db, stockId, "1D", [
+  const [stored] = await insertSignals(database.db, stockId, timeframe, [
     {
       time,
       type: "SELLING_CLIMAX",
@@ -114,6 +118,7 @@ describe("alert worker", () => {
       concurrency: 2,
       // No pacing delays in tests; the per-chat pacing has its own unit test.
       pacer: new Pacer({}),
+      throttle: { cooldownMs: 0, maxPerHour: 0 },
     });
   });
   afterAll(async () => {
@@ -227,5 +232,54 @@ describe("alert worker", () => {
     expect((await runAlertJob(signalId)).state).toBe("completed");
     expect(telegram.sentMessages.filter((m) => m.chatId === "777")).toHaveLength(1);
     expect((await deliveries(signalId))[0]).toMatchObject({ status: "sent", attempts: 2 });
+  });
+});
+
+describe("alert throttle", () => {
+  const deps = (throttle: { cooldownMs: number; maxPerHour: number }) => ({
+    db: database.db,
+    senders,
+    pacer: new Pacer({}),
+    metrics: createMetrics({ collectProcessMetrics: false }),
+    logger,
+    throttle,
+  });
+  beforeEach(async () => {
+    await sql`truncate subscribers cascade`.execute(database.db);
+    telegram.reset();
+  });
+
+  it("holds back the same signal on the same symbol for bars within the cooldown, not a day later", async () => {
+    await subscribe(database.db, { channel: "telegram", address: "808" });
+    const throttled = deps({ cooldownMs: 60 * 60_000, maxPerHour: 0 });
+    const at0915 = await storeSignal({ time: "2024-03-04T09:15:00+07:00", type: "NO_SUPPLY" }, "15m");
+    const at0930 = await storeSignal({ time: "2024-03-04T09:30:00+07:00", type: "NO_SUPPLY" }, "15m");
+    const otherType = await storeSignal({ time: "2024-03-04T09:45:00+07:00", type: "TEST" }, "15m");
+    const nextDay = await storeSignal({ time: "2024-03-05T09:30:00+07:00", type: "NO_SUPPLY" }, "15m");
+    const outcomes = [];
+    for (const signalId of [at0915, at0930, otherType, nextDay]) {
+      outcomes.push((await deliverAlert({ signalId }, throttled)).outcomes);
+    }
+    expect(outcomes.map((o) => (o.sent === 1 ? "sent" : o.suppressed === 1 ? "suppressed" : "?"))).toEqual([
+      "sent",
+      "suppressed",
+      "sent",
+      "sent",
+    ]);
+    expect(telegram.sentMessages).toHaveLength(3);
+    expect((await deliveries(at0930))[0]).toMatchObject({ status: "suppressed" });
+    // Suppressed is final: running the job again sends nothing.
+    await deliverAlert({ signalId: at0930 }, throttled);
+    expect(telegram.sentMessages).toHaveLength(3);
+  });
+
+  it("caps the alerts one subscriber gets per hour", async () => {
+    await subscribe(database.db, { channel: "telegram", address: "909" });
+    const capped = deps({ cooldownMs: 0, maxPerHour: 2 });
+    const results = [];
+    for (let i = 0; i < 4; i++)
+      results.push((await deliverAlert({ signalId: await storeSignal() }, capped)).outcomes);
+    expect(results.map((o) => o.sent)).toEqual([1, 1, 0, 0]);
+    expect(results.map((o) => o.suppressed)).toEqual([0, 0, 1, 1]);
   });
 });

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from "@vpa/runtime";
 import { AppContext } from "./app-context.ts";
 import { EXIT, UsageError } from "./cli-error.ts";
 import { usage as analyzeUsage, runAnalyze } from "./commands/analyze.ts";
+import { usage as backtestUsage, runBacktest } from "./commands/backtest.ts";
 import { backupUsage, restoreUsage, runBackup, runRestore } from "./commands/backup.ts";
 import { usage as demoUsage, runDemo } from "./commands/demo.ts";
 import { usage as fetchUsage, runFetch } from "./commands/fetch.ts";
@@ -24,8 +25,9 @@ usage:
   ${analyzeUsage}
   ${fetchUsage}
   ${scanUsage}
-  vpa worker scanner|alerts|stream  run a long-lived worker (health on HTTP_PORT, default 9464/9465/9467)
+  vpa worker scanner|alerts|backtest|stream  a long-lived worker (/health on HTTP_PORT, default 9464/9465/9466/9467)
   ${signalsUsage}
+  ${backtestUsage}
   ${statusUsage}
   ${subscribeUsage}
   ${unsubscribeUsage}
@@ -71,6 +73,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runUnsubscribe(app, args);
       case "status":
         return await runStatus(app, args);
+      case "backtest":
+        return await runBacktest(app, args);
       case "fetch":
         return await runFetch(app, args);
       case "backup":

@@ -1,4 +1,5 @@
 import { closeSenders, createSenders, startAlertWorker, startTelegramBot } from "@vpa/alerts";
+import { startBacktestWorker } from "@vpa/backtest";
 import { migrateToLatest } from "@vpa/db";
 import {
   ConfigError,
@@ -19,13 +20,18 @@ import { sql } from "kysely";
 import type { AppContext } from "./app-context.ts";
 import { UsageError } from "./cli-error.ts";
 
-export const WORKER_KINDS = ["scanner", "alerts", "stream"] as const;
+export const WORKER_KINDS = ["scanner", "alerts", "backtest", "stream"] as const;
 export type WorkerKind = (typeof WORKER_KINDS)[number];
 /** The kinds that are BullMQ workers (the demo and `scan --wait` can run them in-process). */
-export type QueueWorkerKind = Extract<WorkerKind, "scanner" | "alerts">;
+export type QueueWorkerKind = Extract<WorkerKind, "scanner" | "alerts" | "backtest">;
 
 /** Default port of /health, /ready and /metrics per worker kind (HTTP_PORT overrides). */
-export const DEFAULT_HTTP_PORTS: Record<WorkerKind, number> = { scanner: 9464, alerts: 9465, stream: 9467 };
+export const DEFAULT_HTTP_PORTS: Record<WorkerKind, number> = {
+  scanner: 9464,
+  alerts: 9465,
+  backtest: 9466,
+  stream: 9467,
+};
 
 export interface RunningWorkers {
   readonly workers: Worker[];
@@ -49,6 +55,16 @@ export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[])
           lookbackBars: app.config.scan.lookbackBars,
         }),
       );
+    } else if (kind === "backtest") {
+      workers.push(
+        startBacktestWorker({
+          db: app.database.db,
+          connection: app.connection,
+          metrics: app.metrics,
+          logger: app.logger,
+          concurrency: app.config.backtest.concurrency,
+        }),
+      );
     } else {
       const senders = createSenders(app.config, (line) => process.stdout.write(`${line}\n`));
       workers.push(
@@ -59,6 +75,10 @@ export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[])
           metrics: app.metrics,
           logger: app.logger,
           concurrency: app.config.alerts.concurrency,
+          throttle: {
+            cooldownMs: app.config.alerts.cooldownMinutes * 60_000,
+            maxPerHour: app.config.alerts.maxPerHour,
+          },
         }),
       );
       closers.push(() => closeSenders(senders));
@@ -116,6 +136,10 @@ const KIND_STARTERS: Record<
       shutdown.add("telegram bot", () => bot.stop());
     }
   },
+  async backtest(app, _logger, shutdown) {
+    const running = startWorkers(app, ["backtest"]);
+    shutdown.add("workers", () => running.close());
+  },
   async stream(app, logger, shutdown) {
     const { stream, marketData } = app.config;
     const problems = [
@@ -150,9 +174,6 @@ const KIND_STARTERS: Record<
 };
 
 export async function runWorkerProcess(app: AppContext, kind: string): Promise<number> {
-  if (kind === "backtest") {
-    throw new UsageError("worker backtest: the backtest worker is not built yet (see the backtest issue)");
-  }
   if (!(WORKER_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(
       `worker: unknown kind ${JSON.stringify(kind)} (expected ${WORKER_KINDS.join(", ")})`,
@@ -172,7 +193,9 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
       { name: "postgres", check: async () => void (await sql`select 1`.execute(app.database.db)) },
     ],
     extraMetrics: async () => {
-      const queue = app.queue(workerKind === "alerts" ? "alerts" : "analyze").queue;
+      const queue = app.queue(
+        workerKind === "alerts" || workerKind === "backtest" ? workerKind : "analyze",
+      ).queue;
       return queue.exportPrometheusMetrics();
     },
   });

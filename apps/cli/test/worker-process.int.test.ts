@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe("vpa worker", () => {
-  for (const kind of ["scanner", "alerts"] as const) {
+  for (const kind of ["scanner", "alerts", "backtest"] as const) {
     it(`${kind}: serves /health, /ready and /metrics, then stops cleanly on SIGTERM`, async () => {
       const port = await freePort();
       const queues = testQueueConnection();

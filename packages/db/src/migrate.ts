@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import { type Migration, type MigrationResultSet, Migrator } from "kysely/migration";
 import * as initialSchema from "./migrations/0001-initial-schema.ts";
+import * as backtestRuns from "./migrations/0002-backtest-runs.ts";
+import * as deliveryThrottle from "./migrations/0003-delivery-throttle.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -10,6 +12,8 @@ import type { Database } from "./schema.ts";
  */
 const migrations: Record<string, Migration> = {
   "0001-initial-schema": initialSchema,
+  "0002-backtest-runs": backtestRuns,
+  "0003-delivery-throttle": deliveryThrottle,
 };
 
 export class MigrationError extends Error {

@@ -10,6 +10,9 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   alerts: AlertsTable;
   alert_deliveries: AlertDeliveriesTable;
+  backtest_runs: BacktestRunsTable;
+  backtest_trades: BacktestTradesTable;
+  backtest_equity: BacktestEquityTable;
 }
 
 type CreatedAt = ColumnType<Date, never, never>;
@@ -99,7 +102,7 @@ export interface AlertsTable {
   created_at: CreatedAt;
 }
 
-export const DELIVERY_STATUSES = ["sending", "sent", "retry", "failed", "uncertain"] as const;
+export const DELIVERY_STATUSES = ["sending", "sent", "retry", "failed", "uncertain", "suppressed"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface AlertDeliveriesTable {
@@ -113,4 +116,62 @@ export interface AlertDeliveriesTable {
   error: string | null;
   claimed_at: Generated<Date>;
   sent_at: Date | null;
+}
+
+export const BACKTEST_RUN_STATUSES = [
+  "queued",
+  "running",
+  "cancelling",
+  "cancelled",
+  "completed",
+  "failed",
+] as const;
+export type BacktestRunStatus = (typeof BACKTEST_RUN_STATUSES)[number];
+
+/** A backtest or a sweep (migration 0002). Dates are `date` columns, read as text. */
+export interface BacktestRunsTable {
+  id: string;
+  kind: "run" | "sweep";
+  parent_id: string | null;
+  status: Generated<BacktestRunStatus>;
+  config: ColumnType<unknown, string, string>;
+  progress: Generated<number>;
+  metrics: ColumnType<unknown, string | null, string | null>;
+  summary: ColumnType<unknown, string | null, string | null>;
+  error: string | null;
+  created_at: CreatedAt;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface BacktestTradesTable {
+  run_id: string;
+  seq: number;
+  symbol: string;
+  signal_type: string;
+  signal_time: string;
+  signal_score: number;
+  entry_time: string;
+  entry_price: number;
+  quantity: number;
+  exit_time: string;
+  exit_price: number;
+  exit_reason: string;
+  holding_days: number;
+  gross_pnl: number;
+  fees: number;
+  tax: number;
+  net_pnl: number;
+  net_return: number;
+}
+
+export interface BacktestEquityTable {
+  run_id: string;
+  time: string;
+  equity: number;
+  cash: number;
+  invested: number;
+  positions: number;
+  benchmark: number;
+  index_value: number | null;
 }

@@ -34,6 +34,10 @@ export interface Config {
   readonly alerts: {
     readonly concurrency: number;
     readonly emailFrom: string;
+    /** The same symbol and signal type is not alerted to a subscriber again for bars this close (0: off). */
+    readonly cooldownMinutes: number;
+    /** At most this many alerts per subscriber and channel per hour; the rest are suppressed (0: no cap). */
+    readonly maxPerHour: number;
   };
   readonly telegram: {
     readonly botToken: string | null;
@@ -50,6 +54,10 @@ export interface Config {
     readonly timeoutMs: number;
     readonly maxConcurrent: number;
     readonly requestsPerSecond: number;
+  };
+  readonly backtest: {
+    /** Backtest jobs per worker process: CPU-bound, so 1 per process and one process per core. */
+    readonly concurrency: number;
   };
   /** The live WebSocket feed `vpa worker stream` consumes; null url: not configured. */
   readonly stream: {
@@ -114,6 +122,8 @@ const environmentSchema = z.object({
   ANALYZE_CONCURRENCY: integer(1, 256).default(16),
   ALERT_CONCURRENCY: integer(1, 64).default(4),
   EMAIL_FROM: z.string().min(3).default("VPA Alerts <alerts@localhost>"),
+  ALERT_COOLDOWN_MINUTES: integer(0, 100_000).default(60),
+  ALERT_MAX_PER_HOUR: integer(0, 100_000).default(60),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: "does not look like a bot token (<digits>:<secret>)" })
@@ -126,6 +136,7 @@ const environmentSchema = z.object({
   MARKET_DATA_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   MARKET_DATA_CONCURRENCY: integer(1, 64).default(4),
   MARKET_DATA_RPS: integer(1, 1_000).default(5),
+  BACKTEST_CONCURRENCY: integer(1, 16).default(1),
   STREAM_URL: url(["ws:", "wss:"]).optional(),
   STREAM_NAME: z
     .string()
@@ -240,7 +251,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       intradayTimeframe: env.SCAN_INTRADAY_TIMEFRAME,
       extraHolidays: Object.freeze(holidays),
     }),
-    alerts: Object.freeze({ concurrency: env.ALERT_CONCURRENCY, emailFrom: env.EMAIL_FROM }),
+    alerts: Object.freeze({
+      concurrency: env.ALERT_CONCURRENCY,
+      emailFrom: env.EMAIL_FROM,
+      cooldownMinutes: env.ALERT_COOLDOWN_MINUTES,
+      maxPerHour: env.ALERT_MAX_PER_HOUR,
+    }),
     telegram: Object.freeze({
       botToken: env.TELEGRAM_BOT_TOKEN ?? null,
       apiRoot: env.TELEGRAM_API_ROOT,
@@ -254,6 +270,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       maxConcurrent: env.MARKET_DATA_CONCURRENCY,
       requestsPerSecond: env.MARKET_DATA_RPS,
     }),
+    backtest: Object.freeze({ concurrency: env.BACKTEST_CONCURRENCY }),
     stream: Object.freeze({
       url: env.STREAM_URL ?? null,
       name: env.STREAM_NAME,

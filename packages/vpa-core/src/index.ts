@@ -47,3 +47,4 @@ export type {
   SignalRecord,
   VpaRecord,
 } from "./vpa-record.ts";
+export * from "./backtest/index.ts";

@@ -103,11 +103,14 @@ export async function markDeliverySent(
   });
 }
 
-/** Records a failure: `retry` when the message is known not to have gone out, else `failed`. */
+/**
+ * Records a delivery that did not go out: `retry` (known not delivered: a later attempt may claim
+ * it), `failed` (permanent) or `suppressed` (throttled: final, never sent later).
+ */
 export async function markDeliveryUnsent(
   db: Kysely<Database>,
   key: DeliveryKey,
-  outcome: "retry" | "failed",
+  outcome: "retry" | "failed" | "suppressed",
   error: string,
 ): Promise<void> {
   await db
@@ -138,4 +141,45 @@ export async function countDeliveries(db: Kysely<Database>, since?: Date): Promi
   if (since !== undefined) query = query.where("d.claimed_at", ">=", since);
   const rows = await query.execute();
   return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}
+
+export interface ThrottleQuery {
+  readonly subscriberId: number;
+  readonly channel: string;
+  /** The signal being delivered. */
+  readonly signalId: number;
+  /** Same symbol and type sent for a bar less than this far (in bar time) from this one: cooldown. */
+  readonly cooldownMs: number;
+  /** Deliveries sent to this subscriber on this channel since this instant count toward the cap. */
+  readonly capSince: Date;
+}
+
+export interface ThrottleState {
+  /** A delivery of the same symbol and signal type, for a bar within the cooldown, was sent. */
+  readonly inCooldown: boolean;
+  /** Deliveries sent since `capSince`. */
+  readonly sentRecently: number;
+}
+
+/** What this subscriber has recently been sent on this channel, for the alert throttle. */
+export async function findThrottleState(db: Kysely<Database>, query: ThrottleQuery): Promise<ThrottleState> {
+  const cooldown = `${Math.max(0, Math.round(query.cooldownMs))} milliseconds`;
+  const result = await sql<{ in_cooldown: boolean; sent_recently: number }>`
+    with current_signal as (select stock_id, timeframe, type, time from vpa_signals where id = ${query.signalId})
+    select
+      exists (
+        select 1 from alert_deliveries d
+        join alerts a on a.id = d.alert_id
+        join vpa_signals s on s.id = a.signal_id
+        join current_signal c on c.stock_id = s.stock_id and c.timeframe = s.timeframe and c.type = s.type
+        where d.subscriber_id = ${query.subscriberId} and d.channel = ${query.channel} and d.status = 'sent'
+          and s.id <> ${query.signalId}
+          and s.time > c.time - ${cooldown}::interval and s.time < c.time + ${cooldown}::interval
+      ) as in_cooldown,
+      (select count(*)::int from alert_deliveries d
+        where d.subscriber_id = ${query.subscriberId} and d.channel = ${query.channel}
+          and d.status = 'sent' and d.sent_at >= ${query.capSince}) as sent_recently
+  `.execute(db);
+  const row = result.rows[0];
+  return { inCooldown: row?.in_cooldown ?? false, sentRecently: row?.sent_recently ?? 0 };
 }

@@ -1,0 +1,207 @@
+import { ENTRY_SIGNAL_TYPES } from "@vpa/core";
+import { z } from "zod";
+
+/**
+ * The `config` of a `backtest` job, validated at the boundary (producer and worker). A bad config
+ * is rejected with one message naming every problem, never a crash inside the engine.
+ *
+ * Two kinds: `run` (one backtest) and `sweep` (a grid of runs as child jobs of one parent, BullMQ
+ * flows; the parent ranks them when the last child has finished).
+ */
+
+/** VN30 constituents (vn-market.md §6, 2025). */
+export const VN30_SYMBOLS = [
+  "ACB",
+  "BCM",
+  "BID",
+  "BVH",
+  "CTG",
+  "FPT",
+  "GAS",
+  "GVR",
+  "HDB",
+  "HPG",
+  "LPB",
+  "MBB",
+  "MSN",
+  "MWG",
+  "PLX",
+  "SAB",
+  "SHB",
+  "SSB",
+  "SSI",
+  "STB",
+  "TCB",
+  "TPB",
+  "VCB",
+  "VHM",
+  "VIB",
+  "VIC",
+  "VJC",
+  "VNM",
+  "VPB",
+  "VRE",
+] as const;
+
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date YYYY-MM-DD" })
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: "is not a calendar date",
+    },
+  );
+const symbol = z.string().regex(/^[A-Z0-9]{1,12}$/, { message: "must be 1-12 upper-case letters or digits" });
+const fraction = (max: number) =>
+  z
+    .number()
+    .gt(0, { message: "must be > 0" })
+    .lt(max, { message: `must be < ${max}` });
+
+/** Engine parameters a job may set; every one optional (vpa-core's defaults apply). */
+const strategyShape = {
+  entrySignals: z.array(z.enum(ENTRY_SIGNAL_TYPES)).min(1).optional(),
+  minScore: z.number().int().min(0).max(100).optional(),
+  minConfidence: z.number().min(0).max(1).optional(),
+  requireConfirmation: z.boolean().optional(),
+  initialCapital: z.number().positive().max(1e15).optional(),
+  positionFraction: z.number().gt(0).max(1).optional(),
+  maxPositions: z.number().int().min(1).max(1_000).optional(),
+  stopLoss: fraction(1).nullable().optional(),
+  takeProfit: z.number().gt(0).max(100).nullable().optional(),
+  trailingStop: fraction(1).nullable().optional(),
+  maxHoldDays: z.number().int().min(1).max(10_000).nullable().optional(),
+  exitOnBearSignal: z.boolean().optional(),
+  exitMinScore: z.number().int().min(0).max(100).optional(),
+  brokerageRate: z.number().min(0).max(0.1).optional(),
+  slippageTicks: z.number().int().min(0).max(100).optional(),
+  settlementDays: z.number().int().min(0).max(10).optional(),
+};
+
+export const runConfigSchema = z
+  .object({
+    kind: z.literal("run").default("run"),
+    /** "VN30", "ALL" (every active stock) or a list of symbols. */
+    symbols: z.union([z.literal("VN30"), z.literal("ALL"), z.array(symbol).min(1).max(5_000)]),
+    timeframe: z.literal("1D").default("1D"),
+    from: date,
+    to: date,
+    ...strategyShape,
+  })
+  .strict()
+  .refine((c) => c.from <= c.to, { message: "from must not be after to", path: ["to"] });
+
+/** Parameters a sweep may vary (numbers; `null` turns an exit off). */
+export const SWEEP_KEYS = [
+  "minScore",
+  "minConfidence",
+  "stopLoss",
+  "takeProfit",
+  "trailingStop",
+  "maxHoldDays",
+  "positionFraction",
+  "maxPositions",
+  "slippageTicks",
+  "exitMinScore",
+] as const;
+export type SweepKey = (typeof SWEEP_KEYS)[number];
+
+export const RANK_METRICS = ["sharpe", "cagr", "totalReturn", "calmar", "sortino", "profitFactor"] as const;
+export type RankMetric = (typeof RANK_METRICS)[number];
+
+export const MAX_SWEEP_RUNS = 1_000;
+
+export const sweepConfigSchema = z
+  .object({
+    kind: z.literal("sweep"),
+    base: runConfigSchema,
+    grid: z
+      .array(
+        z
+          .object({ key: z.enum(SWEEP_KEYS), values: z.array(z.number().nullable()).min(1).max(100) })
+          .strict(),
+      )
+      .min(1),
+    rankBy: z.enum(RANK_METRICS).default("sharpe"),
+  })
+  .strict()
+  .superRefine((sweep, ctx) => {
+    const keys = sweep.grid.map((g) => g.key);
+    if (new Set(keys).size !== keys.length)
+      ctx.addIssue({ code: "custom", message: "a key appears twice", path: ["grid"] });
+    const runs = sweep.grid.reduce((n, g) => n * g.values.length, 1);
+    if (runs > MAX_SWEEP_RUNS)
+      ctx.addIssue({
+        code: "custom",
+        message: `${runs} combinations (at most ${MAX_SWEEP_RUNS})`,
+        path: ["grid"],
+      });
+    for (const [i, g] of sweep.grid.entries()) {
+      for (const value of g.values) {
+        const check = runConfigSchema.safeParse({ ...sweep.base, [g.key]: value });
+        if (!check.success)
+          ctx.addIssue({
+            code: "custom",
+            message: `${g.key}=${value}: ${check.error.issues.map((x) => x.message).join(", ")}`,
+            path: ["grid", i],
+          });
+      }
+    }
+  });
+
+export const backtestJobConfigSchema = z.union([sweepConfigSchema, runConfigSchema]);
+
+export type RunConfig = z.output<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type SweepConfig = z.output<typeof sweepConfigSchema>;
+export type SweepConfigInput = z.input<typeof sweepConfigSchema>;
+export type BacktestJobConfig = RunConfig | SweepConfig;
+
+/** A config that cannot run: `problems` names each field. */
+export class InvalidBacktestConfigError extends Error {
+  readonly code = "BACKTEST_CONFIG_INVALID";
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid backtest config: ${problems.join("; ")}`);
+    this.name = "InvalidBacktestConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates a job config (either kind).
+ *
+ * @example
+ * parseBacktestJobConfig({ symbols: "VN30", from: "2018-01-01", to: "2021-12-31", minScore: 70 });
+ * @throws InvalidBacktestConfigError listing every problem, e.g. `minScore: must be at most 100`.
+ */
+export function parseBacktestJobConfig(input: unknown): BacktestJobConfig {
+  const isSweep =
+    typeof input === "object" && input !== null && (input as { kind?: unknown }).kind === "sweep";
+  const parsed = isSweep ? sweepConfigSchema.safeParse(input) : runConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidBacktestConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".") || "(config)"}: ${issue.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+/** Every combination of a sweep's grid as a run config, in grid order (the last key varies fastest). */
+export function expandSweep(
+  sweep: SweepConfig,
+): { params: Record<string, number | null>; config: RunConfig }[] {
+  let combos: Record<string, number | null>[] = [{}];
+  for (const { key, values } of sweep.grid) {
+    combos = combos.flatMap((combo) => values.map((value) => ({ ...combo, [key]: value })));
+  }
+  return combos.map((params) => ({ params, config: runConfigSchema.parse({ ...sweep.base, ...params }) }));
+}
+
+/** The engine's part of a run config (vpa-core's BacktestConfig fields). */
+export function strategyOf(config: RunConfig) {
+  const { kind: _kind, symbols: _symbols, timeframe: _timeframe, from: _from, to: _to, ...strategy } = config;
+  return strategy;
+}

@@ -1,0 +1,209 @@
+import type { BreakdownRow } from "@vpa/core";
+import type { BacktestReport } from "../load-backtest-report.ts";
+import { escapeHtml, formatNumber, formatPercent, formatVnd } from "./format-values.ts";
+import { renderLineChart, renderMonthlyHeatMap } from "./svg-charts.ts";
+
+/** Trades listed in full in the HTML (all of them are in `--json`). */
+export const REPORT_TRADE_ROWS = 2_000;
+
+const STYLE = `
+body{font:14px/1.45 -apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1d2733;margin:0;background:#f6f7f9}
+main{max-width:1000px;margin:0 auto;padding:24px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.sub{color:#5b6776;margin:0 0 16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px}
+.card{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:10px 12px}
+.card b{display:block;font-size:20px}.card span{color:#5b6776;font-size:12px}
+.pos{color:#12813c}.neg{color:#c62828}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
+th,td{border-bottom:1px solid #e3e6ea;padding:4px 8px;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}th{background:#eef1f4;position:sticky;top:0}
+.chart{width:100%;height:auto;background:#fff;border:1px solid #e3e6ea;border-radius:8px}
+.axis{font-size:11px;fill:#5b6776}.legend{font-size:12px;fill:#1d2733}.cellText{font-size:11px;fill:#1d2733}
+.scroll{max-height:520px;overflow:auto;border:1px solid #e3e6ea}
+details{margin-top:8px}footer{color:#5b6776;font-size:12px;margin-top:32px}
+`;
+
+const signClass = (value: number | null | undefined) =>
+  value === null || value === undefined || value === 0 ? "" : value > 0 ? "pos" : "neg";
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], id?: string): string {
+  const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  // Cells arrive already escaped (they may carry a class span): see cell().
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("");
+  return `<table${id === undefined ? "" : ` id="${escapeHtml(id)}"`}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** A table cell: escaped text, coloured by the sign of `value` when given. */
+function cell(text: string, value?: number | null): string {
+  const cls = value === undefined ? "" : signClass(value);
+  return cls === "" ? escapeHtml(text) : `<span class="${cls}">${escapeHtml(text)}</span>`;
+}
+
+function breakdownTable(title: string, rows: readonly BreakdownRow[], id: string): string {
+  return `<h2>${escapeHtml(title)}</h2><div class="scroll">${table(
+    ["", "trades", "win rate", "net P&L (VND)", "avg return", "avg days"],
+    rows.map((r) => [
+      cell(r.key),
+      cell(String(r.trades)),
+      cell(formatPercent(r.winRate, 1, false)),
+      cell(formatVnd(r.netPnl), r.netPnl),
+      cell(formatPercent(r.averageReturn), r.averageReturn),
+      cell(formatNumber(r.averageHoldingDays, 1)),
+    ]),
+    id,
+  )}</div>`;
+}
+
+function describeStrategy(report: BacktestReport): string {
+  const c = report.engineConfig;
+  const exits = [
+    c.stopLoss === null ? null : `stop loss ${formatPercent(c.stopLoss, 1, false)}`,
+    c.takeProfit === null ? null : `take profit ${formatPercent(c.takeProfit, 1, false)}`,
+    c.trailingStop === null ? null : `trailing stop ${formatPercent(c.trailingStop, 1, false)}`,
+    c.maxHoldDays === null ? null : `max hold ${c.maxHoldDays} sessions`,
+    c.exitOnBearSignal ? `bear signal (score ≥ ${c.exitMinScore})` : null,
+  ].filter((x) => x !== null);
+  return [
+    `Entries: ${c.entrySignals.join(", ")}; score ≥ ${c.minScore}, confidence ≥ ${c.minConfidence}${c.requireConfirmation ? ", after confirmation" : ""}; order at the next open.`,
+    `Sizing: ${formatPercent(c.positionFraction, 1, false)} of equity per position, at most ${c.maxPositions} positions; capital ${formatVnd(c.initialCapital)} VND.`,
+    `Exits: ${exits.length === 0 ? "none but the end of the period" : exits.join(", ")}.`,
+    `Costs: brokerage ${formatPercent(c.brokerageRate, 2, false)} per side, 0.10% sell tax, slippage ${c.slippageTicks} tick(s); T+${c.settlementDays}; board lots of 100; no buy at the ceiling, no sell at the floor.`,
+  ]
+    .map((line) => `<li>${escapeHtml(line)}</li>`)
+    .join("");
+}
+
+/**
+ * The report of one run as a single self-contained HTML page: inline CSS and SVG, no script and no
+ * network resource, every dynamic string escaped. Opens anywhere, offline.
+ */
+export function renderBacktestReportHtml(report: BacktestReport): string {
+  const m = report.metrics;
+  const e = report.equity;
+  const universeLabel = Array.isArray(report.runConfig.symbols)
+    ? report.runConfig.symbols.join(", ")
+    : report.runConfig.symbols;
+  const cards: [string, string, number | null][] = [
+    ["Total return", formatPercent(m.totalReturn), m.totalReturn],
+    ["CAGR", formatPercent(m.cagr), m.cagr],
+    ["Sharpe", formatNumber(m.sharpe), m.sharpe],
+    ["Max drawdown", formatPercent(m.maxDrawdown), m.maxDrawdown],
+    ["Trades", String(m.trades), null],
+    ["Win rate", formatPercent(m.winRate, 1, false), null],
+    ["Profit factor", formatNumber(m.profitFactor), null],
+    ["Final equity (VND)", formatVnd(m.finalEquity), m.finalEquity - m.initialCapital],
+  ];
+  const benchmarkSeries = [
+    { name: "strategy", values: e.equity, color: "#1565c0" },
+    {
+      name: report.benchmarks[0]?.name ?? "equal-weight buy and hold",
+      values: e.benchmark,
+      color: "#8d99a6",
+    },
+    ...(e.index === null
+      ? []
+      : [{ name: report.benchmarks[1]?.name ?? "index", values: e.index, color: "#ef6c00" }]),
+  ];
+  const metricRows: [
+    string,
+    (x: { totalReturn: number; cagr: number | null; maxDrawdown: number; sharpe: number | null }) => string,
+  ][] = [
+    ["total return", (x) => formatPercent(x.totalReturn)],
+    ["CAGR", (x) => formatPercent(x.cagr)],
+    ["max drawdown", (x) => formatPercent(x.maxDrawdown)],
+    ["Sharpe", (x) => formatNumber(x.sharpe)],
+  ];
+  const comparison = table(
+    ["", "strategy", ...report.benchmarks.map((b) => b.name)],
+    metricRows.map(([label, f]) => [cell(label), cell(f(m)), ...report.benchmarks.map((b) => cell(f(b)))]),
+    "comparison",
+  );
+  const allMetrics = table(
+    ["metric", "value"],
+    [
+      ["annualised volatility", formatPercent(m.annualVolatility, 2, false)],
+      ["Sortino", formatNumber(m.sortino)],
+      ["Calmar", formatNumber(m.calmar)],
+      ["longest drawdown", `${m.maxDrawdownDays} days`],
+      ["expectancy per trade", `${formatVnd(m.expectancy)} VND (${formatPercent(m.expectancyReturn)})`],
+      ["average win", `${formatVnd(m.averageWin)} VND (${formatPercent(m.averageWinReturn)})`],
+      ["average loss", `${formatVnd(m.averageLoss)} VND (${formatPercent(m.averageLossReturn)})`],
+      ["average holding", `${formatNumber(m.averageHoldingDays, 1)} sessions`],
+      ["exposure (invested / equity)", formatPercent(m.exposure, 1, false)],
+      ["time in market", formatPercent(m.timeInMarket, 1, false)],
+      ["brokerage paid", `${formatVnd(m.feesPaid)} VND`],
+      ["sell tax paid", `${formatVnd(m.taxPaid)} VND`],
+      ["entry signals / filled", `${report.counters.entrySignals} / ${report.counters.entriesFilled}`],
+      [
+        "entries skipped",
+        `max positions ${report.counters.entriesSkippedMaxPositions}, held ${report.counters.entriesSkippedAlreadyHeld}, ceiling ${report.counters.entriesSkippedCeiling}, cash ${report.counters.entriesSkippedCash}`,
+      ],
+      [
+        "sells delayed",
+        `T+${report.engineConfig.settlementDays} ${report.counters.exitsDelayedSettlement}, floor ${report.counters.exitsDelayedFloor}`,
+      ],
+    ].map(([a, b]) => [cell(a!), cell(b!)]),
+    "metrics",
+  );
+  const shown = report.trades.slice(0, REPORT_TRADE_ROWS);
+  const trades = table(
+    [
+      "symbol",
+      "signal",
+      "signal day",
+      "entry",
+      "price",
+      "qty",
+      "exit",
+      "price",
+      "reason",
+      "days",
+      "net P&L (VND)",
+      "return",
+    ],
+    shown.map((t) => [
+      cell(t.symbol),
+      cell(t.signalType),
+      cell(t.signalTime),
+      cell(t.entryTime),
+      cell(formatVnd(t.entryPrice)),
+      cell(formatVnd(t.quantity)),
+      cell(t.exitTime),
+      cell(formatVnd(t.exitPrice)),
+      cell(t.exitReason),
+      cell(String(t.holdingDays)),
+      cell(formatVnd(t.netPnl), t.netPnl),
+      cell(formatPercent(t.netReturn), t.netReturn),
+    ]),
+    "trades",
+  );
+  const missing =
+    report.universe.missing.length === 0 ? "" : ` · no bars for ${report.universe.missing.join(", ")}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(`Backtest ${report.runId}`)}</title><style>${STYLE}</style></head>
+<body><main>
+<h1>${escapeHtml(`Backtest ${report.runId}`)}</h1>
+<p class="sub">${escapeHtml(`${universeLabel} · ${report.universe.symbols} symbols · ${report.period.firstSession ?? report.period.from} → ${report.period.lastSession ?? report.period.to} · ${report.period.sessions} sessions`)}${escapeHtml(missing)}</p>
+<div class="cards">${cards.map(([label, value, sign]) => `<div class="card"><b class="${signClass(sign)}">${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`).join("")}</div>
+<h2>Equity against the benchmark</h2>
+${renderLineChart({ id: "equity-chart", title: "Equity (VND) against the benchmark", times: e.time, series: benchmarkSeries, formatY: (v) => `${formatNumber(v / 1e6, 0)}M` })}
+<h2>Drawdown</h2>
+${renderLineChart({ id: "drawdown-chart", title: "Drawdown", times: e.time, series: [{ name: "drawdown", values: e.drawdown, color: "#c62828" }], height: 180, area: true, formatY: (v) => formatPercent(v, 0, false) })}
+<h2>Monthly returns</h2>
+${renderMonthlyHeatMap(report.monthlyReturns)}
+<h2>Strategy and benchmarks</h2>
+${comparison}
+<details open><summary>All metrics</summary>${allMetrics}</details>
+<h2>Strategy</h2><ul>${describeStrategy(report)}</ul>
+${breakdownTable("By exit reason", report.byExitReason, "by-exit-reason")}
+${breakdownTable("By signal type", report.bySignalType, "by-signal-type")}
+${breakdownTable("By symbol", report.bySymbol, "by-symbol")}
+<h2>Trades</h2>
+<p class="sub">${escapeHtml(shown.length < report.trades.length ? `the first ${shown.length} of ${report.trades.length} trades (all of them: vpa backtest --show ${report.runId} --json)` : `${report.trades.length} trades`)}</p>
+<div class="scroll">${trades}</div>
+<footer>Prices and money in VND. Signals by the scanner's analyzer (vpa-signals.md); a signal is known at its bar's close and traded at the next open. Benchmark: equal-weight buy-and-hold of the same symbols, no costs.</footer>
+</main></body></html>
+`;
+}

@@ -1,0 +1,398 @@
+import { writeFile } from "node:fs/promises";
+import {
+  type BacktestReport,
+  BacktestRunConflictError,
+  cancelBacktest,
+  formatNumber,
+  formatPercent,
+  formatVnd,
+  InvalidBacktestConfigError,
+  isSweepReport,
+  loadBacktestReport,
+  renderBacktestReportHtml,
+  SWEEP_KEYS,
+  type SweepKey,
+  type SweepReport,
+  startBacktestWorker,
+  submitBacktest,
+} from "@vpa/backtest";
+import { getBacktestRun, listBacktestChildren } from "@vpa/db";
+import type { AppContext } from "../app-context.ts";
+import { EXIT, UsageError } from "../cli-error.ts";
+import { formatTable } from "../format-table.ts";
+import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
+
+export const usage =
+  "vpa backtest                 backtest the signals --symbols VN30|ALL|A,B --from D --to D [--signals T,..] [--min-score N] [--stop-loss 7%] [--take-profit 15%] [--trailing-stop 5%] [--max-hold N] [--sweep key=v1,v2 ...] [--wait] [--json] [--report out.html] | --show ID | --cancel ID";
+
+/** CLI names of the sweepable parameters → config keys. */
+const SWEEP_FLAGS: Record<string, SweepKey> = {
+  "min-score": "minScore",
+  "min-confidence": "minConfidence",
+  "stop-loss": "stopLoss",
+  "take-profit": "takeProfit",
+  "trailing-stop": "trailingStop",
+  "max-hold": "maxHoldDays",
+  "position-size": "positionFraction",
+  "max-positions": "maxPositions",
+  slippage: "slippageTicks",
+  "exit-min-score": "exitMinScore",
+};
+const FRACTION_KEYS = new Set<SweepKey>(["stopLoss", "takeProfit", "trailingStop", "positionFraction"]);
+
+/** "7%" or "0.07" → 0.07; "none" → null. A fraction flag never means more than 100% except take profit. */
+function parseFraction(name: string, text: string): number | null {
+  if (text === "none" || text === "off") return null;
+  const percent = text.endsWith("%");
+  const value = Number(percent ? text.slice(0, -1) : text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(
+      `backtest: --${name} must be a percentage like 7% or a fraction like 0.07, or none (got ${JSON.stringify(text)})`,
+    );
+  return percent ? value / 100 : value;
+}
+
+function parseValue(flag: string, key: SweepKey, text: string): number | null {
+  if (FRACTION_KEYS.has(key)) return parseFraction(flag, text);
+  if (text === "none" || text === "off") {
+    if (key === "maxHoldDays") return null;
+    throw new UsageError(`backtest: --${flag} cannot be none`);
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value))
+    throw new UsageError(`backtest: --${flag} must be a number (got ${JSON.stringify(text)})`);
+  return value;
+}
+
+function isoDate(name: string, value: string | undefined): string {
+  if (value === undefined) throw new UsageError(`backtest: --${name} YYYY-MM-DD is required`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
+    throw new UsageError(`backtest: --${name} must be a date like 2018-01-01 (got ${value})`);
+  return value;
+}
+
+const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+
+/** A progress bar on stderr: redrawn in place on a terminal, a line per 10% otherwise. */
+function progressPrinter(): { update(fraction: number, label: string): void; end(): void } {
+  const tty = process.stderr.isTTY === true;
+  let lastTenth = -1;
+  return {
+    update(fraction, label) {
+      const clamped = Math.max(0, Math.min(1, fraction));
+      if (tty) {
+        const width = 30;
+        const filled = Math.round(clamped * width);
+        process.stderr.write(
+          `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${(clamped * 100).toFixed(0).padStart(3)}% ${label}   `,
+        );
+      } else if (Math.floor(clamped * 10) > lastTenth) {
+        lastTenth = Math.floor(clamped * 10);
+        process.stderr.write(`${(clamped * 100).toFixed(0)}% ${label}\n`);
+      }
+    },
+    end() {
+      if (tty) process.stderr.write("\n");
+    },
+  };
+}
+
+async function waitForRun(
+  app: AppContext,
+  runId: string,
+  timeoutMs: number,
+  quiet: boolean,
+): Promise<string> {
+  const printer = progressPrinter();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const run = await getBacktestRun(app.database.db, runId);
+      if (run === undefined) throw new Error(`backtest run ${runId} disappeared`);
+      let progress = run.progress;
+      let label: string = run.status;
+      if (run.kind === "sweep" && run.status !== "completed") {
+        const children = await listBacktestChildren(app.database.db, runId);
+        const done = children.filter((c) => TERMINAL.has(c.status)).length;
+        progress =
+          children.reduce((sum, c) => sum + (TERMINAL.has(c.status) ? 1 : c.progress), 0) /
+          Math.max(1, children.length);
+        label = `${done}/${children.length} runs`;
+      }
+      if (!quiet) printer.update(TERMINAL.has(run.status) && run.kind === "run" ? 1 : progress, label);
+      if (TERMINAL.has(run.status)) return run.status;
+      if (Date.now() > deadline)
+        throw new Error(
+          `backtest ${runId} did not finish in time (status ${run.status}); it keeps running: vpa backtest --show ${runId}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    if (!quiet) printer.end();
+  }
+}
+
+function printRunSummary(report: BacktestReport): void {
+  const m = report.metrics;
+  const symbols = Array.isArray(report.runConfig.symbols)
+    ? report.runConfig.symbols.join(",")
+    : report.runConfig.symbols;
+  console.log(
+    `backtest ${report.runId}: ${symbols} (${report.universe.symbols} symbols), ${report.period.firstSession ?? report.period.from} → ${report.period.lastSession ?? report.period.to}, ${report.period.sessions} sessions`,
+  );
+  if (report.universe.missing.length > 0) console.log(`no bars for: ${report.universe.missing.join(", ")}`);
+  console.log("");
+  const rows: [
+    string,
+    (x: { totalReturn: number; cagr: number | null; maxDrawdown: number; sharpe: number | null }) => string,
+  ][] = [
+    ["total return", (x) => formatPercent(x.totalReturn)],
+    ["CAGR", (x) => formatPercent(x.cagr)],
+    ["max drawdown", (x) => formatPercent(x.maxDrawdown)],
+    ["Sharpe", (x) => formatNumber(x.sharpe)],
+  ];
+  console.log(
+    formatTable(
+      ["", "strategy", ...report.benchmarks.map((b) => b.name)],
+      rows.map(([label, f]) => [label, f(m), ...report.benchmarks.map((b) => f(b))]),
+    ),
+  );
+  console.log("");
+  console.log(
+    `trades ${m.trades} · win rate ${formatPercent(m.winRate, 1, false)} · profit factor ${formatNumber(m.profitFactor)} · expectancy ${formatVnd(m.expectancy)} VND (${formatPercent(m.expectancyReturn)}) · avg hold ${formatNumber(m.averageHoldingDays, 1)} sessions`,
+  );
+  console.log(
+    `Sortino ${formatNumber(m.sortino)} · Calmar ${formatNumber(m.calmar)} · volatility ${formatPercent(m.annualVolatility, 1, false)} · longest drawdown ${m.maxDrawdownDays} days · exposure ${formatPercent(m.exposure, 0, false)}`,
+  );
+  console.log(
+    `final equity ${formatVnd(m.finalEquity)} VND · brokerage ${formatVnd(m.feesPaid)} VND · sell tax ${formatVnd(m.taxPaid)} VND`,
+  );
+  console.log("");
+  const breakdown = (title: string, rows: BacktestReport["byExitReason"]) =>
+    formatTable(
+      [title, "trades", "win rate", "net P&L (VND)", "avg return", "avg days"],
+      rows.map((r) => [
+        r.key,
+        r.trades,
+        formatPercent(r.winRate, 1, false),
+        formatVnd(r.netPnl),
+        formatPercent(r.averageReturn),
+        formatNumber(r.averageHoldingDays, 1),
+      ]),
+    );
+  console.log(breakdown("exit reason", report.byExitReason));
+  console.log("");
+  console.log(breakdown("signal", report.bySignalType));
+  if (report.bySymbol.length > 0) {
+    console.log("");
+    const best = report.bySymbol.slice(0, 5);
+    const worst = report.bySymbol.slice(-5).filter((r) => !best.includes(r));
+    console.log(breakdown("symbol (best, worst)", [...best, ...worst]));
+  }
+}
+
+function printSweepSummary(report: SweepReport): void {
+  console.log(`sweep ${report.runId}: ${report.ranking.length} runs, ranked by ${report.rankBy}\n`);
+  const keys = Object.keys(report.ranking[0]?.params ?? {});
+  console.log(
+    formatTable(
+      ["rank", ...keys, "total return", "CAGR", "Sharpe", "max DD", "trades", "win rate", "PF", "run"],
+      report.ranking.map((r) => [
+        r.rank,
+        ...keys.map((k) => {
+          const v = (r.params as Record<string, number | null>)[k];
+          return v === null || v === undefined ? "none" : String(v);
+        }),
+        r.metrics === null ? r.status : formatPercent(r.metrics.totalReturn),
+        formatPercent(r.metrics?.cagr),
+        formatNumber(r.metrics?.sharpe),
+        formatPercent(r.metrics?.maxDrawdown),
+        r.metrics === null ? "—" : String(r.metrics.trades),
+        formatPercent(r.metrics?.winRate, 1, false),
+        formatNumber(r.metrics?.profitFactor),
+        r.runId,
+      ]),
+    ),
+  );
+}
+
+async function showRun(
+  app: AppContext,
+  runId: string,
+  json: boolean,
+  reportPath: string | undefined,
+): Promise<number> {
+  const loaded = await loadBacktestReport(app.database.db, runId);
+  if (loaded === undefined) {
+    console.error(`vpa backtest: no run ${runId}`);
+    return EXIT.failure;
+  }
+  if (loaded.report === null) {
+    const message = `run ${runId} is ${loaded.run.status}${loaded.run.error === null ? "" : `: ${loaded.run.error}`}`;
+    if (json)
+      console.log(
+        JSON.stringify({
+          runId,
+          status: loaded.run.status,
+          error: loaded.run.error,
+          progress: loaded.run.progress,
+        }),
+      );
+    else console.log(message);
+    return loaded.run.status === "failed" || loaded.run.status === "cancelled" ? EXIT.failure : EXIT.ok;
+  }
+  let single: BacktestReport | null = null;
+  if (isSweepReport(loaded.report)) {
+    if (json) console.log(JSON.stringify(loaded.report));
+    else printSweepSummary(loaded.report);
+    const best = loaded.report.ranking.find((r) => r.metrics !== null);
+    if (reportPath !== undefined && best !== undefined) {
+      const bestLoaded = await loadBacktestReport(app.database.db, best.runId);
+      if (bestLoaded?.report != null && !isSweepReport(bestLoaded.report)) single = bestLoaded.report;
+    }
+  } else {
+    single = loaded.report;
+    if (json) console.log(JSON.stringify(single));
+    else printRunSummary(single);
+  }
+  if (reportPath !== undefined && single !== null) {
+    await writeFile(reportPath, renderBacktestReportHtml(single));
+    (json ? console.error : console.log)(
+      `\nreport: ${reportPath}${single.runId === runId ? "" : ` (best run ${single.runId})`}`,
+    );
+  }
+  return EXIT.ok;
+}
+
+export async function runBacktest(app: AppContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseOptions("backtest", args, {
+    symbols: { type: "string" },
+    from: { type: "string" },
+    to: { type: "string" },
+    signals: { type: "string" },
+    "min-score": { type: "string" },
+    "min-confidence": { type: "string" },
+    confirm: { type: "boolean" },
+    "stop-loss": { type: "string" },
+    "take-profit": { type: "string" },
+    "trailing-stop": { type: "string" },
+    "max-hold": { type: "string" },
+    "position-size": { type: "string" },
+    "max-positions": { type: "string" },
+    capital: { type: "string" },
+    fee: { type: "string" },
+    slippage: { type: "string" },
+    "no-bear-exit": { type: "boolean" },
+    sweep: { type: "string", multiple: true },
+    "rank-by": { type: "string" },
+    "run-id": { type: "string" },
+    wait: { type: "boolean" },
+    timeout: { type: "string" },
+    json: { type: "boolean" },
+    report: { type: "string" },
+    show: { type: "string" },
+    cancel: { type: "string" },
+  });
+  if (positionals.length > 0) throw new UsageError(`backtest: unexpected ${positionals.join(" ")}`);
+  const json = values.json === true;
+  if (values.cancel !== undefined) {
+    const asked = await cancelBacktest(app.database.db, app.queue("backtest").queue, values.cancel);
+    if (asked.length === 0) {
+      const run = await getBacktestRun(app.database.db, values.cancel);
+      console.log(
+        run === undefined
+          ? `no run ${values.cancel}`
+          : `run ${values.cancel} is ${run.status}: nothing to cancel`,
+      );
+      return run === undefined ? EXIT.failure : EXIT.ok;
+    }
+    console.log(`cancelling ${asked.length} run(s): ${asked.join(", ")}`);
+    return EXIT.ok;
+  }
+  if (values.show !== undefined) return showRun(app, values.show, json, values.report);
+
+  const symbolsText = values.symbols ?? "VN30";
+  const upper = symbolsText.trim().toUpperCase();
+  const symbols = upper === "VN30" || upper === "ALL" ? upper : (parseList(symbolsText) ?? []);
+  const strategy: Record<string, unknown> = {};
+  if (values.signals !== undefined) strategy.entrySignals = parseList(values.signals);
+  if (values.confirm) strategy.requireConfirmation = true;
+  if (values["no-bear-exit"]) strategy.exitOnBearSignal = false;
+  if (values.capital !== undefined) strategy.initialCapital = Number(values.capital);
+  if (values.fee !== undefined) strategy.brokerageRate = parseFraction("fee", values.fee);
+  for (const [flag, key] of Object.entries(SWEEP_FLAGS)) {
+    const text = (values as Record<string, unknown>)[flag];
+    if (typeof text === "string") strategy[key] = parseValue(flag, key, text);
+  }
+  const base = { symbols, from: isoDate("from", values.from), to: isoDate("to", values.to), ...strategy };
+  let config: unknown = base;
+  if (values.sweep !== undefined && values.sweep.length > 0) {
+    const grid = values.sweep.map((spec) => {
+      const [flag, list] = spec.split("=", 2);
+      const key = SWEEP_FLAGS[flag ?? ""] ?? (SWEEP_KEYS as readonly string[]).find((k) => k === flag);
+      if (key === undefined || list === undefined || list === "") {
+        throw new UsageError(
+          `backtest: --sweep takes key=v1,v2 with key one of ${Object.keys(SWEEP_FLAGS).join(", ")} (got ${JSON.stringify(spec)})`,
+        );
+      }
+      return { key, values: list.split(",").map((v) => parseValue(flag ?? key, key as SweepKey, v.trim())) };
+    });
+    config = {
+      kind: "sweep",
+      base,
+      grid,
+      ...(values["rank-by"] === undefined ? {} : { rankBy: values["rank-by"] }),
+    };
+  }
+
+  let submitted: Awaited<ReturnType<typeof submitBacktest>>;
+  try {
+    submitted = await submitBacktest(app.database.db, app.queue("backtest"), app.connection, {
+      ...(values["run-id"] === undefined ? {} : { runId: values["run-id"] }),
+      config,
+    });
+  } catch (error) {
+    if (error instanceof InvalidBacktestConfigError || error instanceof BacktestRunConflictError) {
+      throw new UsageError(`backtest: ${error.message}`);
+    }
+    throw error;
+  }
+  const { runId } = submitted;
+  if (!values.wait) {
+    if (json) console.log(JSON.stringify(submitted));
+    else {
+      console.log(
+        `${submitted.kind === "sweep" ? `sweep of ${submitted.children.length} runs` : "backtest"} ${runId}: ${submitted.created ? "queued" : `already ${submitted.status}`}`,
+      );
+      console.log(`follow it: vpa backtest --show ${runId}   stop it: vpa backtest --cancel ${runId}`);
+    }
+    return EXIT.ok;
+  }
+  if (!submitted.created && !json)
+    console.error(`run ${runId} was submitted before (${submitted.status}): reusing it`);
+  // Waiting with nobody to do the work would hang: lend this process as a worker if none is running.
+  const queue = app.queue("backtest").queue;
+  const inline =
+    (await queue.getWorkersCount()) === 0
+      ? startBacktestWorker({
+          db: app.database.db,
+          connection: app.connection,
+          metrics: app.metrics,
+          logger: app.logger,
+          concurrency: 1,
+        })
+      : null;
+  if (inline !== null && !json) console.error("no backtest worker running: processing in this process");
+  try {
+    const status = await waitForRun(
+      app,
+      runId,
+      (parseInteger("backtest", "timeout", values.timeout, 1, 86_400) ?? 3_600) * 1000,
+      json,
+    );
+    const code = await showRun(app, runId, json, values.report);
+    return status === "completed" ? code : EXIT.failure;
+  } finally {
+    await inline?.close();
+  }
+}

@@ -1,0 +1,148 @@
+import { SETTLEMENT_TRADING_DAYS } from "../market/settlement.ts";
+import { DEFAULT_BROKERAGE_RATE } from "../market/trading-costs.ts";
+import { SIGNAL_TYPES, type SignalType } from "../signal-type.ts";
+
+/**
+ * Why a position was closed. `end_of_period`: still open on the last day, valued (and counted as
+ * sold, costs included) at that day's close so that the trades add up to the final equity.
+ */
+export const EXIT_REASONS = [
+  "stop_loss",
+  "trailing_stop",
+  "take_profit",
+  "bear_signal",
+  "max_hold",
+  "end_of_period",
+] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+/** Signal types that can be bullish, hence can open a long position (the market has no short selling). */
+export const ENTRY_SIGNAL_TYPES = [
+  "SELLING_CLIMAX",
+  "SPRING",
+  "STOPPING_VOLUME",
+  "EFFORT_TO_RISE",
+  "NO_SUPPLY",
+  "TEST",
+  "ABSORPTION",
+] as const satisfies readonly SignalType[];
+
+/**
+ * Parameters of one backtest. Fractions are plain fractions (0.07 = 7%); money is VND.
+ * Every field has a default ({@link DEFAULT_BACKTEST_CONFIG}); {@link resolveBacktestConfig} fills them in.
+ */
+export interface BacktestConfig {
+  /** Bull signal types that open a position. Default: every type that can be bullish. */
+  readonly entrySignals: readonly SignalType[];
+  /** Minimum signal score (0–100). Default 60. */
+  readonly minScore: number;
+  /** Minimum confidence (0–1): of the signal, or of its confirmation with `requireConfirmation`. Default 0. */
+  readonly minConfidence: number;
+  /**
+   * Enter only on a signal's confirmation (vpa-signals.md §6): the confirmation is known at the
+   * close of t+1, so the order goes to the open of t+2. Default false (order at the open of t+1).
+   */
+  readonly requireConfirmation: boolean;
+  /** Cash at the start, VND. Default 1,000,000,000 (one billion VND). */
+  readonly initialCapital: number;
+  /** Target value of a new position as a fraction of equity at the previous close. Default 0.1. */
+  readonly positionFraction: number;
+  /** Open positions plus pending entry orders. Default 10. */
+  readonly maxPositions: number;
+  /** Exit when the close is this fraction below the entry price; null = none. Default 0.07. */
+  readonly stopLoss: number | null;
+  /** Exit when the close is this fraction above the entry price; null = none. Default null. */
+  readonly takeProfit: number | null;
+  /** Exit when the close is this fraction below the highest close since entry; null = none. Default null. */
+  readonly trailingStop: number | null;
+  /** Exit after this many trading days (sessions of the run's calendar); null = none. Default null. */
+  readonly maxHoldDays: number | null;
+  /** Exit on a bear signal of the held symbol. Default true. */
+  readonly exitOnBearSignal: boolean;
+  /** Minimum score of that bear signal. Default 0. */
+  readonly exitMinScore: number;
+  /** Brokerage per side as a fraction of the trade value. Default 0.0015 (0.15%). */
+  readonly brokerageRate: number;
+  /** Ticks added to a buy and taken off a sell, within the day's band. Default 0. */
+  readonly slippageTicks: number;
+  /** Trading days from a buy until the shares can be sold (T+2 since 2016; T+3 before). Default 2. */
+  readonly settlementDays: number;
+}
+
+export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = Object.freeze({
+  entrySignals: ENTRY_SIGNAL_TYPES,
+  minScore: 60,
+  minConfidence: 0,
+  requireConfirmation: false,
+  initialCapital: 1_000_000_000,
+  positionFraction: 0.1,
+  maxPositions: 10,
+  stopLoss: 0.07,
+  takeProfit: null,
+  trailingStop: null,
+  maxHoldDays: null,
+  exitOnBearSignal: true,
+  exitMinScore: 0,
+  brokerageRate: DEFAULT_BROKERAGE_RATE,
+  slippageTicks: 0,
+  settlementDays: SETTLEMENT_TRADING_DAYS,
+});
+
+/** A configuration the engine cannot run; the message lists every problem. */
+export class BacktestConfigError extends RangeError {
+  readonly code = "BACKTEST_CONFIG_INVALID";
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid backtest configuration: ${problems.join("; ")}`);
+    this.name = "BacktestConfigError";
+    this.problems = problems;
+  }
+}
+
+const between = (value: number, min: number, max: number) =>
+  Number.isFinite(value) && value >= min && value <= max;
+
+/**
+ * Defaults filled in and every field checked (the job boundary validates earlier with zod; this is
+ * the core's own guard).
+ *
+ * @example
+ * resolveBacktestConfig({ minScore: 70, stopLoss: 0.05 }).maxPositions; // 10
+ * @throws BacktestConfigError listing every invalid field.
+ */
+export function resolveBacktestConfig(partial: Partial<BacktestConfig> = {}): BacktestConfig {
+  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  const config: BacktestConfig = { ...DEFAULT_BACKTEST_CONFIG, ...defined };
+  const problems: string[] = [];
+  const entryTypes = ENTRY_SIGNAL_TYPES as readonly string[];
+  if (config.entrySignals.length === 0) problems.push("entrySignals: at least one signal type");
+  for (const type of config.entrySignals) {
+    if (!(SIGNAL_TYPES as readonly string[]).includes(type))
+      problems.push(`entrySignals: unknown type ${type}`);
+    else if (!entryTypes.includes(type)) problems.push(`entrySignals: ${type} is never bullish (long only)`);
+  }
+  if (!between(config.minScore, 0, 100)) problems.push("minScore: from 0 to 100");
+  if (!between(config.minConfidence, 0, 1)) problems.push("minConfidence: from 0 to 1");
+  if (!(config.initialCapital > 0 && Number.isFinite(config.initialCapital)))
+    problems.push("initialCapital: a positive amount of VND");
+  if (!(config.positionFraction > 0 && config.positionFraction <= 1))
+    problems.push("positionFraction: in (0, 1]");
+  if (!(Number.isInteger(config.maxPositions) && config.maxPositions >= 1))
+    problems.push("maxPositions: a whole number >= 1");
+  for (const key of ["stopLoss", "trailingStop"] as const) {
+    const value = config[key];
+    if (value !== null && !(value > 0 && value < 1)) problems.push(`${key}: in (0, 1) or null`);
+  }
+  if (config.takeProfit !== null && !(config.takeProfit > 0 && Number.isFinite(config.takeProfit)))
+    problems.push("takeProfit: > 0 or null");
+  if (config.maxHoldDays !== null && !(Number.isInteger(config.maxHoldDays) && config.maxHoldDays >= 1))
+    problems.push("maxHoldDays: a whole number >= 1 or null");
+  if (!between(config.exitMinScore, 0, 100)) problems.push("exitMinScore: from 0 to 100");
+  if (!between(config.brokerageRate, 0, 0.1)) problems.push("brokerageRate: from 0 to 0.1");
+  if (!(Number.isInteger(config.slippageTicks) && config.slippageTicks >= 0 && config.slippageTicks <= 100))
+    problems.push("slippageTicks: a whole number from 0 to 100");
+  if (!(Number.isInteger(config.settlementDays) && config.settlementDays >= 0 && config.settlementDays <= 10))
+    problems.push("settlementDays: a whole number from 0 to 10");
+  if (problems.length > 0) throw new BacktestConfigError(problems);
+  return Object.freeze({ ...config, entrySignals: Object.freeze([...new Set(config.entrySignals)]) });
+}

@@ -1,0 +1,73 @@
+import type { Exchange } from "../market/exchange.ts";
+import { priceBand } from "../market/price-band.ts";
+import { thousandVndToVnd } from "../market/price-unit.ts";
+import { roundToTick, tickSize } from "../market/tick-size.ts";
+
+/**
+ * The fill model of the backtest (documented in backtest/README.md). Orders are market orders in
+ * the opening auction of the next session: a decision is made at a close, so the earliest price it
+ * can get is the next open.
+ *
+ * - Prices come in thousand VND (the data unit) and leave in integer VND on a tick
+ *   (`thousandVndToVnd`, then `roundToTick(..., "nearest")`): adjusted historical prices are not on
+ *   ticks, and the market module works in VND.
+ * - The day's band comes from the symbol's previous close (HOSE/HNX reference price; UPCOM's
+ *   reference is a volume-weighted average the data does not carry, so the close stands in).
+ * - A buy does not fill when the open is at (or above) the ceiling: a limit-up open has a queue of
+ *   buyers and no sellers. A sell does not fill when the open is at (or below) the floor.
+ * - Slippage: `slippageTicks` ticks worse than the open, never beyond the band.
+ */
+
+/** A price in thousand VND as a VND price on the nearest tick of its level. */
+export function toTickPriceVnd(exchange: Exchange, priceThousandVnd: number): number {
+  return roundToTick(exchange, thousandVndToVnd(priceThousandVnd), "nearest");
+}
+
+function band(exchange: Exchange, previousCloseThousandVnd: number) {
+  if (!(previousCloseThousandVnd > 0)) return null;
+  const reference = toTickPriceVnd(exchange, previousCloseThousandVnd);
+  return reference > 0 ? priceBand(exchange, reference) : null;
+}
+
+/**
+ * Price in VND at which a buy at the open fills, or null when the open is at the ceiling.
+ * `previousClose` is NaN for a symbol's first bar (no band is known: no limit check).
+ *
+ * @example
+ * buyFillPriceVnd("HOSE", 107.0, 100.0, 0); // null: 100,000 → ceiling 107,000
+ * buyFillPriceVnd("HOSE", 101.23, 100.0, 1); // 101,300: 101,230 → 101,200 on the tick, +1 tick of 100
+ */
+export function buyFillPriceVnd(
+  exchange: Exchange,
+  openThousandVnd: number,
+  previousCloseThousandVnd: number,
+  slippageTicks: number,
+): number | null {
+  const limits = band(exchange, previousCloseThousandVnd);
+  const open = toTickPriceVnd(exchange, openThousandVnd);
+  if (limits !== null && open >= limits.ceiling) return null;
+  let price = open;
+  for (let k = 0; k < slippageTicks; k++) price += tickSize(exchange, price);
+  return limits === null ? price : Math.min(price, limits.ceiling);
+}
+
+/**
+ * Price in VND at which a sell at the open fills, or null when the open is at the floor.
+ *
+ * @example
+ * sellFillPriceVnd("HOSE", 93.0, 100.0, 0); // null: floor 93,000
+ * sellFillPriceVnd("HOSE", 45.0, 44.0, 2); // 44,900 (two ticks of 50 below 45,000)
+ */
+export function sellFillPriceVnd(
+  exchange: Exchange,
+  openThousandVnd: number,
+  previousCloseThousandVnd: number,
+  slippageTicks: number,
+): number | null {
+  const limits = band(exchange, previousCloseThousandVnd);
+  const open = toTickPriceVnd(exchange, openThousandVnd);
+  if (limits !== null && open <= limits.floor) return null;
+  let price = open;
+  for (let k = 0; k < slippageTicks && price > 0; k++) price -= tickSize(exchange, price - 1);
+  return limits === null ? Math.max(price, tickSize(exchange, 1)) : Math.max(price, limits.floor);
+}

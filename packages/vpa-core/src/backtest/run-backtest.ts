@@ -1,0 +1,202 @@
+import type { HolidayCalendar } from "../market/holiday-calendar.ts";
+import { DEFAULT_HOLIDAY_CALENDAR } from "../market/holiday-calendar.ts";
+import { type BacktestConfig, resolveBacktestConfig } from "./backtest-config.ts";
+import {
+  computePerformanceMetrics,
+  dailyReturns,
+  drawdownStatistics,
+  type PerformanceMetrics,
+  returnStatistics,
+} from "./backtest-metrics.ts";
+import {
+  type AnalyzedSymbol,
+  analyzeBacktestSymbol,
+  type BacktestSymbolInput,
+  type BacktestUniverse,
+  createBacktestUniverse,
+} from "./backtest-universe.ts";
+import { alignIndexSeries, equalWeightBenchmark, type IndexSeries } from "./benchmark-series.ts";
+import { type BreakdownRow, breakdownBy } from "./breakdown-tables.ts";
+import { collectSignalEvents } from "./entry-candidates.ts";
+import { type MonthlyReturn, monthlyReturns } from "./monthly-returns.ts";
+import { type BacktestTrade, type SimulationCounters, simulatePortfolio } from "./portfolio-simulation.ts";
+
+/** The run's series, one value per session (VND at the close). Plain arrays: they go to JSON as is. */
+export interface EquitySeries {
+  readonly time: string[];
+  readonly equity: number[];
+  readonly cash: number[];
+  readonly invested: number[];
+  /** Open positions at the close. */
+  readonly positions: number[];
+  /** equity / running peak − 1. */
+  readonly drawdown: number[];
+  /** Equal-weight buy-and-hold of the universe, scaled to the initial capital. */
+  readonly benchmark: number[];
+  /** The supplied index scaled to the initial capital, or null when none was supplied. */
+  readonly index: (number | null)[] | null;
+}
+
+/** Headline figures of a benchmark series, for the summary next to the run's own. */
+export interface BenchmarkSummary {
+  readonly name: string;
+  readonly totalReturn: number;
+  readonly cagr: number | null;
+  readonly maxDrawdown: number;
+  readonly sharpe: number | null;
+}
+
+export interface BacktestResult {
+  readonly config: BacktestConfig;
+  readonly period: {
+    readonly from: string;
+    readonly to: string;
+    /** First and last session with a bar (null when the period holds none). */
+    readonly firstSession: string | null;
+    readonly lastSession: string | null;
+    readonly sessions: number;
+  };
+  readonly universe: {
+    readonly symbols: number;
+    readonly barsInPeriod: number;
+    readonly barsAnalyzed: number;
+  };
+  readonly metrics: PerformanceMetrics;
+  readonly benchmarks: BenchmarkSummary[];
+  readonly equity: EquitySeries;
+  readonly trades: BacktestTrade[];
+  readonly bySymbol: BreakdownRow[];
+  readonly bySignalType: BreakdownRow[];
+  readonly byExitReason: BreakdownRow[];
+  readonly monthlyReturns: MonthlyReturn[];
+  readonly counters: SimulationCounters;
+}
+
+export interface RunBacktestOptions {
+  /** Holiday calendar for T+2 (default: the built-in one; the run's own sessions are always respected). */
+  readonly calendar?: HolidayCalendar;
+  /** An index to compare with, e.g. VNINDEX. */
+  readonly index?: IndexSeries;
+}
+
+function summarize(name: string, times: readonly string[], series: ArrayLike<number>): BenchmarkSummary {
+  const n = series.length;
+  const first = series[0] ?? 1;
+  const last = series[n - 1] ?? first;
+  const years = n < 2 ? 0 : (Date.parse(times[n - 1]!) - Date.parse(times[0]!)) / 86_400_000 / 365.25;
+  return {
+    name,
+    totalReturn: last / first - 1,
+    cagr: years > 0 && last > 0 ? (last / first) ** (1 / years) - 1 : null,
+    maxDrawdown: drawdownStatistics(times, series).maxDrawdown,
+    sharpe: returnStatistics(dailyReturns(series)).sharpe,
+  };
+}
+
+/**
+ * Trades one configuration over an analysed universe. Pure and deterministic: the same universe
+ * and config give the same result. Prices enter in thousand VND (the data unit) and every money
+ * figure of the result is VND (fills on ticks via the market module; see fill-model.ts).
+ *
+ * @example
+ * const analyzed = inputs.map(analyzeBacktestSymbol);            // once
+ * const universe = createBacktestUniverse(analyzed, { from: "2018-01-01", to: "2021-12-31" });
+ * const result = runBacktestOnUniverse(universe, { minScore: 70, stopLoss: 0.05 });
+ * result.metrics.cagr;
+ */
+export function runBacktestOnUniverse(
+  universe: BacktestUniverse,
+  partialConfig: Partial<BacktestConfig> = {},
+  options: RunBacktestOptions = {},
+): BacktestResult {
+  const config = resolveBacktestConfig(partialConfig);
+  const events = collectSignalEvents(universe, config);
+  const simulation = simulatePortfolio(
+    universe,
+    config,
+    events.candidates,
+    events.bearSignalAt,
+    options.calendar ?? DEFAULT_HOLIDAY_CALENDAR,
+  );
+  const times = [...universe.days];
+  const { equity, cash, invested, positions } = simulation.curve;
+  const benchmark = equalWeightBenchmark(universe, config.initialCapital);
+  const index =
+    options.index === undefined ? null : alignIndexSeries(times, options.index, config.initialCapital);
+  const metrics = computePerformanceMetrics({
+    times,
+    equity,
+    invested,
+    initialCapital: config.initialCapital,
+    trades: simulation.trades,
+  });
+  const benchmarks = [summarize("equal-weight buy and hold", times, benchmark)];
+  if (index !== null && options.index !== undefined) {
+    const known = index.map((v, i) => [times[i]!, v] as const).filter(([, v]) => v !== null) as [
+      string,
+      number,
+    ][];
+    benchmarks.push(
+      summarize(
+        options.index.name,
+        known.map(([t]) => t),
+        known.map(([, v]) => v),
+      ),
+    );
+  }
+  return {
+    config,
+    period: {
+      from: universe.from,
+      to: universe.to,
+      firstSession: times[0] ?? null,
+      lastSession: times.at(-1) ?? null,
+      sessions: times.length,
+    },
+    universe: {
+      symbols: universe.symbols.length,
+      barsInPeriod: universe.barsInPeriod,
+      barsAnalyzed: universe.barsTotal,
+    },
+    metrics,
+    benchmarks,
+    equity: {
+      time: times,
+      equity: Array.from(equity),
+      cash: Array.from(cash),
+      invested: Array.from(invested),
+      positions: Array.from(positions),
+      drawdown: Array.from(drawdownStatistics(times, equity).drawdown),
+      benchmark: Array.from(benchmark),
+      index,
+    },
+    trades: simulation.trades,
+    bySymbol: breakdownBy(simulation.trades, (t) => t.symbol),
+    bySignalType: breakdownBy(simulation.trades, (t) => t.signalType),
+    byExitReason: breakdownBy(simulation.trades, (t) => t.exitReason),
+    monthlyReturns: monthlyReturns(times, equity),
+    counters: simulation.counters,
+  };
+}
+
+/**
+ * The whole backtest in one call: analyse every symbol with the scanner's analyzer, place them on
+ * the period's calendar, trade. For sweeps, analyse once ({@link analyzeBacktestSymbol},
+ * {@link createBacktestUniverse}) and call {@link runBacktestOnUniverse} per configuration.
+ *
+ * @example
+ * const result = runBacktest(
+ *   [{ symbol: "FPT", exchange: "HOSE", columns }],
+ *   { from: "2019-01-01", to: "2021-12-31" },
+ *   { entrySignals: ["SELLING_CLIMAX", "SPRING"], minScore: 70, stopLoss: 0.07, maxHoldDays: 20 },
+ * );
+ */
+export function runBacktest(
+  inputs: readonly BacktestSymbolInput[],
+  period: { readonly from: string; readonly to: string },
+  config: Partial<BacktestConfig> = {},
+  options: RunBacktestOptions = {},
+): BacktestResult {
+  const analyzed: AnalyzedSymbol[] = inputs.map(analyzeBacktestSymbol);
+  return runBacktestOnUniverse(createBacktestUniverse(analyzed, period), config, options);
+}
