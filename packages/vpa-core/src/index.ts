@@ -20,6 +20,7 @@ export { closeLocation } from "./analysis/close-location.ts";
 export { confirmationOutcome } from "./analysis/confirmation-outcome.ts";
 export type { StreamingAnalyzer } from "./analysis/streaming-analyzer.ts";
 export { createStreamingAnalyzer } from "./analysis/streaming-analyzer.ts";
+export * from "./backtest/index.ts";
 export type { Bar, BarColumns } from "./bar.ts";
 export type { ExtremeKind } from "./indicators/rolling-extreme.ts";
 export { RollingExtreme, rollingExtremeColumn } from "./indicators/rolling-extreme.ts";
@@ -47,4 +48,3 @@ export type {
   SignalRecord,
   VpaRecord,
 } from "./vpa-record.ts";
-export * from "./backtest/index.ts";
