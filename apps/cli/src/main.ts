@@ -107,6 +107,9 @@ main(process.argv.slice(2)).then(
       console.error(
         `vpa: ${(error as Error).message ?? String(error)}${code === undefined ? "" : ` [${code}]`}`,
       );
+      // 42P01 undefined_table: the database predates a migration.
+      if (code === "42P01")
+        console.error("vpa: the database schema is behind this version: run ./vpa migrate");
       if (process.env.VPA_DEBUG === "1") console.error(error);
       process.exitCode = EXIT.failure;
     }
