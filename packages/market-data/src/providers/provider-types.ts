@@ -1,3 +1,4 @@
+import type { Bar } from "@vpa/core";
 /**
  * Types of the HTTP market-data providers.
  *
@@ -20,15 +21,8 @@ import type { Clock } from "../http/clock.ts";
 export type { CircuitState } from "../http/circuit-breaker.ts";
 export type { Clock } from "../http/clock.ts";
 
-/** One bar: structurally equal to `@vpa/db`'s `BarRow` (prices in thousand VND). */
-export interface ProviderBar {
-  readonly time: string;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
+/** One bar as the whole system passes it: vpa-core's `Bar` (prices in thousand VND). */
+export type ProviderBar = Bar;
 
 export const PROVIDER_TIMEFRAMES = ["1D", "1W", "1m", "5m", "15m", "30m", "1h"] as const;
 export type ProviderTimeframe = (typeof PROVIDER_TIMEFRAMES)[number];

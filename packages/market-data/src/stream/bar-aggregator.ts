@@ -1,17 +1,10 @@
-import type { market } from "@vpa/core";
+import type { Bar, market } from "@vpa/core";
 import { sessionBucketAt } from "./session-bucket.ts";
 import type { BarUpdateEvent, TickEvent } from "./stream-event.ts";
 import { formatBarTime, type StreamTimeframe, TIMEFRAME_MINUTES } from "./stream-timeframe.ts";
 
-/** One OHLCV bar as the rest of the system passes it: thousand VND, time = open time (bar-time notation). */
-export interface StreamBar {
-  readonly time: string;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
+/** One OHLCV bar as the rest of the system passes it (vpa-core's `Bar`): thousand VND, time = open time. */
+export type StreamBar = Bar;
 
 /** A bar the aggregator has finished. */
 export interface ClosedBar {
