@@ -88,7 +88,7 @@ describe("Redis goes away and comes back", () => {
       await queue.add({ signalId: 2 }, { jobId: "a2" });
       await new Promise((r) => setTimeout(r, 1_100)); // AOF fsync is every second
       await stop(redis);
-      worker.resume();
+      void worker.resume(); // resumes fetching once Redis answers again
       await new Promise((r) => setTimeout(r, 1_500));
       // While Redis is down the producer fails (within its 5 s reconnect grace) instead of buffering.
       const started = Date.now();

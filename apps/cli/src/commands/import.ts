@@ -1,24 +1,42 @@
 import { writeFile } from "node:fs/promises";
 import { isTimeframe, type Timeframe } from "@vpa/db";
-import { importBars, importStockMetadata, listBarFiles } from "@vpa/scanner";
+import {
+  BAR_FILE_FORMATS,
+  type BarFileFormat,
+  type ImportSummary,
+  importBars,
+  importStockMetadata,
+  isBarFileFormat,
+  isPriceUnit,
+  listBarFiles,
+  PRICE_UNITS,
+  type PriceUnit,
+} from "@vpa/scanner";
 import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
 import { parseOptions } from "../parse-options.ts";
 
 export const usage =
-  "vpa import <file|dir>...     load bars (CSV, .gz) [--timeframe 1D] [--symbol S] [--stocks list.csv] [--report out.tsv] [--json]";
+  "vpa import <file|dir>...     load bars (CSV, JSON Lines, JSON; .gz) [--format csv|jsonl|json] [--price-unit thousand|vnd] [--timeframe 1D] [--symbol S] [--stocks list.csv] [--report out.tsv] [--json]";
 
 /** Today's date in Asia/Ho_Chi_Minh (UTC+7, no DST), the bound of the future-date rule. */
 export function todayInVietnam(now = Date.now()): string {
   return new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
+/**
+ * `vpa import`. Exit codes: 0 every row stored (flagged rows included: they are stored and only
+ * reported), 3 valid rows stored but some rows rejected, 4 nothing imported (every row rejected,
+ * or no rows), 1 a file could not be read or the database failed, 2 a bad command line.
+ */
 export async function runImport(app: AppContext, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions("import", args, {
     timeframe: { type: "string" },
     symbol: { type: "string" },
     stocks: { type: "string" },
     report: { type: "string" },
+    format: { type: "string" },
+    "price-unit": { type: "string" },
     json: { type: "boolean" },
   });
   if (positionals.length === 0 && values.stocks === undefined)
@@ -29,12 +47,26 @@ export async function runImport(app: AppContext, args: readonly string[]): Promi
       throw new UsageError(`import: unknown --timeframe ${values.timeframe}`);
     timeframe = values.timeframe;
   }
+  let format: BarFileFormat | undefined;
+  if (values.format !== undefined) {
+    if (!isBarFileFormat(values.format))
+      throw new UsageError(`import: --format must be one of ${BAR_FILE_FORMATS.join(", ")}`);
+    format = values.format;
+  }
+  let priceUnit: PriceUnit | undefined;
+  if (values["price-unit"] !== undefined) {
+    if (!isPriceUnit(values["price-unit"]))
+      throw new UsageError(`import: --price-unit must be one of ${PRICE_UNITS.join(", ")}`);
+    priceUnit = values["price-unit"];
+  }
   const started = performance.now();
   const stocks = values.stocks === undefined ? 0 : await importStockMetadata(app.database.db, values.stocks);
   const files = (await Promise.all(positionals.map(listBarFiles))).flat();
   const summary = await importBars(app.database.db, files, {
     timeframe,
     symbol: values.symbol,
+    format,
+    priceUnit,
     todayLocal: todayInVietnam(),
     onProgress: (rows) => {
       if (!values.json) process.stderr.write(`\r  ${rows.toLocaleString("en-US")} rows read`);
@@ -42,10 +74,7 @@ export async function runImport(app: AppContext, args: readonly string[]): Promi
   });
   if (!values.json && summary.rowsRead >= 100_000) process.stderr.write("\n");
   const seconds = (performance.now() - started) / 1000;
-  if (values.report !== undefined) {
-    const lines = summary.rejections.map((r) => `${r.file}\t${r.line}\t${r.reason}\t${r.detail}`);
-    await writeFile(values.report, `file\tline\treason\tdetail\n${lines.join("\n")}\n`);
-  }
+  if (values.report !== undefined) await writeFile(values.report, formatReport(summary, files));
   if (values.json) {
     console.log(JSON.stringify({ ...summary, stocks, seconds }));
   } else {
@@ -60,9 +89,33 @@ export async function runImport(app: AppContext, args: readonly string[]): Promi
         console.log(`  ${reason}: ${count}`);
       for (const r of summary.rejections.slice(0, 5))
         console.log(`  e.g. ${r.file}:${r.line} ${r.reason} (${r.detail})`);
-      if (values.report === undefined) console.log("  (full list: --report <file>)");
     }
+    if (summary.flaggedTotal > 0) {
+      console.log(`stored but flagged ${summary.flaggedTotal} row(s):`);
+      for (const [reason, count] of Object.entries(summary.flaggedByReason))
+        console.log(`  ${reason}: ${count}`);
+    }
+    if (summary.rejectedTotal + summary.flaggedTotal > 0 && values.report === undefined)
+      console.log("  (full list: --report <file>)");
   }
   if (summary.barsAccepted === 0 && positionals.length > 0) return EXIT.nothingImported;
   return summary.rejectedTotal > 0 ? EXIT.rowsRejected : EXIT.ok;
+}
+
+/**
+ * The report: tab-separated `file line status reason detail`, one row per rejected (`rejected`) or
+ * flagged (`stored`) row, in file order then line order.
+ */
+function formatReport(summary: ImportSummary, files: readonly string[]): string {
+  const fileOrder = new Map(files.map((file, index) => [file, index]));
+  const rows = [
+    ...summary.rejections.map((r) => ({ ...r, status: "rejected" })),
+    ...summary.flags.map((f) => ({ ...f, status: "stored" })),
+  ].sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.line - b.line);
+  const lines = rows.map((r) => `${r.file}\t${r.line}\t${r.status}\t${r.reason}\t${r.detail}`);
+  const truncated =
+    summary.rejections.length < summary.rejectedTotal || summary.flags.length < summary.flaggedTotal
+      ? `# only the first ${summary.rejections.length} rejections and ${summary.flags.length} flags are listed\n`
+      : "";
+  return `file\tline\tstatus\treason\tdetail\n${lines.map((line) => `${line}\n`).join("")}${truncated}`;
 }

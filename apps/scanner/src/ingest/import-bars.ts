@@ -2,12 +2,29 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type BarRow, type Database, type Timeframe, upsertBars, upsertStocks } from "@vpa/db";
+import { type Database, isDailyOrLonger, listActiveStocks, type Timeframe, upsertStocks } from "@vpa/db";
 import type { Kysely } from "kysely";
-import { BarFileError, readBarFile } from "./read-bar-file.ts";
+import { BarFileError } from "./bar-file-error.ts";
+import { BAR_FILE_NAME, type BarFileFormat } from "./bar-file-format.ts";
+import { BatchWriteQueue } from "./batch-write-queue.ts";
+import { type PriceUnit, priceDivisorToThousandVnd } from "./import-price-unit.ts";
+import type { RawBarRow } from "./raw-bar-row.ts";
+import { readBarRowChunks } from "./read-bar-file.ts";
 import { splitCsvLine } from "./split-csv-line.ts";
-import { type RejectionReason, validateBarRow } from "./validate-bar-row.ts";
+import { SymbolSeries } from "./symbol-series.ts";
+import { checkBarRow, createCheckedBar, type FlagReason, type RejectionReason } from "./validate-bar-row.ts";
+import { writeBarBatch } from "./write-bar-batch.ts";
 
+export {
+  BAR_FILE_FORMATS,
+  type BarFileFormat,
+  detectBarFileFormat,
+  isBarFileFormat,
+  MAX_JSON_DOCUMENT_BYTES,
+} from "./bar-file-format.ts";
+export { isPriceUnit, PRICE_UNITS, type PriceUnit } from "./import-price-unit.ts";
+
+/** A row that was not stored, and why. */
 export interface Rejection {
   readonly file: string;
   readonly line: number;
@@ -15,33 +32,69 @@ export interface Rejection {
   readonly detail: string;
 }
 
+/** A row that was stored but deserves a look (validate-bar-row.ts, FLAG_REASONS). */
+export interface Flag {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: FlagReason;
+  readonly detail: string;
+}
+
 export interface ImportSummary {
   readonly files: number;
   readonly rowsRead: number;
+  /** Rows that passed every rule (flagged ones included): all of them are stored. */
   readonly barsAccepted: number;
   /** Bars inserted or changed; re-importing the same file writes 0. */
   readonly barsWritten: number;
   readonly symbols: number;
   readonly rejectedByReason: Readonly<Partial<Record<RejectionReason, number>>>;
-  /** The first `maxRejectionsKept` rejections in full (file, line, reason). */
+  /** The first `maxRejectionsKept` rejections in full (file, line, reason), in reading order. */
   readonly rejections: readonly Rejection[];
   readonly rejectedTotal: number;
+  readonly flaggedByReason: Readonly<Partial<Record<FlagReason, number>>>;
+  /** The first `maxFlagsKept` flags in full, in reading order. */
+  readonly flags: readonly Flag[];
+  readonly flaggedTotal: number;
 }
 
 export interface ImportOptions {
+  /** Default 1D. Intraday rows need an intraday timeframe. */
   readonly timeframe?: Timeframe;
   /** Symbol for per-symbol files without a symbol column (else from the file name). */
   readonly symbol?: string;
   /** Today in Asia/Ho_Chi_Minh (YYYY-MM-DD): later dates are rejected. */
   readonly todayLocal: string;
+  /** Layout of every file; default: by extension (bar-file-format.ts). */
+  readonly format?: BarFileFormat;
+  /** Unit of the files' prices; default `thousand` (thousand VND, the unit stored). */
+  readonly priceUnit?: PriceUnit;
   /** Default 100,000. */
   readonly maxRejectionsKept?: number;
+  /** Default 100,000. */
+  readonly maxFlagsKept?: number;
+  /** Accepted rows per write statement (all symbols mixed). Default {@link DEFAULT_BATCH_ROWS}. */
+  readonly batchRows?: number;
+  /** Batch writes running while the next batch is parsed. Default {@link DEFAULT_WRITE_CONCURRENCY}. */
+  readonly writeConcurrency?: number;
+  /** Called every 100,000 rows read. */
   readonly onProgress?: (rowsRead: number) => void;
 }
 
-const FLUSH_ROWS = 20_000;
+/**
+ * Rows per write. Large enough that a statement's fixed costs (round trip, planning, stock look-ups)
+ * vanish, small enough that two batches (one being written, one being filled) stay a few MB.
+ */
+export const DEFAULT_BATCH_ROWS = 25_000;
 
-/** `path` may be a file, a `.gz` file, or a directory of them (`*.csv`, `*.csv.gz`, sorted by name). */
+/**
+ * Two writes in flight: PostgreSQL spends ~6 µs a row inserting into market_data's primary key,
+ * several times the parser's cost, so a second connection lets it use a second core while this
+ * process parses (measured in bench/import: ~1.6x over one).
+ */
+export const DEFAULT_WRITE_CONCURRENCY = 2;
+
+/** `path` may be a file, a `.gz` file, or a directory of them (`*.csv`, `*.jsonl`, `*.ndjson`, `*.json`, each also `.gz`; sorted by name). */
 export async function listBarFiles(path: string): Promise<string[]> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new BarFileError(
@@ -49,97 +102,154 @@ export async function listBarFiles(path: string): Promise<string[]> {
     );
   });
   if (!info.isDirectory()) return [path];
-  const names = (await readdir(path)).filter((name) => /\.csv(\.gz)?$/i.test(name)).sort();
-  if (names.length === 0) throw new BarFileError(`${path}: no .csv or .csv.gz files in the directory`);
+  const names = (await readdir(path)).filter((name) => BAR_FILE_NAME.test(name)).sort();
+  if (names.length === 0)
+    throw new BarFileError(
+      `${path}: no .csv, .jsonl, .ndjson or .json files (or .gz of them) in the directory`,
+    );
   return names.map((name) => join(path, name));
 }
 
 /**
  * Streams bar files into `market_data`: every row validated (validate-bar-row.ts), rejected rows
- * reported with file, line and reason, every valid row stored. Bars are written per symbol in
- * batches with one upsert statement each; re-importing is idempotent.
+ * reported with file, line and reason, every valid row stored, re-importing idempotent.
  *
- * A time repeated for the same symbol within one contiguous run of that symbol keeps the first row
- * and rejects the later one (`duplicate-time`).
+ * Rules beyond a single row:
+ * - `duplicate-time` (rejected): a time already read for the symbol anywhere earlier in this import
+ *   (another run of the symbol, another file). The first copy is stored; later ones are reported.
+ * - `unsorted-time` (flagged, stored): a row older than the newest already read for its symbol.
+ * - `possible-adjustment` (flagged, stored): the close differs from the previous bar's close by more
+ *   than the normal daily band of the stock's exchange (HOSE 7%, HNX 10%, UPCOM 15%; the exchange
+ *   from the stocks table, e.g. loaded with `vpa import --stocks`; unknown → the widest, 15%) plus
+ *   0.1 point of rounding tolerance. Checked only for rows that extend a symbol's series in time,
+ *   against the previous bar read in this import (the first bar of a symbol in an import is not
+ *   checked against the database).
+ *
+ * Speed: rows are parsed a chunk at a time into column batches of all symbols mixed; each batch is
+ * one write (write-bar-batch.ts) while the next one is parsed, with `writeConcurrency` writes in
+ * flight (batch-write-queue.ts), so the parser and PostgreSQL work at the same time and memory
+ * holds `writeConcurrency + 1` batches. Stocks with no bars yet are plain-inserted (cheaper than an
+ * upsert), the others upserted.
  */
 export async function importBars(
   db: Kysely<Database>,
   paths: readonly string[],
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  const keep = options.maxRejectionsKept ?? 100_000;
+  const keepRejections = options.maxRejectionsKept ?? 100_000;
+  const keepFlags = options.maxFlagsKept ?? 100_000;
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+  const priceDivisor = priceDivisorToThousandVnd(options.priceUnit ?? "thousand");
+  const timeframe: Timeframe = options.timeframe ?? "1D";
+  const intradayTimeframe = !isDailyOrLonger(timeframe);
+  const today = options.todayLocal;
   const rejectedByReason: Partial<Record<RejectionReason, number>> = {};
   const rejections: Rejection[] = [];
-  const symbols = new Set<string>();
+  const flaggedByReason: Partial<Record<FlagReason, number>> = {};
+  const flags: Flag[] = [];
   let rowsRead = 0;
   let barsAccepted = 0;
-  let barsWritten = 0;
   let rejectedTotal = 0;
-  let timeframe: Timeframe | undefined = options.timeframe;
+  let flaggedTotal = 0;
 
-  let currentSymbol: string | null = null;
-  let seenTimes = new Set<string>();
-  let buffer: BarRow[] = [];
-  const stockIds = new Map<string, number>();
-
-  const flush = async () => {
-    if (currentSymbol === null || buffer.length === 0) return;
-    let stockId = stockIds.get(currentSymbol);
-    if (stockId === undefined) {
-      stockId = (await upsertStocks(db, [{ symbol: currentSymbol }])).get(currentSymbol);
-      if (stockId === undefined) throw new Error(`stock ${currentSymbol} could not be stored`);
-      stockIds.set(currentSymbol, stockId);
+  const known = new Map((await listActiveStocks(db)).map((stock) => [stock.symbol, stock]));
+  const seriesBySymbol = new Map<string, SymbolSeries>();
+  const seriesOf = (symbol: string): SymbolSeries => {
+    let series = seriesBySymbol.get(symbol);
+    if (series === undefined) {
+      const stock = known.get(symbol);
+      series = new SymbolSeries(symbol, stock?.id, stock?.exchange ?? null);
+      seriesBySymbol.set(symbol, series);
     }
-    barsWritten += (await upsertBars(db, stockId, timeframe ?? "1D", buffer)).written;
-    buffer = [];
+    return series;
   };
-  const reject = (file: string, line: number, reason: RejectionReason, detail: string) => {
+  const reject = (row: RawBarRow, reason: RejectionReason, detail: string) => {
     rejectedTotal++;
     rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
-    if (rejections.length < keep) rejections.push({ file, line, reason, detail });
+    if (rejections.length < keepRejections)
+      rejections.push({ file: row.file, line: row.line, reason, detail });
+  };
+  const flag = (row: RawBarRow, reason: FlagReason, detail: string) => {
+    flaggedTotal++;
+    flaggedByReason[reason] = (flaggedByReason[reason] ?? 0) + 1;
+    if (flags.length < keepFlags) flags.push({ file: row.file, line: row.line, reason, detail });
   };
 
-  for (const path of paths) {
-    for await (const row of readBarFile(path, { symbol: options.symbol })) {
-      rowsRead++;
-      if (options.onProgress !== undefined && rowsRead % 100_000 === 0) options.onProgress(rowsRead);
-      const result = validateBarRow(row, options.todayLocal);
-      if (!result.ok) {
-        reject(row.file, row.line, result.reason, result.detail);
-        continue;
+  const queue = new BatchWriteQueue({
+    write: (full) => writeBarBatch(db, timeframe, full),
+    maxInFlight: options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY,
+    batchRows,
+  });
+  let batch = queue.takeEmptyBatch();
+
+  const checked = createCheckedBar();
+  let series: SymbolSeries | null = null;
+  try {
+    for (const path of paths) {
+      const reading = { symbol: options.symbol, format: options.format, intradayTimes: intradayTimeframe };
+      for await (const rows of readBarRowChunks(path, reading)) {
+        for (const row of rows) {
+          rowsRead++;
+          if (options.onProgress !== undefined && rowsRead % 100_000 === 0) options.onProgress(rowsRead);
+          const reason = checkBarRow(row, today, priceDivisor, checked);
+          if (reason !== null) {
+            reject(row, reason, checked.detail);
+            continue;
+          }
+          if (checked.intraday && !intradayTimeframe) {
+            throw new BarFileError(
+              `${row.file}:${row.line}: intraday rows need an intraday --timeframe (1m, 5m, 15m, 30m or 1h)`,
+            );
+          }
+          if (series?.symbol !== row.symbol) series = seriesOf(row.symbol);
+          const previousClose = series.lastClose;
+          switch (series.times.add(checked.key)) {
+            case "duplicate":
+              reject(row, "duplicate-time", `${row.symbol} ${row.date} already read`);
+              continue;
+            case "older":
+              flag(row, "unsorted-time", `${row.symbol} ${row.date} is older than a bar read before`);
+              break;
+            case "newest":
+              if (series.isBeyondBand(checked.close)) {
+                const move = ((checked.close / previousClose - 1) * 100).toFixed(1);
+                flag(
+                  row,
+                  "possible-adjustment",
+                  `${row.symbol} ${row.date} close ${checked.close} vs previous ${previousClose}: ${move}% (band ±${(series.bandFraction * 100).toFixed(0)}%)`,
+                );
+              }
+              series.lastClose = checked.close;
+              break;
+          }
+          batch.push(series, checked);
+          barsAccepted++;
+          if (batch.isFull) {
+            await queue.submit(batch);
+            batch = queue.takeEmptyBatch();
+          }
+        }
       }
-      if (result.intraday && (timeframe === undefined || timeframe === "1D" || timeframe === "1W")) {
-        throw new BarFileError(
-          `${row.file}:${row.line}: intraday rows need an intraday --timeframe (1m, 5m, 15m, 30m or 1h)`,
-        );
-      }
-      timeframe ??= "1D";
-      if (result.symbol !== currentSymbol) {
-        await flush();
-        currentSymbol = result.symbol;
-        seenTimes = new Set();
-      }
-      if (seenTimes.has(result.bar.time)) {
-        reject(row.file, row.line, "duplicate-time", `${result.symbol} ${result.bar.time} already read`);
-        continue;
-      }
-      seenTimes.add(result.bar.time);
-      symbols.add(result.symbol);
-      buffer.push(result.bar);
-      barsAccepted++;
-      if (buffer.length >= FLUSH_ROWS) await flush();
     }
-    await flush();
+    await queue.submit(batch);
+    await queue.drain();
+  } catch (error) {
+    // Never return (or throw) with a statement still running on the pool; the first error wins.
+    await queue.drain().catch(() => {});
+    throw error;
   }
   return {
     files: paths.length,
     rowsRead,
     barsAccepted,
-    barsWritten,
-    symbols: symbols.size,
+    barsWritten: queue.written,
+    symbols: [...seriesBySymbol.values()].filter((s) => s.lastClose > 0).length,
     rejectedByReason,
     rejections,
     rejectedTotal,
+    flaggedByReason,
+    flags,
+    flaggedTotal,
   };
 }
 

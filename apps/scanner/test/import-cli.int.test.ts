@@ -1,0 +1,97 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const NODE = resolve(ROOT, "node_modules/.bin/node");
+const MAIN = resolve(ROOT, "apps/cli/src/main.ts");
+const CORPUS = resolve(import.meta.dirname, "fixtures/corpus");
+
+let database: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), "vpa-import-cli-"));
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+function vpa(args: string[]) {
+  const result = spawnSync(NODE, [MAIN, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATABASE_URL: database.url },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("vpa import exit codes and report", () => {
+  it("exits 3 on the bad-row corpus, prints counts, and writes every row to --report", async () => {
+    const report = join(dir, "report.tsv");
+    // BBB on HOSE (±7%) through --stocks: its +14.6% day is flagged.
+    const stocks = join(dir, "stocks.csv");
+    await writeFile(stocks, "ticker,name,exchange\nBBB,B Corp,HOSE\n");
+    const { code, stdout } = vpa(["import", CORPUS, "--stocks", stocks, "--report", report]);
+    expect(code).toBe(3);
+    expect(stdout).toContain("imported 11 bars of 4 symbols from 3 file(s)");
+    expect(stdout).toContain("1 stock names");
+    expect(stdout).toContain("rejected 16 row(s):");
+    expect(stdout).toContain("  duplicate-time: 2");
+    expect(stdout).toContain("stored but flagged 3 row(s):");
+    expect(stdout).toContain("  possible-adjustment: 2");
+    const lines = (await readFile(report, "utf8")).trimEnd().split("\n");
+    expect(lines[0]).toBe("file\tline\tstatus\treason\tdetail");
+    expect(lines).toHaveLength(1 + 16 + 3);
+    const rows = lines.slice(1).map((line) => line.split("\t"));
+    expect(rows.map((r) => [r[0]?.replace(`${CORPUS}/`, ""), r[1], r[2], r[3]])).toContainEqual([
+      "multi-symbol.csv",
+      "18",
+      "rejected",
+      "duplicate-time",
+    ]);
+    expect(rows.filter((r) => r[2] === "stored").map((r) => r[3])).toEqual([
+      "possible-adjustment",
+      "unsorted-time",
+      "possible-adjustment",
+    ]);
+    // Re-import: the same report, nothing new written.
+    const again = vpa(["import", CORPUS, "--json"]);
+    expect(again.code).toBe(3);
+    expect(JSON.parse(again.stdout)).toMatchObject({ barsAccepted: 11, barsWritten: 0, rejectedTotal: 16 });
+  });
+
+  it("exits 0 when rows are only flagged (stored), and 4 when nothing could be imported", async () => {
+    const jumps = join(dir, "jump.csv");
+    await writeFile(
+      jumps,
+      "date,open,high,low,close,volume\n2021-01-04,10,10,10,10,1\n2021-01-05,20,20,20,20,1\n",
+    );
+    const flagged = vpa(["import", jumps]);
+    expect(flagged.code).toBe(0);
+    expect(flagged.stdout).toContain("possible-adjustment: 1");
+
+    const allBad = join(dir, "allbad.csv");
+    await writeFile(
+      allBad,
+      "date,open,high,low,close,volume\n2021-01-04,x,10,10,10,1\n2021-01-05,20,10,20,20,1\n",
+    );
+    const nothing = vpa(["import", allBad]);
+    expect(nothing.code).toBe(4);
+    expect(nothing.stdout).toContain("rejected 2 row(s):");
+  });
+
+  it("converts --price-unit vnd and refuses unknown --format or --price-unit values (exit 2)", async () => {
+    const vnd = join(dir, "vnd.jsonl");
+    await writeFile(vnd, '{"symbol":"VND","t":1609718400,"o":23450,"h":23500,"l":23000,"c":23400,"v":5}\n');
+    const imported = vpa(["import", vnd, "--price-unit", "vnd", "--json"]);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ barsAccepted: 1 });
+    expect(vpa(["import", vnd, "--format", "xml"]).code).toBe(2);
+    expect(vpa(["import", vnd, "--price-unit", "usd"]).code).toBe(2);
+  });
+});
