@@ -40,6 +40,8 @@ RUN npm install --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=erro
 # runtime: Node 24 + production node_modules + sources, run as the unprivileged `node` user.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# See ./vpa: a 16 MiB young generation keeps a worker ~100 MB smaller at the same speed.
+ENV NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 # node_modules keeps its symlinks (node_modules/@vpa/* -> ../../apps|packages/*), so Node loads
 # the workspaces from their real paths, outside node_modules, where it strips types.
