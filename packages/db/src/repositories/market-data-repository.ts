@@ -1,16 +1,10 @@
+import type { Bar } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate, dateToBarTime, isDailyOrLonger, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
 
-/** One OHLCV bar as the system passes it around: prices in thousand VND, time as in bar-time.ts. */
-export interface BarRow {
-  readonly time: string;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-}
+/** One OHLCV bar as the system passes it around (vpa-core's `Bar`): thousand VND, time as in bar-time.ts. */
+export type BarRow = Bar;
 
 export interface UpsertBarsResult {
   /** Rows inserted or changed. Re-importing identical bars changes nothing and counts 0. */
