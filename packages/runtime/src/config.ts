@@ -108,7 +108,7 @@ const environmentSchema = z.object({
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: "must be 1-40 letters, digits, _ or -" })
-    .default("vpa"),
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HTTP_PORT: integer(0, 65_535).optional(),
   SHUTDOWN_TIMEOUT_MS: integer(100, 600_000).default(10_000),
@@ -179,6 +179,16 @@ function resolveSecretFiles(
   return resolved;
 }
 
+/**
+ * Queues belong to one database: job ids dedupe work ("this bar of this symbol was analysed"), so
+ * two databases sharing a Redis under one prefix would skip each other's work. By default the
+ * prefix is therefore derived from the database name (`vpa-<database>`).
+ */
+function defaultQueuePrefix(databaseUrl: string): string {
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || "postgres";
+  return `vpa-${database.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 40);
+}
+
 const CRON_PATTERN = /^(\S+\s+){4}\S+$/;
 
 function cronOrNull(pattern: string): string | null {
@@ -237,7 +247,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   return Object.freeze({
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
-    queuePrefix: env.QUEUE_PREFIX,
+    queuePrefix: env.QUEUE_PREFIX ?? defaultQueuePrefix(env.DATABASE_URL),
     logLevel: env.LOG_LEVEL,
     httpPort: env.HTTP_PORT ?? null,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -27,6 +27,14 @@ describe("loadConfig", () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it("gives each database its own queues by default, so two databases sharing a Redis never skip each other's work", () => {
+    expect(loadConfig({}).queuePrefix).toBe("vpa-vpa");
+    expect(loadConfig({ DATABASE_URL: "postgres://u@db:5432/vpa_staging" }).queuePrefix).toBe(
+      "vpa-vpa_staging",
+    );
+    expect(loadConfig({ DATABASE_URL: "postgres://u@db/x", QUEUE_PREFIX: "prod" }).queuePrefix).toBe("prod");
+  });
+
   it("lists every bad variable in one error", () => {
     const problems = problemsOf({
       DATABASE_URL: "mysql://x",
