@@ -1,4 +1,4 @@
-import { type Database, listLatestBars, type Timeframe } from "@vpa/db";
+import { type Database, databaseInstanceId, listLatestBars, type Timeframe } from "@vpa/db";
 import { analyzeJobId, type TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 
@@ -43,6 +43,7 @@ export async function scanMarket(
   options: ScanOptions,
 ): Promise<ScanPlan> {
   const latest = await listLatestBars(db, options.timeframe, options.symbols);
+  const instance = await databaseInstanceId(db);
   const found = new Set(latest.map((l) => l.symbol));
   const missing = (options.symbols ?? []).filter((s) => !found.has(s));
   const lookbackDays = options.lookbackDays ?? 0;
@@ -53,7 +54,7 @@ export async function scanMarket(
       barTime: time,
       signalsSince: lookbackDays > 0 ? daysBefore(time, lookbackDays) : time,
     };
-    return { payload, jobId: analyzeJobId(payload) };
+    return { payload, jobId: analyzeJobId(payload, instance) };
   });
   for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
     await analyzeQueue.addBulk(jobs.slice(i, i + ENQUEUE_BATCH));

@@ -118,4 +118,46 @@ describe("scan → analyze worker → signals", () => {
       await obliterateQueues([analyzeQueue]);
     }
   });
+
+  it("a new database on the same Redis and prefix (e.g. dropped and recreated) gets its own job ids, so it is analysed again", async () => {
+    const connection = testQueueConnection();
+    const analyzeQueue = createQueue("analyze", connection);
+    const alertsQueue = createQueue("alerts", connection);
+    const waiter = await JobWaiter.start(analyzeQueue.queue, connection);
+    const worker = startAnalyzeWorker({
+      db: database.db,
+      connection,
+      alertsQueue,
+      metrics: createMetrics({ collectProcessMetrics: false }),
+      logger,
+      concurrency: 2,
+      lookbackBars: 250,
+    });
+    const scan = async (db: typeof database.db) => {
+      const plan = await scanMarket(db, analyzeQueue, {
+        timeframe: "1D",
+        symbols: ["VCB"],
+        lookbackDays: LOOKBACK_DAYS,
+      });
+      return plan.jobIds;
+    };
+    try {
+      const first = await scan(database.db);
+      await waiter.wait(first, { timeoutMs: 10_000 });
+      // The same bars in a brand-new database: its scan must get new job ids (same Redis, same prefix).
+      const other = await createTestDatabase();
+      try {
+        await importBars(other.db, [FIXTURE], { todayLocal: "2026-01-01" });
+        const second = await scan(other.db);
+        expect(second).not.toEqual(first);
+        expect(second[0]).toMatch(/^analyze\.[0-9a-f]{8}\.1D\.VCB\.2021-07-15$/);
+      } finally {
+        await other.drop();
+      }
+    } finally {
+      await worker.close();
+      await waiter.close();
+      await obliterateQueues([analyzeQueue, alertsQueue]);
+    }
+  });
 });

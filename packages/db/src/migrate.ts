@@ -3,6 +3,7 @@ import { type Migration, type MigrationResultSet, Migrator } from "kysely/migrat
 import * as initialSchema from "./migrations/0001-initial-schema.ts";
 import * as backtestRuns from "./migrations/0002-backtest-runs.ts";
 import * as deliveryThrottle from "./migrations/0003-delivery-throttle.ts";
+import * as databaseInstance from "./migrations/0004-database-instance.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   "0001-initial-schema": initialSchema,
   "0002-backtest-runs": backtestRuns,
   "0003-delivery-throttle": deliveryThrottle,
+  "0004-database-instance": databaseInstance,
 };
 
 export class MigrationError extends Error {

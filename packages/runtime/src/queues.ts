@@ -44,8 +44,14 @@ function sanitizeJobId(id: string): string {
   return id.replace(/:/g, "");
 }
 
-export function analyzeJobId(payload: JobInput<"analyze">): string {
-  return sanitizeJobId(`analyze.${payload.timeframe}.${payload.symbol}.${payload.barTime}`);
+/**
+ * One analyze job per database, symbol, timeframe and bar: `databaseInstance` (db's
+ * databaseInstanceId) keeps a recreated database from matching the old one's completed jobs.
+ */
+export function analyzeJobId(payload: JobInput<"analyze">, databaseInstance: string): string {
+  return sanitizeJobId(
+    `analyze.${databaseInstance}.${payload.timeframe}.${payload.symbol}.${payload.barTime}`,
+  );
 }
 
 export function alertJobId(payload: JobInput<"alerts">): string {

@@ -75,7 +75,7 @@ describe("typed queues", () => {
 
   it("derives a job id from symbol and bar, so the same bar is enqueued once", async () => {
     const payload = { symbol: "VCB", timeframe: "15m", barTime: "2024-01-02T09:15:00+07:00" } as const;
-    const id = analyzeJobId(payload);
+    const id = analyzeJobId(payload, "0badcafe");
     expect(id).not.toContain(":");
     await analyze.addBulk([{ payload, jobId: id }]);
     await analyze.addBulk([{ payload, jobId: id }]);

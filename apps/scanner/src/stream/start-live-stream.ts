@@ -1,5 +1,12 @@
 import { market } from "@vpa/core";
-import { type Database, listActiveStocks, listLatestBars, upsertBars, upsertStocks } from "@vpa/db";
+import {
+  type Database,
+  databaseInstanceId,
+  listActiveStocks,
+  listLatestBars,
+  upsertBars,
+  upsertStocks,
+} from "@vpa/db";
 import {
   type BarProvider,
   createLiveBarStream,
@@ -44,6 +51,7 @@ const STATUS_INTERVAL_MS = 5_000;
  */
 export async function startLiveStream(options: LiveStreamOptions): Promise<RunningLiveStream> {
   const logger = options.logger.child({ module: "live-stream", stream: options.name });
+  const instance = await databaseInstanceId(options.db);
   const stockIds = await upsertStocks(
     options.db,
     options.symbols.map((symbol) => ({ symbol })),
@@ -69,7 +77,7 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
       (await listLatestBars(options.db, options.timeframe, [symbol]))[0]?.time ?? null,
     onBarClosed: async (symbol, bar) => {
       const payload = { symbol, timeframe: options.timeframe, barTime: bar.time } as const;
-      await options.analyzeQueue.add(payload, { jobId: analyzeJobId(payload) });
+      await options.analyzeQueue.add(payload, { jobId: analyzeJobId(payload, instance) });
     },
     onEvent: (event) => {
       if ("error" in event) logger.warn({ event: event.type, err: event.error }, "stream event");

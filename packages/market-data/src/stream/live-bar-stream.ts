@@ -146,7 +146,7 @@ const STREAM_DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000, jit
  *   lastStoredBarTime: async (symbol) => (await listLatestBars(db, "15m", [symbol]))[0]?.time ?? null,
  *   onBarClosed: async (symbol, bar) => {
  *     const payload = { symbol, timeframe: "15m", barTime: bar.time } as const;
- *     await analyzeQueue.add(payload, { jobId: analyzeJobId(payload) });
+ *     await analyzeQueue.add(payload, { jobId: analyzeJobId(payload, instance) });
  *   },
  * });
  * stream.start();
