@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
 import { renderAlert } from "../render/render-alert.ts";
 import { createConsoleSender } from "./console-sender.ts";
 
@@ -6,20 +7,7 @@ describe("console sender", () => {
   it("prints a readable summary line, then the alert body", async () => {
     const lines: string[] = [];
     const sender = createConsoleSender((line) => lines.push(line));
-    const alert = renderAlert({
-      symbol: "VCB",
-      signalType: "SELLING_CLIMAX",
-      bias: "bull",
-      score: 87,
-      confidence: 0.65,
-      priority: "HIGH",
-      variant: null,
-      close: 23.45,
-      volumeRatio: 2.8,
-      time: "2020-03-23",
-      exchange: "HOSE",
-      name: "Vietcombank",
-    });
+    const alert = renderAlert(sampleAlertContent({ name: "Vietcombank", priceChange: undefined }));
 
     const receipt = await sender.send({ subscriberId: 1, address: "local" }, alert);
     await sender.close();

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SmtpSink, startSmtpSink } from "../../../../test-support/smtp-sink.ts";
+import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
 import { type AlertContent, renderAlert } from "../render/render-alert.ts";
 import type { ChannelSender } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
@@ -12,21 +13,7 @@ const USER = "alerts@vpa.test";
 const PASSWORD = "p@ss:w0rd/Secret!";
 const FROM = "VPA Alerts <alerts@vpa.test>";
 
-const content: AlertContent = {
-  symbol: "VCB",
-  signalType: "SELLING_CLIMAX",
-  bias: "bull",
-  score: 87,
-  confidence: 0.65,
-  priority: "HIGH",
-  variant: null,
-  close: 23.45,
-  volumeRatio: 2.8,
-  time: "2020-03-23",
-  exchange: "HOSE",
-  name: "A<b>&C Ngân hàng",
-  priceChange: 0.024017,
-};
+const content: AlertContent = sampleAlertContent({ name: "A<b>&C Ngân hàng" });
 const alert = renderAlert(content);
 const trader = { subscriberId: 7, address: "trader@example.test" };
 

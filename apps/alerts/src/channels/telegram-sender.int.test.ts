@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
+import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
 import { type AlertContent, renderAlert } from "../render/render-alert.ts";
 import type { ChannelSender } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
@@ -10,21 +11,7 @@ import { createTelegramSender } from "./telegram-sender.ts";
 
 const TOKEN = "7012345678:AAH-secret_Token-part-9876";
 
-const content: AlertContent = {
-  symbol: "VCB",
-  signalType: "SELLING_CLIMAX",
-  bias: "bull",
-  score: 87,
-  confidence: 0.65,
-  priority: "HIGH",
-  variant: null,
-  close: 23.45,
-  volumeRatio: 2.8,
-  time: "2020-03-23",
-  exchange: "HOSE",
-  name: "A<b>&C Ngân hàng",
-  priceChange: 0.024017,
-};
+const content: AlertContent = sampleAlertContent({ name: "A<b>&C Ngân hàng" });
 const alert = renderAlert(content);
 const subscriber = { subscriberId: 7, address: "123456789" };
 

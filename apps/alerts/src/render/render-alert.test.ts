@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseTelegramHtml, TELEGRAM_TEXT_MAX_LENGTH } from "../../../../test-support/telegram-stand-in.ts";
+import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
 import { type AlertContent, renderAlert } from "./render-alert.ts";
 
-// The spec's own example record (docs/vpa-signals.md §9), with market data added.
-const vcbSellingClimax: AlertContent = {
-  symbol: "VCB",
-  signalType: "SELLING_CLIMAX",
-  bias: "bull",
-  score: 87,
-  confidence: 0.65,
-  priority: "HIGH",
-  variant: null,
-  close: 23.45,
-  volumeRatio: 2.8,
-  time: "2020-03-23",
-  exchange: "HOSE",
-  name: "Ngân hàng TMCP Ngoại thương Việt Nam",
-  priceChange: 0.024017,
-};
+const vcbSellingClimax: AlertContent = sampleAlertContent();
 
 function expectValidTelegramHtml(html: string): string {
   const parsed = parseTelegramHtml(html);
