@@ -9,7 +9,7 @@ import { formatTable } from "../format-table.ts";
 import { parseInteger, parseOptions } from "../parse-options.ts";
 import { scanAndWait } from "../scan-and-wait.ts";
 import { servicesUp } from "../services/index.ts";
-import { startWorkers } from "../worker-process.ts";
+import { type RunningWorkers, startWorkers } from "../worker-process.ts";
 import { todayInVietnam } from "./import.ts";
 import { formatServices, servicesOptions } from "./services.ts";
 
@@ -42,7 +42,7 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
   console.log(formatServices(await servicesUp(servicesOptions(config, (line) => console.log(`  ${line}`)))));
 
   const app = new AppContext(config, { logDestination: "stderr" });
-  const workers = { close: async () => {} };
+  let workers: RunningWorkers | null = null;
   try {
     step("migrations");
     const { applied } = await migrateToLatest(app.database.db);
@@ -57,15 +57,18 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
     );
 
     step("subscribers");
-    const recipients: [string, "console" | "email" | "telegram", string][] = [["console", "console", "demo"]];
-    if (config.demo.emailTo !== null && config.smtpUrl !== null)
-      recipients.push(["email", "email", config.demo.emailTo]);
-    if (config.demo.telegramChatId !== null && config.telegram.botToken !== null) {
-      recipients.push(["telegram", "telegram", config.demo.telegramChatId]);
+    const recipients: { channel: "console" | "email" | "telegram"; address: string }[] = [
+      { channel: "console", address: "demo" },
+    ];
+    if (config.demo.emailTo !== null && config.smtpUrl !== null) {
+      recipients.push({ channel: "email", address: config.demo.emailTo });
     }
-    for (const [label, channel, address] of recipients) {
+    if (config.demo.telegramChatId !== null && config.telegram.botToken !== null) {
+      recipients.push({ channel: "telegram", address: config.demo.telegramChatId });
+    }
+    for (const { channel, address } of recipients) {
       await subscribe(app.database.db, { channel, address, name: "demo", minScore });
-      console.log(`  ${label}: ${address} (signals scoring ${minScore}+)`);
+      console.log(`  ${channel}: ${address} (signals scoring ${minScore}+)`);
     }
     if (recipients.length === 1) {
       console.log(
@@ -74,7 +77,7 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
     }
 
     step(`scan: newest bar of every symbol, storing and alerting signals of the last ${lookbackDays} days`);
-    Object.assign(workers, startWorkers(app, ["scanner", "alerts"]));
+    workers = startWorkers(app, ["scanner", "alerts"]);
     const report = await scanAndWait(app, { timeframe: "1D", lookbackDays, timeoutMs: 120_000 });
 
     step("summary");
@@ -140,7 +143,7 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
     );
     return failures > 0 ? 1 : 0;
   } finally {
-    await workers.close();
+    await workers?.close();
     await app.close();
   }
 }
