@@ -1,14 +1,7 @@
-import {
-  connectPostgres,
-  NotPostgresError,
-  PostgresServerError,
-  type PostgresSession,
-  quoteIdentifier,
-  quoteLiteral,
-} from "./postgres-wire-client.ts";
+import pg from "pg";
 import type { ProbeResult } from "./probe-result.ts";
 import type { PostgresEndpoint } from "./service-url.ts";
-import { describeError, isNothingListeningError } from "./tcp-connect.ts";
+import { connectTcp, describeError, isNothingListeningError } from "./tcp-connect.ts";
 
 /** SQLSTATE codes this module acts on. */
 const sqlState = {
@@ -17,26 +10,73 @@ const sqlState = {
   duplicateDatabase: "42P04",
 } as const;
 
+/** A server error from PostgreSQL carries a five-character SQLSTATE; pg's own errors do not. */
+function sqlStateOf(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+}
+
+/**
+ * What answered: nothing (refused, unreachable, TCP time-out), a PostgreSQL server still starting,
+ * one that refused us (auth, missing database), or something else on the port (it accepted TCP
+ * but did not speak the protocol).
+ */
 export function classifyPostgresError(error: unknown): ProbeResult {
   const detail = describeError(error);
   if (isNothingListeningError(error)) return { listener: "none", detail };
-  if (error instanceof PostgresServerError) {
-    if (error.code === sqlState.cannotConnectNow) return { listener: "starting", detail };
-    return { listener: "rejected", detail: `${detail} (SQLSTATE ${error.code})` };
+  const code = sqlStateOf(error);
+  if (code === sqlState.cannotConnectNow) return { listener: "starting", detail };
+  if (code !== null) return { listener: "rejected", detail: `${detail} (SQLSTATE ${code})` };
+  return { listener: "foreign", detail: `not a PostgreSQL server (${detail})` };
+}
+
+function sslOption(endpoint: PostgresEndpoint): pg.ClientConfig["ssl"] {
+  switch (endpoint.sslMode) {
+    case "disable":
+    case "prefer": // pg has no "prefer": plain first is what a local server wants
+      return false;
+    case "require":
+      return { rejectUnauthorized: false };
+    case "verify-full":
+      return { rejectUnauthorized: true };
   }
-  if (error instanceof NotPostgresError)
-    return { listener: "foreign", detail: `not a PostgreSQL server (${detail})` };
-  return { listener: "foreign", detail };
+}
+
+/**
+ * A connected client, or the error that says why not. A TCP connect comes first so that "nothing
+ * listening" is told apart from "something listening that is not PostgreSQL" (pg reports both as
+ * a failed connect).
+ */
+async function connect(endpoint: PostgresEndpoint, database: string, timeoutMs: number): Promise<pg.Client> {
+  const socket = await connectTcp(endpoint.host, endpoint.port, timeoutMs);
+  socket.destroy();
+  const client = new pg.Client({
+    host: endpoint.host,
+    port: endpoint.port,
+    user: endpoint.user,
+    password: endpoint.password,
+    database,
+    ssl: sslOption(endpoint),
+    connectionTimeoutMillis: timeoutMs,
+    application_name: "vpa-services",
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
 }
 
 /** Connects to the server's maintenance database (`postgres`, else `template1`) as the URL's user. */
-async function connectMaintenance(endpoint: PostgresEndpoint, timeoutMs: number): Promise<PostgresSession> {
+async function connectMaintenance(endpoint: PostgresEndpoint, timeoutMs: number): Promise<pg.Client> {
   try {
-    return await connectPostgres({ ...endpoint, database: "postgres" }, timeoutMs);
+    return await connect(endpoint, "postgres", timeoutMs);
   } catch (error) {
-    if (error instanceof PostgresServerError && error.code === sqlState.invalidCatalogName) {
-      return await connectPostgres({ ...endpoint, database: "template1" }, timeoutMs);
-    }
+    if (sqlStateOf(error) === sqlState.invalidCatalogName)
+      return await connect(endpoint, "template1", timeoutMs);
     throw error;
   }
 }
@@ -47,8 +87,8 @@ export async function probePostgresServer(
   timeoutMs: number,
 ): Promise<ProbeResult> {
   try {
-    const session = await connectMaintenance(endpoint, timeoutMs);
-    session.close();
+    const client = await connectMaintenance(endpoint, timeoutMs);
+    await client.end();
     return { listener: "ready", detail: "server accepts connections" };
   } catch (error) {
     return classifyPostgresError(error);
@@ -61,8 +101,8 @@ export async function probePostgresDatabase(
   timeoutMs: number,
 ): Promise<ProbeResult> {
   try {
-    const session = await connectPostgres(endpoint, timeoutMs);
-    session.close();
+    const client = await connect(endpoint, endpoint.database, timeoutMs);
+    await client.end();
     return { listener: "ready", detail: `database "${endpoint.database}" accepts connections` };
   } catch (error) {
     return classifyPostgresError(error);
@@ -74,21 +114,19 @@ export async function ensurePostgresDatabase(
   endpoint: PostgresEndpoint,
   timeoutMs: number,
 ): Promise<boolean> {
-  const session = await connectMaintenance(endpoint, timeoutMs);
+  const client = await connectMaintenance(endpoint, timeoutMs);
   try {
-    const existing = await session.query(
-      `SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(endpoint.database)}`,
-    );
+    const existing = await client.query("select 1 from pg_database where datname = $1", [endpoint.database]);
     if (existing.rows.length > 0) return false;
     try {
-      await session.query(`CREATE DATABASE ${quoteIdentifier(endpoint.database)}`);
+      await client.query(`create database ${client.escapeIdentifier(endpoint.database)}`);
       return true;
     } catch (error) {
       // Another process created it between our check and our CREATE: the goal is met.
-      if (error instanceof PostgresServerError && error.code === sqlState.duplicateDatabase) return false;
+      if (sqlStateOf(error) === sqlState.duplicateDatabase) return false;
       throw error;
     }
   } finally {
-    session.close();
+    await client.end();
   }
 }
