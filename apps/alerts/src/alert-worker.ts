@@ -46,7 +46,9 @@ export function startAlertWorker(options: AlertWorkerOptions): Worker {
         logger: logger.child({ jobId: job.id }),
         throttle: options.throttle,
       });
-      if (result.outcomes.retry > 0) {
+      if (result.outcomes.retry + result.outcomes.deferred > 0) {
+        // A provider's retry_after or a subscriber's quiet hours: wait that long without spending
+        // an attempt. (Quiet hours then also hold back a transient retry of the same job.)
         if (result.retryAfterMs !== null && result.retryAfterMs > 0) {
           await job.moveToDelayed(Date.now() + result.retryAfterMs, token);
           throw new DelayedError();

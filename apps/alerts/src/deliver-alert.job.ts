@@ -20,6 +20,7 @@ import { DeliveryFailedError } from "./channels/delivery-failed-error.ts";
 import { DeliveryRateLimitedError } from "./channels/delivery-rate-limited-error.ts";
 import { RecipientUnreachableError } from "./channels/recipient-unreachable-error.ts";
 import type { Pacer } from "./pacer.ts";
+import { quietHoursDelayMs } from "./quiet-hours.ts";
 import { type AlertContent, renderAlert } from "./render/render-alert.ts";
 
 export interface DeliverDependencies {
@@ -30,6 +31,8 @@ export interface DeliverDependencies {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly throttle: AlertThrottle;
+  /** The clock quiet hours are read against. Default Date.now. */
+  readonly now?: () => number;
 }
 
 /**
@@ -45,7 +48,18 @@ export interface AlertThrottle {
   readonly maxPerHour: number;
 }
 
-export type DeliveryOutcome = "sent" | "skipped" | "suppressed" | "retry" | "failed" | "unconfigured";
+/**
+ * - deferred: the subscriber's quiet hours; the job comes back when they end.
+ * - retry: the provider did not take it (429, 5xx, network); tried again.
+ */
+export type DeliveryOutcome =
+  | "sent"
+  | "skipped"
+  | "suppressed"
+  | "deferred"
+  | "retry"
+  | "failed"
+  | "unconfigured";
 
 export interface DeliverResult {
   readonly alertId: number;
@@ -103,6 +117,7 @@ export async function deliverAlert(
     sent: 0,
     skipped: 0,
     suppressed: 0,
+    deferred: 0,
     retry: 0,
     failed: 0,
     unconfigured: 0,
@@ -112,7 +127,9 @@ export async function deliverAlert(
   for (const recipient of recipients) {
     const outcome = await deliverOne(alertId, signal, recipient, message, deps);
     outcomes[outcome.status]++;
-    if (outcome.status === "retry") retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs);
+    if (outcome.status === "retry" || outcome.status === "deferred") {
+      retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs);
+    }
   }
   return { alertId, signalId: signal.id, recipients: recipients.length, outcomes, retryAfterMs };
 }
@@ -134,6 +151,11 @@ async function deliverOne(
   if (sender === undefined) {
     logger.warn("channel not configured in this process; delivery skipped");
     return { status: "unconfigured", retryAfterMs: 0 };
+  }
+  const quietFor = quietHoursDelayMs(recipient.quietHours, (deps.now ?? Date.now)());
+  if (quietFor > 0) {
+    logger.debug({ quietFor }, "quiet hours: delivery deferred");
+    return { status: "deferred", retryAfterMs: quietFor };
   }
   const key = { alertId, subscriberId: recipient.subscriberId, channel: recipient.channel };
   const claim = await claimDelivery(deps.db, key);

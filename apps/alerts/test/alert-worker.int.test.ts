@@ -5,6 +5,7 @@ import {
   insertSignals,
   listSubscribers,
   type SignalInput,
+  setQuietHours,
   subscribe,
   upsertStocks,
 } from "@vpa/db";
@@ -281,5 +282,36 @@ describe("alert throttle", () => {
       results.push((await deliverAlert({ signalId: await storeSignal() }, capped)).outcomes);
     expect(results.map((o) => o.sent)).toEqual([1, 1, 0, 0]);
     expect(results.map((o) => o.suppressed)).toEqual([0, 0, 1, 1]);
+  });
+});
+
+describe("quiet hours", () => {
+  beforeEach(async () => {
+    await sql`truncate subscribers cascade`.execute(database.db);
+    telegram.reset();
+  });
+
+  it("holds an alert for a subscriber in quiet hours until they end, while others get it now", async () => {
+    await subscribe(database.db, { channel: "telegram", address: "111" });
+    await subscribe(database.db, { channel: "telegram", address: "222" });
+    await setQuietHours(database.db, "telegram", "222", { start: 22 * 60, end: 7 * 60 });
+    const signalId = await storeSignal();
+    const deps = (now: string) => ({
+      db: database.db,
+      senders,
+      pacer: new Pacer({}),
+      metrics: createMetrics({ collectProcessMetrics: false }),
+      logger,
+      throttle: { cooldownMs: 0, maxPerHour: 0 },
+      now: () => Date.parse(`${now}+07:00`),
+    });
+    const night = await deliverAlert({ signalId }, deps("2024-03-04T23:30:00"));
+    expect(night.outcomes).toMatchObject({ sent: 1, deferred: 1 });
+    expect(night.retryAfterMs).toBe(7.5 * 3_600_000);
+    expect(telegram.sentMessages.map((m) => m.chatId)).toEqual(["111"]);
+    // The job comes back when the quiet hours end: only the held delivery goes out.
+    const morning = await deliverAlert({ signalId }, deps("2024-03-05T07:00:00"));
+    expect(morning.outcomes).toMatchObject({ sent: 1, skipped: 1, deferred: 0 });
+    expect(telegram.sentMessages.map((m) => m.chatId)).toEqual(["111", "222"]);
   });
 });

@@ -60,6 +60,7 @@ describe("Telegram bot commands", () => {
       "unsubscribe",
       "list",
       "signals",
+      "quiet",
       "help",
     ]);
   });
@@ -76,8 +77,16 @@ describe("Telegram bot commands", () => {
     const replies = await repliesTo(1001, 2);
     expect(replies[1]?.plainText).toContain("FPT, VCB, score 75+");
 
+    say(1001, "/quiet 22:00-07:00");
+    const quiet = await repliesTo(1001, 3);
+    expect(quiet[2]?.plainText).toContain("Quiet hours 22:00-07:00");
+    expect((await listSubscribers(database.db)).find((s) => s.address === "1001")?.quietHours).toEqual({
+      start: 1320,
+      end: 420,
+    });
+
     say(1001, "/unsubscribe");
-    await repliesTo(1001, 3);
+    await repliesTo(1001, 4);
     me = (await listSubscribers(database.db)).find((s) => s.address === "1001");
     expect(me?.isActive).toBe(false);
   });

@@ -44,6 +44,21 @@ describe("vpa command line", () => {
     expect(bad.stderr).toContain("--min-score must be a whole number from 0 to 100");
   });
 
+  it("subscribes with quiet hours, and refuses a malformed window", async () => {
+    const ok = vpa(["subscribe", "--email", "night@example.com", "--quiet", "22:00-07:00"], {
+      DATABASE_URL: database.url,
+    });
+    expect(ok.code).toBe(0);
+    const { listSubscribers } = await import("@vpa/db");
+    const me = (await listSubscribers(database.db)).find((s) => s.address === "night@example.com");
+    expect(me?.quietHours).toEqual({ start: 1320, end: 420 });
+    const bad = vpa(["subscribe", "--email", "night@example.com", "--quiet", "late"], {
+      DATABASE_URL: database.url,
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--quiet takes HH:MM-HH:MM");
+  });
+
   it("imports with exit code 3 when rows were rejected, keeping the valid ones, and lists signals", () => {
     const bad = resolve(ROOT, "apps/scanner/test/fixtures/bad-rows.csv");
     const imported = vpa(["import", bad], { DATABASE_URL: database.url });

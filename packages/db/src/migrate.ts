@@ -4,6 +4,7 @@ import * as initialSchema from "./migrations/0001-initial-schema.ts";
 import * as backtestRuns from "./migrations/0002-backtest-runs.ts";
 import * as deliveryThrottle from "./migrations/0003-delivery-throttle.ts";
 import * as databaseInstance from "./migrations/0004-database-instance.ts";
+import * as quietHours from "./migrations/0005-quiet-hours.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   "0002-backtest-runs": backtestRuns,
   "0003-delivery-throttle": deliveryThrottle,
   "0004-database-instance": databaseInstance,
+  "0005-quiet-hours": quietHours,
 };
 
 export class MigrationError extends Error {

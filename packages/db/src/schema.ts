@@ -78,6 +78,9 @@ export interface SubscribersTable {
   address: string;
   is_active: Generated<boolean>;
   deactivated_reason: string | null;
+  /** Local (Asia/Ho_Chi_Minh) minutes after midnight; both null or both set. */
+  quiet_start: Generated<number | null>;
+  quiet_end: Generated<number | null>;
   created_at: CreatedAt;
 }
 

@@ -9,6 +9,7 @@ export const BOT_HELP_HTML = [
   "/unsubscribe – stop all alerts",
   "/list – your subscriptions",
   "/signals [SYMBOL] – the latest signals",
+  "/quiet 22:00-07:00 – hold alerts at night (/quiet off)",
   "/help – this text",
   "",
   "Alerts are automated readings of volume and price. Not investment advice.",
@@ -21,5 +22,6 @@ export const BOT_COMMAND_MENU = [
   { command: "unsubscribe", description: "Stop all alerts" },
   { command: "list", description: "Show your subscriptions" },
   { command: "signals", description: "Latest signals" },
+  { command: "quiet", description: "Quiet hours, e.g. 22:00-07:00, or off" },
   { command: "help", description: "How to use this bot" },
 ] as const;

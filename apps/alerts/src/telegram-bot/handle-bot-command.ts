@@ -1,5 +1,6 @@
-import { type Database, listSignals, listSubscribers, subscribe, unsubscribe } from "@vpa/db";
+import { type Database, listSignals, listSubscribers, setQuietHours, subscribe, unsubscribe } from "@vpa/db";
 import type { Kysely } from "kysely";
+import { formatQuietHours } from "../quiet-hours.ts";
 import { formatConfidence, formatPriceVnd } from "../render/format-alert-values.ts";
 import { describeSignalType } from "../render/signal-label.ts";
 import { escapeTelegramHtml, truncateTelegramHtml } from "../render/telegram-html.ts";
@@ -45,6 +46,13 @@ export async function handleBotCommand(
       const what = describeSubscription(command.symbols, command.signalTypes, command.minScore);
       return result.created ? `Subscribed: ${what}.` : `You already have this subscription: ${what}.`;
     }
+    case "quiet": {
+      const updated = await setQuietHours(db, "telegram", chat.chatId, command.window);
+      if (!updated) return "Subscribe first (/start), then set quiet hours.";
+      return command.window === null
+        ? "Quiet hours off: alerts arrive at any time."
+        : `Quiet hours ${formatQuietHours(command.window)} (Vietnam time): alerts in that window arrive when it ends.`;
+    }
     case "unsubscribe":
       return (await unsubscribe(db, "telegram", chat.chatId, "unsubscribed via bot"))
         ? "Unsubscribed. Send /start to subscribe again."
@@ -56,8 +64,11 @@ export async function handleBotCommand(
       if (me === undefined || !me.isActive || me.subscriptions.length === 0) {
         return "You have no active subscription. Send /start or /subscribe.";
       }
+      const quiet =
+        me.quietHours === null ? [] : [`Quiet hours: ${formatQuietHours(me.quietHours)} (Vietnam time)`];
       return [
         "Your subscriptions:",
+        ...quiet,
         ...me.subscriptions.map((s) => `• ${describeSubscription(s.symbols, s.signalTypes, s.minScore)}`),
       ].join("\n");
     }

@@ -1,3 +1,5 @@
+import type { QuietHours } from "@vpa/db";
+import { parseQuietHours } from "../quiet-hours.ts";
 /**
  * The Telegram bot's commands, parsed from a message text. Pure: no I/O.
  *
@@ -6,6 +8,7 @@
  * /unsubscribe                   stop all alerts to this chat
  * /list                          show this chat's subscriptions
  * /signals [SYMBOL]              the latest stored signals
+ * /quiet 22:00-07:00 | off       hold alerts during these hours (Vietnam time) until they end
  * /help                          this text
  */
 export const DEFAULT_BOT_MIN_SCORE = 70;
@@ -21,6 +24,7 @@ export type BotCommand =
   | { readonly kind: "unsubscribe" }
   | { readonly kind: "list" }
   | { readonly kind: "signals"; readonly symbol: string | null }
+  | { readonly kind: "quiet"; readonly window: QuietHours | null }
   | { readonly kind: "help" };
 
 export type ParsedBotCommand =
@@ -68,6 +72,13 @@ export function parseBotCommand(
     }
     case "subscribe":
       return parseSubscribe(args, knownSignalTypes);
+    case "quiet": {
+      const text = args.join("");
+      if (text.toLowerCase() === "off") return { ok: true, command: { kind: "quiet", window: null } };
+      const window = parseQuietHours(text);
+      if (window === null) return { ok: false, error: "use /quiet 22:00-07:00 (Vietnam time) or /quiet off" };
+      return { ok: true, command: { kind: "quiet", window } };
+    }
     default:
       return { ok: false, error: `unknown command /${name}` };
   }

@@ -1,11 +1,12 @@
+import { parseQuietHours } from "@vpa/alerts";
 import { SIGNAL_TYPES } from "@vpa/core";
-import { type SubscriberChannel, subscribe, unsubscribe } from "@vpa/db";
+import { type SubscriberChannel, setQuietHours, subscribe, unsubscribe } from "@vpa/db";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
 export const subscribeUsage =
-  "vpa subscribe                --telegram CHAT_ID | --email ADDRESS | --console NAME [--symbols A,B] [--types SPRING,...] [--min-score N] [--name TEXT]";
+  "vpa subscribe                --telegram CHAT_ID | --email ADDRESS | --console NAME [--symbols A,B] [--types SPRING,...] [--min-score N] [--quiet 22:00-07:00|off] [--name TEXT]";
 export const unsubscribeUsage =
   "vpa unsubscribe              --telegram CHAT_ID | --email ADDRESS | --console NAME";
 
@@ -46,6 +47,7 @@ export async function runSubscribe(app: AppContext, args: readonly string[]): Pr
     types: { type: "string" },
     "min-score": { type: "string" },
     name: { type: "string" },
+    quiet: { type: "string" },
   });
   if (positionals.length > 0) throw new UsageError(`subscribe: unexpected ${positionals.join(" ")}`);
   const recipient = recipientOf("subscribe", values);
@@ -59,6 +61,12 @@ export async function runSubscribe(app: AppContext, args: readonly string[]): Pr
   const symbols = parseList(values.symbols);
   const badSymbols = (symbols ?? []).filter((s) => !/^[A-Z0-9]{1,12}$/.test(s));
   if (badSymbols.length > 0) throw new UsageError(`subscribe: not a symbol: ${badSymbols.join(", ")}`);
+  const quiet = values.quiet === undefined || values.quiet === "off" ? null : parseQuietHours(values.quiet);
+  if (values.quiet !== undefined && values.quiet !== "off" && quiet === null) {
+    throw new UsageError(
+      `subscribe: --quiet takes HH:MM-HH:MM (Vietnam time) or off (got ${JSON.stringify(values.quiet)})`,
+    );
+  }
   const result = await subscribe(app.database.db, {
     ...recipient,
     name: values.name ?? null,
@@ -66,6 +74,8 @@ export async function runSubscribe(app: AppContext, args: readonly string[]): Pr
     signalTypes: types ?? null,
     minScore: parseInteger("subscribe", "min-score", values["min-score"], 0, 100) ?? 0,
   });
+  if (values.quiet !== undefined)
+    await setQuietHours(app.database.db, recipient.channel, recipient.address, quiet);
   console.log(
     result.created
       ? `subscribed ${recipient.channel} ${recipient.address} (subscriber ${result.subscriberId})`

@@ -99,6 +99,34 @@ export interface Recipient {
   readonly subscriberId: number;
   readonly channel: SubscriberChannel;
   readonly address: string;
+  /** Quiet hours, local minutes after midnight, or null. */
+  readonly quietHours: QuietHours | null;
+}
+
+/** A daily window in Asia/Ho_Chi_Minh local time (minutes after midnight); may wrap past midnight. */
+export interface QuietHours {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Sets (or with null, clears) a subscriber's quiet hours. Returns false if there is no such subscriber. */
+export async function setQuietHours(
+  db: Kysely<Database>,
+  channel: SubscriberChannel,
+  address: string,
+  quietHours: QuietHours | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("subscribers")
+    .set({ quiet_start: quietHours?.start ?? null, quiet_end: quietHours?.end ?? null })
+    .where("channel", "=", channel)
+    .where("address", "=", address)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+function quietHoursOf(row: { quiet_start: number | null; quiet_end: number | null }): QuietHours | null {
+  return row.quiet_start === null || row.quiet_end === null ? null : { start: row.quiet_start, end: row.quiet_end };
 }
 
 export interface SignalMatch {
@@ -112,7 +140,7 @@ export async function findRecipients(db: Kysely<Database>, signal: SignalMatch):
   const rows = await db
     .selectFrom("subscribers as sb")
     .innerJoin("subscriptions as sc", "sc.subscriber_id", "sb.id")
-    .select(["sb.id", "sb.channel", "sb.address"])
+    .select(["sb.id", "sb.channel", "sb.address", "sb.quiet_start", "sb.quiet_end"])
     .distinct()
     .where("sb.is_active", "=", true)
     .where("sc.is_active", "=", true)
@@ -121,7 +149,12 @@ export async function findRecipients(db: Kysely<Database>, signal: SignalMatch):
     .where(sql<boolean>`(sc.signal_types is null or ${signal.type} = any(sc.signal_types))`)
     .orderBy("sb.id")
     .execute();
-  return rows.map((row) => ({ subscriberId: row.id, channel: row.channel, address: row.address }));
+  return rows.map((row) => ({
+    subscriberId: row.id,
+    channel: row.channel,
+    address: row.address,
+    quietHours: quietHoursOf(row),
+  }));
 }
 
 export interface SubscriberView {
@@ -131,6 +164,7 @@ export interface SubscriberView {
   readonly address: string;
   readonly isActive: boolean;
   readonly deactivatedReason: string | null;
+  readonly quietHours: QuietHours | null;
   readonly subscriptions: { symbols: string[] | null; signalTypes: string[] | null; minScore: number }[];
 }
 
@@ -148,6 +182,7 @@ export async function listSubscribers(db: Kysely<Database>): Promise<SubscriberV
     address: s.address,
     isActive: s.is_active,
     deactivatedReason: s.deactivated_reason,
+    quietHours: quietHoursOf(s),
     subscriptions: subscriptions
       .filter((sc) => sc.subscriber_id === s.id)
       .map((sc) => ({ symbols: sc.symbols, signalTypes: sc.signal_types, minScore: sc.min_score })),

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { formatQuietHours, parseQuietHours, quietHoursDelayMs } from "./quiet-hours.ts";
+
+const at = (local: string) => Date.parse(`${local}+07:00`);
+const HOUR = 3_600_000;
+
+describe("quiet hours", () => {
+  const night = parseQuietHours("22:00-07:00");
+
+  it("holds an alert inside a window that wraps past midnight until the window ends", () => {
+    expect(quietHoursDelayMs(night, at("2024-03-04T23:30:00"))).toBe(7.5 * HOUR);
+    expect(quietHoursDelayMs(night, at("2024-03-05T06:59:00"))).toBe(60_000);
+    expect(quietHoursDelayMs(night, at("2024-03-04T22:00:00"))).toBe(9 * HOUR);
+  });
+
+  it("lets alerts through outside the window, from its end on", () => {
+    expect(quietHoursDelayMs(night, at("2024-03-05T07:00:00"))).toBe(0);
+    expect(quietHoursDelayMs(night, at("2024-03-04T15:10:00"))).toBe(0);
+    expect(quietHoursDelayMs(null, at("2024-03-04T23:30:00"))).toBe(0);
+  });
+
+  it("handles a same-day window (a lunch break) in Vietnam time whatever the machine's zone", () => {
+    const lunch = parseQuietHours("11:30-13:00");
+    expect(quietHoursDelayMs(lunch, Date.parse("2024-03-04T05:00:00Z"))).toBe(HOUR); // 12:00 local
+    expect(quietHoursDelayMs(lunch, Date.parse("2024-03-04T06:00:00Z"))).toBe(0); // 13:00 local
+  });
+
+  it("parses and prints HH:MM-HH:MM, and refuses anything else", () => {
+    expect(night).toEqual({ start: 1320, end: 420 });
+    expect(formatQuietHours(night!)).toBe("22:00-07:00");
+    for (const bad of ["22-07", "25:00-07:00", "22:00", "night"]) expect(parseQuietHours(bad)).toBeNull();
+  });
+});
