@@ -126,7 +126,9 @@ export async function setQuietHours(
 }
 
 function quietHoursOf(row: { quiet_start: number | null; quiet_end: number | null }): QuietHours | null {
-  return row.quiet_start === null || row.quiet_end === null ? null : { start: row.quiet_start, end: row.quiet_end };
+  return row.quiet_start === null || row.quiet_end === null
+    ? null
+    : { start: row.quiet_start, end: row.quiet_end };
 }
 
 export interface SignalMatch {
