@@ -5,10 +5,11 @@ import {
   createConsoleSender,
   createEmailSender,
   createTelegramSender,
+  createWebhookSender,
 } from "./channels/index.ts";
 
 /**
- * The channels this process can deliver on, from the configuration: console always (local use),
+ * The channels this process can deliver on, from the configuration: console and webhooks always,
  * Telegram when TELEGRAM_BOT_TOKEN is set, email when SMTP_URL is set.
  */
 export function createSenders(
@@ -17,6 +18,7 @@ export function createSenders(
 ): Map<Channel, ChannelSender> {
   const senders = new Map<Channel, ChannelSender>();
   senders.set("console", createConsoleSender(writeConsole));
+  senders.set("webhook", createWebhookSender());
   if (config.telegram.botToken !== null) {
     senders.set(
       "telegram",

@@ -177,6 +177,9 @@ async function deliverOne(
     const receipt = await sender.send(
       { subscriberId: recipient.subscriberId, address: recipient.address },
       message,
+      {
+        key: `vpa-alert-${alertId}-${recipient.subscriberId}-${recipient.channel}`,
+      },
     );
     await markDeliverySent(deps.db, key, receipt.providerMessageId);
     deps.metrics.alertsSent.inc(labels);

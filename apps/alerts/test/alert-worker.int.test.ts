@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   claimDelivery,
   ensureAlert,
@@ -31,6 +33,7 @@ import {
   createConsoleSender,
   createEmailSender,
   createTelegramSender,
+  createWebhookSender,
   deliverAlert,
   Pacer,
   renderAlert,
@@ -313,5 +316,45 @@ describe("quiet hours", () => {
     const morning = await deliverAlert({ signalId }, deps("2024-03-05T07:00:00"));
     expect(morning.outcomes).toMatchObject({ sent: 1, skipped: 1, deferred: 0 });
     expect(telegram.sentMessages.map((m) => m.chatId)).toEqual(["111", "222"]);
+  });
+});
+
+describe("webhook subscribers", () => {
+  it("get the alert as JSON, and a retried delivery carries the same Idempotency-Key", async () => {
+    const keys: string[] = [];
+    let failFirst = true;
+    const server = createServer((request, response) => {
+      keys.push(String(request.headers["idempotency-key"]));
+      request.resume();
+      request.on("end", () => {
+        response.writeHead(failFirst ? 503 : 204);
+        failFirst = false;
+        response.end();
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    try {
+      await sql`truncate subscribers cascade`.execute(database.db);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`;
+      await subscribe(database.db, { channel: "webhook", address: url });
+      const signalId = await storeSignal();
+      const deps = {
+        db: database.db,
+        senders: new Map<Channel, ChannelSender>([["webhook", createWebhookSender()]]),
+        pacer: new Pacer({}),
+        metrics: createMetrics({ collectProcessMetrics: false }),
+        logger,
+        throttle: { cooldownMs: 0, maxPerHour: 0 },
+      };
+      expect((await deliverAlert({ signalId }, deps)).outcomes.retry).toBe(1);
+      expect((await deliverAlert({ signalId }, deps)).outcomes.sent).toBe(1);
+      expect((await deliverAlert({ signalId }, deps)).outcomes.skipped).toBe(1);
+      expect(keys).toHaveLength(2);
+      expect(keys[0]).toMatch(/^vpa-alert-\d+-\d+-webhook$/);
+      expect(keys[1]).toBe(keys[0]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    }
   });
 });

@@ -5,6 +5,7 @@ import * as backtestRuns from "./migrations/0002-backtest-runs.ts";
 import * as deliveryThrottle from "./migrations/0003-delivery-throttle.ts";
 import * as databaseInstance from "./migrations/0004-database-instance.ts";
 import * as quietHours from "./migrations/0005-quiet-hours.ts";
+import * as webhookChannel from "./migrations/0006-webhook-channel.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0003-delivery-throttle": deliveryThrottle,
   "0004-database-instance": databaseInstance,
   "0005-quiet-hours": quietHours,
+  "0006-webhook-channel": webhookChannel,
 };
 
 export class MigrationError extends Error {

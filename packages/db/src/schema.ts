@@ -74,7 +74,7 @@ export interface VpaSignalConfirmationsTable {
 export interface SubscribersTable {
   id: Generated<number>;
   name: string | null;
-  channel: "telegram" | "email" | "console";
+  channel: "telegram" | "email" | "webhook" | "console";
   address: string;
   is_active: Generated<boolean>;
   deactivated_reason: string | null;

@@ -18,7 +18,7 @@
  */
 import type { RenderedAlert } from "../render/render-alert.ts";
 
-export const CHANNELS = ["telegram", "email", "console"] as const;
+export const CHANNELS = ["telegram", "email", "webhook", "console"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** One subscriber on one channel. */
@@ -36,8 +36,16 @@ export interface SentReceipt {
 
 export interface ChannelSender {
   readonly channel: Channel;
-  /** Delivers one alert to one recipient; see the invariants above for what it may throw. */
-  send(recipient: Recipient, message: RenderedAlert): Promise<SentReceipt>;
+  /**
+   * Delivers one alert to one recipient; see the invariants above for what it may throw.
+   * `delivery.key` is stable across retries of this (alert, subscriber, channel): channels that can
+   * pass it on (a webhook's Idempotency-Key) let the receiver drop a repeat.
+   */
+  send(
+    recipient: Recipient,
+    message: RenderedAlert,
+    delivery?: { readonly key: string },
+  ): Promise<SentReceipt>;
   /** Releases connections. In-flight sends finish first; later sends fail with a transient `DeliveryFailedError`. */
   close(): Promise<void>;
 }

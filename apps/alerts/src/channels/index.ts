@@ -12,3 +12,8 @@ export {
   DEFAULT_TELEGRAM_REQUEST_TIMEOUT_MS,
   type TelegramSenderOptions,
 } from "./telegram-sender.ts";
+export {
+  createWebhookSender,
+  DEFAULT_WEBHOOK_TIMEOUT_MS,
+  type WebhookSenderOptions,
+} from "./webhook-sender.ts";

@@ -67,6 +67,8 @@ export interface RenderedAlert {
   readonly telegramHtml: string;
   /** A complete, self-contained HTML document for the email HTML part. */
   readonly emailHtml: string;
+  /** The facts themselves, for machine-readable channels (webhooks). */
+  readonly content: AlertContent;
 }
 
 // Caps on dynamic values, in characters, before escaping. Real values are far shorter (symbols are
@@ -101,6 +103,7 @@ export function renderAlert(content: AlertContent): RenderedAlert {
     text: renderText(facts),
     telegramHtml: truncateTelegramHtml(renderTelegramHtml(facts), TELEGRAM_MESSAGE_MAX_LENGTH),
     emailHtml: renderEmailHtml(facts),
+    content,
   };
 }
 

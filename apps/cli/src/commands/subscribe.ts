@@ -6,20 +6,24 @@ import { UsageError } from "../cli-error.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
 export const subscribeUsage =
-  "vpa subscribe                --telegram CHAT_ID | --email ADDRESS | --console NAME [--symbols A,B] [--types SPRING,...] [--min-score N] [--quiet 22:00-07:00|off] [--name TEXT]";
+  "vpa subscribe                --telegram CHAT_ID | --email ADDRESS | --webhook URL | --console NAME [--symbols A,B] [--types SPRING,...] [--min-score N] [--quiet 22:00-07:00|off] [--name TEXT]";
 export const unsubscribeUsage =
-  "vpa unsubscribe              --telegram CHAT_ID | --email ADDRESS | --console NAME";
+  "vpa unsubscribe              --telegram CHAT_ID | --email ADDRESS | --webhook URL | --console NAME";
+
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && ["http:", "https:"].includes(new URL(text).protocol);
+}
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const CHAT_ID = /^-?\d{1,20}$/;
 
 function recipientOf(
   command: string,
-  values: { telegram?: string; email?: string; console?: string },
+  values: { telegram?: string; email?: string; webhook?: string; console?: string },
 ): { channel: SubscriberChannel; address: string } {
-  const given = (["telegram", "email", "console"] as const).filter((c) => values[c] !== undefined);
+  const given = (["telegram", "email", "webhook", "console"] as const).filter((c) => values[c] !== undefined);
   if (given.length !== 1)
-    throw new UsageError(`${command}: give exactly one of --telegram, --email or --console`);
+    throw new UsageError(`${command}: give exactly one of --telegram, --email, --webhook or --console`);
   const channel = given[0] as SubscriberChannel;
   const address = (values[channel] ?? "").trim();
   if (channel === "telegram" && !CHAT_ID.test(address)) {
@@ -30,6 +34,9 @@ function recipientOf(
       `${command}: --email takes an address like trader@example.com (got ${JSON.stringify(address)})`,
     );
   }
+  if (channel === "webhook" && !isHttpUrl(address)) {
+    throw new UsageError(`${command}: --webhook takes an http(s) URL (got ${JSON.stringify(address)})`);
+  }
   if (address === "") throw new UsageError(`${command}: --${channel} needs a value`);
   return { channel, address };
 }
@@ -37,6 +44,7 @@ function recipientOf(
 const recipientOptions = {
   telegram: { type: "string" },
   email: { type: "string" },
+  webhook: { type: "string" },
   console: { type: "string" },
 } as const;
 

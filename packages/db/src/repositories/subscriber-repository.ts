@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema.ts";
 
-export type SubscriberChannel = "telegram" | "email" | "console";
+export type SubscriberChannel = "telegram" | "email" | "webhook" | "console";
 
 export interface SubscriptionInput {
   readonly channel: SubscriberChannel;
