@@ -12,6 +12,11 @@ export interface ScanOptions {
    * and a catch-up after downtime use more.
    */
   readonly lookbackDays?: number;
+  /**
+   * Per symbol, the first bar whose signals to store and alert (e.g. the first bar a fetch brought
+   * after downtime, so no bar in between goes unanalysed). Takes precedence over lookbackDays.
+   */
+  readonly sinceBySymbol?: ReadonlyMap<string, string>;
 }
 
 export interface ScanPlan {
@@ -52,7 +57,8 @@ export async function scanMarket(
       symbol,
       timeframe: options.timeframe,
       barTime: time,
-      signalsSince: lookbackDays > 0 ? daysBefore(time, lookbackDays) : time,
+      signalsSince:
+        options.sinceBySymbol?.get(symbol) ?? (lookbackDays > 0 ? daysBefore(time, lookbackDays) : time),
     };
     return { payload, jobId: analyzeJobId(payload, instance) };
   });

@@ -1,5 +1,6 @@
 import { listActiveStocks, loadRecentBars, upsertBars, upsertStocks } from "@vpa/db";
 import { createProvider } from "@vpa/market-data";
+import { createQueue } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import {
@@ -8,7 +9,8 @@ import {
   type StandInBar,
   startMarketDataStandIn,
 } from "../../../test-support/market-data-stand-in.ts";
-import { fetchLatestBars } from "../src/index.ts";
+import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
+import { fetchLatestBars, scanMarket } from "../src/index.ts";
 
 let database: TestDatabase;
 let server: MarketDataStandIn;
@@ -94,5 +96,42 @@ describe("fetchLatestBars (UDF provider against a loopback server)", () => {
     });
     expect(failing.failed.map((f) => f.symbol)).toEqual(["FPT"]);
     server.clearFaults();
+  });
+
+  it("after a fetch, every new bar is analysed: the scan starts each symbol's signals at its first new bar", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "SSI" }]);
+    const all = (await loadFixtureBars(["SSI"]))
+      .get("SSI")!
+      .filter((b) => b.low <= Math.min(b.open, b.close));
+    await upsertBars(database.db, ids.get("SSI")!, "1D", all.slice(0, all.length - 5));
+    const local = await startMarketDataStandIn({ bars: new Map([["SSI", all]]) });
+    try {
+      const summary = await fetchLatestBars(database.db, createProvider("udf", { baseUrl: local.baseUrl }), {
+        timeframe: "1D",
+        symbols: ["SSI"],
+      });
+      expect(summary.updated).toEqual([
+        { symbol: "SSI", oldest: all.at(-5)!.time, newest: all.at(-1)!.time },
+      ]);
+      const connection = testQueueConnection();
+      const analyzeQueue = createQueue("analyze", connection);
+      try {
+        await scanMarket(database.db, analyzeQueue, {
+          timeframe: "1D",
+          symbols: ["SSI"],
+          sinceBySymbol: new Map(summary.updated.map((u) => [u.symbol, u.oldest])),
+        });
+        const [job] = await analyzeQueue.queue.getJobs(["waiting"]);
+        expect(job?.data).toMatchObject({
+          symbol: "SSI",
+          barTime: all.at(-1)!.time,
+          signalsSince: all.at(-5)!.time,
+        });
+      } finally {
+        await obliterateQueues([analyzeQueue]);
+      }
+    } finally {
+      await local.close();
+    }
   });
 });

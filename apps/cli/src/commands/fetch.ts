@@ -56,6 +56,8 @@ export async function runFetch(app: AppContext, args: readonly string[]): Promis
       const plan = await scanMarket(app.database.db, app.queue("analyze"), {
         timeframe: timeframe as Timeframe,
         symbols: summary.updated.map((u) => u.symbol),
+        // Every new bar gets analysed, not only the newest: a fetch after downtime brings several.
+        sinceBySymbol: new Map(summary.updated.map((u) => [u.symbol, u.oldest])),
       });
       scanned = plan.jobIds.length;
     }

@@ -27,8 +27,8 @@ export interface FetchSummary {
   /** Bars the provider returned after each symbol's newest stored bar. */
   readonly barsFetched: number;
   readonly barsWritten: number;
-  /** Symbols that got at least one new bar, with their newest bar time (to scan them). */
-  readonly updated: { readonly symbol: string; readonly newest: string }[];
+  /** Symbols that got at least one new bar, with the first and newest new bar (to scan them). */
+  readonly updated: { readonly symbol: string; readonly oldest: string; readonly newest: string }[];
   readonly failed: { readonly symbol: string; readonly error: string }[];
 }
 
@@ -78,7 +78,11 @@ export async function fetchLatestBars(
         barsFetched += bars.length;
         if (bars.length > 0) {
           barsWritten += (await upsertBars(db, ids.get(symbol) as number, options.timeframe, bars)).written;
-          updated.push({ symbol, newest: (bars.at(-1) as { time: string }).time });
+          updated.push({
+            symbol,
+            oldest: (bars[0] as { time: string }).time,
+            newest: (bars.at(-1) as { time: string }).time,
+          });
         }
         options.onSymbol?.(symbol, bars.length, null);
       } catch (error) {
