@@ -119,6 +119,9 @@ const KIND_STARTERS: Record<
       intradayPattern: app.config.scan.intradaySchedule,
       intradayTimeframe: app.config.scan.intradayTimeframe,
       extraHolidays: app.config.scan.extraHolidays,
+      ...(app.config.marketData.baseUrl === null
+        ? {}
+        : { provider: createConfiguredProvider(app.config.marketData, app.metrics) }),
     });
     shutdown.add("scan scheduler", () => scheduler.worker.close());
   },

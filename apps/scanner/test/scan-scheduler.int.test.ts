@@ -1,8 +1,10 @@
 import { resolve } from "node:path";
 import { market } from "@vpa/core";
+import { createProvider } from "@vpa/market-data";
 import { createQueue } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+import { loadFixtureBars, startMarketDataStandIn } from "../../../test-support/market-data-stand-in.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
 import { importBars, registerScanSchedules, runScheduledScan, scanSchedulesOf } from "../src/index.ts";
 
@@ -59,5 +61,38 @@ describe("scan scheduler", () => {
     );
     expect(monday).toEqual({ ran: true, enqueued: 30, missing: 0 });
     expect(await analyzeQueue.queue.count()).toBe(30);
+  });
+
+  it("with a market-data source, fetches the new bars first and analyses each from its first new bar", async () => {
+    const vcb = (await loadFixtureBars(["VCB"])).get("VCB")!;
+    const last = vcb.at(-1)!;
+    // Three valid bars after the fixture's last one (close inside [low, high]).
+    const newBars = ["2021-07-16", "2021-07-19", "2021-07-20"].map((time, i) => {
+      const close = last.close + i * 0.1;
+      return { ...last, time, close, high: Math.max(last.high, close), low: Math.min(last.low, close) };
+    });
+    const server = await startMarketDataStandIn({
+      bars: (symbol) => (symbol === "VCB" ? [...vcb, ...newBars] : undefined),
+    });
+    const queue = createQueue("analyze", testQueueConnection());
+    try {
+      const result = await runScheduledScan(
+        { kind: "daily", timeframe: "1D" },
+        {
+          db: database.db,
+          analyzeQueue: queue,
+          calendar: market.DEFAULT_HOLIDAY_CALENDAR,
+          now: () => Date.parse("2026-02-23T15:10:00+07:00"),
+          provider: createProvider("udf", { baseUrl: server.baseUrl, retries: 0, requestsPerSecond: 200 }),
+        },
+      );
+      expect(result).toMatchObject({ ran: true, enqueued: 30, fetched: { bars: 3, failed: 0 } });
+      const jobs = await queue.queue.getJobs(["waiting"]);
+      const job = jobs.find((j) => j.data.symbol === "VCB");
+      expect(job?.data).toMatchObject({ barTime: "2021-07-20", signalsSince: "2021-07-16" });
+    } finally {
+      await obliterateQueues([queue]);
+      await server.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { market } from "@vpa/core";
 import type { Database, Timeframe } from "@vpa/db";
+import type { BarProvider } from "@vpa/market-data";
 import {
   createWorker,
   type Metrics,
@@ -25,6 +26,8 @@ export interface ScanSchedulerOptions {
   readonly intradayPattern: string | null;
   readonly intradayTimeframe: Timeframe;
   readonly extraHolidays: readonly string[];
+  /** Fetch new bars before each scheduled scan (when MARKET_DATA_URL is set). */
+  readonly provider?: BarProvider;
 }
 
 /** The configured schedules: daily after the close (1D bars) and, if set, intraday in sessions. */
@@ -70,6 +73,7 @@ export async function startScanScheduler(
         analyzeQueue: options.analyzeQueue,
         calendar,
         now: Date.now,
+        ...(options.provider === undefined ? {} : { provider: options.provider }),
       });
       logger.info(
         { kind: payload.kind, ...result },

@@ -1,7 +1,9 @@
 import type { market } from "@vpa/core";
 import type { Database } from "@vpa/db";
+import type { BarProvider } from "@vpa/market-data";
 import type { JobPayload, TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
+import { fetchLatestBars } from "../fetch/fetch-latest-bars.ts";
 import { scanMarket } from "../scan-market.ts";
 import { type ScanDecision, shouldRunScheduledScan } from "./scan-schedule.ts";
 
@@ -11,19 +13,44 @@ export interface ScheduledScanDependencies {
   readonly calendar: market.HolidayCalendar;
   /** Injected for tests; the worker passes Date.now. */
   readonly now: () => number;
+  /** When a market-data source is configured: fetch the new bars first, then scan. */
+  readonly provider?: BarProvider;
 }
 
 export type ScheduledScanResult =
-  | { readonly ran: true; readonly enqueued: number; readonly missing: number }
+  | {
+      readonly ran: true;
+      readonly enqueued: number;
+      readonly missing: number;
+      /** With a provider: new bars stored, and symbols whose fetch failed (scanned on what was stored). */
+      readonly fetched?: { readonly bars: number; readonly failed: number };
+    }
   | { readonly ran: false; readonly reason: Exclude<ScanDecision, { run: true }>["reason"] };
 
-/** One firing of a scan schedule: skip holidays and closed markets, otherwise scan every symbol. */
+/**
+ * One firing of a scan schedule: skip holidays and closed markets; otherwise fetch the new bars
+ * when a provider is configured (each symbol's signals then start at its first new bar, so bars
+ * missed while the system was down are analysed too) and scan every symbol.
+ */
 export async function runScheduledScan(
   payload: JobPayload<"scan">,
   deps: ScheduledScanDependencies,
 ): Promise<ScheduledScanResult> {
   const decision = shouldRunScheduledScan(payload.kind, deps.now(), deps.calendar);
   if (!decision.run) return { ran: false, reason: decision.reason };
-  const plan = await scanMarket(deps.db, deps.analyzeQueue, { timeframe: payload.timeframe });
-  return { ran: true, enqueued: plan.jobIds.length, missing: plan.missing.length };
+  if (deps.provider === undefined) {
+    const plan = await scanMarket(deps.db, deps.analyzeQueue, { timeframe: payload.timeframe });
+    return { ran: true, enqueued: plan.jobIds.length, missing: plan.missing.length };
+  }
+  const fetched = await fetchLatestBars(deps.db, deps.provider, { timeframe: payload.timeframe });
+  const plan = await scanMarket(deps.db, deps.analyzeQueue, {
+    timeframe: payload.timeframe,
+    sinceBySymbol: new Map(fetched.updated.map((u) => [u.symbol, u.oldest])),
+  });
+  return {
+    ran: true,
+    enqueued: plan.jobIds.length,
+    missing: plan.missing.length,
+    fetched: { bars: fetched.barsWritten, failed: fetched.failed.length },
+  };
 }
