@@ -5,6 +5,7 @@ import {
   ensureAlert,
   findSignal,
   insertSignals,
+  listDeliveries,
   listSubscribers,
   type SignalInput,
   setQuietHours,
@@ -227,6 +228,9 @@ describe("alert worker", () => {
       ["555", "sent"],
       ["666", "uncertain"],
     ]);
+    // The operator sees it (vpa alerts --status uncertain).
+    const uncertain = await listDeliveries(database.db, { status: "uncertain" });
+    expect(uncertain.map((d) => [d.address, d.symbol, d.channel])).toEqual([["666", "PVD", "telegram"]]);
   });
 
   it("retries a transient 5xx with backoff and then delivers once", async () => {

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "@vpa/runtime";
 import { AppContext } from "./app-context.ts";
 import { EXIT, UsageError } from "./cli-error.ts";
+import { usage as alertsUsage, runAlerts } from "./commands/alerts.ts";
 import { usage as analyzeUsage, runAnalyze } from "./commands/analyze.ts";
 import { usage as backtestUsage, runBacktest } from "./commands/backtest.ts";
 import { backupUsage, restoreUsage, runBackup, runRestore } from "./commands/backup.ts";
@@ -27,6 +28,7 @@ usage:
   ${scanUsage}
   vpa worker scanner|alerts|backtest|stream  a long-lived worker (/health on HTTP_PORT, default 9464/9465/9466/9467)
   ${signalsUsage}
+  ${alertsUsage}
   ${backtestUsage}
   ${statusUsage}
   ${subscribeUsage}
@@ -73,6 +75,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runUnsubscribe(app, args);
       case "status":
         return await runStatus(app, args);
+      case "alerts":
+        return await runAlerts(app, args);
       case "backtest":
         return await runBacktest(app, args);
       case "fetch":

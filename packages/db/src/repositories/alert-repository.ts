@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { Database } from "../schema.ts";
+import type { Database, DeliveryStatus } from "../schema.ts";
 
 export interface AlertInput {
   readonly signalId: number;
@@ -182,4 +182,74 @@ export async function findThrottleState(db: Kysely<Database>, query: ThrottleQue
   `.execute(db);
   const row = result.rows[0];
   return { inCooldown: row?.in_cooldown ?? false, sentRecently: row?.sent_recently ?? 0 };
+}
+
+export interface DeliveryQuery {
+  readonly status?: DeliveryStatus;
+  /** Only deliveries claimed at or after this instant. */
+  readonly since?: Date;
+  /** Default 50. */
+  readonly limit?: number;
+}
+
+export interface DeliveryView {
+  readonly alertId: number;
+  readonly symbol: string;
+  readonly signalType: string;
+  readonly signalTime: Date;
+  readonly priority: string;
+  readonly channel: string;
+  readonly address: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly error: string | null;
+  readonly claimedAt: Date;
+  readonly sentAt: Date | null;
+}
+
+/** Deliveries, newest first: what `vpa alerts` shows an operator (failed, uncertain, suppressed...). */
+export async function listDeliveries(
+  db: Kysely<Database>,
+  query: DeliveryQuery = {},
+): Promise<DeliveryView[]> {
+  let select = db
+    .selectFrom("alert_deliveries as d")
+    .innerJoin("alerts as a", "a.id", "d.alert_id")
+    .innerJoin("vpa_signals as s", "s.id", "a.signal_id")
+    .innerJoin("stocks as st", "st.id", "s.stock_id")
+    .innerJoin("subscribers as sb", "sb.id", "d.subscriber_id")
+    .select([
+      "d.alert_id",
+      "st.symbol",
+      "s.type",
+      "s.time",
+      "a.priority",
+      "d.channel",
+      "sb.address",
+      "d.status",
+      "d.attempts",
+      "d.error",
+      "d.claimed_at",
+      "d.sent_at",
+    ])
+    .orderBy("d.claimed_at", "desc")
+    .orderBy("d.id", "desc")
+    .limit(query.limit ?? 50);
+  if (query.status !== undefined) select = select.where("d.status", "=", query.status);
+  if (query.since !== undefined) select = select.where("d.claimed_at", ">=", query.since);
+  const rows = await select.execute();
+  return rows.map((row) => ({
+    alertId: row.alert_id,
+    symbol: row.symbol,
+    signalType: row.type,
+    signalTime: row.time,
+    priority: row.priority,
+    channel: row.channel,
+    address: row.address,
+    status: row.status,
+    attempts: row.attempts,
+    error: row.error,
+    claimedAt: row.claimed_at,
+    sentAt: row.sent_at,
+  }));
 }
