@@ -60,9 +60,9 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
     const recipients: { channel: "console" | "email" | "telegram"; address: string }[] = [
       { channel: "console", address: "demo" },
     ];
-    if (config.demo.emailTo !== null && config.smtpUrl !== null) {
-      recipients.push({ channel: "email", address: config.demo.emailTo });
-    }
+    // Email when SMTP_URL is set: to DEMO_EMAIL_TO, else to the sender's own address.
+    const emailTo = config.demo.emailTo ?? addressOf(config.alerts.emailFrom);
+    if (config.smtpUrl !== null && emailTo !== null) recipients.push({ channel: "email", address: emailTo });
     if (config.demo.telegramChatId !== null && config.telegram.botToken !== null) {
       recipients.push({ channel: "telegram", address: config.demo.telegramChatId });
     }
@@ -72,7 +72,7 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
     }
     if (recipients.length === 1) {
       console.log(
-        "  (set SMTP_URL + DEMO_EMAIL_TO, or TELEGRAM_BOT_TOKEN + DEMO_TELEGRAM_CHAT_ID, to add those channels)",
+        "  (set SMTP_URL [+ DEMO_EMAIL_TO], or TELEGRAM_BOT_TOKEN + DEMO_TELEGRAM_CHAT_ID, to add those channels)",
       );
     }
 
@@ -146,6 +146,12 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
     await workers?.close();
     await app.close();
   }
+}
+
+/** `VPA Alerts <alerts@example.com>` → `alerts@example.com`; null if there is no address in it. */
+function addressOf(mailbox: string): string | null {
+  const match = /<([^<>\s]+@[^<>\s]+)>/.exec(mailbox) ?? /^([^<>\s]+@[^<>\s]+)$/.exec(mailbox.trim());
+  return match?.[1] ?? null;
 }
 
 function redactUrl(url: string): string {
