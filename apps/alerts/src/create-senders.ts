@@ -18,7 +18,7 @@ export function createSenders(
 ): Map<Channel, ChannelSender> {
   const senders = new Map<Channel, ChannelSender>();
   senders.set("console", createConsoleSender(writeConsole));
-  senders.set("webhook", createWebhookSender());
+  senders.set("webhook", createWebhookSender({ signingSecret: config.webhookSigningSecret }));
   if (config.telegram.botToken !== null) {
     senders.set(
       "telegram",

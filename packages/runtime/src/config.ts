@@ -46,6 +46,8 @@ export interface Config {
     readonly botCommands: boolean;
   };
   readonly smtpUrl: string | null;
+  /** Signs webhook bodies (HMAC-SHA256, header X-VPA-Signature) so receivers can check the sender. */
+  readonly webhookSigningSecret: string | null;
   /** The HTTP market-data source of `vpa fetch` and of the live stream's backfill. */
   readonly marketData: {
     readonly provider: "udf" | "vietcap";
@@ -131,6 +133,7 @@ const environmentSchema = z.object({
   TELEGRAM_API_ROOT: url(["https:", "http:"]).default("https://api.telegram.org"),
   TELEGRAM_BOT_COMMANDS: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
   SMTP_URL: url(["smtp:", "smtps:"]).optional(),
+  WEBHOOK_SIGNING_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   MARKET_DATA_PROVIDER: z.enum(["udf", "vietcap"]).default("udf"),
   MARKET_DATA_URL: url(["https:", "http:"]).optional(),
   MARKET_DATA_TIMEOUT_MS: integer(100, 120_000).default(10_000),
@@ -157,7 +160,12 @@ const environmentSchema = z.object({
     .optional(),
 });
 
-const SECRET_FILE_VARIABLES = ["TELEGRAM_BOT_TOKEN", "SMTP_URL", "DATABASE_URL"] as const;
+const SECRET_FILE_VARIABLES = [
+  "TELEGRAM_BOT_TOKEN",
+  "SMTP_URL",
+  "DATABASE_URL",
+  "WEBHOOK_SIGNING_SECRET",
+] as const;
 
 function resolveSecretFiles(
   environment: NodeJS.ProcessEnv,
@@ -273,6 +281,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       botCommands: env.TELEGRAM_BOT_COMMANDS === "true",
     }),
     smtpUrl: env.SMTP_URL ?? null,
+    webhookSigningSecret: env.WEBHOOK_SIGNING_SECRET ?? null,
     marketData: Object.freeze({
       provider: env.MARKET_DATA_PROVIDER,
       baseUrl: env.MARKET_DATA_URL ?? null,
@@ -309,6 +318,7 @@ export function secretsOf(config: Config): string[] {
     const secretPart = config.telegram.botToken.split(":")[1];
     if (secretPart !== undefined) secrets.push(secretPart);
   }
+  if (config.webhookSigningSecret !== null) secrets.push(config.webhookSigningSecret);
   for (const value of [config.smtpUrl, config.databaseUrl, config.redisUrl]) {
     if (value === null) continue;
     const password = new URL(value).password;

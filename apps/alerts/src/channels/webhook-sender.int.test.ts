@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { createWebhookSender } from "./webhook-sender.ts";
 
 interface Received {
   readonly headers: IncomingMessage["headers"];
+  readonly raw: string;
   readonly body: Record<string, unknown>;
 }
 
@@ -24,7 +26,7 @@ beforeAll(async () => {
     let text = "";
     request.on("data", (chunk) => (text += chunk));
     request.on("end", () => {
-      received.push({ headers: request.headers, body: JSON.parse(text) });
+      received.push({ headers: request.headers, raw: text, body: JSON.parse(text) });
       const next = script.shift() ?? { status: 204 };
       setTimeout(() => {
         response.writeHead(next.status, next.headers);
@@ -95,6 +97,18 @@ describe("webhook sender", () => {
     expect(rejected.permanent).toBe(true);
     // The URL's query (often a secret token) never appears in an error.
     for (const error of [limited, transient, slow, rejected]) expect(String(error)).not.toContain("s3cret");
+  });
+
+  it("signs the body when a secret is set, so the receiver can verify the sender", async () => {
+    const secret = "0123456789abcdef-webhook-secret";
+    await createWebhookSender({ signingSecret: secret }).send(recipient(), alert);
+    const [request] = received;
+    const expected = createHmac("sha256", secret).update(request!.raw).digest("hex");
+    expect(request!.headers["x-vpa-signature"]).toBe(`sha256=${expected}`);
+    expect(request!.headers["x-vpa-timestamp"]).toBe(request!.body.sentAt);
+    // Unsigned without a secret.
+    await sender.send(recipient(), alert);
+    expect(received[1]!.headers["x-vpa-signature"]).toBeUndefined();
   });
 
   it("refuses an address that is not an http(s) URL without sending anything", async () => {

@@ -2,7 +2,7 @@
  * Webhook channel: POSTs each alert as JSON to the subscriber's URL (their own bot, a Discord or
  * Slack bridge, a trading system), as TradingView alerts do.
  *
- * Body: `{"event":"vpa.alert","alert":{symbol, signalType, bias, score, confidence, priority,
+ * Body: `{"event":"vpa.alert","sentAt":"<ISO>","alert":{symbol, signalType, bias, score, confidence, priority,
  * variant, close, volumeRatio, time, exchange, name, priceChange}, "subject", "text"}`; headers
  * `Content-Type: application/json` and `Idempotency-Key: <delivery key>`, stable across retries, so a
  * receiver can drop a repeat after a time-out whose request did arrive.
@@ -11,6 +11,7 @@
  * (the subscriber is deactivated); other 4xx permanent; 5xx, time-outs and network errors transient
  * (retried with backoff). Time-out 3 s, as TradingView's.
  */
+import { createHmac } from "node:crypto";
 import type { RenderedAlert } from "../render/render-alert.ts";
 import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
@@ -23,6 +24,11 @@ const DEFAULT_RETRY_AFTER_MS = 30_000;
 export interface WebhookSenderOptions {
   /** Default 3,000 ms. */
   readonly timeoutMs?: number;
+  /**
+   * When set, each request carries `X-VPA-Signature: sha256=<hex HMAC-SHA256 of the raw body>`
+   * and `X-VPA-Timestamp` (inside the signed body too), so a receiver can check who sent it.
+   */
+  readonly signingSecret?: string | null;
   /** Sent as User-Agent. */
   readonly userAgent?: string;
 }
@@ -59,6 +65,21 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Channel
         );
       }
       const where = describeUrl(recipient.address);
+      const sentAt = new Date().toISOString();
+      const body = JSON.stringify({
+        event: "vpa.alert",
+        sentAt,
+        alert: message.content,
+        subject: message.subject,
+        text: message.text,
+      });
+      const signature =
+        options.signingSecret == null
+          ? {}
+          : {
+              "x-vpa-timestamp": sentAt,
+              "x-vpa-signature": `sha256=${createHmac("sha256", options.signingSecret).update(body).digest("hex")}`,
+            };
       let response: Response;
       try {
         response = await fetch(recipient.address, {
@@ -67,13 +88,9 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Channel
             "content-type": "application/json",
             "user-agent": options.userAgent ?? "vpa-scanner-webhook/1",
             ...(delivery === undefined ? {} : { "idempotency-key": delivery.key }),
+            ...signature,
           },
-          body: JSON.stringify({
-            event: "vpa.alert",
-            alert: message.content,
-            subject: message.subject,
-            text: message.text,
-          }),
+          body,
           signal: AbortSignal.timeout(timeoutMs),
           redirect: "error",
         });
