@@ -7,7 +7,7 @@ import type { BacktestTrade } from "./portfolio-simulation.ts";
  */
 export const TRADING_DAYS_PER_YEAR = 252;
 
-export interface PerformanceMetrics {
+export interface PerformanceMetrics extends TradeStatistics {
   readonly initialCapital: number;
   readonly finalEquity: number;
   /** finalEquity / initialCapital − 1. */
@@ -26,26 +26,10 @@ export interface PerformanceMetrics {
   readonly maxDrawdown: number;
   /** Calendar days of the longest underwater stretch: from a peak to the first close back at it (or the last date). */
   readonly maxDrawdownDays: number;
-  readonly trades: number;
-  /** Share of trades with netPnl > 0. */
-  readonly winRate: number | null;
-  /** Sum of winning netPnl / |sum of losing netPnl|; null without losses. */
-  readonly profitFactor: number | null;
-  /** Mean netPnl per trade, VND. */
-  readonly expectancy: number | null;
-  /** Mean netReturn per trade. */
-  readonly expectancyReturn: number | null;
-  readonly averageWin: number | null;
-  readonly averageLoss: number | null;
-  readonly averageWinReturn: number | null;
-  readonly averageLossReturn: number | null;
-  readonly averageHoldingDays: number | null;
   /** Mean over sessions of invested / equity. */
   readonly exposure: number;
   /** Share of sessions with at least one open position. */
   readonly timeInMarket: number;
-  readonly feesPaid: number;
-  readonly taxPaid: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -129,9 +113,13 @@ const mean = (values: readonly number[]): number | null =>
 
 export interface TradeStatistics {
   readonly trades: number;
+  /** Share of trades with netPnl > 0. */
   readonly winRate: number | null;
+  /** Sum of winning netPnl / |sum of losing netPnl|; null without losses. */
   readonly profitFactor: number | null;
+  /** Mean netPnl per trade, VND. */
   readonly expectancy: number | null;
+  /** Mean netReturn per trade. */
   readonly expectancyReturn: number | null;
   readonly averageWin: number | null;
   readonly averageLoss: number | null;
