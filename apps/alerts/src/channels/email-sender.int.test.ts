@@ -1,6 +1,6 @@
-import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SmtpSink, startSmtpSink } from "../../../../test-support/smtp-sink.ts";
+import { everythingIn, failureOf } from "../../test/support/error-dump.ts";
 import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
 import { type AlertContent, renderAlert } from "../render/render-alert.ts";
 import type { ChannelSender } from "./channel.ts";
@@ -32,22 +32,8 @@ afterAll(async () => {
 
 beforeEach(() => smtp.reset());
 
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error("expected the send to fail");
-  return outcome;
-}
-
 function expectNoPassword(error: Error): void {
-  const dump = [
-    error.message,
-    error.stack ?? "",
-    JSON.stringify(error),
-    inspect(error, { depth: 10, showHidden: true }),
-  ].join("\n");
+  const dump = everythingIn(error);
   expect(dump).not.toContain(PASSWORD);
   expect(dump).not.toContain(encodeURIComponent(PASSWORD));
   expect(dump).not.toContain(Buffer.from(PASSWORD).toString("base64"));

@@ -1,6 +1,6 @@
-import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
+import { everythingIn, failureOf } from "../../test/support/error-dump.ts";
 import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
 import { type AlertContent, renderAlert } from "../render/render-alert.ts";
 import type { ChannelSender } from "./channel.ts";
@@ -29,25 +29,6 @@ afterAll(async () => {
 });
 
 beforeEach(() => tg.reset());
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error("expected the send to fail");
-  return outcome;
-}
-
-/** Message, stack, own properties and the whole cause chain, as a log line would show them. */
-function everythingIn(error: Error): string {
-  return [
-    error.message,
-    error.stack ?? "",
-    JSON.stringify(error),
-    inspect(error, { depth: 10, showHidden: true }),
-  ].join("\n");
-}
 
 function expectNoToken(error: Error): void {
   const dump = everythingIn(error);

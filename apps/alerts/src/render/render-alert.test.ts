@@ -1,3 +1,4 @@
+import { SIGNAL_TYPES } from "@vpa/core";
 import { describe, expect, it } from "vitest";
 import { parseTelegramHtml, TELEGRAM_TEXT_MAX_LENGTH } from "../../../../test-support/telegram-stand-in.ts";
 import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
@@ -114,20 +115,8 @@ describe("renderAlert", () => {
   });
 
   it("produces HTML the Telegram validator accepts for every signal type, bias and priority", () => {
-    const types = [
-      "SELLING_CLIMAX",
-      "BUYING_CLIMAX",
-      "SPRING",
-      "UPTHRUST",
-      "STOPPING_VOLUME",
-      "EFFORT_TO_RISE",
-      "EFFORT_TO_FALL",
-      "NO_DEMAND",
-      "NO_SUPPLY",
-      "TEST",
-      "ABSORPTION",
-      "SOMETHING_NEW",
-    ];
+    // Every type the engine emits, and one it may emit some day (rendered generically).
+    const types = [...SIGNAL_TYPES, "SOMETHING_NEW"];
     for (const signalType of types) {
       for (const bias of ["bull", "bear"] as const) {
         for (const priority of ["HIGH", "MEDIUM", "LOW"] as const) {
