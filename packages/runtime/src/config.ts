@@ -44,6 +44,10 @@ export interface Config {
     readonly apiRoot: string;
     /** Answer /start, /subscribe ... in the alerts worker. Only one process may poll a bot. */
     readonly botCommands: boolean;
+    /** Chats whose members may use the bot's admin commands (/status); a group id admits the whole group. */
+    readonly adminChatIds: readonly string[];
+    /** Chats that may subscribe through the bot; empty: any private chat or group (channels never unless listed). */
+    readonly allowedChatIds: readonly string[];
   };
   readonly smtpUrl: string | null;
   /** Signs webhook bodies (HMAC-SHA256, header X-VPA-Signature) so receivers can check the sender. */
@@ -104,6 +108,31 @@ const integer = (min: number, max: number) =>
     .min(min, { message: `must be at least ${min}` })
     .max(max, { message: `must be at most ${max}` });
 
+/**
+ * A comma-separated list of Telegram chat ids: whole numbers, negative for groups and channels
+ * (`-100…`). Telegram ids fit in 52 bits, so anything beyond a safe integer is a typo.
+ */
+const chatIdList = z.string().superRefine((value, context) => {
+  const bad = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => !/^-?[1-9]\d{0,15}$/.test(entry) || !Number.isSafeInteger(Number(entry)));
+  if (bad.length > 0) {
+    context.addIssue({
+      code: "custom",
+      message: `must be comma-separated chat ids (whole numbers, negative for groups); not chat ids: ${bad
+        .slice(0, 5)
+        .map((entry) => JSON.stringify(entry.slice(0, 40)))
+        .join(", ")}`,
+    });
+  }
+});
+
+function chatIdsOf(value: string | undefined): readonly string[] {
+  if (value === undefined) return Object.freeze([]);
+  return Object.freeze([...new Set(value.split(",").map((entry) => entry.trim()))]);
+}
+
 const environmentSchema = z.object({
   DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/vpa"),
   REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
@@ -132,6 +161,8 @@ const environmentSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: url(["https:", "http:"]).default("https://api.telegram.org"),
   TELEGRAM_BOT_COMMANDS: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
+  TELEGRAM_ADMIN_CHAT_IDS: chatIdList.optional(),
+  TELEGRAM_ALLOWED_CHAT_IDS: chatIdList.optional(),
   SMTP_URL: url(["smtp:", "smtps:"]).optional(),
   WEBHOOK_SIGNING_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   MARKET_DATA_PROVIDER: z.enum(["udf", "vietcap"]).default("udf"),
@@ -279,6 +310,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       botToken: env.TELEGRAM_BOT_TOKEN ?? null,
       apiRoot: env.TELEGRAM_API_ROOT,
       botCommands: env.TELEGRAM_BOT_COMMANDS === "true",
+      adminChatIds: chatIdsOf(env.TELEGRAM_ADMIN_CHAT_IDS),
+      allowedChatIds: chatIdsOf(env.TELEGRAM_ALLOWED_CHAT_IDS),
     }),
     smtpUrl: env.SMTP_URL ?? null,
     webhookSigningSecret: env.WEBHOOK_SIGNING_SECRET ?? null,

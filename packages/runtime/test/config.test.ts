@@ -81,6 +81,33 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reads the Telegram bot's admin chats and allow-list as chat ids (groups negative); none by default", () => {
+    expect(loadConfig({}).telegram).toMatchObject({ adminChatIds: [], allowedChatIds: [] });
+    const telegram = loadConfig({
+      TELEGRAM_ADMIN_CHAT_IDS: "123456789, -1001234567890",
+      TELEGRAM_ALLOWED_CHAT_IDS: "42,42,-77",
+    }).telegram;
+    expect(telegram.adminChatIds).toEqual(["123456789", "-1001234567890"]);
+    expect(telegram.allowedChatIds).toEqual(["42", "-77"]);
+    expect(Object.isFrozen(telegram.adminChatIds)).toBe(true);
+  });
+
+  it("refuses chat id lists with anything but whole numbers, naming the bad entries", () => {
+    const problems = problemsOf({
+      TELEGRAM_ADMIN_CHAT_IDS: "12,@channel,1.5",
+      TELEGRAM_ALLOWED_CHAT_IDS: "7,,8",
+    });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "TELEGRAM_ADMIN_CHAT_IDS",
+      "TELEGRAM_ALLOWED_CHAT_IDS",
+    ]);
+    expect(problems.find((p) => p.startsWith("TELEGRAM_ADMIN_CHAT_IDS"))).toContain('"@channel", "1.5"');
+    expect(problemsOf({ TELEGRAM_ADMIN_CHAT_IDS: "0" })[0]).toContain('"0"');
+    expect(problemsOf({ TELEGRAM_ADMIN_CHAT_IDS: "99999999999999999999" })[0]).toContain(
+      "TELEGRAM_ADMIN_CHAT_IDS",
+    );
+  });
+
   it("collects the secret values the logger must scrub", () => {
     const config = loadConfig({
       TELEGRAM_BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
