@@ -1,5 +1,5 @@
 /**
- * The fixed windows of vpa-signals.md (v1). Gate and score thresholds live next to their rule in
+ * The fixed windows of vpa-signals.md (v1.1). Gate and score thresholds live next to their rule in
  * `signals/`, where a reader compares them with the spec table line by line.
  */
 

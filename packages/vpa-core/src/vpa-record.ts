@@ -7,6 +7,9 @@ import type { Trend } from "./trend.ts";
  * `degenerate` is the spec's flag for a bar with `high == low` (then `cl` is 0.5 by definition);
  * it is optional in the type so that records read back from storage without it still type-check,
  * but the core always sets it.
+ *
+ * `vr` and `sr` are `NaN` where the spec leaves them undefined (v1.1 §2: the 20-bar volume or
+ * spread average is 0); `JSON.stringify` writes them as `null`.
  */
 export interface SignalFeatures {
   readonly vr: number;

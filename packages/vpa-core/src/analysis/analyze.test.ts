@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BarSequence } from "../../test/support/bar-sequence.ts";
+import type { BarSequence } from "../../test/support/bar-sequence.ts";
 import { downtrendHistory, flatHistory, REGULAR, uptrendHistory } from "../../test/support/histories.ts";
 import { recordsAtLastBar, signalAtLastBar, signalTypeAtLastBar } from "../../test/support/records-at.ts";
 import type { BarColumns } from "../bar.ts";
@@ -218,44 +218,6 @@ describe("confirmation (§6)", () => {
     const signal60 = records.find((r) => r.time === bars[60]!.time);
     expect(signal60).toMatchObject({ kind: "signal", confidence: 0.65 });
     expect(recordsAtLastBar(bars).map((r) => r.kind)).toEqual(["confirmation", "signal"]);
-  });
-});
-
-describe("zero volume and degenerate histories", () => {
-  const upthrust = { high: 10_100, low: 9_950, close: 9_980, volume: 1_000 };
-
-  it("emits nothing while the 20-bar average volume is 0 (vr undefined)", () => {
-    expect(
-      recordsAtLastBar(
-        new BarSequence()
-          .flat(60, { ...REGULAR, volume: 0 })
-          .bar(upthrust)
-          .build(),
-      ),
-    ).toEqual([]);
-  });
-
-  it("emits nothing while the 20-bar average spread is 0 (sr undefined)", () => {
-    expect(
-      recordsAtLastBar(
-        new BarSequence()
-          .flat(60, { ...REGULAR, spread: 0 })
-          .bar(upthrust)
-          .build(),
-      ),
-    ).toEqual([]);
-  });
-
-  it("fires again once a non-zero bar is inside the window", () => {
-    // 40 zero-volume bars then 20 normal ones: the average is 1000 again, but a zero volume is
-    // 20 bars back: confidence 0.5 − 0.2.
-    const bars = new BarSequence()
-      .flat(40, { ...REGULAR, volume: 0 })
-      .flat(20, REGULAR)
-      .withVolumeBarsBack(20, 0)
-      .bar(upthrust)
-      .build();
-    expect(signalAtLastBar(bars, "bear")).toMatchObject({ type: "UPTHRUST", confidence: 0.3 });
   });
 });
 

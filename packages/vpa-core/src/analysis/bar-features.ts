@@ -23,9 +23,12 @@ export interface BarFeatures {
   readonly averageVolume: number;
   /** mean(spread[t-20 .. t-1]). */
   readonly averageSpread: number;
-  /** volume / averageVolume. */
+  /**
+   * volume / averageVolume; NaN ("undefined", v1.1) when averageVolume is 0. Every comparison
+   * with NaN is false, so a gate that tests vr cannot hold; write gates as `vr >= a`, never `!(vr < a)`.
+   */
   readonly vr: number;
-  /** spread / averageSpread. */
+  /** spread / averageSpread; NaN ("undefined", v1.1) when averageSpread is 0, as for vr. */
   readonly sr: number;
   /** Close location in the bar's range; 0.5 for a degenerate bar. */
   readonly cl: number;

@@ -145,14 +145,7 @@ export class VpaEngine {
     }
 
     if (t >= WARM_UP_BARS) {
-      const averageVolume = this.volumeMean.mean();
-      const averageSpread = this.spreadMean.mean();
-      // §2: "if the average itself is 0, no volume/spread rule can fire". Every signal's record
-      // carries vr and sr (and every score reads one of them), so we read it as: no signal at all
-      // at a bar whose 20-bar volume or spread average is 0 — the ratios are undefined there.
-      if (averageVolume > 0 && averageSpread > 0) {
-        this.evaluate(t, time, high, low, close, volume, averageVolume, averageSpread, out);
-      }
+      this.evaluate(t, time, high, low, close, volume, this.volumeMean.mean(), this.spreadMean.mean(), out);
     }
 
     this.push(t, high, low, close, volume);
@@ -169,7 +162,11 @@ export class VpaEngine {
     averageSpread: number,
     out: VpaRecord[],
   ): void {
-    const vr = volume / averageVolume;
+    // §2 v1.1, zero averages: a zero average leaves its ratio undefined, held as NaN. Every
+    // comparison with NaN is false, so a gate that tests the ratio cannot hold (gates are written
+    // as `vr >= a` / `sr < b`, never negated), and linearScore(NaN) = 0, so a score term built on
+    // it counts 0. Nothing else is switched off: a gate that reads neither ratio still fires.
+    const vr = averageVolume > 0 ? volume / averageVolume : Number.NaN;
     const lowerVolumeThanPreviousTwo = volume < this.previousVolume && volume < this.volumeTwoBarsBack;
     const support = this.supportLow.value();
     const resistance = this.resistanceHigh.value();
@@ -191,7 +188,7 @@ export class VpaEngine {
     f.averageVolume = averageVolume;
     f.averageSpread = averageSpread;
     f.vr = vr;
-    f.sr = spread / averageSpread;
+    f.sr = averageSpread > 0 ? spread / averageSpread : Number.NaN;
     f.cl = closeLocation(high, low, close);
     f.degenerate = !(spread > 0);
     const atr = this.atr.value();

@@ -6,6 +6,10 @@ import { linearScore } from "./linear-score.ts";
  * `volume[t] / min(volume[t-1], volume[t-2])` mapped 1.0 → 0.5. Their gate requires `lowVs2`,
  * so the minimum is above `volume[t] >= 0` and the ratio is always defined.
  *
+ * Zero averages (v1.1): this ratio is not `vr`, so an undefined `vr` does not switch it off. The
+ * case cannot arise anyway: `vr` is undefined only after 20 zero volumes, and then `lowVs2`
+ * (`volume[t] < 0`) cannot hold, so none of the three fires on such a bar (zero-averages.test.ts).
+ *
  * @example
  * // volume 600 after 1000 and 800 → ratio 0.75 → 0.5
  */

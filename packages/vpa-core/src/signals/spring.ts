@@ -14,7 +14,10 @@ export function matchesSpring(f: BarFeatures): boolean {
   return f.low < f.support && f.close >= f.support && f.cl >= 0.6 && f.trend !== "up";
 }
 
-/** `shakeout` on high volume (`vr >= 1.5`), else a quiet `spring`. */
+/**
+ * `shakeout` on high volume (`vr >= 1.5`), else a quiet `spring`. An undefined `vr` (v1.1, zero
+ * volume average) is not `>= 1.5`: the variant is `spring`.
+ */
 export function springVariant(f: BarFeatures): SpringVariant {
   return f.vr >= 1.5 ? "shakeout" : "spring";
 }
@@ -24,7 +27,12 @@ export function springVariant(f: BarFeatures): SpringVariant {
  * ss: penetration `(support − low) / atr` 0 → 1 ATR; sc: cl 0.6 → 1.0; agreeing trend `down`.
  *
  * `atr` is the spec's feature (ATR14 at t−1). If it is 0 the spec's ratio is undefined; we read a
- * penetration of a range that had no true range at all as maximal (ss = 1).
+ * penetration of a range that had no true range at all as maximal (ss = 1). Since v1.1 this is
+ * reachable: a series that never moved (every bar high = low at one price) has ATR 0, and a SPRING
+ * no longer needs a non-zero spread average.
+ *
+ * With `vr` undefined (v1.1) sv counts 0 on either scale — also on the quiet spring's, where a
+ * lower vr would score higher: a term built on an undefined ratio counts 0.
  */
 export function scoreSpring(f: BarFeatures): number {
   const volumeScore = f.vr >= 1.5 ? linearScore(f.vr, 1.5, 3.0) : linearScore(f.vr, 1.0, 0.5);
