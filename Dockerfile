@@ -29,11 +29,10 @@ COPY packages/db/package.json packages/db/
 COPY packages/market-data/package.json packages/market-data/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/vpa-core/package.json packages/vpa-core/
-# `npm install`, not `npm ci`: npm 11 writes lock files without other platforms' optional
-# packages (biome, turbo binaries) and `npm ci` then refuses them. The lock file still pins
-# every version. No install scripts run: no production dependency needs one (msgpackr's native
-# part ships prebuilt in @msgpackr-extract/*).
-RUN npm install --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error \
+# `npm ci`: exactly the versions of the committed lock (which records every platform's optional
+# packages, so it installs this image's). No install scripts run: no production dependency needs
+# one (msgpackr's native part ships prebuilt in @msgpackr-extract/*).
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error \
  && npm cache clean --force
 
 # ---------------------------------------------------------------------------------------------

@@ -221,7 +221,7 @@ describe("Dockerfile", () => {
 
   it("installs production dependencies of every workspace inside the image, not the host's", () => {
     const deps = dockerfile.stages[0]!;
-    const install = deps.instructions.find((i) => i.name === "RUN" && /\bnpm install\b/.test(i.args));
+    const install = deps.instructions.find((i) => i.name === "RUN" && /\bnpm ci\b/.test(i.args));
     expect(install?.args).toMatch(/--omit=dev\b/);
     const copied = contextCopies(deps);
     expect(copied).toEqual(expect.arrayContaining(["package.json", "package-lock.json"]));
