@@ -1,4 +1,28 @@
-// Market-data providers (HTTP) and the live bar stream (WebSocket); see the modules below.
+// Market-data providers (HTTP), the live bar stream (WebSocket) and the checks of incoming bars.
+export type {
+  BarValueField,
+  BarValueIssue,
+  BarValueProblem,
+  BarValues,
+  BarValueTexts,
+} from "./bar-validation/check-bar-values.ts";
+export {
+  BAR_VALUE_FIELDS,
+  BAR_VALUE_PROBLEMS,
+  checkBarValues,
+  describePriceJump,
+  findPriceJump,
+  isPriceJump,
+  priceJumpFactor,
+} from "./bar-validation/check-bar-values.ts";
+export {
+  isMarketSymbol,
+  MAX_SYMBOL_LENGTH,
+  normalizeMarketSymbol,
+  toAsciiUpperCase,
+} from "./bar-validation/market-symbol.ts";
+export { parsePlainDecimal } from "./bar-validation/plain-decimal.ts";
+export { MAX_VOLUME, PRICE_JUMP_FACTOR, SANE_PRICE_RANGE } from "./bar-validation/sane-price-range.ts";
 export type { BackoffOptions } from "./http/backoff-delay.ts";
 export { backoffDelayMs, DEFAULT_BACKOFF, retryAfterMs } from "./http/backoff-delay.ts";
 export type { CircuitBreaker, CircuitBreakerOptions, CircuitPermit } from "./http/circuit-breaker.ts";

@@ -1,16 +1,23 @@
 /**
  * Turns the rows of a response into the bars a provider returns: valid, within the range, oldest
- * first, one per time. The rules match the importer's (apps/scanner validate-bar-row.ts), so a bar
- * from a provider and a bar from a file pass the same checks:
+ * first, one per time. The numbers pass the same checks as an imported file's
+ * (bar-validation/check-bar-values.ts), so a bar from a provider and a bar from a file are judged
+ * alike:
  *
- * - dropped and reported: `bad-date`, `not-a-number`, `non-positive-price`, `negative-volume`,
- *   `high-below-low`, `open-outside-range`, `close-outside-range` (nothing is repaired);
+ * - dropped and reported: `bad-date`, then every problem of `checkBarValues` (`not-a-number`,
+ *   `non-positive-price`, `price-out-of-range`, `negative-volume`, `bad-volume`, `high-below-low`,
+ *   `open-outside-range`, `close-outside-range`); nothing is repaired;
  * - `duplicate-time`: several rows with one time keep the LAST one in response order (sources
  *   re-send an updated copy of the newest bar); each dropped copy is reported;
+ * - `price-jump`: a bar whose close, high or low is 100× or more away from the close of the bar
+ *   before it in this response (PRICE_JUMP_FACTOR), in time order, is dropped; the next bar is
+ *   compared with the last bar kept. The first bar of a response has no neighbour here (the
+ *   importer also checks against the stored bars; a provider response is not);
  * - rows outside [from, to] are left out without a report (sources pad ranges).
  *
  * Zero volume is valid (real days without trades).
  */
+import { checkBarValues, describePriceJump, findPriceJump } from "../bar-validation/check-bar-values.ts";
 import { isWithinRange, type ResolvedRange } from "./provider-time.ts";
 import type { ProviderBar } from "./provider-types.ts";
 
@@ -28,30 +35,9 @@ export type InvalidBarReporter = (reason: string, detail: string) => void;
 
 /** Why a row is not a bar, or null when it is one. */
 export function invalidRowReason(row: RawProviderRow): { reason: string; detail: string } | null {
-  const { time, open, high, low, close, volume } = row;
-  if (time === null) return { reason: "bad-date", detail: "unusable time stamp" };
-  const at = `at ${time}`;
-  for (const [name, value] of [
-    ["open", open],
-    ["high", high],
-    ["low", low],
-    ["close", close],
-    ["volume", volume],
-  ] as const) {
-    if (!Number.isFinite(value)) return { reason: "not-a-number", detail: `${name} ${String(value)} ${at}` };
-  }
-  if (open <= 0 || high <= 0 || low <= 0 || close <= 0) {
-    return { reason: "non-positive-price", detail: `o=${open} h=${high} l=${low} c=${close} ${at}` };
-  }
-  if (volume < 0) return { reason: "negative-volume", detail: `volume ${volume} ${at}` };
-  if (high < low) return { reason: "high-below-low", detail: `high ${high} < low ${low} ${at}` };
-  if (open < low || open > high) {
-    return { reason: "open-outside-range", detail: `open ${open} not in [${low}, ${high}] ${at}` };
-  }
-  if (close < low || close > high) {
-    return { reason: "close-outside-range", detail: `close ${close} not in [${low}, ${high}] ${at}` };
-  }
-  return null;
+  if (row.time === null) return { reason: "bad-date", detail: "unusable time stamp" };
+  const issue = checkBarValues(row);
+  return issue === null ? null : { reason: issue.problem, detail: `${issue.detail} at ${row.time}` };
 }
 
 /**
@@ -88,5 +74,19 @@ export function normalizeProviderBars(
     byTime.set(time, bar);
   }
   // Bar times of one timeframe share one notation, so text order is time order.
-  return [...byTime.values()].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const sorted = [...byTime.values()].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const kept: ProviderBar[] = [];
+  for (const bar of sorted) {
+    const previous = kept.at(-1);
+    const jump = previous === undefined ? null : findPriceJump(bar, previous.close);
+    if (previous !== undefined && jump !== null) {
+      report(
+        "price-jump",
+        `${jump} ${bar[jump]} is ${describePriceJump(bar[jump], previous.close)} close ${previous.close} of the bar before (${previous.time}) at ${bar.time}`,
+      );
+      continue;
+    }
+    kept.push(bar);
+  }
+  return kept;
 }

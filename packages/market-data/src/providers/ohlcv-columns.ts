@@ -1,9 +1,11 @@
 /**
  * The column layout both sources use: `{ t: [...], o: [...], h: [...], l: [...], c: [...], v: [...] }`,
- * one array per field, index i of each array being bar i. Values may be numbers or numeric strings
- * (Vietcap sends `t` as strings); anything else becomes NaN and the row is rejected later.
+ * one array per field, index i of each array being bar i. Values may be numbers or strings in plain
+ * decimal notation (Vietcap sends `t` as strings); anything else ("0x10", "1e3", null) becomes NaN
+ * and the row is rejected later.
  */
 
+import { parsePlainDecimal } from "../bar-validation/plain-decimal.ts";
 import type { RawProviderRow } from "./normalize-provider-bars.ts";
 import { ProviderError } from "./provider-error.ts";
 import { unixSecondsToBarTime } from "./provider-time.ts";
@@ -13,7 +15,7 @@ const COLUMNS = ["t", "o", "h", "l", "c", "v"] as const;
 
 function toNumber(value: unknown): number {
   if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "") return Number(value);
+  if (typeof value === "string") return parsePlainDecimal(value.trim());
   return Number.NaN;
 }
 

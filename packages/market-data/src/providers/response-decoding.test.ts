@@ -41,6 +41,38 @@ describe("decodeUdfHistory", () => {
     }
   });
 
+  it("reads strings in plain decimal notation only: hex, exponents and blanks become NaN", () => {
+    const rows = decodeUdfHistory(
+      {
+        s: "ok",
+        t: [JAN_2, JAN_3],
+        o: ["86.5", "0x10"],
+        h: ["87.1", "1e300"],
+        l: ["86", " "],
+        c: [" 87 ", "Infinity"],
+        v: ["1200", "1,200"],
+      },
+      "1D",
+      "udf",
+    );
+    expect(rows[0]).toEqual({
+      time: "2024-01-02",
+      open: 86.5,
+      high: 87.1,
+      low: 86,
+      close: 87,
+      volume: 1_200,
+    });
+    expect(rows[1]).toEqual({
+      time: "2024-01-03",
+      open: Number.NaN,
+      high: Number.NaN,
+      low: Number.NaN,
+      close: Number.NaN,
+      volume: Number.NaN,
+    });
+  });
+
   it("columns of different lengths are a bad response (a corrupted body: no row is trusted)", () => {
     expect(() =>
       decodeUdfHistory(

@@ -88,6 +88,78 @@ describe("decodeStreamMessage, JSON format", () => {
   });
 });
 
+describe("decodeStreamMessage, the price checks of every bar (bar-validation/)", () => {
+  const tick = { type: "tick", symbol: "FPT", time: "2024-01-02T09:15:03+07:00", price: 95.1, volume: 100 };
+  const bar = {
+    type: "bar",
+    symbol: "FPT",
+    timeframe: "15m",
+    time: "2024-01-02T09:15:00+07:00",
+    open: 95,
+    high: 96,
+    low: 94.5,
+    close: 95.5,
+    volume: 4000,
+  };
+  const messageOf = (text: string): string => {
+    try {
+      decodeStreamMessage(text, received);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidStreamMessageError);
+      return (error as Error).message;
+    }
+    throw new Error(`accepted: ${text}`);
+  };
+
+  it("drops a bar or tick with an absurd price, naming the reason", () => {
+    expect(messageOf(JSON.stringify({ ...bar, high: 1e300, close: 1e300 }))).toBe(
+      "bar FPT 2024-01-02T09:15:00+07:00 dropped: price-out-of-range: high 1e+300 is outside the sane range 0.0001–10,000,000 thousand VND",
+    );
+    expect(messageOf(JSON.stringify({ ...tick, price: 1e300 }))).toContain("price-out-of-range");
+    expect(messageOf(JSON.stringify({ ...tick, price: 1e-9 }))).toContain("price-out-of-range");
+    expect(messageOf(JSON.stringify({ ...bar, high: 90 }))).toContain("high-below-low");
+    expect(messageOf(JSON.stringify({ ...bar, volume: 0.5 }))).toContain("bad-volume");
+    expect(
+      messageOf('{"type":"tick","symbol":"FPT","time":"2024-01-02T09:15:03+07:00","price":1e400,"volume":1}'),
+    ).toContain("price");
+  });
+
+  it("reads numbers sent as text in plain decimal notation only", () => {
+    expect(decodeStreamMessage(JSON.stringify({ ...tick, price: "95.1" }), received)).toMatchObject({
+      price: 95.1,
+    });
+    for (const price of ["0x10", "1e2", "Infinity", "NaN", ""])
+      expect(messageOf(JSON.stringify({ ...tick, price }))).toContain("price");
+  });
+
+  it("never folds a symbol into ASCII: ﬁſh is not FISH", () => {
+    expect(messageOf(JSON.stringify({ ...tick, symbol: "ﬁſh" }))).toBe(
+      'field symbol "ﬁſh" is not a symbol (1–12 of A-Z 0-9)',
+    );
+    expect(messageOf(JSON.stringify({ ...bar, symbol: "ﬁſh" }))).toContain("is not a symbol");
+  });
+
+  it("checks SSI bars after the VND conversion", () => {
+    const ssi = (content: Record<string, unknown>) =>
+      JSON.stringify({
+        DataType: "B",
+        Content: JSON.stringify({
+          RType: "B",
+          Symbol: "SSI",
+          TradingTime: "14:28:33",
+          Open: 32500,
+          High: 32600,
+          Low: 32450,
+          Close: 32550,
+          Volume: 12300,
+          ...content,
+        }),
+      });
+    expect(messageOf(ssi({ High: 1e300, Close: 1e300 }))).toContain("price-out-of-range");
+    expect(messageOf(ssi({ Symbol: "ﬁſh" }))).toContain("is not a symbol");
+  });
+});
+
 describe("decodeStreamMessage, SSI adapter (vn-market.md §7)", () => {
   const content = {
     RType: "B",

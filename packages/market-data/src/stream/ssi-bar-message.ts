@@ -1,6 +1,6 @@
 import { market } from "@vpa/core";
 import { InvalidStreamMessageError } from "./invalid-stream-message-error.ts";
-import { asRecord, parseJson, readNumber, readString } from "./message-fields.ts";
+import { asRecord, parseJson, readNumber, readString, readSymbol } from "./message-fields.ts";
 import type { BarUpdateEvent, IgnoredEvent } from "./stream-event.ts";
 
 /**
@@ -56,7 +56,7 @@ export function decodeSsiStreamMessage(
   const midnightMs = Date.parse(`${localDate}T00:00:00+07:00`);
   return {
     kind: "bar",
-    symbol: readString(content, "Symbol").toUpperCase(),
+    symbol: readSymbol(content, "Symbol"),
     timeMs: midnightMs + (hours * 60 + minutes) * 60_000,
     timeframeMinutes: 1,
     open: market.vndToThousandVnd(readNumber(content, "Open")),
