@@ -2,6 +2,7 @@ export * from "./alert-worker.ts";
 export * from "./channels/index.ts";
 export * from "./create-senders.ts";
 export * from "./deliver-alert.job.ts";
+export * from "./delivery-sweeper.ts";
 export * from "./pacer.ts";
 export * from "./quiet-hours.ts";
 export * from "./render/render-alert.ts";

@@ -22,13 +22,13 @@ export class Pacer {
   readonly #rules: Readonly<Record<string, PaceRule>>;
   readonly #nextFree = new Map<string, number>();
   readonly #now: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(
     rules: Readonly<Record<string, PaceRule>> = DEFAULT_PACE_RULES,
-    clock: { now: () => number; sleep: (ms: number) => Promise<void> } = {
+    clock: { now: () => number; sleep: (ms: number, signal?: AbortSignal) => Promise<void> } = {
       now: Date.now,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: (ms, signal) => sleepUnlessAborted(ms, signal),
     },
   ) {
     this.#rules = rules;
@@ -36,8 +36,12 @@ export class Pacer {
     this.#sleep = clock.sleep;
   }
 
-  /** Waits until a send to this recipient on this channel is within the limits, and books it. */
-  async acquire(channel: string, address: string): Promise<void> {
+  /**
+   * Waits until a send to this recipient on this channel is within the limits, and books it.
+   * Rejects (with the signal's reason) when `signal` aborts during the wait: nothing was claimed yet.
+   */
+  async acquire(channel: string, address: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     const rule = this.#rules[channel];
     if (rule === undefined || (rule.globalMs === 0 && rule.perRecipientMs === 0)) return;
     const recipientKey = `${channel}\u0000${address}`;
@@ -47,7 +51,7 @@ export class Pacer {
     this.#nextFree.set(channel, start + rule.globalMs);
     this.#nextFree.set(recipientKey, start + rule.perRecipientMs);
     if (this.#nextFree.size > 50_000) this.#forgetPast(now);
-    if (start > now) await this.#sleep(start - now);
+    if (start > now) await this.#sleep(start - now, signal);
   }
 
   /** Pushes a recipient's next slot back, after the provider asked us to wait (429 retry_after). */
@@ -59,4 +63,22 @@ export class Pacer {
   #forgetPast(now: number): void {
     for (const [key, at] of this.#nextFree) if (at < now) this.#nextFree.delete(key);
   }
+}
+
+function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -35,7 +35,11 @@ export class AppContext {
       destination: options.logDestination === "stderr" ? process.stderr : process.stdout,
     });
     this.metrics = createMetrics({ collectProcessMetrics: options.processMetrics ?? false });
-    this.connection = { redisUrl: config.redisUrl, prefix: config.queuePrefix };
+    this.connection = {
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      retryBudgetMs: config.jobRetryBudgetMs,
+    };
   }
 
   get database(): DatabaseHandle {

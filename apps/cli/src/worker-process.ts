@@ -1,4 +1,10 @@
-import { closeSenders, createSenders, startAlertWorker, startTelegramBot } from "@vpa/alerts";
+import {
+  closeSenders,
+  createSenders,
+  startAlertWorker,
+  startDeliverySweeper,
+  startTelegramBot,
+} from "@vpa/alerts";
 import { startBacktestWorker } from "@vpa/backtest";
 import { migrateToLatest } from "@vpa/db";
 import {
@@ -41,6 +47,9 @@ export interface RunningWorkers {
 /** Starts the BullMQ workers of the given kinds inside this process (also used by the demo). */
 export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[]): RunningWorkers {
   const workers: Worker[] = [];
+  // Stopped before the workers close (sweepers: they must not re-enqueue a job being handed back)
+  // and after (senders: the jobs' last sends need them).
+  const stopFirst: (() => Promise<void>)[] = [];
   const closers: (() => Promise<void>)[] = [];
   for (const kind of kinds) {
     if (kind === "scanner") {
@@ -79,14 +88,23 @@ export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[])
             cooldownMs: app.config.alerts.cooldownMinutes * 60_000,
             maxPerHour: app.config.alerts.maxPerHour,
           },
+          // Sends in flight get part of the shutdown time; the rest is for recording their outcome.
+          sendGraceMs: Math.min(3_000, Math.floor(app.config.shutdownTimeoutMs / 2)),
         }),
       );
+      const sweeper = startDeliverySweeper({
+        db: app.database.db,
+        alertsQueue: app.queue("alerts"),
+        logger: app.logger,
+      });
+      stopFirst.push(() => sweeper.stop());
       closers.push(() => closeSenders(senders));
     }
   }
   return {
     workers,
     async close() {
+      for (const stop of stopFirst) await stop();
       await Promise.all(workers.map((worker) => worker.close()));
       for (const close of closers) await close();
     },

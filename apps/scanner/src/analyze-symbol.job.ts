@@ -1,7 +1,7 @@
 import { analyze, type ConfirmationRecord, type SignalRecord } from "@vpa/core";
 import {
+  createPendingAlerts,
   type Database,
-  findSignalsWithoutAlert,
   insertConfirmations,
   insertSignals,
   loadRecentBars,
@@ -28,14 +28,15 @@ export interface AnalyzeResult {
   readonly signals: number;
   readonly newSignals: number;
   readonly confirmations: number;
-  /** Alert jobs enqueued (one per signal that had no alert yet). */
+  /** Alert jobs enqueued (one per signal whose alert is owed: new, or pending from an earlier run). */
   readonly alertJobs: string[];
 }
 
 /**
  * One analyze job: load the symbol's last bars up to `barTime` → vpa-core → store the signals
- * dated in `[signalsSince, barTime]` (idempotent) → enqueue an alert job for each of them that has
- * no alert yet. Re-running it (a retry, a re-scan) stores nothing twice and alerts nobody twice.
+ * dated in `[signalsSince, barTime]` (idempotent) → record their alerts as owed and enqueue an alert
+ * job for each alert still pending. Re-running it (a retry, a re-scan) stores nothing twice and
+ * alerts nobody twice (a delivered alert is `done`; the alert jobs' ledger dedupes the rest).
  *
  * Window choice: vpa-core needs 40 bars of warm-up and 60 for full confidence; with the default 250
  * bars, the Wilder ATR seed's influence on the newest bar is below (13/14)^190 ≈ 1e-6, so the
@@ -74,20 +75,20 @@ export async function analyzeSymbol(
   }
   const alertJobs: string[] = [];
   if (payload.alert) {
-    const pending = new Set(
-      await findSignalsWithoutAlert(
-        deps.db,
-        stored.map((row) => row.id),
-      ),
+    // The alerts are owed from here on (pending, in PostgreSQL) before any job exists: if the
+    // enqueue below is lost, a retry of this job or the alert sweeper enqueues them again.
+    const owed = await createPendingAlerts(
+      deps.db,
+      stored.map((row) => ({
+        signalId: row.id,
+        priority: byKey.get(`${row.time}|${row.type}`)?.priority ?? "LOW",
+      })),
     );
-    const jobs = stored
-      .filter((row) => pending.has(row.id))
-      .map((row) => {
-        const priority = byKey.get(`${row.time}|${row.type}`)?.priority ?? "LOW";
-        const jobId = alertJobId({ signalId: row.id });
-        alertJobs.push(jobId);
-        return { payload: { signalId: row.id }, jobId, priority: ALERT_JOB_PRIORITY[priority] };
-      });
+    const jobs = owed.map((alert) => {
+      const jobId = alertJobId({ signalId: alert.signalId });
+      alertJobs.push(jobId);
+      return { payload: { signalId: alert.signalId }, jobId, priority: ALERT_JOB_PRIORITY[alert.priority] };
+    });
     if (jobs.length > 0) await deps.alertsQueue.addBulk(jobs);
   }
   return {

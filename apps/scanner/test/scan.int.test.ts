@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { analyze, type SignalRecord } from "@vpa/core";
-import { ensureAlert, listSignals, loadRecentBars, upsertStocks } from "@vpa/db";
+import { ensureAlert, listSignals, loadRecentBars, settleAlert, upsertStocks } from "@vpa/db";
 import { createLogger, createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,15 +91,20 @@ describe("scan → analyze worker → signals", () => {
     expect(alertJobsQueued).toBe(total);
   });
 
-  it("a second scan stores nothing new; it re-queues only alerts that never started", async () => {
+  it("a second scan stores nothing new; it re-queues only alerts still owed", async () => {
     const stored = await listSignals(database.db, { limit: 100_000 });
     // No alert worker ran yet: as after a crash between storing and alerting, a re-scan recovers.
     const recovery = await scanOnce(SYMBOLS);
     expect(recovery.results.reduce((sum, r) => sum + r.newSignals, 0)).toBe(0);
     expect(recovery.alertJobsQueued).toBe(stored.length);
-    // Once every alert has started, a re-scan is silent.
+    // Once every alert is settled (delivered), a re-scan is silent.
     for (const signal of stored) {
-      await ensureAlert(database.db, { signalId: signal.id, priority: signal.priority, message: "sent" });
+      const alertId = await ensureAlert(database.db, {
+        signalId: signal.id,
+        priority: signal.priority,
+        message: "sent",
+      });
+      await settleAlert(database.db, alertId, "done");
     }
     const again = await scanOnce(SYMBOLS);
     expect(again.results.reduce((sum, r) => sum + r.newSignals, 0)).toBe(0);

@@ -60,6 +60,13 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     types: typeParsers,
   });
   pool.on("error", (error) => options.onPoolError?.(error));
+  // pg-pool listens for errors of idle clients only. A client checked out when the server goes
+  // away (PostgreSQL stopped or restarted: 57P01, or the connection dropped) emits 'error' too,
+  // after failing its query; with no listener that crashes the process. The query's own rejection
+  // carries the error to the caller; this listener only keeps the process alive.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => options.onPoolError?.(error));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -6,6 +6,7 @@ import * as deliveryThrottle from "./migrations/0003-delivery-throttle.ts";
 import * as databaseInstance from "./migrations/0004-database-instance.ts";
 import * as quietHours from "./migrations/0005-quiet-hours.ts";
 import * as webhookChannel from "./migrations/0006-webhook-channel.ts";
+import * as alertLedger from "./migrations/0007-alert-ledger.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "0004-database-instance": databaseInstance,
   "0005-quiet-hours": quietHours,
   "0006-webhook-channel": webhookChannel,
+  "0007-alert-ledger": alertLedger,
 };
 
 export class MigrationError extends Error {

@@ -98,12 +98,20 @@ export interface AlertsTable {
   id: Generated<number>;
   signal_id: number;
   priority: "HIGH" | "MEDIUM" | "LOW";
-  message: string;
+  /** Rendered by the alert job; null until it first runs. */
+  message: string | null;
+  state: Generated<AlertState>;
+  settled_at: Date | null;
+  last_error: string | null;
   channels_sent: Generated<string[]>;
   is_sent: Generated<boolean>;
   sent_at: Date | null;
   created_at: CreatedAt;
 }
+
+/** docs/delivery.md: pending (owed) → done (every recipient settled) | gave_up (retry budget spent). */
+export const ALERT_STATES = ["pending", "done", "gave_up"] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
 
 export const DELIVERY_STATUSES = ["sending", "sent", "retry", "failed", "uncertain", "suppressed"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

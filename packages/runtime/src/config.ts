@@ -17,6 +17,11 @@ export interface Config {
   /** Port of /health, /ready and /metrics; 0 picks a free one; unset uses the worker's default. */
   readonly httpPort: number | null;
   readonly shutdownTimeoutMs: number;
+  /**
+   * How long a failing job keeps being retried (exponential backoff capped at a minute) before it
+   * fails for good: an outage of Redis or PostgreSQL shorter than this loses no work.
+   */
+  readonly jobRetryBudgetMs: number;
   readonly dataDir: string;
   readonly scan: {
     readonly timeframe: "1D" | "1W" | "1m" | "5m" | "15m" | "30m" | "1h";
@@ -143,6 +148,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HTTP_PORT: integer(0, 65_535).optional(),
   SHUTDOWN_TIMEOUT_MS: integer(100, 600_000).default(10_000),
+  JOB_RETRY_BUDGET_MINUTES: integer(1, 7 * 24 * 60).default(30),
   VPA_DATA_DIR: z.string().min(1).default(".vpa"),
   SCAN_TIMEFRAME: z.enum(["1D", "1W", "1m", "5m", "15m", "30m", "1h"]).default("1D"),
   SCAN_LOOKBACK_BARS: integer(41, 20_000).default(250),
@@ -290,6 +296,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     logLevel: env.LOG_LEVEL,
     httpPort: env.HTTP_PORT ?? null,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    jobRetryBudgetMs: env.JOB_RETRY_BUDGET_MINUTES * 60_000,
     dataDir: env.VPA_DATA_DIR,
     scan: Object.freeze({
       timeframe: env.SCAN_TIMEFRAME,

@@ -1,5 +1,6 @@
 export * from "./config.ts";
 export * from "./health-server.ts";
+export * from "./job-retry-policy.ts";
 export * from "./job-waiter.ts";
 export * from "./logger.ts";
 export * from "./metrics.ts";

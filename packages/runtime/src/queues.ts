@@ -1,5 +1,14 @@
-import { type Job, Queue, type QueueOptions, UnrecoverableError, Worker, type WorkerOptions } from "bullmq";
+import { type Job, Queue, type QueueOptions, Worker, type WorkerOptions } from "bullmq";
 import { z } from "zod";
+import {
+  applyRetryBudget,
+  BUDGETED_BACKOFF_TYPE,
+  budgetedBackoffDelay,
+  DEFAULT_RETRY_BUDGET_MS,
+  MAX_ATTEMPTS,
+  MAX_STALLED_COUNT,
+  unrecoverable,
+} from "./job-retry-policy.ts";
 
 /**
  * The one map of queues and their job payloads, shared by producers and workers. Payloads are
@@ -78,10 +87,13 @@ export function parseJobPayload<Q extends QueueName>(queue: Q, data: unknown): J
   return parsed.data as JobPayload<Q>;
 }
 
-/** Retries and retention: kept long enough to inspect, never forever (BullMQ's default). */
+/**
+ * Retries (by a time budget: job-retry-policy.ts) and retention: kept long enough to inspect,
+ * never forever (BullMQ's default).
+ */
 const DEFAULT_JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+  attempts: MAX_ATTEMPTS,
+  backoff: { type: BUDGETED_BACKOFF_TYPE, delay: 1_000 },
   removeOnComplete: { age: 24 * 3600, count: 50_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
 } as const;
@@ -96,6 +108,8 @@ function isConnectionError(error: unknown): boolean {
 export interface QueueConnection {
   readonly redisUrl: string;
   readonly prefix: string;
+  /** How long a failing job is retried before it fails for good (JOB_RETRY_BUDGET_MINUTES). Default 30 min. */
+  readonly retryBudgetMs?: number;
 }
 
 export interface TypedQueue<Q extends QueueName> {
@@ -165,7 +179,8 @@ export interface TypedWorkerOptions {
 /**
  * A worker for one queue with BullMQ's production connection rule (`maxRetriesPerRequest: null`,
  * so blocking commands survive a Redis restart). The payload is validated before the processor
- * runs; an invalid one fails at once without retries.
+ * runs; an invalid one fails at once without retries. A failing job is retried on the time budget
+ * of job-retry-policy.ts, and a stalled one (its worker was killed) up to MAX_STALLED_COUNT times.
  */
 export function createWorker<Q extends QueueName, R>(
   name: Q,
@@ -180,14 +195,20 @@ export function createWorker<Q extends QueueName, R>(
       try {
         payload = parseJobPayload(name, job.data);
       } catch (error) {
-        throw new UnrecoverableError((error as Error).message);
+        throw unrecoverable(error);
       }
-      return processor(payload, job, token);
+      try {
+        return await processor(payload, job, token);
+      } catch (error) {
+        throw await applyRetryBudget(error, job, connection.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS);
+      }
     },
     {
       connection: { url: connection.redisUrl, maxRetriesPerRequest: null },
       prefix: connection.prefix,
       concurrency: options.concurrency,
+      maxStalledCount: MAX_STALLED_COUNT,
+      settings: { backoffStrategy: (attemptsMade: number) => budgetedBackoffDelay(attemptsMade) },
       autorun: options.autorun ?? true,
       // Only defined keys: an explicit `undefined` overrides BullMQ's default and reaches its Lua
       // scripts as nil ("command arguments must be strings or integers").

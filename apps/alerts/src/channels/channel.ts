@@ -9,8 +9,13 @@
  *
  * Invariants every sender keeps:
  * - `send` resolves only when the provider accepted the message, and rejects only with one of the
- *   three delivery errors (`DeliveryRateLimitedError`, `RecipientUnreachableError`,
- *   `DeliveryFailedError`), so the worker decides retry, pacing and deactivation from the type alone.
+ *   four delivery errors (`DeliveryRateLimitedError`, `RecipientUnreachableError`,
+ *   `DeliveryFailedError`, `DeliveryOutcomeUnknownError`), so the worker decides retry, pacing,
+ *   deactivation and `uncertain` from the type alone (docs/delivery.md).
+ * - `DeliveryOutcomeUnknownError` only when the provider may have accepted the message (the request
+ *   was written and no answer came); a channel whose receiver dedupes (webhooks, by
+ *   Idempotency-Key) may report such a failure as transient instead.
+ * - An aborted `delivery.signal` ends the send promptly with one of the errors above.
  * - A sender never retries on its own: the worker owns retries and pacing (BullMQ backoff and rate
  *   limiting), so one failed attempt = one thrown error.
  * - No secret (bot token, SMTP password) appears in a thrown error's message, stack, properties or
@@ -44,7 +49,7 @@ export interface ChannelSender {
   send(
     recipient: Recipient,
     message: RenderedAlert,
-    delivery?: { readonly key: string },
+    delivery?: { readonly key: string; readonly signal?: AbortSignal },
   ): Promise<SentReceipt>;
   /** Releases connections. In-flight sends finish first; later sends fail with a transient `DeliveryFailedError`. */
   close(): Promise<void>;

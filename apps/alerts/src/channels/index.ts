@@ -1,6 +1,7 @@
 export { CHANNELS, type Channel, type ChannelSender, type Recipient, type SentReceipt } from "./channel.ts";
 export { createConsoleSender } from "./console-sender.ts";
 export { DeliveryFailedError } from "./delivery-failed-error.ts";
+export { DeliveryOutcomeUnknownError } from "./delivery-outcome-unknown-error.ts";
 export { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
 export { SMTP_THROTTLE_RETRY_AFTER_MS } from "./email-delivery-error.ts";
 export { createEmailSender, DEFAULT_EMAIL_MAX_CONNECTIONS, type EmailSenderOptions } from "./email-sender.ts";

@@ -10,13 +10,20 @@
  * | 400 chat not found / user not found / no rights to write / group upgraded | RecipientUnreachableError  |
  * | any other 400 (can't parse entities, message is too long)  | DeliveryFailedError, permanent            |
  * | 401 Unauthorized, 404 Not Found (bad token / API root)     | DeliveryFailedError, transient (config)   |
- * | 5xx, other codes, network error, timeout, non-JSON answer  | DeliveryFailedError, transient            |
+ * | 5xx, other codes, non-JSON answer                          | DeliveryFailedError, transient            |
+ * | network error or time-out BEFORE the request was written   | DeliveryFailedError, transient            |
+ * | network error or time-out AFTER the request was written    | DeliveryOutcomeUnknownError (uncertain)   |
+ *
+ * A 5xx or any other answer means Telegram answered and did not take the message. Only silence after
+ * the whole request went out is ambiguous (write-tracking-fetch.ts tells which side of it we are).
  */
 import { NetworkError, ParseError, TelegramApiError, TimeoutError } from "node-telegram-bot-api";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
+import { DeliveryOutcomeUnknownError } from "./delivery-outcome-unknown-error.ts";
 import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
 import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
 import { redactError, redactText } from "./redact-secrets.ts";
+import { failedAfterRequestWritten } from "./write-tracking-fetch.ts";
 
 /** Used when a 429 carries no `retry_after` (Telegram always sends one; a proxy might not). */
 export const TELEGRAM_DEFAULT_RETRY_AFTER_MS = 1000;
@@ -34,9 +41,15 @@ export function toTelegramDeliveryError(
   error: unknown,
   chatId: string,
   secretVariants: readonly string[],
-): DeliveryRateLimitedError | RecipientUnreachableError | DeliveryFailedError {
+): DeliveryRateLimitedError | RecipientUnreachableError | DeliveryFailedError | DeliveryOutcomeUnknownError {
   const cause = redactError(error, secretVariants);
   const channel = "telegram";
+  if (!(error instanceof TelegramApiError) && failedAfterRequestWritten(error)) {
+    return new DeliveryOutcomeUnknownError(
+      `Telegram sendMessage to chat ${chatId}: no answer after the request was sent (${cause.message}); Telegram may have accepted it`,
+      { channel, cause },
+    );
+  }
   if (error instanceof TelegramApiError) {
     const status = error.errorCode;
     const description = redactText(error.description, secretVariants);

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
 import { everythingIn, failureOf } from "../../test/support/error-dump.ts";
@@ -5,6 +7,7 @@ import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
 import { type AlertContent, renderAlert } from "../render/render-alert.ts";
 import type { ChannelSender } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
+import { DeliveryOutcomeUnknownError } from "./delivery-outcome-unknown-error.ts";
 import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
 import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
 import { createTelegramSender } from "./telegram-sender.ts";
@@ -129,15 +132,48 @@ describe("Telegram sender against the Bot API stand-in", () => {
     expect(error.message).toContain("message is too long");
   });
 
-  it("treats a timeout as transient", async () => {
+  it("reports a time-out after the request was written as an unknown outcome (Telegram may have accepted it)", async () => {
     const impatient = createTelegramSender({ token: TOKEN, apiRoot: tg.apiRoot, requestTimeoutMs: 200 });
     tg.delayNext(1, 1000);
     const error = await failureOf(impatient.send(subscriber, alert));
     await impatient.close();
+    expect(error).toBeInstanceOf(DeliveryOutcomeUnknownError);
+    expect(error.message).toMatch(/no answer after the request was sent.*may have accepted it/);
+    expectNoToken(error);
+  });
+
+  it("reports a send aborted before its request left as transient: nothing can have arrived", async () => {
+    const aborted = new AbortController();
+    aborted.abort(new Error("shutting down"));
+    const error = await failureOf(telegram.send(subscriber, alert, { key: "k", signal: aborted.signal }));
     expect(error).toBeInstanceOf(DeliveryFailedError);
     expect(error).toMatchObject({ permanent: false });
-    expect(error.message).toContain("timed out");
-    expectNoToken(error);
+    expect(tg.sentMessages).toHaveLength(0);
+  });
+
+  it("reports a connection dropped after the request was read as an unknown outcome, and a refused one as transient", async () => {
+    // A server that reads the whole request, then drops the connection without answering.
+    const dropper = createServer((request) => {
+      request.resume();
+      request.on("end", () => request.socket.destroy());
+    });
+    await new Promise<void>((done) => dropper.listen(0, "127.0.0.1", done));
+    const root = `http://127.0.0.1:${(dropper.address() as AddressInfo).port}`;
+    const dropped = createTelegramSender({ token: TOKEN, apiRoot: root });
+    try {
+      const error = await failureOf(dropped.send(subscriber, alert));
+      expect(error).toBeInstanceOf(DeliveryOutcomeUnknownError);
+      expectNoToken(error);
+    } finally {
+      await dropped.close();
+      await new Promise((done) => dropper.close(done));
+    }
+    // Nobody listening: the request never left, so it is safe to send again later.
+    const refused = createTelegramSender({ token: TOKEN, apiRoot: root });
+    const error = await failureOf(refused.send(subscriber, alert));
+    await refused.close();
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error).toMatchObject({ permanent: false });
   });
 
   it("keeps the token out of errors when the API cannot be reached at all", async () => {

@@ -12,6 +12,9 @@
  * - No library `rateLimit` either: pacing (~30 msg/s per bot, ~1 msg/s per chat) is the worker's.
  * - A request timeout of 10 s by default (the library's default is 5 minutes, meant for uploads).
  * - The token is in every request URL; errors are rebuilt with the token redacted.
+ * - Requests go through a write-tracking fetch: a failure after the request was written in full is
+ *   `DeliveryOutcomeUnknownError` (Telegram may have accepted it; never resent), one before it is a
+ *   transient `DeliveryFailedError` (docs/delivery.md).
  */
 import { Api } from "node-telegram-bot-api";
 import type { RenderedAlert } from "../render/render-alert.ts";
@@ -20,6 +23,7 @@ import { DeliveryFailedError } from "./delivery-failed-error.ts";
 import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
 import { secretVariants } from "./redact-secrets.ts";
 import { toTelegramDeliveryError } from "./telegram-delivery-error.ts";
+import { createWriteTrackingFetch } from "./write-tracking-fetch.ts";
 
 export const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
 export const DEFAULT_TELEGRAM_REQUEST_TIMEOUT_MS = 10_000;
@@ -44,16 +48,18 @@ export interface TelegramSenderOptions {
  */
 export function createTelegramSender(options: TelegramSenderOptions): ChannelSender {
   const secrets = secretVariants([options.token]);
+  const http = createWriteTrackingFetch();
   const api = new Api(options.token, {
     apiRoot: options.apiRoot ?? DEFAULT_TELEGRAM_API_ROOT,
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_TELEGRAM_REQUEST_TIMEOUT_MS,
     maxRetries: 0,
+    fetch: http.fetch as typeof fetch,
   });
   let closed = false;
 
   return {
     channel: "telegram",
-    async send(recipient: Recipient, message: RenderedAlert): Promise<SentReceipt> {
+    async send(recipient: Recipient, message: RenderedAlert, delivery): Promise<SentReceipt> {
       if (closed) {
         throw new DeliveryFailedError("Telegram sender is closed", { channel: "telegram", permanent: false });
       }
@@ -65,20 +71,23 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
         );
       }
       try {
-        const sent = await api.sendMessage({
-          chat_id: chatId,
-          text: message.telegramHtml,
-          parse_mode: "HTML",
-          link_preview_options: { is_disabled: true },
-        });
+        const sent = await api.sendMessage(
+          {
+            chat_id: chatId,
+            text: message.telegramHtml,
+            parse_mode: "HTML",
+            link_preview_options: { is_disabled: true },
+          },
+          delivery?.signal,
+        );
         return { providerMessageId: String(sent.message_id) };
       } catch (error) {
         throw toTelegramDeliveryError(error, chatId, secrets);
       }
     },
     async close(): Promise<void> {
-      // fetch's connection pool is process-wide and closes idle sockets itself; nothing to free.
       closed = true;
+      http.close();
     },
   };
 }

@@ -1,29 +1,111 @@
 import { type Kysely, sql } from "kysely";
-import type { Database, DeliveryStatus } from "../schema.ts";
+import type { AlertState, Database, DeliveryStatus } from "../schema.ts";
+
+// The alert ledger and its state machine are documented in docs/delivery.md; every transition
+// below names the one it makes. The invariant they keep together: a recipient is never sent the
+// same alert twice by us, and an owed delivery is never silently dropped — it ends `sent`,
+// `failed`, `suppressed` or `uncertain` (each visible in `vpa alerts`), or stays owed.
+
+export type AlertPriority = "HIGH" | "MEDIUM" | "LOW";
+
+export interface OwedAlert {
+  readonly signalId: number;
+  readonly priority: AlertPriority;
+}
+
+/**
+ * Records that these signals' alerts are owed (state `pending`), unless they already have an
+ * alert, and returns those of them whose alert is still pending: the caller enqueues one alert
+ * job each (job ids dedupe). Called by the analyze job right after it stores the signals, so an
+ * alert exists before any job does, and the sweeper can find one whose job was lost.
+ */
+export async function createPendingAlerts(
+  db: Kysely<Database>,
+  alerts: readonly OwedAlert[],
+): Promise<OwedAlert[]> {
+  if (alerts.length === 0) return [];
+  const result = await sql<{ signal_id: number; priority: AlertPriority }>`
+    with owed as (
+      select * from unnest(${alerts.map((a) => a.signalId)}::int8[], ${alerts.map((a) => a.priority)}::text[])
+        as o(signal_id, priority)
+    ), inserted as (
+      insert into alerts (signal_id, priority, state)
+      select signal_id, priority, 'pending' from owed
+      on conflict (signal_id) do nothing
+      returning signal_id, priority
+    )
+    select signal_id, priority from inserted
+    union
+    select a.signal_id, a.priority from alerts a join owed o on o.signal_id = a.signal_id where a.state = 'pending'
+  `.execute(db);
+  return result.rows.map((row) => ({ signalId: row.signal_id, priority: row.priority }));
+}
 
 export interface AlertInput {
   readonly signalId: number;
-  readonly priority: "HIGH" | "MEDIUM" | "LOW";
+  readonly priority: AlertPriority;
   /** The plain-text rendering, kept for the record and for `vpa alerts`. */
   readonly message: string;
 }
 
+export interface AlertStart {
+  readonly id: number;
+  readonly state: AlertState;
+  readonly createdAt: Date;
+}
+
+/**
+ * The alert job's first step: the alert of a signal (created pending if the analyze job did not
+ * create it, e.g. a job enqueued by hand) with its rendered message filled in.
+ */
+export async function startAlert(db: Kysely<Database>, input: AlertInput): Promise<AlertStart> {
+  const row = await sql<{ id: number; state: AlertState; created_at: Date }>`
+    insert into alerts (signal_id, priority, message, state)
+    values (${input.signalId}, ${input.priority}, ${input.message}, 'pending')
+    on conflict (signal_id) do update set message = coalesce(alerts.message, excluded.message)
+    returning id, state, created_at
+  `.execute(db);
+  const alert = row.rows[0];
+  if (alert === undefined) throw new Error(`alert for signal ${input.signalId} could not be created`);
+  return { id: alert.id, state: alert.state, createdAt: alert.created_at };
+}
+
 /** Creates the alert of a signal unless it exists; returns its id either way. */
 export async function ensureAlert(db: Kysely<Database>, input: AlertInput): Promise<number> {
-  const row = await sql<{ id: number }>`
-    with inserted as (
-      insert into alerts (signal_id, priority, message) values (${input.signalId}, ${input.priority}, ${input.message})
-      on conflict (signal_id) do nothing
-      returning id
-    )
-    select id from inserted
-    union all
-    select id from alerts where signal_id = ${input.signalId}
-    limit 1
-  `.execute(db);
-  const id = row.rows[0]?.id;
-  if (id === undefined) throw new Error(`alert for signal ${input.signalId} could not be created`);
-  return id;
+  return (await startAlert(db, input)).id;
+}
+
+/**
+ * pending → done | gave_up. `done`: every matching recipient's delivery is settled. `gave_up`:
+ * the job's retry budget ran out with deliveries still owed (they stay `retry`, and
+ * `vpa alerts retry` owes them again).
+ */
+export async function settleAlert(
+  db: Kysely<Database>,
+  alertId: number,
+  state: "done" | "gave_up",
+  error: string | null = null,
+): Promise<void> {
+  await db
+    .updateTable("alerts")
+    .set({ state, settled_at: new Date(), last_error: error === null ? null : error.slice(0, 1000) })
+    .where("id", "=", alertId)
+    .where("state", "=", "pending")
+    .execute();
+}
+
+/** pending → gave_up for the alert of a signal (its job ran out of retry budget). */
+export async function giveUpAlertOfSignal(
+  db: Kysely<Database>,
+  signalId: number,
+  error: string,
+): Promise<void> {
+  await db
+    .updateTable("alerts")
+    .set({ state: "gave_up", settled_at: new Date(), last_error: error.slice(0, 1000) })
+    .where("signal_id", "=", signalId)
+    .where("state", "=", "pending")
+    .execute();
 }
 
 /** Of the given signals, those that have no alert yet (their alert job never ran to its first step). */
@@ -37,6 +119,32 @@ export async function findSignalsWithoutAlert(
     where not exists (select 1 from alerts a where a.signal_id = s.id)
   `.execute(db);
   return rows.rows.map((row) => row.id);
+}
+
+export interface PendingAlert extends OwedAlert {
+  readonly alertId: number;
+  readonly createdAt: Date;
+}
+
+/** Alerts still owed that were created before `olderThanMs` ago, oldest first: the sweeper's work list. */
+export async function findPendingAlerts(
+  db: Kysely<Database>,
+  query: { readonly olderThanMs: number; readonly limit: number },
+): Promise<PendingAlert[]> {
+  const rows = await db
+    .selectFrom("alerts")
+    .select(["id", "signal_id", "priority", "created_at"])
+    .where("state", "=", "pending")
+    .where("created_at", "<", new Date(Date.now() - query.olderThanMs))
+    .orderBy("created_at")
+    .limit(query.limit)
+    .execute();
+  return rows.map((row) => ({
+    alertId: row.id,
+    signalId: row.signal_id,
+    priority: row.priority,
+    createdAt: row.created_at,
+  }));
 }
 
 export interface DeliveryKey {
@@ -104,13 +212,15 @@ export async function markDeliverySent(
 }
 
 /**
- * Records a delivery that did not go out: `retry` (known not delivered: a later attempt may claim
- * it), `failed` (permanent) or `suppressed` (throttled: final, never sent later).
+ * sending → retry | failed | suppressed | uncertain: a delivery that did not (or may not) have gone
+ * out. `retry`: known not delivered, a later attempt may claim it; `failed`: permanent;
+ * `suppressed`: throttled, final; `uncertain`: the request reached the provider and no answer came
+ * back (a time-out or reset after it was written): never resent automatically.
  */
 export async function markDeliveryUnsent(
   db: Kysely<Database>,
   key: DeliveryKey,
-  outcome: "retry" | "failed" | "suppressed",
+  outcome: "retry" | "failed" | "suppressed" | "uncertain",
   error: string,
 ): Promise<void> {
   await db
@@ -120,6 +230,132 @@ export async function markDeliveryUnsent(
     .where("subscriber_id", "=", key.subscriberId)
     .where("channel", "=", key.channel)
     .execute();
+}
+
+/**
+ * (none) | retry → suppressed without a send: the throttle held it back. Never overwrites a
+ * settled row. Returns false when the row was settled by someone else meanwhile.
+ */
+export async function recordSuppressed(
+  db: Kysely<Database>,
+  key: DeliveryKey,
+  reason: string,
+): Promise<boolean> {
+  const result = await sql<{ id: number }>`
+    insert into alert_deliveries (alert_id, subscriber_id, channel, status, error)
+    values (${key.alertId}, ${key.subscriberId}, ${key.channel}, 'suppressed', ${reason.slice(0, 1000)})
+    on conflict (alert_id, subscriber_id, channel) do update
+      set status = 'suppressed', error = excluded.error
+      where alert_deliveries.status = 'retry'
+    returning id
+  `.execute(db);
+  return result.rows.length > 0;
+}
+
+/** The status of every delivery row of an alert, keyed `${subscriberId}|${channel}`. */
+export async function findDeliveryStatuses(
+  db: Kysely<Database>,
+  alertId: number,
+): Promise<Map<string, DeliveryStatus>> {
+  const rows = await db
+    .selectFrom("alert_deliveries")
+    .select(["subscriber_id", "channel", "status"])
+    .where("alert_id", "=", alertId)
+    .execute();
+  return new Map(rows.map((row) => [`${row.subscriber_id}|${row.channel}`, row.status]));
+}
+
+/**
+ * sending → uncertain for claims older than `olderThanMs`: their worker died (or lost its
+ * connection) between the send and the write of its outcome. The bound must exceed the longest a
+ * live send can take (the channel time-out), so a send still in flight is never touched.
+ */
+export async function resolveStaleSending(db: Kysely<Database>, olderThanMs: number): Promise<number> {
+  const result = await db
+    .updateTable("alert_deliveries")
+    .set({
+      status: "uncertain",
+      error: sql<string>`coalesce(error || '; ', '') || 'claimed ' || ${Math.round(olderThanMs / 1000)}::text || ' s ago and never reported back: the worker died mid-send'`,
+    })
+    .where("status", "=", "sending")
+    .where("claimed_at", "<", new Date(Date.now() - olderThanMs))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export const REQUEUEABLE_STATUSES = ["retry", "failed", "uncertain", "suppressed"] as const;
+export type RequeueableStatus = (typeof REQUEUEABLE_STATUSES)[number];
+
+/**
+ * An operator's `vpa alerts retry`: the deliveries in the given statuses (claimed since `since`)
+ * become `retry` again and their alerts `pending`, together with alerts that gave up; returns the
+ * alerts now owed, for the caller to enqueue. `uncertain` is only requeued when asked for by name:
+ * it may have been delivered, so requeueing it may send a duplicate.
+ */
+export async function requeueAlerts(
+  db: Kysely<Database>,
+  query: { readonly statuses: readonly RequeueableStatus[]; readonly since?: Date },
+): Promise<{ alerts: OwedAlert[]; deliveries: number }> {
+  const since = query.since ?? new Date(0);
+  return db.transaction().execute(async (trx) => {
+    const deliveries = await sql<{ alert_id: number }>`
+      update alert_deliveries set status = 'retry',
+        error = 'requeued by vpa alerts retry (was ' || status || '): ' || coalesce(error, '')
+      where status = any(${[...query.statuses]}::text[]) and claimed_at >= ${since}
+      returning alert_id
+    `.execute(trx);
+    const alertIds = [...new Set(deliveries.rows.map((row) => row.alert_id))];
+    const alerts = await sql<{ signal_id: number; priority: AlertPriority }>`
+      update alerts set state = 'pending', settled_at = null
+      where (id = any(${alertIds}::int8[]) or (state = 'gave_up' and created_at >= ${since}))
+      returning signal_id, priority
+    `.execute(trx);
+    return {
+      alerts: alerts.rows.map((row) => ({ signalId: row.signal_id, priority: row.priority })),
+      deliveries: deliveries.rows.length,
+    };
+  });
+}
+
+export interface OpenWork {
+  /** Alerts owed whose job should have finished by now (created before `staleMs` ago). */
+  readonly stalePendingAlerts: number;
+  readonly gaveUpAlerts: number;
+  readonly retryDeliveries: number;
+  readonly uncertainDeliveries: number;
+  readonly failedDeliveries: number;
+  /** Claims older than `staleMs`: a worker died mid-send and the sweeper has not resolved it yet. */
+  readonly staleSending: number;
+}
+
+/** What an operator must look at: work that is stuck or that ended badly (`vpa status`). */
+export async function countOpenWork(db: Kysely<Database>, staleMs: number): Promise<OpenWork> {
+  const before = new Date(Date.now() - staleMs);
+  const result = await sql<{
+    stale_pending: number;
+    gave_up: number;
+    retry: number;
+    uncertain: number;
+    failed: number;
+    stale_sending: number;
+  }>`
+    select
+      (select count(*)::int from alerts where state = 'pending' and created_at < ${before}) as stale_pending,
+      (select count(*)::int from alerts where state = 'gave_up') as gave_up,
+      (select count(*)::int from alert_deliveries where status = 'retry') as retry,
+      (select count(*)::int from alert_deliveries where status = 'uncertain') as uncertain,
+      (select count(*)::int from alert_deliveries where status = 'failed') as failed,
+      (select count(*)::int from alert_deliveries where status = 'sending' and claimed_at < ${before}) as stale_sending
+  `.execute(db);
+  const row = result.rows[0];
+  return {
+    stalePendingAlerts: row?.stale_pending ?? 0,
+    gaveUpAlerts: row?.gave_up ?? 0,
+    retryDeliveries: row?.retry ?? 0,
+    uncertainDeliveries: row?.uncertain ?? 0,
+    failedDeliveries: row?.failed ?? 0,
+    staleSending: row?.stale_sending ?? 0,
+  };
 }
 
 export interface DeliveryCount {
@@ -252,4 +488,16 @@ export async function listDeliveries(
     claimedAt: row.claimed_at,
     sentAt: row.sent_at,
   }));
+}
+
+/** How many deliveries `listDeliveries` would show without its limit (so a listing can say "50 of 1,204"). */
+export async function countListedDeliveries(
+  db: Kysely<Database>,
+  query: Omit<DeliveryQuery, "limit"> = {},
+): Promise<number> {
+  let select = db.selectFrom("alert_deliveries as d").select((eb) => eb.fn.countAll<number>().as("count"));
+  if (query.status !== undefined) select = select.where("d.status", "=", query.status);
+  if (query.since !== undefined) select = select.where("d.claimed_at", ">=", query.since);
+  const row = await select.executeTakeFirst();
+  return Number(row?.count ?? 0);
 }

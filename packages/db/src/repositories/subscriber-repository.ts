@@ -135,6 +135,11 @@ export interface SignalMatch {
   readonly symbol: string;
   readonly type: string;
   readonly score: number;
+  /**
+   * Only subscriptions made before this instant (the alert's creation): a retry of an old alert
+   * reaches the recipients it was owed to, not someone who subscribed since.
+   */
+  readonly subscribedBefore?: Date;
 }
 
 /** Active subscribers with at least one active subscription that wants this signal, once each per channel. */
@@ -149,6 +154,9 @@ export async function findRecipients(db: Kysely<Database>, signal: SignalMatch):
     .where("sc.min_score", "<=", signal.score)
     .where(sql<boolean>`(sc.symbols is null or ${signal.symbol} = any(sc.symbols))`)
     .where(sql<boolean>`(sc.signal_types is null or ${signal.type} = any(sc.signal_types))`)
+    .$if(signal.subscribedBefore !== undefined, (q) =>
+      q.where("sc.created_at", "<=", signal.subscribedBefore as Date),
+    )
     .orderBy("sb.id")
     .execute();
   return rows.map((row) => ({
