@@ -18,6 +18,11 @@
  * Methods: getMe, sendMessage, getUpdates (long polling over updates queued with `pushUpdate`),
  * setMyCommands, getMyCommands, deleteWebhook, setWebhook.
  *
+ * Flood control is off unless `floodControl` is set: then sendMessage answers 429 with
+ * `retry_after`, as Telegram does, to a sender that exceeds 1 message/s to one chat, 20 messages a
+ * minute to one group or channel (negative chat id), or 30 messages/s overall
+ * ({@link TELEGRAM_FLOOD_LIMITS}). Counted on arrival, over the messages accepted.
+ *
  * HTML validation (`parse_mode: "HTML"`, see {@link parseTelegramHtml}) follows Telegram's rules
  * and error texts (tdlib's parse_html), and is deliberately STRICTER in one way: a bare `&` that
  * does not start a valid entity and a bare `>` are rejected, where Telegram would pass them
@@ -284,7 +289,25 @@ export interface TelegramRequestRecord {
   readonly params: Readonly<Record<string, unknown>>;
   readonly tokenAccepted: boolean;
   readonly status: number;
+  /** When the request arrived (`Date.now()`), e.g. to check how long a client waited after a 429. */
+  readonly receivedAt: number;
 }
+
+/** Telegram's documented limits for bots (https://core.telegram.org/bots/faq#broadcasting-to-users). */
+export interface TelegramFloodLimits {
+  /** Minimum time between two messages to one chat. */
+  readonly perChatIntervalMs: number;
+  /** Messages per minute to one group or channel (negative chat id). */
+  readonly groupPerMinute: number;
+  /** Messages per second across all chats. */
+  readonly overallPerSecond: number;
+}
+
+export const TELEGRAM_FLOOD_LIMITS: TelegramFloodLimits = {
+  perChatIntervalMs: 1_000,
+  groupPerMinute: 20,
+  overallPerSecond: 30,
+};
 
 export interface BotCommand {
   readonly command: string;
@@ -296,6 +319,12 @@ export interface TelegramStandInOptions {
   readonly token: string;
   /** `username` returned by getMe. Default `vpa_alerts_test_bot`. */
   readonly botUsername?: string;
+  /**
+   * Enforce Telegram's flood limits on sendMessage (429 with `retry_after`): `true` for
+   * {@link TELEGRAM_FLOOD_LIMITS}, or other limits. Default off (a sender's own pacing is then
+   * not checked).
+   */
+  readonly floodControl?: boolean | Partial<TelegramFloodLimits>;
 }
 
 export interface TelegramStandIn {
@@ -310,6 +339,8 @@ export interface TelegramStandIn {
   readonly commands: readonly BotCommand[] | null;
   /** Webhook URL set with setWebhook, or null (deleteWebhook clears it). */
   readonly webhookUrl: string | null;
+  /** getUpdates calls being held open right now (long polls waiting for an update). */
+  readonly waitingPolls: number;
   /**
    * Every later sendMessage to this chat gets 403 with `description`, default
    * "Forbidden: bot was blocked by the user" (others: "Forbidden: user is deactivated",
@@ -321,6 +352,8 @@ export interface TelegramStandIn {
   forgetChat(chatId: string | number): void;
   /** The next `count` sendMessage calls (any chat) get 429 with `retry_after`. */
   rateLimitNext(count: number, retryAfterSeconds: number): void;
+  /** The next `count` getUpdates calls get 429 with `retry_after`, as Telegram answers a too-eager poller. */
+  rateLimitNextUpdates(count: number, retryAfterSeconds: number): void;
   /**
    * The next `count` requests (any method) fail with HTTP `status` (5xx). The body is Telegram's
    * JSON envelope, or with `{ html: true }` an nginx-style HTML error page, as a failing front end
@@ -385,6 +418,14 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
   let forgottenChats = new Set<string>();
   let messageCounters = new Map<string, number>();
   let rateLimit = { remaining: 0, retryAfterSeconds: 1 };
+  let updatesRateLimit = { remaining: 0, retryAfterSeconds: 1 };
+  const floodLimits: TelegramFloodLimits | null =
+    options.floodControl === undefined || options.floodControl === false
+      ? null
+      : { ...TELEGRAM_FLOOD_LIMITS, ...(options.floodControl === true ? {} : options.floodControl) };
+  /** Arrival times of accepted messages: per chat, and overall (for flood control). */
+  let acceptedAt = new Map<string, number[]>();
+  let acceptedOverall: number[] = [];
   let failures: FailurePlan[] = [];
   let delays: { remaining: number; delayMs: number }[] = [];
   let updates: Record<string, unknown>[] = [];
@@ -425,6 +466,33 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     return plan.delayMs;
   }
 
+  /** Seconds the sender must wait before this message to `chatId` is within the limits; 0 if it is. */
+  function floodWaitSeconds(chatId: string, now: number): number {
+    if (floodLimits === null) return 0;
+    acceptedOverall = acceptedOverall.filter((at) => now - at < 1_000);
+    const chatTimes = (acceptedAt.get(chatId) ?? []).filter((at) => now - at < 60_000);
+    acceptedAt.set(chatId, chatTimes);
+    const waits: number[] = [];
+    const last = chatTimes.at(-1);
+    if (last !== undefined && now - last < floodLimits.perChatIntervalMs) {
+      waits.push(last + floodLimits.perChatIntervalMs - now);
+    }
+    const isGroup = chatId.startsWith("-") || chatId.startsWith("@");
+    if (isGroup && chatTimes.length >= floodLimits.groupPerMinute) {
+      waits.push(chatTimes[chatTimes.length - floodLimits.groupPerMinute]! + 60_000 - now);
+    }
+    if (acceptedOverall.length >= floodLimits.overallPerSecond) {
+      waits.push(acceptedOverall[acceptedOverall.length - floodLimits.overallPerSecond]! + 1_000 - now);
+    }
+    return waits.length === 0 ? 0 : Math.max(1, Math.ceil(Math.max(...waits) / 1000));
+  }
+
+  function recordAccepted(chatId: string, now: number): void {
+    if (floodLimits === null) return;
+    acceptedAt.set(chatId, [...(acceptedAt.get(chatId) ?? []), now]);
+    acceptedOverall.push(now);
+  }
+
   function sendMessage(params: Record<string, unknown>): ApiReply {
     if (rateLimit.remaining > 0) {
       rateLimit.remaining -= 1;
@@ -440,6 +508,11 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     if (forgottenChats.has(chatId)) return badRequest("chat not found");
     const blocked = blockedChats.get(chatId);
     if (blocked !== undefined) return error(403, blocked);
+    const now = Date.now();
+    const floodWait = floodWaitSeconds(chatId, now);
+    if (floodWait > 0) {
+      return error(429, `Too Many Requests: retry after ${floodWait}`, { retry_after: floodWait });
+    }
     const text =
       typeof params.text === "string" ? params.text : params.text === undefined ? "" : String(params.text);
     const parseMode =
@@ -460,6 +533,7 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     if (plainText.length > TELEGRAM_TEXT_MAX_LENGTH) return badRequest("message is too long");
     const messageId = (messageCounters.get(chatId) ?? 0) + 1;
     messageCounters.set(chatId, messageId);
+    recordAccepted(chatId, now);
     sentMessages.push({ chatId, messageId, text, parseMode, plainText, entities, params });
     const numericChatId = Number(chatId);
     const chat = chatId.startsWith("@")
@@ -481,6 +555,11 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
   }
 
   async function getUpdates(params: Record<string, unknown>): Promise<ApiReply> {
+    if (updatesRateLimit.remaining > 0) {
+      updatesRateLimit.remaining -= 1;
+      const seconds = updatesRateLimit.retryAfterSeconds;
+      return error(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
+    }
     if (webhookUrl !== null) {
       return error(
         409,
@@ -560,6 +639,7 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     const contentType = request.headers["content-type"] ?? null;
     let params: Record<string, unknown> = {};
     let reply: ApiReply;
+    const receivedAt = Date.now();
     const delayMs = takeDelay();
     if (delayMs > 0) await sleep(delayMs);
     try {
@@ -589,6 +669,7 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
       params,
       tokenAccepted,
       status: reply.status,
+      receivedAt,
     });
     send(response, reply);
   }
@@ -619,6 +700,9 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     get webhookUrl() {
       return webhookUrl;
     },
+    get waitingPolls() {
+      return waiters.length;
+    },
     blockChat(chatId, description = "Forbidden: bot was blocked by the user") {
       blockedChats.set(String(chatId), description);
     },
@@ -630,6 +714,9 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     },
     rateLimitNext(count, retryAfterSeconds) {
       rateLimit = { remaining: count, retryAfterSeconds };
+    },
+    rateLimitNextUpdates(count, retryAfterSeconds) {
+      updatesRateLimit = { remaining: count, retryAfterSeconds };
     },
     failNext(count, status = 500, failOptions = {}) {
       failures.push({ remaining: count, status, html: failOptions.html === true });
@@ -656,6 +743,9 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
       forgottenChats = new Set();
       messageCounters = new Map();
       rateLimit = { remaining: 0, retryAfterSeconds: 1 };
+      updatesRateLimit = { remaining: 0, retryAfterSeconds: 1 };
+      acceptedAt = new Map();
+      acceptedOverall = [];
       failures = [];
       delays = [];
       updates = [];
