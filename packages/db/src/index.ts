@@ -3,6 +3,7 @@ export * from "./create-database.ts";
 export * from "./migrate.ts";
 export * from "./repositories/alert-repository.ts";
 export * from "./repositories/backtest-repository.ts";
+export * from "./repositories/bot-status-repository.ts";
 export * from "./repositories/database-instance-repository.ts";
 export * from "./repositories/freshness-repository.ts";
 export * from "./repositories/market-data-repository.ts";
