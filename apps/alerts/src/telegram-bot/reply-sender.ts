@@ -1,0 +1,151 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { isTransientError, TelegramApiError } from "node-telegram-bot-api";
+import type { Logger } from "pino";
+import { ReplyPacer } from "./reply-pacer.ts";
+import { splitTelegramHtml } from "./split-telegram-html.ts";
+
+/** The part of node-telegram-bot-api's `Api` the sender uses. */
+export interface SendMessageApi {
+  sendMessage(
+    params: {
+      chat_id: string;
+      text: string;
+      parse_mode: "HTML";
+      link_preview_options: { is_disabled: boolean };
+    },
+    signal?: AbortSignal,
+  ): Promise<unknown>;
+}
+
+export interface ReplySenderOptions {
+  readonly api: SendMessageApi;
+  readonly logger: Logger;
+  /** Aborting it abandons every queued reply and interrupts every wait at once. */
+  readonly signal: AbortSignal;
+  readonly pacer?: ReplyPacer;
+  /**
+   * Tries per message, the first included, when Telegram answers 429 or 5xx or the network fails.
+   * @defaultValue 4
+   */
+  readonly maxAttempts?: number;
+  /**
+   * The longest `retry_after` a reply waits for; beyond it the reply is given up (an answer
+   * minutes late is worth less than the queue it holds up).
+   * @defaultValue 60 000 ms
+   */
+  readonly maxRetryAfterMs?: number;
+  /** @defaultValue 10 000 ms */
+  readonly requestTimeoutMs?: number;
+}
+
+export interface ReplySender {
+  /** Queues a reply (Telegram HTML) to a chat. Never throws; failures are logged. */
+  send(chatId: string, html: string): void;
+  /** Messages queued and not yet sent or given up. */
+  readonly pending: number;
+  /** Resolves once fewer than `limit` messages are pending, or when the signal aborts. */
+  whenBelow(limit: number): Promise<void>;
+  /** Resolves when every queued reply has been sent, given up, or abandoned by the abort. */
+  idle(): Promise<void>;
+}
+
+/**
+ * The one way the bot sends: every reply is split to Telegram's length limit at line boundaries,
+ * paced within its flood limits (per chat, per group, overall), and on a 429 held back for
+ * `retry_after` and tried again a bounded number of times. Replies to one chat leave in order
+ * (one chain per chat); different chats proceed side by side under the overall limit.
+ */
+export function createReplySender(options: ReplySenderOptions): ReplySender {
+  const { api, signal } = options;
+  const logger = options.logger;
+  const pacer = options.pacer ?? new ReplyPacer();
+  const maxAttempts = options.maxAttempts ?? 4;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const chains = new Map<string, Promise<void>>();
+  let pending = 0;
+  let roomWaiters: (() => void)[] = [];
+
+  const settle = (messages: number) => {
+    pending -= messages;
+    const waiters = roomWaiters;
+    roomWaiters = [];
+    for (const wake of waiters) wake();
+  };
+  signal.addEventListener("abort", () => settle(0), { once: true });
+
+  /** Waits `ms` unless the signal aborts first; true if the wait ran its course. */
+  const wait = (ms: number): Promise<boolean> => sleep(ms, true, { signal }).catch(() => false);
+
+  /** Sends one message; true once Telegram accepted it, false when given up or aborted. */
+  const deliver = async (chatId: string, text: string): Promise<boolean> => {
+    for (let attempt = 1; ; attempt++) {
+      const delayMs = pacer.book(chatId);
+      if (delayMs > 0 && !(await wait(delayMs))) return false;
+      if (signal.aborted) return false;
+      try {
+        await api.sendMessage(
+          { chat_id: chatId, text, parse_mode: "HTML", link_preview_options: { is_disabled: true } },
+          AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]),
+        );
+        return true;
+      } catch (err) {
+        if (signal.aborted) return false;
+        const retryAfterSeconds = err instanceof TelegramApiError ? err.retryAfter : undefined;
+        const retryAfterMs = retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000;
+        // Whatever happens to this reply, the chat's next message must respect the wait too.
+        if (retryAfterMs !== undefined) pacer.holdOff(chatId, retryAfterMs);
+        const retryable =
+          isTransientError(err) && (retryAfterMs === undefined || retryAfterMs <= maxRetryAfterMs);
+        if (!retryable || attempt >= maxAttempts) {
+          logger.warn({ err, chatId, attempt }, "could not send a bot reply; giving it up");
+          return false;
+        }
+        // 5xx or network: back off 1 s, 2 s, 4 s before the next try.
+        if (retryAfterMs === undefined) pacer.holdOff(chatId, 1_000 * 2 ** (attempt - 1));
+        logger.info({ chatId, attempt, retryAfterMs }, "bot reply not accepted yet; retrying");
+      }
+    }
+  };
+
+  const deliverAll = async (chatId: string, parts: readonly string[]) => {
+    for (let index = 0; index < parts.length; index++) {
+      let sent = false;
+      try {
+        sent = await deliver(chatId, parts[index]!);
+      } catch (err) {
+        logger.error({ err, chatId }, "bot reply failed");
+      }
+      if (!sent) {
+        // The rest of a reply makes no sense without this part.
+        settle(parts.length - index);
+        return;
+      }
+      settle(1);
+    }
+  };
+
+  return {
+    send(chatId, html) {
+      const parts = splitTelegramHtml(html);
+      if (signal.aborted) return;
+      pending += parts.length;
+      const next = (chains.get(chatId) ?? Promise.resolve()).then(() => deliverAll(chatId, parts));
+      chains.set(chatId, next);
+      void next.then(() => {
+        if (chains.get(chatId) === next) chains.delete(chatId);
+      });
+    },
+    get pending() {
+      return pending;
+    },
+    async whenBelow(limit) {
+      while (pending >= limit && !signal.aborted) {
+        await new Promise<void>((resolve) => roomWaiters.push(resolve));
+      }
+    },
+    async idle() {
+      while (chains.size > 0) await Promise.all(chains.values());
+    },
+  };
+}
