@@ -13,6 +13,7 @@ import {
   createStatusBoard,
   type Logger,
   pingRedis,
+  QUEUE_NAMES,
   startHealthServer,
 } from "@vpa/runtime";
 import {
@@ -153,6 +154,10 @@ const KIND_STARTERS: Record<
         apiRoot: app.config.telegram.apiRoot,
         db: app.database.db,
         logger,
+        adminChatIds: app.config.telegram.adminChatIds,
+        allowedChatIds: app.config.telegram.allowedChatIds,
+        // Producers open lazily: the alerts process connects to the other queues only when an admin asks.
+        statusQueues: () => QUEUE_NAMES.map((name) => app.queue(name).queue),
       });
       shutdown.add("telegram bot", () => bot.stop());
     }
