@@ -38,15 +38,15 @@ describe("vpa import exit codes and report", () => {
     await writeFile(stocks, "ticker,name,exchange\nBBB,B Corp,HOSE\n");
     const { code, stdout } = vpa(["import", CORPUS, "--stocks", stocks, "--report", report]);
     expect(code).toBe(3);
-    expect(stdout).toContain("imported 11 bars of 4 symbols from 3 file(s)");
+    expect(stdout).toContain("imported 14 bars of 4 symbols from 3 file(s)");
     expect(stdout).toContain("1 stock names");
-    expect(stdout).toContain("rejected 16 row(s):");
+    expect(stdout).toContain("rejected 25 row(s):");
     expect(stdout).toContain("  duplicate-time: 2");
     expect(stdout).toContain("stored but flagged 3 row(s):");
     expect(stdout).toContain("  possible-adjustment: 2");
     const lines = (await readFile(report, "utf8")).trimEnd().split("\n");
     expect(lines[0]).toBe("file\tline\tstatus\treason\tdetail");
-    expect(lines).toHaveLength(1 + 16 + 3);
+    expect(lines).toHaveLength(1 + 25 + 3);
     const rows = lines.slice(1).map((line) => line.split("\t"));
     expect(rows.map((r) => [r[0]?.replace(`${CORPUS}/`, ""), r[1], r[2], r[3]])).toContainEqual([
       "multi-symbol.csv",
@@ -62,7 +62,7 @@ describe("vpa import exit codes and report", () => {
     // Re-import: the same report, nothing new written.
     const again = vpa(["import", CORPUS, "--json"]);
     expect(again.code).toBe(3);
-    expect(JSON.parse(again.stdout)).toMatchObject({ barsAccepted: 11, barsWritten: 0, rejectedTotal: 16 });
+    expect(JSON.parse(again.stdout)).toMatchObject({ barsAccepted: 14, barsWritten: 0, rejectedTotal: 25 });
   });
 
   it("exits 0 when rows are only flagged (stored), and 4 when nothing could be imported", async () => {
@@ -93,5 +93,43 @@ describe("vpa import exit codes and report", () => {
     expect(JSON.parse(imported.stdout)).toMatchObject({ barsAccepted: 1 });
     expect(vpa(["import", vnd, "--format", "xml"]).code).toBe(2);
     expect(vpa(["import", vnd, "--price-unit", "usd"]).code).toBe(2);
+  });
+
+  it("refuses a file priced in VND over bars stored in thousand VND (exit 4), names --price-unit, overwrites nothing", async () => {
+    const thousand = join(dir, "vcb.csv");
+    await writeFile(
+      thousand,
+      "date,open,high,low,close,volume\n2021-07-13,23.3,23.5,23.2,23.4,100\n2021-07-14,23.4,23.5,23.3,23.45,200\n",
+    );
+    expect(vpa(["import", thousand]).code).toBe(0);
+    const vnd = join(dir, "vcb-vnd.csv");
+    await writeFile(
+      vnd,
+      "date,open,high,low,close,volume\n2021-07-14,23400,23500,23300,23450,200\n2021-07-15,23450,23600,23400,23500,300\n",
+    );
+    const refused = vpa(["import", vnd, "--report", join(dir, "vnd-report.tsv")]);
+    expect(refused.code).toBe(4);
+    expect(refused.stdout).toContain("rejected 2 row(s):");
+    expect(refused.stdout).toContain("  price-jump: 2");
+    expect(refused.stdout).toContain(
+      "price-jump (close 23450 is 1000× the stored close 23.45 of VCB on 2021-07-14: the file may be priced in VND; import it with --price-unit vnd)",
+    );
+    const json = JSON.parse(vpa(["import", thousand, "--json"]).stdout);
+    expect(json).toMatchObject({ barsAccepted: 2, barsWritten: 0 });
+    const converted = vpa(["import", vnd, "--price-unit", "vnd", "--json"]);
+    expect(converted.code).toBe(0);
+    expect(JSON.parse(converted.stdout)).toMatchObject({ barsAccepted: 2, barsWritten: 1, rejectedTotal: 0 });
+  });
+
+  it("imports the VN30F1M 15-minute sample (a comment line before the header, local times)", () => {
+    const sample = resolve(ROOT, "fixtures/vn30f1m-15m-sample.csv");
+    const imported = vpa(["import", sample, "--timeframe", "15m", "--symbol", "VN30F1M", "--json"]);
+    expect(imported.stderr).toBe("");
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({
+      rowsRead: 2000,
+      barsAccepted: 2000,
+      rejectedTotal: 0,
+    });
   });
 });

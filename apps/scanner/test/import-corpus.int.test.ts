@@ -44,6 +44,9 @@ describe("importBars on the bad-row corpus (fixtures/corpus/README.md)", () => {
         ["ccc.jsonl", 2, "malformed-row"],
         ["ccc.jsonl", 3, "malformed-row"],
         ["ccc.jsonl", 5, "not-a-number"],
+        ["ccc.jsonl", 6, "not-a-number"],
+        ["ccc.jsonl", 7, "price-out-of-range"],
+        ["ccc.jsonl", 8, "bad-symbol"],
         ["ddd.json", 3, "non-positive-price"],
         ["multi-symbol.csv", 4, "duplicate-time"],
         ["multi-symbol.csv", 5, "not-a-number"],
@@ -57,6 +60,12 @@ describe("importBars on the bad-row corpus (fixtures/corpus/README.md)", () => {
         ["multi-symbol.csv", 13, "malformed-row"],
         ["multi-symbol.csv", 14, "non-positive-price"],
         ["multi-symbol.csv", 18, "duplicate-time"],
+        ["multi-symbol.csv", 21, "not-a-number"],
+        ["multi-symbol.csv", 22, "not-a-number"],
+        ["multi-symbol.csv", 23, "price-out-of-range"],
+        ["multi-symbol.csv", 24, "bad-volume"],
+        ["multi-symbol.csv", 25, "bad-symbol"],
+        ["multi-symbol.csv", 26, "price-jump"],
       ],
       flagged: [
         ["multi-symbol.csv", 16, "possible-adjustment"],
@@ -64,13 +73,30 @@ describe("importBars on the bad-row corpus (fixtures/corpus/README.md)", () => {
         ["multi-symbol.csv", 20, "possible-adjustment"],
       ],
     });
-    expect(first.rejectedTotal).toBe(16);
+    expect(first.rejectedTotal).toBe(25);
     expect(first.rejectedByReason).toMatchObject({ "duplicate-time": 2, "malformed-row": 3 });
     expect(first.flaggedByReason).toEqual({ "possible-adjustment": 2, "unsorted-time": 1 });
-    expect(first.rowsRead).toBe(19 + 5 + 3);
-    expect(first.barsAccepted).toBe(7 + 2 + 2);
-    expect(first.barsWritten).toBe(11);
+    expect(first.rowsRead).toBe(27 + 9 + 3);
+    expect(first.barsAccepted).toBe(9 + 3 + 2);
+    expect(first.barsWritten).toBe(14);
     expect(first.symbols).toBe(4);
+  });
+
+  it("says why, with the text as the file wrote it", () => {
+    const detail = (file: string, line: number) =>
+      first.rejections.find((r) => r.file === `${CORPUS}/${file}` && r.line === line)?.detail;
+    expect(detail("multi-symbol.csv", 21)).toBe('open "0x10" is not a plain decimal number');
+    expect(detail("multi-symbol.csv", 22)).toBe('high "1e300" is not a plain decimal number');
+    expect(detail("multi-symbol.csv", 23)).toBe(
+      "high 100000000 is outside the sane range 0.0001–10,000,000 thousand VND",
+    );
+    expect(detail("multi-symbol.csv", 25)).toBe('symbol "ﬁſh"');
+    expect(detail("multi-symbol.csv", 26)).toBe(
+      "close 5500 is 1000× the close 5.5 of the previous AAA row (2021-01-15, line 20): the file may be priced in VND; import it with --price-unit vnd",
+    );
+    expect(detail("ccc.jsonl", 7)).toBe(
+      "high 1e+300 is outside the sane range 0.0001–10,000,000 thousand VND",
+    );
   });
 
   it("stores every good row of the same files, flagged ones included, first copy of a duplicate", async () => {
@@ -80,6 +106,8 @@ describe("importBars on the bad-row corpus (fixtures/corpus/README.md)", () => {
       ["2021-01-13", 11, 11, 10.5, 10.8, 800],
       ["2021-01-14", 11, 11.5, 10.5, 11, 900],
       ["2021-01-15", 5, 5.6, 5, 5.5, 2000],
+      ["2021-01-25", 5.5, 5.7, 5.4, 5.6, 100],
+      ["2021-01-26", 5.6, 5.8, 5.5, 5.7, 1500],
     ]);
     expect(await barsOf("BBB")).toEqual([
       ["2021-01-05", 20, 21, 19, 20.5, 0],
@@ -88,6 +116,7 @@ describe("importBars on the bad-row corpus (fixtures/corpus/README.md)", () => {
     expect(await barsOf("CCC")).toEqual([
       ["2021-01-04", 10, 11, 9, 10.5, 1000],
       ["2021-01-06", 10.5, 11, 10, 10.8, 1500],
+      ["2021-01-11", 11, 11, 10, 10.9, 2000],
     ]);
     expect(await barsOf("DDD")).toEqual([
       ["2021-01-04", 20, 21, 19, 20.5, 100],
@@ -97,6 +126,7 @@ describe("importBars on the bad-row corpus (fixtures/corpus/README.md)", () => {
 
   it("is idempotent: a second import reports the same rows and writes nothing", async () => {
     const again = await importBars(database.db, await listBarFiles(CORPUS), { todayLocal: TODAY });
+    // Line 26 is now also 1000× the stored AAA bar before it: the same reason, another detail.
     expect(issues(again)).toEqual(issues(first));
     expect(again.barsAccepted).toBe(first.barsAccepted);
     expect(again.barsWritten).toBe(0);

@@ -2,15 +2,26 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type Database, isDailyOrLonger, listActiveStocks, type Timeframe, upsertStocks } from "@vpa/db";
+import {
+  type Database,
+  isDailyOrLonger,
+  listActiveStocks,
+  listStocksWithoutBars,
+  type Timeframe,
+  upsertStocks,
+} from "@vpa/db";
+import { normalizeMarketSymbol, toAsciiUpperCase } from "@vpa/market-data";
 import type { Kysely } from "kysely";
 import { BarFileError } from "./bar-file-error.ts";
 import { BAR_FILE_NAME, type BarFileFormat } from "./bar-file-format.ts";
 import { BatchWriteQueue } from "./batch-write-queue.ts";
+import { groupRowChunks } from "./group-row-chunks.ts";
 import { type PriceUnit, priceDivisorToThousandVnd } from "./import-price-unit.ts";
+import { findPriceJumpDetail } from "./price-jump-rule.ts";
 import type { RawBarRow } from "./raw-bar-row.ts";
 import { readBarRowChunks } from "./read-bar-file.ts";
 import { splitCsvLine } from "./split-csv-line.ts";
+import { loadStoredNeighbourCloses } from "./stored-neighbour-closes.ts";
 import { SymbolSeries } from "./symbol-series.ts";
 import { checkBarRow, createCheckedBar, type FlagReason, type RejectionReason } from "./validate-bar-row.ts";
 import { writeBarBatch } from "./write-bar-batch.ts";
@@ -115,6 +126,10 @@ export async function listBarFiles(path: string): Promise<string[]> {
  * reported with file, line and reason, every valid row stored, re-importing idempotent.
  *
  * Rules beyond a single row:
+ * - `price-jump` (rejected): the close, high or low is 100× or more away from the close of the
+ *   stored bar at or before the row's time, or of the symbol's previous row stored by this import
+ *   (price-jump-rule.ts). A file priced in VND over bars stored in thousand VND is thus refused row
+ *   by row, nothing overwritten, and the detail names `--price-unit`.
  * - `duplicate-time` (rejected): a time already read for the symbol anywhere earlier in this import
  *   (another run of the symbol, another file). The first copy is stored; later ones are reported.
  * - `unsorted-time` (flagged, stored): a row older than the newest already read for its symbol.
@@ -129,7 +144,9 @@ export async function listBarFiles(path: string): Promise<string[]> {
  * one write (write-bar-batch.ts) while the next one is parsed, with `writeConcurrency` writes in
  * flight (batch-write-queue.ts), so the parser and PostgreSQL work at the same time and memory
  * holds `writeConcurrency + 1` batches. Stocks with no bars yet are plain-inserted (cheaper than an
- * upsert), the others upserted.
+ * upsert), the others upserted. When some symbols already had bars in the timeframe, rows are read
+ * in groups of `batchRows` and each group makes one query for the stored bars around its rows
+ * (stored-neighbour-closes.ts); an import into an empty timeframe makes none.
  */
 export async function importBars(
   db: Kysely<Database>,
@@ -139,7 +156,8 @@ export async function importBars(
   const keepRejections = options.maxRejectionsKept ?? 100_000;
   const keepFlags = options.maxFlagsKept ?? 100_000;
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
-  const priceDivisor = priceDivisorToThousandVnd(options.priceUnit ?? "thousand");
+  const priceUnit = options.priceUnit ?? "thousand";
+  const priceDivisor = priceDivisorToThousandVnd(priceUnit);
   const timeframe: Timeframe = options.timeframe ?? "1D";
   const intradayTimeframe = !isDailyOrLonger(timeframe);
   const today = options.todayLocal;
@@ -153,6 +171,15 @@ export async function importBars(
   let flaggedTotal = 0;
 
   const known = new Map((await listActiveStocks(db)).map((stock) => [stock.symbol, stock]));
+  // Only symbols with bars in the timeframe before this import can meet stored bars.
+  const withoutBars = await listStocksWithoutBars(
+    db,
+    timeframe,
+    [...known.values()].map((stock) => stock.id),
+  );
+  const stockIdsWithBars = new Map<string, number>();
+  for (const stock of known.values())
+    if (!withoutBars.has(stock.id)) stockIdsWithBars.set(stock.symbol, stock.id);
   const seriesBySymbol = new Map<string, SymbolSeries>();
   const seriesOf = (symbol: string): SymbolSeries => {
     let series = seriesBySymbol.get(symbol);
@@ -187,7 +214,13 @@ export async function importBars(
   try {
     for (const path of paths) {
       const reading = { symbol: options.symbol, format: options.format, intradayTimes: intradayTimeframe };
-      for await (const rows of readBarRowChunks(path, reading)) {
+      const chunks = readBarRowChunks(path, reading);
+      const groups = stockIdsWithBars.size === 0 ? chunks : groupRowChunks(chunks, batchRows);
+      for await (const rows of groups) {
+        const storedCloses =
+          stockIdsWithBars.size === 0
+            ? null
+            : await loadStoredNeighbourCloses(db, timeframe, rows, stockIdsWithBars);
         for (const row of rows) {
           rowsRead++;
           if (options.onProgress !== undefined && rowsRead % 100_000 === 0) options.onProgress(rowsRead);
@@ -201,14 +234,20 @@ export async function importBars(
               `${row.file}:${row.line}: intraday rows need an intraday --timeframe (1m, 5m, 15m, 30m or 1h)`,
             );
           }
-          if (series?.symbol !== row.symbol) series = seriesOf(row.symbol);
+          const symbol = checked.symbol;
+          if (series?.symbol !== symbol) series = seriesOf(symbol);
+          const jump = findPriceJumpDetail(series, checked, row, storedCloses?.get(symbol), priceUnit);
+          if (jump !== null) {
+            reject(row, "price-jump", jump);
+            continue;
+          }
           const previousClose = series.lastClose;
           switch (series.times.add(checked.key)) {
             case "duplicate":
-              reject(row, "duplicate-time", `${row.symbol} ${row.date} already read`);
+              reject(row, "duplicate-time", `${symbol} ${row.date} already read`);
               continue;
             case "older":
-              flag(row, "unsorted-time", `${row.symbol} ${row.date} is older than a bar read before`);
+              flag(row, "unsorted-time", `${symbol} ${row.date} is older than a bar read before`);
               break;
             case "newest":
               if (series.isBeyondBand(checked.close)) {
@@ -216,12 +255,16 @@ export async function importBars(
                 flag(
                   row,
                   "possible-adjustment",
-                  `${row.symbol} ${row.date} close ${checked.close} vs previous ${previousClose}: ${move}% (band ±${(series.bandFraction * 100).toFixed(0)}%)`,
+                  `${symbol} ${row.date} close ${checked.close} vs previous ${previousClose}: ${move}% (band ±${(series.bandFraction * 100).toFixed(0)}%)`,
                 );
               }
               series.lastClose = checked.close;
               break;
           }
+          series.previousClose = checked.close;
+          series.previousDate = row.date;
+          series.previousFile = row.file;
+          series.previousLine = row.line;
           batch.push(series, checked);
           barsAccepted++;
           if (batch.isFull) {
@@ -280,9 +323,10 @@ export async function importStockMetadata(db: Kysely<Database>, path: string): P
       const value = index < 0 ? undefined : fields[index]?.trim();
       return value === undefined || value === "" ? null : value;
     };
-    const symbol = (get("ticker") ?? get("symbol"))?.toUpperCase();
-    if (symbol === undefined || !/^[A-Z0-9]{1,12}$/.test(symbol)) continue;
-    const exchange = get("exchange")?.toUpperCase();
+    const ticker = get("ticker") ?? get("symbol");
+    const symbol = ticker === null ? null : normalizeMarketSymbol(ticker);
+    if (symbol === null) continue;
+    const exchange = toAsciiUpperCase(get("exchange") ?? "");
     stocks.push({
       symbol,
       name: get("name"),

@@ -1,10 +1,12 @@
 import { basename } from "node:path";
+import { toAsciiUpperCase } from "@vpa/market-data";
 import { BarFileError } from "./bar-file-error.ts";
 import type { BarFileFormat } from "./bar-file-format.ts";
 
 /**
- * One row of a bar file as text, before validation (validate-bar-row.ts). Numbers of JSON files
- * arrive here as their decimal text, so every format goes through the same rules.
+ * One row of a bar file before validation (validate-bar-row.ts): fields as the file wrote them.
+ * Text is checked as plain decimal; numbers of JSON files stay JSON numbers (any JSON notation,
+ * `2e3` included), and go through the same range rules.
  */
 export interface RawBarRow {
   readonly file: string;
@@ -13,13 +15,14 @@ export interface RawBarRow {
    * which has no meaningful lines, the 1-based position of the bar in the document.
    */
   readonly line: number;
+  /** As written: validation trims it and upper-cases ASCII letters, nothing else. */
   readonly symbol: string;
   readonly date: string;
-  readonly open: string;
-  readonly high: string;
-  readonly low: string;
-  readonly close: string;
-  readonly volume: string;
+  readonly open: string | number;
+  readonly high: string | number;
+  readonly low: string | number;
+  readonly close: string | number;
+  readonly volume: string | number;
   /** Set when the line could not be split into fields at all (rejected as `malformed-row`). */
   readonly malformed?: string;
 }
@@ -37,15 +40,18 @@ export interface ReadBarFileOptions {
   readonly intradayTimes?: boolean;
 }
 
-/** `vcb-daily.csv.gz` → `VCB`: the leading run of letters and digits, upper-cased. */
+/** `vcb-daily.csv.gz` → `VCB`: the leading run of ASCII letters and digits, upper-cased. */
 export function symbolFromFileName(path: string): string | null {
   const match = /^([A-Za-z0-9]+)/.exec(basename(path));
-  return match?.[1] === undefined ? null : match[1].toUpperCase();
+  return match?.[1] === undefined ? null : toAsciiUpperCase(match[1]);
 }
 
-/** The symbol for rows that carry none: the caller's, else the file name's; a BarFileError if neither. */
+/**
+ * The symbol for rows that carry none: the caller's, else the file name's; a BarFileError if
+ * neither. Validated with every row (a `--symbol` that is no symbol rejects every row as `bad-symbol`).
+ */
 export function fixedSymbolFor(path: string, options: ReadBarFileOptions): string {
-  const symbol = options.symbol?.toUpperCase() ?? symbolFromFileName(path);
+  const symbol = options.symbol ?? symbolFromFileName(path);
   if (symbol === null) throw new BarFileError(`${path}: no symbol column and none given (--symbol)`);
   return symbol;
 }

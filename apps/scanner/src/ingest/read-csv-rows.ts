@@ -6,7 +6,10 @@ const REQUIRED = ["date", "open", "high", "low", "close", "volume"] as const;
 
 /**
  * CSV rows, split on commas: bar files never quote (stock lists do, see split-csv-line.ts), and a
- * plain split is several times faster. Blank lines are skipped.
+ * plain split is several times faster. Blank lines are skipped, and so are comment lines starting
+ * with `#` before the header (the project's fixtures say where they come from that way, e.g.
+ * `fixtures/vn30f1m-15m-sample.csv`); after the header a `#` line is a row like any other, and is
+ * rejected, so no data line is ever skipped silently.
  */
 export async function* readCsvRowChunks(
   path: string,
@@ -30,6 +33,7 @@ export async function* readCsvRowChunks(
       for (let i = 0; i < lines.length; i++) {
         const text = lines[i] as string;
         if (columns === null) {
+          if (text.trim() === "" || text.replace(/^\uFEFF/, "").startsWith("#")) continue;
           const header = text
             .replace(/^\uFEFF/, "")
             .split(",")
@@ -37,7 +41,7 @@ export async function* readCsvRowChunks(
           const missing = REQUIRED.filter((name) => !header.includes(name));
           if (missing.length > 0) {
             throw new BarFileError(
-              `${path}:1: header lacks ${missing.join(", ")} (got: ${header.join(",")})`,
+              `${path}:${firstLine + i}: header lacks ${missing.join(", ")} (got: ${header.join(",")})`,
             );
           }
           columns = {
@@ -50,7 +54,8 @@ export async function* readCsvRowChunks(
             volume: header.indexOf("volume"),
           };
           if (columns.symbol < 0) fixedSymbol = fixedSymbolFor(path, options);
-          minFields = Math.max(...Object.values(columns)) + 1;
+          minFields = 0;
+          for (const index of Object.values(columns)) minFields = Math.max(minFields, index + 1);
           continue;
         }
         if (text.length === 0 || text.trim() === "") continue;
@@ -64,7 +69,7 @@ export async function* readCsvRowChunks(
         rows.push({
           file: path,
           line: firstLine + i,
-          symbol: columns.symbol < 0 ? fixedSymbol : field(fields, columns.symbol).toUpperCase(),
+          symbol: columns.symbol < 0 ? fixedSymbol : field(fields, columns.symbol),
           date: field(fields, columns.date),
           open: field(fields, columns.open),
           high: field(fields, columns.high),

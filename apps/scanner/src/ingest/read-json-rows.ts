@@ -10,7 +10,7 @@ import { openBarFileStream, readLineChunks } from "./read-line-chunks.ts";
  * A **bar object** names its fields case-insensitively, with the short names of the TradingView
  * UDF shape accepted too: `symbol` (or `ticker`, `code`), `date` (or `time`, `tradingDate`, `t`),
  * `open`/`o`, `high`/`h`, `low`/`l`, `close`/`c`, `volume`/`v`/`vol`. Numbers may be JSON numbers
- * or strings. A time is a date text as in CSV files, or a number of Unix seconds (see
+ * (any JSON notation) or strings in plain decimal notation. A time is a date text as in CSV files, or a number of Unix seconds (see
  * `intradayTimes`). Without a symbol field the symbol comes from the caller or the file name.
  *
  * - `jsonl` (JSON Lines, streamed): one bar object per line; a line that is not a JSON object is
@@ -188,7 +188,7 @@ function rowFromObject(context: JsonContext, line: number, value: unknown): RawB
   if (fields.symbol === undefined || fields.symbol === null) {
     context.fixedSymbol ??= fixedSymbolFor(context.path, context.options);
     symbol = context.fixedSymbol;
-  } else symbol = text(fields.symbol).toUpperCase();
+  } else symbol = text(fields.symbol);
   return {
     file: context.path,
     line,
@@ -197,12 +197,17 @@ function rowFromObject(context: JsonContext, line: number, value: unknown): RawB
       typeof fields.date === "number"
         ? localTimeText(fields.date, context.options.intradayTimes === true)
         : text(fields.date),
-    open: text(fields.open),
-    high: text(fields.high),
-    low: text(fields.low),
-    close: text(fields.close),
-    volume: text(fields.volume),
+    open: numeric(fields.open),
+    high: numeric(fields.high),
+    low: numeric(fields.low),
+    close: numeric(fields.close),
+    volume: numeric(fields.volume),
   };
+}
+
+/** A JSON number stays a number (validation judges its value); anything else becomes text. */
+function numeric(value: unknown): string | number {
+  return typeof value === "number" ? value : text(value);
 }
 
 function text(value: unknown): string {

@@ -18,7 +18,9 @@ export const BAND_TOLERANCE = 0.001;
 export function normalBandFraction(exchange: string | null): number {
   const bands = market.PRICE_BAND_BASIS_POINTS;
   if (exchange !== null && exchange in bands) return bands[exchange as Exchange].normal / 10_000;
-  return Math.max(...Object.values(bands).map((band) => band.normal)) / 10_000;
+  let widest = 0;
+  for (const band of Object.values(bands)) widest = Math.max(widest, band.normal);
+  return widest / 10_000;
 }
 
 /** What the importer knows about one symbol while it imports (import-bars.ts). */
@@ -36,6 +38,14 @@ export class SymbolSeries {
   readonly times = new SeenBarTimes();
   /** Close of the newest bar read (thousand VND); 0 before the first. */
   lastClose = 0;
+  /**
+   * The symbol's previous row stored by this import, in reading order (not time order): the
+   * neighbour of the price-jump rule within the file. `previousClose` is 0 before the first.
+   */
+  previousClose = 0;
+  previousDate = "";
+  previousFile = "";
+  previousLine = 0;
 
   constructor(symbol: string, stockId: number | undefined, exchange: string | null) {
     this.symbol = symbol;

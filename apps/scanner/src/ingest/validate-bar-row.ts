@@ -1,27 +1,37 @@
 import type { BarRow } from "@vpa/db";
+import { checkBarValues, normalizeMarketSymbol, parsePlainDecimal } from "@vpa/market-data";
 import type { RawBarRow } from "./raw-bar-row.ts";
 
 /**
  * The validation rules of an imported row. A row is either stored or rejected with one of these
  * reasons; nothing is repaired (a repair would invent a price the source never published). The
- * shared dataset has 8 rows of 3.2M with inconsistent OHLC: they are rejected and reported, and
- * the symbol's other bars are kept. The rules, in the order they are checked:
+ * shared dataset has 8 rows of 3.2M with inconsistent OHLC and 3 single-day ~1000× glitches: they
+ * are rejected and reported, and the symbol's other bars are kept. The number rules are the ones
+ * the HTTP providers and the live stream apply too (`@vpa/market-data` bar-validation). The rules,
+ * in the order they are checked:
  *
- * | reason                | rule                                                                          |
- * | --------------------- | ----------------------------------------------------------------------------- |
- * | `malformed-row`       | the line has fewer fields than the header needs, or is not a JSON object      |
- * | `bad-symbol`          | symbol not 1–12 of `A-Z 0-9` (after upper-casing)                             |
- * | `bad-date`            | not a real `YYYY-MM-DD` or `YYYY-MM-DD HH:MM[:SS]` (local time)               |
- * | `future-date`         | a date after today in Asia/Ho_Chi_Minh                                        |
- * | `not-a-number`        | a price or the volume is empty, not a decimal number, or beyond 2^53          |
- * | `non-positive-price`  | open, high, low or close <= 0                                                 |
- * | `negative-volume`     | volume < 0 (zero-volume days are real and kept)                               |
- * | `high-below-low`      | high < low                                                                    |
- * | `open-outside-range`  | open outside [low, high]                                                      |
- * | `close-outside-range` | close outside [low, high]                                                     |
+ * | reason                | rule                                                                             |
+ * | --------------------- | -------------------------------------------------------------------------------- |
+ * | `malformed-row`       | the line has fewer fields than the header needs, or is not a JSON object         |
+ * | `bad-symbol`          | not 1–12 of `A-Z 0-9` after trimming and upper-casing ASCII letters only: no    |
+ * |                       | Unicode folding (`ﬁſh` is rejected, not read as `FISH`)                          |
+ * | `bad-date`            | not a real `YYYY-MM-DD` or `YYYY-MM-DD HH:MM[:SS]` (local time)                  |
+ * | `future-date`         | a date after today in Asia/Ho_Chi_Minh                                           |
+ * | `not-a-number`        | a price or the volume is empty or text not in plain decimal notation             |
+ * |                       | `-?\d+(\.\d+)?` ("0x10", "1e300", "Infinity", "1,000" are refused); JSON        |
+ * |                       | numbers are taken as numbers                                                     |
+ * | `non-positive-price`  | open, high, low or close <= 0                                                    |
+ * | `price-out-of-range`  | a price (in thousand VND, after `--price-unit`) outside 0.0001–10,000,000         |
+ * |                       | (SANE_PRICE_RANGE; infinite JSON numbers such as 1e400 included)                 |
+ * | `negative-volume`     | volume < 0 (zero-volume days are real and kept)                                  |
+ * | `bad-volume`          | volume not a whole number of shares (1500.0 is whole), or above 2^53             |
+ * | `high-below-low`      | high < low                                                                       |
+ * | `open-outside-range`  | open outside [low, high]                                                         |
+ * | `close-outside-range` | close outside [low, high]                                                        |
+ * | `price-jump`          | (import-bars.ts) close, high or low 100× or more away from the close of the      |
+ * |                       | stored bar at or before the row's time, or of the symbol's previous row stored   |
+ * |                       | in this import (PRICE_JUMP_FACTOR): the detail names `--price-unit`               |
  * | `duplicate-time`      | (import-bars.ts) a time already read for the symbol in this import: first wins |
- *
- * Fractional volumes are rounded to whole shares when stored.
  */
 export const REJECTION_REASONS = [
   "malformed-row",
@@ -30,10 +40,13 @@ export const REJECTION_REASONS = [
   "future-date",
   "not-a-number",
   "non-positive-price",
+  "price-out-of-range",
   "negative-volume",
+  "bad-volume",
   "high-below-low",
   "open-outside-range",
   "close-outside-range",
+  "price-jump",
   "duplicate-time",
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
@@ -54,6 +67,8 @@ export type ValidatedRow =
 
 /** The numbers of a row that passed {@link checkBarRow}, written into a reused object (no per-row garbage). */
 export interface CheckedBar {
+  /** The symbol, upper-cased (ASCII only). */
+  symbol: string;
   /** Bar time as Unix seconds (a daily bar: local midnight, UTC+7). */
   key: number;
   intraday: boolean;
@@ -68,7 +83,7 @@ export interface CheckedBar {
 }
 
 export function createCheckedBar(): CheckedBar {
-  return { key: 0, intraday: false, open: 0, high: 0, low: 0, close: 0, volume: 0, detail: "" };
+  return { symbol: "", key: 0, intraday: false, open: 0, high: 0, low: 0, close: 0, volume: 0, detail: "" };
 }
 
 const VIETNAM_OFFSET_SECONDS = 7 * 3600;
@@ -140,19 +155,9 @@ export function barTimeText(key: number, intraday: boolean): string {
   return intraday ? `${local.slice(0, 19)}+07:00` : local.slice(0, 10);
 }
 
-function isSymbol(text: string): boolean {
-  const length = text.length;
-  if (length < 1 || length > 12) return false;
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i);
-    if (!((code >= 65 && code <= 90) || (code >= 48 && code <= 57))) return false;
-  }
-  return true;
-}
-
-function toNumber(text: string): number {
-  // Number("") is 0 and Number(" ") too: an empty field is missing, not zero.
-  return text === "" ? Number.NaN : Number(text);
+/** A JSON number as it is (finite or not: the checks judge it); text only in plain decimal notation. */
+function toNumber(value: string | number): number {
+  return typeof value === "number" ? value : parsePlainDecimal(value);
 }
 
 /**
@@ -170,7 +175,8 @@ export function checkBarRow(
     out.detail = row.malformed;
     return "malformed-row";
   }
-  if (!isSymbol(row.symbol)) {
+  const symbol = normalizeMarketSymbol(row.symbol);
+  if (symbol === null) {
     out.detail = `symbol ${JSON.stringify(row.symbol)}`;
     return "bad-symbol";
   }
@@ -185,58 +191,25 @@ export function checkBarRow(
     out.detail = `date ${date} is after today (${todayLocal})`;
     return "future-date";
   }
-  const open = toNumber(row.open) / priceDivisor;
-  const high = toNumber(row.high) / priceDivisor;
-  const low = toNumber(row.low) / priceDivisor;
-  const close = toNumber(row.close) / priceDivisor;
-  const volume = toNumber(row.volume);
-  if (!(Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close))) {
-    const name = !Number.isFinite(open)
-      ? "open"
-      : !Number.isFinite(high)
-        ? "high"
-        : !Number.isFinite(low)
-          ? "low"
-          : "close";
-    out.detail = `${name} ${JSON.stringify(row[name])}`;
-    return "not-a-number";
+  out.open = toNumber(row.open) / priceDivisor;
+  out.high = toNumber(row.high) / priceDivisor;
+  out.low = toNumber(row.low) / priceDivisor;
+  out.close = toNumber(row.close) / priceDivisor;
+  out.volume = toNumber(row.volume);
+  const issue = checkBarValues(out, row);
+  if (issue !== null) {
+    out.detail = issue.detail;
+    return issue.problem;
   }
-  if (!Number.isFinite(volume) || Math.abs(volume) > Number.MAX_SAFE_INTEGER) {
-    out.detail = `volume ${JSON.stringify(row.volume)}`;
-    return "not-a-number";
-  }
-  if (open <= 0 || high <= 0 || low <= 0 || close <= 0) {
-    out.detail = `o=${row.open} h=${row.high} l=${row.low} c=${row.close}`;
-    return "non-positive-price";
-  }
-  if (volume < 0) {
-    out.detail = `volume ${row.volume}`;
-    return "negative-volume";
-  }
-  if (high < low) {
-    out.detail = `high ${row.high} < low ${row.low}`;
-    return "high-below-low";
-  }
-  if (open < low || open > high) {
-    out.detail = `open ${row.open} not in [${row.low}, ${row.high}]`;
-    return "open-outside-range";
-  }
-  if (close < low || close > high) {
-    out.detail = `close ${row.close} not in [${row.low}, ${row.high}]`;
-    return "close-outside-range";
-  }
+  out.symbol = symbol;
   out.key = key;
   out.intraday = date.length > 10;
-  out.open = open;
-  out.high = high;
-  out.low = low;
-  out.close = close;
-  out.volume = volume;
   return null;
 }
 
 /**
- * Checks one row (the rules above, without `duplicate-time`, which needs the rows before it).
+ * Checks one row (the rules above, without `price-jump` and `duplicate-time`, which need the rows
+ * before it).
  * `priceDivisor` converts the file's unit to thousand VND (default 1: the file is in thousand VND;
  * 1000 for VND).
  */
@@ -247,7 +220,7 @@ export function validateBarRow(row: RawBarRow, todayLocal: string, priceDivisor 
   const time = out.intraday ? barTimeText(out.key, true) : row.date;
   return {
     ok: true,
-    symbol: row.symbol,
+    symbol: out.symbol,
     intraday: out.intraday,
     bar: { time, open: out.open, high: out.high, low: out.low, close: out.close, volume: out.volume },
   };

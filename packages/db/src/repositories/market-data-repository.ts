@@ -171,6 +171,64 @@ export async function listStocksWithoutBars(
   return new Set(result.rows.map((row) => row.id));
 }
 
+/** A stock and a span of bar times (Unix seconds, inclusive) for {@link listStoredClosesAround}. */
+export interface StoredCloseRange {
+  readonly stockId: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Stored closes of one stock, oldest first: `times[i]` (Unix seconds) is the time of `closes[i]`. */
+export interface StoredCloses {
+  readonly times: readonly number[];
+  readonly closes: readonly number[];
+}
+
+/**
+ * For each range: the stock's newest stored bar at or before `from`, then every stored bar after it
+ * up to `to`: what a bulk import needs to compare each new bar with the stored bar at or before its
+ * time. One statement for any number of stocks (an import sends one per batch), one index probe
+ * plus one range scan of the primary key per stock; the times and closes come back as two arrays
+ * per stock, not one row per bar. Stocks with no stored bar in the span are absent from the map.
+ * Invariant: one range per stock.
+ */
+export async function listStoredClosesAround(
+  db: Kysely<Database>,
+  timeframe: Timeframe,
+  ranges: readonly StoredCloseRange[],
+): Promise<Map<number, StoredCloses>> {
+  if (ranges.length === 0) return new Map();
+  const ids = new Int32Array(ranges.length);
+  const from = new Float64Array(ranges.length);
+  const to = new Float64Array(ranges.length);
+  ranges.forEach((range, i) => {
+    ids[i] = range.stockId;
+    from[i] = range.from;
+    to[i] = range.to;
+  });
+  const stockIds = binaryArray(ids, "int4");
+  const fromTimes = binaryArray(from, "timestamptz");
+  const toTimes = binaryArray(to, "timestamptz");
+  const result = await sql<{ stock_id: number; times: number[]; closes: number[] }>`
+    select r.stock_id,
+      array_agg(extract(epoch from b.time)::float8 order by b.time) as times,
+      array_agg(b.close order by b.time) as closes
+    from unnest(${stockIds}::int4[], ${fromTimes}::timestamptz[], ${toTimes}::timestamptz[])
+      as r(stock_id, from_time, to_time)
+    cross join lateral (
+      (select m.time, m.close from market_data m
+        where m.stock_id = r.stock_id and m.timeframe = ${timeframe} and m.time <= r.from_time
+        order by m.time desc limit 1)
+      union all
+      (select m.time, m.close from market_data m
+        where m.stock_id = r.stock_id and m.timeframe = ${timeframe}
+          and m.time > r.from_time and m.time <= r.to_time)
+    ) b
+    group by r.stock_id
+  `.execute(db);
+  return new Map(result.rows.map((row) => [row.stock_id, { times: row.times, closes: row.closes }]));
+}
+
 export interface RecentBarsQuery {
   readonly stockId: number;
   readonly timeframe: Timeframe;
