@@ -4,7 +4,12 @@ export function formatTable(
   rows: readonly (readonly (string | number)[])[],
 ): string {
   const cells = [header, ...rows.map((row) => row.map(String))];
-  const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? "").length)));
+  // A loop, not Math.max(...cells): a spread passes every row as an argument, and past ~100k rows
+  // that overflows the call stack ("Maximum call stack size exceeded" in vpa analyze).
+  const widths = header.map(() => 0);
+  for (const row of cells)
+    for (let column = 0; column < widths.length; column++)
+      widths[column] = Math.max(widths[column] as number, (row[column] ?? "").length);
   const numeric = header.map(
     (_, column) => rows.length > 0 && rows.every((row) => typeof row[column] === "number"),
   );

@@ -1,4 +1,5 @@
 import { createStreamingAnalyzer, type StreamingAnalyzer, type VpaRecord } from "@vpa/core";
+import { findPriceJump, normalizeMarketSymbol } from "@vpa/market-data";
 import { listBarFiles, readBarFile, validateBarRow } from "@vpa/scanner";
 import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
@@ -10,8 +11,10 @@ export const usage =
 
 /**
  * Reads the file once, feeding each symbol's streaming analyzer bar by bar, so a multi-symbol file
- * of millions of rows needs memory only for one analyzer state per symbol. A row that is invalid,
- * or not newer than the symbol's previous bar, is skipped and counted on stderr.
+ * of millions of rows needs memory only for one analyzer state per symbol. A row that is invalid
+ * (the importer's rules), not newer than the symbol's previous bar, or 100× or more away from the
+ * previous bar's close (the importer's price-jump rule within the file) is skipped and counted on
+ * stderr.
  */
 export async function runAnalyze(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions("analyze", args, {
@@ -21,13 +24,15 @@ export async function runAnalyze(args: readonly string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("analyze: name exactly one bar file");
   const [path] = await listBarFiles(positionals[0] as string);
   if (path === undefined) throw new UsageError("analyze: no bar file found");
-  const wanted = values.symbol?.toUpperCase();
-  const analyzers = new Map<string, { analyzer: StreamingAnalyzer; lastTime: string }>();
+  const wanted = values.symbol === undefined ? undefined : normalizeMarketSymbol(values.symbol);
+  if (wanted === null)
+    throw new UsageError(`analyze: --symbol ${JSON.stringify(values.symbol)} is not a symbol`);
+  const analyzers = new Map<string, { analyzer: StreamingAnalyzer; lastTime: string; lastClose: number }>();
   const today = todayInVietnam();
   const table: VpaRecord[] = [];
   let skipped = 0;
   for await (const row of readBarFile(path, { symbol: wanted })) {
-    if (wanted !== undefined && row.symbol !== wanted) continue;
+    if (wanted !== undefined && normalizeMarketSymbol(row.symbol) !== wanted) continue;
     const result = validateBarRow(row, today);
     if (!result.ok) {
       skipped++;
@@ -35,20 +40,25 @@ export async function runAnalyze(args: readonly string[]): Promise<number> {
     }
     let entry = analyzers.get(result.symbol);
     if (entry === undefined) {
-      entry = { analyzer: createStreamingAnalyzer(result.symbol), lastTime: "" };
+      entry = { analyzer: createStreamingAnalyzer(result.symbol), lastTime: "", lastClose: 0 };
       analyzers.set(result.symbol, entry);
     }
     if (result.bar.time <= entry.lastTime) {
       skipped++;
       continue;
     }
+    if (entry.lastClose > 0 && findPriceJump(result.bar, entry.lastClose) !== null) {
+      skipped++;
+      continue;
+    }
     entry.lastTime = result.bar.time;
+    entry.lastClose = result.bar.close;
     for (const record of entry.analyzer.update(result.bar)) {
       if (values.json) process.stdout.write(`${JSON.stringify(record)}\n`);
       else table.push(record);
     }
   }
-  if (skipped > 0) console.error(`skipped ${skipped} invalid or out-of-order row(s)`);
+  if (skipped > 0) console.error(`skipped ${skipped} invalid, out-of-order or 100×-jump row(s)`);
   if (analyzers.size === 0) {
     console.error(wanted === undefined ? "no valid bars in the file" : `no bars of ${wanted} in the file`);
     return 1;
