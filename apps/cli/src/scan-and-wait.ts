@@ -22,6 +22,8 @@ export interface ScanAndWaitOptions {
   readonly timeframe: Timeframe;
   readonly symbols?: readonly string[];
   readonly lookbackDays?: number;
+  /** Redo symbols whose newest bar a completed job already analysed (`vpa scan --force`). */
+  readonly force?: boolean;
   readonly timeoutMs: number;
   readonly progress?: (line: string) => void;
 }
@@ -40,6 +42,7 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
       timeframe: options.timeframe,
       symbols: options.symbols,
       lookbackDays: options.lookbackDays,
+      force: options.force,
     });
     const analyzed = await analyzeWaiter.wait(plan.jobIds, {
       timeoutMs: options.timeoutMs,

@@ -17,6 +17,11 @@ export interface ScanOptions {
    * after downtime, so no bar in between goes unanalysed). Takes precedence over lookbackDays.
    */
   readonly sinceBySymbol?: ReadonlyMap<string, string>;
+  /**
+   * Do the work again even where a job with the same id completed (`vpa scan --force`). Failed
+   * jobs never block a new attempt, with or without it.
+   */
+  readonly force?: boolean;
 }
 
 export interface ScanPlan {
@@ -24,6 +29,8 @@ export interface ScanPlan {
   readonly symbols: string[];
   /** Requested symbols that have no bars (or no stock): nothing to analyse. */
   readonly missing: string[];
+  /** Jobs of an earlier scan with the same ids that had failed (or completed, with `force`): done again. */
+  readonly replaced: number;
 }
 
 const ENQUEUE_BATCH = 1_000;
@@ -39,8 +46,8 @@ function daysBefore(time: string, days: number): string {
 
 /**
  * Enqueues one analyze job per symbol for its newest stored bar, with `addBulk` in batches. The job
- * id is derived from symbol + timeframe + bar, so scanning the same bar twice adds no work while
- * the first job is retained.
+ * id is derived from symbol + timeframe + bar + window, so scanning the same bar twice adds no work
+ * while the first job is retained; a failed one is replaced, so a re-scan after a failure does it.
  */
 export async function scanMarket(
   db: Kysely<Database>,
@@ -62,8 +69,12 @@ export async function scanMarket(
     };
     return { payload, jobId: analyzeJobId(payload, instance) };
   });
+  const replaced = await analyzeQueue.removeFinished(
+    jobs.map((j) => j.jobId),
+    { includeCompleted: options.force === true },
+  );
   for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
     await analyzeQueue.addBulk(jobs.slice(i, i + ENQUEUE_BATCH));
   }
-  return { jobIds: jobs.map((j) => j.jobId), symbols: latest.map((l) => l.symbol), missing };
+  return { jobIds: jobs.map((j) => j.jobId), symbols: latest.map((l) => l.symbol), missing, replaced };
 }

@@ -1,7 +1,14 @@
 import { resolve } from "node:path";
 import { analyze, type SignalRecord } from "@vpa/core";
 import { ensureAlert, listSignals, loadRecentBars, settleAlert, upsertStocks } from "@vpa/db";
-import { createLogger, createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
+import {
+  createLogger,
+  createMetrics,
+  createQueue,
+  createWorker,
+  JobWaiter,
+  unrecoverable,
+} from "@vpa/runtime";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
@@ -155,13 +162,77 @@ describe("scan → analyze worker → signals", () => {
         await importBars(other.db, [FIXTURE], { todayLocal: "2026-01-01" });
         const second = await scan(other.db);
         expect(second).not.toEqual(first);
-        expect(second[0]).toMatch(/^analyze\.[0-9a-f]{8}\.1D\.VCB\.2021-07-15$/);
+        expect(second[0]).toMatch(/^analyze\.[0-9a-f]{8}\.1D\.VCB\.2021-07-15(\.from-[0-9-]+)?$/);
       } finally {
         await other.drop();
       }
     } finally {
       await worker.close();
       await waiter.close();
+      await obliterateQueues([analyzeQueue, alertsQueue]);
+    }
+  });
+
+  it("never hides work behind a job id: a failed scan is redone, a wider window is new work, --force redoes all", async () => {
+    const connection = testQueueConnection();
+    const analyzeQueue = createQueue("analyze", connection);
+    const alertsQueue = createQueue("alerts", connection);
+    const symbols = ["FPT", "HPG"];
+    const scan = async (options: { lookbackDays?: number; force?: boolean } = {}) => {
+      // A waiter per scan, as `vpa scan --wait` has: one remembers the outcome of every job id it saw.
+      const waiter = await JobWaiter.start(analyzeQueue.queue, connection);
+      try {
+        const plan = await scanMarket(database.db, analyzeQueue, { timeframe: "1D", symbols, ...options });
+        const outcomes = await waiter.wait(plan.jobIds, { timeoutMs: 20_000 });
+        return { plan, outcomes: [...outcomes.values()] };
+      } finally {
+        await waiter.close();
+      }
+    };
+    try {
+      // A scan whose jobs fail for good (say PostgreSQL stayed away past the retry budget).
+      const broken = createWorker(
+        "analyze",
+        connection,
+        async () => {
+          throw unrecoverable(new Error("gave up after 30 min of retries: connect ECONNREFUSED"));
+        },
+        { concurrency: 2 },
+      );
+      const failed = await scan();
+      expect(failed.outcomes.map((o) => o.state)).toEqual(["failed", "failed"]);
+      await broken.close();
+
+      const worker = startAnalyzeWorker({
+        db: database.db,
+        connection,
+        alertsQueue,
+        metrics: createMetrics({ collectProcessMetrics: false }),
+        logger,
+        concurrency: 2,
+        lookbackBars: 250,
+      });
+      try {
+        const redone = await scan();
+        expect(redone.plan.replaced).toBe(2);
+        expect(redone.outcomes.map((o) => o.state)).toEqual(["completed", "completed"]);
+        const doneAt = Math.max(...redone.outcomes.map((o) => o.finishedOn));
+
+        const same = await scan();
+        expect(same.plan.replaced).toBe(0);
+        expect(same.outcomes.every((o) => o.finishedOn <= doneAt)).toBe(true);
+
+        const wider = await scan({ lookbackDays: 90 });
+        expect(wider.plan.jobIds).not.toEqual(same.plan.jobIds);
+        expect(wider.outcomes.every((o) => o.state === "completed" && o.finishedOn > doneAt)).toBe(true);
+
+        const forced = await scan({ force: true });
+        expect(forced.plan.replaced).toBe(2);
+        expect(forced.outcomes.every((o) => o.state === "completed" && o.finishedOn > doneAt)).toBe(true);
+      } finally {
+        await worker.close();
+      }
+    } finally {
       await obliterateQueues([analyzeQueue, alertsQueue]);
     }
   });

@@ -66,6 +66,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   // carries the error to the caller; this listener only keeps the process alive.
   pool.on("connect", (client) => {
     client.on("error", (error) => options.onPoolError?.(error));
+    discardOnFatalError(client);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
@@ -73,4 +74,22 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     pool,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * A server that terminates a backend (57P01 when PostgreSQL stops, 57P02 on a crash, 08xxx
+ * connection failures) sends the error to the running query first and closes the socket after. In
+ * between, the failed query's caller releases the client to the pool, which still takes it for
+ * healthy and hands it to the next query, which then fails too. Marking the client unqueryable as
+ * the error arrives makes the pool drop it on release (pg-pool checks the same `_queryable` flag
+ * that pg itself clears a moment later).
+ */
+function discardOnFatalError(client: pg.PoolClient): void {
+  const internals = client as unknown as {
+    connection?: { on(event: "errorMessage", listener: (message: { code?: string }) => void): void };
+    _queryable?: boolean;
+  };
+  internals.connection?.on("errorMessage", (message) => {
+    if (message.code !== undefined && /^(57P0[1-3]|08)/.test(message.code)) internals._queryable = false;
+  });
 }

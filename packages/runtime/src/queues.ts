@@ -54,12 +54,17 @@ function sanitizeJobId(id: string): string {
 }
 
 /**
- * One analyze job per database, symbol, timeframe and bar: `databaseInstance` (db's
- * databaseInstanceId) keeps a recreated database from matching the old one's completed jobs.
+ * One analyze job per database, symbol, timeframe, bar and window: `databaseInstance` (db's
+ * databaseInstanceId) keeps a recreated database from matching the old one's completed jobs, and
+ * the window's start (`signalsSince`) and whether it alerts are part of the id because they change
+ * the work: `vpa scan --lookback-days 90` after a plain scan is new work, not a duplicate.
  */
 export function analyzeJobId(payload: JobInput<"analyze">, databaseInstance: string): string {
+  const since = payload.signalsSince ?? payload.barTime;
+  const window = since === payload.barTime ? "" : `.from-${since}`;
+  const alert = payload.alert === false ? ".quiet" : "";
   return sanitizeJobId(
-    `analyze.${databaseInstance}.${payload.timeframe}.${payload.symbol}.${payload.barTime}`,
+    `analyze.${databaseInstance}.${payload.timeframe}.${payload.symbol}.${payload.barTime}${window}${alert}`,
   );
 }
 
@@ -117,6 +122,13 @@ export interface TypedQueue<Q extends QueueName> {
   readonly queue: Queue;
   add(payload: JobInput<Q>, options?: { jobId?: string; priority?: number; delay?: number }): Promise<Job>;
   addBulk(jobs: readonly { payload: JobInput<Q>; jobId?: string; priority?: number }[]): Promise<Job[]>;
+  /**
+   * Removes the jobs with these ids that have ended (failed; also completed with
+   * `includeCompleted`), so that adding the same ids again does the work again. A custom job id is
+   * ignored while a job with that id is kept, which would otherwise hide the work for as long as
+   * the retention keeps it. Returns how many were removed; active and waiting jobs are left alone.
+   */
+  removeFinished(jobIds: readonly string[], options?: { includeCompleted?: boolean }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -164,6 +176,30 @@ export function createQueue<Q extends QueueName>(name: Q, connection: QueueConne
         opts: { jobId: job.jobId, priority: job.priority },
       }));
       return withReconnectGrace(() => queue.addBulk(bulk));
+    },
+    removeFinished: async (jobIds, opts) => {
+      if (jobIds.length === 0) return 0;
+      const backend = queue.getBackend();
+      const client = await backend.client;
+      const sets =
+        opts?.includeCompleted === true
+          ? [backend.keys.failed, backend.keys.completed]
+          : [backend.keys.failed];
+      const finished = new Set<string>();
+      for (const set of sets) {
+        for (let i = 0; i < jobIds.length; i += 1_000) {
+          const batch = jobIds.slice(i, i + 1_000);
+          const pipeline = client.pipeline();
+          for (const id of batch) pipeline.runCommand("zscore", [set as string, id]);
+          const replies = (await pipeline.exec()) ?? [];
+          replies.forEach(([error, score]: [Error | null, unknown], j: number) => {
+            if (error === null && score !== null) finished.add(batch[j] as string);
+          });
+        }
+      }
+      let removed = 0;
+      for (const id of finished) removed += await queue.remove(id);
+      return removed;
     },
     close: () => queue.close(),
   };

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { createDatabase } from "@vpa/db";
+import { UnrecoverableError } from "bullmq";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { TEST_SERVER_URL } from "../../../test-support/database.ts";
 import { startHealthServer } from "../src/health-server.ts";
 import { createMetrics } from "../src/metrics.ts";
-import { analyzeJobId, createQueue, InvalidJobPayloadError } from "../src/queues.ts";
+import { analyzeJobId, createQueue, createWorker, InvalidJobPayloadError } from "../src/queues.ts";
 import { pingRedis } from "../src/redis-check.ts";
 
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -80,5 +81,54 @@ describe("typed queues", () => {
     await analyze.addBulk([{ payload, jobId: id }]);
     await analyze.addBulk([{ payload, jobId: id }]);
     expect(await analyze.queue.count()).toBe(1);
+  });
+
+  it("gives a wider window or a silent re-analysis its own job id: it is different work", () => {
+    const payload = { symbol: "VCB", timeframe: "1D", barTime: "2024-01-02" } as const;
+    const plain = analyzeJobId(payload, "0badcafe");
+    expect(analyzeJobId({ ...payload, signalsSince: "2024-01-02" }, "0badcafe")).toBe(plain);
+    const wider = analyzeJobId({ ...payload, signalsSince: "2023-10-04" }, "0badcafe");
+    const quiet = analyzeJobId({ ...payload, alert: false }, "0badcafe");
+    expect(new Set([plain, wider, quiet]).size).toBe(3);
+  });
+
+  it("removes only finished jobs of the given ids, so adding them again does the work again", async () => {
+    const payload = { symbol: "FPT", timeframe: "1D", barTime: "2024-01-03" } as const;
+    const [failed, completed, waiting] = ["f", "c", "w"].map((tag) => `analyze.test.${tag}`) as [
+      string,
+      string,
+      string,
+    ];
+    await analyze.addBulk([
+      { payload, jobId: failed },
+      { payload, jobId: completed },
+      { payload, jobId: waiting },
+    ]);
+    const worker = createWorker(
+      "analyze",
+      { redisUrl, prefix },
+      async (_payload, job) => {
+        if (job.id === waiting) await new Promise((resolve) => setTimeout(resolve, 60_000));
+        if (job.id === failed) throw new UnrecoverableError("boom");
+        return null;
+      },
+      { concurrency: 3 },
+    );
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const [f, c] = await Promise.all([
+        analyze.queue.getJobState(failed),
+        analyze.queue.getJobState(completed),
+      ]);
+      if (f === "failed" && c === "completed") break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await analyze.removeFinished([failed, completed, waiting, "analyze.test.none"])).toBe(1);
+    expect(await analyze.queue.getJobState(failed)).toBe("unknown");
+    expect(await analyze.queue.getJobState(completed)).toBe("completed");
+    expect(await analyze.removeFinished([completed, waiting], { includeCompleted: true })).toBe(1);
+    expect(await analyze.queue.getJobState(completed)).toBe("unknown");
+    expect(await analyze.queue.getJobState(waiting)).toBe("active");
+    await worker.close(true);
   });
 });

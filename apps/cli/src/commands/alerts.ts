@@ -1,14 +1,29 @@
-import { DELIVERY_STATUSES, type DeliveryStatus, listDeliveries } from "@vpa/db";
+import {
+  countListedDeliveries,
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  type DeliveryView,
+  dateToBarTime,
+  listDeliveries,
+  REQUEUEABLE_STATUSES,
+  type RequeueableStatus,
+  requeueAlerts,
+} from "@vpa/db";
+import { ALERT_JOB_PRIORITY, alertJobId } from "@vpa/runtime";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
-import { parseInteger, parseOptions } from "../parse-options.ts";
+import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
 export const usage =
-  "vpa alerts                   alert deliveries, newest first [--status sent|failed|uncertain|suppressed|retry|sending] [--since D] [--limit N] [--json]";
+  "vpa alerts                   alert deliveries, newest first [--status sent|failed|uncertain|suppressed|retry|sending] [--since D] [--limit N] [--json]\n" +
+  "  vpa alerts retry             send again what did not go out [--status failed,retry (default) | uncertain | suppressed] [--since D] [--json]";
+
+const DEFAULT_LIMIT = 50;
 
 /** What went out, what failed and why, what was held back: the operator's view of the alert worker. */
 export async function runAlerts(app: AppContext, args: readonly string[]): Promise<number> {
+  if (args[0] === "retry") return runAlertsRetry(app, args.slice(1));
   const { values, positionals } = parseOptions("alerts", args, {
     status: { type: "string" },
     since: { type: "string" },
@@ -19,28 +34,45 @@ export async function runAlerts(app: AppContext, args: readonly string[]): Promi
   if (values.status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(values.status)) {
     throw new UsageError(`alerts: --status is one of ${DELIVERY_STATUSES.join(", ")} (got ${values.status})`);
   }
-  const since = values.since === undefined ? undefined : new Date(values.since);
-  if (since !== undefined && Number.isNaN(since.getTime())) {
-    throw new UsageError(`alerts: --since must be a date or an instant (got ${values.since})`);
-  }
-  const deliveries = await listDeliveries(app.database.db, {
+  const since = parseSince("alerts", values.since);
+  const filter = {
     ...(values.status === undefined ? {} : { status: values.status as DeliveryStatus }),
     ...(since === undefined ? {} : { since }),
-    limit: parseInteger("alerts", "limit", values.limit, 1, 100_000) ?? 50,
-  });
+  };
+  const limit = parseInteger("alerts", "limit", values.limit, 1, 100_000) ?? DEFAULT_LIMIT;
+  const [deliveries, total] = await Promise.all([
+    listDeliveries(app.database.db, { ...filter, limit }),
+    countListedDeliveries(app.database.db, filter),
+  ]);
   if (values.json) {
-    for (const delivery of deliveries) console.log(JSON.stringify(delivery));
+    console.log(JSON.stringify({ total, shown: deliveries.length, deliveries: deliveries.map(toJson) }));
     return 0;
   }
   if (deliveries.length === 0) {
-    console.log("no deliveries");
+    console.log(
+      total === 0 && filter.status === undefined && since === undefined
+        ? "no deliveries yet"
+        : "no deliveries match",
+    );
     return 0;
   }
   console.log(
     formatTable(
-      ["claimed (UTC)", "symbol", "signal", "priority", "channel", "to", "status", "tries", "error"],
+      [
+        "claimed (Vietnam)",
+        "bar",
+        "symbol",
+        "signal",
+        "priority",
+        "channel",
+        "to",
+        "status",
+        "tries",
+        "error",
+      ],
       deliveries.map((d) => [
-        d.claimedAt.toISOString().slice(0, 19).replace("T", " "),
+        vietnamTime(d.claimedAt).slice(0, 19).replace("T", " "),
+        d.barTime.length > 10 ? d.barTime.slice(0, 16).replace("T", " ") : d.barTime,
         d.symbol,
         d.signalType,
         d.priority,
@@ -52,5 +84,107 @@ export async function runAlerts(app: AppContext, args: readonly string[]): Promi
       ]),
     ),
   );
+  if (total > deliveries.length) {
+    console.log(
+      `showing the newest ${deliveries.length} of ${total}: --limit N for more, --status or --since to narrow`,
+    );
+  }
+  const uncertain = deliveries.filter((d) => d.status === "uncertain").length;
+  if (uncertain > 0) {
+    console.log(
+      `${uncertain} uncertain: the provider may or may not have delivered them (a worker died or the answer was lost mid-send); ` +
+        "they are not resent on their own. To send them anyway (possibly twice): vpa alerts retry --status uncertain",
+    );
+  }
   return 0;
+}
+
+/**
+ * `vpa alerts retry`: owes again what did not go out (docs/delivery.md). Failed and retry deliveries
+ * and alerts that gave up by default; `uncertain` only when named, since those may have arrived.
+ */
+async function runAlertsRetry(app: AppContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseOptions("alerts retry", args, {
+    status: { type: "string" },
+    since: { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`alerts retry: unexpected ${positionals.join(" ")}`);
+  const statuses = (parseList(values.status) ?? ["failed", "retry"]) as RequeueableStatus[];
+  for (const status of statuses) {
+    if (!(REQUEUEABLE_STATUSES as readonly string[]).includes(status)) {
+      throw new UsageError(
+        `alerts retry: --status takes ${REQUEUEABLE_STATUSES.join(", ")} (comma-separated), not ${status}`,
+      );
+    }
+  }
+  const since = parseSince("alerts retry", values.since);
+  const { alerts, deliveries } = await requeueAlerts(app.database.db, {
+    statuses,
+    ...(since === undefined ? {} : { since }),
+  });
+  const queue = app.queue("alerts");
+  const jobs = alerts.map((alert) => ({
+    payload: { signalId: alert.signalId },
+    jobId: alertJobId({ signalId: alert.signalId }),
+    priority: ALERT_JOB_PRIORITY[alert.priority],
+  }));
+  // The earlier jobs of these alerts ended (completed or failed): their ids would hide the new work.
+  await queue.removeFinished(
+    jobs.map((job) => job.jobId),
+    { includeCompleted: true },
+  );
+  if (jobs.length > 0) await queue.addBulk(jobs);
+  const result = { deliveries, alerts: alerts.length, statuses };
+  if (values.json) {
+    console.log(JSON.stringify(result));
+    return 0;
+  }
+  if (alerts.length === 0) {
+    console.log(
+      `nothing to retry (no ${statuses.join(" or ")} deliveries${since === undefined ? "" : " since then"})`,
+    );
+    return 0;
+  }
+  console.log(
+    `requeued ${deliveries} ${deliveries === 1 ? "delivery" : "deliveries"} of ${alerts.length} ${alerts.length === 1 ? "alert" : "alerts"}; ` +
+      "a running alerts worker sends them now (vpa worker alerts)",
+  );
+  if (statuses.includes("uncertain")) {
+    console.log("uncertain deliveries may already have arrived: their recipients may get them twice");
+  }
+  return 0;
+}
+
+function parseSince(command: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const since = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+07:00` : value);
+  if (Number.isNaN(since.getTime())) {
+    throw new UsageError(
+      `${command}: --since must be a date (YYYY-MM-DD, Vietnam) or an instant (got ${value})`,
+    );
+  }
+  return since;
+}
+
+/** An instant as Vietnam local time with its offset: `2021-07-15T15:10:02+07:00`. */
+function vietnamTime(date: Date): string {
+  return dateToBarTime(date, "1m");
+}
+
+function toJson(delivery: DeliveryView): Record<string, unknown> {
+  return {
+    alertId: delivery.alertId,
+    symbol: delivery.symbol,
+    signalType: delivery.signalType,
+    barTime: delivery.barTime,
+    priority: delivery.priority,
+    channel: delivery.channel,
+    address: delivery.address,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    error: delivery.error,
+    claimedAt: vietnamTime(delivery.claimedAt),
+    sentAt: delivery.sentAt === null ? null : vietnamTime(delivery.sentAt),
+  };
 }

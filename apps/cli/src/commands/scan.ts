@@ -7,13 +7,14 @@ import { scanAndWait } from "../scan-and-wait.ts";
 import { type QueueWorkerKind, startWorkers } from "../worker-process.ts";
 
 export const usage =
-  "vpa scan                     enqueue a scan of the newest bars [--symbols A,B] [--timeframe 1D] [--lookback-days N] [--wait] [--timeout SECONDS] [--json]";
+  "vpa scan                     enqueue a scan of the newest bars [--symbols A,B] [--timeframe 1D] [--lookback-days N] [--force] [--wait] [--timeout SECONDS] [--json]";
 
 export async function runScan(app: AppContext, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions("scan", args, {
     symbols: { type: "string" },
     timeframe: { type: "string" },
     "lookback-days": { type: "string" },
+    force: { type: "boolean" },
     wait: { type: "boolean" },
     timeout: { type: "string" },
     json: { type: "boolean" },
@@ -25,10 +26,11 @@ export async function runScan(app: AppContext, args: readonly string[]): Promise
     timeframe: timeframe as Timeframe,
     symbols: parseList(values.symbols),
     lookbackDays: parseInteger("scan", "lookback-days", values["lookback-days"], 0, 36_500),
+    force: values.force === true,
   };
   if (!values.wait) {
     const plan = await scanMarket(app.database.db, app.queue("analyze"), options);
-    report(values.json, { enqueued: plan.jobIds.length, missing: plan.missing });
+    report(values.json, { enqueued: plan.jobIds.length, redone: plan.replaced, missing: plan.missing });
     return plan.missing.length > 0 ? 1 : 0;
   }
   // Waiting with nobody to do the work would hang: lend this process as a worker if none is running.

@@ -1,4 +1,4 @@
-import { listBarFreshness } from "@vpa/db";
+import { countOpenWork, listBarFreshness, type OpenWork } from "@vpa/db";
 import { createStatusBoard, QUEUE_NAMES } from "@vpa/runtime";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
@@ -76,6 +76,8 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
         staleSeconds: ageSeconds(f.newestAt, f.timeframe, now),
       }))
     : [];
+  const openWork = up("postgres") ? await countOpenWork(app.database.db, STUCK_AFTER_MS) : null;
+  const problems = describeProblems(openWork, queues);
   const board = up("redis") ? createStatusBoard(app.connection) : null;
   const streams = board === null ? {} : await board.list("stream");
   await board?.close();
@@ -84,7 +86,7 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
     url: app.config.marketData.baseUrl === null ? null : new URL(app.config.marketData.baseUrl).origin,
   };
   if (values.json) {
-    console.log(JSON.stringify({ services, queues, freshness, source, streams }));
+    console.log(JSON.stringify({ services, queues, freshness, source, streams, openWork, problems }));
     return 0;
   }
   console.log(
@@ -147,5 +149,85 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
       )}`,
     );
   }
+  if (problems.length > 0) {
+    console.log(
+      `\n${formatTable(
+        ["needs attention", "count", "what to run"],
+        problems.map((p) => [p.what, p.count, p.fix]),
+      )}`,
+    );
+  }
   return services.every((s) => s.reachable) ? 0 : 1;
+}
+
+/** Alerts owed for longer than this, or claims this old, count as stuck. */
+const STUCK_AFTER_MS = 10 * 60_000;
+
+interface Problem {
+  readonly what: string;
+  readonly count: number;
+  readonly fix: string;
+}
+
+/** Failed and stuck work, each with the command that resolves it. */
+function describeProblems(
+  work: OpenWork | null,
+  queues: readonly { queue: string; workers: number; failed: number; waiting: number; prioritized: number }[],
+): Problem[] {
+  const problems: Problem[] = [];
+  const add = (what: string, count: number, fix: string) => {
+    if (count > 0) problems.push({ what, count, fix });
+  };
+  if (work !== null) {
+    add("alerts that gave up (retry budget spent)", work.gaveUpAlerts, "vpa alerts retry");
+    add(
+      "deliveries failed",
+      work.failedDeliveries,
+      "vpa alerts --status failed; vpa alerts retry --status failed",
+    );
+    add(
+      "deliveries waiting for a retry",
+      work.retryDeliveries,
+      "vpa worker alerts (they go out on their own); vpa alerts --status retry",
+    );
+    add(
+      "deliveries uncertain (may have arrived)",
+      work.uncertainDeliveries,
+      "vpa alerts --status uncertain; vpa alerts retry --status uncertain (may send twice)",
+    );
+    add(
+      "alerts owed for over 10 min",
+      work.stalePendingAlerts,
+      "vpa worker alerts (the sweeper re-enqueues them)",
+    );
+    add(
+      "sends claimed over 10 min ago",
+      work.staleSending,
+      "vpa worker alerts (the sweeper marks them uncertain)",
+    );
+  }
+  for (const queue of queues) {
+    const name = queue.queue === "analyze" ? "scan" : queue.queue;
+    add(
+      `${queue.queue} jobs failed`,
+      queue.failed,
+      queue.queue === "analyze"
+        ? "vpa scan (failed jobs are redone)"
+        : queue.queue === "alerts"
+          ? "vpa alerts retry"
+          : `see vpa ${name}`,
+    );
+    if (queue.workers === 0 && queue.waiting + queue.prioritized > 0) {
+      add(
+        `${queue.queue} jobs waiting with no worker`,
+        queue.waiting + queue.prioritized,
+        `vpa worker ${workerKindOf(queue.queue)}`,
+      );
+    }
+  }
+  return problems;
+}
+
+function workerKindOf(queue: string): string {
+  return queue === "alerts" ? "alerts" : queue === "backtest" ? "backtest" : "scanner";
 }

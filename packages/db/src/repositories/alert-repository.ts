@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { dateToBarTime, type Timeframe } from "../bar-time.ts";
 import type { AlertState, Database, DeliveryStatus } from "../schema.ts";
 
 // The alert ledger and its state machine are documented in docs/delivery.md; every transition
@@ -433,6 +434,8 @@ export interface DeliveryView {
   readonly symbol: string;
   readonly signalType: string;
   readonly signalTime: Date;
+  /** The signal's bar as its notation: `YYYY-MM-DD` for daily bars, an instant with +07:00 otherwise. */
+  readonly barTime: string;
   readonly priority: string;
   readonly channel: string;
   readonly address: string;
@@ -459,6 +462,7 @@ export async function listDeliveries(
       "st.symbol",
       "s.type",
       "s.time",
+      "s.timeframe",
       "a.priority",
       "d.channel",
       "sb.address",
@@ -479,6 +483,7 @@ export async function listDeliveries(
     symbol: row.symbol,
     signalType: row.type,
     signalTime: row.time,
+    barTime: dateToBarTime(row.time, row.timeframe as Timeframe),
     priority: row.priority,
     channel: row.channel,
     address: row.address,
