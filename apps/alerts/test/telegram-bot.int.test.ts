@@ -1,6 +1,7 @@
 import { insertSignals, listSubscribers, upsertStocks } from "@vpa/db";
 import { createLogger, createQueue, type TypedQueue } from "@vpa/runtime";
 import { sql } from "kysely";
+import { Api } from "node-telegram-bot-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
@@ -10,6 +11,7 @@ import {
   type TelegramStandIn,
 } from "../../../test-support/telegram-stand-in.ts";
 import { startTelegramBot, type TelegramBot, type TelegramBotOptions } from "../src/index.ts";
+import { createReplySender } from "../src/telegram-bot/reply-sender.ts";
 
 const TOKEN = "654321:BOT-token-abcdefghijklmnopqrstuvwxyz";
 const ADMIN = 9001;
@@ -365,5 +367,29 @@ describe("Telegram bot poll loop", () => {
     expect(await stopTimed(bot)).toBeLessThan(1_000);
     // The queued replies were abandoned, not sent in a burst on the way out.
     expect(telegram.sentMessages.filter((m) => m.chatId === "8008").length).toBeLessThan(8);
+  });
+});
+
+describe("Telegram bot reply sender", () => {
+  it("splits a reply longer than Telegram's 4096 characters into messages Telegram accepts, in order", async () => {
+    const telegram = await startTelegramStandIn({ token: TOKEN, floodControl: true });
+    const abort = new AbortController();
+    try {
+      const api = new Api(TOKEN, { apiRoot: telegram.apiRoot, maxRetries: 0 });
+      const sender = createReplySender({ api, logger, signal: abort.signal });
+      const lines = Array.from({ length: 300 }, (_, i) => `<b>S${i}</b> · score ${i % 100} · A&amp;B`);
+      sender.send("8118", `<blockquote>${lines.join("\n")}</blockquote>`);
+      await sender.idle();
+      const sent = telegram.sentMessages.filter((m) => m.chatId === "8118");
+      expect(sent.length).toBeGreaterThan(1);
+      for (const message of sent) expect(message.plainText.length).toBeLessThanOrEqual(4096);
+      // What the user reads, across the parts, is the whole reply: nothing lost or repeated at the cuts.
+      const readable = lines.map((line) => line.replace(/<\/?b>/g, "").replaceAll("&amp;", "&"));
+      expect(sent.map((m) => m.plainText).join("\n")).toBe(readable.join("\n"));
+      expect(sendAttempts(telegram, 8118).every((r) => r.status === 200)).toBe(true);
+    } finally {
+      abort.abort();
+      await telegram.close();
+    }
   });
 });

@@ -54,7 +54,8 @@ const MAX_PENDING_REPLIES = 100;
  * Subscribes users from Telegram itself: long-polls getUpdates and answers /start, /subscribe,
  * /unsubscribe, /list, /signals, /quiet, /help, and /status for admin chats. Commands come from
  * private chats, groups, and channels (`channel_post`). Confirming an update (the next `offset`)
- * happens after it is handled, so a crash re-delivers it; every command is idempotent. A chat
+ * happens after it is handled, so a crash re-delivers it; every command is idempotent (a reply
+ * still queued in the paced sender at a crash or stop() is lost, the command's effect is not). A chat
  * sending more than `commandsPerMinute` commands is throttled so that no single chat can load
  * the database, and every reply goes through one paced sender (see reply-sender.ts).
  *
