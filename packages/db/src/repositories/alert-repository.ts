@@ -290,8 +290,9 @@ export type RequeueableStatus = (typeof REQUEUEABLE_STATUSES)[number];
 /**
  * An operator's `vpa alerts retry`: the deliveries in the given statuses (claimed since `since`)
  * become `retry` again and their alerts `pending`, together with alerts that gave up; returns the
- * alerts now owed, for the caller to enqueue. `uncertain` is only requeued when asked for by name:
- * it may have been delivered, so requeueing it may send a duplicate.
+ * alerts now owed, for the caller to enqueue. Deliveries of alerts still pending are left alone:
+ * their job owes them already. `uncertain` is only requeued when asked for by name: it may have
+ * been delivered, so requeueing it may send a duplicate.
  */
 export async function requeueAlerts(
   db: Kysely<Database>,
@@ -303,6 +304,7 @@ export async function requeueAlerts(
       update alert_deliveries set status = 'retry',
         error = 'requeued by vpa alerts retry (was ' || status || '): ' || coalesce(error, '')
       where status = any(${[...query.statuses]}::text[]) and claimed_at >= ${since}
+        and alert_id in (select id from alerts where state <> 'pending')
       returning alert_id
     `.execute(trx);
     const alertIds = [...new Set(deliveries.rows.map((row) => row.alert_id))];
