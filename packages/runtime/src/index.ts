@@ -7,5 +7,6 @@ export * from "./metrics.ts";
 export * from "./observe-worker.ts";
 export * from "./queues.ts";
 export * from "./redis-check.ts";
+export * from "./redis-rate-limiter.ts";
 export * from "./shutdown.ts";
 export * from "./status-board.ts";

@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { RedisRateLimiter } from "../src/redis-rate-limiter.ts";
+
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `vpa-test-${randomBytes(4).toString("hex")}`;
+const limiters: RedisRateLimiter[] = [];
+function limiter(): RedisRateLimiter {
+  const created = new RedisRateLimiter({ redisUrl, prefix });
+  limiters.push(created);
+  return created;
+}
+
+afterAll(async () => {
+  for (const created of limiters) await created.close();
+  const redis = new Redis(redisUrl);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+/** Acquires until allowed, sleeping the wait it is told; returns the local time it was allowed. */
+async function acquireWhenAllowed(
+  rateLimiter: RedisRateLimiter,
+  limits: Parameters<RedisRateLimiter["tryAcquire"]>[0],
+  pause: string | null = null,
+): Promise<number> {
+  for (;;) {
+    const decision = await rateLimiter.tryAcquire(limits, pause);
+    if (decision.allowed) return Date.now();
+    await new Promise((resolve) => setTimeout(resolve, decision.waitMs));
+  }
+}
+
+describe("Redis rate limiter (GCRA)", () => {
+  it("spaces sends through one limit across several processes", async () => {
+    const bot = { key: "t1:bot", intervalMs: 50 };
+    const [a, b, c] = [limiter(), limiter(), limiter()];
+    const times = (
+      await Promise.all(
+        [a, b, c].map(async (one) => {
+          const mine: number[] = [];
+          for (let i = 0; i < 8; i++) mine.push(await acquireWhenAllowed(one, [bot]));
+          return mine;
+        }),
+      )
+    )
+      .flat()
+      .sort((x, y) => x - y);
+    expect(times).toHaveLength(24);
+    const gaps = times.slice(1).map((time, i) => time - times[i]!);
+    // Redis books strictly 50 ms apart; the clients see it within a few ms of scheduling noise.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(23 * 50 - 20);
+  });
+
+  it("books the bot and the chat together or not at all: a busy chat costs no bot slot", async () => {
+    const one = limiter();
+    const bot = { key: "t2:bot", intervalMs: 1_000 };
+    const chat = (id: string) => ({ key: `t2:chat:${id}`, intervalMs: 5_000 });
+    expect((await one.tryAcquire([bot, chat("1")], null)).allowed).toBe(true);
+    const busy = await one.tryAcquire([bot, chat("1")], null);
+    expect(busy).toMatchObject({ allowed: false, heldBy: "t2:chat:1" });
+    expect(busy.allowed ? 0 : busy.waitMs).toBeGreaterThan(4_000);
+    // The refused send booked nothing: the bot's next slot is the one after the first send.
+    const other = await one.tryAcquire([bot, chat("2")], null);
+    expect(other).toMatchObject({ allowed: false, heldBy: "t2:bot" });
+    expect(other.allowed ? 0 : other.waitMs).toBeLessThanOrEqual(1_000);
+  });
+
+  it("holds every process behind a provider's pause, and a shorter pause never shortens it", async () => {
+    const [a, b] = [limiter(), limiter()];
+    const bot = { key: "t3:bot", intervalMs: 1 };
+    await a.pause("t3", 800);
+    await b.pause("t3", 100);
+    const held = await b.tryAcquire([bot], "t3");
+    expect(held).toMatchObject({ allowed: false, heldBy: "pause" });
+    expect(held.allowed ? 0 : held.waitMs).toBeGreaterThan(600);
+    // A send that does not obey this pause is not held by it.
+    expect((await b.tryAcquire([{ key: "t3:other", intervalMs: 1 }], "email")).allowed).toBe(true);
+    const started = Date.now();
+    await acquireWhenAllowed(a, [bot], "t3");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+  });
+
+  it("keeps a group chat to 20 messages in any minute (scaled: 20 per 600 ms)", async () => {
+    const one = limiter();
+    const group = { key: "t4:chat:-100", intervalMs: 30 };
+    const times: number[] = [];
+    const deadline = Date.now() + 1_500;
+    while (Date.now() < deadline) times.push(await acquireWhenAllowed(one, [group]));
+    for (let i = 20; i < times.length; i++) expect(times[i]! - times[i - 20]!).toBeGreaterThanOrEqual(590);
+  });
+});
