@@ -4,7 +4,8 @@
  *
  * Glossary: a **bar** is one OHLCV period; a **signal** is a VPA event read at a bar; a
  * **confirmation** is the verdict of the next bar on a signal, a separate record; a **record** is
- * either. **N** = 20 is the averaging window of the spec.
+ * either. **N** = 20 is the averaging window of the spec. The **signal registry**
+ * (`SIGNAL_REGISTRY`) holds one definition per signal type: gate, score, bias, labels.
  *
  * @example
  * import { analyze, createStreamingAnalyzer, market } from "@vpa/core";
@@ -27,9 +28,12 @@ export { RollingExtreme, rollingExtremeColumn } from "./indicators/rolling-extre
 export { RollingMean, rollingMeanColumn } from "./indicators/rolling-mean.ts";
 export { WilderAtr, wilderAtrColumn } from "./indicators/wilder-atr.ts";
 export * as market from "./market/index.ts";
-export type { Bias, SignalType, SpringVariant } from "./signal-type.ts";
+export type { Bias, SignalType, SignalVariant, SpringVariant } from "./signal-type.ts";
 export { SIGNAL_TYPES } from "./signal-type.ts";
 export { linearScore } from "./signals/linear-score.ts";
+export type { SignalDefinition, SignalLanguage, SignalText } from "./signals/signal-definition.ts";
+export type { AnySignalDefinition } from "./signals/signal-registry.ts";
+export { findSignalDefinition, SIGNAL_REGISTRY, signalDefinition } from "./signals/signal-registry.ts";
 export type { Trend } from "./trend.ts";
 export { classifyTrend } from "./trend.ts";
 export {

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { alertPriority } from "./alert-priority.ts";
 import { confirmationOutcome } from "./analysis/confirmation-outcome.ts";
 import { signalConfidenceHundredths } from "./analysis/signal-confidence.ts";
+import type { Bias, SignalType } from "./signal-type.ts";
 import { linearScore, signalScore } from "./signals/linear-score.ts";
-import { agreeingTrend, trendContext } from "./signals/trend-agreement.ts";
+import { agreeingTrendOf } from "./signals/signal-definition.ts";
+import { signalDefinition } from "./signals/signal-registry.ts";
+import { trendContext } from "./signals/trend-agreement.ts";
 import { classifyTrend } from "./trend.ts";
 
 describe("classifyTrend", () => {
@@ -38,6 +41,7 @@ describe("linearScore", () => {
 
 describe("trend agreement and context", () => {
   it("follows the §4 table", () => {
+    const agreeingTrend = (type: SignalType, bias: Bias) => agreeingTrendOf(signalDefinition(type), bias);
     expect(agreeingTrend("SELLING_CLIMAX", "bull")).toBe("down");
     expect(agreeingTrend("TEST", "bull")).toBe("down");
     expect(agreeingTrend("EFFORT_TO_RISE", "bull")).toBe("up");

@@ -1,28 +1,22 @@
+import type { VariantOf } from "./signals/signal-definition.ts";
+import type { SignalType } from "./signals/signal-registry.ts";
+import { SIGNAL_REGISTRY } from "./signals/signal-registry.ts";
+import type { springSignal } from "./signals/spring.ts";
+
+export type { SignalType, SignalVariant } from "./signals/signal-registry.ts";
+
 /**
- * Every signal the spec defines (vpa-signals.md §3), in the spec's table order.
- * Priority among signals of one bar is a separate rule: see `select-bull-signal.ts` / `select-bear-signal.ts`.
+ * Every signal the spec defines (vpa-signals.md §3), read from the registry, in its priority order.
  *
  * @example
  * const isKnown = (s: string): s is SignalType => (SIGNAL_TYPES as readonly string[]).includes(s);
  */
-export const SIGNAL_TYPES = [
-  "SELLING_CLIMAX",
-  "BUYING_CLIMAX",
-  "SPRING",
-  "UPTHRUST",
-  "STOPPING_VOLUME",
-  "EFFORT_TO_RISE",
-  "EFFORT_TO_FALL",
-  "NO_DEMAND",
-  "NO_SUPPLY",
-  "TEST",
-  "ABSORPTION",
-] as const;
-
-export type SignalType = (typeof SIGNAL_TYPES)[number];
+export const SIGNAL_TYPES: readonly SignalType[] = Object.freeze(
+  SIGNAL_REGISTRY.map((definition) => definition.type),
+);
 
 /** Which way a signal reads the market: `bull` expects higher prices, `bear` lower. */
 export type Bias = "bull" | "bear";
 
 /** `SPRING` variant (§3): `shakeout` when it came on high volume (`vr >= 1.5`), else `spring`. */
-export type SpringVariant = "spring" | "shakeout";
+export type SpringVariant = VariantOf<typeof springSignal>;

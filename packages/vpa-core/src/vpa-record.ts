@@ -1,5 +1,5 @@
 import type { AlertPriority } from "./alert-priority.ts";
-import type { Bias, SignalType, SpringVariant } from "./signal-type.ts";
+import type { Bias, SignalType, SignalVariant } from "./signal-type.ts";
 import type { Trend } from "./trend.ts";
 
 /**
@@ -39,7 +39,8 @@ export interface SignalRecord {
   /** 0..0.8 at the signal's own bar, two decimals (§5); 0.2 is reserved for the confirmation. */
   readonly confidence: number;
   readonly priority: AlertPriority;
-  readonly variant: SpringVariant | null;
+  /** The signal's §9 variant (SPRING: `spring` / `shakeout`), or `null`. */
+  readonly variant: SignalVariant | null;
   readonly features: SignalFeatures;
   readonly close: number;
   readonly volume: number;

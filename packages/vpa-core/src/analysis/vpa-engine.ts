@@ -4,9 +4,10 @@ import { RollingMean } from "../indicators/rolling-mean.ts";
 import { WilderAtr } from "../indicators/wilder-atr.ts";
 import type { Bias, SignalType } from "../signal-type.ts";
 import { scoreSignal } from "../signals/score-signal.ts";
-import { selectBearSignal, selectBullSignal } from "../signals/select-signals.ts";
-import { springVariant } from "../signals/spring.ts";
-import { agreeingTrend } from "../signals/trend-agreement.ts";
+import { agreeingTrendOf } from "../signals/signal-definition.ts";
+import type { AnySignalDefinition } from "../signals/signal-registry.ts";
+import { signalSelector } from "../signals/signal-registry.ts";
+import { testSignal } from "../signals/test-signal.ts";
 import type { Trend } from "../trend.ts";
 import { classifyTrend } from "../trend.ts";
 import {
@@ -199,8 +200,8 @@ export class VpaEngine {
     f.recentLow = Math.min(this.low1, this.low2, this.low3, this.low4);
     f.recentBullSetup = this.lastBullSetupIndex >= t - AVERAGE_WINDOW;
 
-    const bull = selectBullSignal(f);
-    const bear = selectBearSignal(f);
+    const bull = signalSelector("bull", f.trend)(f);
+    const bear = signalSelector("bear", f.trend)(f);
     if (bull === null && bear === null) return;
 
     // −0.2 when the series has fewer than 3N bars before t, or a zero volume among the prior N bars.
@@ -208,13 +209,14 @@ export class VpaEngine {
     if (bull !== null) {
       const confidence = signalConfidenceHundredths(
         this.lastBullSignalIndex >= t - AVERAGE_WINDOW,
-        f.trend === agreeingTrend(bull, "bull"),
+        f.trend === agreeingTrendOf(bull, "bull"),
         thinHistory,
       );
       out.push(this.signalRecord(time, bull, "bull", confidence));
       this.lastBullSignalIndex = t;
-      if (bull !== "TEST") this.lastBullSetupIndex = t;
-      this.pendingBullType = bull;
+      // TEST's precondition (`recentBullSetup`) is a bull signal other than TEST itself.
+      if (bull !== testSignal) this.lastBullSetupIndex = t;
+      this.pendingBullType = bull.type;
       this.pendingBullTime = time;
       this.pendingBullConfidence = confidence;
       this.pendingBullClose = close;
@@ -222,15 +224,14 @@ export class VpaEngine {
       this.pendingBullHigh = high;
     }
     if (bear !== null) {
-      // The bear selector returns ABSORPTION only in an up trend, i.e. as a bearish absorption.
       const confidence = signalConfidenceHundredths(
         this.lastBearSignalIndex >= t - AVERAGE_WINDOW,
-        f.trend === agreeingTrend(bear, "bear"),
+        f.trend === agreeingTrendOf(bear, "bear"),
         thinHistory,
       );
       out.push(this.signalRecord(time, bear, "bear", confidence));
       this.lastBearSignalIndex = t;
-      this.pendingBearType = bear;
+      this.pendingBearType = bear.type;
       this.pendingBearTime = time;
       this.pendingBearConfidence = confidence;
       this.pendingBearClose = close;
@@ -241,23 +242,23 @@ export class VpaEngine {
 
   private signalRecord(
     time: string,
-    type: SignalType,
+    definition: AnySignalDefinition,
     bias: Bias,
     confidenceHundredths: number,
   ): SignalRecord {
     const f = scratch;
-    const score = scoreSignal(type, f);
+    const score = scoreSignal(definition, bias, f);
     const confidence = confidenceHundredths / 100;
     return {
       kind: "signal",
       symbol: this.symbol,
       time,
-      type,
+      type: definition.type,
       bias,
       score,
       confidence,
       priority: alertPriority(score, confidence),
-      variant: type === "SPRING" ? springVariant(f) : null,
+      variant: definition.variant === null ? null : definition.variant.classify(f),
       features: {
         vr: roundToDecimals(f.vr, 4),
         sr: roundToDecimals(f.sr, 4),

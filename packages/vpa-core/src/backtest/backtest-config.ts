@@ -1,6 +1,8 @@
 import { SETTLEMENT_TRADING_DAYS } from "../market/settlement.ts";
 import { DEFAULT_BROKERAGE_RATE } from "../market/trading-costs.ts";
 import { SIGNAL_TYPES, type SignalType } from "../signal-type.ts";
+import { canHaveBias } from "../signals/signal-definition.ts";
+import { SIGNAL_REGISTRY } from "../signals/signal-registry.ts";
 
 /**
  * Why a position was closed. `end_of_period`: still open on the last day, valued (and counted as
@@ -16,16 +18,15 @@ export const EXIT_REASONS = [
 ] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
-/** Signal types that can be bullish, hence can open a long position (the market has no short selling). */
-export const ENTRY_SIGNAL_TYPES = [
-  "SELLING_CLIMAX",
-  "SPRING",
-  "STOPPING_VOLUME",
-  "EFFORT_TO_RISE",
-  "NO_SUPPLY",
-  "TEST",
-  "ABSORPTION",
-] as const satisfies readonly SignalType[];
+/**
+ * Signal types that can be bullish, hence can open a long position (the market has no short
+ * selling), read from the signal registry in its priority order.
+ */
+export const ENTRY_SIGNAL_TYPES: readonly SignalType[] = Object.freeze(
+  SIGNAL_REGISTRY.filter((definition) => canHaveBias(definition, "bull")).map(
+    (definition) => definition.type,
+  ),
+);
 
 /**
  * Parameters of one backtest. Fractions are plain fractions (0.07 = 7%); money is VND.
