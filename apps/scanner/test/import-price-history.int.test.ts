@@ -126,4 +126,18 @@ describe("a bar 100× or more away from the symbol's own history is rejected (pr
     expect(summary.barsAccepted).toBe(5);
     expect(summary.flaggedByReason).toEqual({ "possible-adjustment": 2 });
   });
+
+  it("rejects a symbol's first row whose low is 1/1660 of its own close, and the same again on re-import", async () => {
+    // Verbatim: SSI's first row in vn-daily-2000-2021.csv.gz, then its next one.
+    const rows = [
+      "SSI,2006-12-15,12.9036,36.8675,0.0092,15.2908,293000",
+      "SSI,2006-12-18,15.6687,16.8116,15.6687,16.5535,340200",
+    ];
+    const expected = [[2, "price-jump", "low 0.0092 is 1/1660 of the close 15.2908 of the same bar"]];
+    const first = await importRows(rows);
+    expect(first.rejected).toEqual(expected);
+    const again = await importRows(rows);
+    expect(again.rejected).toEqual(expected);
+    expect(again.barsWritten).toBe(0);
+  });
 });

@@ -28,9 +28,10 @@ import type { RawBarRow } from "./raw-bar-row.ts";
  * | `high-below-low`      | high < low                                                                       |
  * | `open-outside-range`  | open outside [low, high]                                                         |
  * | `close-outside-range` | close outside [low, high]                                                        |
- * | `price-jump`          | (import-bars.ts) close, high or low 100× or more away from the close of the      |
+ * | `price-jump`          | high or low 100× or more away from the row's own close (PRICE_JUMP_FACTOR); and  |
+ * |                       | (import-bars.ts) close, high or low 100× or more away from the close of the      |
  * |                       | stored bar at or before the row's time, or of the symbol's previous row stored   |
- * |                       | in this import (PRICE_JUMP_FACTOR): the detail names `--price-unit`               |
+ * |                       | in this import: the detail names `--price-unit`                                  |
  * | `duplicate-time`      | (import-bars.ts) a time already read for the symbol in this import: first wins |
  */
 export const REJECTION_REASONS = [

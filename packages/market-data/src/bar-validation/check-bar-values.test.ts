@@ -44,6 +44,8 @@ describe("checkBarValues", () => {
     [{ high: 22, low: 23 }, "high-below-low"],
     [{ open: 24 }, "open-outside-range"],
     [{ close: 22 }, "close-outside-range"],
+    [{ high: 2345 }, "price-jump"],
+    [{ low: 0.2, open: 23.4 }, "price-jump"],
   ] as const)("%j → %s", (change, problem) => {
     expect(check(change)?.problem).toBe(problem);
   });
@@ -64,6 +66,15 @@ describe("checkBarValues", () => {
 });
 
 describe("price jumps", () => {
+  it("rejects a bar whose high or low is 100× its own close (SSI 2006-12-15 in the shared dataset)", () => {
+    expect(
+      checkBarValues({ open: 12.9036, high: 36.8675, low: 0.0092, close: 15.2908, volume: 293_000 }),
+    ).toEqual({
+      problem: "price-jump",
+      detail: "low 0.0092 is 1/1660 of the close 15.2908 of the same bar",
+    });
+  });
+
   it(`flags ${PRICE_JUMP_FACTOR}× or more in either direction`, () => {
     expect(isPriceJump(23_450, 23.45)).toBe(true);
     expect(isPriceJump(0.02345, 23.45)).toBe(true);

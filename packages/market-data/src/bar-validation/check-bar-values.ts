@@ -15,6 +15,9 @@ import { MAX_VOLUME, PRICE_JUMP_FACTOR, SANE_PRICE_RANGE } from "./sane-price-ra
  * | `high-below-low`      | high < low                                                                         |
  * | `open-outside-range`  | open outside [low, high]                                                           |
  * | `close-outside-range` | close outside [low, high]                                                          |
+ * | `price-jump`          | high or low {@link PRICE_JUMP_FACTOR}× or more away from the bar's own close (no |
+ * |                       | exchange band allows it: a garbage high or low, e.g. SSI 2006-12-15 low 0.0092   |
+ * |                       | under a close of 15.29 in the shared dataset)                                    |
  *
  * Volumes must be whole: no source in the shared data has a fractional one (1500.0 is whole and
  * fine), and a fraction means another unit (lots, thousands or millions of shares) that rounding
@@ -29,6 +32,7 @@ export const BAR_VALUE_PROBLEMS = [
   "high-below-low",
   "open-outside-range",
   "close-outside-range",
+  "price-jump",
 ] as const;
 export type BarValueProblem = (typeof BAR_VALUE_PROBLEMS)[number];
 
@@ -98,6 +102,13 @@ export function checkBarValues(bar: BarValues, texts?: BarValueTexts): BarValueI
     };
   if (open < low || open > high) return outsideRange("open", bar, texts);
   if (close < low || close > high) return outsideRange("close", bar, texts);
+  if (isPriceJump(high, close) || isPriceJump(low, close)) {
+    const field = isPriceJump(high, close) ? "high" : "low";
+    return {
+      problem: "price-jump",
+      detail: `${field} ${shown(bar, texts, field)} is ${describePriceJump(bar[field], close)} close ${shown(bar, texts, "close")} of the same bar`,
+    };
+  }
   return null;
 }
 

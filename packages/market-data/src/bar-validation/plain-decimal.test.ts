@@ -39,4 +39,28 @@ describe("parsePlainDecimal", () => {
   ])("rejects %j (%s) as NaN", (text) => {
     expect(parsePlainDecimal(text)).toBeNaN();
   });
+
+  it("gives the very double Number() gives, for prices, volumes and long digit strings", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const digits = (count: number) => Array.from({ length: count }, () => Math.floor(random() * 10)).join("");
+    for (let i = 0; i < 20_000; i++) {
+      const text = `${random() < 0.1 ? "-" : ""}${digits(1 + Math.floor(random() * 12))}${
+        random() < 0.8 ? `.${digits(1 + Math.floor(random() * 12))}` : ""
+      }`;
+      expect(parsePlainDecimal(text)).toBe(Number(text));
+    }
+    for (const text of [
+      "23.45",
+      "0.0013",
+      "9523.5977",
+      "9007199254740991",
+      "12345678901234567890.5",
+      "0.1234567890123456789012345",
+    ])
+      expect(parsePlainDecimal(text)).toBe(Number(text));
+  });
 });

@@ -6,7 +6,7 @@
  *
  * - dropped and reported: `bad-date`, then every problem of `checkBarValues` (`not-a-number`,
  *   `non-positive-price`, `price-out-of-range`, `negative-volume`, `bad-volume`, `high-below-low`,
- *   `open-outside-range`, `close-outside-range`); nothing is repaired;
+ *   `open-outside-range`, `close-outside-range`, `price-jump` within the bar); nothing is repaired;
  * - `duplicate-time`: several rows with one time keep the LAST one in response order (sources
  *   re-send an updated copy of the newest bar); each dropped copy is reported;
  * - `price-jump`: a bar whose close, high or low is 100× or more away from the close of the bar
