@@ -33,7 +33,8 @@ export { SIGNAL_TYPES } from "./signal-type.ts";
 export { linearScore } from "./signals/linear-score.ts";
 export type { SignalDefinition, SignalLanguage, SignalText } from "./signals/signal-definition.ts";
 export type { AnySignalDefinition } from "./signals/signal-registry.ts";
-export { findSignalDefinition, SIGNAL_REGISTRY, signalDefinition } from "./signals/signal-registry.ts";
+export { findSignalDefinition, getSignalDefinition, SIGNAL_REGISTRY } from "./signals/signal-registry.ts";
+export { UnknownSignalTypeError } from "./signals/unknown-signal-type-error.ts";
 export type { Trend } from "./trend.ts";
 export { classifyTrend } from "./trend.ts";
 export {

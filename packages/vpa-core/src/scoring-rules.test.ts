@@ -5,7 +5,7 @@ import { signalConfidenceHundredths } from "./analysis/signal-confidence.ts";
 import type { Bias, SignalType } from "./signal-type.ts";
 import { linearScore, signalScore } from "./signals/linear-score.ts";
 import { agreeingTrendOf } from "./signals/signal-definition.ts";
-import { signalDefinition } from "./signals/signal-registry.ts";
+import { getSignalDefinition } from "./signals/signal-registry.ts";
 import { trendContext } from "./signals/trend-agreement.ts";
 import { classifyTrend } from "./trend.ts";
 
@@ -41,7 +41,7 @@ describe("linearScore", () => {
 
 describe("trend agreement and context", () => {
   it("follows the §4 table", () => {
-    const agreeingTrend = (type: SignalType, bias: Bias) => agreeingTrendOf(signalDefinition(type), bias);
+    const agreeingTrend = (type: SignalType, bias: Bias) => agreeingTrendOf(getSignalDefinition(type), bias);
     expect(agreeingTrend("SELLING_CLIMAX", "bull")).toBe("down");
     expect(agreeingTrend("TEST", "bull")).toBe("down");
     expect(agreeingTrend("EFFORT_TO_RISE", "bull")).toBe("up");

@@ -1,4 +1,4 @@
-import { SIGNAL_TYPES } from "@vpa/core";
+import { SIGNAL_TYPES, UnknownSignalTypeError } from "@vpa/core";
 import { describe, expect, it } from "vitest";
 import { parseTelegramHtml, TELEGRAM_TEXT_MAX_LENGTH } from "../../../../test-support/telegram-stand-in.ts";
 import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
@@ -89,8 +89,7 @@ describe("renderAlert", () => {
       name: "A<b>&C",
       symbol: "<i>X",
       exchange: "H&S>",
-      signalType: "WEIRD<TYPE>",
-      variant: '"quoted" & <tag>',
+      // signalType and variant are not free text any more: their labels come from the registry.
       time: "<script>",
     });
     expect(rendered.telegramHtml).toContain("A&lt;b&gt;&amp;C");
@@ -115,9 +114,8 @@ describe("renderAlert", () => {
   });
 
   it("produces HTML the Telegram validator accepts for every signal type, bias and priority", () => {
-    // Every type the engine emits, and one it may emit some day (rendered generically).
-    const types = [...SIGNAL_TYPES, "SOMETHING_NEW"];
-    for (const signalType of types) {
+    // Every type the registry defines; an unknown type has no label to render (signal-label.test.ts).
+    for (const signalType of SIGNAL_TYPES) {
       for (const bias of ["bull", "bear"] as const) {
         for (const priority of ["HIGH", "MEDIUM", "LOW"] as const) {
           expectValidTelegramHtml(
@@ -133,6 +131,12 @@ describe("renderAlert", () => {
         }
       }
     }
+  });
+
+  it("renders no alert for a signal type the registry does not define (no made-up label)", () => {
+    expect(() => renderAlert({ ...vcbSellingClimax, signalType: "SOMETHING_NEW" })).toThrow(
+      UnknownSignalTypeError,
+    );
   });
 
   it("caps the Telegram message at 4096 characters, still valid, however long the name", () => {

@@ -30,7 +30,7 @@ import { escapeTelegramHtml, TELEGRAM_MESSAGE_MAX_LENGTH, truncateTelegramHtml }
 /** What an alert says: a signal record (spec §9) plus optional market data about the symbol. */
 export interface AlertContent {
   readonly symbol: string;
-  /** Spec §3 type, e.g. `SELLING_CLIMAX`; unknown types are humanized, not rejected. */
+  /** Spec §3 type, e.g. `SELLING_CLIMAX`, labelled from vpa-core's signal registry (unknown: an error). */
   readonly signalType: string;
   readonly bias: "bull" | "bear";
   /** Integer 0–100 (spec §4). */
@@ -95,6 +95,7 @@ const DISCLAIMER = "Automated VPA scanner alert. Not investment advice.";
  *   exchange: "HOSE", name: "Vietcombank", priceChange: 0.024017,
  * });
  * alert.subject; // "[HIGH] VCB: Selling climax (bull) score 87"
+ * @throws UnknownSignalTypeError for a signal type or variant vpa-core's registry does not define.
  */
 export function renderAlert(content: AlertContent): RenderedAlert {
   const facts = collectFacts(content);

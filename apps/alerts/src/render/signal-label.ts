@@ -1,46 +1,36 @@
 /**
- * Human-readable names for the signal types of `docs/vpa-signals.md` §3.
+ * Human-readable names for signal types, read from vpa-core's signal registry: each signal declares
+ * its own label, in English and Vietnamese, next to its rule (`packages/vpa-core/src/signals/`).
  *
- * Unknown types (a newer core than this renderer) are not an error: `NEW_TYPE` becomes "New type",
- * so an alert is never lost because its label is missing here.
+ * No fallback: a type (or variant) the registry does not define throws `UnknownSignalTypeError`
+ * (code `UNKNOWN_SIGNAL_TYPE`) instead of showing a made-up name. Such a record comes from another
+ * version of the core, e.g. a newer scanner during a rolling deploy; the alert job fails, is
+ * retried, and renders once this worker runs the core that defines the type.
  */
-
-const SIGNAL_TYPE_LABELS: Readonly<Record<string, string>> = {
-  SELLING_CLIMAX: "Selling climax",
-  BUYING_CLIMAX: "Buying climax",
-  SPRING: "Spring",
-  UPTHRUST: "Upthrust",
-  STOPPING_VOLUME: "Stopping volume",
-  EFFORT_TO_RISE: "Effort to rise",
-  EFFORT_TO_FALL: "Effort to fall",
-  NO_DEMAND: "No demand",
-  NO_SUPPLY: "No supply",
-  TEST: "Test",
-  ABSORPTION: "Absorption",
-};
+import type { SignalLanguage, SignalText } from "@vpa/core";
+import { getSignalDefinition, UnknownSignalTypeError } from "@vpa/core";
 
 /**
- * Label for a signal type and its variant (only `SPRING` has one in v1: `spring` or `shakeout`).
- * A variant that merely repeats the type ("Spring"/"spring") is not shown twice.
+ * Label for a signal type and its variant (only `SPRING` has one in v1.1: `spring` or
+ * `shakeout`). A variant that merely repeats the type ("Spring"/"spring") is not shown twice.
  *
  * @example
- * describeSignalType("SELLING_CLIMAX", null); // "Selling climax"
- * describeSignalType("SPRING", "shakeout");   // "Spring – shakeout"
- * describeSignalType("SPRING", "spring");     // "Spring"
+ * describeSignalType("SELLING_CLIMAX", null);       // "Selling climax"
+ * describeSignalType("SELLING_CLIMAX", null, "vi"); // "Cao trào bán"
+ * describeSignalType("SPRING", "shakeout");         // "Spring – shakeout"
+ * describeSignalType("SPRING", "spring");           // "Spring"
+ * @throws UnknownSignalTypeError for a type or variant the registry does not define.
  */
-export function describeSignalType(signalType: string, variant: string | null): string {
-  const label = SIGNAL_TYPE_LABELS[signalType] ?? humanizeIdentifier(signalType);
-  if (variant === null || variant.trim() === "" || variant.trim().toLowerCase() === label.toLowerCase()) {
-    return label;
-  }
-  return `${label} – ${variant.trim()}`;
-}
-
-function humanizeIdentifier(identifier: string): string {
-  const words = identifier
-    .trim()
-    .replace(/[_\s]+/g, " ")
-    .toLowerCase();
-  if (words === "") return "Signal";
-  return words.charAt(0).toUpperCase() + words.slice(1);
+export function describeSignalType(
+  signalType: string,
+  variant: string | null,
+  language: SignalLanguage = "en",
+): string {
+  const definition = getSignalDefinition(signalType);
+  const label = definition.label[language];
+  if (variant === null) return label;
+  const variantLabels: Readonly<Record<string, SignalText | undefined>> = definition.variant?.labels ?? {};
+  const variantLabel = Object.hasOwn(variantLabels, variant) ? variantLabels[variant]?.[language] : undefined;
+  if (variantLabel === undefined) throw new UnknownSignalTypeError(signalType, variant);
+  return variantLabel.toLowerCase() === label.toLowerCase() ? label : `${label} – ${variantLabel}`;
 }

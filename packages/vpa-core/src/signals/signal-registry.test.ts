@@ -28,9 +28,9 @@ import type { SignalText } from "./signal-definition.ts";
 import { agreeingTrendOf, biasInTrend, canHaveBias } from "./signal-definition.ts";
 import {
   findSignalDefinition,
+  getSignalDefinition,
   SIGNAL_REGISTRY,
   signalCandidates,
-  signalDefinition,
   signalSelector,
 } from "./signal-registry.ts";
 
@@ -52,8 +52,11 @@ describe("the registry", () => {
     const types = SIGNAL_REGISTRY.map((definition) => definition.type);
     expect(new Set(types).size).toBe(types.length);
     expect(SIGNAL_TYPES).toEqual(types);
-    for (const type of SIGNAL_TYPES) expect(signalDefinition(type).type).toBe(type);
+    for (const type of SIGNAL_TYPES) expect(getSignalDefinition(type).type).toBe(type);
     expect(findSignalDefinition("NOT_A_SIGNAL")).toBeUndefined();
+    expect(() => getSignalDefinition("NOT_A_SIGNAL")).toThrow(
+      expect.objectContaining({ code: "UNKNOWN_SIGNAL_TYPE", signalType: "NOT_A_SIGNAL", variant: null }),
+    );
   });
 
   it("keeps the §3 priority order of the spec's signals", () => {
@@ -91,7 +94,7 @@ describe("the registry", () => {
     // The backtest opens long positions on every type that can be bullish.
     for (const type of [...bull, "ABSORPTION"]) expect(ENTRY_SIGNAL_TYPES).toContain(type);
     for (const type of bear) expect(ENTRY_SIGNAL_TYPES).not.toContain(type);
-    const absorption = signalDefinition("ABSORPTION");
+    const absorption = getSignalDefinition("ABSORPTION");
     expect(TRENDS.map((trend) => biasInTrend(absorption, trend))).toEqual(["bear", "bull", null]);
     expect([agreeingTrendOf(absorption, "bull"), agreeingTrendOf(absorption, "bear")]).toEqual([
       "down",

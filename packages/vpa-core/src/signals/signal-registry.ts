@@ -14,6 +14,7 @@ import { biasInTrend } from "./signal-definition.ts";
 import { springSignal } from "./spring.ts";
 import { stoppingVolumeSignal } from "./stopping-volume.ts";
 import { testSignal } from "./test-signal.ts";
+import { UnknownSignalTypeError } from "./unknown-signal-type-error.ts";
 import { upthrustSignal } from "./upthrust.ts";
 
 /**
@@ -64,10 +65,13 @@ for (const definition of SIGNAL_REGISTRY) {
  * The definition of a signal type.
  *
  * @example
- * signalDefinition("SELLING_CLIMAX").label.vi; // "Cao trào bán"
+ * getSignalDefinition("SELLING_CLIMAX").label.vi; // "Cao trào bán"
+ * @throws UnknownSignalTypeError for a type the registry does not define (a `string` from storage).
  */
-export function signalDefinition(type: SignalType): AnySignalDefinition {
-  return definitionsByType.get(type)!;
+export function getSignalDefinition(type: string): AnySignalDefinition {
+  const definition = definitionsByType.get(type);
+  if (definition === undefined) throw new UnknownSignalTypeError(type);
+  return definition;
 }
 
 /**
