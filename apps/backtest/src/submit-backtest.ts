@@ -6,7 +6,7 @@ import {
   getBacktestRun,
   requestBacktestCancel,
 } from "@vpa/db";
-import type { QueueConnection, TypedQueue } from "@vpa/runtime";
+import { type QueueConnection, redisConnectionOptions, type TypedQueue } from "@vpa/runtime";
 import { FlowProducer, type Queue } from "bullmq";
 import { type Kysely, sql } from "kysely";
 import { type BacktestJobConfig, expandSweep, parseBacktestJobConfig } from "./backtest-job-config.ts";
@@ -81,6 +81,8 @@ export async function submitBacktest(
 ): Promise<SubmittedBacktest> {
   const config = parseBacktestJobConfig(request.config);
   const runId = request.runId ?? defaultRunId(config);
+  // Redis first: a run registered while its job cannot be enqueued would stay `queued` with no job.
+  await queue.queue.waitUntilReady();
   const { run, created } = await createBacktestRun(db, { id: runId, kind: config.kind, config });
   if (!sameConfig(run.config, config) || run.kind !== config.kind) throw new BacktestRunConflictError(runId);
   if (config.kind === "run") {
@@ -103,7 +105,11 @@ export async function submitBacktest(
   for (const [i, combo] of combos.entries()) {
     await createBacktestRun(db, { id: children[i]!, kind: "run", parentId: runId, config: combo.config });
   }
-  const flow = new FlowProducer({ connection: { url: connection.redisUrl }, prefix: connection.prefix });
+  const flow = new FlowProducer({
+    connection: redisConnectionOptions(connection, "producer"),
+    prefix: connection.prefix,
+  });
+  flow.on("error", (error) => connection.onConnectionError?.(error));
   try {
     await flow.add({
       name: "backtest",

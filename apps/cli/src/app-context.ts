@@ -1,6 +1,8 @@
 import { createDatabase, type DatabaseHandle } from "@vpa/db";
 import {
   type Config,
+  checkRedis,
+  classifyServiceError,
   createLogger,
   createMetrics,
   createQueue,
@@ -8,9 +10,15 @@ import {
   type Metrics,
   type QueueConnection,
   type QueueName,
+  type ServiceName,
+  ServiceUnavailableError,
   secretsOf,
   type TypedQueue,
 } from "@vpa/runtime";
+import { sql } from "kysely";
+
+/** How long `requireServices` waits for each service to answer. */
+const SERVICE_CHECK_TIMEOUT_MS = 3_000;
 
 /**
  * What a command or worker process opens, once: logger, pool, queue producers, metrics. Opened
@@ -23,10 +31,20 @@ export class AppContext {
   readonly connection: QueueConnection;
   #database: DatabaseHandle | null = null;
   readonly #queues = new Map<QueueName, TypedQueue<QueueName>>();
+  /** What a Redis connection of this process last reported: the reason behind "Connection is closed.". */
+  #lastRedisError: Error | undefined;
 
   constructor(
     config: Config,
-    options: { logDestination?: "stdout" | "stderr"; processMetrics?: boolean } = {},
+    options: {
+      logDestination?: "stdout" | "stderr";
+      processMetrics?: boolean;
+      /**
+       * Commands: Redis connections give up after an outage this long (QueueConnection.failFastMs),
+       * so a command fails instead of waiting for Redis. Unset for workers: they reconnect forever.
+       */
+      redisFailFastMs?: number;
+    } = {},
   ) {
     this.config = config;
     this.logger = createLogger({
@@ -39,7 +57,67 @@ export class AppContext {
       redisUrl: config.redisUrl,
       prefix: config.queuePrefix,
       retryBudgetMs: config.jobRetryBudgetMs,
+      ...(options.redisFailFastMs === undefined ? {} : { failFastMs: options.redisFailFastMs }),
+      onConnectionError: (error) => {
+        this.#lastRedisError = error;
+      },
     };
+  }
+
+  /**
+   * Resolves when each named service answers within a few seconds; otherwise throws the
+   * {@link ServiceUnavailableError} of the first one that does not (in the order given), which
+   * says why and what to do. For a start that must not half-happen: a worker before it consumes
+   * jobs, a command before it writes anything.
+   */
+  async requireServices(...names: readonly ServiceName[]): Promise<void> {
+    const checks = names.map((name) =>
+      (name === "redis"
+        ? checkRedis(this.config.redisUrl, SERVICE_CHECK_TIMEOUT_MS)
+        : this.#checkPostgres()
+      ).then(
+        () => null,
+        (error: unknown) => error,
+      ),
+    );
+    for (const failure of await Promise.all(checks)) if (failure !== null) throw failure;
+  }
+
+  async #checkPostgres(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ServiceUnavailableError({
+              service: "postgres",
+              failure: "timeout",
+              url: this.config.databaseUrl,
+              detail: `no answer within ${SERVICE_CHECK_TIMEOUT_MS / 1000} s`,
+            }),
+          ),
+        SERVICE_CHECK_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([sql`select 1`.execute(this.database.db), timeout]);
+    } catch (error) {
+      throw this.describeServiceFailure(error) ?? error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * The {@link ServiceUnavailableError} an error amounts to when it says Redis or PostgreSQL cannot
+   * be used (refused, timed out, credentials, missing database); null for any other error.
+   */
+  describeServiceFailure(error: unknown): ServiceUnavailableError | null {
+    return classifyServiceError(
+      error,
+      { redisUrl: this.config.redisUrl, databaseUrl: this.config.databaseUrl },
+      this.#lastRedisError,
+    );
   }
 
   get database(): DatabaseHandle {

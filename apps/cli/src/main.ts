@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "@vpa/runtime";
+import { ConfigError, loadConfig, ServiceUnavailableError } from "@vpa/runtime";
 import { AppContext } from "./app-context.ts";
 import { EXIT, UsageError } from "./cli-error.ts";
 import { usage as alertsUsage, runAlerts } from "./commands/alerts.ts";
@@ -39,6 +39,9 @@ usage:
 
 Configuration comes from environment variables; see README.md.`;
 
+/** How long a command keeps trying to reach Redis before it fails (see AppContext). */
+const REDIS_FAIL_FAST_MS = 3_000;
+
 /** Interactive commands log warnings only (to stderr) unless LOG_LEVEL says otherwise. */
 function environmentFor(command: string): NodeJS.ProcessEnv {
   if (command === "worker" || process.env.LOG_LEVEL !== undefined) return process.env;
@@ -58,6 +61,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const app = new AppContext(config, {
     logDestination: command === "worker" ? "stdout" : "stderr",
     processMetrics: command === "worker",
+    // A command gives up on Redis after this long instead of waiting for it; a worker reconnects
+    // forever (it checks both services once at start: runWorkerProcess).
+    ...(command === "worker" ? {} : { redisFailFastMs: REDIS_FAIL_FAST_MS }),
   });
   try {
     switch (command) {
@@ -90,32 +96,50 @@ async function main(argv: readonly string[]): Promise<number> {
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
+  } catch (error) {
+    // Redis or PostgreSQL away, refusing the password, or the database missing: one line that says
+    // which, where, and what to do, instead of a client library's message.
+    throw app.describeServiceFailure(error) ?? error;
   } finally {
     await app.close();
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`vpa ${error.message}\n\n${USAGE}`);
-      process.exitCode = EXIT.usage;
-    } else if (error instanceof ConfigError) {
-      console.error(`vpa: ${error.message}`);
-      process.exitCode = EXIT.usage;
-    } else {
-      const code = (error as { code?: string }).code;
-      console.error(
-        `vpa: ${(error as Error).message ?? String(error)}${code === undefined ? "" : ` [${code}]`}`,
-      );
-      // 42P01 undefined_table: the database predates a migration.
-      if (code === "42P01")
-        console.error("vpa: the database schema is behind this version: run ./vpa migrate");
-      if (process.env.VPA_DEBUG === "1") console.error(error);
-      process.exitCode = EXIT.failure;
-    }
-  },
-);
+main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      report(error);
+    },
+  )
+  .finally(() => {
+    // Everything is closed and the outcome printed. Should a client library still hold a socket or
+    // a reconnect timer, waiting for it would only look like a hang: exit soon regardless.
+    setTimeout(() => process.exit(), 2_000).unref();
+  });
+
+/** Prints why the command failed, in one line when it can, and sets the exit code. */
+function report(error: unknown): void {
+  if (error instanceof UsageError) {
+    console.error(`vpa ${error.message}\n\n${USAGE}`);
+    process.exitCode = EXIT.usage;
+  } else if (error instanceof ConfigError) {
+    console.error(`vpa: ${error.message}`);
+    process.exitCode = EXIT.usage;
+  } else if (error instanceof ServiceUnavailableError) {
+    console.error(`vpa: ${error.message}`);
+    if (process.env.VPA_DEBUG === "1") console.error(error);
+    process.exitCode = EXIT.failure;
+  } else {
+    const code = (error as { code?: string }).code;
+    console.error(
+      `vpa: ${(error as Error).message ?? String(error)}${code === undefined ? "" : ` [${code}]`}`,
+    );
+    // 42P01 undefined_table: the database predates a migration.
+    if (code === "42P01") console.error("vpa: the database schema is behind this version: run ./vpa migrate");
+    if (process.env.VPA_DEBUG === "1") console.error(error);
+    process.exitCode = EXIT.failure;
+  }
+}

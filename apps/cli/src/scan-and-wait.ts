@@ -30,12 +30,22 @@ export interface ScanAndWaitOptions {
 
 /**
  * Enqueues a scan and waits until every analyze job, then every alert job it spawned, has finished.
- * The waiters subscribe before anything is enqueued, so no completion can be missed.
+ * The waiters subscribe before anything is enqueued, so no completion can be missed. `timeoutMs`
+ * bounds the whole wait (subscribing included), not each step.
  */
 export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions): Promise<ScanReport> {
-  const analyzeWaiter = await JobWaiter.start(app.queue("analyze").queue, app.connection);
-  const alertWaiter = await JobWaiter.start(app.queue("alerts").queue, app.connection);
+  const deadline = Date.now() + options.timeoutMs;
+  const remainingMs = () => Math.max(1, deadline - Date.now());
+  const waiters: JobWaiter[] = [];
   try {
+    const analyzeWaiter = await JobWaiter.start(app.queue("analyze").queue, app.connection, {
+      readyTimeoutMs: remainingMs(),
+    });
+    waiters.push(analyzeWaiter);
+    const alertWaiter = await JobWaiter.start(app.queue("alerts").queue, app.connection, {
+      readyTimeoutMs: remainingMs(),
+    });
+    waiters.push(alertWaiter);
     const started = performance.now();
     const startedAt = Date.now();
     const plan = await scanMarket(app.database.db, app.queue("analyze"), {
@@ -45,7 +55,7 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
       force: options.force,
     });
     const analyzed = await analyzeWaiter.wait(plan.jobIds, {
-      timeoutMs: options.timeoutMs,
+      timeoutMs: remainingMs(),
       onProgress: (done, total) => options.progress?.(`analyzed ${done}/${total} symbols`),
     });
     const scanSeconds = (performance.now() - started) / 1000;
@@ -70,7 +80,7 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
     }
     const alertStarted = performance.now();
     const alerted = await alertWaiter.wait(alertJobIds, {
-      timeoutMs: options.timeoutMs,
+      timeoutMs: remainingMs(),
       onProgress: (done, total) => options.progress?.(`alerted ${done}/${total} signals`),
     });
     const alertFailed = [...alerted]
@@ -89,7 +99,6 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
       alertSeconds: (performance.now() - alertStarted) / 1000,
     };
   } finally {
-    await analyzeWaiter.close();
-    await alertWaiter.close();
+    for (const waiter of waiters) await waiter.close();
   }
 }

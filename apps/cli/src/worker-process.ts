@@ -207,10 +207,12 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
   }
   const workerKind = kind as WorkerKind;
   const logger = app.logger.child({ worker: workerKind });
-  await migrateToLatest(app.database.db);
+  // Signals first, so that a SIGTERM during the start stops cleanly too. Then the health port, both
+  // services and migrations: a worker that cannot serve /health or reach Redis and PostgreSQL stops
+  // with one clear line before it takes a single job (its own connections would wait for the
+  // services forever, logging every retry).
   const shutdown = createShutdown({ logger, timeoutMs: app.config.shutdownTimeoutMs });
   shutdown.add("database and queues", () => app.close());
-  await KIND_STARTERS[workerKind](app, logger, shutdown);
   const health = await startHealthServer({
     port: app.config.httpPort ?? DEFAULT_HTTP_PORTS[workerKind],
     registry: app.metrics.registry,
@@ -226,6 +228,15 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
     },
   });
   shutdown.add("health server", () => health.close());
+  try {
+    await app.requireServices("postgres", "redis");
+    await migrateToLatest(app.database.db);
+    await KIND_STARTERS[workerKind](app, logger, shutdown);
+  } catch (error) {
+    // Whatever did start (a worker already consuming jobs) stops before the error is reported.
+    await shutdown.run("start failed");
+    throw error;
+  }
   logger.info({ port: health.port, queuePrefix: app.config.queuePrefix }, "worker started");
   const reason = await shutdown.requested;
   return (await shutdown.run(reason)) ? 0 : 1;

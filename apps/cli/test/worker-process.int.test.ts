@@ -27,6 +27,14 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<Response> {
   }
 }
 
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -62,6 +70,9 @@ describe("vpa worker", () => {
       child.stderr?.on("data", (chunk) => (output += chunk));
       const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
       try {
+        // /health answers from the start of the start (the port is taken first); the worker has
+        // started when it says so.
+        await waitFor(() => output.includes('"worker started"'), 20_000);
         const health = await waitForHttp(`http://127.0.0.1:${port}/health`, 20_000);
         expect(health.status).toBe(200);
         const ready = await fetch(`http://127.0.0.1:${port}/ready`);

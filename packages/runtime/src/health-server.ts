@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
+import { HealthPortUnavailableError } from "./health-port-unavailable-error.ts";
 
 /** A named readiness check; resolves when the dependency answers, rejects (or times out) otherwise. */
 export interface ReadinessCheck {
@@ -33,9 +34,11 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
 }
 
 /**
+ * Listens on `port` and answers:
  * `/health`: the process is alive (liveness; restarts it when it fails).
  * `/ready`: Redis and PostgreSQL answer (readiness; 503 with the failing checks otherwise).
  * `/metrics`: Prometheus text format.
+ * Rejects with HealthPortUnavailableError when it cannot listen (the port is taken).
  */
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const timeoutMs = options.checkTimeoutMs ?? 2_000;
@@ -76,7 +79,9 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     return reply(404, '{"error":"not found"}');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(new HealthPortUnavailableError(options.port, error)),
+    );
     server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
   });
   return {

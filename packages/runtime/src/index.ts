@@ -1,4 +1,6 @@
+export * from "./classify-service-error.ts";
 export * from "./config.ts";
+export * from "./health-port-unavailable-error.ts";
 export * from "./health-server.ts";
 export * from "./job-retry-policy.ts";
 export * from "./job-waiter.ts";
@@ -8,5 +10,6 @@ export * from "./observe-worker.ts";
 export * from "./queues.ts";
 export * from "./redis-check.ts";
 export * from "./redis-rate-limiter.ts";
+export * from "./service-unavailable-error.ts";
 export * from "./shutdown.ts";
 export * from "./status-board.ts";

@@ -1,5 +1,6 @@
 import { type Job, type Queue, QueueEvents } from "bullmq";
-import type { QueueConnection } from "./queues.ts";
+import { type QueueConnection, redisConnectionOptions } from "./queues.ts";
+import { ServiceUnavailableError } from "./service-unavailable-error.ts";
 
 export interface JobOutcome {
   readonly state: "completed" | "failed";
@@ -36,22 +37,65 @@ export class JobWaiter {
       this.#finished.set(jobId, { state: "failed", returnValue: null, failedReason, finishedOn: Date.now() });
       this.#notify();
     });
-    events.on("error", () => {});
   }
 
-  static async start(queue: Queue, connection: QueueConnection): Promise<JobWaiter> {
+  /**
+   * Subscribes to the queue's events. Rejects when Redis does not answer within `readyTimeoutMs`
+   * (default 10 s), or sooner when the connection gives up (`failFastMs`).
+   */
+  static async start(
+    queue: Queue,
+    connection: QueueConnection,
+    options: { readyTimeoutMs?: number } = {},
+  ): Promise<JobWaiter> {
     const events = new QueueEvents(queue.name, {
-      connection: { url: connection.redisUrl, maxRetriesPerRequest: null },
+      connection: redisConnectionOptions(connection, "blocking"),
       prefix: connection.prefix,
     });
-    await events.waitUntilReady();
+    // Registered at once: an 'error' without a listener would crash the process.
+    events.on("error", (error) => connection.onConnectionError?.(error));
+    const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        events.waitUntilReady(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new ServiceUnavailableError({
+                  service: "redis",
+                  failure: "timeout",
+                  url: connection.redisUrl,
+                  detail: `no answer within ${readyTimeoutMs / 1000} s`,
+                }),
+              ),
+            readyTimeoutMs,
+          );
+        }),
+      ]);
+    } catch (error) {
+      // Not awaited: closing a connection that never opened can wait for it too.
+      events.close().catch(() => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     return new JobWaiter(queue, events);
   }
 
-  /** Resolves with every job's outcome, or rejects after `timeoutMs` naming how many are left. */
+  /**
+   * Resolves with every job's outcome, or rejects after `timeoutMs` naming how many are left.
+   * With `allowUnfinished`, resolves at the deadline with the outcomes there are (a job may wait
+   * for hours on purpose: a delivery held for quiet hours).
+   */
   async wait(
     ids: readonly string[],
-    options: { timeoutMs: number; onProgress?: (done: number, total: number) => void },
+    options: {
+      timeoutMs: number;
+      onProgress?: (done: number, total: number) => void;
+      allowUnfinished?: boolean;
+    },
   ): Promise<Map<string, JobOutcome>> {
     const pending = new Set(ids.filter((id) => !this.#finished.has(id)));
     const deadline = Date.now() + options.timeoutMs;
@@ -63,6 +107,7 @@ export class JobWaiter {
     settle();
     while (pending.size > 0) {
       const remaining = deadline - Date.now();
+      if (remaining <= 0 && options.allowUnfinished === true) break;
       if (remaining <= 0)
         throw new Error(`${pending.size} of ${ids.length} ${this.#queue.name} jobs did not finish in time`);
       await new Promise<void>((resolve) => {
@@ -77,7 +122,12 @@ export class JobWaiter {
       if (pending.size > 0 && pending.size <= 200) await this.#checkStates(pending);
       settle();
     }
-    return new Map(ids.map((id) => [id, this.#finished.get(id) as JobOutcome]));
+    return new Map(
+      ids.flatMap((id) => {
+        const outcome = this.#finished.get(id);
+        return outcome === undefined ? [] : [[id, outcome] as const];
+      }),
+    );
   }
 
   async #checkStates(ids: ReadonlySet<string>): Promise<void> {

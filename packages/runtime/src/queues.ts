@@ -1,4 +1,11 @@
-import { type Job, Queue, type QueueOptions, Worker, type WorkerOptions } from "bullmq";
+import {
+  type ConnectionOptions,
+  type Job,
+  Queue,
+  type QueueOptions,
+  Worker,
+  type WorkerOptions,
+} from "bullmq";
 import { z } from "zod";
 import {
   applyRetryBudget,
@@ -9,6 +16,7 @@ import {
   MAX_STALLED_COUNT,
   unrecoverable,
 } from "./job-retry-policy.ts";
+import { ServiceUnavailableError } from "./service-unavailable-error.ts";
 
 /**
  * The one map of queues and their job payloads, shared by producers and workers. Payloads are
@@ -115,6 +123,70 @@ export interface QueueConnection {
   readonly prefix: string;
   /** How long a failing job is retried before it fails for good (JOB_RETRY_BUDGET_MINUTES). Default 30 min. */
   readonly retryBudgetMs?: number;
+  /**
+   * For commands, not workers: a connection (of a producer, a waiter or a flow) that has been
+   * failing for this long gives up, so that what waits on it fails ("Connection is closed.", or the
+   * error that stopped it) instead of waiting for a Redis that may never come. Also its connect
+   * time-out. Default: reconnect forever, as a long-lived worker must to ride out a Redis restart.
+   */
+  readonly failFastMs?: number;
+  /** Called with each error a Redis connection reports: the reason behind a later "Connection is closed.". */
+  readonly onConnectionError?: (error: Error) => void;
+}
+
+/**
+ * ioredis options of one connection. A producer fails commands at once while disconnected
+ * (`enableOfflineQueue: false`) instead of buffering them in memory; a blocking connection (queue
+ * events) needs `maxRetriesPerRequest: null`. With `failFastMs`, reconnecting stops once an outage
+ * (counted from its first failure; ioredis restarts the count on each successful connect) has lasted
+ * that long: BullMQ's own strategy retries forever, which made a command with Redis down hang silently.
+ */
+export function redisConnectionOptions(
+  connection: QueueConnection,
+  role: "producer" | "blocking",
+): ConnectionOptions {
+  const failFastMs = connection.failFastMs;
+  let outageStartedAt = 0;
+  return {
+    url: connection.redisUrl,
+    ...(role === "producer"
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 3 }
+      : { maxRetriesPerRequest: null }),
+    ...(failFastMs === undefined
+      ? {}
+      : {
+          connectTimeout: failFastMs,
+          // How long closing waits for the socket to say it closed (default 2 s): a command that
+          // failed would sit idle that long before it exits.
+          disconnectTimeout: 200,
+          retryStrategy: (times: number) => {
+            if (times === 1) outageStartedAt = Date.now();
+            if (Date.now() - outageStartedAt >= failFastMs) return null;
+            return Math.min(100 * 2 ** times, 1_000);
+          },
+        }),
+  } as ConnectionOptions;
+}
+
+/** Settles as `promise` does, or rejects at `deadline` (ms since the epoch) with a Redis time-out. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number, redisUrl: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    const ms = Math.max(0, deadline - Date.now());
+    timer = setTimeout(
+      () =>
+        reject(
+          new ServiceUnavailableError({
+            service: "redis",
+            failure: "timeout",
+            url: redisUrl,
+            detail: `no answer within ${Math.round(ms / 100) / 10} s`,
+          }),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export interface TypedQueue<Q extends QueueName> {
@@ -134,28 +206,37 @@ export interface TypedQueue<Q extends QueueName> {
 
 /**
  * A producer for one queue. Producer connections fail fast when Redis is away
- * (`enableOfflineQueue: false`) instead of buffering commands in memory.
+ * (`enableOfflineQueue: false`) instead of buffering commands in memory; with `failFastMs` they
+ * also stop reconnecting (redisConnectionOptions).
  */
 export function createQueue<Q extends QueueName>(name: Q, connection: QueueConnection): TypedQueue<Q> {
   const options: QueueOptions = {
-    connection: { url: connection.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 3 },
+    connection: redisConnectionOptions(connection, "producer"),
     prefix: connection.prefix,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   };
   const queue = new Queue(name, options);
-  queue.on("error", () => {
+  queue.on("error", (error) => {
     // Connection errors surface on the next command; this listener keeps them from crashing the process.
+    connection.onConnectionError?.(error);
   });
   /**
    * Fail fast, but not during a reconnect: right after Redis comes back the connection needs a
    * moment, and a command sent then fails at once (no offline queue). Retry every 100 ms for up to
-   * RECONNECT_GRACE_MS; a Redis that stays away still fails within that bound.
+   * RECONNECT_GRACE_MS (or just past `failFastMs`, when the connection has given up); a Redis that
+   * stays away still fails within that bound, and so does a first connection that never opens
+   * (BullMQ waits for it without a limit). A send cut short by the bound may still land when Redis
+   * returns: job ids make that harmless.
    */
+  const graceMs =
+    connection.failFastMs === undefined
+      ? RECONNECT_GRACE_MS
+      : Math.min(RECONNECT_GRACE_MS, connection.failFastMs + 1_000);
   const withReconnectGrace = async <T>(send: () => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + RECONNECT_GRACE_MS;
+    const deadline = Date.now() + graceMs;
     for (;;) {
       try {
-        return await send();
+        return await beforeDeadline(send(), deadline, connection.redisUrl);
       } catch (error) {
         if (!isConnectionError(error) || Date.now() >= deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100));

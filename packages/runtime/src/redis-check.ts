@@ -1,19 +1,68 @@
 import { Redis } from "ioredis";
+import { classifyServiceError } from "./classify-service-error.ts";
+import { ServiceUnavailableError } from "./service-unavailable-error.ts";
 
 /** One PING with a short time-out and no retries: for /ready and for `vpa services status`. */
-export async function pingRedis(url: string, timeoutMs = 2_000): Promise<void> {
+export async function pingRedis(
+  url: string,
+  timeoutMs = 2_000,
+  onError: (error: Error) => void = () => {},
+): Promise<void> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    // ioredis waits this long for a closed socket to say so, keeping the process alive meanwhile.
+    disconnectTimeout: 200,
   });
-  client.on("error", () => {});
+  client.on("error", onError);
   try {
     await client.connect();
     await client.ping();
   } finally {
-    client.disconnect();
+    // A connection that failed has ended; disconnecting it again would only start that wait.
+    if (client.status !== "end") client.disconnect();
+  }
+}
+
+/**
+ * Resolves when Redis answers a PING within `timeoutMs`; otherwise throws a
+ * {@link ServiceUnavailableError} that says why (refused, timed out, NOAUTH/WRONGPASS) and how to fix it.
+ */
+export async function checkRedis(url: string, timeoutMs = 3_000): Promise<void> {
+  let lastError: unknown;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ServiceUnavailableError({
+            service: "redis",
+            failure: "timeout",
+            url,
+            detail: `no answer within ${timeoutMs / 1000} s`,
+            cause: lastError,
+          }),
+        ),
+      timeoutMs + 500,
+    );
+  });
+  try {
+    await Promise.race([pingRedis(url, timeoutMs, (error) => (lastError = error)), timeout]);
+  } catch (error) {
+    throw (
+      classifyServiceError(error, { redisUrl: url, databaseUrl: "" }, lastError) ??
+      new ServiceUnavailableError({
+        service: "redis",
+        failure: "unreachable",
+        url,
+        detail: (error as Error).message,
+        cause: error,
+      })
+    );
+  } finally {
+    clearTimeout(timer);
   }
 }

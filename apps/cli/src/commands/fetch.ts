@@ -36,6 +36,8 @@ export async function runFetch(app: AppContext, args: readonly string[]): Promis
   }
   if (values.url !== undefined && !/^https?:\/\//.test(values.url))
     throw new UsageError("fetch: --url must start with http:// or https://");
+  // --scan enqueues at the end: find out now, before fetching and storing, whether Redis is there.
+  if (values.scan) await app.requireServices("postgres", "redis");
   const provider = createConfiguredProvider(app.config.marketData, app.metrics, {
     ...(values.provider === undefined ? {} : { provider: values.provider as "udf" | "vietcap" }),
     ...(values.url === undefined ? {} : { baseUrl: values.url }),

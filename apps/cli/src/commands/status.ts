@@ -91,8 +91,14 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
   }
   console.log(
     formatTable(
-      ["service", "url", "state", "origin"],
-      services.map((s) => [s.name, s.url, s.reachable ? "up" : "down", s.origin]),
+      ["service", "url", "state", "origin", "why down"],
+      services.map((s) => [
+        s.name,
+        s.url,
+        s.reachable ? "up" : "down",
+        s.origin,
+        s.reachable ? "" : (s.detail ?? ""),
+      ]),
     ),
   );
   if (queues.length > 0) {
