@@ -35,6 +35,7 @@ export type { SignalDefinition, SignalLanguage, SignalText } from "./signals/sig
 export type { AnySignalDefinition } from "./signals/signal-registry.ts";
 export { findSignalDefinition, getSignalDefinition, SIGNAL_REGISTRY } from "./signals/signal-registry.ts";
 export { UnknownSignalTypeError } from "./signals/unknown-signal-type-error.ts";
+export * from "./track-record/index.ts";
 export type { Trend } from "./trend.ts";
 export { classifyTrend } from "./trend.ts";
 export {

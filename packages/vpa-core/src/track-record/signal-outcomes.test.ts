@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import type { BarColumns } from "../bar.ts";
+import { netLongReturn, roundTripCosts } from "./round-trip-costs.ts";
+import { type OutcomeSeries, outcomeRows, type TrackedSignal, trackSignals } from "./signal-outcomes.ts";
+
+/** Six sessions of one stock, thousand VND. The signal is read at bar 1 (2024-01-03). */
+const columns: BarColumns = {
+  time: ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-08", "2024-01-09"],
+  open: Float64Array.of(10, 10, 10.4, 10.8, 11, 10.2),
+  high: Float64Array.of(10.5, 10.6, 11, 11.2, 11.1, 10.4),
+  low: Float64Array.of(9.5, 9.8, 10.3, 10.6, 10.1, 9.9),
+  close: Float64Array.of(10, 10.2, 10.8, 11, 10.2, 10),
+  volume: Float64Array.of(1000, 2000, 1500, 1200, 1000, 900),
+};
+const series: OutcomeSeries = { symbol: "AAA", exchange: "HOSE", columns, eligibleFrom: "2024-01-02" };
+
+function signal(bias: "bull" | "bear"): TrackedSignal {
+  return {
+    time: "2024-01-03",
+    type: bias === "bull" ? "SPRING" : "UPTHRUST",
+    bias,
+    score: 72,
+    confidence: 0.65,
+    features: { trend: "flat" },
+  };
+}
+
+describe("forward returns net of Vietnamese costs", () => {
+  it("uses tradeCosts' factors: 1 + brokerage to buy, 1 − brokerage − 0.1% tax to sell", () => {
+    expect(roundTripCosts()).toEqual({ brokerageRate: 0.0015, buyFactor: 1.0015, sellFactor: 0.9975 });
+    // 11 × 0.9975 / (10 × 1.0015) − 1, by hand: 10.9725 / 10.015 − 1
+    expect(netLongReturn(10, 11, roundTripCosts())).toBeCloseTo(0.09560659011482775, 15);
+  });
+
+  it("enters at the next bar's open and exits at the close of bar t+h (hand-computed)", () => {
+    const costs = roundTripCosts(0.0015);
+    const outcomes = trackSignals(series, [signal("bull")], { seed: 1 });
+    const rows = outcomeRows(series, outcomes, [1, 2, 3, 4, 5], costs);
+    // Entry: open of 2024-01-04 = 10.4, paying 0.15%: 10.4156 per share.
+    // Exit at the close of t+h, receiving 99.75%: h=1 10.8 → 10.773; h=2 11 → 10.9725;
+    // h=3 10.2 → 10.1745; h=4 10.0 → 9.975.
+    expect(rows.map((r) => r.outcome?.exitTime ?? null)).toEqual([
+      "2024-01-04",
+      "2024-01-05",
+      "2024-01-08",
+      "2024-01-09",
+      null,
+    ]);
+    expect(
+      rows.every(
+        (r) => r.outcome === null || (r.outcome.entryTime === "2024-01-04" && r.outcome.entryPrice === 10.4),
+      ),
+    ).toBe(true);
+    const returns = rows.map((r) => r.outcome?.netReturn ?? null);
+    const expected = [0.034313913744767444, 0.05346787511041118, -0.023147970352164204, -0.04230193171780794];
+    for (const [i, value] of expected.entries()) expect(returns[i]).toBeCloseTo(value, 14);
+    // t+5 does not exist yet: not final, in no figure.
+    expect(rows[4]).toMatchObject({ horizon: 5, outcome: null, hit: null });
+    expect(rows.map((r) => r.hit)).toEqual([true, true, false, false, null]);
+  });
+
+  it("takes the brokerage rate as a parameter (0.35% per side)", () => {
+    const rows = outcomeRows(
+      series,
+      trackSignals(series, [signal("bull")], { seed: 1 }),
+      [1, 4],
+      roundTripCosts(0.0035),
+    );
+    // 10.8 × (1 − 0.0035 − 0.001) / (10.4 × 1.0035) − 1 and 10.0 × 0.9955 / 10.4364 − 1
+    expect(rows[0]!.outcome!.netReturn).toBeCloseTo(0.0301828216626423, 14);
+    expect(rows[1]!.outcome!.netReturn).toBeCloseTo(-0.046127016979034985, 14);
+  });
+
+  it("reports the long return for a bear signal and counts a fall as its hit", () => {
+    const rows = outcomeRows(
+      series,
+      trackSignals(series, [signal("bear")], { seed: 1 }),
+      [1, 3],
+      roundTripCosts(),
+    );
+    expect(rows[0]!.outcome!.netReturn).toBeCloseTo(0.034313913744767444, 14);
+    expect(rows.map((r) => r.hit)).toEqual([false, true]);
+  });
+
+  it("a price that ends where it started is a loss after costs: no hit for bull, a hit for bear", () => {
+    const flat: BarColumns = { ...columns, close: Float64Array.of(10, 10.2, 10.4, 10.4, 10.4, 10.4) };
+    const flatSeries = { ...series, columns: flat };
+    const bull = outcomeRows(
+      flatSeries,
+      trackSignals(flatSeries, [signal("bull")], { seed: 1 }),
+      [2],
+      roundTripCosts(),
+    );
+    const bear = outcomeRows(
+      flatSeries,
+      trackSignals(flatSeries, [signal("bear")], { seed: 1 }),
+      [2],
+      roundTripCosts(),
+    );
+    expect(bull[0]!.outcome!.netReturn).toBeCloseTo(0.9975 / 1.0015 - 1, 15);
+    expect([bull[0]!.hit, bear[0]!.hit]).toEqual([false, true]);
+  });
+
+  it("uses only the bars that exist: `length` hides the future", () => {
+    const rows = outcomeRows(
+      { ...series, length: 4 },
+      trackSignals({ ...series, length: 4 }, [signal("bull")], { seed: 1 }),
+      [1, 2, 3],
+      roundTripCosts(),
+    );
+    expect(rows.map((r) => r.outcome === null)).toEqual([false, false, true]);
+  });
+
+  it("measures liquidity as the mean traded value of the 20 bars to the signal's, in VND", () => {
+    const [outcome] = trackSignals(series, [signal("bull")], { seed: 1 });
+    // (10 × 1000 + 10.2 × 2000) / 2 thousand VND = 15,200,000 VND
+    expect(outcome!.averageTradedValue).toBe(15_200_000);
+    expect(outcome!.liquidityBand).toBe("under-1bn");
+  });
+
+  it("refuses a signal that is not a bar of the series, and intraday times", () => {
+    expect(() => trackSignals(series, [{ ...signal("bull"), time: "2024-01-06" }], { seed: 1 })).toThrow(
+      /no bar at the signal's date 2024-01-06/,
+    );
+    expect(() =>
+      trackSignals(series, [{ ...signal("bull"), time: "2024-01-03T09:15:00+07:00" }], { seed: 1 }),
+    ).toThrow(/daily bars only/);
+  });
+});
