@@ -10,5 +10,6 @@ export * from "./repositories/market-data-repository.ts";
 export * from "./repositories/signal-repository.ts";
 export * from "./repositories/stock-repository.ts";
 export * from "./repositories/subscriber-repository.ts";
+export * from "./repositories/track-record-repository.ts";
 export type * from "./schema.ts";
 export { BACKTEST_RUN_STATUSES, DELIVERY_STATUSES } from "./schema.ts";

@@ -7,6 +7,7 @@ import * as databaseInstance from "./migrations/0004-database-instance.ts";
 import * as quietHours from "./migrations/0005-quiet-hours.ts";
 import * as webhookChannel from "./migrations/0006-webhook-channel.ts";
 import * as alertLedger from "./migrations/0007-alert-ledger.ts";
+import * as signalTrackRecord from "./migrations/0008-signal-track-record.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "0005-quiet-hours": quietHours,
   "0006-webhook-channel": webhookChannel,
   "0007-alert-ledger": alertLedger,
+  "0008-signal-track-record": signalTrackRecord,
 };
 
 export class MigrationError extends Error {

@@ -13,6 +13,8 @@ export interface Database {
   backtest_runs: BacktestRunsTable;
   backtest_trades: BacktestTradesTable;
   backtest_equity: BacktestEquityTable;
+  signal_track_record_settings: SignalTrackRecordSettingsTable;
+  signal_outcomes: SignalOutcomesTable;
 }
 
 type CreatedAt = ColumnType<Date, never, never>;
@@ -185,4 +187,37 @@ export interface BacktestEquityTable {
   positions: number;
   benchmark: number;
   index_value: number | null;
+}
+
+/** What the stored track record was computed with (migration 0008): one row. */
+export interface SignalTrackRecordSettingsTable {
+  id: Generated<boolean>;
+  seed: number;
+  brokerage_rate: number;
+  horizons: number[];
+  created_at: CreatedAt;
+}
+
+/** Per (signal, horizon) outcome (migration 0008); null returns are not final yet. Prices thousand VND. */
+export interface SignalOutcomesTable {
+  signal_id: number;
+  horizon: number;
+  average_traded_value: number;
+  liquidity_band: string;
+  entry_time: Date | null;
+  entry_price: number | null;
+  exit_time: Date | null;
+  exit_price: number | null;
+  net_return: number | null;
+  hit: boolean | null;
+  chance_status: "drawn" | "waiting" | "none";
+  chance_bar_time: Date | null;
+  chance_waiting_until: ColumnType<string | null, string | null, string | null>;
+  chance_entry_time: Date | null;
+  chance_entry_price: number | null;
+  chance_exit_time: Date | null;
+  chance_exit_price: number | null;
+  chance_net_return: number | null;
+  chance_hit: boolean | null;
+  updated_at: Generated<Date>;
 }

@@ -27,6 +27,7 @@ export { netLongReturn, roundTripCosts } from "./round-trip-costs.ts";
 export type { RandomSource } from "./seeded-random.ts";
 export { mulberry32, seedFor } from "./seeded-random.ts";
 export type {
+  KnownChance,
   OutcomeRow,
   OutcomeSeries,
   SignalOutcome,
@@ -51,7 +52,12 @@ export type {
   TrackRecordInput,
   TrackRecordOptions,
 } from "./track-record.ts";
-export { computeTrackRecord, summarizeTrackRecord, trackUniverse } from "./track-record.ts";
+export {
+  computeTrackRecord,
+  DEFAULT_TRACK_RECORD_SEED,
+  summarizeTrackRecord,
+  trackUniverse,
+} from "./track-record.ts";
 export type { TrackRecordBand } from "./track-record-bands.ts";
 export {
   bandOf,

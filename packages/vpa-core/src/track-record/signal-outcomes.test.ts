@@ -126,4 +126,38 @@ describe("forward returns net of Vietnamese costs", () => {
       trackSignals(series, [{ ...signal("bull"), time: "2024-01-03T09:15:00+07:00" }], { seed: 1 }),
     ).toThrow(/daily bars only/);
   });
+
+  it("takes a chance bar drawn before as it is (a slice cannot always redraw it)", () => {
+    const knownChance = new Map([
+      ["chance|AAA|2024-01-03|SPRING", { status: "drawn", time: "2024-01-05" } as const],
+    ]);
+    const [outcome] = trackSignals(series, [signal("bull")], { seed: 1, knownChance });
+    expect(outcome!.chance).toEqual({ status: "drawn", bar: 3, time: "2024-01-05" });
+    const rows = outcomeRows(series, [outcome!], [1, 2, 3], roundTripCosts());
+    // In at the open of 2024-01-08 (11), out at its close (10.2), then 2024-01-09 (10.0).
+    expect(rows[0]!.chanceOutcome).toMatchObject({
+      entryTime: "2024-01-08",
+      entryPrice: 11,
+      exitPrice: 10.2,
+    });
+    expect(rows[1]!.chanceOutcome!.netReturn).toBeCloseTo((10 * 0.9975) / (11 * 1.0015) - 1, 14);
+    expect(rows[2]!.chanceOutcome).toBeNull();
+    const missing = new Map([
+      ["chance|AAA|2024-01-03|SPRING", { status: "drawn", time: "2023-12-29" } as const],
+    ]);
+    expect(() => trackSignals(series, [signal("bull")], { seed: 1, knownChance: missing })).toThrow(
+      /not in the series/,
+    );
+    // A waiting draw stays as it is until the data reaches its date, then is drawn again.
+    const waiting = new Map([
+      ["chance|AAA|2024-01-03|SPRING", { status: "waiting", until: "2024-02-01" } as const],
+    ]);
+    expect(trackSignals(series, [signal("bull")], { seed: 1, knownChance: waiting })[0]!.chance).toEqual({
+      status: "waiting",
+      until: "2024-02-01",
+    });
+    const due = trackSignals(series, [signal("bull")], { seed: 1, knownChance: waiting, asOf: "2024-02-01" });
+    const fresh = trackSignals(series, [signal("bull")], { seed: 1, asOf: "2024-02-01" });
+    expect(due[0]!.chance).toEqual(fresh[0]!.chance);
+  });
 });

@@ -76,7 +76,21 @@ export interface TrackSignalsOptions {
    * be judged by a chance draw yet. Default: the series' newest bar.
    */
   readonly asOf?: string;
+  /**
+   * Chance draws made before (by {@link chanceKey}), taken as they are instead of drawn again: a
+   * made draw never changes, and a slice that starts after the first session of the signal's year
+   * could not redraw it faithfully. A drawn date must be a bar of the series. A `waiting` draw is
+   * kept while its date is after `asOf` (drawing again would stop at the same date) and drawn
+   * again once the data reaches it: give the whole year's bars then.
+   */
+  readonly knownChance?: ReadonlyMap<string, KnownChance>;
 }
+
+/** A chance draw as stored: the drawn bar's date instead of its index in some slice. */
+export type KnownChance =
+  | { readonly status: "drawn"; readonly time: string }
+  | { readonly status: "waiting"; readonly until: string }
+  | { readonly status: "none" };
 
 const DAILY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -128,6 +142,29 @@ export function trackSignals(
     if (bar < 0) throw new RangeError(`${symbol}: no bar at the signal's date ${signal.time}`);
     const year = Number(signal.time.slice(0, 4));
     const value = averageTradedValue(columns, bar);
+    const key = chanceKey(symbol, signal.time, signal.type);
+    const known = options.knownChance?.get(key);
+    let chance: ChanceDraw;
+    if (known?.status === "drawn") {
+      const knownBar = indexOfBarTime(columns.time, length, known.time);
+      if (knownBar < 0)
+        throw new RangeError(
+          `${symbol}: the chance bar ${known.time} of ${signal.time} ${signal.type} is not in the series`,
+        );
+      chance = { status: "drawn", bar: knownBar, time: known.time };
+    } else if (known?.status === "none" || (known?.status === "waiting" && known.until > asOf)) {
+      chance = known;
+    } else {
+      chance = drawChanceBar({
+        times: columns.time,
+        length,
+        key,
+        seed: options.seed,
+        year,
+        eligibleFrom,
+        asOf,
+      });
+    }
     outcomes.push({
       symbol,
       exchange: series.exchange,
@@ -136,15 +173,7 @@ export function trackSignals(
       year,
       averageTradedValue: value,
       liquidityBand: bandOf(LIQUIDITY_BANDS, value).key,
-      chance: drawChanceBar({
-        times: columns.time,
-        length,
-        key: chanceKey(symbol, signal.time, signal.type),
-        seed: options.seed,
-        year,
-        eligibleFrom,
-        asOf,
-      }),
+      chance,
     });
   }
   return outcomes;

@@ -21,6 +21,12 @@ import {
 } from "./track-record-dimensions.ts";
 import { checkHorizons, TRACK_RECORD_HORIZONS } from "./track-record-horizons.ts";
 
+/**
+ * The seed the product uses (`vpa study`, the stored track record) unless told otherwise: any
+ * fixed number will do; what matters is that it is the same everywhere.
+ */
+export const DEFAULT_TRACK_RECORD_SEED = 12;
+
 /** One symbol's bars (thousand VND, daily, oldest first) and the signals read from them. */
 export interface TrackRecordInput {
   readonly symbol: string;
