@@ -37,6 +37,11 @@ export interface SubmittedBacktest {
   /** False when the run id was already registered (same config): nothing new was enqueued unless it had failed. */
   readonly created: boolean;
   readonly status: BacktestRunRow["status"];
+  /**
+   * The run's status before this submission; null when it is new. A single run that had `failed`
+   * or been `cancelled` is queued to run again (`status` is then `queued`).
+   */
+  readonly previousStatus: BacktestRunRow["status"] | null;
   /** Child run ids of a sweep. */
   readonly children: string[];
 }
@@ -85,6 +90,7 @@ export async function submitBacktest(
   await queue.queue.waitUntilReady();
   const { run, created } = await createBacktestRun(db, { id: runId, kind: config.kind, config });
   if (!sameConfig(run.config, config) || run.kind !== config.kind) throw new BacktestRunConflictError(runId);
+  const previousStatus = created ? null : run.status;
   if (config.kind === "run") {
     if (!created && (run.status === "failed" || run.status === "cancelled")) {
       await queue.queue.remove(backtestJobId(runId)).catch(() => 0);
@@ -92,16 +98,16 @@ export async function submitBacktest(
         db,
       );
     } else if (!created) {
-      return { runId, kind: "run", created, status: run.status, children: [] };
+      return { runId, kind: "run", created, status: run.status, previousStatus, children: [] };
     }
     await queue.queue.add("backtest", { runId, config }, { ...JOB_OPTIONS, jobId: backtestJobId(runId) });
-    return { runId, kind: "run", created, status: "queued", children: [] };
+    return { runId, kind: "run", created, status: "queued", previousStatus, children: [] };
   }
   const combos = expandSweep(config);
   const children = combos.map((_, i) => `${runId}-${String(i + 1).padStart(3, "0")}`);
   if (children.some((id) => id.length > 64))
     throw new Error(`run id ${runId} is too long for a sweep (at most 60 characters)`);
-  if (!created) return { runId, kind: "sweep", created, status: run.status, children };
+  if (!created) return { runId, kind: "sweep", created, status: run.status, previousStatus, children };
   for (const [i, combo] of combos.entries()) {
     await createBacktestRun(db, { id: children[i]!, kind: "run", parentId: runId, config: combo.config });
   }
@@ -126,7 +132,7 @@ export async function submitBacktest(
   } finally {
     await flow.close();
   }
-  return { runId, kind: "sweep", created, status: "queued", children };
+  return { runId, kind: "sweep", created, status: "queued", previousStatus, children };
 }
 
 /**

@@ -14,6 +14,7 @@ import { runServices, usage as servicesUsage } from "./commands/services.ts";
 import { runSignals, usage as signalsUsage } from "./commands/signals.ts";
 import { runStatus, usage as statusUsage } from "./commands/status.ts";
 import { runSubscribe, runUnsubscribe, subscribeUsage, unsubscribeUsage } from "./commands/subscribe.ts";
+import { runSubscribers, usage as subscribersUsage } from "./commands/subscribers.ts";
 import { runWorkerProcess } from "./worker-process.ts";
 
 const USAGE = `vpa — VPA market scanner and alerts for the Vietnamese stock market
@@ -33,6 +34,7 @@ usage:
   ${statusUsage}
   ${subscribeUsage}
   ${unsubscribeUsage}
+  ${subscribersUsage}
   ${backupUsage}
   ${restoreUsage}
   vpa test [vitest args]       run the whole test suite (starts the services it needs)
@@ -79,6 +81,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runSubscribe(app, args);
       case "unsubscribe":
         return await runUnsubscribe(app, args);
+      case "subscribers":
+        return await runSubscribers(app, args);
       case "status":
         return await runStatus(app, args);
       case "alerts":

@@ -10,6 +10,7 @@ import {
   isSweepReport,
   loadBacktestReport,
   renderBacktestReportHtml,
+  type SubmittedBacktest,
   SWEEP_KEYS,
   type SweepKey,
   type SweepReport,
@@ -23,7 +24,8 @@ import { formatTable } from "../format-table.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
 export const usage =
-  "vpa backtest                 backtest the signals --symbols VN30|ALL|A,B --from D --to D [--signals T,..] [--min-score N] [--stop-loss 7%] [--take-profit 15%] [--trailing-stop 5%] [--max-hold N] [--sweep key=v1,v2 ...] [--wait] [--json] [--report out.html] | --show ID | --cancel ID";
+  "vpa backtest                 backtest the signals --symbols VN30|ALL|A,B --from D --to D [--signals T,..] [--min-score N] [--stop-loss 7] [--take-profit 15] [--trailing-stop 5] [--position-size 10] [--fee 0.15] [--max-hold N] [--sweep stop-loss=5,7,10 ...] [--wait] [--json] [--report out.html] | --show ID | --cancel ID\n" +
+  "                               percentages are in percent: 7 and 7% both mean 7 %; stop loss, take profit, trailing stop and position size refuse values under 1 (0.07 would be 0.07 %)";
 
 /** CLI names of the sweepable parameters → config keys. */
 const SWEEP_FLAGS: Record<string, SweepKey> = {
@@ -38,22 +40,48 @@ const SWEEP_FLAGS: Record<string, SweepKey> = {
   slippage: "slippageTicks",
   "exit-min-score": "exitMinScore",
 };
-const FRACTION_KEYS = new Set<SweepKey>(["stopLoss", "takeProfit", "trailingStop", "positionFraction"]);
+/** Options given in percent (7 = 7 %), stored as fractions (0.07). */
+const PERCENT_KEYS = new Set<SweepKey>(["stopLoss", "takeProfit", "trailingStop", "positionFraction"]);
+/** CLI name of each sweepable key, for the sweep table. */
+const FLAG_OF_KEY = new Map<string, string>(Object.entries(SWEEP_FLAGS).map(([flag, key]) => [key, flag]));
 
-/** "7%" or "0.07" → 0.07; "none" → null. A fraction flag never means more than 100% except take profit. */
-function parseFraction(name: string, text: string): number | null {
+/**
+ * "7" or "7%" → 0.07; "none" or "off" → null. One rule for every percentage option: a bare number
+ * is a percentage. A stop, a target or a position size under 1 % is refused rather than taken
+ * literally: it is almost certainly a fraction in the old style (0.07 meant 7 %), and a 0.07 %
+ * stop on daily bars would exit at the first tick. `--fee` has no such floor (0.15 % is usual).
+ */
+function parsePercent(name: string, text: string, range: { min: number; max: number }): number | null {
   if (text === "none" || text === "off") return null;
-  const percent = text.endsWith("%");
-  const value = Number(percent ? text.slice(0, -1) : text);
+  const value = Number(text.endsWith("%") ? text.slice(0, -1) : text);
   if (!Number.isFinite(value) || value <= 0)
     throw new UsageError(
-      `backtest: --${name} must be a percentage like 7% or a fraction like 0.07, or none (got ${JSON.stringify(text)})`,
+      `backtest: --${name} takes a percentage like 7 or 7%, or none (got ${JSON.stringify(text)})`,
     );
-  return percent ? value / 100 : value;
+  if (value < range.min)
+    throw new UsageError(
+      `backtest: --${name} ${text} would be ${value} %: percentages are in percent, so 7 or 7% means 7 % (values under ${range.min} are refused)`,
+    );
+  if (value > range.max)
+    throw new UsageError(`backtest: --${name} must be at most ${range.max}% (got ${JSON.stringify(text)})`);
+  return value / 100;
+}
+
+const PERCENT_RANGE: Record<string, { min: number; max: number }> = {
+  stopLoss: { min: 1, max: 99 },
+  trailingStop: { min: 1, max: 99 },
+  takeProfit: { min: 1, max: 10_000 },
+  positionFraction: { min: 1, max: 100 },
+};
+
+/** A percentage in the form the options take, e.g. 0.07 → "7%". */
+function formatPercentOption(fraction: number): string {
+  return `${Number((fraction * 100).toFixed(4))}%`;
 }
 
 function parseValue(flag: string, key: SweepKey, text: string): number | null {
-  if (FRACTION_KEYS.has(key)) return parseFraction(flag, text);
+  if (PERCENT_KEYS.has(key))
+    return parsePercent(flag, text, PERCENT_RANGE[key] as { min: number; max: number });
   if (text === "none" || text === "off") {
     if (key === "maxHoldDays") return null;
     throw new UsageError(`backtest: --${flag} cannot be none`);
@@ -196,12 +224,24 @@ function printSweepSummary(report: SweepReport): void {
   const keys = Object.keys(report.ranking[0]?.params ?? {});
   console.log(
     formatTable(
-      ["rank", ...keys, "total return", "CAGR", "Sharpe", "max DD", "trades", "win rate", "PF", "run"],
+      [
+        "rank",
+        ...keys.map((k) => FLAG_OF_KEY.get(k) ?? k),
+        "total return",
+        "CAGR",
+        "Sharpe",
+        "max DD",
+        "trades",
+        "win rate",
+        "PF",
+        "run",
+      ],
       report.ranking.map((r) => [
         r.rank,
         ...keys.map((k) => {
           const v = (r.params as Record<string, number | null>)[k];
-          return v === null || v === undefined ? "none" : String(v);
+          if (v === null || v === undefined) return "none";
+          return PERCENT_KEYS.has(k as SweepKey) ? formatPercentOption(v) : String(v);
         }),
         r.metrics === null ? r.status : formatPercent(r.metrics.totalReturn),
         formatPercent(r.metrics?.cagr),
@@ -216,6 +256,30 @@ function printSweepSummary(report: SweepReport): void {
   );
 }
 
+/**
+ * A run's stored error as one readable line: the message of a validation error's JSON, or the
+ * first line of a longer text (never a stack trace).
+ */
+function describeRunError(error: string | null): string {
+  if (error === null || error.trim() === "") return "no reason recorded";
+  const text = error.trim();
+  if (text.startsWith("[") || text.startsWith("{")) {
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      const issues = (Array.isArray(parsed) ? parsed : [parsed]) as { message?: unknown; path?: unknown }[];
+      const messages = issues
+        .filter((issue) => typeof issue?.message === "string")
+        .map((issue) =>
+          Array.isArray(issue.path) && issue.path.length > 0
+            ? `${issue.path.join(".")}: ${issue.message as string}`
+            : (issue.message as string),
+        );
+      if (messages.length > 0) return messages.join("; ");
+    } catch {}
+  }
+  return (text.split("\n")[0] as string).replace(/^\w*Error: /, "");
+}
+
 async function showRun(
   app: AppContext,
   runId: string,
@@ -228,7 +292,13 @@ async function showRun(
     return EXIT.failure;
   }
   if (loaded.report === null) {
-    const message = `run ${runId} is ${loaded.run.status}${loaded.run.error === null ? "" : `: ${loaded.run.error}`}`;
+    const { status, error } = loaded.run;
+    const message =
+      status === "failed"
+        ? `backtest ${runId} failed: ${describeRunError(error)}`
+        : status === "cancelled"
+          ? `backtest ${runId} was cancelled`
+          : `backtest ${runId} is ${status}`;
     if (json)
       console.log(
         JSON.stringify({
@@ -262,6 +332,25 @@ async function showRun(
     );
   }
   return EXIT.ok;
+}
+
+/** What submitting did, for a run id seen before too: queued, run again, or the earlier run reused. */
+function describeSubmission(submitted: SubmittedBacktest): string {
+  if (submitted.previousStatus === null) return "queued";
+  if (
+    submitted.kind === "run" &&
+    (submitted.previousStatus === "failed" || submitted.previousStatus === "cancelled")
+  )
+    return `${submitted.previousStatus === "failed" ? "failed" : "was cancelled"} before: queued to run again`;
+  return submitted.status === "completed" || submitted.status === "failed" || submitted.status === "cancelled"
+    ? `submitted before and ${submitted.status} (a new --run-id runs it again)`
+    : `submitted before and still ${submitted.status}: following that run`;
+}
+
+/** The less verbose of two pino levels. */
+function quieterOf(level: string, floor: string): string {
+  const order = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+  return order.indexOf(level) >= order.indexOf(floor) ? level : floor;
 }
 
 export async function runBacktest(app: AppContext, args: readonly string[]): Promise<number> {
@@ -319,7 +408,7 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
   if (values.confirm) strategy.requireConfirmation = true;
   if (values["no-bear-exit"]) strategy.exitOnBearSignal = false;
   if (values.capital !== undefined) strategy.initialCapital = Number(values.capital);
-  if (values.fee !== undefined) strategy.brokerageRate = parseFraction("fee", values.fee);
+  if (values.fee !== undefined) strategy.brokerageRate = parsePercent("fee", values.fee, { min: 0, max: 5 });
   for (const [flag, key] of Object.entries(SWEEP_FLAGS)) {
     const text = (values as Record<string, unknown>)[flag];
     if (typeof text === "string") strategy[key] = parseValue(flag, key, text);
@@ -362,14 +451,13 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
     if (json) console.log(JSON.stringify(submitted));
     else {
       console.log(
-        `${submitted.kind === "sweep" ? `sweep of ${submitted.children.length} runs` : "backtest"} ${runId}: ${submitted.created ? "queued" : `already ${submitted.status}`}`,
+        `${submitted.kind === "sweep" ? `sweep of ${submitted.children.length} runs` : "backtest"} ${runId}: ${describeSubmission(submitted)}`,
       );
       console.log(`follow it: vpa backtest --show ${runId}   stop it: vpa backtest --cancel ${runId}`);
     }
     return EXIT.ok;
   }
-  if (!submitted.created && !json)
-    console.error(`run ${runId} was submitted before (${submitted.status}): reusing it`);
+  if (!submitted.created && !json) console.error(`${runId}: ${describeSubmission(submitted)}`);
   // Waiting with nobody to do the work would hang: lend this process as a worker if none is running.
   const queue = app.queue("backtest").queue;
   const inline =
@@ -378,7 +466,9 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
           db: app.database.db,
           connection: app.connection,
           metrics: app.metrics,
-          logger: app.logger,
+          // A failing run is reported below in one line; the worker's JSON warning (with its stack)
+          // would only repeat it. Errors of the worker itself still show.
+          logger: app.logger.child({}, { level: quieterOf(app.logger.level, "error") }),
           concurrency: 1,
         })
       : null;

@@ -89,7 +89,20 @@ export async function runSubscribe(app: AppContext, args: readonly string[]): Pr
       ? `subscribed ${recipient.channel} ${recipient.address} (subscriber ${result.subscriberId})`
       : `${recipient.channel} ${recipient.address} already has this subscription (subscriber ${result.subscriberId})`,
   );
+  const unconfigured = missingChannelSetting(app, recipient.channel);
+  if (unconfigured !== null) {
+    console.error(
+      `vpa subscribe: warning: ${unconfigured} is not set, so no ${recipient.channel} alert goes out until the alerts worker runs with it (the subscription is stored)`,
+    );
+  }
   return 0;
+}
+
+/** The variable a channel needs and this process lacks (the alerts worker reads the same settings). */
+function missingChannelSetting(app: AppContext, channel: SubscriberChannel): string | null {
+  if (channel === "telegram" && app.config.telegram.botToken === null) return "TELEGRAM_BOT_TOKEN";
+  if (channel === "email" && app.config.smtpUrl === null) return "SMTP_URL";
+  return null;
 }
 
 export async function runUnsubscribe(app: AppContext, args: readonly string[]): Promise<number> {
