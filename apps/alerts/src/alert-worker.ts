@@ -1,23 +1,24 @@
-import { type Database, giveUpAlertOfSignal } from "@vpa/db";
+import { type Database, markDeliveryUnsent } from "@vpa/db";
 import {
+  createQueue,
   createWorker,
   type Metrics,
   observeWorker,
   type QueueConnection,
+  RedisRateLimiter,
   RetryBudgetExhaustedError,
   unrecoverable,
 } from "@vpa/runtime";
 import { DelayedError, type Worker } from "bullmq";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
+import { buildDigests } from "./build-digests.job.ts";
+import { channelPacing } from "./channel-pacing.ts";
 import type { Channel, ChannelSender } from "./channels/channel.ts";
-import {
-  type AlertThrottle,
-  type DeliverResult,
-  deliverAlert,
-  SignalNotFoundError,
-} from "./deliver-alert.job.ts";
-import { Pacer } from "./pacer.ts";
+import { type AlertThrottle, type DeliveryRateLimiter, deliver } from "./deliver.job.ts";
+import { type DeliverySweeper, startDeliverySweeper } from "./delivery-sweeper.ts";
+import { fanOutAlert, SignalNotFoundError } from "./fan-out-alert.job.ts";
+import type { DigestLanguage } from "./render/render-digest.ts";
 
 export interface AlertWorkerOptions {
   readonly db: Kysely<Database>;
@@ -25,9 +26,15 @@ export interface AlertWorkerOptions {
   readonly senders: ReadonlyMap<Channel, ChannelSender>;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Delivery jobs in flight per process (ALERT_CONCURRENCY). */
   readonly concurrency: number;
   readonly throttle: AlertThrottle;
-  readonly pacer?: Pacer;
+  /** A subscriber's language when they chose none (ALERT_LANGUAGE). Default `vi`. */
+  readonly defaultLanguage?: DigestLanguage;
+  /** Emails a second to the SMTP server, shared by every worker (EMAIL_MAX_PER_SECOND). Default 5. */
+  readonly emailPerSecond?: number;
+  /** The shared rate limiter; default one on the connection's Redis and prefix. */
+  readonly limiter?: DeliveryRateLimiter;
   /** The clock every time rule reads (tests). Default Date.now. */
   readonly now?: () => number;
   /**
@@ -36,91 +43,150 @@ export interface AlertWorkerOptions {
    * SHUTDOWN_TIMEOUT_MS. Default 3,000 ms.
    */
   readonly sendGraceMs?: number;
+  /** Run the delivery sweeper in this process (docs/delivery.md). Default true. */
+  readonly sweeper?: boolean;
 }
 
-/** Some deliveries of the job could not be settled this time; the job is tried again. */
-export class DeliveriesPendingError extends Error {
-  readonly code = "DELIVERIES_PENDING";
-  constructor(pending: number, errors: readonly string[]) {
-    const why = errors.length === 0 ? "" : `: ${errors.join("; ")}`;
-    super(`${pending} ${pending === 1 ? "delivery" : "deliveries"} not delivered yet${why}`);
-    this.name = "DeliveriesPendingError";
+/** A delivery that could not go out this time; its job is retried with backoff on the retry budget. */
+export class DeliveryNotSentError extends Error {
+  readonly code = "DELIVERY_NOT_SENT";
+  constructor(reason: string) {
+    super(`not delivered yet: ${reason}`);
+    this.name = "DeliveryNotSentError";
   }
 }
 
-/** How soon a job whose deliveries were released by a shutdown is picked up again (by another worker). */
-const RELEASED_JOB_DELAY_MS = 100;
+/** The alert workers of one process: fan-out, deliveries, digests, and the sweeper. */
+export interface AlertWorkers {
+  readonly workers: readonly Worker[];
+  close(): Promise<void>;
+}
+
+/** How often a digest job looks again whether its scan's analyze jobs are done. */
+const DIGEST_POLL_MS = 1_000;
 
 /**
- * The long-lived alert worker. Jobs carry BullMQ priorities (HIGH first). A job whose deliveries
- * were rate-limited or deferred by quiet hours is moved back to the delayed set for as long as
- * asked, without spending an attempt; one with transient failures is retried with backoff on the
- * retry budget. When the worker closes it stops claiming at once, lets sends in flight finish for
- * `sendGraceMs`, aborts the rest, and hands the job back (docs/delivery.md: nothing left `sending`).
+ * The alerts side of the pipeline (docs/delivery.md), one BullMQ worker per queue:
+ * - `alerts`: one job per signal fans it out into a delivery job per recipient who gets it now;
+ * - `digests`: one job per scan builds each subscriber's digest once the scan's jobs are done;
+ * - `deliveries`: one job per (alert or digest, subscriber, channel) waits for quiet hours, a
+ *   pause and a slot of the Redis rate limiter shared by every worker, then claims and sends.
+ * On close, deliveries stop claiming at once, sends in flight get `sendGraceMs`, the rest are
+ * aborted, and unclaimed jobs go back to the queue: nothing is left `sending`.
  */
-export function startAlertWorker(options: AlertWorkerOptions): Worker {
+export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
   const logger = options.logger.child({ module: "alert-worker" });
-  const pacer = options.pacer ?? new Pacer();
+  const ownLimiter =
+    options.limiter === undefined
+      ? new RedisRateLimiter({ redisUrl: options.connection.redisUrl, prefix: options.connection.prefix })
+      : null;
+  const limiter = options.limiter ?? (ownLimiter as RedisRateLimiter);
+  const deliveriesQueue = createQueue("deliveries", options.connection);
+  const analyzeQueue = createQueue("analyze", options.connection);
+  const alertsQueue = createQueue("alerts", options.connection);
+  const digestsQueue = createQueue("digests", options.connection);
   const stopClaiming = new AbortController();
   const abortSends = new AbortController();
-  const worker = createWorker(
+  const pacingOptions = { emailPerSecond: options.emailPerSecond ?? 5 };
+
+  const fanOut = createWorker(
     "alerts",
     options.connection,
-    async (payload, job, token): Promise<DeliverResult> => {
-      let result: DeliverResult;
+    async (payload) => {
       try {
-        result = await deliverAlert(
-          payload,
-          {
-            db: options.db,
-            senders: options.senders,
-            pacer,
-            metrics: options.metrics,
-            logger: logger.child({ jobId: job.id }),
-            throttle: options.throttle,
-            sendSignal: abortSends.signal,
-            ...(options.now === undefined ? {} : { now: options.now }),
-          },
-          stopClaiming.signal,
-        );
+        return await fanOutAlert(payload, { db: options.db, deliveriesQueue });
       } catch (error) {
         if (error instanceof SignalNotFoundError) throw unrecoverable(error);
         throw error;
       }
-      const { retry, deferred, released } = result.outcomes;
-      if (retry + deferred + released === 0) return result;
-      // A provider's retry_after, quiet hours, or a shutdown: wait without spending an attempt.
-      const waitMs =
-        result.retryAfterMs !== null && result.retryAfterMs > 0
-          ? result.retryAfterMs
-          : released > 0 && retry === 0
-            ? RELEASED_JOB_DELAY_MS
-            : null;
-      if (waitMs !== null) {
-        await job.moveToDelayed(Date.now() + waitMs, token);
+    },
+    { concurrency: 2 },
+  );
+
+  const digests = createWorker(
+    "digests",
+    options.connection,
+    async (payload, job, token) => {
+      const outcome = await buildDigests(payload, { db: options.db, analyzeQueue, deliveriesQueue });
+      if (outcome.kind === "waiting") {
+        await job.moveToDelayed(Date.now() + DIGEST_POLL_MS, token);
         throw new DelayedError();
       }
-      throw new DeliveriesPendingError(retry, result.errors);
+      return outcome;
+    },
+    { concurrency: 1 },
+  );
+
+  const deliveries = createWorker(
+    "deliveries",
+    options.connection,
+    async (payload, job, token) => {
+      const outcome = await deliver(
+        payload,
+        {
+          db: options.db,
+          senders: options.senders,
+          limiter,
+          pacing: (channel) => channelPacing(channel, pacingOptions),
+          metrics: options.metrics,
+          logger: logger.child({ jobId: job.id }),
+          throttle: options.throttle,
+          defaultLanguage: options.defaultLanguage ?? "vi",
+          sendSignal: abortSends.signal,
+          ...(options.now === undefined ? {} : { now: options.now }),
+        },
+        stopClaiming.signal,
+      );
+      if (outcome.kind === "settled") return outcome;
+      if (outcome.kind === "retry") throw new DeliveryNotSentError(outcome.error);
+      // Quiet hours, a pause, the rate limit, a provider's retry_after or a shutdown: wait
+      // without spending an attempt.
+      await job.moveToDelayed(Math.max(outcome.untilMs, Date.now()), token);
+      throw new DelayedError();
     },
     { concurrency: options.concurrency },
   );
-  worker.on("closing", () => {
-    stopClaiming.abort(new Error("the alert worker is shutting down"));
-    setTimeout(
-      () => abortSends.abort(new Error("the alert worker is shutting down")),
-      options.sendGraceMs ?? 3_000,
-    ).unref();
-  });
-  worker.on("failed", (job, error) => {
-    // The retry budget ran out: the alert is given up (its owed deliveries stay `retry`, and
-    // `vpa alerts retry` owes them again). If this write fails, the sweeper makes it.
+  deliveries.on("failed", (job, error) => {
+    // The retry budget ran out: the delivery failed for good, with the real cause (if this write
+    // fails, the sweeper finds the failed job and makes it).
     if (job === undefined || !(error instanceof RetryBudgetExhaustedError)) return;
-    const signalId = (job.data as { signalId?: unknown }).signalId;
-    if (typeof signalId !== "number") return;
-    giveUpAlertOfSignal(options.db, signalId, error.message).catch((err: unknown) =>
-      logger.warn({ err, signalId }, "could not mark the alert given up; the sweeper will"),
+    const deliveryId = (job.data as { deliveryId?: unknown }).deliveryId;
+    if (typeof deliveryId !== "number") return;
+    markDeliveryUnsent(options.db, deliveryId, "failed", error.message).catch((err: unknown) =>
+      logger.warn({ err, deliveryId }, "could not record the given-up delivery; the sweeper will"),
     );
   });
-  observeWorker(worker, options.metrics, logger);
-  return worker;
+  fanOut.on("failed", (job, error) => {
+    if (job === undefined || !(error instanceof RetryBudgetExhaustedError)) return;
+    logger.error({ err: error, jobId: job.id }, "alert fan-out gave up; vpa alerts retry owes it again");
+  });
+
+  const workers = [fanOut, digests, deliveries];
+  for (const worker of workers) observeWorker(worker, options.metrics, logger);
+  const sweeper: DeliverySweeper | null =
+    options.sweeper === false
+      ? null
+      : startDeliverySweeper({ db: options.db, alertsQueue, deliveriesQueue, digestsQueue, logger });
+
+  return {
+    workers,
+    async close() {
+      await sweeper?.stop();
+      stopClaiming.abort(new Error("the alert worker is shutting down"));
+      const grace = setTimeout(
+        () => abortSends.abort(new Error("the alert worker is shutting down")),
+        options.sendGraceMs ?? 3_000,
+      );
+      grace.unref();
+      await Promise.all(workers.map((worker) => worker.close()));
+      clearTimeout(grace);
+      await Promise.all([
+        deliveriesQueue.close(),
+        analyzeQueue.close(),
+        alertsQueue.close(),
+        digestsQueue.close(),
+      ]);
+      await ownLimiter?.close();
+    },
+  };
 }

@@ -2,13 +2,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   claimDelivery,
-  ensureAlert,
-  findSignal,
   insertSignals,
   listDeliveries,
   listSubscribers,
+  queueDeliveries,
   type SignalInput,
   setQuietHours,
+  startAlert,
   subscribe,
   upsertStocks,
 } from "@vpa/db";
@@ -18,9 +18,9 @@ import {
   createMetrics,
   createQueue,
   JobWaiter,
+  RedisRateLimiter,
   type TypedQueue,
 } from "@vpa/runtime";
-import type { Worker } from "bullmq";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
@@ -28,18 +28,18 @@ import { obliterateQueues, testQueueConnection } from "../../../test-support/que
 import { type SmtpSink, startSmtpSink } from "../../../test-support/smtp-sink.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../test-support/telegram-stand-in.ts";
 import {
-  alertContentOf,
+  type AlertWorkers,
   type Channel,
   type ChannelSender,
   createConsoleSender,
   createEmailSender,
   createTelegramSender,
   createWebhookSender,
-  deliverAlert,
-  Pacer,
-  renderAlert,
-  startAlertWorker,
+  deliver,
+  type FanOutResult,
+  startAlertWorkers,
 } from "../src/index.ts";
+import { deliveryDeps, fanOutAndDeliver, type InlineFlowOptions, tally } from "./support/alert-flow.ts";
 
 const TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
 const logger = createLogger({ level: "silent", secrets: [TOKEN] });
@@ -50,8 +50,13 @@ let smtp: SmtpSink;
 let senders: Map<Channel, ChannelSender>;
 const consoleLines: string[] = [];
 let stockId: number;
+const connection = testQueueConnection();
+let deliveriesQueue: TypedQueue<"deliveries">;
+let limiter: RedisRateLimiter;
 
 beforeAll(async () => {
+  deliveriesQueue = createQueue("deliveries", connection);
+  limiter = new RedisRateLimiter({ redisUrl: connection.redisUrl, prefix: connection.prefix });
   database = await createTestDatabase();
   telegram = await startTelegramStandIn({ token: TOKEN });
   smtp = await startSmtpSink({ user: "mailer", pass: "mail-secret" });
@@ -65,6 +70,8 @@ beforeAll(async () => {
   ).get("PVD")!;
 });
 afterAll(async () => {
+  await limiter?.close();
+  await obliterateQueues(deliveriesQueue === undefined ? [] : [deliveriesQueue]);
   for (const sender of senders?.values() ?? []) await sender.close();
   await telegram?.close();
   await smtp?.close();
@@ -105,31 +112,37 @@ async function deliveries(signalId: number) {
   return rows.rows;
 }
 
-describe("alert worker", () => {
-  let queue: TypedQueue<"alerts">;
-  let worker: Worker;
-  let waiter: JobWaiter;
-  const connection = testQueueConnection();
+/** One alert inline: its fan-out, then each of its delivery jobs (the functions the workers run). */
+function inline(overrides: Partial<InlineFlowOptions> = {}): InlineFlowOptions {
+  return { db: database.db, senders, deliveriesQueue, limiter, logger, ...overrides };
+}
+
+describe("alert workers", () => {
+  let alerts: TypedQueue<"alerts">;
+  let workers: AlertWorkers;
+  let alertWaiter: JobWaiter;
+  let deliveryWaiter: JobWaiter;
 
   beforeAll(async () => {
-    queue = createQueue("alerts", connection);
-    waiter = await JobWaiter.start(queue.queue, connection);
-    worker = startAlertWorker({
+    alerts = createQueue("alerts", connection);
+    alertWaiter = await JobWaiter.start(alerts.queue, connection);
+    deliveryWaiter = await JobWaiter.start(deliveriesQueue.queue, connection);
+    workers = startAlertWorkers({
       db: database.db,
       connection,
       senders,
       metrics: createMetrics({ collectProcessMetrics: false }),
       logger,
-      concurrency: 2,
-      // No pacing delays in tests; the per-chat pacing has its own unit test.
-      pacer: new Pacer({}),
+      concurrency: 4,
       throttle: { cooldownMs: 0, maxPerHour: 0 },
+      sweeper: false,
     });
   });
   afterAll(async () => {
-    await worker?.close();
-    await waiter?.close();
-    await obliterateQueues([queue]);
+    await workers?.close();
+    await alertWaiter?.close();
+    await deliveryWaiter?.close();
+    await obliterateQueues(alerts === undefined ? [] : [alerts]);
   });
   beforeEach(async () => {
     await sql`truncate subscribers cascade`.execute(database.db);
@@ -137,11 +150,14 @@ describe("alert worker", () => {
     smtp.reset();
   });
 
-  async function runAlertJob(signalId: number) {
+  /** Enqueues the alert job and waits for it and every delivery job it fanned out. */
+  async function runAlert(signalId: number) {
     const jobId = alertJobId({ signalId });
-    await queue.add({ signalId }, { jobId });
-    const outcomes = await waiter.wait([jobId], { timeoutMs: 15_000 });
-    return outcomes.get(jobId)!;
+    await alerts.add({ signalId }, { jobId });
+    const fanOut = (await alertWaiter.wait([jobId], { timeoutMs: 15_000 })).get(jobId)!;
+    const deliveryJobIds = (fanOut.returnValue as FanOutResult).deliveryJobIds;
+    const delivered = await deliveryWaiter.wait(deliveryJobIds, { timeoutMs: 20_000 });
+    return { fanOut, delivered: [...delivered.values()] };
   }
 
   it("delivers one escaped HTML message per Telegram chat, an email, and a console line; subscriptions filter", async () => {
@@ -150,8 +166,9 @@ describe("alert worker", () => {
     await subscribe(database.db, { channel: "console", address: "ops" });
     await subscribe(database.db, { channel: "telegram", address: "999", symbols: ["VCB"] });
     const signalId = await storeSignal();
-    const outcome = await runAlertJob(signalId);
-    expect(outcome.state).toBe("completed");
+    const { fanOut, delivered } = await runAlert(signalId);
+    expect(fanOut.state).toBe("completed");
+    expect(delivered.map((d) => d.state)).toEqual(["completed", "completed", "completed"]);
 
     expect(telegram.sentMessages).toHaveLength(1);
     const [message] = telegram.sentMessages;
@@ -172,13 +189,13 @@ describe("alert worker", () => {
     ]);
   });
 
-  it("honours a 429 retry_after: waits at least that long, then delivers exactly once", async () => {
+  it("honours a 429 retry_after: every worker pauses at least that long, then it is delivered exactly once", async () => {
     await subscribe(database.db, { channel: "telegram", address: "222" });
     telegram.rateLimitNext(1, 1);
     const signalId = await storeSignal();
     const started = Date.now();
-    const outcome = await runAlertJob(signalId);
-    expect(outcome.state).toBe("completed");
+    const { delivered } = await runAlert(signalId);
+    expect(delivered.map((d) => d.state)).toEqual(["completed"]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(telegram.sentMessages.filter((m) => m.chatId === "222")).toHaveLength(1);
     expect(await deliveries(signalId)).toEqual([
@@ -191,37 +208,65 @@ describe("alert worker", () => {
     await subscribe(database.db, { channel: "telegram", address: "444" });
     telegram.blockChat("333");
     const signalId = await storeSignal();
-    expect((await runAlertJob(signalId)).state).toBe("completed");
+    await runAlert(signalId);
     const subscribers = await listSubscribers(database.db);
     expect(subscribers.find((s) => s.address === "333")).toMatchObject({ isActive: false });
     expect(subscribers.find((s) => s.address === "333")?.deactivatedReason).toMatch(/blocked/);
     expect(subscribers.find((s) => s.address === "444")).toMatchObject({ isActive: true });
     const next = await storeSignal();
-    await runAlertJob(next);
+    await runAlert(next);
     expect(telegram.sentMessages.map((m) => m.chatId)).toEqual(["444", "444"]);
   });
 
-  it("never sends twice: a re-run job skips sent deliveries, and one whose worker died mid-send is not resent", async () => {
+  it("retries a transient 5xx with backoff and then delivers once", async () => {
+    await subscribe(database.db, { channel: "telegram", address: "777" });
+    telegram.failNext(1, 502);
+    const signalId = await storeSignal();
+    const { delivered } = await runAlert(signalId);
+    expect(delivered.map((d) => d.state)).toEqual(["completed"]);
+    expect(telegram.sentMessages.filter((m) => m.chatId === "777")).toHaveLength(1);
+    expect((await deliveries(signalId))[0]).toMatchObject({ status: "sent", attempts: 2 });
+  });
+});
+
+describe("never twice", () => {
+  beforeEach(async () => {
+    await sql`truncate subscribers cascade`.execute(database.db);
+    telegram.reset();
+  });
+
+  it("a re-run skips sent deliveries, and one whose worker died mid-send is not resent", async () => {
     await subscribe(database.db, { channel: "telegram", address: "555" });
     await subscribe(database.db, { channel: "telegram", address: "666" });
     const signalId = await storeSignal();
-    // A worker claimed chat 666, sent the message, and died before recording it.
-    const signal = (await findSignal(database.db, signalId))!;
-    const alertId = await ensureAlert(database.db, { signalId, priority: "HIGH", message: "x" });
+    // A worker claimed chat 666's delivery, sent the message, and died before recording it.
+    const alert = await startAlert(database.db, { signalId, priority: "HIGH", message: "x" });
     const [, chat666] = (await listSubscribers(database.db)).sort((a, b) =>
       a.address.localeCompare(b.address),
     );
-    expect(
-      await claimDelivery(database.db, { alertId, subscriberId: chat666!.id, channel: "telegram" }),
-    ).toBe("claimed");
-    await senders
-      .get("telegram")!
-      .send({ subscriberId: chat666!.id, address: "666" }, renderAlert(alertContentOf(signal)));
+    const [owed] = await queueDeliveries(database.db, { kind: "alert", alertId: alert.id }, [
+      { subscriberId: chat666!.id, channel: "telegram" },
+    ]);
+    expect(await claimDelivery(database.db, owed!.id)).toBe("claimed");
+    await senders.get("telegram")!.send(
+      { subscriberId: chat666!.id, address: "666" },
+      {
+        subject: "x",
+        text: "x",
+        telegramHtml: "PVD",
+        emailHtml: "x",
+        event: { name: "vpa.alert", data: {} },
+      },
+    );
 
-    // BullMQ retries the job (another attempt, or a re-run with the same id after removal).
-    expect((await runAlertJob(signalId)).state).toBe("completed");
-    await queue.queue.remove(alertJobId({ signalId }));
-    expect((await runAlertJob(signalId)).state).toBe("completed");
+    // The fan-out owes only chat 555 now (666's row is not owed: it is being sent, as far as anyone knows).
+    const first = await fanOutAndDeliver(signalId, inline());
+    expect(tally(first.outcomes)).toEqual({ sent: 1 });
+    // BullMQ retries the dead worker's stalled delivery job: it finds the claim and records it uncertain.
+    const deps = deliveryDeps(inline());
+    expect(await deliver({ deliveryId: owed!.id }, deps)).toEqual({ kind: "settled", status: "skipped" });
+    // Running every delivery job again sends nothing.
+    for (const deliveryId of [...first.deliveryIds, owed!.id]) await deliver({ deliveryId }, deps);
 
     expect(telegram.sentMessages.map((m) => m.chatId).sort()).toEqual(["555", "666"]);
     expect((await deliveries(signalId)).map((d) => [d.address, d.status])).toEqual([
@@ -232,26 +277,9 @@ describe("alert worker", () => {
     const uncertain = await listDeliveries(database.db, { status: "uncertain" });
     expect(uncertain.map((d) => [d.address, d.symbol, d.channel])).toEqual([["666", "PVD", "telegram"]]);
   });
-
-  it("retries a transient 5xx with backoff and then delivers once", async () => {
-    await subscribe(database.db, { channel: "telegram", address: "777" });
-    telegram.failNext(1, 502);
-    const signalId = await storeSignal();
-    expect((await runAlertJob(signalId)).state).toBe("completed");
-    expect(telegram.sentMessages.filter((m) => m.chatId === "777")).toHaveLength(1);
-    expect((await deliveries(signalId))[0]).toMatchObject({ status: "sent", attempts: 2 });
-  });
 });
 
 describe("alert throttle", () => {
-  const deps = (throttle: { cooldownMs: number; maxPerHour: number }) => ({
-    db: database.db,
-    senders,
-    pacer: new Pacer({}),
-    metrics: createMetrics({ collectProcessMetrics: false }),
-    logger,
-    throttle,
-  });
   beforeEach(async () => {
     await sql`truncate subscribers cascade`.execute(database.db);
     telegram.reset();
@@ -259,36 +287,34 @@ describe("alert throttle", () => {
 
   it("holds back the same signal on the same symbol for bars within the cooldown, not a day later", async () => {
     await subscribe(database.db, { channel: "telegram", address: "808" });
-    const throttled = deps({ cooldownMs: 60 * 60_000, maxPerHour: 0 });
+    const throttled = inline({ throttle: { cooldownMs: 60 * 60_000, maxPerHour: 0 } });
     const at0915 = await storeSignal({ time: "2024-03-04T09:15:00+07:00", type: "NO_SUPPLY" }, "15m");
     const at0930 = await storeSignal({ time: "2024-03-04T09:30:00+07:00", type: "NO_SUPPLY" }, "15m");
     const otherType = await storeSignal({ time: "2024-03-04T09:45:00+07:00", type: "TEST" }, "15m");
     const nextDay = await storeSignal({ time: "2024-03-05T09:30:00+07:00", type: "NO_SUPPLY" }, "15m");
     const outcomes = [];
     for (const signalId of [at0915, at0930, otherType, nextDay]) {
-      outcomes.push((await deliverAlert({ signalId }, throttled)).outcomes);
+      outcomes.push(tally((await fanOutAndDeliver(signalId, throttled)).outcomes));
     }
-    expect(outcomes.map((o) => (o.sent === 1 ? "sent" : o.suppressed === 1 ? "suppressed" : "?"))).toEqual([
-      "sent",
-      "suppressed",
-      "sent",
-      "sent",
-    ]);
+    expect(outcomes).toEqual([{ sent: 1 }, { suppressed: 1 }, { sent: 1 }, { sent: 1 }]);
     expect(telegram.sentMessages).toHaveLength(3);
     expect((await deliveries(at0930))[0]).toMatchObject({ status: "suppressed" });
-    // Suppressed is final: running the job again sends nothing.
-    await deliverAlert({ signalId: at0930 }, throttled);
-    expect(telegram.sentMessages).toHaveLength(3);
   });
 
-  it("caps the alerts one subscriber gets per hour", async () => {
+  it("caps the alerts one subscriber gets per hour, on the injected clock: a send 61 minutes old does not count", async () => {
     await subscribe(database.db, { channel: "telegram", address: "909" });
-    const capped = deps({ cooldownMs: 0, maxPerHour: 2 });
+    let now = Date.now();
+    const capped = inline({ throttle: { cooldownMs: 0, maxPerHour: 2 }, now: () => now });
     const results = [];
-    for (let i = 0; i < 4; i++)
-      results.push((await deliverAlert({ signalId: await storeSignal() }, capped)).outcomes);
-    expect(results.map((o) => o.sent)).toEqual([1, 1, 0, 0]);
-    expect(results.map((o) => o.suppressed)).toEqual([0, 0, 1, 1]);
+    for (let i = 0; i < 3; i++)
+      results.push(tally((await fanOutAndDeliver(await storeSignal(), capped)).outcomes));
+    expect(results).toEqual([{ sent: 1 }, { sent: 1 }, { suppressed: 1 }]);
+    // 61 minutes later by the clock every rule reads, the first two no longer count.
+    now += 61 * 60_000;
+    expect(tally((await fanOutAndDeliver(await storeSignal(), capped)).outcomes)).toEqual({ sent: 1 });
+    // 59 minutes would not have been enough.
+    now -= 2 * 60_000;
+    expect(tally((await fanOutAndDeliver(await storeSignal(), capped)).outcomes)).toEqual({ suppressed: 1 });
   });
 });
 
@@ -303,22 +329,18 @@ describe("quiet hours", () => {
     await subscribe(database.db, { channel: "telegram", address: "222" });
     await setQuietHours(database.db, "telegram", "222", { start: 22 * 60, end: 7 * 60 });
     const signalId = await storeSignal();
-    const deps = (now: string) => ({
-      db: database.db,
-      senders,
-      pacer: new Pacer({}),
-      metrics: createMetrics({ collectProcessMetrics: false }),
-      logger,
-      throttle: { cooldownMs: 0, maxPerHour: 0 },
-      now: () => Date.parse(`${now}+07:00`),
-    });
-    const night = await deliverAlert({ signalId }, deps("2024-03-04T23:30:00"));
-    expect(night.outcomes).toMatchObject({ sent: 1, deferred: 1 });
-    expect(night.retryAfterMs).toBe(7.5 * 3_600_000);
+    const at = (local: string) => Date.parse(`${local}+07:00`);
+    const night = await fanOutAndDeliver(signalId, inline({ now: () => at("2024-03-04T23:30:00") }));
+    expect(night.outcomes).toEqual([
+      { kind: "settled", status: "sent" },
+      { kind: "wait", untilMs: at("2024-03-05T07:00:00"), reason: "quiet hours" },
+    ]);
     expect(telegram.sentMessages.map((m) => m.chatId)).toEqual(["111"]);
     // The job comes back when the quiet hours end: only the held delivery goes out.
-    const morning = await deliverAlert({ signalId }, deps("2024-03-05T07:00:00"));
-    expect(morning.outcomes).toMatchObject({ sent: 1, skipped: 1, deferred: 0 });
+    const morning = deliveryDeps(inline({ now: () => at("2024-03-05T07:00:00") }));
+    const outcomes = [];
+    for (const deliveryId of night.deliveryIds) outcomes.push(await deliver({ deliveryId }, morning));
+    expect(tally(outcomes)).toEqual({ skipped: 1, sent: 1 });
     expect(telegram.sentMessages.map((m) => m.chatId)).toEqual(["111", "222"]);
   });
 });
@@ -342,21 +364,21 @@ describe("webhook subscribers", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`;
       await subscribe(database.db, { channel: "webhook", address: url });
       const signalId = await storeSignal();
-      const deps = {
-        db: database.db,
-        senders: new Map<Channel, ChannelSender>([["webhook", createWebhookSender()]]),
-        pacer: new Pacer({}),
-        metrics: createMetrics({ collectProcessMetrics: false }),
-        logger,
-        throttle: { cooldownMs: 0, maxPerHour: 0 },
-      };
-      expect((await deliverAlert({ signalId }, deps)).outcomes.retry).toBe(1);
-      expect((await deliverAlert({ signalId }, deps)).outcomes.sent).toBe(1);
-      // The alert is settled (done): a third run owes nobody anything and sends nothing.
-      const third = await deliverAlert({ signalId }, deps);
-      expect(third.outcomes.sent + third.outcomes.retry).toBe(0);
+      const flow = inline({ senders: new Map<Channel, ChannelSender>([["webhook", createWebhookSender()]]) });
+      const first = await fanOutAndDeliver(signalId, flow);
+      expect(first.outcomes.map((o) => o.kind)).toEqual(["retry"]);
+      const deps = deliveryDeps(flow);
+      expect(await deliver({ deliveryId: first.deliveryIds[0]! }, deps)).toEqual({
+        kind: "settled",
+        status: "sent",
+      });
+      // Settled: running it again sends nothing.
+      expect(await deliver({ deliveryId: first.deliveryIds[0]! }, deps)).toEqual({
+        kind: "settled",
+        status: "skipped",
+      });
       expect(keys).toHaveLength(2);
-      expect(keys[0]).toMatch(/^vpa-alert-\d+-\d+-webhook$/);
+      expect(keys[0]).toMatch(/^vpa-delivery-\d+$/);
       expect(keys[1]).toBe(keys[0]);
     } finally {
       server.closeAllConnections();

@@ -4,9 +4,11 @@
  */
 import {
   createPendingAlerts,
-  findSignal,
+  createScan,
   insertSignals,
-  requeueAlerts,
+  queueDeliveries,
+  requeueDeliveries,
+  startAlert,
   subscribe,
   upsertStocks,
 } from "@vpa/db";
@@ -16,27 +18,30 @@ import {
   createMetrics,
   createQueue,
   createWorker,
+  deliveryJobId,
+  digestJobId,
   JobWaiter,
   type QueueConnection,
+  RedisRateLimiter,
   type TypedQueue,
   unrecoverable,
 } from "@vpa/runtime";
-import type { Worker } from "bullmq";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../test-support/telegram-stand-in.ts";
 import {
+  type AlertWorkers,
   type Channel,
   type ChannelSender,
   createTelegramSender,
   DeliveryFailedError,
-  deliverAlert,
-  Pacer,
-  startAlertWorker,
+  deliver,
+  startAlertWorkers,
   sweepDeliveries,
 } from "../src/index.ts";
+import { deliveryDeps, fanOutAndDeliver, type InlineFlowOptions, tally } from "./support/alert-flow.ts";
 
 const TOKEN = "123456:LEDGER-token-abcdefghijklmnopqrstuvwxyz";
 const logger = createLogger({ level: "silent", secrets: [TOKEN] });
@@ -47,9 +52,14 @@ let database: TestDatabase;
 let telegram: TelegramStandIn;
 let stockId: number;
 let connection: QueueConnection;
-let queue: TypedQueue<"alerts">;
-let waiter: JobWaiter;
-const workers: Worker[] = [];
+let queues: {
+  alerts: TypedQueue<"alerts">;
+  deliveries: TypedQueue<"deliveries">;
+  digests: TypedQueue<"digests">;
+};
+let limiter: RedisRateLimiter;
+const running: AlertWorkers[] = [];
+const waiters: JobWaiter[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -58,36 +68,44 @@ beforeAll(async () => {
     "HPG",
   )!;
   connection = testQueueConnection();
-  queue = createQueue("alerts", connection);
-  waiter = await JobWaiter.start(queue.queue, connection);
+  queues = {
+    alerts: createQueue("alerts", connection),
+    deliveries: createQueue("deliveries", connection),
+    digests: createQueue("digests", connection),
+  };
+  limiter = new RedisRateLimiter({ redisUrl: connection.redisUrl, prefix: connection.prefix });
 });
 afterAll(async () => {
-  await waiter?.close();
-  await obliterateQueues(queue === undefined ? [] : [queue]);
+  await limiter?.close();
+  await obliterateQueues(queues === undefined ? [] : Object.values(queues));
   await telegram?.close();
   await database?.drop();
 });
 beforeEach(async () => {
   telegram.reset();
-  await sql`truncate subscribers, alerts cascade`.execute(database.db);
-  await queue.queue.obliterate({ force: true });
+  await sql`truncate subscribers, alerts, scans cascade`.execute(database.db);
+  for (const queue of Object.values(queues)) await queue.queue.obliterate({ force: true });
 });
 afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.close()));
+  await Promise.all(running.splice(0).map((workers) => workers.close()));
+  await Promise.all(waiters.splice(0).map((waiter) => waiter.close()));
 });
 
 let day = 0;
-async function storeSignal(): Promise<number> {
+async function storeSignal(
+  options: { priority?: "HIGH" | "MEDIUM" | "LOW"; score?: number; scanId?: number | null } = {},
+): Promise<number> {
   day++;
   const time = new Date(Date.UTC(2022, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+  const priority = options.priority ?? "MEDIUM";
   const [stored] = await insertSignals(database.db, stockId, "1D", [
     {
       time,
       type: "SPRING",
       bias: "bull",
-      score: 72,
+      score: options.score ?? 72,
       confidence: 0.5,
-      priority: "MEDIUM",
+      priority,
       variant: "spring",
       features: { vr: 0.8, sr: 1.1, cl: 0.7, trend: "flat" },
       close: 45.6,
@@ -95,20 +113,24 @@ async function storeSignal(): Promise<number> {
       priceChange: 0.012,
     },
   ]);
-  await createPendingAlerts(database.db, [{ signalId: stored!.id, priority: "MEDIUM" }]);
+  await createPendingAlerts(database.db, [{ signalId: stored!.id, priority }], options.scanId ?? null);
   return stored!.id;
 }
 
-async function subscribeChats(count: number): Promise<string[]> {
-  const chats = Array.from({ length: count }, (_, i) => String(9000 + i));
+async function subscribeChats(count: number, mode?: "digest" | "instant"): Promise<string[]> {
+  const chats = Array.from({ length: count }, (_, i) => String(9000 + i + (mode === "instant" ? 100 : 0)));
   for (const chat of chats) await subscribe(database.db, { channel: "telegram", address: chat });
+  if (mode !== undefined) {
+    await sql`update subscribers set delivery_mode = ${mode} where address = any(${chats})`.execute(
+      database.db,
+    );
+  }
   return chats;
 }
 
-async function statuses(signalId: number): Promise<Record<string, number>> {
+async function statuses(): Promise<Record<string, number>> {
   const rows = await sql<{ status: string; count: number }>`
-    select d.status, count(*)::int as count from alert_deliveries d join alerts a on a.id = d.alert_id
-    where a.signal_id = ${signalId} group by d.status`.execute(database.db);
+    select status, count(*)::int as count from alert_deliveries group by status`.execute(database.db);
   return Object.fromEntries(rows.rows.map((row) => [row.status, row.count]));
 }
 
@@ -125,121 +147,162 @@ function telegramSenders(requestTimeoutMs = 5_000): Map<Channel, ChannelSender> 
   ]);
 }
 
-function deps(senders: Map<Channel, ChannelSender>, pacer = new Pacer({})) {
-  return { db: database.db, senders, pacer, metrics, logger, throttle: noThrottle };
+function inline(overrides: Partial<InlineFlowOptions> = {}): InlineFlowOptions {
+  return {
+    db: database.db,
+    senders: telegramSenders(),
+    deliveriesQueue: queues.deliveries,
+    limiter,
+    logger,
+    ...overrides,
+  };
+}
+
+function startWorkers(overrides: Partial<Parameters<typeof startAlertWorkers>[0]> = {}): AlertWorkers {
+  const workers = startAlertWorkers({
+    db: database.db,
+    connection,
+    senders: telegramSenders(),
+    metrics,
+    logger,
+    concurrency: 2,
+    throttle: noThrottle,
+    sweeper: false,
+    ...overrides,
+  });
+  running.push(workers);
+  return workers;
+}
+
+async function waiterOn(queue: TypedQueue<"alerts" | "deliveries" | "digests">): Promise<JobWaiter> {
+  const waiter = await JobWaiter.start(queue.queue, connection);
+  waiters.push(waiter);
+  return waiter;
 }
 
 function messagesTo(chat: string): number {
   return telegram.sentMessages.filter((m) => m.chatId === chat).length;
 }
 
+async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 describe("delivery ledger", () => {
-  it("pending → done: every recipient settled settles the alert, and a re-run owes nobody anything", async () => {
+  it("pending → done on fan-out; each queued delivery → sent; a re-run owes nobody anything", async () => {
     const chats = await subscribeChats(3);
     const signalId = await storeSignal();
     expect(await alertState(signalId)).toBe("pending");
-    const senders = telegramSenders();
-    const first = await deliverAlert({ signalId }, deps(senders));
-    expect(first.outcomes.sent).toBe(3);
+    const first = await fanOutAndDeliver(signalId, inline());
+    expect(tally(first.outcomes)).toEqual({ sent: 3 });
     expect(await alertState(signalId)).toBe("done");
-    const again = await deliverAlert({ signalId }, deps(senders));
-    expect(again.outcomes.sent + again.outcomes.retry).toBe(0);
+    const again = await fanOutAndDeliver(signalId, inline());
+    expect(again.deliveryIds).toEqual([]);
     for (const chat of chats) expect(messagesTo(chat)).toBe(1);
   });
 
-  it("sending → uncertain when Telegram gives no answer after taking the request; never resent unless asked by name", async () => {
+  it("sending → uncertain when Telegram gives no answer after taking the request; resent only when asked by name", async () => {
     const [chat] = await subscribeChats(1);
     const signalId = await storeSignal();
     telegram.delayNext(1, 1_500);
-    const senders = telegramSenders(300);
-    const first = await deliverAlert({ signalId }, deps(senders));
-    expect(first.outcomes.uncertain).toBe(1);
-    expect(await statuses(signalId)).toEqual({ uncertain: 1 });
-    expect(await alertState(signalId)).toBe("done");
+    const flow = inline({ senders: telegramSenders(300) });
+    const first = await fanOutAndDeliver(signalId, flow);
+    expect(first.outcomes).toEqual([{ kind: "settled", status: "uncertain" }]);
+    expect(await statuses()).toEqual({ uncertain: 1 });
     const before = messagesTo(chat!);
-    await deliverAlert({ signalId }, deps(senders));
+    expect(await deliver({ deliveryId: first.deliveryIds[0]! }, deliveryDeps(flow))).toEqual({
+      kind: "settled",
+      status: "skipped",
+    });
     expect(messagesTo(chat!)).toBe(before);
 
     // `vpa alerts retry` without --status leaves uncertain alone; naming it resends.
-    expect((await requeueAlerts(database.db, { statuses: ["failed", "retry"] })).deliveries).toBe(0);
-    expect((await requeueAlerts(database.db, { statuses: ["uncertain"] })).deliveries).toBe(1);
-    expect((await deliverAlert({ signalId }, deps(senders))).outcomes.sent).toBe(1);
+    expect((await requeueDeliveries(database.db, { statuses: ["failed"] })).deliveries).toEqual([]);
+    const requeued = await requeueDeliveries(database.db, { statuses: ["uncertain"] });
+    expect(requeued.deliveries.map((d) => d.id)).toEqual(first.deliveryIds);
+    expect(await deliver({ deliveryId: first.deliveryIds[0]! }, deliveryDeps(flow))).toEqual({
+      kind: "settled",
+      status: "sent",
+    });
     expect(messagesTo(chat!)).toBe(before + 1);
   });
 
-  it("a shutdown mid-fan-out leaves nothing sending: unclaimed recipients are released and another worker sends them, once", async () => {
-    const chats = await subscribeChats(6);
-    const signalId = await storeSignal();
-    // 400 ms between any two sends: the fan-out takes ~2 s, and close() comes in the middle of it.
-    const slow = startAlertWorker({
-      db: database.db,
-      connection,
-      senders: telegramSenders(),
-      metrics,
-      logger,
+  it("a shutdown mid-fan-out leaves nothing sending; the unclaimed rest is sent by another worker, once", async () => {
+    const chats = await subscribeChats(6, "instant");
+    const signalId = await storeSignal({ priority: "HIGH" });
+    // Each send takes ~300 ms; close() comes while the fan-out is under way.
+    const real = telegramSenders().get("telegram")!;
+    const slow: ChannelSender = {
+      channel: "telegram",
+      async send(recipient, message, delivery) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return real.send(recipient, message, delivery);
+      },
+      close: () => real.close(),
+    };
+    const first = startWorkers({
+      senders: new Map([["telegram", slow]]),
       concurrency: 1,
-      throttle: noThrottle,
-      pacer: new Pacer({ telegram: { perRecipientMs: 0, globalMs: 400 } }),
-      sendGraceMs: 500,
+      sendGraceMs: 1_000,
     });
-    await queue.add({ signalId }, { jobId: alertJobId({ signalId }) });
-    const deadline = Date.now() + 10_000;
-    while (telegram.sentMessages.length < 2 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    await slow.close();
-    const afterShutdown = await statuses(signalId);
+    await queues.alerts.add({ signalId }, { jobId: alertJobId({ signalId }) });
+    await until(async () => telegram.sentMessages.length >= 2);
+    await first.close();
+    const afterShutdown = await statuses();
     expect(afterShutdown.sending ?? 0).toBe(0);
     expect(afterShutdown.sent ?? 0).toBeGreaterThanOrEqual(2);
     expect(afterShutdown.sent ?? 0).toBeLessThan(6);
-    expect(await alertState(signalId)).toBe("pending");
 
-    workers.push(
-      startAlertWorker({
-        db: database.db,
-        connection,
-        senders: telegramSenders(),
-        metrics,
-        logger,
-        concurrency: 1,
-        throttle: noThrottle,
-      }),
-    );
-    const outcome = (await waiter.wait([alertJobId({ signalId })], { timeoutMs: 15_000 })).get(
-      alertJobId({ signalId }),
-    );
-    expect(outcome?.state).toBe("completed");
-    expect(await statuses(signalId)).toEqual({ sent: 6 });
+    startWorkers();
+    await until(async () => (await statuses()).sent === 6);
     for (const chat of chats) expect(messagesTo(chat)).toBe(1);
-    expect(await alertState(signalId)).toBe("done");
   });
 
   it("sending → uncertain by the sweeper once a claim is older than any live send can be", async () => {
     await subscribeChats(1);
     const signalId = await storeSignal();
-    const signal = (await findSignal(database.db, signalId))!;
+    const alert = await startAlert(database.db, { signalId, priority: "MEDIUM", message: "m" });
     const [subscriber] = (await sql<{ id: number }>`select id from subscribers`.execute(database.db)).rows;
-    const alert = (
-      await sql<{ id: number }>`select id from alerts where signal_id = ${signal.id}`.execute(database.db)
-    ).rows[0]!;
-    await sql`insert into alert_deliveries (alert_id, subscriber_id, channel, status, claimed_at)
-      values (${alert.id}, ${subscriber!.id}, 'telegram', 'sending', now() - interval '6 minutes')`.execute(
-      database.db,
-    );
+    const [owed] = await queueDeliveries(database.db, { kind: "alert", alertId: alert.id }, [
+      { subscriberId: subscriber!.id, channel: "telegram" },
+    ]);
+    await sql`update alert_deliveries set status = 'sending', claimed_at = now() - interval '6 minutes'
+      where id = ${owed!.id}`.execute(database.db);
     const swept = await sweepDeliveries({
       db: database.db,
-      alertsQueue: queue,
+      alertsQueue: queues.alerts,
+      deliveriesQueue: queues.deliveries,
+      digestsQueue: queues.digests,
       logger,
       staleSendingMs: 5 * 60_000,
-      pendingGraceMs: 3_600_000,
+      graceMs: 3_600_000,
     });
     expect(swept.resolvedStale).toBe(1);
-    expect(await statuses(signalId)).toEqual({ uncertain: 1 });
+    expect(await statuses()).toEqual({ uncertain: 1 });
   });
 
-  it("the sweeper gives every owed alert a live job: a lost one is enqueued again, a failed one retried", async () => {
-    const chats = await subscribeChats(2);
-    const lost = await storeSignal(); // pending, and no job was ever enqueued
-    const failed = await storeSignal();
+  it("the sweeper gives all owed work a live job: a lost alert, delivery or digest job is added again, a failed one retried", async () => {
+    const [chat] = await subscribeChats(1, "instant");
+    await storeSignal(); // an alert pending, and no job was ever enqueued for it
+    const failedAlert = await storeSignal();
+    // A delivery queued by a fan-out whose enqueue was lost (Redis dropped its last second).
+    const orphanSignal = await storeSignal();
+    const orphanAlert = await startAlert(database.db, {
+      signalId: orphanSignal,
+      priority: "MEDIUM",
+      message: "m",
+    });
+    await sql`update alerts set state = 'done' where id = ${orphanAlert.id}`.execute(database.db);
+    const [subscriber] = (await sql<{ id: number }>`select id from subscribers`.execute(database.db)).rows;
+    await queueDeliveries(database.db, { kind: "alert", alertId: orphanAlert.id }, [
+      { subscriberId: subscriber!.id, channel: "telegram" },
+    ]);
+    // A scan whose digest job was lost.
+    const scanId = await createScan(database.db, { timeframe: "1D", analyzeJobIds: [] });
     // A job that failed for good for another reason than its budget (e.g. stalled too often).
     const breaker = createWorker(
       "alerts",
@@ -249,43 +312,42 @@ describe("delivery ledger", () => {
       },
       { concurrency: 1 },
     );
-    await queue.add({ signalId: failed }, { jobId: alertJobId({ signalId: failed }) });
-    const failedOutcome = (await waiter.wait([alertJobId({ signalId: failed })], { timeoutMs: 10_000 })).get(
-      alertJobId({ signalId: failed }),
-    );
-    expect(failedOutcome?.state).toBe("failed");
+    const alertWaiter = await waiterOn(queues.alerts);
+    await queues.alerts.add({ signalId: failedAlert }, { jobId: alertJobId({ signalId: failedAlert }) });
+    const failed = (
+      await alertWaiter.wait([alertJobId({ signalId: failedAlert })], { timeoutMs: 10_000 })
+    ).get(alertJobId({ signalId: failedAlert }));
+    expect(failed?.state).toBe("failed");
     await breaker.close();
 
-    const swept = await sweepDeliveries({ db: database.db, alertsQueue: queue, logger, pendingGraceMs: 0 });
-    expect(swept).toMatchObject({ requeued: 1, revived: 1, gaveUp: 0 });
-    workers.push(
-      startAlertWorker({
+    const sweep = () =>
+      sweepDeliveries({
         db: database.db,
-        connection,
-        senders: telegramSenders(),
-        metrics,
+        alertsQueue: queues.alerts,
+        deliveriesQueue: queues.deliveries,
+        digestsQueue: queues.digests,
         logger,
-        concurrency: 2,
-        throttle: noThrottle,
-      }),
-    );
-    const ids = [alertJobId({ signalId: lost }), alertJobId({ signalId: failed })];
-    const outcomes = await waiter.wait(ids, { timeoutMs: 15_000 });
-    expect([...outcomes.values()].map((o) => o.state)).toEqual(["completed", "completed"]);
-    for (const chat of chats) expect(messagesTo(chat)).toBe(2);
-    // Sweeping again finds nothing owed.
-    expect(
-      await sweepDeliveries({ db: database.db, alertsQueue: queue, logger, pendingGraceMs: 0 }),
-    ).toMatchObject({
-      requeued: 0,
-      revived: 0,
+        graceMs: 0,
+      });
+    expect(await sweep()).toMatchObject({ requeued: 3, revived: 1, gaveUp: 0 });
+    startWorkers();
+    await until(async () => (await statuses()).sent === 3);
+    expect(await statuses()).toEqual({ sent: 3 });
+    expect(messagesTo(chat!)).toBe(3);
+    await until(async () => {
+      const scan = await sql<{
+        digest_state: string;
+      }>`select digest_state from scans where id = ${scanId}`.execute(database.db);
+      return scan.rows[0]?.digest_state === "built";
     });
+    expect(await sweep()).toMatchObject({ requeued: 0, revived: 0 });
   });
 
-  it("pending → gave_up when the retry budget is spent, with the real cause; vpa alerts retry owes it again", async () => {
-    const [chat] = await subscribeChats(1);
+  it("a delivery whose retry budget is spent fails with the real cause; vpa alerts retry owes it again", async () => {
+    const [chat] = await subscribeChats(1, "instant");
     const signalId = await storeSignal();
     let failing = true;
+    const real = telegramSenders().get("telegram")!;
     const flaky: ChannelSender = {
       channel: "telegram",
       async send(recipient, message, delivery) {
@@ -296,48 +358,89 @@ describe("delivery ledger", () => {
             providerStatus: 502,
           });
         }
-        return telegramSenders().get("telegram")!.send(recipient, message, delivery);
+        return real.send(recipient, message, delivery);
       },
-      async close() {},
+      close: () => real.close(),
     };
-    workers.push(
-      startAlertWorker({
-        db: database.db,
-        connection: { ...connection, retryBudgetMs: 1_500 },
-        senders: new Map([["telegram", flaky]]),
-        metrics,
-        logger,
-        concurrency: 1,
-        throttle: noThrottle,
-      }),
-    );
-    await queue.add({ signalId }, { jobId: alertJobId({ signalId }) });
-    const outcome = (await waiter.wait([alertJobId({ signalId })], { timeoutMs: 20_000 })).get(
-      alertJobId({ signalId }),
-    );
+    const deliveryWaiter = await waiterOn(queues.deliveries);
+    startWorkers({
+      connection: { ...connection, retryBudgetMs: 1_500 },
+      senders: new Map([["telegram", flaky]]),
+    });
+    await queues.alerts.add({ signalId }, { jobId: alertJobId({ signalId }) });
+    await until(async () => (await statuses()).failed === 1, 20_000);
+    const [row] = (
+      await sql<{ id: number; error: string }>`select id, error from alert_deliveries`.execute(database.db)
+    ).rows;
+    expect(row!.error).toMatch(/^gave up after \d+ min of retries: not delivered yet: .*502 Bad Gateway/);
+    const outcome = (
+      await deliveryWaiter.wait([deliveryJobId({ deliveryId: row!.id })], { timeoutMs: 5_000 })
+    ).get(deliveryJobId({ deliveryId: row!.id }));
     expect(outcome?.state).toBe("failed");
-    expect(outcome?.failedReason).toMatch(
-      /^gave up after \d+ min of retries: 1 delivery not delivered yet: .*502 Bad Gateway/,
-    );
-    const deadline = Date.now() + 5_000;
-    while ((await alertState(signalId)) !== "gave_up" && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(await alertState(signalId)).toBe("gave_up");
-    expect(await statuses(signalId)).toEqual({ retry: 1 });
 
     failing = false;
-    const requeued = await requeueAlerts(database.db, { statuses: ["failed", "retry"] });
-    expect(requeued.alerts.map((a) => a.signalId)).toEqual([signalId]);
-    await queue.removeFinished([alertJobId({ signalId })], { includeCompleted: true });
-    // A fresh waiter: the first one remembers this job id's failure.
-    const secondWaiter = await JobWaiter.start(queue.queue, connection);
-    await queue.add({ signalId }, { jobId: alertJobId({ signalId }) });
-    const second = (await secondWaiter.wait([alertJobId({ signalId })], { timeoutMs: 20_000 })).get(
-      alertJobId({ signalId }),
-    );
-    await secondWaiter.close();
-    expect(second?.state).toBe("completed");
+    const requeued = await requeueDeliveries(database.db, { statuses: ["failed"] });
+    expect(requeued.deliveries.map((d) => d.id)).toEqual([row!.id]);
+    await queues.deliveries.removeFinished([deliveryJobId({ deliveryId: row!.id })], {
+      includeCompleted: true,
+    });
+    await queues.deliveries.add({ deliveryId: row!.id }, { jobId: deliveryJobId({ deliveryId: row!.id }) });
+    await until(async () => (await statuses()).sent === 1);
     expect(messagesTo(chat!)).toBe(1);
-    expect(await alertState(signalId)).toBe("done");
+  });
+});
+
+describe("digests", () => {
+  it("gives a digest subscriber the HIGH alert at once and the rest of the scan in one digest; instant subscribers get each", async () => {
+    const [digestChat] = await subscribeChats(1, "digest");
+    const [instantChat] = await subscribeChats(1, "instant");
+    await sql`update subscribers set digest_top = 2 where address = ${digestChat!}`.execute(database.db);
+    const scanId = await createScan(database.db, { timeframe: "1D", analyzeJobIds: [] });
+    const high = await storeSignal({ priority: "HIGH", score: 88, scanId });
+    const medium = [
+      await storeSignal({ score: 75, scanId }),
+      await storeSignal({ score: 62, scanId }),
+      await storeSignal({ score: 70, scanId }),
+    ];
+    startWorkers();
+    for (const signalId of [high, ...medium]) {
+      await queues.alerts.add({ signalId }, { jobId: alertJobId({ signalId }) });
+    }
+    await queues.digests.add({ scanId }, { jobId: digestJobId({ scanId }) });
+    await until(async () => messagesTo(digestChat!) === 2 && messagesTo(instantChat!) === 4);
+    const toDigestChat = telegram.sentMessages.filter((m) => m.chatId === digestChat);
+    const digest = toDigestChat.find((m) => m.plainText.includes("Bản tin quét"))!;
+    // Ranked by score, top 2, then how many more.
+    expect(digest.plainText).toMatch(/Bản tin quét: 3 tín hiệu \/ Scan digest: 3 signals/);
+    expect(digest.plainText.indexOf("75")).toBeLessThan(digest.plainText.indexOf("70"));
+    expect(digest.plainText).not.toMatch(/ 62 /);
+    expect(digest.plainText).toContain("và 1 tín hiệu khác: /signals · and 1 more: /signals");
+    // The HIGH alert came on its own.
+    expect(toDigestChat.filter((m) => m !== digest)).toHaveLength(1);
+    // Exactly once per (subscriber, scan): building again adds nothing.
+    const again = await queues.digests.add({ scanId }, { jobId: `${digestJobId({ scanId })}-again` });
+    await until(async () => (await again.getState()) === "completed");
+    expect(messagesTo(digestChat!)).toBe(2);
+  });
+
+  it("waits for every analyze job of the scan before building the digest", async () => {
+    const [chat] = await subscribeChats(1, "digest");
+    const analyze = createQueue("analyze", connection);
+    try {
+      const analyzeJobId = "analyze.test.pending";
+      await analyze.add({ symbol: "HPG", timeframe: "1D", barTime: "2022-01-05" }, { jobId: analyzeJobId });
+      const scanId = await createScan(database.db, { timeframe: "1D", analyzeJobIds: [analyzeJobId] });
+      const signalId = await storeSignal({ scanId });
+      startWorkers();
+      await queues.alerts.add({ signalId }, { jobId: alertJobId({ signalId }) });
+      await queues.digests.add({ scanId }, { jobId: digestJobId({ scanId }) });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(messagesTo(chat!)).toBe(0);
+      // The analyze job finishes (here: removed, as if it had completed long ago): the digest goes out.
+      await analyze.queue.remove(analyzeJobId);
+      await until(async () => messagesTo(chat!) === 1);
+    } finally {
+      await obliterateQueues([analyze]);
+    }
   });
 });

@@ -1,8 +1,12 @@
+import type { DigestOutcome, FanOutResult } from "@vpa/alerts";
 import type { Timeframe } from "@vpa/db";
 import { JobWaiter } from "@vpa/runtime";
 import type { AnalyzeResult } from "@vpa/scanner";
 import { scanMarket } from "@vpa/scanner";
 import type { AppContext } from "./app-context.ts";
+
+/** How long `--wait` waits for deliveries after the alerts are fanned out. */
+const DELIVERY_WAIT_MS = 60_000;
 
 export interface ScanReport {
   readonly symbols: number;
@@ -14,6 +18,10 @@ export interface ScanReport {
   readonly newSignals: number;
   readonly alertJobs: number;
   readonly alertFailed: { jobId: string; reason: string }[];
+  /** Delivery jobs of the scan's instant alerts and digests. */
+  readonly deliveryJobs: number;
+  /** Of them, not finished when the wait ended: held for quiet hours, a pause or rate limits; they go out on their own. */
+  readonly deliveriesPending: number;
   readonly scanSeconds: number;
   readonly alertSeconds: number;
 }
@@ -46,6 +54,14 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
       readyTimeoutMs: remainingMs(),
     });
     waiters.push(alertWaiter);
+    const digestWaiter = await JobWaiter.start(app.queue("digests").queue, app.connection, {
+      readyTimeoutMs: remainingMs(),
+    });
+    waiters.push(digestWaiter);
+    const deliveryWaiter = await JobWaiter.start(app.queue("deliveries").queue, app.connection, {
+      readyTimeoutMs: remainingMs(),
+    });
+    waiters.push(deliveryWaiter);
     const started = performance.now();
     const startedAt = Date.now();
     const plan = await scanMarket(app.database.db, app.queue("analyze"), {
@@ -53,6 +69,7 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
       symbols: options.symbols,
       lookbackDays: options.lookbackDays,
       force: options.force,
+      digestQueue: app.queue("digests"),
     });
     const analyzed = await analyzeWaiter.wait(plan.jobIds, {
       timeoutMs: remainingMs(),
@@ -86,6 +103,25 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
     const alertFailed = [...alerted]
       .filter(([, outcome]) => outcome.state === "failed")
       .map(([jobId, outcome]) => ({ jobId, reason: outcome.failedReason ?? "unknown" }));
+    const deliveryJobIds = [...alerted.values()].flatMap((outcome) =>
+      outcome.state === "completed" && outcome.finishedOn >= startedAt
+        ? ((outcome.returnValue as FanOutResult | null)?.deliveryJobIds ?? [])
+        : [],
+    );
+    if (plan.digestJobId !== null) {
+      const digest = (await digestWaiter.wait([plan.digestJobId], { timeoutMs: remainingMs() })).get(
+        plan.digestJobId,
+      );
+      const built = digest?.returnValue as DigestOutcome | null | undefined;
+      if (built?.kind === "built") deliveryJobIds.push(...built.deliveryJobIds);
+    }
+    // Deliveries held back on purpose (quiet hours, a pause, a provider's wait) must not hold the
+    // command: wait a little for them, then report what is still on its way.
+    const delivered = await deliveryWaiter.wait(deliveryJobIds, {
+      timeoutMs: Math.min(remainingMs(), DELIVERY_WAIT_MS),
+      allowUnfinished: true,
+      onProgress: (done, total) => options.progress?.(`delivered ${done}/${total} messages`),
+    });
     return {
       symbols: plan.symbols.length,
       alreadyScanned,
@@ -95,6 +131,8 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
       newSignals,
       alertJobs: alertJobIds.length,
       alertFailed,
+      deliveryJobs: deliveryJobIds.length,
+      deliveriesPending: deliveryJobIds.length - delivered.size,
       scanSeconds,
       alertSeconds: (performance.now() - alertStarted) / 1000,
     };

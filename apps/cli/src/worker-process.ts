@@ -1,10 +1,4 @@
-import {
-  closeSenders,
-  createSenders,
-  startAlertWorker,
-  startDeliverySweeper,
-  startTelegramBot,
-} from "@vpa/alerts";
+import { closeSenders, createSenders, startAlertWorkers, startTelegramBot } from "@vpa/alerts";
 import { startBacktestWorker } from "@vpa/backtest";
 import { migrateToLatest } from "@vpa/db";
 import {
@@ -48,8 +42,8 @@ export interface RunningWorkers {
 /** Starts the BullMQ workers of the given kinds inside this process (also used by the demo). */
 export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[]): RunningWorkers {
   const workers: Worker[] = [];
-  // Stopped before the workers close (sweepers: they must not re-enqueue a job being handed back)
-  // and after (senders: the jobs' last sends need them).
+  // Stopped before the plain workers close (the alert workers close themselves, in their own
+  // order) and after (senders: the jobs' last sends need them).
   const stopFirst: (() => Promise<void>)[] = [];
   const closers: (() => Promise<void>)[] = [];
   for (const kind of kinds) {
@@ -77,28 +71,24 @@ export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[])
       );
     } else {
       const senders = createSenders(app.config, (line) => process.stdout.write(`${line}\n`));
-      workers.push(
-        startAlertWorker({
-          db: app.database.db,
-          connection: app.connection,
-          senders,
-          metrics: app.metrics,
-          logger: app.logger,
-          concurrency: app.config.alerts.concurrency,
-          throttle: {
-            cooldownMs: app.config.alerts.cooldownMinutes * 60_000,
-            maxPerHour: app.config.alerts.maxPerHour,
-          },
-          // Sends in flight get part of the shutdown time; the rest is for recording their outcome.
-          sendGraceMs: Math.min(3_000, Math.floor(app.config.shutdownTimeoutMs / 2)),
-        }),
-      );
-      const sweeper = startDeliverySweeper({
+      const alerts = startAlertWorkers({
         db: app.database.db,
-        alertsQueue: app.queue("alerts"),
+        connection: app.connection,
+        senders,
+        metrics: app.metrics,
         logger: app.logger,
+        concurrency: app.config.alerts.concurrency,
+        throttle: {
+          cooldownMs: app.config.alerts.cooldownMinutes * 60_000,
+          maxPerHour: app.config.alerts.maxPerHour,
+        },
+        defaultLanguage: app.config.alerts.language,
+        emailPerSecond: app.config.alerts.emailPerSecond,
+        // Sends in flight get part of the shutdown time; the rest is for recording their outcome.
+        sendGraceMs: Math.min(3_000, Math.floor(app.config.shutdownTimeoutMs / 2)),
       });
-      stopFirst.push(() => sweeper.stop());
+      workers.push(...alerts.workers);
+      stopFirst.push(() => alerts.close());
       closers.push(() => closeSenders(senders));
     }
   }
@@ -132,6 +122,7 @@ const KIND_STARTERS: Record<
       connection: app.connection,
       scanQueue: app.queue("scan"),
       analyzeQueue: app.queue("analyze"),
+      digestQueue: app.queue("digests"),
       metrics: app.metrics,
       logger,
       dailyPattern: app.config.scan.dailySchedule,

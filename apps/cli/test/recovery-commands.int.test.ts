@@ -4,12 +4,13 @@ import {
   createPendingAlerts,
   insertSignals,
   markDeliveryUnsent,
+  queueDeliveries,
   settleAlert,
   startAlert,
   subscribe,
   upsertStocks,
 } from "@vpa/db";
-import { alertJobId, createQueue, type TypedQueue } from "@vpa/runtime";
+import { alertJobId, createQueue, deliveryJobId, type TypedQueue } from "@vpa/runtime";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
@@ -46,12 +47,15 @@ function vpa(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 let database: TestDatabase;
 let alerts: TypedQueue<"alerts">;
+let deliveries: TypedQueue<"deliveries">;
 let failedSignal: number;
 let gaveUpSignal: number;
+let failedDelivery: number;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   alerts = createQueue("alerts", connection);
+  deliveries = createQueue("deliveries", connection);
   const stockId = (await upsertStocks(database.db, [{ symbol: "VCB", exchange: "HOSE" }])).get("VCB")!;
   const subscriber = await subscribe(database.db, { channel: "telegram", address: "4242" });
   const stored = await insertSignals(
@@ -83,13 +87,13 @@ beforeAll(async () => {
     priority: "HIGH",
     message: "m",
   });
-  const key = { alertId: failedAlert.id, subscriberId: subscriber.subscriberId, channel: "telegram" };
-  await sql`insert into alert_deliveries (alert_id, subscriber_id, channel, status) values (${key.alertId}, ${key.subscriberId}, 'telegram', 'sending')`.execute(
-    database.db,
-  );
+  const [owed] = await queueDeliveries(database.db, { kind: "alert", alertId: failedAlert.id }, [
+    { subscriberId: subscriber.subscriberId, channel: "telegram" },
+  ]);
+  failedDelivery = owed!.id;
   await markDeliveryUnsent(
     database.db,
-    key,
+    failedDelivery,
     "failed",
     "DeliveryFailedError: 400 Bad Request: can't parse entities",
   );
@@ -98,7 +102,7 @@ beforeAll(async () => {
   await settleAlert(database.db, gaveUp.id, "gave_up", "gave up after 30 min of retries: 502 Bad Gateway");
 });
 afterAll(async () => {
-  await obliterateQueues(alerts === undefined ? [] : [alerts]);
+  await obliterateQueues(alerts === undefined ? [] : [alerts, deliveries]);
   await database?.drop();
 });
 
@@ -127,14 +131,17 @@ describe("recovery from the command line", () => {
   it("vpa alerts retry owes the failed delivery and the given-up alert again, and enqueues their jobs", async () => {
     const { code, stdout } = await vpa(["alerts", "retry"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("requeued 1 delivery of 2 alerts");
+    expect(stdout).toContain("requeued 1 delivery and 1 alert that gave up");
     const states = await sql<{ state: string }>`select state from alerts order by signal_id`.execute(
       database.db,
     );
-    expect(states.rows.map((row) => row.state)).toEqual(["pending", "pending"]);
-    for (const signalId of [failedSignal, gaveUpSignal]) {
-      expect(["waiting", "prioritized"]).toContain(await alerts.queue.getJobState(alertJobId({ signalId })));
-    }
+    expect(states.rows.map((row) => row.state)).toEqual(["done", "pending"]);
+    expect(["waiting", "prioritized"]).toContain(
+      await deliveries.queue.getJobState(deliveryJobId({ deliveryId: failedDelivery })),
+    );
+    expect(["waiting", "prioritized"]).toContain(
+      await alerts.queue.getJobState(alertJobId({ signalId: gaveUpSignal })),
+    );
     const again = await vpa(["alerts", "retry"]);
     expect(again.stdout).toContain("nothing to retry");
     const bad = await vpa(["alerts", "retry", "--status", "sent"]);

@@ -83,6 +83,7 @@ export async function analyzeSymbol(
         signalId: row.id,
         priority: byKey.get(`${row.time}|${row.type}`)?.priority ?? "LOW",
       })),
+      payload.scanId ?? null,
     );
     const jobs = owed.map((alert) => {
       const jobId = alertJobId({ signalId: alert.signalId });

@@ -1,5 +1,5 @@
-import { type Database, databaseInstanceId, listLatestBars, type Timeframe } from "@vpa/db";
-import { analyzeJobId, type TypedQueue } from "@vpa/runtime";
+import { createScan, type Database, databaseInstanceId, listLatestBars, type Timeframe } from "@vpa/db";
+import { analyzeJobId, digestJobId, type TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 
 export interface ScanOptions {
@@ -22,6 +22,12 @@ export interface ScanOptions {
    * jobs never block a new attempt, with or without it.
    */
   readonly force?: boolean;
+  /**
+   * Where the scan's digest job goes: once every analyze job has finished, each subscriber in
+   * digest mode gets one message with the scan's non-HIGH alerts. Without it (benchmarks, silent
+   * re-analysis) the scan's alerts go out one by one.
+   */
+  readonly digestQueue?: TypedQueue<"digests">;
 }
 
 export interface ScanPlan {
@@ -31,9 +37,15 @@ export interface ScanPlan {
   readonly missing: string[];
   /** Jobs of an earlier scan with the same ids that had failed (or completed, with `force`): done again. */
   readonly replaced: number;
+  /** The scan's record (its digests' key), when it has a digest. */
+  readonly scanId: number | null;
+  /** The digest job, when the scan has one. */
+  readonly digestJobId: string | null;
 }
 
 const ENQUEUE_BATCH = 1_000;
+/** When the digest job first looks whether the scan's analyze jobs are done. */
+const DIGEST_FIRST_CHECK_MS = 500;
 
 const DAY_MS = 86_400_000;
 
@@ -59,7 +71,7 @@ export async function scanMarket(
   const found = new Set(latest.map((l) => l.symbol));
   const missing = (options.symbols ?? []).filter((s) => !found.has(s));
   const lookbackDays = options.lookbackDays ?? 0;
-  const jobs = latest.map(({ symbol, time }) => {
+  const planned = latest.map(({ symbol, time }) => {
     const payload = {
       symbol,
       timeframe: options.timeframe,
@@ -69,12 +81,37 @@ export async function scanMarket(
     };
     return { payload, jobId: analyzeJobId(payload, instance) };
   });
+  // Redis first (failed jobs of these ids must not hide the work): when it is away the scan fails
+  // here, before anything is written to PostgreSQL.
   const replaced = await analyzeQueue.removeFinished(
-    jobs.map((j) => j.jobId),
+    planned.map((j) => j.jobId),
     { includeCompleted: options.force === true },
   );
+  // The scan is recorded before its jobs exist, so every alert they create can name it.
+  const scanId =
+    options.digestQueue === undefined || planned.length === 0
+      ? null
+      : await createScan(db, {
+          timeframe: options.timeframe,
+          analyzeJobIds: planned.map((job) => job.jobId),
+        });
+  const jobs =
+    scanId === null ? planned : planned.map((job) => ({ ...job, payload: { ...job.payload, scanId } }));
   for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
     await analyzeQueue.addBulk(jobs.slice(i, i + ENQUEUE_BATCH));
   }
-  return { jobIds: jobs.map((j) => j.jobId), symbols: latest.map((l) => l.symbol), missing, replaced };
+  let digest: string | null = null;
+  if (scanId !== null && options.digestQueue !== undefined) {
+    digest = digestJobId({ scanId });
+    // It waits (delayed, polling) until every analyze job of the scan has finished.
+    await options.digestQueue.add({ scanId }, { jobId: digest, delay: DIGEST_FIRST_CHECK_MS });
+  }
+  return {
+    jobIds: jobs.map((j) => j.jobId),
+    symbols: latest.map((l) => l.symbol),
+    missing,
+    replaced,
+    scanId,
+    digestJobId: digest,
+  };
 }

@@ -8,6 +8,7 @@ import * as quietHours from "./migrations/0005-quiet-hours.ts";
 import * as webhookChannel from "./migrations/0006-webhook-channel.ts";
 import * as alertLedger from "./migrations/0007-alert-ledger.ts";
 import * as signalTrackRecord from "./migrations/0008-signal-track-record.ts";
+import * as deliveryFanout from "./migrations/0009-delivery-fanout.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   "0006-webhook-channel": webhookChannel,
   "0007-alert-ledger": alertLedger,
   "0008-signal-track-record": signalTrackRecord,
+  "0009-delivery-fanout": deliveryFanout,
 };
 
 export class MigrationError extends Error {

@@ -10,6 +10,8 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   alerts: AlertsTable;
   alert_deliveries: AlertDeliveriesTable;
+  scans: ScansTable;
+  digests: DigestsTable;
   backtest_runs: BacktestRunsTable;
   backtest_trades: BacktestTradesTable;
   backtest_equity: BacktestEquityTable;
@@ -83,8 +85,19 @@ export interface SubscribersTable {
   /** Local (Asia/Ho_Chi_Minh) minutes after midnight; both null or both set. */
   quiet_start: Generated<number | null>;
   quiet_end: Generated<number | null>;
+  /** `digest`: non-HIGH alerts of a scan arrive as one digest; `instant`: each alert at once. */
+  delivery_mode: Generated<DeliveryMode>;
+  /** How many alerts a digest lists before "and K more". */
+  digest_top: Generated<number>;
+  /** `vi` or `en`; null: ALERT_LANGUAGE. */
+  language: Generated<"vi" | "en" | null>;
+  /** No alerts until then (`/pause`). */
+  paused_until: Generated<Date | null>;
   created_at: CreatedAt;
 }
+
+export const DELIVERY_MODES = ["digest", "instant"] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
 export interface SubscriptionsTable {
   id: Generated<number>;
@@ -104,6 +117,8 @@ export interface AlertsTable {
   message: string | null;
   state: Generated<AlertState>;
   settled_at: Date | null;
+  /** The scan whose analyze job stored the signal; its non-HIGH alerts go into that scan's digests. */
+  scan_id: number | null;
   last_error: string | null;
   channels_sent: Generated<string[]>;
   is_sent: Generated<boolean>;
@@ -115,12 +130,22 @@ export interface AlertsTable {
 export const ALERT_STATES = ["pending", "done", "gave_up"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
-export const DELIVERY_STATUSES = ["sending", "sent", "retry", "failed", "uncertain", "suppressed"] as const;
+export const DELIVERY_STATUSES = [
+  "queued",
+  "sending",
+  "sent",
+  "retry",
+  "failed",
+  "uncertain",
+  "suppressed",
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface AlertDeliveriesTable {
   id: Generated<number>;
-  alert_id: number;
+  /** Exactly one of alert_id and digest_id is set: what this delivery sends. */
+  alert_id: number | null;
+  digest_id: number | null;
   subscriber_id: number;
   channel: string;
   status: DeliveryStatus;
@@ -129,6 +154,24 @@ export interface AlertDeliveriesTable {
   error: string | null;
   claimed_at: Generated<Date>;
   sent_at: Date | null;
+}
+
+export interface ScansTable {
+  id: Generated<number>;
+  timeframe: string;
+  analyze_job_ids: string[];
+  digest_state: Generated<"waiting" | "built">;
+  created_at: CreatedAt;
+  built_at: Date | null;
+}
+
+export interface DigestsTable {
+  id: Generated<number>;
+  scan_id: number;
+  subscriber_id: number;
+  items: ColumnType<unknown[], string, string>;
+  total: number;
+  created_at: CreatedAt;
 }
 
 export const BACKTEST_RUN_STATUSES = [

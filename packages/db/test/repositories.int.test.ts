@@ -11,6 +11,7 @@ import {
   markDeliverySent,
   markDeliveryUnsent,
   migrateToLatest,
+  queueDeliveries,
   type SignalInput,
   subscribe,
   unsubscribe,
@@ -195,18 +196,28 @@ describe("subscriptions and deliveries", () => {
     );
     expect(await findSignalsWithoutAlert(database.db, [stored!.id])).toEqual([]);
     const { subscriberId } = await subscribe(database.db, { channel: "console", address: "me" });
-    const key = { alertId, subscriberId, channel: "console" };
+    const subject = { kind: "alert", alertId } as const;
+    const targets = [
+      { subscriberId, channel: "console" },
+      { subscriberId, channel: "email" },
+    ];
+    const [owed, crashed] = await queueDeliveries(database.db, subject, targets);
+    // Queuing again (a re-run fan-out) adds nothing and returns the same owed rows.
+    expect((await queueDeliveries(database.db, subject, targets)).map((d) => d.id).sort()).toEqual(
+      [owed!.id, crashed!.id].sort(),
+    );
 
-    expect(await claimDelivery(database.db, key)).toBe("claimed");
-    await markDeliveryUnsent(database.db, key, "retry", "429");
-    expect(await claimDelivery(database.db, key)).toBe("claimed");
-    await markDeliverySent(database.db, key, "m-1");
-    expect(await claimDelivery(database.db, key)).toBe("already-sent");
+    expect(await claimDelivery(database.db, owed!.id)).toBe("claimed");
+    await markDeliveryUnsent(database.db, owed!.id, "retry", "429");
+    expect(await claimDelivery(database.db, owed!.id)).toBe("claimed");
+    await markDeliverySent(database.db, owed!.id, "m-1");
+    expect(await claimDelivery(database.db, owed!.id)).toBe("already-sent");
+    // Settled rows are not owed any more.
+    expect((await queueDeliveries(database.db, subject, targets)).map((d) => d.id)).toEqual([crashed!.id]);
 
-    const crashed = { alertId, subscriberId, channel: "email" };
-    expect(await claimDelivery(database.db, crashed)).toBe("claimed");
+    expect(await claimDelivery(database.db, crashed!.id)).toBe("claimed");
     // The worker dies here: no mark. The retried job must not send again.
-    expect(await claimDelivery(database.db, crashed)).toBe("uncertain");
-    expect(await claimDelivery(database.db, crashed)).toBe("uncertain");
+    expect(await claimDelivery(database.db, crashed!.id)).toBe("uncertain");
+    expect(await claimDelivery(database.db, crashed!.id)).toBe("uncertain");
   });
 });

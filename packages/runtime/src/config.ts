@@ -43,6 +43,10 @@ export interface Config {
     readonly cooldownMinutes: number;
     /** At most this many alerts per subscriber and channel per hour; the rest are suppressed (0: no cap). */
     readonly maxPerHour: number;
+    /** The language of a subscriber who chose none (`/lang`): `vi` (with English beside it) or `en`. */
+    readonly language: "vi" | "en";
+    /** Emails a second to the SMTP server, shared by every alerts worker (0: no limit). */
+    readonly emailPerSecond: number;
   };
   readonly telegram: {
     readonly botToken: string | null;
@@ -161,6 +165,8 @@ const environmentSchema = z.object({
   EMAIL_FROM: z.string().min(3).default("VPA Alerts <alerts@localhost>"),
   ALERT_COOLDOWN_MINUTES: integer(0, 100_000).default(60),
   ALERT_MAX_PER_HOUR: integer(0, 100_000).default(60),
+  ALERT_LANGUAGE: z.enum(["vi", "en"]).default("vi"),
+  EMAIL_MAX_PER_SECOND: integer(0, 1_000).default(5),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: "does not look like a bot token (<digits>:<secret>)" })
@@ -312,6 +318,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       emailFrom: env.EMAIL_FROM,
       cooldownMinutes: env.ALERT_COOLDOWN_MINUTES,
       maxPerHour: env.ALERT_MAX_PER_HOUR,
+      language: env.ALERT_LANGUAGE,
+      emailPerSecond: env.EMAIL_MAX_PER_SECOND,
     }),
     telegram: Object.freeze({
       botToken: env.TELEGRAM_BOT_TOKEN ?? null,

@@ -21,7 +21,7 @@
  * - No secret (bot token, SMTP password) appears in a thrown error's message, stack, properties or
  *   cause chain.
  */
-import type { RenderedAlert } from "../render/render-alert.ts";
+import type { RenderedMessage } from "../render/rendered-message.ts";
 
 export const CHANNELS = ["telegram", "email", "webhook", "console"] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -48,7 +48,7 @@ export interface ChannelSender {
    */
   send(
     recipient: Recipient,
-    message: RenderedAlert,
+    message: RenderedMessage,
     delivery?: { readonly key: string; readonly signal?: AbortSignal },
   ): Promise<SentReceipt>;
   /** Releases connections. In-flight sends finish first; later sends fail with a transient `DeliveryFailedError`. */

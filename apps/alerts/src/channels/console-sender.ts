@@ -5,7 +5,7 @@
  * text body indented by two spaces (without the subject line it starts with). `write` is called
  * once per line, so it can be `console.log`, a pino call or an array push in tests.
  */
-import type { RenderedAlert } from "../render/render-alert.ts";
+import type { RenderedMessage } from "../render/rendered-message.ts";
 import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
 
 /**
@@ -21,7 +21,7 @@ export function createConsoleSender(write: (line: string) => void): ChannelSende
   let printed = 0;
   return {
     channel: "console",
-    async send(recipient: Recipient, message: RenderedAlert): Promise<SentReceipt> {
+    async send(recipient: Recipient, message: RenderedMessage): Promise<SentReceipt> {
       write(`[alert → ${recipient.address} #${recipient.subscriberId}] ${message.subject}`);
       const lines = message.text.split("\n");
       if (lines[0] === message.subject) lines.shift();

@@ -18,7 +18,7 @@
  *   nodemailer's logger stays off.
  */
 import { createTransport } from "nodemailer";
-import type { RenderedAlert } from "../render/render-alert.ts";
+import type { RenderedMessage } from "../render/rendered-message.ts";
 import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
 import { toEmailDeliveryError } from "./email-delivery-error.ts";
@@ -79,7 +79,7 @@ export function createEmailSender(options: EmailSenderOptions): ChannelSender {
 
   return {
     channel: "email",
-    async send(recipient: Recipient, message: RenderedAlert): Promise<SentReceipt> {
+    async send(recipient: Recipient, message: RenderedMessage): Promise<SentReceipt> {
       if (closed) {
         throw new DeliveryFailedError("Email sender is closed", { channel: "email", permanent: false });
       }

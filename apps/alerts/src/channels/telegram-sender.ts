@@ -3,7 +3,7 @@
  * 1:1 Bot API client; the `Bot` class adds update handling this sender does not need).
  *
  * Choices:
- * - `parse_mode: "HTML"` with `RenderedAlert.telegramHtml`, escaped by the renderer.
+ * - `parse_mode: "HTML"` with `RenderedMessage.telegramHtml`, escaped by the renderer.
  * - Link previews off (`link_preview_options.is_disabled`): an alert is its text; a preview of
  *   some URL in a company name would only push the numbers down.
  * - The library's own retries are OFF (`maxRetries: 0`): by default it sleeps through 429s and
@@ -17,7 +17,7 @@
  *   transient `DeliveryFailedError` (docs/delivery.md).
  */
 import { Api } from "node-telegram-bot-api";
-import type { RenderedAlert } from "../render/render-alert.ts";
+import type { RenderedMessage } from "../render/rendered-message.ts";
 import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
 import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
@@ -59,7 +59,7 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
 
   return {
     channel: "telegram",
-    async send(recipient: Recipient, message: RenderedAlert, delivery): Promise<SentReceipt> {
+    async send(recipient: Recipient, message: RenderedMessage, delivery): Promise<SentReceipt> {
       if (closed) {
         throw new DeliveryFailedError("Telegram sender is closed", { channel: "telegram", permanent: false });
       }

@@ -12,7 +12,7 @@
  * (retried with backoff). Time-out 3 s, as TradingView's.
  */
 import { createHmac } from "node:crypto";
-import type { RenderedAlert } from "../render/render-alert.ts";
+import type { RenderedMessage } from "../render/rendered-message.ts";
 import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
 import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
@@ -53,7 +53,7 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Channel
     channel: "webhook",
     async send(
       recipient: Recipient,
-      message: RenderedAlert,
+      message: RenderedMessage,
       delivery?: { key: string },
     ): Promise<SentReceipt> {
       if (!URL.canParse(recipient.address) || !/^https?:$/.test(new URL(recipient.address).protocol)) {
@@ -67,9 +67,9 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Channel
       const where = describeUrl(recipient.address);
       const sentAt = new Date().toISOString();
       const body = JSON.stringify({
-        event: "vpa.alert",
+        event: message.event.name,
         sentAt,
-        alert: message.content,
+        ...message.event.data,
         subject: message.subject,
         text: message.text,
       });

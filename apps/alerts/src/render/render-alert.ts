@@ -24,6 +24,7 @@ import {
   formatPriceVnd,
   formatVolumeRatio,
 } from "./format-alert-values.ts";
+import type { RenderedMessage } from "./rendered-message.ts";
 import { describeSignalType } from "./signal-label.ts";
 import { escapeTelegramHtml, TELEGRAM_MESSAGE_MAX_LENGTH, truncateTelegramHtml } from "./telegram-html.ts";
 
@@ -58,7 +59,7 @@ export interface AlertContent {
 }
 
 /** The same alert, ready for each channel. */
-export interface RenderedAlert {
+export interface RenderedAlert extends RenderedMessage {
   /** Email subject and one-line summary, e.g. `[HIGH] VCB: Selling climax (bull) score 87`. */
   readonly subject: string;
   /** Plain text (email text part, console). */
@@ -105,6 +106,7 @@ export function renderAlert(content: AlertContent): RenderedAlert {
     telegramHtml: truncateTelegramHtml(renderTelegramHtml(facts), TELEGRAM_MESSAGE_MAX_LENGTH),
     emailHtml: renderEmailHtml(facts),
     content,
+    event: { name: "vpa.alert", data: { alert: content } },
   };
 }
 

@@ -7,9 +7,9 @@ import {
   listDeliveries,
   REQUEUEABLE_STATUSES,
   type RequeueableStatus,
-  requeueAlerts,
+  requeueDeliveries,
 } from "@vpa/db";
-import { ALERT_JOB_PRIORITY, alertJobId } from "@vpa/runtime";
+import { ALERT_JOB_PRIORITY, alertJobId, DELIVERY_JOB_PRIORITY, deliveryJobId } from "@vpa/runtime";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
@@ -17,7 +17,7 @@ import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
 export const usage =
   "vpa alerts                   alert deliveries, newest first [--status sent|failed|uncertain|suppressed|retry|sending] [--since D] [--limit N] [--json]\n" +
-  "  vpa alerts retry             send again what did not go out [--status failed,retry (default) | uncertain | suppressed] [--since D] [--json]";
+  "  vpa alerts retry             send again what did not go out [--status failed (default),retry,uncertain,suppressed] [--since D] [--json]";
 
 const DEFAULT_LIMIT = 50;
 
@@ -100,8 +100,8 @@ export async function runAlerts(app: AppContext, args: readonly string[]): Promi
 }
 
 /**
- * `vpa alerts retry`: owes again what did not go out (docs/delivery.md). Failed and retry deliveries
- * and alerts that gave up by default; `uncertain` only when named, since those may have arrived.
+ * `vpa alerts retry`: owes again what did not go out (docs/delivery.md). Failed deliveries and
+ * alerts that gave up by default; `uncertain` only when named, since those may have arrived.
  */
 async function runAlertsRetry(app: AppContext, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions("alerts retry", args, {
@@ -110,7 +110,9 @@ async function runAlertsRetry(app: AppContext, args: readonly string[]): Promise
     json: { type: "boolean" },
   });
   if (positionals.length > 0) throw new UsageError(`alerts retry: unexpected ${positionals.join(" ")}`);
-  const statuses = (parseList(values.status) ?? ["failed", "retry"]) as RequeueableStatus[];
+  // `retry` rows are owed already (their job retries them, the sweeper makes sure it exists):
+  // by default only what ended badly is owed again.
+  const statuses = (parseList(values.status) ?? ["failed"]) as RequeueableStatus[];
   for (const status of statuses) {
     if (!(REQUEUEABLE_STATUSES as readonly string[]).includes(status)) {
       throw new UsageError(
@@ -119,37 +121,53 @@ async function runAlertsRetry(app: AppContext, args: readonly string[]): Promise
     }
   }
   const since = parseSince("alerts retry", values.since);
-  const { alerts, deliveries } = await requeueAlerts(app.database.db, {
+  const { alerts, deliveries } = await requeueDeliveries(app.database.db, {
     statuses,
     ...(since === undefined ? {} : { since }),
   });
-  const queue = app.queue("alerts");
-  const jobs = alerts.map((alert) => ({
+  // The earlier jobs ended (completed or failed): their ids would hide the new work.
+  const deliveryJobs = deliveries.map((delivery) => ({
+    payload: { deliveryId: delivery.id },
+    jobId: deliveryJobId({ deliveryId: delivery.id }),
+    priority: DELIVERY_JOB_PRIORITY[delivery.priority],
+  }));
+  const deliveriesQueue = app.queue("deliveries");
+  await deliveriesQueue.removeFinished(
+    deliveryJobs.map((job) => job.jobId),
+    { includeCompleted: true },
+  );
+  if (deliveryJobs.length > 0) await deliveriesQueue.addBulk(deliveryJobs);
+  const alertJobs = alerts.map((alert) => ({
     payload: { signalId: alert.signalId },
     jobId: alertJobId({ signalId: alert.signalId }),
     priority: ALERT_JOB_PRIORITY[alert.priority],
   }));
-  // The earlier jobs of these alerts ended (completed or failed): their ids would hide the new work.
-  await queue.removeFinished(
-    jobs.map((job) => job.jobId),
+  const alertsQueue = app.queue("alerts");
+  await alertsQueue.removeFinished(
+    alertJobs.map((job) => job.jobId),
     { includeCompleted: true },
   );
-  if (jobs.length > 0) await queue.addBulk(jobs);
-  const result = { deliveries, alerts: alerts.length, statuses };
+  if (alertJobs.length > 0) await alertsQueue.addBulk(alertJobs);
+  const result = { deliveries: deliveries.length, alerts: alerts.length, statuses };
   if (values.json) {
     console.log(JSON.stringify(result));
     return 0;
   }
-  if (alerts.length === 0) {
+  if (deliveries.length + alerts.length === 0) {
     console.log(
       `nothing to retry (no ${statuses.join(" or ")} deliveries${since === undefined ? "" : " since then"})`,
     );
     return 0;
   }
-  console.log(
-    `requeued ${deliveries} ${deliveries === 1 ? "delivery" : "deliveries"} of ${alerts.length} ${alerts.length === 1 ? "alert" : "alerts"}; ` +
-      "a running alerts worker sends them now (vpa worker alerts)",
-  );
+  const parts = [
+    ...(deliveries.length > 0
+      ? [`${deliveries.length} ${deliveries.length === 1 ? "delivery" : "deliveries"}`]
+      : []),
+    ...(alerts.length > 0
+      ? [`${alerts.length} ${alerts.length === 1 ? "alert" : "alerts"} that gave up`]
+      : []),
+  ];
+  console.log(`requeued ${parts.join(" and ")}; a running alerts worker sends them now (vpa worker alerts)`);
   if (statuses.includes("uncertain")) {
     console.log("uncertain deliveries may already have arrived: their recipients may get them twice");
   }

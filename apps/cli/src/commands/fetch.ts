@@ -60,6 +60,7 @@ export async function runFetch(app: AppContext, args: readonly string[]): Promis
         symbols: summary.updated.map((u) => u.symbol),
         // Every new bar gets analysed, not only the newest: a fetch after downtime brings several.
         sinceBySymbol: new Map(summary.updated.map((u) => [u.symbol, u.oldest])),
+        digestQueue: app.queue("digests"),
       });
       scanned = plan.jobIds.length;
     }

@@ -29,7 +29,10 @@ export async function runScan(app: AppContext, args: readonly string[]): Promise
     force: values.force === true,
   };
   if (!values.wait) {
-    const plan = await scanMarket(app.database.db, app.queue("analyze"), options);
+    const plan = await scanMarket(app.database.db, app.queue("analyze"), {
+      ...options,
+      digestQueue: app.queue("digests"),
+    });
     report(values.json, { enqueued: plan.jobIds.length, redone: plan.replaced, missing: plan.missing });
     return plan.missing.length > 0 ? 1 : 0;
   }

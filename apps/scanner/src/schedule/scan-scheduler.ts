@@ -20,6 +20,8 @@ export interface ScanSchedulerOptions {
   readonly connection: QueueConnection;
   readonly scanQueue: TypedQueue<"scan">;
   readonly analyzeQueue: TypedQueue<"analyze">;
+  /** Where each scheduled scan's digest job goes. */
+  readonly digestQueue?: TypedQueue<"digests">;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly dailyPattern: string | null;
@@ -71,6 +73,7 @@ export async function startScanScheduler(
       const result = await runScheduledScan(payload, {
         db: options.db,
         analyzeQueue: options.analyzeQueue,
+        ...(options.digestQueue === undefined ? {} : { digestQueue: options.digestQueue }),
         calendar,
         now: Date.now,
         ...(options.provider === undefined ? {} : { provider: options.provider }),

@@ -10,6 +10,8 @@ import { type ScanDecision, shouldRunScheduledScan } from "./scan-schedule.ts";
 export interface ScheduledScanDependencies {
   readonly db: Kysely<Database>;
   readonly analyzeQueue: TypedQueue<"analyze">;
+  /** The scan's digest job goes here (one digest per subscriber in digest mode). */
+  readonly digestQueue?: TypedQueue<"digests">;
   readonly calendar: market.HolidayCalendar;
   /** Injected for tests; the worker passes Date.now. */
   readonly now: () => number;
@@ -39,13 +41,17 @@ export async function runScheduledScan(
   const decision = shouldRunScheduledScan(payload.kind, deps.now(), deps.calendar);
   if (!decision.run) return { ran: false, reason: decision.reason };
   if (deps.provider === undefined) {
-    const plan = await scanMarket(deps.db, deps.analyzeQueue, { timeframe: payload.timeframe });
+    const plan = await scanMarket(deps.db, deps.analyzeQueue, {
+      timeframe: payload.timeframe,
+      ...(deps.digestQueue === undefined ? {} : { digestQueue: deps.digestQueue }),
+    });
     return { ran: true, enqueued: plan.jobIds.length, missing: plan.missing.length };
   }
   const fetched = await fetchLatestBars(deps.db, deps.provider, { timeframe: payload.timeframe });
   const plan = await scanMarket(deps.db, deps.analyzeQueue, {
     timeframe: payload.timeframe,
     sinceBySymbol: new Map(fetched.updated.map((u) => [u.symbol, u.oldest])),
+    ...(deps.digestQueue === undefined ? {} : { digestQueue: deps.digestQueue }),
   });
   return {
     ran: true,

@@ -23,6 +23,8 @@ export interface OwedAlert {
 export async function createPendingAlerts(
   db: Kysely<Database>,
   alerts: readonly OwedAlert[],
+  /** The scan whose analyze job stored these signals: its digests gather their non-HIGH alerts. */
+  scanId: number | null = null,
 ): Promise<OwedAlert[]> {
   if (alerts.length === 0) return [];
   const result = await sql<{ signal_id: number; priority: AlertPriority }>`
@@ -30,8 +32,8 @@ export async function createPendingAlerts(
       select * from unnest(${alerts.map((a) => a.signalId)}::int8[], ${alerts.map((a) => a.priority)}::text[])
         as o(signal_id, priority)
     ), inserted as (
-      insert into alerts (signal_id, priority, state)
-      select signal_id, priority, 'pending' from owed
+      insert into alerts (signal_id, priority, state, scan_id)
+      select signal_id, priority, 'pending', ${scanId}::int8 from owed
       on conflict (signal_id) do nothing
       returning signal_id, priority
     )
@@ -53,6 +55,8 @@ export interface AlertStart {
   readonly id: number;
   readonly state: AlertState;
   readonly createdAt: Date;
+  /** The scan it belongs to (its non-HIGH recipients in digest mode get it in that scan's digest), or null. */
+  readonly scanId: number | null;
 }
 
 /**
@@ -60,15 +64,15 @@ export interface AlertStart {
  * create it, e.g. a job enqueued by hand) with its rendered message filled in.
  */
 export async function startAlert(db: Kysely<Database>, input: AlertInput): Promise<AlertStart> {
-  const row = await sql<{ id: number; state: AlertState; created_at: Date }>`
+  const row = await sql<{ id: number; state: AlertState; created_at: Date; scan_id: number | null }>`
     insert into alerts (signal_id, priority, message, state)
     values (${input.signalId}, ${input.priority}, ${input.message}, 'pending')
     on conflict (signal_id) do update set message = coalesce(alerts.message, excluded.message)
-    returning id, state, created_at
+    returning id, state, created_at, scan_id
   `.execute(db);
   const alert = row.rows[0];
   if (alert === undefined) throw new Error(`alert for signal ${input.signalId} could not be created`);
-  return { id: alert.id, state: alert.state, createdAt: alert.created_at };
+  return { id: alert.id, state: alert.state, createdAt: alert.created_at, scanId: alert.scan_id };
 }
 
 /** Creates the alert of a signal unless it exists; returns its id either way. */
@@ -77,9 +81,8 @@ export async function ensureAlert(db: Kysely<Database>, input: AlertInput): Prom
 }
 
 /**
- * pending → done | gave_up. `done`: every matching recipient's delivery is settled. `gave_up`:
- * the job's retry budget ran out with deliveries still owed (they stay `retry`, and
- * `vpa alerts retry` owes them again).
+ * pending → done | gave_up. `done`: the alert is fanned out, every owed delivery is a row (and has
+ * its delivery job). `gave_up`: the fan-out's retry budget ran out; `vpa alerts retry` owes it again.
  */
 export async function settleAlert(
   db: Kysely<Database>,
@@ -148,178 +151,6 @@ export async function findPendingAlerts(
   }));
 }
 
-export interface DeliveryKey {
-  readonly alertId: number;
-  readonly subscriberId: number;
-  readonly channel: string;
-}
-
-/**
- * What a claim found:
- * - `claimed`: this caller owns the send; it must end in markDeliverySent / Retry / Failed.
- * - `already-sent` / `already-failed`: nothing to do.
- * - `uncertain`: an earlier attempt claimed it and never reported back (its worker died between
- *   send and acknowledgement). The message may or may not have gone out; it is never resent.
- */
-export type ClaimOutcome = "claimed" | "already-sent" | "already-failed" | "uncertain";
-
-/**
- * Takes the right to send one (alert, subscriber, channel) delivery. The unique key makes this the
- * single point that guarantees no duplicate: only a row in `retry` (known not delivered) can be
- * claimed again.
- */
-export async function claimDelivery(db: Kysely<Database>, key: DeliveryKey): Promise<ClaimOutcome> {
-  const claimed = await sql<{ id: number }>`
-    insert into alert_deliveries (alert_id, subscriber_id, channel, status)
-    values (${key.alertId}, ${key.subscriberId}, ${key.channel}, 'sending')
-    on conflict (alert_id, subscriber_id, channel) do update
-      set status = 'sending', attempts = alert_deliveries.attempts + 1, claimed_at = now(), error = null
-      where alert_deliveries.status = 'retry'
-    returning id
-  `.execute(db);
-  if (claimed.rows.length > 0) return "claimed";
-  // Someone else's row. A leftover 'sending' means a send whose outcome nobody recorded.
-  const existing = await sql<{ status: string }>`
-    update alert_deliveries set status = case when status = 'sending' then 'uncertain' else status end
-    where alert_id = ${key.alertId} and subscriber_id = ${key.subscriberId} and channel = ${key.channel}
-    returning status
-  `.execute(db);
-  const status = existing.rows[0]?.status;
-  if (status === "sent") return "already-sent";
-  if (status === "failed") return "already-failed";
-  return "uncertain";
-}
-
-export async function markDeliverySent(
-  db: Kysely<Database>,
-  key: DeliveryKey,
-  providerMessageId: string | null,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("alert_deliveries")
-      .set({ status: "sent", sent_at: new Date(), provider_message_id: providerMessageId })
-      .where("alert_id", "=", key.alertId)
-      .where("subscriber_id", "=", key.subscriberId)
-      .where("channel", "=", key.channel)
-      .execute();
-    await sql`
-      update alerts set is_sent = true, sent_at = coalesce(sent_at, now()),
-        channels_sent = case when ${key.channel} = any(channels_sent) then channels_sent
-                             else array_append(channels_sent, ${key.channel}::text) end
-      where id = ${key.alertId}
-    `.execute(trx);
-  });
-}
-
-/**
- * sending → retry | failed | suppressed | uncertain: a delivery that did not (or may not) have gone
- * out. `retry`: known not delivered, a later attempt may claim it; `failed`: permanent;
- * `suppressed`: throttled, final; `uncertain`: the request reached the provider and no answer came
- * back (a time-out or reset after it was written): never resent automatically.
- */
-export async function markDeliveryUnsent(
-  db: Kysely<Database>,
-  key: DeliveryKey,
-  outcome: "retry" | "failed" | "suppressed" | "uncertain",
-  error: string,
-): Promise<void> {
-  await db
-    .updateTable("alert_deliveries")
-    .set({ status: outcome, error: error.slice(0, 1000) })
-    .where("alert_id", "=", key.alertId)
-    .where("subscriber_id", "=", key.subscriberId)
-    .where("channel", "=", key.channel)
-    .execute();
-}
-
-/**
- * (none) | retry → suppressed without a send: the throttle held it back. Never overwrites a
- * settled row. Returns false when the row was settled by someone else meanwhile.
- */
-export async function recordSuppressed(
-  db: Kysely<Database>,
-  key: DeliveryKey,
-  reason: string,
-): Promise<boolean> {
-  const result = await sql<{ id: number }>`
-    insert into alert_deliveries (alert_id, subscriber_id, channel, status, error)
-    values (${key.alertId}, ${key.subscriberId}, ${key.channel}, 'suppressed', ${reason.slice(0, 1000)})
-    on conflict (alert_id, subscriber_id, channel) do update
-      set status = 'suppressed', error = excluded.error
-      where alert_deliveries.status = 'retry'
-    returning id
-  `.execute(db);
-  return result.rows.length > 0;
-}
-
-/** The status of every delivery row of an alert, keyed `${subscriberId}|${channel}`. */
-export async function findDeliveryStatuses(
-  db: Kysely<Database>,
-  alertId: number,
-): Promise<Map<string, DeliveryStatus>> {
-  const rows = await db
-    .selectFrom("alert_deliveries")
-    .select(["subscriber_id", "channel", "status"])
-    .where("alert_id", "=", alertId)
-    .execute();
-  return new Map(rows.map((row) => [`${row.subscriber_id}|${row.channel}`, row.status]));
-}
-
-/**
- * sending → uncertain for claims older than `olderThanMs`: their worker died (or lost its
- * connection) between the send and the write of its outcome. The bound must exceed the longest a
- * live send can take (the channel time-out), so a send still in flight is never touched.
- */
-export async function resolveStaleSending(db: Kysely<Database>, olderThanMs: number): Promise<number> {
-  const result = await db
-    .updateTable("alert_deliveries")
-    .set({
-      status: "uncertain",
-      error: sql<string>`coalesce(error || '; ', '') || 'claimed ' || ${Math.round(olderThanMs / 1000)}::text || ' s ago and never reported back: the worker died mid-send'`,
-    })
-    .where("status", "=", "sending")
-    .where("claimed_at", "<", new Date(Date.now() - olderThanMs))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
-export const REQUEUEABLE_STATUSES = ["retry", "failed", "uncertain", "suppressed"] as const;
-export type RequeueableStatus = (typeof REQUEUEABLE_STATUSES)[number];
-
-/**
- * An operator's `vpa alerts retry`: the deliveries in the given statuses (claimed since `since`)
- * become `retry` again and their alerts `pending`, together with alerts that gave up; returns the
- * alerts now owed, for the caller to enqueue. Deliveries of alerts still pending are left alone:
- * their job owes them already. `uncertain` is only requeued when asked for by name: it may have
- * been delivered, so requeueing it may send a duplicate.
- */
-export async function requeueAlerts(
-  db: Kysely<Database>,
-  query: { readonly statuses: readonly RequeueableStatus[]; readonly since?: Date },
-): Promise<{ alerts: OwedAlert[]; deliveries: number }> {
-  const since = query.since ?? new Date(0);
-  return db.transaction().execute(async (trx) => {
-    const deliveries = await sql<{ alert_id: number }>`
-      update alert_deliveries set status = 'retry',
-        error = 'requeued by vpa alerts retry (was ' || status || '): ' || coalesce(error, '')
-      where status = any(${[...query.statuses]}::text[]) and claimed_at >= ${since}
-        and alert_id in (select id from alerts where state <> 'pending')
-      returning alert_id
-    `.execute(trx);
-    const alertIds = [...new Set(deliveries.rows.map((row) => row.alert_id))];
-    const alerts = await sql<{ signal_id: number; priority: AlertPriority }>`
-      update alerts set state = 'pending', settled_at = null
-      where (id = any(${alertIds}::int8[]) or (state = 'gave_up' and created_at >= ${since}))
-      returning signal_id, priority
-    `.execute(trx);
-    return {
-      alerts: alerts.rows.map((row) => ({ signalId: row.signal_id, priority: row.priority })),
-      deliveries: deliveries.rows.length,
-    };
-  });
-}
-
 export interface OpenWork {
   /** Alerts owed whose job should have finished by now (created before `staleMs` ago). */
   readonly stalePendingAlerts: number;
@@ -372,8 +203,13 @@ export interface DeliveryCount {
 export async function countDeliveries(db: Kysely<Database>, since?: Date): Promise<DeliveryCount[]> {
   let query = db
     .selectFrom("alert_deliveries as d")
-    .innerJoin("alerts as a", "a.id", "d.alert_id")
-    .select(["d.channel", "a.priority", "d.status", (eb) => eb.fn.countAll<number>().as("count")])
+    .leftJoin("alerts as a", "a.id", "d.alert_id")
+    .select([
+      "d.channel",
+      sql<string>`coalesce(a.priority, 'DIGEST')`.as("priority"),
+      "d.status",
+      (eb) => eb.fn.countAll<number>().as("count"),
+    ])
     .groupBy(["d.channel", "a.priority", "d.status"])
     .orderBy("d.channel")
     .orderBy("a.priority");
@@ -432,12 +268,18 @@ export interface DeliveryQuery {
 }
 
 export interface DeliveryView {
-  readonly alertId: number;
+  readonly id: number;
+  /** The alert this delivery sends, or null for a digest. */
+  readonly alertId: number | null;
+  readonly digestId: number | null;
+  /** The signal's symbol, or `DIGEST`. */
   readonly symbol: string;
+  /** The signal type, or how many alerts the digest gathers (`12 alerts`). */
   readonly signalType: string;
-  readonly signalTime: Date;
-  /** The signal's bar as its notation: `YYYY-MM-DD` for daily bars, an instant with +07:00 otherwise. */
+  readonly signalTime: Date | null;
+  /** The signal's bar as its notation (`YYYY-MM-DD` for daily bars, an instant with +07:00 otherwise); "" for a digest. */
   readonly barTime: string;
+  /** HIGH, MEDIUM, LOW, or DIGEST. */
   readonly priority: string;
   readonly channel: string;
   readonly address: string;
@@ -455,17 +297,20 @@ export async function listDeliveries(
 ): Promise<DeliveryView[]> {
   let select = db
     .selectFrom("alert_deliveries as d")
-    .innerJoin("alerts as a", "a.id", "d.alert_id")
-    .innerJoin("vpa_signals as s", "s.id", "a.signal_id")
-    .innerJoin("stocks as st", "st.id", "s.stock_id")
+    .leftJoin("alerts as a", "a.id", "d.alert_id")
+    .leftJoin("vpa_signals as s", "s.id", "a.signal_id")
+    .leftJoin("stocks as st", "st.id", "s.stock_id")
+    .leftJoin("digests as dg", "dg.id", "d.digest_id")
     .innerJoin("subscribers as sb", "sb.id", "d.subscriber_id")
     .select([
+      "d.id",
       "d.alert_id",
-      "st.symbol",
-      "s.type",
+      "d.digest_id",
+      sql<string>`coalesce(st.symbol, 'DIGEST')`.as("symbol"),
+      sql<string>`coalesce(s.type, dg.total::text || ' alerts')`.as("type"),
       "s.time",
       "s.timeframe",
-      "a.priority",
+      sql<string>`coalesce(a.priority, 'DIGEST')`.as("priority"),
       "d.channel",
       "sb.address",
       "d.status",
@@ -481,11 +326,14 @@ export async function listDeliveries(
   if (query.since !== undefined) select = select.where("d.claimed_at", ">=", query.since);
   const rows = await select.execute();
   return rows.map((row) => ({
+    id: row.id,
     alertId: row.alert_id,
+    digestId: row.digest_id,
     symbol: row.symbol,
     signalType: row.type,
     signalTime: row.time,
-    barTime: dateToBarTime(row.time, row.timeframe as Timeframe),
+    barTime:
+      row.time === null || row.timeframe === null ? "" : dateToBarTime(row.time, row.timeframe as Timeframe),
     priority: row.priority,
     channel: row.channel,
     address: row.address,

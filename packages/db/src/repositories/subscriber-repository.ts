@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { Database } from "../schema.ts";
+import type { Database, DeliveryMode } from "../schema.ts";
 
 export type SubscriberChannel = "telegram" | "email" | "webhook" | "console";
 
@@ -101,6 +101,8 @@ export interface Recipient {
   readonly address: string;
   /** Quiet hours, local minutes after midnight, or null. */
   readonly quietHours: QuietHours | null;
+  /** Digest: a non-HIGH alert of a scan reaches them in the scan's digest, not on its own. */
+  readonly deliveryMode: DeliveryMode;
 }
 
 /** A daily window in Asia/Ho_Chi_Minh local time (minutes after midnight); may wrap past midnight. */
@@ -147,7 +149,7 @@ export async function findRecipients(db: Kysely<Database>, signal: SignalMatch):
   const rows = await db
     .selectFrom("subscribers as sb")
     .innerJoin("subscriptions as sc", "sc.subscriber_id", "sb.id")
-    .select(["sb.id", "sb.channel", "sb.address", "sb.quiet_start", "sb.quiet_end"])
+    .select(["sb.id", "sb.channel", "sb.address", "sb.quiet_start", "sb.quiet_end", "sb.delivery_mode"])
     .distinct()
     .where("sb.is_active", "=", true)
     .where("sc.is_active", "=", true)
@@ -164,6 +166,7 @@ export async function findRecipients(db: Kysely<Database>, signal: SignalMatch):
     channel: row.channel,
     address: row.address,
     quietHours: quietHoursOf(row),
+    deliveryMode: row.delivery_mode,
   }));
 }
 

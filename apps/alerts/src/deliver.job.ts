@@ -1,0 +1,279 @@
+import {
+  claimDelivery,
+  type Database,
+  type DeliveryContext,
+  type DigestItem,
+  deactivateSubscriber,
+  findSignal,
+  findThrottleState,
+  loadDeliveryContext,
+  markDeliverySent,
+  markDeliveryUnsent,
+  suppressDelivery,
+} from "@vpa/db";
+import type { JobPayload, Metrics, RateDecision, RateLimit } from "@vpa/runtime";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { ChannelPacing } from "./channel-pacing.ts";
+import { CHANNELS, type Channel, type ChannelSender } from "./channels/channel.ts";
+import { DeliveryFailedError } from "./channels/delivery-failed-error.ts";
+import { DeliveryOutcomeUnknownError } from "./channels/delivery-outcome-unknown-error.ts";
+import { DeliveryRateLimitedError } from "./channels/delivery-rate-limited-error.ts";
+import { RecipientUnreachableError } from "./channels/recipient-unreachable-error.ts";
+import { alertContentOf } from "./fan-out-alert.job.ts";
+import { quietHoursDelayMs } from "./quiet-hours.ts";
+import { renderAlert } from "./render/render-alert.ts";
+import { type DigestLanguage, renderDigest } from "./render/render-digest.ts";
+import type { RenderedMessage } from "./render/rendered-message.ts";
+
+/**
+ * Anti-spam rules, per subscriber and channel (TradingView stops an alert after 15 triggers in 3
+ * minutes; we hold back instead of stopping): a signal of the same symbol and type for a bar
+ * within `cooldownMs` of one already sent is not sent again (intraday bars repeat readings), and
+ * past `maxPerHour` deliveries in the last hour the rest are suppressed. Suppressed is final and
+ * visible in alert_deliveries; the signals stay queryable (`vpa signals`, /signals).
+ */
+export interface AlertThrottle {
+  readonly cooldownMs: number;
+  /** 0: no cap. */
+  readonly maxPerHour: number;
+}
+
+/** The shared limiter as a delivery uses it (runtime's RedisRateLimiter). */
+export interface DeliveryRateLimiter {
+  tryAcquire(limits: readonly RateLimit[], pause: string | null): Promise<RateDecision>;
+  pause(pause: string, ms: number): Promise<void>;
+}
+
+export interface DeliveryDependencies {
+  readonly db: Kysely<Database>;
+  /** The channels this process can send on. */
+  readonly senders: ReadonlyMap<Channel, ChannelSender>;
+  readonly limiter: DeliveryRateLimiter;
+  readonly pacing: (channel: Channel) => ChannelPacing;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly throttle: AlertThrottle;
+  /** A subscriber's language when they chose none (ALERT_LANGUAGE). */
+  readonly defaultLanguage: DigestLanguage;
+  /** The clock every time rule (quiet hours, pause, the hourly cap) reads. Default Date.now. */
+  readonly now?: () => number;
+  /**
+   * Aborts a send in flight (a shutdown past its grace): it ends `retry` if its request had not
+   * been written, `uncertain` if it had, so no claim is left `sending`.
+   */
+  readonly sendSignal?: AbortSignal;
+}
+
+/**
+ * What one delivery job came to (docs/delivery.md):
+ * - settled: the row's final state (or `skipped`: settled before this run);
+ * - wait: not now, and no attempt spent: quiet hours, a pause, the rate limit, a provider's
+ *   retry_after, or a shutdown before the claim;
+ * - retry: not delivered for a transient reason (5xx, network before the request was written):
+ *   retried with backoff on the retry budget.
+ */
+export type DeliveryOutcome =
+  | { readonly kind: "settled"; readonly status: "sent" | "failed" | "suppressed" | "uncertain" | "skipped" }
+  | { readonly kind: "wait"; readonly untilMs: number; readonly reason: string }
+  | { readonly kind: "retry"; readonly error: string };
+
+/** Rate-limit waits up to this long are slept in the job; longer ones move the job to the delayed set. */
+const LOCAL_WAIT_MAX_MS = 250;
+
+/**
+ * One delivery job: one (alert or digest, subscriber, channel). Quiet hours, a pause and the
+ * throttle come first, then a slot of the shared rate limiter, and only then the claim and the
+ * send: a worker killed while waiting holds no claim.
+ */
+export async function deliver(
+  payload: JobPayload<"deliveries">,
+  deps: DeliveryDependencies,
+  stop?: AbortSignal,
+): Promise<DeliveryOutcome> {
+  const context = await loadDeliveryContext(deps.db, payload.deliveryId);
+  if (context === undefined) return { kind: "settled", status: "skipped" };
+  const logger = deps.logger.child({
+    deliveryId: context.id,
+    subscriberId: context.recipient.id,
+    channel: context.channel,
+  });
+  if (context.status === "sending") {
+    // A delivery job runs once at a time: the run that claimed it died before recording the outcome.
+    const claim = await claimDelivery(deps.db, context.id);
+    if (claim === "uncertain")
+      logger.warn("an earlier attempt died mid-send; recorded uncertain, not resent");
+    return { kind: "settled", status: "skipped" };
+  }
+  if (context.status !== "queued" && context.status !== "retry")
+    return { kind: "settled", status: "skipped" };
+  if (!context.recipient.isActive) {
+    await markDeliveryUnsent(
+      deps.db,
+      context.id,
+      "failed",
+      `subscriber deactivated${context.recipient.deactivatedReason === null ? "" : `: ${context.recipient.deactivatedReason}`}`,
+    );
+    return { kind: "settled", status: "failed" };
+  }
+  if (!isChannel(context.channel)) {
+    await markDeliveryUnsent(deps.db, context.id, "failed", `unknown channel ${context.channel}`);
+    return { kind: "settled", status: "failed" };
+  }
+  const channel = context.channel;
+  const sender = deps.senders.get(channel);
+  if (sender === undefined) {
+    return { kind: "retry", error: `the ${channel} channel is not configured in this worker` };
+  }
+  const now = deps.now ?? Date.now;
+  const quietFor = quietHoursDelayMs(context.recipient.quietHours, now());
+  if (quietFor > 0) return { kind: "wait", untilMs: now() + quietFor, reason: "quiet hours" };
+  const pausedUntil = context.recipient.pausedUntil?.getTime() ?? 0;
+  if (pausedUntil > now()) return { kind: "wait", untilMs: pausedUntil, reason: "paused by the subscriber" };
+
+  const priority = context.subject.kind === "alert" ? context.subject.priority : "DIGEST";
+  const labels = { channel, priority };
+  const message = await renderMessage(context, deps);
+  if (context.subject.kind === "alert") {
+    const throttled = await throttleReason(context, deps, now());
+    if (throttled !== null) {
+      if (!(await suppressDelivery(deps.db, context.id, throttled)))
+        return { kind: "settled", status: "skipped" };
+      deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "suppressed" });
+      logger.info({ reason: throttled }, "delivery suppressed");
+      return { kind: "settled", status: "suppressed" };
+    }
+  }
+
+  const pacing = deps.pacing(channel);
+  const slot = await waitForSlot(deps.limiter, pacing, context.recipient.address, stop);
+  if (slot !== null) return slot;
+  if (stop?.aborted === true) return { kind: "wait", untilMs: Date.now(), reason: "worker shutting down" };
+
+  const claim = await claimDelivery(deps.db, context.id);
+  if (claim !== "claimed") return { kind: "settled", status: "skipped" };
+  deps.metrics.alertDeliveryAttempts.inc(labels);
+  try {
+    const receipt = await sender.send(
+      { subscriberId: context.recipient.id, address: context.recipient.address },
+      message,
+      {
+        key: `vpa-delivery-${context.id}`,
+        ...(deps.sendSignal === undefined ? {} : { signal: deps.sendSignal }),
+      },
+    );
+    await markDeliverySent(deps.db, context.id, receipt.providerMessageId);
+    deps.metrics.alertsSent.inc(labels);
+    return { kind: "settled", status: "sent" };
+  } catch (error) {
+    return recordFailure(error, context, pacing, labels, deps, logger);
+  }
+}
+
+function isChannel(value: string): value is Channel {
+  return (CHANNELS as readonly string[]).includes(value);
+}
+
+async function renderMessage(context: DeliveryContext, deps: DeliveryDependencies): Promise<RenderedMessage> {
+  const language = context.recipient.language ?? deps.defaultLanguage;
+  if (context.subject.kind === "digest") {
+    return renderDigest(
+      { items: context.subject.items as DigestItem[], total: context.subject.total },
+      language,
+    );
+  }
+  const signal = await findSignal(deps.db, context.subject.signalId);
+  if (signal === undefined) throw new Error(`signal ${context.subject.signalId} of the alert was deleted`);
+  return renderAlert(alertContentOf(signal));
+}
+
+/** Waits (briefly) for a slot of every limit; returns a `wait` outcome when it is far off or the worker stops. */
+async function waitForSlot(
+  limiter: DeliveryRateLimiter,
+  pacing: ChannelPacing,
+  address: string,
+  stop: AbortSignal | undefined,
+): Promise<DeliveryOutcome | null> {
+  const limits = pacing.limits(address);
+  if (limits.length === 0 && pacing.pause === null) return null;
+  for (;;) {
+    const decision = await limiter.tryAcquire(limits, pacing.pause);
+    if (decision.allowed) return null;
+    if (decision.waitMs > LOCAL_WAIT_MAX_MS || stop?.aborted === true) {
+      return {
+        kind: "wait",
+        untilMs: Date.now() + decision.waitMs,
+        reason: `rate limit (${decision.heldBy})`,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, decision.waitMs));
+  }
+}
+
+/** Records a failed send: the error's type says which state the delivery moves to. */
+async function recordFailure(
+  error: unknown,
+  context: DeliveryContext,
+  pacing: ChannelPacing,
+  labels: { channel: string; priority: string },
+  deps: DeliveryDependencies,
+  logger: Logger,
+): Promise<DeliveryOutcome> {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (error instanceof DeliveryRateLimitedError) {
+    // The provider's limit is per bot (or per sending host): every worker pauses, not this chat.
+    if (pacing.pause !== null) await deps.limiter.pause(pacing.pause, error.retryAfterMs);
+    await markDeliveryUnsent(deps.db, context.id, "retry", reason);
+    deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "rate_limited" });
+    logger.warn({ retryAfterMs: error.retryAfterMs }, "rate limited by the provider; every worker pauses");
+    return { kind: "wait", untilMs: Date.now() + error.retryAfterMs, reason: "provider asked to wait" };
+  }
+  if (error instanceof DeliveryOutcomeUnknownError) {
+    await markDeliveryUnsent(deps.db, context.id, "uncertain", reason);
+    deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "uncertain" });
+    logger.warn({ err: error }, "no answer after the send: recorded uncertain, not resent");
+    return { kind: "settled", status: "uncertain" };
+  }
+  if (error instanceof RecipientUnreachableError) {
+    await markDeliveryUnsent(deps.db, context.id, "failed", reason);
+    await deactivateSubscriber(deps.db, context.recipient.id, reason);
+    deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "unreachable" });
+    logger.warn({ err: error }, "recipient unreachable; subscriber deactivated");
+    return { kind: "settled", status: "failed" };
+  }
+  if (error instanceof DeliveryFailedError && error.permanent) {
+    await markDeliveryUnsent(deps.db, context.id, "failed", reason);
+    deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "permanent" });
+    logger.error({ err: error }, "delivery failed permanently");
+    return { kind: "settled", status: "failed" };
+  }
+  // Transient (5xx, network before the request was written): not delivered; try again later.
+  await markDeliveryUnsent(deps.db, context.id, "retry", reason);
+  deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "transient" });
+  logger.warn({ err: error }, "delivery failed; will retry");
+  return { kind: "retry", error: reason };
+}
+
+async function throttleReason(
+  context: DeliveryContext,
+  deps: DeliveryDependencies,
+  now: number,
+): Promise<string | null> {
+  const { throttle } = deps;
+  if (context.subject.kind !== "alert") return null;
+  if (throttle.cooldownMs <= 0 && throttle.maxPerHour <= 0) return null;
+  const state = await findThrottleState(deps.db, {
+    subscriberId: context.recipient.id,
+    channel: context.channel,
+    signalId: context.subject.signalId,
+    cooldownMs: throttle.cooldownMs,
+    capSince: new Date(now - 3_600_000),
+  });
+  if (throttle.cooldownMs > 0 && state.inCooldown) {
+    return `cooldown: the same signal on this symbol was sent for a bar within ${Math.round(throttle.cooldownMs / 60_000)} min`;
+  }
+  if (throttle.maxPerHour > 0 && state.sentRecently >= throttle.maxPerHour) {
+    return `cap: ${state.sentRecently} alerts sent to this subscriber in the last hour (max ${throttle.maxPerHour})`;
+  }
+  return null;
+}
