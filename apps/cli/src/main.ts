@@ -13,6 +13,7 @@ import { runScan, usage as scanUsage } from "./commands/scan.ts";
 import { runServices, usage as servicesUsage } from "./commands/services.ts";
 import { runSignals, usage as signalsUsage } from "./commands/signals.ts";
 import { runStatus, usage as statusUsage } from "./commands/status.ts";
+import { runStudy, usage as studyUsage } from "./commands/study.ts";
 import { runSubscribe, runUnsubscribe, subscribeUsage, unsubscribeUsage } from "./commands/subscribe.ts";
 import { runSubscribers, usage as subscribersUsage } from "./commands/subscribers.ts";
 import { runWorkerProcess } from "./worker-process.ts";
@@ -31,6 +32,7 @@ usage:
   ${signalsUsage}
   ${alertsUsage}
   ${backtestUsage}
+  ${studyUsage}
   ${statusUsage}
   ${subscribeUsage}
   ${unsubscribeUsage}
@@ -89,6 +91,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return await runAlerts(app, args);
       case "backtest":
         return await runBacktest(app, args);
+      case "study":
+        return await runStudy(app, args);
       case "fetch":
         return await runFetch(app, args);
       case "backup":
