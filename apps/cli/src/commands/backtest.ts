@@ -130,6 +130,7 @@ async function waitForRun(
   runId: string,
   timeoutMs: number,
   quiet: boolean,
+  runsHere: boolean,
 ): Promise<string> {
   const printer = progressPrinter();
   const deadline = Date.now() + timeoutMs;
@@ -151,7 +152,9 @@ async function waitForRun(
       if (TERMINAL.has(run.status)) return run.status;
       if (Date.now() > deadline)
         throw new Error(
-          `backtest ${runId} did not finish in time (status ${run.status}); it keeps running: vpa backtest --show ${runId}`,
+          runsHere
+            ? `backtest ${runId} did not finish in time (status ${run.status}); this process was running it and stops, the next backtest worker (vpa worker backtest) takes it up: vpa backtest --show ${runId}`
+            : `backtest ${runId} did not finish in time (status ${run.status}); it keeps running: vpa backtest --show ${runId}`,
         );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -434,6 +437,7 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
     };
   }
 
+  const timeoutMs = (parseInteger("backtest", "timeout", values.timeout, 1, 86_400) ?? 3_600) * 1000;
   let submitted: Awaited<ReturnType<typeof submitBacktest>>;
   try {
     submitted = await submitBacktest(app.database.db, app.queue("backtest"), app.connection, {
@@ -473,16 +477,15 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
         })
       : null;
   if (inline !== null && !json) console.error("no backtest worker running: processing in this process");
+  let finished = false;
   try {
-    const status = await waitForRun(
-      app,
-      runId,
-      (parseInteger("backtest", "timeout", values.timeout, 1, 86_400) ?? 3_600) * 1000,
-      json,
-    );
+    const status = await waitForRun(app, runId, timeoutMs, json, inline !== null);
+    finished = true;
     const code = await showRun(app, runId, json, values.report);
     return status === "completed" ? code : EXIT.failure;
   } finally {
-    await inline?.close();
+    // Past --timeout, the inline worker stops without waiting for its run (that could take as long
+    // again); the job's lock expires and the next backtest worker runs it.
+    await inline?.close(!finished);
   }
 }
