@@ -90,10 +90,16 @@ async function ensureLiveJob<Q extends QueueName>(
   return "requeued";
 }
 
-/** Where the sweep over owed deliveries stopped, per process: the next sweep goes on from there. */
-let deliveryCursor = 0;
+/** What one sweeper carries from one sweep to the next. */
+export interface SweepCursor {
+  /** Where the walk over owed deliveries stopped: the next sweep goes on from there. */
+  deliveryId: number;
+}
 
-export async function sweepDeliveries(options: DeliverySweeperOptions): Promise<SweepResult> {
+export async function sweepDeliveries(
+  options: DeliverySweeperOptions,
+  cursor: SweepCursor = { deliveryId: 0 },
+): Promise<SweepResult> {
   const graceMs = options.graceMs ?? 2 * 60_000;
   const limit = options.batchSize ?? 500;
   const counts = { requeued: 0, revived: 0, gaveUp: 0 };
@@ -124,8 +130,12 @@ export async function sweepDeliveries(options: DeliverySweeperOptions): Promise<
     );
   }
 
-  const owed = await findOwedDeliveries(options.db, { afterId: deliveryCursor, olderThanMs: graceMs, limit });
-  deliveryCursor = owed.length < limit ? 0 : (owed.at(-1)?.id ?? 0);
+  const owed = await findOwedDeliveries(options.db, {
+    afterId: cursor.deliveryId,
+    olderThanMs: graceMs,
+    limit,
+  });
+  cursor.deliveryId = owed.length < limit ? 0 : (owed.at(-1)?.id ?? 0);
   for (const delivery of owed) {
     const jobId = deliveryJobId({ deliveryId: delivery.id });
     tally(
@@ -170,9 +180,10 @@ export interface DeliverySweeper {
 export function startDeliverySweeper(options: DeliverySweeperOptions): DeliverySweeper {
   const logger = options.logger.child({ module: "delivery-sweeper" });
   let running: Promise<void> | null = null;
+  const cursor: SweepCursor = { deliveryId: 0 };
   const tick = () => {
     if (running !== null) return;
-    running = sweepDeliveries({ ...options, logger })
+    running = sweepDeliveries({ ...options, logger }, cursor)
       .then(() => undefined)
       .catch((err: unknown) => logger.warn({ err }, "delivery sweep failed; will try again"))
       .finally(() => {

@@ -423,6 +423,25 @@ describe("digests", () => {
     expect(messagesTo(digestChat!)).toBe(2);
   });
 
+  it("sends an alert on its own when its scan's digest was built before it existed", async () => {
+    const [chat] = await subscribeChats(1, "digest");
+    const scanId = await createScan(database.db, { timeframe: "1D", analyzeJobIds: [] });
+    startWorkers();
+    await queues.digests.add({ scanId }, { jobId: digestJobId({ scanId }) });
+    await until(async () => {
+      const scan = await sql<{
+        digest_state: string;
+      }>`select digest_state from scans where id = ${scanId}`.execute(database.db);
+      return scan.rows[0]?.digest_state === "built";
+    });
+    // An analyze job that finished after the digest stopped waiting for it.
+    const late = await storeSignal({ scanId });
+    await queues.alerts.add({ signalId: late }, { jobId: alertJobId({ signalId: late }) });
+    await until(async () => (await statuses()).sent === 1);
+    expect(messagesTo(chat!)).toBe(1);
+    expect(telegram.sentMessages[0]!.plainText).not.toContain("Bản tin quét");
+  });
+
   it("waits for every analyze job of the scan before building the digest", async () => {
     const [chat] = await subscribeChats(1, "digest");
     const analyze = createQueue("analyze", connection);

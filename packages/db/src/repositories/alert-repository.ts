@@ -55,7 +55,11 @@ export interface AlertStart {
   readonly id: number;
   readonly state: AlertState;
   readonly createdAt: Date;
-  /** The scan it belongs to (its non-HIGH recipients in digest mode get it in that scan's digest), or null. */
+  /**
+   * The scan whose digest gathers it (its non-HIGH recipients in digest mode read it there), or
+   * null: no scan, or the scan's digests were built before this alert existed (an analyze job that
+   * finished after the digest stopped waiting), so it must go out on its own.
+   */
   readonly scanId: number | null;
 }
 
@@ -65,10 +69,15 @@ export interface AlertStart {
  */
 export async function startAlert(db: Kysely<Database>, input: AlertInput): Promise<AlertStart> {
   const row = await sql<{ id: number; state: AlertState; created_at: Date; scan_id: number | null }>`
-    insert into alerts (signal_id, priority, message, state)
-    values (${input.signalId}, ${input.priority}, ${input.message}, 'pending')
-    on conflict (signal_id) do update set message = coalesce(alerts.message, excluded.message)
-    returning id, state, created_at, scan_id
+    with started as (
+      insert into alerts (signal_id, priority, message, state)
+      values (${input.signalId}, ${input.priority}, ${input.message}, 'pending')
+      on conflict (signal_id) do update set message = coalesce(alerts.message, excluded.message)
+      returning id, state, created_at, scan_id
+    )
+    select a.id, a.state, a.created_at,
+      case when sc.built_at is not null and sc.built_at < a.created_at then null else a.scan_id end as scan_id
+    from started a left join scans sc on sc.id = a.scan_id
   `.execute(db);
   const alert = row.rows[0];
   if (alert === undefined) throw new Error(`alert for signal ${input.signalId} could not be created`);
