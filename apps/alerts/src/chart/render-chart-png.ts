@@ -1,0 +1,44 @@
+/**
+ * SVG → PNG with resvg (@resvg/resvg-js: the Rust SVG renderer, its native binary shipped in the
+ * npm package for each platform; no system library, no install script).
+ *
+ * Fonts: resvg draws text only with fonts it is given. We bundle DejaVu Sans
+ * (`apps/alerts/assets/fonts`, Bitstream Vera licence, see the LICENSE next to it) and load ONLY
+ * it, never the system's fonts: the node:24-slim image has none, a developer's machine has others,
+ * and the chart must look the same, to the pixel, wherever it is rendered (the PNG test checks
+ * pixels). DejaVu Sans covers Vietnamese and the ▲ ▼ arrows. Not scanning system fonts also
+ * keeps each render cheaper.
+ *
+ * `renderAsync` renders on libuv's thread pool: the tens of milliseconds a chart takes do not
+ * block the worker's event loop (its other jobs, its Redis heartbeats).
+ */
+import { fileURLToPath } from "node:url";
+import { renderAsync } from "@resvg/resvg-js";
+import { CHART_FONT_FAMILY } from "./render-chart-svg.ts";
+
+/** The bundled font file, found relative to this module (the same in the repo and the image). */
+export const CHART_FONT_FILE = fileURLToPath(new URL("../../assets/fonts/DejaVuSans.ttf", import.meta.url));
+
+/**
+ * Renders an SVG document at its own size (the chart's 800 × 450) to PNG bytes on a white
+ * background.
+ *
+ * @example
+ * const png = await renderChartPng(renderChartSvg(input)); // Uint8Array, starts with \x89PNG
+ * @throws Error from resvg when the SVG does not parse.
+ */
+export async function renderChartPng(svg: string): Promise<Uint8Array> {
+  const image = await renderAsync(svg, {
+    font: {
+      loadSystemFonts: false,
+      fontFiles: [CHART_FONT_FILE],
+      defaultFontFamily: CHART_FONT_FAMILY,
+      sansSerifFamily: CHART_FONT_FAMILY,
+    },
+    fitTo: { mode: "original" },
+    background: "#ffffff",
+    logLevel: "off",
+  });
+  const png = image.asPng();
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+}
