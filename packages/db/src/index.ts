@@ -4,6 +4,7 @@ export * from "./migrate.ts";
 export * from "./repositories/alert-repository.ts";
 export * from "./repositories/backtest-repository.ts";
 export * from "./repositories/bot-status-repository.ts";
+export * from "./repositories/chart-bars-repository.ts";
 export * from "./repositories/database-instance-repository.ts";
 export * from "./repositories/delivery-repository.ts";
 export * from "./repositories/digest-repository.ts";

@@ -1,0 +1,39 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema.ts";
+import type { BarRow } from "./market-data-repository.ts";
+
+/** Bars an alert chart shows by default: about three months of daily bars. */
+export const CHART_BAR_COUNT = 60;
+
+/**
+ * The last `count` bars of a signal's stock and timeframe up to and including the signal's bar,
+ * oldest first (thousand VND, times as in bar-time.ts). Empty when the signal does not exist;
+ * the last bar is the signal's own unless its bar was deleted since.
+ *
+ * One statement: the signal row gives the stock, timeframe and time; the primary key
+ * (stock_id, timeframe, time) is walked backwards from it.
+ *
+ * @example
+ * const bars = await loadChartBars(db, signalId); // 60 bars, bars.at(-1).time === signal.time
+ */
+export async function loadChartBars(
+  db: Kysely<Database>,
+  signalId: number,
+  count: number = CHART_BAR_COUNT,
+): Promise<BarRow[]> {
+  const result = await sql<BarRow>`
+    select to_char(m.time at time zone 'Asia/Ho_Chi_Minh',
+        case when s.timeframe in ('1D', '1W') then 'YYYY-MM-DD' else 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"' end
+      ) as time, m.open, m.high, m.low, m.close, m.volume
+    from vpa_signals s
+    cross join lateral (
+      select time, open, high, low, close, volume from market_data
+      where stock_id = s.stock_id and timeframe = s.timeframe and time <= s.time
+      order by time desc
+      limit ${Math.max(0, Math.floor(count))}
+    ) m
+    where s.id = ${signalId}
+    order by m.time
+  `.execute(db);
+  return result.rows;
+}
