@@ -120,7 +120,11 @@ export function trackRecordUpdateRows(
       const before = stored.stored.find((s) => s.horizon === row.horizon);
       const final = row.outcome !== null && before?.final !== true;
       const chanceFinal = row.chanceOutcome !== null && before?.chanceFinal !== true;
-      const drawMoved = before !== undefined && before.chanceStatus !== row.chance.status;
+      // A draw moved when it was made, or when it now waits for another date.
+      const drawMoved =
+        before !== undefined &&
+        (before.chanceStatus !== row.chance.status ||
+          (row.chance.status === "waiting" && before.chanceWaitingUntil !== row.chance.until));
       if (final) becameFinal++;
       if (chanceFinal) chanceSettled++;
       if (before === undefined || final || chanceFinal || drawMoved) rows.push(toInput(id, row));

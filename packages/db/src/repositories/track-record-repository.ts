@@ -62,6 +62,8 @@ export interface StoredOutcomeState {
   readonly final: boolean;
   readonly chanceFinal: boolean;
   readonly chanceStatus: "drawn" | "waiting" | "none";
+  /** The date a waiting draw waits for (`YYYY-MM-DD`), else null. */
+  readonly chanceWaitingUntil: string | null;
 }
 
 /** A stored signal the update must (re)compute. */
@@ -106,8 +108,9 @@ export interface TrackRecordWorkQuery {
   readonly asOf: string;
   /**
    * New signals are looked for above the highest signal id already taken in, less this many:
-   * concurrent analyze jobs may commit ids out of order.
-   * @defaultValue 10000
+   * concurrent analyze jobs may commit ids out of order (a few apart: each stores one symbol's
+   * signals of one bar).
+   * @defaultValue 2000
    */
   readonly idRewind?: number;
 }
@@ -148,14 +151,20 @@ export async function findTrackRecordWork(
   query: TrackRecordWorkQuery,
 ): Promise<TrackRecordWork[]> {
   const asOf = barTimeToDate(query.asOf);
-  const rewind = query.idRewind ?? 10_000;
+  const rewind = query.idRewind ?? 2_000;
+  // A literal lower bound (not a subquery) lets the planner scan vpa_signals' primary key range.
+  const newest = await sql<{ id: string | null }>`select max(signal_id) as id from signal_outcomes`.execute(
+    db,
+  );
+  const lowestNewId = Number(newest.rows[0]?.id ?? 0) - rewind;
   const result = await sql<WorkRow>`
     with taken as (
       select s.id, true as is_new, true as redraw
       from vpa_signals s
-      where s.timeframe = ${query.timeframe} and s.time <= ${asOf}
-        and s.id > (select coalesce(max(signal_id), 0) from signal_outcomes) - ${rewind}
-        and not exists (select 1 from signal_outcomes o where o.signal_id = s.id)
+      where s.id > ${lowestNewId} and s.timeframe = ${query.timeframe} and s.time <= ${asOf}
+        and not exists (
+          select 1 from signal_outcomes o where o.signal_id = s.id and o.signal_id > ${lowestNewId}
+        )
       union all
       select distinct o.signal_id, false, false
       from signal_outcomes o
@@ -232,7 +241,13 @@ export async function findTrackRecordWork(
       trend: row.trend,
       isNew: row.is_new,
       knownChance,
-      stored: stored.map((s) => ({ horizon: s.h, final: s.f, chanceFinal: s.cf, chanceStatus: s.cs })),
+      stored: stored.map((s) => ({
+        horizon: s.h,
+        final: s.f,
+        chanceFinal: s.cf,
+        chanceStatus: s.cs,
+        chanceWaitingUntil: s.cu,
+      })),
     });
   }
   if (byStock.size === 0) return [];
@@ -271,17 +286,21 @@ export async function loadTrackRecordBars(
   to: string,
 ): Promise<TrackRecordBars[]> {
   if (windows.length === 0) return [];
+  // A lateral range scan of the primary key per stock: a join would let the planner scan every bar.
   const result = await sql<TrackRecordBars & { stock_id: number }>`
-    select w.stock_id,
-      array_agg(to_char(m.time at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') order by m.time) as time,
-      array_agg(m.open order by m.time) as open, array_agg(m.high order by m.time) as high,
-      array_agg(m.low order by m.time) as low, array_agg(m.close order by m.time) as close,
-      array_agg(m.volume::float8 order by m.time) as volume
+    select w.stock_id, b.time, b.open, b.high, b.low, b.close, b.volume
     from unnest(${windows.map((w) => w.stockId)}::int[], ${windows.map((w) => barTimeToDate(w.from))}::timestamptz[])
       as w(stock_id, from_time)
-    join market_data m on m.stock_id = w.stock_id and m.timeframe = ${timeframe}
-      and m.time >= w.from_time and m.time <= ${barTimeToDate(to)}
-    group by w.stock_id
+    cross join lateral (
+      select array_agg(to_char(m.time at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') order by m.time) as time,
+        array_agg(m.open order by m.time) as open, array_agg(m.high order by m.time) as high,
+        array_agg(m.low order by m.time) as low, array_agg(m.close order by m.time) as close,
+        array_agg(m.volume::float8 order by m.time) as volume
+      from market_data m
+      where m.stock_id = w.stock_id and m.timeframe = ${timeframe}
+        and m.time >= w.from_time and m.time <= ${barTimeToDate(to)}
+    ) b
+    where b.time is not null
   `.execute(db);
   return result.rows.map(({ stock_id, time, open, high, low, close, volume }) => ({
     stockId: stock_id,

@@ -2,6 +2,8 @@
  * The signal track record (issue 12): how every signal has done, net of Vietnamese costs, against
  * chance. Pure: the caller passes bars, signals and a seed. See README.md in this folder.
  */
+export type { AdvancedOutcomes, MovedRow } from "./advance-outcomes.ts";
+export { advanceOutcomes } from "./advance-outcomes.ts";
 export { countBarsThrough, indexOfBarTime } from "./bar-search.ts";
 export type { BootstrapIntervals, BootstrapOptions, ConfidenceInterval } from "./bootstrap-interval.ts";
 export {
