@@ -10,13 +10,17 @@
  * - `POST` (or `GET`) `/bot<token>/<method>`; parameters as `application/x-www-form-urlencoded`
  *   (what node-telegram-bot-api sends when no file is attached: structured fields such as
  *   `link_preview_options` are JSON strings inside the form), `application/json`, or the query
- *   string. multipart/form-data (file uploads) is not supported.
+ *   string; multipart/form-data when a file is attached (sendPhoto with an uploaded photo: the
+ *   library streams the file as a part named after the parameter).
  * - Success: HTTP 200 `{"ok":true,"result":...}`. Failure: the HTTP status equals `error_code`,
  *   body `{"ok":false,"error_code":N,"description":"..."}` plus `parameters` for 429.
  * - A wrong token: 401 `Unauthorized`; an unknown method: 404 `Not Found`.
  *
- * Methods: getMe, sendMessage, getUpdates (long polling over updates queued with `pushUpdate`),
- * setMyCommands, getMyCommands, deleteWebhook, setWebhook.
+ * Methods: getMe, sendMessage, sendPhoto (an uploaded PNG or JPEG, with an optional caption of at
+ * most 1,024 characters after entity parsing, HTML-validated like a message text), getUpdates
+ * (long polling over updates queued with `pushUpdate`), setMyCommands, getMyCommands,
+ * deleteWebhook, setWebhook. sendPhoto shares sendMessage's chats: the same blocks, 429s, flood
+ * control and per-chat message ids.
  *
  * Flood control is off unless `floodControl` is set: then sendMessage answers 429 with
  * `retry_after`, as Telegram does, to a sender that exceeds 1 message/s to one chat, 20 messages a
@@ -41,6 +45,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /** Telegram's message text limit, after entity parsing, in UTF-16 code units. */
 export const TELEGRAM_TEXT_MAX_LENGTH = 4096;
+
+/** Telegram's media caption limit, after entity parsing, in UTF-16 code units. */
+export const TELEGRAM_CAPTION_MAX_LENGTH = 1024;
 
 // ---------------------------------------------------------------------------------------------
 // HTML parse mode
@@ -280,6 +287,30 @@ export interface SentTelegramMessage {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
+/** A photo the stand-in accepted (sendPhoto with an uploaded file). */
+export interface SentTelegramPhoto {
+  /** `chat_id` as sent, as a string. */
+  readonly chatId: string;
+  /** Per-chat message id, counted together with the chat's text messages. */
+  readonly messageId: number;
+  /** The uploaded file's bytes, as received. */
+  readonly photo: Uint8Array;
+  /** The file part's `filename` and `Content-Type`. */
+  readonly filename: string | null;
+  readonly contentType: string | null;
+  /** Width and height from the image header (PNG IHDR or JPEG SOF). */
+  readonly width: number;
+  readonly height: number;
+  /** `caption` exactly as sent (HTML source when parse_mode is HTML), or null for none. */
+  readonly caption: string | null;
+  readonly parseMode: string | null;
+  /** Caption after entity parsing: what the user reads under the photo ("" for none). */
+  readonly plainCaption: string;
+  readonly captionEntities: readonly TelegramMessageEntity[];
+  /** The other parameters as decoded by the stand-in (the photo itself as `{ filename, contentType, size }`). */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
 /** Every request that reached the server, accepted or not. */
 export interface TelegramRequestRecord {
   readonly method: string;
@@ -333,6 +364,8 @@ export interface TelegramStandIn {
   readonly token: string;
   /** Accepted sendMessage calls, in arrival order. */
   readonly sentMessages: readonly SentTelegramMessage[];
+  /** Accepted sendPhoto calls, in arrival order. */
+  readonly sentPhotos: readonly SentTelegramPhoto[];
   /** Every request, in arrival order (including rejected ones). */
   readonly requests: readonly TelegramRequestRecord[];
   /** Commands last set with setMyCommands for the default scope and language, or null. */
@@ -411,6 +444,7 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
   };
 
   let sentMessages: SentTelegramMessage[] = [];
+  let sentPhotos: SentTelegramPhoto[] = [];
   let requests: TelegramRequestRecord[] = [];
   let commands: BotCommand[] | null = null;
   let webhookUrl: string | null = null;
@@ -493,7 +527,11 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     acceptedOverall.push(now);
   }
 
-  function sendMessage(params: Record<string, unknown>): ApiReply {
+  /**
+   * What every send to a chat checks first, in Telegram's order: a programmed 429, the chat id,
+   * a forgotten or blocked chat, flood control. The chat id and arrival time, or the refusal.
+   */
+  function admitSend(params: Record<string, unknown>): { chatId: string; now: number } | ApiReply {
     if (rateLimit.remaining > 0) {
       rateLimit.remaining -= 1;
       const seconds = rateLimit.retryAfterSeconds;
@@ -513,6 +551,23 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     if (floodWait > 0) {
       return error(429, `Too Many Requests: retry after ${floodWait}`, { retry_after: floodWait });
     }
+    return { chatId, now };
+  }
+
+  /** The `chat` object of a sent message, as Telegram describes the chat. */
+  function chatOf(chatId: string): Record<string, unknown> {
+    const numericChatId = Number(chatId);
+    return chatId.startsWith("@")
+      ? { id: -1001000000000, type: "channel", title: chatId.slice(1), username: chatId.slice(1) }
+      : numericChatId < 0
+        ? { id: numericChatId, type: chatId.startsWith("-100") ? "supergroup" : "group", title: "Test group" }
+        : { id: numericChatId, type: "private", first_name: "Subscriber" };
+  }
+
+  function sendMessage(params: Record<string, unknown>): ApiReply {
+    const admitted = admitSend(params);
+    if ("status" in admitted) return admitted;
+    const { chatId, now } = admitted;
     const text =
       typeof params.text === "string" ? params.text : params.text === undefined ? "" : String(params.text);
     const parseMode =
@@ -535,22 +590,86 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     messageCounters.set(chatId, messageId);
     recordAccepted(chatId, now);
     sentMessages.push({ chatId, messageId, text, parseMode, plainText, entities, params });
-    const numericChatId = Number(chatId);
-    const chat = chatId.startsWith("@")
-      ? { id: -1001000000000, type: "channel", title: chatId.slice(1), username: chatId.slice(1) }
-      : numericChatId < 0
-        ? { id: numericChatId, type: chatId.startsWith("-100") ? "supergroup" : "group", title: "Test group" }
-        : { id: numericChatId, type: "private", first_name: "Subscriber" };
     return ok({
       message_id: messageId,
       from: { id: botUser.id, is_bot: true, first_name: botUser.first_name, username: botUser.username },
-      chat,
+      chat: chatOf(chatId),
       date: Math.floor(Date.now() / 1000),
       text: plainText,
       ...(entities.length > 0 ? { entities } : {}),
       ...(params.link_preview_options === undefined
         ? {}
         : { link_preview_options: params.link_preview_options }),
+    });
+  }
+
+  /**
+   * sendPhoto with the photo uploaded as a multipart file part (what node-telegram-bot-api sends
+   * for an `InputFile`). A `photo` given as a string (a file_id or a URL) is refused: the
+   * stand-in keeps no files and fetches no URLs.
+   */
+  function sendPhoto(params: Record<string, unknown>, files: ReadonlyMap<string, UploadedFile>): ApiReply {
+    const admitted = admitSend(params);
+    if ("status" in admitted) return admitted;
+    const { chatId, now } = admitted;
+    const upload = files.get("photo");
+    if (upload === undefined) {
+      return typeof params.photo === "string" && params.photo !== ""
+        ? badRequest("wrong file identifier/HTTP URL specified")
+        : badRequest("there is no photo in the request");
+    }
+    const size = imageSize(upload.bytes);
+    if (size === null) return badRequest("IMAGE_PROCESS_FAILED");
+    const caption = typeof params.caption === "string" ? params.caption : null;
+    const parseMode =
+      typeof params.parse_mode === "string" && params.parse_mode !== "" ? params.parse_mode : null;
+    let plainCaption = caption ?? "";
+    let captionEntities: readonly TelegramMessageEntity[] = [];
+    if (caption !== null && parseMode !== null) {
+      if (parseMode.toLowerCase() === "html") {
+        const parsed = parseTelegramHtml(caption);
+        if (!parsed.ok) return badRequest(`can't parse entities: ${parsed.description}`);
+        plainCaption = parsed.text;
+        captionEntities = parsed.entities;
+      } else if (parseMode !== "Markdown" && parseMode !== "MarkdownV2") {
+        return badRequest("unsupported parse_mode");
+      }
+    }
+    if (plainCaption.length > TELEGRAM_CAPTION_MAX_LENGTH) return badRequest("message caption is too long");
+    const messageId = (messageCounters.get(chatId) ?? 0) + 1;
+    messageCounters.set(chatId, messageId);
+    recordAccepted(chatId, now);
+    sentPhotos.push({
+      chatId,
+      messageId,
+      photo: upload.bytes,
+      filename: upload.filename,
+      contentType: upload.contentType,
+      width: size.width,
+      height: size.height,
+      caption,
+      parseMode,
+      plainCaption,
+      captionEntities,
+      params,
+    });
+    const fileUniqueId = `AQAD${chatId.replace(/\W/g, "")}x${messageId}`;
+    return ok({
+      message_id: messageId,
+      from: { id: botUser.id, is_bot: true, first_name: botUser.first_name, username: botUser.username },
+      chat: chatOf(chatId),
+      date: Math.floor(Date.now() / 1000),
+      photo: [
+        {
+          file_id: `AgACAgIAAxkBAAI${fileUniqueId}`,
+          file_unique_id: fileUniqueId,
+          width: size.width,
+          height: size.height,
+          file_size: upload.bytes.byteLength,
+        },
+      ],
+      ...(plainCaption === "" ? {} : { caption: plainCaption }),
+      ...(captionEntities.length > 0 ? { caption_entities: captionEntities } : {}),
     });
   }
 
@@ -607,12 +726,18 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     return ok(true);
   }
 
-  async function dispatch(method: string, params: Record<string, unknown>): Promise<ApiReply> {
+  async function dispatch(
+    method: string,
+    params: Record<string, unknown>,
+    files: ReadonlyMap<string, UploadedFile>,
+  ): Promise<ApiReply> {
     switch (method.toLowerCase()) {
       case "getme":
         return ok(botUser);
       case "sendmessage":
         return sendMessage(params);
+      case "sendphoto":
+        return sendPhoto(params, files);
       case "getupdates":
         return getUpdates(params);
       case "setmycommands":
@@ -638,13 +763,16 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     const pathMatch = /^\/bot([^/]*)\/([A-Za-z0-9_]+)$/.exec(url.pathname);
     const contentType = request.headers["content-type"] ?? null;
     let params: Record<string, unknown> = {};
+    let files: ReadonlyMap<string, UploadedFile> = new Map();
     let reply: ApiReply;
     const receivedAt = Date.now();
     const delayMs = takeDelay();
     if (delayMs > 0) await sleep(delayMs);
     try {
       const body = await readBody(request);
-      params = { ...decodeParams(url.searchParams), ...parseBody(body, contentType) };
+      const parsed = parseBody(body, contentType);
+      params = { ...decodeParams(url.searchParams), ...parsed.params };
+      files = parsed.files;
     } catch (cause) {
       reply = badRequest(cause instanceof Error ? cause.message : "invalid request body");
       send(response, reply);
@@ -660,7 +788,7 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     } else if (failure !== null) {
       reply = failure.html ? htmlError(failure.status) : error(failure.status, httpReason(failure.status));
     } else {
-      reply = await dispatch(method, params);
+      reply = await dispatch(method, params, files);
     }
     requests.push({
       method,
@@ -690,6 +818,9 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     token,
     get sentMessages() {
       return sentMessages;
+    },
+    get sentPhotos() {
+      return sentPhotos;
     },
     get requests() {
       return requests;
@@ -736,6 +867,7 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     },
     reset() {
       sentMessages = [];
+      sentPhotos = [];
       requests = [];
       commands = null;
       webhookUrl = null;
@@ -770,7 +902,7 @@ function send(response: ServerResponse, reply: ApiReply): void {
   response.end(reply.body);
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -779,10 +911,97 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new Error("request body too large");
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
-function parseBody(body: string, contentType: string | null): Record<string, unknown> {
+/** A file part of a multipart/form-data request. */
+interface UploadedFile {
+  readonly filename: string | null;
+  readonly contentType: string | null;
+  readonly bytes: Uint8Array;
+}
+
+function parseBody(
+  raw: Buffer,
+  contentType: string | null,
+): { params: Record<string, unknown>; files: ReadonlyMap<string, UploadedFile> } {
+  const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType === "multipart/form-data" && raw.length > 0) return parseMultipart(raw, contentType ?? "");
+  return { params: parseTextBody(raw.toString("utf8"), contentType), files: new Map() };
+}
+
+/**
+ * multipart/form-data (RFC 7578): text parts become parameters (JSON-valued ones parsed, as in a
+ * form body), file parts (those with a `filename`) are kept as bytes.
+ */
+function parseMultipart(
+  raw: Buffer,
+  contentType: string,
+): { params: Record<string, unknown>; files: ReadonlyMap<string, UploadedFile> } {
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(contentType);
+  const token = boundary?.[1] ?? boundary?.[2];
+  if (token === undefined) throw new Error("multipart/form-data without a boundary");
+  const delimiter = Buffer.from(`--${token}`);
+  const nextDelimiter = Buffer.from(`\r\n--${token}`);
+  const fields = new URLSearchParams();
+  const files = new Map<string, UploadedFile>();
+  const described: Record<string, unknown> = {};
+  let position = raw.indexOf(delimiter);
+  if (position === -1) throw new Error("multipart body without its boundary");
+  position += delimiter.length;
+  for (;;) {
+    if (raw.toString("latin1", position, position + 2) === "--") break; // the closing delimiter
+    if (raw.toString("latin1", position, position + 2) !== "\r\n")
+      throw new Error("malformed multipart body");
+    const headersEnd = raw.indexOf("\r\n\r\n", position + 2);
+    if (headersEnd === -1) throw new Error("malformed multipart part headers");
+    const headers = raw.toString("utf8", position + 2, headersEnd);
+    const contentStart = headersEnd + 4;
+    const contentEnd = raw.indexOf(nextDelimiter, contentStart);
+    if (contentEnd === -1) throw new Error("multipart part without a closing boundary");
+    const disposition = /^content-disposition:\s*form-data(.*)$/im.exec(headers)?.[1] ?? "";
+    const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1];
+    if (name === undefined) throw new Error("multipart part without a name");
+    const filename = /;\s*filename="([^"]*)"/i.exec(disposition)?.[1] ?? null;
+    const content = raw.subarray(contentStart, contentEnd);
+    if (filename === null) {
+      fields.append(name, content.toString("utf8"));
+    } else {
+      const partType = /^content-type:\s*(.+?)\s*$/im.exec(headers)?.[1] ?? null;
+      files.set(name, { filename, contentType: partType, bytes: new Uint8Array(content) });
+      described[name] = { filename, contentType: partType, size: content.length };
+    }
+    position = contentEnd + nextDelimiter.length;
+  }
+  return { params: { ...decodeParams(fields), ...described }, files };
+}
+
+/** Width and height of a PNG (IHDR) or JPEG (first SOFn marker); null for anything else. */
+function imageSize(bytes: Uint8Array): { width: number; height: number } | null {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (
+    data.length >= 24 &&
+    data.subarray(0, 8).equals(pngSignature) &&
+    data.toString("latin1", 12, 16) === "IHDR"
+  ) {
+    return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
+  }
+  if (data.length >= 4 && data[0] === 0xff && data[1] === 0xd8) {
+    for (let offset = 2; offset + 9 < data.length; ) {
+      if (data[offset] !== 0xff) return null;
+      const marker = data[offset + 1]!;
+      const length = data.readUInt16BE(offset + 2);
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { height: data.readUInt16BE(offset + 5), width: data.readUInt16BE(offset + 7) };
+      }
+      offset += 2 + length;
+    }
+  }
+  return null;
+}
+
+function parseTextBody(body: string, contentType: string | null): Record<string, unknown> {
   if (body === "") return {};
   const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (mediaType === "application/json") {
