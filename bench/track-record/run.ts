@@ -11,7 +11,7 @@
  *     every group's running count, hits and sum updated (goal: under 200 ms);
  * (c) with --database: the same close through PostgreSQL (`updateTrackRecord`: find the work, load
  *     the bars it needs, compute, upsert), on a database of its own, `vpa_bench_track_record`.
- * --symbols N takes the first N symbols only (a quick check that it runs).
+ * --symbols N takes the first N symbols only (a quick check that it runs); --skip-study skips (a).
  */
 import { readFileSync } from "node:fs";
 import { arch, cpus, loadavg, totalmem } from "node:os";
@@ -58,6 +58,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     closes: { type: "string", default: "5" },
     database: { type: "boolean", default: false },
+    "skip-study": { type: "boolean", default: false },
   },
 });
 const RUNS = Number(values.runs);
@@ -100,7 +101,7 @@ const runs: { analyze: number; track: number; summarize: number }[] = [];
 let signals = 0;
 let groups = 0;
 let finalAt5 = 0;
-for (let run = 0; run <= RUNS; run++) {
+for (let run = 0; run <= (values["skip-study"] ? -1 : RUNS); run++) {
   const t0 = performance.now();
   const inputs: TrackRecordInput[] = series.map((s) => ({
     symbol: s.symbol,
@@ -122,14 +123,16 @@ for (let run = 0; run <= RUNS; run++) {
 }
 const timed = runs.slice(1); // the first run warms the JIT up
 const total = (r: (typeof runs)[number]) => r.analyze + r.track + r.summarize;
-console.log(
-  `(a) whole track record: median ${fmt(median(timed.map(total)))} ms = analysis ${fmt(median(timed.map((r) => r.analyze)))} + ` +
-    `outcomes and chance draws ${fmt(median(timed.map((r) => r.track)))} + groups and intervals ${fmt(median(timed.map((r) => r.summarize)))} ms ` +
-    `(goal < 5,000 ms); first run ${fmt(total(runs[0]!))} ms; runs ${runs.map((r) => fmt(total(r))).join(" ")}`,
-);
-console.log(
-  `    ${fmt(signals)} signals × ${HORIZONS.length} horizons + as many chance entries; ${fmt(finalAt5)} final at 5 bars; ${groups} groups`,
-);
+if (runs.length > 0) {
+  console.log(
+    `(a) whole track record: median ${fmt(median(timed.map(total)))} ms = analysis ${fmt(median(timed.map((r) => r.analyze)))} + ` +
+      `outcomes and chance draws ${fmt(median(timed.map((r) => r.track)))} + groups and intervals ${fmt(median(timed.map((r) => r.summarize)))} ms ` +
+      `(goal < 5,000 ms); first run ${fmt(total(runs[0]!))} ms; runs ${runs.map((r) => fmt(total(r))).join(" ")}`,
+  );
+  console.log(
+    `    ${fmt(signals)} signals × ${HORIZONS.length} horizons + as many chance entries; ${fmt(finalAt5)} final at 5 bars; ${groups} groups`,
+  );
+}
 
 // ── (b) the update after one close, in memory ───────────────────────────────────────────────────
 /** A group's running figures at each horizon: what the update after a close maintains. */
@@ -163,9 +166,17 @@ function tally(outcome: SignalOutcome, horizon: number, ret: number | null, chan
   }
 }
 
-// The market's last CLOSES dates; the state is built as of the close before the first of them.
-const dates = [...new Set(series.flatMap((s) => s.columns.time.slice(-CLOSES - 5)))].sort().slice(-CLOSES);
-const before = dates[0]!;
+// The market's last CLOSES sessions (days on which at least half the symbols trade: a few symbols
+// run on past the rest of the data); the state is built as of the session before the first.
+const symbolsOn = new Map<string, number>();
+for (const s of series)
+  for (const t of s.columns.time.slice(-250)) symbolsOn.set(t, (symbolsOn.get(t) ?? 0) + 1);
+const busiest = Math.max(...symbolsOn.values());
+const sessions = [...symbolsOn]
+  .filter(([, n]) => n >= busiest / 2)
+  .map(([t]) => t)
+  .sort();
+const dates = sessions.slice(-CLOSES);
 interface SymbolState {
   readonly symbol: string;
   readonly exchange: "HOSE" | "HNX" | "UPCOM" | null;
@@ -175,9 +186,7 @@ interface SymbolState {
   open: SignalOutcome[];
 }
 start = performance.now();
-const previousDay = [...new Set(series.flatMap((s) => s.columns.time.filter((t) => t < before).slice(-1)))]
-  .sort()
-  .at(-1)!;
+const previousDay = sessions[sessions.length - CLOSES - 1]!;
 const states: SymbolState[] = [];
 for (const s of series) {
   const length = countBarsThrough(s.columns.time, s.columns.time.length, previousDay);
