@@ -1,12 +1,15 @@
+import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SmtpSink, startSmtpSink } from "../../../../test-support/smtp-sink.ts";
 import { everythingIn, failureOf } from "../../test/support/error-dump.ts";
 import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
+import { renderChartPng } from "../chart/render-chart-png.ts";
+import { renderChartSvg } from "../chart/render-chart-svg.ts";
 import { type AlertContent, renderAlert } from "../render/render-alert.ts";
 import type { ChannelSender } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
 import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
-import { createEmailSender } from "./email-sender.ts";
+import { createEmailSender, EMAIL_IMAGE_CID, withInlineImage } from "./email-sender.ts";
 import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
 
 const USER = "alerts@vpa.test";
@@ -167,5 +170,61 @@ describe("email sender against a real SMTP sink", () => {
     expect(messages.map((mail) => mail.to[0]).sort()).toEqual(
       recipients.map((recipient) => recipient.address).sort(),
     );
+  });
+});
+
+describe("email sender: a message with a chart", () => {
+  it("carries the chart as an inline cid: attachment shown under the facts, with its alt text", async () => {
+    const bar = { time: "2020-03-23", open: 22, high: 24, low: 21, close: 23.45, volume: 1_000 };
+    const png = await renderChartPng(
+      renderChartSvg({
+        bars: [bar],
+        signalIndex: 0,
+        support: null,
+        resistance: null,
+        bias: "bull",
+        title: "VCB",
+        subtitle: "",
+      }),
+    );
+    await email.send(trader, { ...alert, image: { png, alt: `VCB chart: "A<b>&C"` } });
+
+    const [received] = await smtp.waitForMessages(1);
+    // Parse again keeping the cid: links (the sink's parser turns them into data: URIs).
+    const mail = await simpleParser(received!.raw, { keepCidLinks: true });
+    expect(received!.raw).toMatch(/Content-Type: multipart\/related/i);
+    expect(mail.attachments).toHaveLength(1);
+    const [attachment] = mail.attachments;
+    expect(attachment).toMatchObject({
+      contentType: "image/png",
+      cid: EMAIL_IMAGE_CID,
+      contentDisposition: "inline",
+      filename: "chart.png",
+    });
+    expect(Buffer.from(attachment!.content).equals(Buffer.from(png))).toBe(true);
+    const html = String(mail.html);
+    expect(html).toContain(`<img src="cid:${EMAIL_IMAGE_CID}" alt="VCB chart: &quot;A&lt;b&gt;&amp;C&quot;"`);
+    // Under the facts table, above the disclaimer; the text part is unchanged.
+    expect(html.indexOf("cid:")).toBeGreaterThan(html.indexOf("</table>"));
+    expect(html.indexOf("cid:")).toBeLessThan(html.indexOf("Not investment advice"));
+    expect(received!.text.trim()).toBe(alert.text.trim());
+  });
+
+  it("sends no attachment when the message has no image", async () => {
+    await email.send(trader, alert);
+    const [received] = await smtp.waitForMessages(1);
+    expect((await simpleParser(received!.raw)).attachments).toEqual([]);
+    expect(received!.raw).not.toMatch(/multipart\/related/i);
+  });
+});
+
+describe("withInlineImage", () => {
+  const image = { png: new Uint8Array(), alt: "chart" };
+  it("puts the image after the last table, or before </body>, or at the end", () => {
+    expect(withInlineImage("<table></table><p>x</p>", image)).toMatch(/^<table><\/table>\n<p[^>]*><img /);
+    expect(withInlineImage("<body><p>x</p></body>", image)).toMatch(
+      /<p>x<\/p><p[^>]*><img [^>]*><\/p>\n<\/body>$/,
+    );
+    expect(withInlineImage("<p>x</p>", image)).toMatch(/^<p>x<\/p><p[^>]*><img /);
   });
 });

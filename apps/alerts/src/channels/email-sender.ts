@@ -14,11 +14,15 @@
  * - Timeouts: connect 10 s, greeting 10 s, socket idle 30 s (nodemailer's are 2 min / 30 s / 10 min,
  *   which would hold a job slot far longer than a retry costs).
  * - `Auto-Submitted: auto-generated` (RFC 3834) so vacation responders do not answer alerts.
+ * - A message's image (an alert's chart) goes inline: a `cid:` attachment (multipart/related) shown
+ *   by an `<img>` under the message's facts, with its `alt` text. Inline, not a link to a server:
+ *   mail clients block remote images by default, and the chart stays readable offline.
  * - The SMTP URL carries the password; errors are rebuilt with it (and the URL) redacted, and
  *   nodemailer's logger stays off.
  */
 import { createTransport } from "nodemailer";
-import type { RenderedMessage } from "../render/rendered-message.ts";
+import { escapeEmailHtml } from "../render/email-html.ts";
+import type { MessageImage, RenderedMessage } from "../render/rendered-message.ts";
 import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
 import { toEmailDeliveryError } from "./email-delivery-error.ts";
@@ -96,7 +100,11 @@ export function createEmailSender(options: EmailSenderOptions): ChannelSender {
           to: address,
           subject: message.subject,
           text: message.text,
-          html: message.emailHtml,
+          html:
+            message.image === undefined
+              ? message.emailHtml
+              : withInlineImage(message.emailHtml, message.image),
+          ...(message.image === undefined ? {} : { attachments: [inlineAttachment(message.image)] }),
           headers: { "Auto-Submitted": "auto-generated" },
         });
         const messageId: unknown = info.messageId;
@@ -111,6 +119,36 @@ export function createEmailSender(options: EmailSenderOptions): ChannelSender {
       transporter.close();
     },
   };
+}
+
+/** The Content-ID of a message's image: one image a message, so one fixed id. */
+export const EMAIL_IMAGE_CID = "chart@vpa-alerts";
+
+function inlineAttachment(image: MessageImage) {
+  return {
+    filename: "chart.png",
+    content: Buffer.from(image.png.buffer, image.png.byteOffset, image.png.byteLength),
+    contentType: "image/png",
+    cid: EMAIL_IMAGE_CID,
+    contentDisposition: "inline" as const,
+  };
+}
+
+/**
+ * The email HTML with the image placed after its last table (an alert's facts), or before
+ * `</body>` when it has none. At most 800 px wide, scaled down on narrow screens.
+ */
+export function withInlineImage(html: string, image: MessageImage): string {
+  const tag =
+    `<p style="margin:16px 0 0"><img src="cid:${EMAIL_IMAGE_CID}" alt="${escapeEmailHtml(image.alt)}" ` +
+    `width="800" style="display:block;width:100%;max-width:800px;height:auto;border:0"></p>`;
+  const afterTable = html.lastIndexOf("</table>");
+  if (afterTable !== -1) {
+    const at = afterTable + "</table>".length;
+    return `${html.slice(0, at)}\n${tag}${html.slice(at)}`;
+  }
+  const bodyEnd = html.lastIndexOf("</body>");
+  return bodyEnd === -1 ? `${html}${tag}` : `${html.slice(0, bodyEnd)}${tag}\n${html.slice(bodyEnd)}`;
 }
 
 /** The password (and its decoded form) inside an SMTP URL, to redact; none when the URL has none. */

@@ -2,15 +2,19 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
+import { readPngSize } from "../../test/support/decode-png.ts";
 import { everythingIn, failureOf } from "../../test/support/error-dump.ts";
 import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
+import { renderChartPng } from "../chart/render-chart-png.ts";
+import { renderChartSvg } from "../chart/render-chart-svg.ts";
 import { type AlertContent, renderAlert } from "../render/render-alert.ts";
+import type { RenderedMessage } from "../render/rendered-message.ts";
 import type { ChannelSender } from "./channel.ts";
 import { DeliveryFailedError } from "./delivery-failed-error.ts";
 import { DeliveryOutcomeUnknownError } from "./delivery-outcome-unknown-error.ts";
 import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
 import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
-import { createTelegramSender } from "./telegram-sender.ts";
+import { createTelegramSender, TELEGRAM_CAPTION_MAX_LENGTH } from "./telegram-sender.ts";
 
 const TOKEN = "7012345678:AAH-secret_Token-part-9876";
 
@@ -214,6 +218,99 @@ describe("Telegram sender against the Bot API stand-in", () => {
   it("rejects an address that is not a chat id without calling the API", async () => {
     const error = await failureOf(telegram.send({ subscriberId: 3, address: "alice@example.test" }, alert));
     expect(error).toBeInstanceOf(RecipientUnreachableError);
+    expect(tg.requests).toHaveLength(0);
+  });
+});
+
+describe("Telegram sender: a message with a chart", () => {
+  const quoted = renderAlert(sampleAlertContent({ name: `A<b>&"C" 'Ngân hàng'` }));
+  let withChart: RenderedMessage;
+
+  beforeAll(async () => {
+    const bar = { time: "2020-03-23", open: 22, high: 24, low: 21, close: 23.45, volume: 1_000 };
+    const svg = renderChartSvg({
+      bars: [bar],
+      signalIndex: 0,
+      support: null,
+      resistance: null,
+      bias: "bull",
+      title: "VCB · HOSE · 1D · 2020-03-23",
+      subtitle: "Selling climax ▲ bull · score 87",
+    });
+    withChart = { ...quoted, image: { png: await renderChartPng(svg), alt: "VCB chart" } };
+  });
+
+  it("sends one photo, the PNG uploaded as multipart, with the escaped HTML alert as its caption", async () => {
+    const receipt = await telegram.send(subscriber, withChart);
+
+    expect(receipt).toEqual({ providerMessageId: "1" });
+    expect(tg.sentMessages).toHaveLength(0);
+    expect(tg.sentPhotos).toHaveLength(1);
+    const photo = tg.sentPhotos[0]!;
+    expect(Buffer.from(photo.photo).equals(Buffer.from(withChart.image!.png))).toBe(true);
+    expect(readPngSize(photo.photo)).toEqual({ width: 800, height: 450 });
+    expect(photo).toMatchObject({ chatId: "123456789", filename: "chart.png", contentType: "image/png" });
+    expect(photo.parseMode).toBe("HTML");
+    expect(photo.caption).toBe(quoted.telegramHtml);
+    // < & and quotes arrive as the characters the user reads, escaped on the wire.
+    expect(photo.caption).toContain("A&lt;b&gt;&amp;&quot;C&quot; 'Ngân hàng'");
+    expect(photo.plainCaption).toContain(`A<b>&"C" 'Ngân hàng'`);
+    expect(photo.plainCaption).toContain("Selling climax ▲ bull");
+    expect(photo.captionEntities).toContainEqual({ type: "bold", offset: 3, length: 3 }); // "VCB"
+    expect(tg.requests).toHaveLength(1);
+    expect(tg.requests[0]).toMatchObject({ method: "sendPhoto", httpMethod: "POST" });
+    expect(tg.requests[0]?.contentType).toMatch(/^multipart\/form-data; boundary=/);
+  });
+
+  it("sends a message too long for a caption as one whole text message, without the photo", async () => {
+    const long = `<b>VCB</b> ${"x".repeat(TELEGRAM_CAPTION_MAX_LENGTH)}`;
+    const receipt = await telegram.send(subscriber, { ...withChart, telegramHtml: long });
+    expect(receipt.providerMessageId).toBe("1");
+    expect(tg.sentPhotos).toHaveLength(0);
+    expect(tg.sentMessages.map((message) => message.text)).toEqual([long]);
+  });
+
+  it("counts the caption after entity parsing: 1,024 visible characters in tags still go as a photo", async () => {
+    const exactly = `<b>${"x".repeat(TELEGRAM_CAPTION_MAX_LENGTH - 2)}</b>&amp;&lt;`;
+    await telegram.send(subscriber, { ...withChart, telegramHtml: exactly });
+    expect(tg.sentPhotos.map((photo) => photo.plainCaption.length)).toEqual([TELEGRAM_CAPTION_MAX_LENGTH]);
+  });
+
+  it("maps a blocked chat, a 429 and a 5xx on sendPhoto as on sendMessage, without the token", async () => {
+    tg.blockChat(subscriber.address);
+    const blocked = await failureOf(telegram.send(subscriber, withChart));
+    expect(blocked).toBeInstanceOf(RecipientUnreachableError);
+    expectNoToken(blocked);
+    tg.unblockChat(subscriber.address);
+
+    tg.rateLimitNext(1, 4);
+    const limited = await failureOf(telegram.send(subscriber, withChart));
+    expect(limited).toBeInstanceOf(DeliveryRateLimitedError);
+    expect(limited).toMatchObject({ retryAfterMs: 4000 });
+
+    tg.failNext(1, 502, { html: true });
+    const failed = await failureOf(telegram.send(subscriber, withChart));
+    expect(failed).toBeInstanceOf(DeliveryFailedError);
+    expect(failed).toMatchObject({ permanent: false, providerStatus: 502 });
+    expectNoToken(failed);
+    expect(tg.sentPhotos).toHaveLength(0);
+  });
+
+  it("reports a photo whose upload was written but never answered as an unknown outcome", async () => {
+    const impatient = createTelegramSender({ token: TOKEN, apiRoot: tg.apiRoot, requestTimeoutMs: 200 });
+    tg.delayNext(1, 1000);
+    const error = await failureOf(impatient.send(subscriber, withChart));
+    await impatient.close();
+    expect(error).toBeInstanceOf(DeliveryOutcomeUnknownError);
+    expectNoToken(error);
+  });
+
+  it("reports a photo aborted before its upload left as transient: nothing can have arrived", async () => {
+    const aborted = new AbortController();
+    aborted.abort(new Error("shutting down"));
+    const error = await failureOf(telegram.send(subscriber, withChart, { key: "k", signal: aborted.signal }));
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error).toMatchObject({ permanent: false });
     expect(tg.requests).toHaveLength(0);
   });
 });

@@ -16,4 +16,19 @@ export interface RenderedMessage {
     readonly name: "vpa.alert" | "vpa.digest";
     readonly data: Readonly<Record<string, unknown>>;
   };
+  /**
+   * A picture that goes with the message (an alert's chart, chart/alert-charts.ts), or none.
+   * Telegram sends it as a photo with the message as its caption when the caption fits (1,024
+   * characters), email inline (`cid:`) under the message; webhooks and the console leave it out.
+   * A message is complete without it: a channel that cannot show it sends the text alone.
+   */
+  readonly image?: MessageImage;
+}
+
+/** A PNG that goes with a message. */
+export interface MessageImage {
+  /** PNG bytes, small (tens of kB): the chart is 800 × 450. */
+  readonly png: Uint8Array;
+  /** What the picture shows, in words (email `alt`, for readers who do not load images). */
+  readonly alt: string;
 }
