@@ -20,6 +20,7 @@ import { DeliveryFailedError } from "./channels/delivery-failed-error.ts";
 import { DeliveryOutcomeUnknownError } from "./channels/delivery-outcome-unknown-error.ts";
 import { DeliveryRateLimitedError } from "./channels/delivery-rate-limited-error.ts";
 import { RecipientUnreachableError } from "./channels/recipient-unreachable-error.ts";
+import type { AlertCharts } from "./chart/alert-charts.ts";
 import { alertContentOf } from "./fan-out-alert.job.ts";
 import { quietHoursDelayMs } from "./quiet-hours.ts";
 import { renderAlert } from "./render/render-alert.ts";
@@ -56,6 +57,8 @@ export interface DeliveryDependencies {
   readonly throttle: AlertThrottle;
   /** A subscriber's language when they chose none (ALERT_LANGUAGE). */
   readonly defaultLanguage: DigestLanguage;
+  /** Draws (or finds) an instant alert's chart (chart/alert-charts.ts); without it, alerts go as text. */
+  readonly charts?: AlertCharts;
   /** The clock every time rule (quiet hours, pause, the hourly cap) reads. Default Date.now. */
   readonly now?: () => number;
   /**
@@ -145,6 +148,9 @@ export async function deliver(
     }
   }
 
+  // Before the pacing slot and the claim: drawing takes tens of ms, and a cached chart none.
+  const chart =
+    context.subject.kind === "alert" ? await deps.charts?.imageFor(context.subject.signalId) : null;
   const pacing = deps.pacing(channel);
   const slot = await waitForSlot(deps.limiter, pacing, context.recipient.address, stop);
   if (slot !== null) return slot;
@@ -156,7 +162,7 @@ export async function deliver(
   try {
     const receipt = await sender.send(
       { subscriberId: context.recipient.id, address: context.recipient.address },
-      message,
+      chart == null ? message : { ...message, image: chart },
       {
         key: `vpa-delivery-${context.id}`,
         ...(deps.sendSignal === undefined ? {} : { signal: deps.sendSignal }),

@@ -1,0 +1,140 @@
+// Get-or-render of an alert's chart against the real PostgreSQL (bars, signal) and Redis (cache).
+import { insertSignals, type SignalInput, upsertBars, upsertStocks } from "@vpa/db";
+import { createLogger, type QueueConnection } from "@vpa/runtime";
+import { Redis } from "ioredis";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { testQueueConnection } from "../../../../test-support/queues.ts";
+import { readPngSize } from "../../test/support/decode-png.ts";
+import type { MessageImage } from "../render/rendered-message.ts";
+import { createAlertCharts } from "./alert-charts.ts";
+import { type ChartCache, DEFAULT_CHART_TTL_MS, RedisChartCache } from "./redis-chart-cache.ts";
+
+const logger = createLogger({ level: "silent", secrets: [] });
+let database: TestDatabase;
+let connection: QueueConnection;
+let cache: RedisChartCache;
+let redis: Redis;
+let stockId: number;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  connection = testQueueConnection();
+  cache = new RedisChartCache({ redisUrl: connection.redisUrl, prefix: connection.prefix });
+  redis = new Redis(connection.redisUrl);
+  stockId = (await upsertStocks(database.db, [{ symbol: "VCB", exchange: "HOSE" }])).get("VCB")!;
+  const start = Date.UTC(2020, 0, 1);
+  await upsertBars(
+    database.db,
+    stockId,
+    "1D",
+    Array.from({ length: 80 }, (_, i) => ({
+      time: new Date(start + i * 86_400_000).toISOString().slice(0, 10),
+      open: 23 + Math.sin(i / 4),
+      high: 24 + Math.sin(i / 4),
+      low: 22 + Math.sin(i / 4),
+      close: 23.5 + Math.sin(i / 4),
+      volume: 1_000_000 + i * 1_000,
+    })),
+  );
+});
+afterAll(async () => {
+  const keys = await redis?.keys(`${connection.prefix}:*`);
+  if (keys !== undefined && keys.length > 0) await redis.unlink(...keys);
+  redis?.disconnect();
+  await cache?.close();
+  await database?.drop();
+});
+
+let day = 60;
+async function storeSignal(): Promise<number> {
+  day++;
+  const time = new Date(Date.UTC(2020, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+  const input: SignalInput = {
+    time,
+    type: "SELLING_CLIMAX",
+    bias: "bull",
+    score: 87,
+    confidence: 0.65,
+    priority: "HIGH",
+    variant: null,
+    features: { vr: 2.8, sr: 1.9, cl: 0.7, trend: "down" },
+    close: 23.45,
+    volume: 1_000_000,
+    priceChange: 0.02,
+  };
+  const [stored] = await insertSignals(database.db, stockId, "1D", [input]);
+  return stored!.id;
+}
+
+/** Counts the drawings by counting what is written to the cache. */
+function countingCache(inner: ChartCache): ChartCache & { sets: number } {
+  const counting = {
+    sets: 0,
+    get: (signalId: number) => inner.get(signalId),
+    async set(signalId: number, image: MessageImage) {
+      counting.sets++;
+      await inner.set(signalId, image);
+    },
+  };
+  return counting;
+}
+
+describe("alert charts: get or render", () => {
+  it("draws a signal's chart once, caches it in Redis for a day, and serves the cached bytes after", async () => {
+    const signalId = await storeSignal();
+    const charts = createAlertCharts({ db: database.db, cache, logger });
+
+    const first = await charts.imageFor(signalId);
+
+    expect(first).not.toBeNull();
+    expect(readPngSize(first!.png)).toEqual({ width: 800, height: 450 });
+    expect(first!.alt).toMatch(/^Chart of VCB \(1D\): the last 60 bars to 2020-03-02/);
+    const key = `${connection.prefix}:chart:${signalId}`;
+    expect(await redis.hkeys(key)).toEqual(expect.arrayContaining(["png", "alt"]));
+    const ttl = await redis.pttl(key);
+    expect(ttl).toBeGreaterThan(DEFAULT_CHART_TTL_MS - 60_000);
+    expect(ttl).toBeLessThanOrEqual(DEFAULT_CHART_TTL_MS);
+
+    // The bars change: a second worker gets the same bytes, so they came from the cache.
+    await sql`update market_data set close = close + 1 where stock_id = ${stockId}`.execute(database.db);
+    const other = createAlertCharts({ db: database.db, cache, logger });
+    const second = await other.imageFor(signalId);
+    expect(Buffer.from(second!.png).equals(Buffer.from(first!.png))).toBe(true);
+    expect(second!.alt).toBe(first!.alt);
+  });
+
+  it("draws once for concurrent deliveries of one signal in a process", async () => {
+    const signalId = await storeSignal();
+    const counting = countingCache(cache);
+    const charts = createAlertCharts({ db: database.db, cache: counting, logger });
+    const images = await Promise.all(Array.from({ length: 5 }, () => charts.imageFor(signalId)));
+    expect(counting.sets).toBe(1);
+    expect(new Set(images.map((image) => Buffer.from(image!.png).toString("base64"))).size).toBe(1);
+  });
+
+  it("has no chart, and caches nothing, for a signal without its bar or without a row", async () => {
+    const signalId = await storeSignal();
+    await sql`delete from market_data where stock_id = ${stockId} and time = (select time from vpa_signals where id = ${signalId})`.execute(
+      database.db,
+    );
+    const charts = createAlertCharts({ db: database.db, cache, logger });
+    expect(await charts.imageFor(signalId)).toBeNull();
+    expect(await charts.imageFor(987_654)).toBeNull();
+    expect(await redis.exists(`${connection.prefix}:chart:${signalId}`)).toBe(0);
+  });
+
+  it("still draws the chart when Redis cannot be reached, and never throws", async () => {
+    const signalId = await storeSignal();
+    const unreachable = new RedisChartCache({ redisUrl: "redis://127.0.0.1:1", prefix: connection.prefix });
+    try {
+      const charts = createAlertCharts({ db: database.db, cache: unreachable, logger });
+      const image = await charts.imageFor(signalId);
+      expect(image).not.toBeNull();
+      expect(readPngSize(image!.png)).toEqual({ width: 800, height: 450 });
+    } finally {
+      await unreachable.close();
+    }
+  });
+});

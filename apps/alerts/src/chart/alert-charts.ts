@@ -1,0 +1,104 @@
+/**
+ * The chart of an instant alert, drawn once per signal and shared by its deliveries.
+ *
+ * Get-or-render, lazily, in the delivery job (deliver.job.ts), not in the fan-out: the fan-out
+ * stays a few queries whatever the number of recipients, a signal whose recipients are all on
+ * webhooks never costs a drawing, and a chart that expired or was evicted is drawn again by the
+ * next delivery that needs it. One drawing costs tens of milliseconds (the PNG test prints it).
+ * Within a process concurrent deliveries of one signal wait for one drawing; two processes may
+ * each draw the same chart once (the same bytes: the drawing is deterministic), which costs a
+ * little CPU and never a second message.
+ *
+ * A chart is an illustration: when it cannot be had (its bars are gone, Redis or the renderer
+ * fails), the alert goes without it, and the reason is logged. `imageFor` never throws.
+ *
+ * Digests carry no chart: a digest is a ranked list of several symbols, one symbol's chart would
+ * read as the whole digest's subject; its text often needs more than a photo caption's 1,024
+ * characters; and its items carry no signal id to key a chart by.
+ */
+import { type Database, findSignal, loadChartBars } from "@vpa/db";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { MessageImage } from "../render/rendered-message.ts";
+import { alertChartInput } from "./alert-chart-input.ts";
+import type { ChartCache } from "./redis-chart-cache.ts";
+import { renderChartPng } from "./render-chart-png.ts";
+import { renderChartSvg } from "./render-chart-svg.ts";
+
+export interface AlertCharts {
+  /** The chart of a signal, from the cache or drawn (and cached) now; null when there is none. Never throws. */
+  imageFor(signalId: number): Promise<MessageImage | null>;
+}
+
+export interface AlertChartsOptions {
+  readonly db: Kysely<Database>;
+  readonly cache: ChartCache;
+  readonly logger: Logger;
+}
+
+/**
+ * @example
+ * const cache = new RedisChartCache({ redisUrl: connection.redisUrl, prefix: connection.prefix });
+ * const charts = createAlertCharts({ db, cache, logger });
+ * const image = await charts.imageFor(signalId); // { png, alt } or null
+ */
+export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
+  const logger = options.logger.child({ module: "alert-charts" });
+  const inFlight = new Map<number, Promise<MessageImage | null>>();
+
+  async function cachedOrDrawn(signalId: number): Promise<MessageImage | null> {
+    try {
+      const cached = await options.cache.get(signalId);
+      if (cached !== null) return cached;
+    } catch (err) {
+      logger.warn({ err, signalId }, "chart cache unreadable; drawing the chart");
+    }
+    let image: MessageImage | null;
+    try {
+      image = await draw(options.db, signalId, logger);
+    } catch (err) {
+      logger.warn({ err, signalId }, "could not draw the alert's chart; it goes without one");
+      return null;
+    }
+    if (image === null) return null;
+    try {
+      await options.cache.set(signalId, image);
+    } catch (err) {
+      logger.warn({ err, signalId }, "could not cache the chart; the next delivery draws it again");
+    }
+    return image;
+  }
+
+  return {
+    imageFor(signalId) {
+      const running = inFlight.get(signalId);
+      if (running !== undefined) return running;
+      const drawing = cachedOrDrawn(signalId).finally(() => inFlight.delete(signalId));
+      inFlight.set(signalId, drawing);
+      return drawing;
+    },
+  };
+}
+
+async function draw(db: Kysely<Database>, signalId: number, logger: Logger): Promise<MessageImage | null> {
+  const started = performance.now();
+  const [signal, bars] = await Promise.all([findSignal(db, signalId), loadChartBars(db, signalId)]);
+  if (signal === undefined) return null;
+  const chart = alertChartInput(signal, bars);
+  if (chart === null) {
+    logger.info({ signalId }, "the signal's bar is not stored; the alert goes without a chart");
+    return null;
+  }
+  const loaded = performance.now();
+  const png = await renderChartPng(renderChartSvg(chart.input));
+  logger.debug(
+    {
+      signalId,
+      loadMs: Math.round(loaded - started),
+      renderMs: Math.round(performance.now() - loaded),
+      bytes: png.byteLength,
+    },
+    "chart drawn",
+  );
+  return { png, alt: chart.alt };
+}
