@@ -14,6 +14,7 @@ export * from "./repositories/scan-repository.ts";
 export * from "./repositories/signal-repository.ts";
 export * from "./repositories/stock-repository.ts";
 export * from "./repositories/subscriber-repository.ts";
+export * from "./repositories/subscriber-settings-repository.ts";
 export * from "./repositories/track-record-repository.ts";
 export type * from "./schema.ts";
 export { ALERT_STATES, BACKTEST_RUN_STATUSES, DELIVERY_MODES, DELIVERY_STATUSES } from "./schema.ts";
