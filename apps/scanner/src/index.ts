@@ -12,3 +12,4 @@ export * from "./schedule/scan-scheduler.ts";
 export * from "./schedule/scheduled-scan.job.ts";
 export * from "./stock-directory.ts";
 export * from "./stream/start-live-stream.ts";
+export * from "./track-record/update-track-record.ts";

@@ -5,6 +5,7 @@ import type { JobPayload, TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import { fetchLatestBars } from "../fetch/fetch-latest-bars.ts";
 import { scanMarket } from "../scan-market.ts";
+import { type TrackRecordUpdateSummary, updateTrackRecord } from "../track-record/update-track-record.ts";
 import { type ScanDecision, shouldRunScheduledScan } from "./scan-schedule.ts";
 
 export interface ScheduledScanDependencies {
@@ -17,6 +18,8 @@ export interface ScheduledScanDependencies {
   readonly now: () => number;
   /** When a market-data source is configured: fetch the new bars first, then scan. */
   readonly provider?: BarProvider;
+  /** Bring the signals' track record up to the new close after a daily scan. Default true. */
+  readonly updateTrackRecord?: boolean;
 }
 
 export type ScheduledScanResult =
@@ -26,6 +29,8 @@ export type ScheduledScanResult =
       readonly missing: number;
       /** With a provider: new bars stored, and symbols whose fetch failed (scanned on what was stored). */
       readonly fetched?: { readonly bars: number; readonly failed: number };
+      /** After a daily scan: the signals' track record brought up to the new close. */
+      readonly trackRecord?: TrackRecordUpdateSummary;
     }
   | { readonly ran: false; readonly reason: Exclude<ScanDecision, { run: true }>["reason"] };
 
@@ -45,7 +50,12 @@ export async function runScheduledScan(
       timeframe: payload.timeframe,
       ...(deps.digestQueue === undefined ? {} : { digestQueue: deps.digestQueue }),
     });
-    return { ran: true, enqueued: plan.jobIds.length, missing: plan.missing.length };
+    return {
+      ran: true,
+      enqueued: plan.jobIds.length,
+      missing: plan.missing.length,
+      ...(await trackRecordAfterClose(payload, deps)),
+    };
   }
   const fetched = await fetchLatestBars(deps.db, deps.provider, { timeframe: payload.timeframe });
   const plan = await scanMarket(deps.db, deps.analyzeQueue, {
@@ -58,5 +68,20 @@ export async function runScheduledScan(
     enqueued: plan.jobIds.length,
     missing: plan.missing.length,
     fetched: { bars: fetched.barsWritten, failed: fetched.failed.length },
+    ...(await trackRecordAfterClose(payload, deps)),
   };
+}
+
+/**
+ * After the daily scan, the track record takes in the signals whose horizon the new close
+ * completed (docs: packages/vpa-core/src/track-record/README.md). It reads only bars and signals
+ * already stored, so it does not wait for the scan's analyze jobs: today's signals have no
+ * completed horizon yet.
+ */
+async function trackRecordAfterClose(
+  payload: JobPayload<"scan">,
+  deps: ScheduledScanDependencies,
+): Promise<{ trackRecord?: TrackRecordUpdateSummary }> {
+  if (payload.kind !== "daily" || deps.updateTrackRecord === false) return {};
+  return { trackRecord: await updateTrackRecord(deps.db, { timeframe: "1D" }) };
 }
