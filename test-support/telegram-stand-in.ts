@@ -22,6 +22,12 @@
  * deleteWebhook, setWebhook. sendPhoto shares sendMessage's chats: the same blocks, 429s, flood
  * control and per-chat message ids.
  *
+ * Inline keyboards: `pushCallbackQuery` queues the `callback_query` update Telegram sends when a
+ * user taps a button under a message the bot sent; the bot answers it with answerCallbackQuery
+ * (once, within the query's life) and may editMessageText the message (text and buttons; Telegram
+ * refuses an edit that changes nothing: "message is not modified"). {@link checkInlineKeyboard}
+ * holds a `reply_markup` to Telegram's rules for buttons.
+ *
  * Flood control is off unless `floodControl` is set: then sendMessage answers 429 with
  * `retry_after`, as Telegram does, to a sender that exceeds 1 message/s to one chat, 20 messages a
  * minute to one group or channel (negative chat id), or 30 messages/s overall
@@ -311,6 +317,66 @@ export interface SentTelegramPhoto {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
+/** An accepted editMessageText: the message as it reads after the edit. */
+export interface EditedTelegramMessage {
+  readonly chatId: string;
+  readonly messageId: number;
+  /** `text` exactly as sent (HTML source when parse_mode is HTML). */
+  readonly text: string;
+  readonly plainText: string;
+  readonly entities: readonly TelegramMessageEntity[];
+  /** The buttons after the edit (`{ inline_keyboard }`), or null: an edit without them removes them. */
+  readonly replyMarkup: unknown;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** An accepted answerCallbackQuery. */
+export interface AnsweredCallbackQuery {
+  readonly callbackQueryId: string;
+  /** The toast the user sees, or null for none. */
+  readonly text: string | null;
+  readonly showAlert: boolean;
+}
+
+/** A tap to push with `pushCallbackQuery`. */
+export interface CallbackQueryTap {
+  /** The chat of the message whose button was tapped. */
+  readonly chatId: string | number;
+  /** That message's id, as sendMessage returned it. */
+  readonly messageId: number;
+  /** The tapped button's `callback_data`. */
+  readonly data: string;
+  /** Who tapped; default the chat's id (a private chat) and "Subscriber". */
+  readonly fromId?: number;
+  readonly firstName?: string;
+}
+
+/**
+ * Checks a `reply_markup` holding an inline keyboard the way Telegram does: rows of buttons, each
+ * with a non-empty `text` and a `callback_data` of 1–64 bytes (the only kind of button this
+ * project sends). Returns Telegram's error description, or null when it would be accepted.
+ *
+ * @example
+ * checkInlineKeyboard({ inline_keyboard: [[{ text: "OK", callback_data: "x".repeat(65) }]] }); // "BUTTON_DATA_INVALID"
+ */
+export function checkInlineKeyboard(markup: unknown): string | null {
+  const rows = (markup as { inline_keyboard?: unknown } | null)?.inline_keyboard;
+  if (!Array.isArray(rows))
+    return 'can\'t parse inline keyboard markup: field "inline_keyboard" must be an Array';
+  for (const row of rows) {
+    if (!Array.isArray(row))
+      return 'can\'t parse inline keyboard markup: field "inline_keyboard" must be an Array of Arrays';
+    for (const button of row) {
+      const { text, callback_data } = (button ?? {}) as { text?: unknown; callback_data?: unknown };
+      if (typeof text !== "string" || text === "") return "BUTTON_TEXT_INVALID";
+      if (typeof callback_data !== "string") return "BUTTON_TYPE_INVALID";
+      const bytes = Buffer.byteLength(callback_data, "utf8");
+      if (bytes < 1 || bytes > 64) return "BUTTON_DATA_INVALID";
+    }
+  }
+  return null;
+}
+
 /** Every request that reached the server, accepted or not. */
 export interface TelegramRequestRecord {
   readonly method: string;
@@ -397,6 +463,15 @@ export interface TelegramStandIn {
   delayNext(count: number, delayMs: number): void;
   /** Queues an update for getUpdates; `update_id` is assigned when missing. Returns the stored update. */
   pushUpdate(update: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>;
+  /**
+   * Queues the `callback_query` update of a tap on an inline button, as Telegram sends it; returns
+   * the query's id (for answerCallbackQuery).
+   */
+  pushCallbackQuery(tap: CallbackQueryTap): string;
+  /** Accepted editMessageText calls, in arrival order. */
+  readonly editedMessages: readonly EditedTelegramMessage[];
+  /** Accepted answerCallbackQuery calls, in arrival order. */
+  readonly answeredCallbackQueries: readonly AnsweredCallbackQuery[];
   /** Forgets sent messages, requests and every programmed behaviour. */
   reset(): void;
   close(): Promise<void>;
@@ -445,6 +520,11 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
 
   let sentMessages: SentTelegramMessage[] = [];
   let sentPhotos: SentTelegramPhoto[] = [];
+  let editedMessages: EditedTelegramMessage[] = [];
+  let answeredCallbackQueries: AnsweredCallbackQuery[] = [];
+  /** Callback queries pushed and not answered yet: Telegram takes one answer per query. */
+  let openCallbackQueries = new Set<string>();
+  let nextCallbackQueryId = 1;
   let requests: TelegramRequestRecord[] = [];
   let commands: BotCommand[] | null = null;
   let webhookUrl: string | null = null;
@@ -673,6 +753,76 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     });
   }
 
+  /** A message the bot sent to this chat, as it reads now (after its last edit), or undefined. */
+  function currentMessage(
+    chatId: string,
+    messageId: number,
+  ): { text: string; plainText: string; replyMarkup: unknown } | undefined {
+    const edited = editedMessages.findLast((m) => m.chatId === chatId && m.messageId === messageId);
+    if (edited !== undefined) return edited;
+    const sent = sentMessages.find((m) => m.chatId === chatId && m.messageId === messageId);
+    return sent === undefined ? undefined : { ...sent, replyMarkup: sent.params.reply_markup ?? null };
+  }
+
+  /** editMessageText of a text message the bot sent (by chat_id and message_id). */
+  function editMessageText(params: Record<string, unknown>): ApiReply {
+    const chatId = params.chat_id === undefined ? "" : String(params.chat_id).trim();
+    const messageId = integerParam(params.message_id);
+    if (chatId === "" || messageId === null) return badRequest("message identifier is not specified");
+    const current = currentMessage(chatId, messageId);
+    if (current === undefined) return badRequest("message to edit not found");
+    const text = typeof params.text === "string" ? params.text : "";
+    const parseMode =
+      typeof params.parse_mode === "string" && params.parse_mode !== "" ? params.parse_mode : null;
+    let plainText = text;
+    let entities: readonly TelegramMessageEntity[] = [];
+    if (parseMode !== null && parseMode.toLowerCase() === "html") {
+      const parsed = parseTelegramHtml(text);
+      if (!parsed.ok) return badRequest(`can't parse entities: ${parsed.description}`);
+      plainText = parsed.text;
+      entities = parsed.entities;
+    }
+    if (plainText.trim() === "") return badRequest("message text is empty");
+    if (plainText.length > TELEGRAM_TEXT_MAX_LENGTH) return badRequest("MESSAGE_TOO_LONG");
+    const replyMarkup = params.reply_markup ?? null;
+    if (replyMarkup !== null) {
+      const problem = checkInlineKeyboard(replyMarkup);
+      if (problem !== null) return badRequest(problem);
+    }
+    if (current.text === text && JSON.stringify(current.replyMarkup) === JSON.stringify(replyMarkup)) {
+      return badRequest(
+        "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+      );
+    }
+    editedMessages.push({ chatId, messageId, text, plainText, entities, replyMarkup, params });
+    return ok({
+      message_id: messageId,
+      from: { id: botUser.id, is_bot: true, first_name: botUser.first_name, username: botUser.username },
+      chat: chatOf(chatId),
+      date: Math.floor(Date.now() / 1000),
+      edit_date: Math.floor(Date.now() / 1000),
+      text: plainText,
+      ...(entities.length > 0 ? { entities } : {}),
+      ...(replyMarkup === null ? {} : { reply_markup: replyMarkup }),
+    });
+  }
+
+  function answerCallbackQuery(params: Record<string, unknown>): ApiReply {
+    const id = typeof params.callback_query_id === "string" ? params.callback_query_id : "";
+    if (!openCallbackQueries.has(id)) {
+      return badRequest("query is too old and response timeout expired or query ID is invalid");
+    }
+    const text = typeof params.text === "string" && params.text !== "" ? params.text : null;
+    if (text !== null && text.length > 200) return badRequest("MESSAGE_TOO_LONG");
+    openCallbackQueries.delete(id);
+    answeredCallbackQueries.push({
+      callbackQueryId: id,
+      text,
+      showAlert: params.show_alert === true || params.show_alert === "true",
+    });
+    return ok(true);
+  }
+
   async function getUpdates(params: Record<string, unknown>): Promise<ApiReply> {
     if (updatesRateLimit.remaining > 0) {
       updatesRateLimit.remaining -= 1;
@@ -738,6 +888,10 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
         return sendMessage(params);
       case "sendphoto":
         return sendPhoto(params, files);
+      case "editmessagetext":
+        return editMessageText(params);
+      case "answercallbackquery":
+        return answerCallbackQuery(params);
       case "getupdates":
         return getUpdates(params);
       case "setmycommands":
@@ -822,6 +976,49 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     get sentPhotos() {
       return sentPhotos;
     },
+    get editedMessages() {
+      return editedMessages;
+    },
+    get answeredCallbackQueries() {
+      return answeredCallbackQueries;
+    },
+    pushCallbackQuery(tap) {
+      const chatId = String(tap.chatId);
+      const id = `${botUser.id}${String(nextCallbackQueryId++).padStart(6, "0")}`;
+      openCallbackQueries.add(id);
+      const message = currentMessage(chatId, tap.messageId);
+      // As pushUpdate queues an update, inline: `this` is not the stand-in's type here.
+      updates.push({
+        update_id: nextUpdateId++,
+        callback_query: {
+          id,
+          from: {
+            id: tap.fromId ?? Math.abs(Number(chatId)),
+            is_bot: false,
+            first_name: tap.firstName ?? "Subscriber",
+          },
+          message: {
+            message_id: tap.messageId,
+            from: {
+              id: botUser.id,
+              is_bot: true,
+              first_name: botUser.first_name,
+              username: botUser.username,
+            },
+            chat: chatOf(chatId),
+            date: Math.floor(Date.now() / 1000),
+            ...(message === undefined ? {} : { text: message.plainText }),
+            ...(message === undefined || message.replyMarkup === null
+              ? {}
+              : { reply_markup: message.replyMarkup }),
+          },
+          chat_instance: `-${botUser.id}${chatId.replace(/\D/g, "")}`,
+          data: tap.data,
+        },
+      });
+      for (const waiter of [...waiters]) waiter.wake();
+      return id;
+    },
     get requests() {
       return requests;
     },
@@ -868,6 +1065,9 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     reset() {
       sentMessages = [];
       sentPhotos = [];
+      editedMessages = [];
+      answeredCallbackQueries = [];
+      openCallbackQueries = new Set();
       requests = [];
       commands = null;
       webhookUrl = null;
