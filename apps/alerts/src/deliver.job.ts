@@ -190,7 +190,7 @@ async function renderMessage(context: DeliveryContext, deps: DeliveryDependencie
   }
   const signal = await findSignal(deps.db, context.subject.signalId);
   if (signal === undefined) throw new Error(`signal ${context.subject.signalId} of the alert was deleted`);
-  return renderAlert(alertContentOf(signal));
+  return renderAlert(alertContentOf(signal), language);
 }
 
 /** Waits (briefly) for a slot of every limit; returns a `wait` outcome when it is far off or the worker stops. */

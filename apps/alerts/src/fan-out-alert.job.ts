@@ -71,7 +71,8 @@ export async function fanOutAlert(
   const alert = await startAlert(deps.db, {
     signalId: signal.id,
     priority: signal.priority,
-    message: renderAlert(alertContentOf(signal)).text,
+    // The ledger's copy, read by operators (`vpa alerts`): English; subscribers get their own language.
+    message: renderAlert(alertContentOf(signal), "en").text,
   });
   if (alert.state !== "pending") {
     return { alertId: alert.id, signalId: signal.id, recipients: 0, instant: 0, deliveryJobIds: [] };

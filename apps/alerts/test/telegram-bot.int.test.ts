@@ -1,16 +1,27 @@
-import { insertSignals, listSubscribers, upsertStocks } from "@vpa/db";
-import { createLogger, createQueue, type TypedQueue } from "@vpa/runtime";
+import {
+  createScan,
+  findSubscriberSettings,
+  insertSignals,
+  listSubscribers,
+  type SignalInput,
+  upsertBars,
+  upsertStocks,
+} from "@vpa/db";
+import { createLogger, createQueue, deliveryJobId, type TypedQueue } from "@vpa/runtime";
+import { scanMarket } from "@vpa/scanner";
 import { sql } from "kysely";
 import { Api } from "node-telegram-bot-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
 import {
+  checkInlineKeyboard,
   type SentTelegramMessage,
   startTelegramStandIn,
   type TelegramStandIn,
 } from "../../../test-support/telegram-stand-in.ts";
 import { startTelegramBot, type TelegramBot, type TelegramBotOptions } from "../src/index.ts";
+import { PUBLIC_COMMANDS } from "../src/telegram-bot/bot-help.ts";
 import { createReplySender } from "../src/telegram-bot/reply-sender.ts";
 
 const TOKEN = "654321:BOT-token-abcdefghijklmnopqrstuvwxyz";
@@ -113,35 +124,42 @@ describe("Telegram bot commands", () => {
   it("publishes its command menu, and the admin menu to admin chats", async () => {
     await until(
       () => telegram.requests.filter((r) => r.method === "setMyCommands").length,
-      (n) => n >= 2,
+      (n) => n >= 3,
     );
-    expect(telegram.commands?.map((c) => c.command)).toEqual([
-      "start",
-      "subscribe",
-      "unsubscribe",
-      "list",
-      "signals",
-      "quiet",
-      "help",
-    ]);
+    expect(telegram.commands?.map((c) => c.command)).toEqual([...PUBLIC_COMMANDS]);
+    // The default menu in the default language (vi: Vietnamese, English beside it), and an English
+    // one for clients set to English.
+    expect(telegram.commands?.[0]?.description).toBe(
+      "Nhận cảnh báo tín hiệu mạnh / Alerts for strong signals",
+    );
+    const english = telegram.requests.find(
+      (r) => r.method === "setMyCommands" && r.params.language_code === "en",
+    );
+    expect((english?.params.commands as { description: string }[] | undefined)?.[0]?.description).toBe(
+      "Alerts for strong signals",
+    );
     const adminMenu = telegram.requests.find(
       (r) => r.method === "setMyCommands" && r.params.scope !== undefined,
     );
     expect(adminMenu?.params.scope).toEqual({ type: "chat", chat_id: String(ADMIN) });
     const adminCommands = (adminMenu?.params.commands ?? []) as { command: string }[];
-    expect(adminCommands.map((c) => c.command)).toContain("status");
+    expect(adminCommands.map((c) => c.command)).toEqual([...PUBLIC_COMMANDS, "status", "scan"]);
   });
 
   it("subscribes a chat with /subscribe, lists it, and unsubscribes it", async () => {
     tell(1001, "/subscribe VCB,FPT min=75 types=SPRING");
     const [subscribed] = await replies(1001, 1);
-    expect(subscribed?.plainText).toContain("Subscribed");
+    expect(subscribed?.plainText).toContain(
+      "Đã đăng ký: Cú lò xo trên FPT, VCB, điểm từ 75. / Subscribed: Spring on FPT, VCB, score 75+.",
+    );
     let me = await subscriberOf(1001);
     expect(me).toMatchObject({ channel: "telegram", isActive: true, name: "Lan" });
     expect(me?.subscriptions).toEqual([{ symbols: ["FPT", "VCB"], signalTypes: ["SPRING"], minScore: 75 }]);
 
     tell(1001, "/list");
-    expect((await replies(1001, 2))[1]?.plainText).toContain("FPT, VCB, score 75+");
+    const list = (await replies(1001, 2))[1]?.plainText;
+    expect(list).toContain("FPT, VCB, score 75+");
+    expect(list).toContain("Delivery: one digest per scan, top 10; HIGH alerts at once");
 
     tell(1001, "/quiet 22:00-07:00");
     expect((await replies(1001, 3))[2]?.plainText).toContain("Quiet hours 22:00-07:00");
@@ -172,8 +190,8 @@ describe("Telegram bot commands", () => {
 
     tell(4004, `/subscribe ${Array.from({ length: 200 }, (_, i) => `S${i}`).join(",")}`);
     const confirmation = (await replies(4004, 2))[1];
-    expect(confirmation?.plainText).toMatch(
-      /^Subscribed: every signal on S0, S1, .*\(\+188\), score 70\+\.$/,
+    expect(confirmation?.plainText.split("\n")[0]).toMatch(
+      /^Đã đăng ký: mọi tín hiệu trên S0, S1, .*\(\+188\), điểm từ 70\. \/ Subscribed: every signal on S0, S1, .*\(\+188\), score 70\+\.$/,
     );
     expect((await subscriberOf(4004))?.subscriptions[0]?.symbols).toHaveLength(200);
   });
@@ -256,6 +274,12 @@ describe("Telegram bot commands", () => {
     expect(help?.plainText).toContain("/status");
   });
 
+  it("tells an admin that /scan is not available when the bot was started without a way to scan", async () => {
+    tell(ADMIN, "/scan");
+    const answer = (await replies(ADMIN, 3))[2];
+    expect(answer?.plainText).toContain("/scan is not available here");
+  });
+
   it("lets a group subscribe, but not a channel that is not allow-listed", async () => {
     tell(-4242, "/start@vpa_bot", "group");
     expect((await replies(-4242, 1))[0]?.plainText).toContain("Subscribed");
@@ -266,6 +290,272 @@ describe("Telegram bot commands", () => {
     expect(refusal?.plainText).toContain("Kênh chỉ đăng ký được khi người quản lý bot cho phép");
     expect(refusal?.plainText).toContain("A channel can subscribe only when the bot's operator allows it");
     expect(await subscriberOf(-100555)).toBeUndefined();
+  });
+});
+
+/** Vietnamese letters with a diacritic: an English-only reply has none. */
+const VIETNAMESE = /[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]/iu;
+
+interface SentButton {
+  readonly text: string;
+  readonly callback_data: string;
+}
+
+function buttonsOf(markup: unknown): SentButton[] {
+  return ((markup as { inline_keyboard?: SentButton[][] } | null)?.inline_keyboard ?? []).flat();
+}
+
+const signalInput = (
+  time: string,
+  type: string,
+  score: number,
+  priority: SignalInput["priority"],
+): SignalInput => ({
+  time,
+  type,
+  bias: "bull",
+  score,
+  confidence: 0.7,
+  priority,
+  variant: null,
+  features: { vr: 2.8, sr: 1.5, cl: 0.6, trend: "down" },
+  close: 23.45,
+  volume: 1_000_000,
+  priceChange: 0.02,
+});
+
+describe("Telegram bot: keyboards, languages, digests, pauses, /top and /scan", () => {
+  const SCAN_ADMIN = 9101;
+  let telegram: TelegramStandIn;
+  let bot: TelegramBot;
+  const connection = testQueueConnection();
+  let analyzeQueue: TypedQueue<"analyze">;
+  let digestsQueue: TypedQueue<"digests">;
+  let deliveriesQueue: TypedQueue<"deliveries">;
+  const tell = (chatId: number, text: string) => say(telegram, chatId, text);
+  const replies = (chatId: number, count: number) => repliesTo(telegram, chatId, count);
+  const editsOf = (chatId: number, count: number) =>
+    until(
+      () => telegram.editedMessages.filter((m) => m.chatId === String(chatId)),
+      (list) => list.length >= count,
+    );
+  const answerOf = (queryId: string) =>
+    until(
+      () => telegram.answeredCallbackQueries.find((a) => a.callbackQueryId === queryId),
+      (answer) => answer !== undefined,
+    );
+  const settingsOf = (chatId: number) => findSubscriberSettings(database.db, "telegram", String(chatId));
+
+  beforeAll(async () => {
+    telegram = await startTelegramStandIn({ token: TOKEN, botUsername: "vpa_bot", floodControl: true });
+    analyzeQueue = createQueue("analyze", connection);
+    digestsQueue = createQueue("digests", connection);
+    deliveriesQueue = createQueue("deliveries", connection);
+    bot = startBot(telegram, {
+      adminChatIds: [String(SCAN_ADMIN)],
+      // What the alerts process passes: a scan as `vpa scan` enqueues it.
+      requestScan: async () => {
+        const plan = await scanMarket(database.db, analyzeQueue, {
+          timeframe: "1D",
+          digestQueue: digestsQueue,
+        });
+        return { symbols: plan.jobIds.length };
+      },
+      heldDeliveries: () => deliveriesQueue.queue,
+    });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await telegram?.close();
+    await obliterateQueues([analyzeQueue, digestsQueue, deliveriesQueue].filter((q) => q !== undefined));
+  });
+
+  it("chooses the signal types of a subscription with buttons: each tap answered, saved, and shown", async () => {
+    tell(1101, "/subscribe VCB");
+    const [offer] = await replies(1101, 1);
+    expect(offer?.plainText).toContain("Chọn các loại tín hiệu bạn muốn");
+    expect(checkInlineKeyboard(offer?.params.reply_markup)).toBeNull();
+    const buttons = buttonsOf(offer?.params.reply_markup);
+    expect(buttons.map((b) => b.text)).toContain("⬜ Cú lò xo / Spring");
+    expect(buttons.at(-1)?.text).toBe("Xong / Done");
+    const tap = (data: string) =>
+      telegram.pushCallbackQuery({ chatId: 1101, messageId: offer!.messageId, data });
+    const dataOf = (suffix: string) => buttons.find((b) => b.callback_data.endsWith(suffix))!.callback_data;
+
+    const spring = tap(dataOf(":SPRING"));
+    expect((await answerOf(spring))?.text).toBe("Đã lưu: 1 loại tín hiệu / Saved: 1 signal type");
+    const [first] = await editsOf(1101, 1);
+    expect(first?.plainText).toContain(
+      "Đã đăng ký: Cú lò xo trên VCB, điểm từ 70. / Subscribed: Spring on VCB, score 70+.",
+    );
+    expect(checkInlineKeyboard(first?.replyMarkup)).toBeNull();
+    expect(buttonsOf(first?.replyMarkup).map((b) => b.text)).toContain("✅ Cú lò xo / Spring");
+    expect((await subscriberOf(1101))?.subscriptions[0]?.signalTypes).toEqual(["SPRING"]);
+
+    const test = tap(dataOf(":TEST"));
+    await answerOf(test);
+    await editsOf(1101, 2);
+    expect((await subscriberOf(1101))?.subscriptions[0]?.signalTypes).toEqual(["SPRING", "TEST"]);
+
+    const done = tap(dataOf(":done"));
+    expect((await answerOf(done))?.text).toBe("Đã lưu: 2 loại tín hiệu / Saved: 2 signal types");
+    const edits = await editsOf(1101, 3);
+    expect(edits[2]?.replyMarkup).toBeNull(); // the buttons are gone
+    expect(edits[2]?.plainText).not.toContain("Chọn");
+    expect(edits[2]?.plainText).toContain("Spring, Test on VCB, score 70+.");
+  });
+
+  it("lets no chat change another chat's subscription with forged button data", async () => {
+    const owner = await subscriberOf(1101);
+    tell(1102, "/start");
+    const [welcome] = await replies(1102, 1);
+    const [, id] = /^types:(\d+):/.exec(
+      buttonsOf((await repliesTo(telegram, 1101, 1))[0]?.params.reply_markup)[0]!.callback_data,
+    )!;
+    const forged = telegram.pushCallbackQuery({
+      chatId: 1102,
+      messageId: welcome!.messageId,
+      data: `types:${id}:*`,
+    });
+    expect((await answerOf(forged))?.text).toBe(
+      "Đăng ký này không còn nữa. / This subscription no longer exists.",
+    );
+    expect((await subscriberOf(1101))?.subscriptions).toEqual(owner?.subscriptions);
+  });
+
+  it("answers in English only after /lang en, and in Vietnamese with English beside it after /lang vi", async () => {
+    tell(1201, "/lang en");
+    expect((await replies(1201, 1))[0]?.plainText).toBe("Subscribe first with /start.");
+    tell(1201, "/start");
+    tell(1201, "/lang en");
+    expect((await replies(1201, 3))[2]?.plainText).toBe("Language: English.");
+    expect((await settingsOf(1201))?.language).toBe("en");
+    tell(1201, "/help");
+    tell(1201, "/digest off");
+    tell(1201, "/frobnicate");
+    const [help, digest, mistake] = (await replies(1201, 6)).slice(3);
+    expect(help?.plainText).toContain("/top [N] – the strongest signals of the last scan");
+    expect(help?.plainText).not.toMatch(VIETNAMESE);
+    expect(digest?.plainText).toBe("Digest off: every alert comes at once.");
+    expect(mistake?.plainText.split("\n")[0]).toBe("Unknown command /frobnicate");
+    tell(1201, "/lang vi");
+    expect((await replies(1201, 7))[6]?.plainText).toBe(
+      "Ngôn ngữ: tiếng Việt, kèm tiếng Anh. / Language: Vietnamese, with English beside it.",
+    );
+    expect((await settingsOf(1201))?.language).toBe("vi");
+  });
+
+  it("sets how alerts reach the chat with /digest on, off and top N", async () => {
+    tell(1301, "/digest on");
+    expect((await replies(1301, 1))[0]?.plainText).toBe(
+      "Hãy đăng ký trước bằng /start. / Subscribe first with /start.",
+    );
+    expect(await settingsOf(1301)).toBeUndefined();
+    tell(1301, "/start");
+    tell(1301, "/digest off");
+    tell(1301, "/digest top 5");
+    tell(1301, "/digest on");
+    tell(1301, "/digest");
+    tell(1301, "/digest top 99");
+    const [, , off, top, on, shown, refused] = await replies(1301, 7);
+    expect(off?.plainText).toContain("Digest off: every alert comes at once.");
+    expect(top?.plainText).toContain("Your digest lists the top 5 signals.");
+    expect(top?.plainText).toContain("Digests are off for this chat: /digest on.");
+    expect(on?.plainText).toContain("after each scan, one message with its top 5 signals");
+    expect(shown?.plainText).toContain("Delivery: one digest per scan, top 5; HIGH alerts at once");
+    expect(refused?.plainText).toContain("Use /digest on, /digest off or /digest top N (N from 1 to 50)");
+    expect(await settingsOf(1301)).toMatchObject({ deliveryMode: "digest", digestTop: 5 });
+  });
+
+  it("holds alerts with /pause, and /resume sends the held ones now", async () => {
+    tell(1401, "/start");
+    tell(1401, "/pause 2h");
+    const [, paused] = await replies(1401, 2);
+    const pausedUntil = (await settingsOf(1401))?.pausedUntil?.getTime() ?? 0;
+    expect(Math.abs(pausedUntil - (Date.now() + 2 * 3_600_000))).toBeLessThan(60_000);
+    // 05/07/2021 14:00: the Vietnamese date and time, Vietnam time.
+    expect(paused?.plainText).toMatch(
+      /^Tạm dừng cảnh báo đến \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(giờ Việt Nam\)/,
+    );
+
+    // An alert owed meanwhile: its delivery job waits, delayed to the pause's end (deliver.job.ts).
+    const stockId = (await upsertStocks(database.db, [{ symbol: "MWG", name: null, exchange: "HOSE" }])).get(
+      "MWG",
+    )!;
+    const [held] = await insertSignals(database.db, stockId, "1D", [
+      signalInput("2024-03-05", "NO_SUPPLY", 71, "MEDIUM"),
+    ]);
+    const subscriberId = (await settingsOf(1401))!.subscriberId;
+    const delivery = await sql<{ id: number }>`
+      with alert as (insert into alerts (signal_id, priority, message) values (${held!.id}, 'MEDIUM', 'x') returning id)
+      insert into alert_deliveries (alert_id, subscriber_id, channel, status)
+      select id, ${subscriberId}, 'telegram', 'queued' from alert returning id
+    `.execute(database.db);
+    const jobId = deliveryJobId({ deliveryId: delivery.rows[0]!.id });
+    await deliveriesQueue.add({ deliveryId: delivery.rows[0]!.id }, { jobId, delay: 2 * 3_600_000 });
+    expect(await (await deliveriesQueue.queue.getJob(jobId))?.getState()).toBe("delayed");
+
+    tell(1401, "/resume");
+    expect((await replies(1401, 3))[2]?.plainText).toBe(
+      "Đã bật lại cảnh báo; 1 cảnh báo đang chờ sẽ đến ngay. / Alerts resumed; 1 held alert is on the way.",
+    );
+    expect(await (await deliveriesQueue.queue.getJob(jobId))?.getState()).toBe("waiting");
+    expect((await settingsOf(1401))?.pausedUntil).toBeNull();
+
+    tell(1401, "/resume");
+    tell(1401, "/pause");
+    const [notPaused, untilResume] = (await replies(1401, 5)).slice(3);
+    expect(notPaused?.plainText).toBe("Cảnh báo không bị tạm dừng. / Alerts are not paused.");
+    expect(untilResume?.plainText).toContain("Alerts paused until you send /resume (");
+    const bound = (await settingsOf(1401))?.pausedUntil?.getTime() ?? 0;
+    expect(Math.abs(bound - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000);
+  });
+
+  it("lists the newest scan's strongest signals with /top", async () => {
+    tell(1501, "/top");
+    expect((await replies(1501, 1))[0]?.plainText).toBe("Chưa có lần quét nào. / No scan has run yet.");
+    const stocks = await upsertStocks(database.db, [
+      { symbol: "FPT", name: "FPT", exchange: "HOSE" },
+      { symbol: "VNM", name: "Vinamilk", exchange: "HOSE" },
+    ]);
+    const scanId = await createScan(database.db, { timeframe: "1D", analyzeJobIds: [] });
+    const alertOf = async (symbol: string, input: SignalInput) => {
+      const [stored] = await insertSignals(database.db, stocks.get(symbol)!, "1D", [input]);
+      await sql`insert into alerts (signal_id, priority, message, scan_id) values (${stored!.id}, ${input.priority}, 'x', ${scanId})`.execute(
+        database.db,
+      );
+    };
+    await alertOf("FPT", signalInput("2024-03-06", "SELLING_CLIMAX", 88, "HIGH"));
+    await alertOf("VNM", signalInput("2024-03-06", "NO_SUPPLY", 64, "LOW"));
+    await alertOf("VNM", signalInput("2024-03-06", "TEST", 72, "MEDIUM"));
+    tell(1501, "/top 2");
+    const lines = (await replies(1501, 2))[1]?.plainText.split("\n") ?? [];
+    expect(lines[0]).toMatch(
+      /^Tín hiệu mạnh nhất của lần quét gần nhất \(.+\): 2 trên 3 \/ Strongest signals of the last scan \(.+\): 2 of 3$/,
+    );
+    expect(lines[1]).toBe(
+      "1. FPT Cao trào bán / Selling climax ▲ · điểm / score 88 · 23.450 đ · 2,8× KLTB / avg vol",
+    );
+    expect(lines[2]).toMatch(/^2\. VNM .* · điểm \/ score 72 · /);
+    expect(lines[3]).toBe(
+      "Lần quét vẫn đang chạy: có thể còn thêm tín hiệu. / The scan is still running: more signals may come.",
+    );
+  });
+
+  it("enqueues a scan on an admin's /scan, and refuses everyone else", async () => {
+    const day = (date: string) => ({ time: date, open: 10, high: 11, low: 9, close: 10.5, volume: 1_000 });
+    const stocks = await upsertStocks(database.db, [{ symbol: "FPT", name: "FPT", exchange: "HOSE" }]);
+    await upsertBars(database.db, stocks.get("FPT")!, "1D", [day("2024-03-06"), day("2024-03-07")]);
+    tell(7101, "/scan");
+    expect((await replies(7101, 1))[0]?.plainText).toBe(
+      "Lệnh /scan chỉ dành cho quản trị viên của bot. / /scan is for the bot's admins only.",
+    );
+    expect(await analyzeQueue.queue.count()).toBe(0);
+    tell(SCAN_ADMIN, "/scan");
+    expect((await replies(SCAN_ADMIN, 1))[0]?.plainText).toBe(
+      "Đã xếp lịch quét: 1 mã. /top cho thấy tín hiệu mạnh nhất khi quét xong. / Scan queued: 1 symbol. /top shows its strongest signals once it is done.",
+    );
+    expect(await analyzeQueue.queue.count()).toBe(1);
   });
 });
 

@@ -1,25 +1,68 @@
 /**
- * Display formats for the numbers in an alert. Plain text in, plain text out: callers escape
- * for HTML afterwards.
+ * Display formats for the numbers and dates in alerts, digests and bot replies, per language.
+ * Plain text in, plain text out: callers escape for HTML afterwards.
+ *
+ * - `en`: `23,450 VND`, `+2.40%`, `2.8×`, `2021-07-05`.
+ * - `vi`: `23.450 đ`, `+2,40 %`, `2,8×`, `05/07/2021`: the way Vietnamese quote boards and banks
+ *   write them (dot groups thousands, comma before decimals, a space before % and đ).
  *
  * Units: prices inside the system are in thousand VND (`23.45` = 23,450 VND, the way HOSE/HNX
- * quote boards show them). Alerts show whole VND with en-US digit grouping, because the alert
- * text is English; a non-finite number (a bug upstream) renders as "n/a" instead of throwing,
- * so one bad field never blocks a whole alert.
+ * quote boards show them); alerts show whole VND. A non-finite number (a bug upstream) renders as
+ * the catalogue's "n/a" instead of throwing, so one bad field never blocks a whole alert. The
+ * locales are named explicitly: the output never depends on the machine's locale.
  */
+import { catalogueFor } from "../i18n/catalogues.ts";
+import type { Language } from "../i18n/language.ts";
 
-const NOT_AVAILABLE = "n/a";
-const wholeNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+interface NumberConventions {
+  readonly locale: string;
+  readonly currency: string;
+  /** Between a number and `%`. */
+  readonly percentGap: string;
+}
+
+const CONVENTIONS: { readonly [L in Language]: NumberConventions } = {
+  en: { locale: "en-US", currency: "VND", percentGap: "" },
+  vi: { locale: "vi-VN", currency: "đ", percentGap: " " },
+};
+
+const wholeNumbers = new Map(
+  Object.entries(CONVENTIONS).map(([language, c]) => [
+    language,
+    new Intl.NumberFormat(c.locale, { maximumFractionDigits: 0 }),
+  ]),
+);
+
+/** `digits` decimals exactly, in the language's notation: `2.40` / `2,40`. */
+function fixed(value: number, digits: number, language: Language): string {
+  return new Intl.NumberFormat(CONVENTIONS[language].locale, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    useGrouping: true,
+  }).format(value);
+}
+
+/**
+ * A whole number with the language's digit grouping.
+ *
+ * @example
+ * formatWholeNumber(1234567, "vi"); // "1.234.567"
+ */
+export function formatWholeNumber(value: number, language: Language): string {
+  if (!Number.isFinite(value)) return catalogueFor(language).notAvailable;
+  return (wholeNumbers.get(language) ?? wholeNumbers.get("en")!).format(value);
+}
 
 /**
  * A price given in thousand VND, as whole VND.
  *
  * @example
- * formatPriceVnd(23.45); // "23,450 VND"
+ * formatPriceVnd(23.45, "en"); // "23,450 VND"
+ * formatPriceVnd(23.45, "vi"); // "23.450 đ"
  */
-export function formatPriceVnd(priceInThousandVnd: number): string {
-  if (!Number.isFinite(priceInThousandVnd)) return NOT_AVAILABLE;
-  return `${wholeNumber.format(Math.round(priceInThousandVnd * 1000))} VND`;
+export function formatPriceVnd(priceInThousandVnd: number, language: Language): string {
+  if (!Number.isFinite(priceInThousandVnd)) return catalogueFor(language).notAvailable;
+  return `${formatWholeNumber(Math.round(priceInThousandVnd * 1000), language)} ${CONVENTIONS[language].currency}`;
 }
 
 /**
@@ -28,61 +71,89 @@ export function formatPriceVnd(priceInThousandVnd: number): string {
  * decimals, followed by the same change in VND, derived from the close (thousand VND).
  *
  * @example
- * formatPriceChange(0.024017, 23.45); // "+2.40% (+550 VND)"
- * formatPriceChange(-0.008143, 60.9); // "-0.81% (-500 VND)"
+ * formatPriceChange(0.024017, 23.45, "en"); // "+2.40% (+550 VND)"
+ * formatPriceChange(0.024017, 23.45, "vi"); // "+2,40 % (+550 đ)"
+ * formatPriceChange(-0.008143, 60.9, "en"); // "-0.81% (-500 VND)"
  */
-export function formatPriceChange(changeFraction: number, closeInThousandVnd: number): string {
-  if (!Number.isFinite(changeFraction)) return NOT_AVAILABLE;
+export function formatPriceChange(
+  changeFraction: number,
+  closeInThousandVnd: number,
+  language: Language,
+): string {
+  if (!Number.isFinite(changeFraction)) return catalogueFor(language).notAvailable;
+  const { currency, percentGap } = CONVENTIONS[language];
   const percent = changeFraction * 100;
   const roundedPercent = Math.abs(percent).toFixed(2);
   const sign = roundedPercent === "0.00" ? "" : percent > 0 ? "+" : "-";
-  const relative = `${sign}${roundedPercent}%`;
+  const relative = `${sign}${fixed(Number(roundedPercent), 2, language)}${percentGap}%`;
   if (!Number.isFinite(closeInThousandVnd) || 1 + changeFraction <= 0) return relative;
   const previousClose = closeInThousandVnd / (1 + changeFraction);
   const changeVnd = Math.round((closeInThousandVnd - previousClose) * 1000);
   const vndSign = changeVnd > 0 ? "+" : changeVnd < 0 ? "-" : "";
-  return `${relative} (${vndSign}${wholeNumber.format(Math.abs(changeVnd))} VND)`;
+  return `${relative} (${vndSign}${formatWholeNumber(Math.abs(changeVnd), language)} ${currency})`;
 }
 
 /**
  * Confidence (0–1, spec §5) as a whole percentage.
  *
  * @example
- * formatConfidence(0.65); // "65%"
+ * formatConfidence(0.65, "en"); // "65%"
+ * formatConfidence(0.65, "vi"); // "65 %"
  */
-export function formatConfidence(confidence: number): string {
-  if (!Number.isFinite(confidence)) return NOT_AVAILABLE;
-  return `${Math.round(confidence * 100)}%`;
+export function formatConfidence(confidence: number, language: Language): string {
+  if (!Number.isFinite(confidence)) return catalogueFor(language).notAvailable;
+  return `${Math.round(confidence * 100)}${CONVENTIONS[language].percentGap}%`;
 }
 
 /**
  * Volume ratio (spec §2 `vr`: volume over its 20-bar average): one decimal, two below 1 where
- * one decimal would hide the difference between 0.45 and 0.54.
+ * one decimal would hide the difference between 0.45 and 0.54. The catalogue says what it is
+ * measured against (`volumeVsAverage`).
  *
  * @example
- * formatVolumeRatio(2.8);  // "2.8× avg vol"
- * formatVolumeRatio(0.45); // "0.45× avg vol"
+ * formatVolumeRatio(2.8, "en");  // "2.8×"
+ * formatVolumeRatio(0.45, "vi"); // "0,45×"
  */
-export function formatVolumeRatio(volumeRatio: number): string {
-  if (!Number.isFinite(volumeRatio)) return NOT_AVAILABLE;
-  return `${volumeRatio.toFixed(volumeRatio < 1 ? 2 : 1)}× avg vol`;
+export function formatVolumeRatio(volumeRatio: number, language: Language): string {
+  if (!Number.isFinite(volumeRatio)) return catalogueFor(language).notAvailable;
+  return `${fixed(volumeRatio, volumeRatio < 1 ? 2 : 1, language)}×`;
 }
 
 /** Vietnam has used UTC+7 all year since 1975 (no daylight saving). */
 const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/** `YYYY-MM-DD` in the language's order: as is, or `DD/MM/YYYY`. */
+function formatDate(isoDate: string, language: Language): string {
+  if (language === "en") return isoDate;
+  const [year, month, day] = isoDate.split("-");
+  return `${day}/${month}/${year}`;
+}
 
 /**
  * The signal's bar time (spec §9): a daily bar's date as is, an intraday instant in Vietnam time,
  * where the exchanges trade. Anything unparseable is shown verbatim.
  *
  * @example
- * formatBarTime("2020-03-23");                // "2020-03-23"
- * formatBarTime("2024-05-10T02:15:00Z");      // "2024-05-10 09:15 (UTC+7)"
+ * formatBarTime("2021-07-05", "en");           // "2021-07-05"
+ * formatBarTime("2021-07-05", "vi");           // "05/07/2021"
+ * formatBarTime("2024-05-10T02:15:00Z", "en"); // "2024-05-10 09:15 (UTC+7)"
  */
-export function formatBarTime(time: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(time)) return time;
+export function formatBarTime(time: string, language: Language): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(time)) return formatDate(time, language);
   const instant = Date.parse(time);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(time) || Number.isNaN(instant)) return time;
-  const local = new Date(instant + VIETNAM_OFFSET_MS).toISOString();
-  return `${local.slice(0, 10)} ${local.slice(11, 16)} (UTC+7)`;
+  return `${formatVietnamTime(instant, language)} (UTC+7)`;
+}
+
+/**
+ * An instant as a date and minute in Vietnam time, without the zone (the sentence around it says
+ * "Vietnam time").
+ *
+ * @example
+ * formatVietnamTime(Date.parse("2021-07-05T07:00:00Z"), "vi"); // "05/07/2021 14:00"
+ */
+export function formatVietnamTime(epochMs: number, language: Language): string {
+  if (!Number.isFinite(epochMs)) return catalogueFor(language).notAvailable;
+  const local = new Date(epochMs + VIETNAM_OFFSET_MS).toISOString();
+  return `${formatDate(local.slice(0, 10), language)} ${local.slice(11, 16)}`;
 }

@@ -1,8 +1,12 @@
-import { SIGNAL_TYPES, UnknownSignalTypeError } from "@vpa/core";
+import { SIGNAL_REGISTRY, SIGNAL_TYPES, UnknownSignalTypeError } from "@vpa/core";
 import { describe, expect, it } from "vitest";
 import { parseTelegramHtml, TELEGRAM_TEXT_MAX_LENGTH } from "../../../../test-support/telegram-stand-in.ts";
 import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
-import { type AlertContent, renderAlert } from "./render-alert.ts";
+import { LANGUAGES } from "../i18n/language.ts";
+import { type AlertContent, renderAlert as renderAlertIn } from "./render-alert.ts";
+
+/** The English rendering: most facts below are checked in English, the Vietnamese ones further down. */
+const renderAlert = (content: AlertContent) => renderAlertIn(content, "en");
 
 const vcbSellingClimax: AlertContent = sampleAlertContent();
 
@@ -40,7 +44,11 @@ describe("renderAlert", () => {
   it("shows every fact a subscriber needs, in readable units", () => {
     const { text } = renderAlert(vcbSellingClimax);
     expect(text).toContain("VCB · HOSE · Ngân hàng TMCP Ngoại thương Việt Nam");
-    expect(text).toContain("Selling climax ▲ bull");
+    expect(text).toContain("Signal:     Selling climax ▲ bull");
+    // The registry's explanation, in plain words, under the signal.
+    expect(text).toContain(
+      "\n            Huge volume on a sharp fall that closes off the low: selling may be exhausted\n",
+    );
     expect(text).toContain("Priority:   HIGH");
     expect(text).toContain("Score:      87/100");
     expect(text).toContain("Confidence: 65%");
@@ -58,7 +66,8 @@ describe("renderAlert", () => {
         "🟢 VCB · HOSE",
         "Ngân hàng TMCP Ngoại thương Việt Nam",
         "Selling climax ▲ bull",
-        "Priority HIGH · score 87/100 · confidence 65%",
+        "Huge volume on a sharp fall that closes off the low: selling may be exhausted",
+        "Priority HIGH · Score 87/100 · Confidence 65%",
         "Close 23,450 VND · +2.40% (+550 VND)",
         "Volume 2.8× avg vol",
         "Bar 2020-03-23",
@@ -113,21 +122,68 @@ describe("renderAlert", () => {
     expect(rendered.subject).toBe("[HIGH] VCB Bcc: x@evil.test: Selling climax (bull) score 87");
   });
 
-  it("produces HTML the Telegram validator accepts for every signal type, bias and priority", () => {
-    // Every type the registry defines; an unknown type has no label to render (signal-label.test.ts).
-    for (const signalType of SIGNAL_TYPES) {
-      for (const bias of ["bull", "bear"] as const) {
-        for (const priority of ["HIGH", "MEDIUM", "LOW"] as const) {
-          expectValidTelegramHtml(
-            renderAlert({
-              ...vcbSellingClimax,
-              signalType,
-              bias,
-              priority,
-              variant: signalType === "SPRING" ? "spring" : null,
-              name: 'Công ty Cổ phần <Tập đoàn> Hòa Phát & Co. "HPG"',
-            }).telegramHtml,
+  it("renders every signal of the registry, each variant, bias and priority, in both languages, as HTML Telegram accepts", () => {
+    // Walks the registry itself: a signal added there is rendered here without touching this test.
+    expect(SIGNAL_REGISTRY.map((definition) => definition.type)).toEqual([...SIGNAL_TYPES]);
+    for (const language of LANGUAGES) {
+      for (const definition of SIGNAL_REGISTRY) {
+        const variants: (string | null)[] =
+          definition.variant === null ? [null] : Object.keys(definition.variant.labels);
+        for (const variant of variants) {
+          for (const bias of ["bull", "bear"] as const) {
+            for (const priority of ["HIGH", "MEDIUM", "LOW"] as const) {
+              const rendered = renderAlertIn(
+                {
+                  ...vcbSellingClimax,
+                  signalType: definition.type,
+                  bias,
+                  priority,
+                  variant,
+                  name: 'Công ty Cổ phần <Tập đoàn> Hòa Phát & Co. "HPG"',
+                },
+                language,
+              );
+              const visible = expectValidTelegramHtml(rendered.telegramHtml);
+              const label = definition.label[language];
+              expect(visible, `${language} ${definition.type}`).toContain(label);
+              expect(visible).toContain(definition.explanation[language]);
+              expect(rendered.text).toContain(definition.explanation[language]);
+              expect(rendered.emailHtml).toContain(`<html lang="${language}">`);
+              expect(rendered.subject).toContain(label);
+              expect(rendered.subject).not.toMatch(/[\r\n]/);
+              if (language === "vi") {
+                // Vietnamese first, English beside it: the English label and explanation too.
+                expect(visible).toContain(definition.label.en);
+                expect(visible).toContain(definition.explanation.en);
+                expect(visible.indexOf(definition.explanation.vi)).toBeLessThan(
+                  visible.indexOf(definition.explanation.en),
+                );
+              } else if (definition.label.vi !== definition.label.en) {
+                expect(visible).not.toContain(definition.label.vi);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it("fits a Telegram photo caption (1,024 characters) in both languages, so the chart can go with it", () => {
+    // The longest listed company names are ~120 characters; the chart goes as a photo whose caption
+    // is this message, and only when it fits (channels/telegram-sender.ts).
+    const name = "Tổng Công ty Cổ phần Khoan và Dịch vụ Khoan Dầu khí ".repeat(3).slice(0, 120);
+    for (const language of LANGUAGES) {
+      for (const definition of SIGNAL_REGISTRY) {
+        const variants = definition.variant === null ? [null] : Object.keys(definition.variant.labels);
+        for (const variant of variants) {
+          const rendered = renderAlertIn(
+            { ...vcbSellingClimax, signalType: definition.type, variant, name, priority: "MEDIUM" },
+            language,
           );
+          expect(
+            expectValidTelegramHtml(rendered.telegramHtml).length,
+            `${language} ${definition.type}`,
+          ).toBeLessThanOrEqual(1024);
         }
       }
     }
@@ -173,5 +229,82 @@ describe("renderAlert", () => {
 
   it("is deterministic", () => {
     expect(renderAlert(vcbSellingClimax)).toEqual(renderAlert({ ...vcbSellingClimax }));
+  });
+});
+
+describe("renderAlert in Vietnamese (vi: Vietnamese first, English beside it)", () => {
+  const vi = (content: AlertContent) => renderAlertIn(content, "vi");
+
+  it("shows the Telegram message with Vietnamese words, English beside them, and Vietnamese numbers", () => {
+    const visible = expectValidTelegramHtml(vi(vcbSellingClimax).telegramHtml);
+    expect(visible).toBe(
+      [
+        "🟢 VCB · HOSE",
+        "Ngân hàng TMCP Ngoại thương Việt Nam",
+        "Cao trào bán / Selling climax ▲ tăng / bull",
+        "Khối lượng cực lớn khi giá giảm mạnh rồi đóng cửa khỏi đáy: lực bán có thể đã cạn",
+        "Huge volume on a sharp fall that closes off the low: selling may be exhausted",
+        "Ưu tiên / Priority CAO / HIGH · Điểm / Score 87/100 · Độ tin cậy / Confidence 65 %",
+        // 23.45 thousand VND = 23.450 đ; +2,40 % against the previous close of 22.90 = +550 đ
+        "Giá đóng cửa / Close 23.450 đ · +2,40 % (+550 đ)",
+        "Khối lượng / Volume 2,8× KLTB / avg vol",
+        "Phiên / Bar 23/03/2020",
+      ].join("\n"),
+    );
+  });
+
+  it("writes the subject, the plain text and the email in Vietnamese with English beside it", () => {
+    const rendered = vi({ ...vcbSellingClimax, close: 60.9, priceChange: -0.008143, volumeRatio: 0.45 });
+    expect(rendered.subject).toBe(
+      "[CAO / HIGH] VCB: Cao trào bán / Selling climax (tăng / bull) điểm / score 87",
+    );
+    expect(rendered.text).toContain("Giá đóng cửa / Close:    60.900 đ");
+    expect(rendered.text).toContain("Thay đổi / Change:       -0,81 % (-500 đ)");
+    expect(rendered.text).toContain("Khối lượng / Volume:     0,45× KLTB / avg vol");
+    expect(rendered.text).toContain("Phiên / Bar:             23/03/2020");
+    expect(rendered.text).toContain(
+      "Cảnh báo tự động của máy quét VPA, không phải khuyến nghị đầu tư. / Automated VPA scanner alert. Not investment advice.",
+    );
+    expect(rendered.emailHtml).toContain('<html lang="vi">');
+    expect(rendered.emailHtml).toContain(">Giá đóng cửa / Close</th>");
+    expect(rendered.emailHtml).toContain("60.900 đ");
+  });
+
+  it("shows a variant and an intraday bar the Vietnamese way", () => {
+    const rendered = vi({
+      ...vcbSellingClimax,
+      signalType: "SPRING",
+      variant: "shakeout",
+      time: "2024-05-10T02:15:00Z",
+      priority: "MEDIUM",
+    });
+    const visible = expectValidTelegramHtml(rendered.telegramHtml);
+    expect(visible).toContain("Cú lò xo – rũ bỏ / Spring – shakeout ▲ tăng / bull");
+    expect(visible).toContain("Ưu tiên / Priority TRUNG BÌNH / MEDIUM");
+    expect(visible).toContain("Phiên / Bar 10/05/2024 09:15 (UTC+7)");
+  });
+
+  it("still escapes every dynamic value, for Telegram and for email", () => {
+    const rendered = vi({ ...vcbSellingClimax, name: `A<b>&C "Q" 'S'`, symbol: "<i>X", time: "<script>" });
+    expect(rendered.telegramHtml).toContain("A&lt;b&gt;&amp;C");
+    expect(rendered.telegramHtml).toContain("&lt;i&gt;X");
+    expect(rendered.telegramHtml).not.toContain("<script>");
+    expect(rendered.emailHtml).toContain("A&lt;b&gt;&amp;C &quot;Q&quot; &#39;S&#39;");
+    expect(rendered.emailHtml).not.toContain("<script>");
+    expect(expectValidTelegramHtml(rendered.telegramHtml)).toContain("<i>X · HOSE");
+  });
+
+  it("says n/a in both languages for a number it does not have, and stays valid", () => {
+    const rendered = vi({ ...vcbSellingClimax, close: Number.NaN, confidence: Number.POSITIVE_INFINITY });
+    const visible = expectValidTelegramHtml(rendered.telegramHtml);
+    expect(visible).toContain("Giá đóng cửa / Close không có / n/a");
+    expect(visible).toContain("Độ tin cậy / Confidence không có / n/a");
+  });
+
+  it("caps the Vietnamese message at 4096 characters too", () => {
+    const visible = expectValidTelegramHtml(
+      vi({ ...vcbSellingClimax, name: "Ngân hàng & <Co> ".repeat(2000) }).telegramHtml,
+    );
+    expect(visible).toContain("Phiên / Bar 23/03/2020");
   });
 });

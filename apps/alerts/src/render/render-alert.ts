@@ -1,9 +1,12 @@
 /**
- * Turns one signal (spec `docs/vpa-signals.md` §9) into the texts every channel sends.
+ * Turns one signal (spec `docs/vpa-signals.md` §9) into the texts every channel sends, in the
+ * subscriber's language (`vi`: Vietnamese first with English beside it; `en`: English).
  *
  * One alert = one signal = one message. Every channel gets the same facts in the same order:
- * symbol (+ exchange and company name when known), signal type in words, bias with an arrow,
- * priority, score, confidence, close price, price change, volume ratio and bar time.
+ * symbol (+ exchange and company name when known), signal type in words, bias with an arrow, one
+ * line in plain words of what the signal means (the registry's explanation), priority, score,
+ * confidence, close price, price change, volume ratio and bar time. Words come from the
+ * language's catalogue (`src/i18n`), numbers and dates in its formats (format-alert-values.ts).
  *
  * Invariants:
  * - Every dynamic value is escaped for the target format (Telegram HTML, email HTML); nothing
@@ -12,10 +15,14 @@
  *   parsing (`TELEGRAM_MESSAGE_MAX_LENGTH`); long values are shortened before escaping, and the
  *   whole message is cut tag- and entity-safely as a last resort.
  * - `subject` is a single line (control characters removed), e.g.
- *   `[HIGH] VCB: Selling climax (bull) score 87`.
+ *   `[HIGH] VCB: Selling climax (bull) score 87`, or in `vi`
+ *   `[CAO / HIGH] VCB: Cao trào bán / Selling climax (tăng / bull) điểm / score 87`.
  * - Rendering is pure and deterministic (no clock, no locale of the machine): the same content
  *   always gives the same texts.
  */
+import type { Catalogue } from "../i18n/catalogue.ts";
+import { catalogueFor } from "../i18n/catalogues.ts";
+import type { Language } from "../i18n/language.ts";
 import { escapeEmailHtml } from "./email-html.ts";
 import {
   formatBarTime,
@@ -25,7 +32,7 @@ import {
   formatVolumeRatio,
 } from "./format-alert-values.ts";
 import type { RenderedMessage } from "./rendered-message.ts";
-import { describeSignalType } from "./signal-label.ts";
+import { signalExplanation, signalLabelText } from "./signal-label.ts";
 import { escapeTelegramHtml, TELEGRAM_MESSAGE_MAX_LENGTH, truncateTelegramHtml } from "./telegram-html.ts";
 
 /** What an alert says: a signal record (spec §9) plus optional market data about the symbol. */
@@ -78,28 +85,30 @@ export interface RenderedAlert extends RenderedMessage {
 const MAX_SYMBOL_LENGTH = 20;
 const MAX_EXCHANGE_LENGTH = 20;
 const MAX_NAME_LENGTH = 300;
-const MAX_LABEL_LENGTH = 80;
+const MAX_LABEL_LENGTH = 120;
+const MAX_EXPLANATION_LENGTH = 300;
 
 const BIAS_ARROWS = { bull: "▲", bear: "▼" } as const;
 const BIAS_MARKERS = { bull: "🟢", bear: "🔴" } as const;
 const BIAS_COLORS = { bull: "#1a7f37", bear: "#cf222e" } as const;
 
-const DISCLAIMER = "Automated VPA scanner alert. Not investment advice.";
-
 /**
- * Renders one alert for every channel.
+ * Renders one alert for every channel, in `language`.
+ *
+ * `language` defaults to English, the operators' language (the ledger's copy of the alert, the
+ * channel tests); a subscriber's alert is rendered in theirs by the delivery job.
  *
  * @example
  * const alert = renderAlert({
  *   symbol: "VCB", signalType: "SELLING_CLIMAX", bias: "bull", score: 87, confidence: 0.65,
  *   priority: "HIGH", variant: null, close: 23.45, volumeRatio: 2.8, time: "2020-03-23",
  *   exchange: "HOSE", name: "Vietcombank", priceChange: 0.024017,
- * });
+ * }, "en");
  * alert.subject; // "[HIGH] VCB: Selling climax (bull) score 87"
  * @throws UnknownSignalTypeError for a signal type or variant vpa-core's registry does not define.
  */
-export function renderAlert(content: AlertContent): RenderedAlert {
-  const facts = collectFacts(content);
+export function renderAlert(content: AlertContent, language: Language = "en"): RenderedAlert {
+  const facts = collectFacts(content, language);
   return {
     subject: facts.subject,
     text: renderText(facts),
@@ -110,14 +119,18 @@ export function renderAlert(content: AlertContent): RenderedAlert {
   };
 }
 
-/** Everything a template needs, as cleaned plain text (not yet escaped). */
+/** Everything a template needs, as cleaned plain text in the alert's language (not yet escaped). */
 interface AlertFacts {
+  readonly text: Catalogue;
   readonly subject: string;
   readonly symbol: string;
   readonly exchange: string | null;
   readonly name: string | null;
   readonly signalLabel: string;
+  /** One line per language shown. */
+  readonly explanation: readonly string[];
   readonly bias: "bull" | "bear";
+  readonly biasWord: string;
   readonly priority: string;
   readonly score: string;
   readonly confidence: string;
@@ -127,99 +140,129 @@ interface AlertFacts {
   readonly time: string;
 }
 
-function collectFacts(content: AlertContent): AlertFacts {
+function collectFacts(content: AlertContent, language: Language): AlertFacts {
+  const text = catalogueFor(language);
   const symbol = cleanText(content.symbol, MAX_SYMBOL_LENGTH) || "?";
-  const signalLabel = cleanText(describeSignalType(content.signalType, content.variant), MAX_LABEL_LENGTH);
-  const score = Number.isFinite(content.score) ? String(Math.round(content.score)) : "n/a";
-  const priority = cleanText(content.priority, MAX_LABEL_LENGTH);
+  const signalLabel = cleanText(
+    text.signalName(signalLabelText(content.signalType, content.variant)),
+    MAX_LABEL_LENGTH,
+  );
+  const explanation = text
+    .explanation(signalExplanation(content.signalType))
+    .map((line) => cleanText(line, MAX_EXPLANATION_LENGTH));
+  const score = Number.isFinite(content.score) ? String(Math.round(content.score)) : text.notAvailable;
+  // A priority outside the three is a corrupt row: shown as stored rather than dropped.
+  const priority = cleanText(
+    Object.hasOwn(text.priority, content.priority) ? text.priority[content.priority] : content.priority,
+    MAX_LABEL_LENGTH,
+  );
+  const biasWord = text.bias[content.bias];
   const exchange = optionalText(content.exchange, MAX_EXCHANGE_LENGTH);
   const name = optionalText(content.name, MAX_NAME_LENGTH);
   const priceChange =
     content.priceChange === undefined || content.priceChange === null
       ? null
-      : formatPriceChange(content.priceChange, content.close);
+      : formatPriceChange(content.priceChange, content.close, language);
   return {
-    subject: `[${priority}] ${symbol}: ${signalLabel} (${content.bias}) score ${score}`,
+    text,
+    subject: text.alert.subject({ priority, symbol, signal: signalLabel, bias: biasWord, score }),
     symbol,
     exchange,
     name,
     signalLabel,
+    explanation,
     bias: content.bias,
+    biasWord,
     priority,
     score,
-    confidence: formatConfidence(content.confidence),
-    close: formatPriceVnd(content.close),
+    confidence: formatConfidence(content.confidence, language),
+    close: formatPriceVnd(content.close, language),
     priceChange,
-    volume: formatVolumeRatio(content.volumeRatio),
-    time: cleanText(formatBarTime(content.time), MAX_LABEL_LENGTH),
+    volume: Number.isFinite(content.volumeRatio)
+      ? text.alert.volumeVsAverage(formatVolumeRatio(content.volumeRatio, language))
+      : text.notAvailable,
+    time: cleanText(formatBarTime(content.time, language), MAX_LABEL_LENGTH),
   };
 }
 
 function renderText(facts: AlertFacts): string {
+  const labels = facts.text.alert.labels;
+  // Values line up after the longest label of the language ("Confidence: " in English).
+  const width = Math.max(...Object.values(labels).map((label) => label.length)) + 2;
+  const field = (label: string, value: string) => `${`${label}:`.padEnd(width)}${value}`;
   const heading = [facts.symbol, facts.exchange, facts.name].filter((part) => part !== null).join(" · ");
   const lines = [
     facts.subject,
     "",
     heading,
-    `Signal:     ${facts.signalLabel} ${BIAS_ARROWS[facts.bias]} ${facts.bias}`,
-    `Priority:   ${facts.priority}`,
-    `Score:      ${facts.score}/100`,
-    `Confidence: ${facts.confidence}`,
-    `Close:      ${facts.close}`,
-    ...(facts.priceChange === null ? [] : [`Change:     ${facts.priceChange}`]),
-    `Volume:     ${facts.volume}`,
-    `Bar:        ${facts.time}`,
+    field(labels.signal, `${facts.signalLabel} ${BIAS_ARROWS[facts.bias]} ${facts.biasWord}`),
+    ...facts.explanation.map((line) => `${" ".repeat(width)}${line}`),
+    field(labels.priority, facts.priority),
+    field(labels.score, facts.text.alert.scoreOutOf(facts.score)),
+    field(labels.confidence, facts.confidence),
+    field(labels.close, facts.close),
+    ...(facts.priceChange === null ? [] : [field(labels.change, facts.priceChange)]),
+    field(labels.volume, facts.volume),
+    field(labels.bar, facts.time),
     "",
-    DISCLAIMER,
+    facts.text.disclaimer,
   ];
   return `${lines.join("\n")}\n`;
 }
 
 function renderTelegramHtml(facts: AlertFacts): string {
   const e = escapeTelegramHtml;
+  const labels = facts.text.alert.labels;
   const heading = `${BIAS_MARKERS[facts.bias]} <b>${e(facts.symbol)}</b>${facts.exchange === null ? "" : ` · ${e(facts.exchange)}`}`;
-  const closeLine = `Close ${e(facts.close)}${facts.priceChange === null ? "" : ` · ${e(facts.priceChange)}`}`;
+  const closeLine = `${e(labels.close)} ${e(facts.close)}${facts.priceChange === null ? "" : ` · ${e(facts.priceChange)}`}`;
   const lines = [
     heading,
     ...(facts.name === null ? [] : [`<i>${e(facts.name)}</i>`]),
-    `<b>${e(facts.signalLabel)}</b> ${BIAS_ARROWS[facts.bias]} ${facts.bias}`,
-    `Priority <b>${e(facts.priority)}</b> · score <b>${e(facts.score)}</b>/100 · confidence ${e(facts.confidence)}`,
+    `<b>${e(facts.signalLabel)}</b> ${BIAS_ARROWS[facts.bias]} ${e(facts.biasWord)}`,
+    ...facts.explanation.map(e),
+    [
+      `${e(labels.priority)} <b>${e(facts.priority)}</b>`,
+      `${e(labels.score)} <b>${e(facts.text.alert.scoreOutOf(facts.score))}</b>`,
+      `${e(labels.confidence)} ${e(facts.confidence)}`,
+    ].join(" · "),
     closeLine,
-    `Volume ${e(facts.volume)}`,
-    `Bar ${e(facts.time)}`,
+    `${e(labels.volume)} ${e(facts.volume)}`,
+    `${e(labels.bar)} ${e(facts.time)}`,
   ];
   return lines.join("\n");
 }
 
 function renderEmailHtml(facts: AlertFacts): string {
   const e = escapeEmailHtml;
+  const labels = facts.text.alert.labels;
   const color = BIAS_COLORS[facts.bias];
   const row = (label: string, valueHtml: string): string =>
-    `<tr><th align="left" style="padding:4px 12px 4px 0;color:#555;font-weight:normal">${label}</th>` +
+    `<tr><th align="left" style="padding:4px 12px 4px 0;color:#555;font-weight:normal">${e(label)}</th>` +
     `<td style="padding:4px 0">${valueHtml}</td></tr>`;
   const rows = [
     row(
-      "Signal",
-      `<strong>${e(facts.signalLabel)}</strong> <span style="color:${color}">${BIAS_ARROWS[facts.bias]} ${facts.bias}</span>`,
+      labels.signal,
+      `<strong>${e(facts.signalLabel)}</strong> <span style="color:${color}">${BIAS_ARROWS[facts.bias]} ${e(facts.biasWord)}</span>`,
     ),
-    row("Priority", `<strong>${e(facts.priority)}</strong>`),
-    row("Score", `${e(facts.score)}/100`),
-    row("Confidence", e(facts.confidence)),
-    row("Close", e(facts.close)),
-    ...(facts.priceChange === null ? [] : [row("Change", e(facts.priceChange))]),
-    row("Volume", e(facts.volume)),
-    row("Bar", e(facts.time)),
+    row(labels.priority, `<strong>${e(facts.priority)}</strong>`),
+    row(labels.score, e(facts.text.alert.scoreOutOf(facts.score))),
+    row(labels.confidence, e(facts.confidence)),
+    row(labels.close, e(facts.close)),
+    ...(facts.priceChange === null ? [] : [row(labels.change, e(facts.priceChange))]),
+    row(labels.volume, e(facts.volume)),
+    row(labels.bar, e(facts.time)),
   ];
   return [
     "<!DOCTYPE html>",
-    '<html lang="en">',
+    `<html lang="${facts.text.htmlLang}">`,
     '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
     `<title>${e(facts.subject)}</title></head>`,
     '<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1f2328">',
     `<h1 style="margin:0 0 4px;font-size:20px">${e(facts.symbol)}${facts.exchange === null ? "" : ` <span style="color:#555;font-weight:normal">· ${e(facts.exchange)}</span>`}</h1>`,
     ...(facts.name === null ? [] : [`<p style="margin:0 0 12px;color:#555">${e(facts.name)}</p>`]),
+    ...facts.explanation.map((line) => `<p style="margin:0 0 8px">${e(line)}</p>`),
     `<table role="presentation" style="border-collapse:collapse">${rows.join("")}</table>`,
-    `<p style="margin:16px 0 0;font-size:12px;color:#777">${e(DISCLAIMER)}</p>`,
+    `<p style="margin:16px 0 0;font-size:12px;color:#777">${e(facts.text.disclaimer)}</p>`,
     "</body>",
     "</html>",
     "",

@@ -34,3 +34,26 @@ export function describeSignalType(
   if (variantLabel === undefined) throw new UnknownSignalTypeError(signalType, variant);
   return variantLabel.toLowerCase() === label.toLowerCase() ? label : `${label} – ${variantLabel}`;
 }
+
+/**
+ * The label (with its variant) in every language, for a catalogue to show the one(s) it speaks.
+ *
+ * @example
+ * signalLabelText("SPRING", "shakeout"); // { en: "Spring – shakeout", vi: "Cú lò xo – rũ bỏ" }
+ * @throws UnknownSignalTypeError for a type or variant the registry does not define.
+ */
+export function signalLabelText(signalType: string, variant: string | null): SignalText {
+  return {
+    en: describeSignalType(signalType, variant, "en"),
+    vi: describeSignalType(signalType, variant, "vi"),
+  };
+}
+
+/**
+ * The registry's one line, in plain words, of what the signal means.
+ *
+ * @throws UnknownSignalTypeError for a type the registry does not define.
+ */
+export function signalExplanation(signalType: string): SignalText {
+  return getSignalDefinition(signalType).explanation;
+}

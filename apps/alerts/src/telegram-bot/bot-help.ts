@@ -1,41 +1,75 @@
+import type { Catalogue, HelpTexts } from "../i18n/catalogue.ts";
+import { escapeTelegramHtml } from "../render/telegram-html.ts";
 import { DEFAULT_BOT_MIN_SCORE, MAX_SYMBOLS_PER_SUBSCRIPTION } from "./parse-bot-command.ts";
 
-/** The bot's help text (Telegram HTML; static, nothing to escape). */
-export const BOT_HELP_HTML = [
-  "<b>VPA scanner alerts</b> for HOSE, HNX and UPCOM",
-  "",
-  `/start – alerts for every signal scoring ${DEFAULT_BOT_MIN_SCORE}+`,
-  `/subscribe VCB,FPT min=75 types=SPRING,TEST – only these (up to ${MAX_SYMBOLS_PER_SUBSCRIPTION} symbols)`,
-  "/unsubscribe – stop all alerts",
-  "/list – your subscriptions",
-  "/signals [SYMBOL] – the latest signals",
-  "/quiet 22:00-07:00 – hold alerts at night (/quiet off)",
-  "/help – this text",
-  "",
-  "Alerts are automated readings of volume and price. Not investment advice.",
-].join("\n");
+/** Each help line: how to type the command (the same in every language), and what it does. */
+const HELP_LINES: readonly (readonly [usage: string, describe: (help: HelpTexts) => string])[] = [
+  ["/start", (help) => help.start(DEFAULT_BOT_MIN_SCORE)],
+  ["/subscribe VCB,FPT min=75", (help) => help.subscribe(MAX_SYMBOLS_PER_SUBSCRIPTION)],
+  ["/unsubscribe", (help) => help.unsubscribe],
+  ["/list", (help) => help.list],
+  ["/signals [SYMBOL]", (help) => help.signals],
+  ["/top [N]", (help) => help.top],
+  ["/digest on|off|top N", (help) => help.digest],
+  ["/lang vi|en", (help) => help.lang],
+  ["/pause [2h|1d] · /resume", (help) => help.pause],
+  ["/quiet 22:00-07:00", (help) => help.quiet],
+  ["/help", (help) => help.help],
+];
 
-/** The help an admin chat sees: the same, plus the admin commands. */
-export const BOT_ADMIN_HELP_HTML = [
-  BOT_HELP_HTML,
-  "",
-  "<b>Admin</b>",
-  "/status – subscribers, deliveries in the last 24 h, queues",
-].join("\n");
+const ADMIN_HELP_LINES: readonly (readonly [usage: string, describe: (help: HelpTexts) => string])[] = [
+  ["/status", (help) => help.status],
+  ["/scan", (help) => help.scan],
+];
 
-/** What setMyCommands publishes (the menu in Telegram clients). */
-export const BOT_COMMAND_MENU = [
-  { command: "start", description: "Alerts for strong signals" },
-  { command: "subscribe", description: "Choose symbols, minimum score, signal types" },
-  { command: "unsubscribe", description: "Stop all alerts" },
-  { command: "list", description: "Show your subscriptions" },
-  { command: "signals", description: "Latest signals" },
-  { command: "quiet", description: "Quiet hours, e.g. 22:00-07:00, or off" },
-  { command: "help", description: "How to use this bot" },
+function helpLines(lines: typeof HELP_LINES, help: HelpTexts): string[] {
+  return lines.map(([usage, describe]) => escapeTelegramHtml(`${usage} – ${describe(help)}`));
+}
+
+/**
+ * The bot's help (Telegram HTML) in the catalogue's language; an admin chat also sees the admin
+ * commands.
+ */
+export function botHelpHtml(text: Catalogue, admin: boolean): string {
+  const help = text.help;
+  return [
+    `<b>${escapeTelegramHtml(help.title)}</b>`,
+    "",
+    ...helpLines(HELP_LINES, help),
+    "",
+    escapeTelegramHtml(help.footer),
+    ...(admin
+      ? ["", `<b>${escapeTelegramHtml(help.adminTitle)}</b>`, ...helpLines(ADMIN_HELP_LINES, help)]
+      : []),
+  ].join("\n");
+}
+
+/** The commands everyone has, in the order of the menu Telegram clients show. */
+export const PUBLIC_COMMANDS = [
+  "start",
+  "subscribe",
+  "unsubscribe",
+  "list",
+  "signals",
+  "top",
+  "digest",
+  "lang",
+  "pause",
+  "resume",
+  "quiet",
+  "help",
 ] as const;
 
-/** The menu of admin chats (setMyCommands with a chat scope): the public one plus /status. */
-export const BOT_ADMIN_COMMAND_MENU = [
-  ...BOT_COMMAND_MENU,
-  { command: "status", description: "Admin: subscribers, deliveries, queues" },
-] as const;
+/** Commands only TELEGRAM_ADMIN_CHAT_IDS may run; everyone else is refused. */
+export const ADMIN_COMMANDS = ["status", "scan"] as const;
+
+export interface BotMenuCommand {
+  readonly command: string;
+  readonly description: string;
+}
+
+/** What setMyCommands publishes (the menu in Telegram clients), in the catalogue's language. */
+export function botCommandMenu(text: Catalogue, admin: boolean): BotMenuCommand[] {
+  const commands = admin ? [...PUBLIC_COMMANDS, ...ADMIN_COMMANDS] : PUBLIC_COMMANDS;
+  return commands.map((command) => ({ command, description: text.help.menu[command] }));
+}

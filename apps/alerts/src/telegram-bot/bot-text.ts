@@ -1,13 +1,7 @@
 /**
- * Small text helpers for the bot's replies. Replies that refuse something say it in Vietnamese
- * first (the users' language) and in English beside it, so an operator reading logs or a
- * foreign user both understand.
+ * Small helpers for what the bot reads and quotes back. The words themselves live in the
+ * catalogues (`src/i18n`).
  */
-
-/** `vi / en`, the form of every refusal and mistake the bot reports. */
-export function bilingual(vietnamese: string, english: string): string {
-  return `${vietnamese} / ${english}`;
-}
 
 /** Upper-cases a–z only. `toUpperCase()` folds Unicode ("ﬁ" → "FI", "ı" → "I", "ß" → "SS"). */
 export function upperCaseAscii(text: string): string {

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isTransientError, TelegramApiError } from "node-telegram-bot-api";
 import type { Logger } from "pino";
+import { truncateTelegramHtml } from "../render/telegram-html.ts";
+import { type InlineKeyboard, type InlineKeyboardMarkup, inlineKeyboardMarkup } from "./bot-reply.ts";
 import { ReplyPacer } from "./reply-pacer.ts";
 import { splitTelegramHtml } from "./split-telegram-html.ts";
 
@@ -12,10 +14,29 @@ export interface SendMessageApi {
       text: string;
       parse_mode: "HTML";
       link_preview_options: { is_disabled: boolean };
+      reply_markup?: InlineKeyboardMarkup;
+    },
+    signal?: AbortSignal,
+  ): Promise<unknown>;
+  /** For {@link ReplySender.edit}; a sender that never edits may leave it out. */
+  editMessageText?(
+    params: {
+      chat_id: string;
+      message_id: number;
+      text: string;
+      parse_mode: "HTML";
+      link_preview_options: { is_disabled: boolean };
+      reply_markup?: InlineKeyboardMarkup;
     },
     signal?: AbortSignal,
   ): Promise<unknown>;
 }
+
+/**
+ * Telegram's answer to an edit that changes nothing (a double tap on a button): the message is
+ * already what we wanted, so it counts as done.
+ */
+const NOT_MODIFIED = /message is not modified/i;
 
 export interface ReplySenderOptions {
   readonly api: SendMessageApi;
@@ -39,8 +60,16 @@ export interface ReplySenderOptions {
 }
 
 export interface ReplySender {
-  /** Queues a reply (Telegram HTML) to a chat. Never throws; failures are logged. */
-  send(chatId: string, html: string): void;
+  /**
+   * Queues a reply (Telegram HTML) to a chat, with buttons under its last part. Never throws;
+   * failures are logged.
+   */
+  send(chatId: string, html: string, keyboard?: InlineKeyboard): void;
+  /**
+   * Queues an edit of a message the bot sent (text and buttons; without buttons they are removed),
+   * in the chat's order and pace like a reply. At most one message: longer text is cut.
+   */
+  edit(chatId: string, messageId: number, html: string, keyboard?: InlineKeyboard): void;
   /** Messages queued and not yet sent or given up. */
   readonly pending: number;
   /** Resolves once fewer than `limit` messages are pending, or when the signal aborts. */
@@ -77,20 +106,21 @@ export function createReplySender(options: ReplySenderOptions): ReplySender {
   /** Waits `ms` unless the signal aborts first; true if the wait ran its course. */
   const wait = (ms: number): Promise<boolean> => sleep(ms, true, { signal }).catch(() => false);
 
-  /** Sends one message; true once Telegram accepted it, false when given up or aborted. */
-  const deliver = async (chatId: string, text: string): Promise<boolean> => {
+  /** One request to Telegram, paced and retried; true once Telegram accepted it, false when given up or aborted. */
+  const deliver = async (
+    chatId: string,
+    request: (signal: AbortSignal) => Promise<unknown>,
+  ): Promise<boolean> => {
     for (let attempt = 1; ; attempt++) {
       const delayMs = pacer.book(chatId);
       if (delayMs > 0 && !(await wait(delayMs))) return false;
       if (signal.aborted) return false;
       try {
-        await api.sendMessage(
-          { chat_id: chatId, text, parse_mode: "HTML", link_preview_options: { is_disabled: true } },
-          AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]),
-        );
+        await request(AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]));
         return true;
       } catch (err) {
         if (signal.aborted) return false;
+        if (err instanceof TelegramApiError && NOT_MODIFIED.test(err.description)) return true;
         const retryAfterSeconds = err instanceof TelegramApiError ? err.retryAfter : undefined;
         const retryAfterMs = retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000;
         // Whatever happens to this reply, the chat's next message must respect the wait too.
@@ -108,33 +138,74 @@ export function createReplySender(options: ReplySenderOptions): ReplySender {
     }
   };
 
-  const deliverAll = async (chatId: string, parts: readonly string[]) => {
-    for (let index = 0; index < parts.length; index++) {
+  const deliverAll = async (
+    chatId: string,
+    requests: readonly ((signal: AbortSignal) => Promise<unknown>)[],
+  ) => {
+    for (let index = 0; index < requests.length; index++) {
       let sent = false;
       try {
-        sent = await deliver(chatId, parts[index]!);
+        sent = await deliver(chatId, requests[index]!);
       } catch (err) {
         logger.error({ err, chatId }, "bot reply failed");
       }
       if (!sent) {
         // The rest of a reply makes no sense without this part.
-        settle(parts.length - index);
+        settle(requests.length - index);
         return;
       }
       settle(1);
     }
   };
 
+  const enqueue = (chatId: string, requests: readonly ((signal: AbortSignal) => Promise<unknown>)[]) => {
+    if (signal.aborted) return;
+    pending += requests.length;
+    const next = (chains.get(chatId) ?? Promise.resolve()).then(() => deliverAll(chatId, requests));
+    chains.set(chatId, next);
+    void next.then(() => {
+      if (chains.get(chatId) === next) chains.delete(chatId);
+    });
+  };
+
+  const common = { parse_mode: "HTML", link_preview_options: { is_disabled: true } } as const;
+
   return {
-    send(chatId, html) {
+    send(chatId, html, keyboard) {
       const parts = splitTelegramHtml(html);
-      if (signal.aborted) return;
-      pending += parts.length;
-      const next = (chains.get(chatId) ?? Promise.resolve()).then(() => deliverAll(chatId, parts));
-      chains.set(chatId, next);
-      void next.then(() => {
-        if (chains.get(chatId) === next) chains.delete(chatId);
-      });
+      const markup = keyboard === undefined ? undefined : inlineKeyboardMarkup(keyboard);
+      enqueue(
+        chatId,
+        parts.map((text, index) => (requestSignal: AbortSignal) => {
+          const last = index === parts.length - 1;
+          return api.sendMessage(
+            {
+              chat_id: chatId,
+              text,
+              ...common,
+              ...(last && markup !== undefined ? { reply_markup: markup } : {}),
+            },
+            requestSignal,
+          );
+        }),
+      );
+    },
+    edit(chatId, messageId, html, keyboard) {
+      const editMessageText = api.editMessageText?.bind(api);
+      if (editMessageText === undefined) {
+        logger.error({ chatId }, "this sender cannot edit messages; edit dropped");
+        return;
+      }
+      const text = truncateTelegramHtml(html);
+      // An edit without reply_markup removes the buttons: the "done" state of a keyboard.
+      const markup = keyboard === undefined ? {} : { reply_markup: inlineKeyboardMarkup(keyboard) };
+      enqueue(chatId, [
+        (requestSignal) =>
+          editMessageText(
+            { chat_id: chatId, message_id: messageId, text, ...common, ...markup },
+            requestSignal,
+          ),
+      ]);
     },
     get pending() {
       return pending;

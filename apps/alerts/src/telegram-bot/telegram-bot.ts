@@ -1,18 +1,31 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { SIGNAL_TYPES } from "@vpa/core";
-import type { Database } from "@vpa/db";
+import { type Database, findSubscriberSettings } from "@vpa/db";
 import type { Kysely } from "kysely";
 import { Api, TelegramApiError } from "node-telegram-bot-api";
 import type { Logger } from "pino";
+import type { Catalogue } from "../i18n/catalogue.ts";
+import { catalogueFor } from "../i18n/catalogues.ts";
+import { LANGUAGES, type Language } from "../i18n/language.ts";
 import { escapeTelegramHtml } from "../render/telegram-html.ts";
-import { BOT_ADMIN_COMMAND_MENU, BOT_COMMAND_MENU } from "./bot-help.ts";
-import { bilingual } from "./bot-text.ts";
+import type {
+  BotCommandContext,
+  BotServices,
+  HeldDeliveryJobs,
+  ScanRequestResult,
+} from "./bot-command-context.ts";
+import { botCommandMenu } from "./bot-help.ts";
+import type { BotReply } from "./bot-reply.ts";
 import { type BotChat, CHAT_TYPES, createBotAccess } from "./chat-access.ts";
 import { CommandThrottle } from "./command-throttle.ts";
+import { describeBotMistake } from "./describe-bot-mistake.ts";
 import { handleBotCommand, helpFor } from "./handle-bot-command.ts";
 import { parseBotCommand } from "./parse-bot-command.ts";
 import type { StatusQueue } from "./read-queue-depths.ts";
 import { createReplySender } from "./reply-sender.ts";
+import { handleSignalTypeTap, parseSignalTypeTap } from "./signal-type-keyboard.ts";
+
+export type { HeldDeliveryJob, HeldDeliveryJobs, ScanRequestResult } from "./bot-command-context.ts";
 
 export interface TelegramBotOptions {
   readonly token: string;
@@ -29,6 +42,23 @@ export interface TelegramBotOptions {
   readonly allowedChatIds?: readonly string[];
   /** The BullMQ queues /status reports, looked up only when an admin asks. Default: none reported. */
   readonly statusQueues?: () => readonly StatusQueue[];
+  /**
+   * ALERT_LANGUAGE: the language of a chat that chose none with /lang, and of the command menu.
+   * @defaultValue "vi"
+   */
+  readonly defaultLanguage?: Language;
+  /**
+   * What an admin's /scan does: enqueue a scan of the newest bars now (the alerts process passes
+   * what `vpa scan` does) and say how many symbols. Default: none; /scan then says it is not
+   * available here.
+   */
+  readonly requestScan?: () => Promise<ScanRequestResult>;
+  /**
+   * The `deliveries` queue, looked up only on /resume: a paused chat's owed deliveries wait there
+   * as delayed jobs, and /resume runs them now. Default: none; they run when the pause would have
+   * ended.
+   */
+  readonly heldDeliveries?: () => HeldDeliveryJobs;
 }
 
 export interface TelegramBot {
@@ -38,11 +68,28 @@ export interface TelegramBot {
   stop(): Promise<void>;
 }
 
+interface IncomingChat {
+  readonly id?: number | string;
+  readonly type?: string;
+  readonly title?: string;
+}
+
 interface IncomingMessage {
-  readonly chat?: { readonly id?: number | string; readonly type?: string; readonly title?: string };
+  readonly chat?: IncomingChat;
   readonly from?: { readonly first_name?: string; readonly username?: string };
   readonly text?: string;
 }
+
+/** A tap on an inline keyboard button (Telegram's CallbackQuery, the fields used). */
+interface IncomingCallbackQuery {
+  readonly id?: string;
+  readonly from?: { readonly first_name?: string; readonly username?: string };
+  readonly message?: { readonly message_id?: number; readonly chat?: IncomingChat };
+  readonly data?: string;
+}
+
+/** Telegram shows at most 200 characters of a callback query's answer. */
+const TOAST_MAX_LENGTH = 200;
 
 /**
  * Replies waiting to be sent before the loop stops fetching updates. Telegram keeps what we do not
@@ -51,13 +98,15 @@ interface IncomingMessage {
 const MAX_PENDING_REPLIES = 100;
 
 /**
- * Subscribes users from Telegram itself: long-polls getUpdates and answers /start, /subscribe,
- * /unsubscribe, /list, /signals, /quiet, /help, and /status for admin chats. Commands come from
- * private chats, groups, and channels (`channel_post`). Confirming an update (the next `offset`)
+ * Subscribes users from Telegram itself: long-polls getUpdates and answers /start, /subscribe (with
+ * a keyboard of signal types), /unsubscribe, /list, /signals, /top, /digest, /lang, /pause,
+ * /resume, /quiet, /help, and /status and /scan for admin chats, each in the chat's language
+ * (/lang, else `defaultLanguage`). Commands come from private chats, groups, and channels
+ * (`channel_post`); keyboard taps as `callback_query`. Confirming an update (the next `offset`)
  * happens after it is handled, so a crash re-delivers it; every command is idempotent (a reply
- * still queued in the paced sender at a crash or stop() is lost, the command's effect is not). A chat
- * sending more than `commandsPerMinute` commands is throttled so that no single chat can load
- * the database, and every reply goes through one paced sender (see reply-sender.ts).
+ * still queued in the paced sender at a crash or stop() is lost, the command's effect is not). A
+ * chat sending more than `commandsPerMinute` commands and taps is throttled so that no single
+ * chat can load the database, and every reply goes through one paced sender (see reply-sender.ts).
  *
  * Every wait in here (long poll, back-off, retry_after, pacing) ends at once on stop().
  */
@@ -74,68 +123,143 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
   const throttle = new CommandThrottle(options.commandsPerMinute ?? 10);
   const access = createBotAccess(options);
   const replies = createReplySender({ api, logger, signal });
-  const context = {
+  const defaultLanguage = options.defaultLanguage ?? "vi";
+  const services: BotServices = {
     access,
     now: () => new Date(),
     ...(options.statusQueues === undefined ? {} : { statusQueues: options.statusQueues }),
+    ...(options.requestScan === undefined ? {} : { requestScan: options.requestScan }),
+    ...(options.heldDeliveries === undefined ? {} : { heldDeliveries: options.heldDeliveries }),
   };
   let botUsername: string | undefined;
 
   /** Waits `ms` unless stop() comes first. */
   const wait = (ms: number): Promise<void> => sleep(ms, undefined, { signal }).catch(() => {});
 
-  const handle = async (message: IncomingMessage) => {
-    const chatId = message.chat?.id;
-    if (chatId === undefined || typeof message.text !== "string") return;
-    const parsed = parseBotCommand(message.text, SIGNAL_TYPES, botUsername);
-    if (!parsed.ok && parsed.error === null) return;
-    const type = CHAT_TYPES.find((known) => known === message.chat?.type) ?? "private";
+  /** The chat's /lang, else the default; the default when the database cannot say. */
+  const languageOf = async (chatId: string): Promise<Language> => {
+    try {
+      return (await findSubscriberSettings(options.db, "telegram", chatId))?.language ?? defaultLanguage;
+    } catch (err) {
+      logger.warn({ err, chatId }, "could not read the chat's language; answering in the default one");
+      return defaultLanguage;
+    }
+  };
+  const contextFor = (language: Language): BotCommandContext => ({
+    ...services,
+    language,
+    text: catalogueFor(language),
+  });
+
+  const chatOf = (incoming: IncomingChat | undefined, from: IncomingMessage["from"]): BotChat | null => {
+    const chatId = incoming?.id;
+    if (chatId === undefined) return null;
+    const type = CHAT_TYPES.find((known) => known === incoming?.type) ?? "private";
     // A group or channel subscribes as itself: name it by its title, not by whoever typed.
-    const person = message.from?.username ?? message.from?.first_name;
-    const chat: BotChat = {
+    const person = from?.username ?? from?.first_name;
+    return {
       chatId: String(chatId),
-      name: (type === "private" ? person : (message.chat?.title ?? person)) ?? null,
+      name: (type === "private" ? person : (incoming?.title ?? person)) ?? null,
       type,
     };
+  };
+
+  const send = (chat: BotChat, reply: BotReply) => replies.send(chat.chatId, reply.html, reply.keyboard);
+
+  const handle = async (message: IncomingMessage) => {
+    const chat = chatOf(message.chat, message.from);
+    if (chat === null || typeof message.text !== "string") return;
+    const parsed = parseBotCommand(message.text, SIGNAL_TYPES, botUsername);
+    if (!parsed.ok && parsed.mistake === null) return;
     const verdict = throttle.check(chat.chatId);
     if (verdict === "drop") return;
+    const context = contextFor(await languageOf(chat.chatId));
     if (verdict === "warn") {
-      replies.send(
-        chat.chatId,
-        bilingual("Quá nhiều lệnh: vui lòng đợi một phút.", "Too many commands: please wait a minute."),
-      );
+      send(chat, { html: escapeTelegramHtml(context.text.refusal.tooManyCommands) });
       return;
     }
     if (!parsed.ok) {
-      replies.send(chat.chatId, `${escapeTelegramHtml(parsed.error)}\n\n${helpFor(access, chat)}`);
+      const mistake = escapeTelegramHtml(describeBotMistake(parsed.mistake, context.text));
+      send(chat, { html: `${mistake}\n\n${helpFor(access, chat, context.text)}` });
       return;
     }
-    let answer: string;
+    let answer: BotReply;
     try {
       answer = await handleBotCommand(options.db, chat, parsed.command, context);
       logger.info({ chatId: chat.chatId, command: parsed.command.kind }, "bot command");
     } catch (err) {
       logger.error({ err, chatId: chat.chatId, command: parsed.command.kind }, "bot command failed");
-      answer = bilingual(
-        "Có lỗi tạm thời, vui lòng thử lại sau.",
-        "Something went wrong on our side; please try again later.",
-      );
+      answer = { html: escapeTelegramHtml(context.text.refusal.somethingWrong) };
     }
-    replies.send(chat.chatId, answer);
+    send(chat, answer);
+  };
+
+  /** Answers a tap (the toast; a tap left unanswered spins on the user's screen), then edits the message. */
+  const answerTap = async (queryId: string, toast: string) => {
+    try {
+      await api.answerCallbackQuery(
+        {
+          callback_query_id: queryId,
+          ...(toast === "" ? {} : { text: [...toast].slice(0, TOAST_MAX_LENGTH).join("") }),
+        },
+        AbortSignal.any([signal, AbortSignal.timeout(10_000)]),
+      );
+    } catch (err) {
+      // Too late (Telegram allows a few seconds) or Telegram away: the edit below still shows the state.
+      if (!signal.aborted) logger.warn({ err, queryId }, "could not answer a callback query");
+    }
+  };
+
+  const handleTap = async (query: IncomingCallbackQuery) => {
+    if (typeof query.id !== "string") return;
+    const chat = chatOf(query.message?.chat, query.from);
+    const messageId = query.message?.message_id;
+    const tap = typeof query.data === "string" ? parseSignalTypeTap(query.data) : null;
+    if (chat === null || messageId === undefined || tap === null) {
+      await answerTap(query.id, "");
+      return;
+    }
+    const verdict = throttle.check(chat.chatId);
+    if (verdict !== "ok") {
+      const text: Catalogue = catalogueFor(await languageOf(chat.chatId));
+      await answerTap(query.id, verdict === "warn" ? text.refusal.tooManyCommands : "");
+      return;
+    }
+    const { text } = contextFor(await languageOf(chat.chatId));
+    try {
+      const outcome = await handleSignalTypeTap(options.db, chat.chatId, tap, text);
+      logger.info(
+        { chatId: chat.chatId, subscriptionId: tap.subscriptionId, action: tap.action.kind },
+        "bot keyboard tap",
+      );
+      await answerTap(query.id, outcome.toast);
+      replies.edit(chat.chatId, messageId, outcome.edit.html, outcome.edit.keyboard);
+    } catch (err) {
+      logger.error({ err, chatId: chat.chatId }, "bot keyboard tap failed");
+      await answerTap(query.id, text.refusal.somethingWrong);
+    }
   };
 
   const registerCommands = async () => {
+    const defaultText = catalogueFor(defaultLanguage);
     try {
       const me = await api.getMe(signal);
       botUsername = me.username;
-      await api.setMyCommands({ commands: [...BOT_COMMAND_MENU] }, signal);
+      await api.setMyCommands({ commands: botCommandMenu(defaultText, false) }, signal);
+      // Clients set to another of our languages show the menu in it.
+      for (const language of LANGUAGES.filter((other) => other !== defaultLanguage)) {
+        await api.setMyCommands(
+          { commands: botCommandMenu(catalogueFor(language), false), language_code: language },
+          signal,
+        );
+      }
     } catch (err) {
       if (!signal.aborted) logger.warn({ err }, "could not register the bot's commands; polling anyway");
     }
     for (const chatId of access.adminChatIds) {
       try {
         await api.setMyCommands(
-          { commands: [...BOT_ADMIN_COMMAND_MENU], scope: { type: "chat", chat_id: chatId } },
+          { commands: botCommandMenu(defaultText, true), scope: { type: "chat", chat_id: chatId } },
           signal,
         );
       } catch (err) {
@@ -155,17 +279,23 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
       if (signal.aborted) break;
       try {
         const updates = await api.getUpdates(
-          { offset, timeout: pollTimeoutSeconds, allowed_updates: ["message", "channel_post"] },
+          {
+            offset,
+            timeout: pollTimeoutSeconds,
+            allowed_updates: ["message", "channel_post", "callback_query"],
+          },
           signal,
         );
         failures = 0;
         for (const update of updates) {
-          const { message, channel_post } = update as {
+          const { message, channel_post, callback_query } = update as {
             message?: IncomingMessage;
             channel_post?: IncomingMessage;
+            callback_query?: IncomingCallbackQuery;
           };
           try {
-            await handle(message ?? channel_post ?? {});
+            if (callback_query !== undefined) await handleTap(callback_query);
+            else await handle(message ?? channel_post ?? {});
           } catch (err) {
             logger.error({ err, updateId: update.update_id }, "bot update failed");
           }

@@ -1,0 +1,169 @@
+/**
+ * English (`language = en`), and the English half of every Vietnamese text (vi.ts is built from it).
+ * Plain text only; see catalogue.ts for the rules.
+ */
+import type { Catalogue, SubscriptionParts } from "./catalogue.ts";
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function describe(parts: SubscriptionParts): string {
+  const kinds = parts.kinds === null ? "every signal" : parts.kinds.map((kind) => kind.en).join(", ");
+  return `${kinds} on ${parts.symbols ?? "all symbols"}, score ${parts.minScore}+`;
+}
+
+export const en: Catalogue = {
+  htmlLang: "en",
+  notAvailable: "n/a",
+  disclaimer: "Automated VPA scanner alert. Not investment advice.",
+  priority: { HIGH: "HIGH", MEDIUM: "MEDIUM", LOW: "LOW" },
+  bias: { bull: "bull", bear: "bear" },
+  signalName: (label) => label.en,
+  explanation: (text) => [text.en],
+  alert: {
+    subject: (p) => `[${p.priority}] ${p.symbol}: ${p.signal} (${p.bias}) score ${p.score}`,
+    labels: {
+      signal: "Signal",
+      priority: "Priority",
+      score: "Score",
+      confidence: "Confidence",
+      close: "Close",
+      change: "Change",
+      volume: "Volume",
+      bar: "Bar",
+    },
+    scoreOutOf: (score) => `${score}/100`,
+    volumeVsAverage: (ratio) => `${ratio} avg vol`,
+  },
+  digest: {
+    heading: (total) => `Scan digest: ${total} signals`,
+    more: (count) => `and ${count} more: /signals`,
+    score: "score",
+  },
+  top: {
+    heading: (p) => `Strongest signals of the last scan (${p.scanTime}): ${p.shown} of ${p.total}`,
+    stillRunning: "The scan is still running: more signals may come.",
+    empty: (scanTime) => `The last scan (${scanTime}) found no signals.`,
+    noScan: "No scan has run yet.",
+  },
+  help: {
+    title: "VPA scanner alerts for HOSE, HNX and UPCOM",
+    start: (minScore) => `alerts for every signal scoring ${minScore}+`,
+    subscribe: (maxSymbols) => `only these symbols (up to ${maxSymbols}), then tap the signal types`,
+    unsubscribe: "stop all alerts",
+    list: "your subscriptions and settings",
+    signals: "the latest signals",
+    top: "the strongest signals of the last scan",
+    digest: "one digest per scan (on), each alert at once (off), how many signals a digest lists",
+    lang: "Vietnamese with English beside it, or English only",
+    pause: "no alerts for a while; /resume ends the pause",
+    quiet: "hold alerts at night (/quiet off)",
+    help: "this text",
+    footer: "Alerts are automated readings of volume and price. Not investment advice.",
+    adminTitle: "Admin",
+    status: "subscribers, deliveries in the last 24 h, queues",
+    scan: "scan the newest bars now",
+    menu: {
+      start: "Alerts for strong signals",
+      subscribe: "Choose symbols, minimum score, signal types",
+      unsubscribe: "Stop all alerts",
+      list: "Your subscriptions and settings",
+      signals: "Latest signals",
+      top: "Strongest signals of the last scan",
+      digest: "Digest on or off, how many signals",
+      lang: "Language: vi or en",
+      pause: "Pause alerts, e.g. 2h or 1d",
+      resume: "Resume alerts",
+      quiet: "Quiet hours, e.g. 22:00-07:00, or off",
+      help: "How to use this bot",
+      status: "Admin: subscribers, deliveries, queues",
+      scan: "Admin: scan the newest bars now",
+    },
+  },
+  subscription: {
+    describe,
+    startedAll: (minScore) => `Subscribed: every signal scoring ${minScore}+.`,
+    subscribed: (parts) => `Subscribed: ${describe(parts)}.`,
+    already: (parts) => `You already have this subscription: ${describe(parts)}.`,
+    chooseTypes: "Tap the signal types you want; none ticked means every type.",
+    allTypesButton: "All types",
+    doneButton: "Done",
+    typesSaved: (count) =>
+      `Saved: ${count === null ? "every signal type" : plural(count, "signal type", "signal types")}`,
+    gone: "This subscription no longer exists.",
+    unsubscribed: "Unsubscribed. Send /start to subscribe again.",
+    noneActive: "You have no active subscription. Send /start or /subscribe.",
+    listHeading: (count) => `Your subscriptions (${count}):`,
+    listMore: (count) => `… and ${count} more`,
+  },
+  settings: {
+    subscribeFirst: "Subscribe first with /start.",
+    digestOn: (top) =>
+      `Digest on: after each scan, one message with its top ${top} signals; HIGH alerts still come at once.`,
+    digestOff: "Digest off: every alert comes at once.",
+    digestTop: (top) => `Your digest lists the top ${top} signals.`,
+    digestTopWhileOff: "Digests are off for this chat: /digest on.",
+    language: "Language: English.",
+    pausedFor: (until) =>
+      `Alerts paused until ${until} (Vietnam time); those that come meanwhile arrive then. /resume ends the pause sooner.`,
+    pausedUntilResume: (until) =>
+      `Alerts paused until you send /resume (${until} at the latest, Vietnam time); those that come meanwhile arrive then.`,
+    resumed: "Alerts resumed.",
+    resumedWithHeld: (count) =>
+      `Alerts resumed; ${plural(count, "held alert is", "held alerts are")} on the way.`,
+    notPaused: "Alerts are not paused.",
+    quietOn: (window) => `Quiet hours ${window} (Vietnam time): alerts in that window arrive when it ends.`,
+    quietOff: "Quiet hours off: alerts arrive at any time.",
+    deliveryDigest: (top) => `Delivery: one digest per scan, top ${top}; HIGH alerts at once`,
+    deliveryInstant: "Delivery: every alert at once",
+    pausedLine: (until) => `Paused until ${until} (Vietnam time)`,
+    quietLine: (window) => `Quiet hours: ${window} (Vietnam time)`,
+  },
+  signals: {
+    heading: (count) => `Latest signals (newest ${count}):`,
+    none: "No signals stored yet.",
+    noneFor: (symbol) => `No signals for ${symbol}.`,
+    moreAll: "… and more; one symbol: /signals VCB",
+    moreOlder: "… and older ones",
+  },
+  refusal: {
+    adminOnly: (command) => `/${command} is for the bot's admins only.`,
+    notOnAllowList: (chatId) =>
+      `This chat may not subscribe. Give the bot's operator this chat id to be added: ${chatId}.`,
+    channelNotAllowed: (chatId) =>
+      `A channel can subscribe only when the bot's operator allows it (chat id ${chatId}).`,
+    subscriptionCap: (p) => `At most ${p.max} subscriptions per chat (you have ${p.held})`,
+    tooManyCommands: "Too many commands: please wait a minute.",
+    somethingWrong: "Something went wrong on our side; please try again later.",
+    unknownCommand: (name) => `Unknown command /${name}`,
+    notSymbols: (quoted) => `Not a symbol (1–12 letters A–Z or digits): ${quoted}`,
+    minScore: "min must be a whole number from 0 to 100",
+    unknownSignalTypes: (quoted) => `Unknown signal type ${quoted}`,
+    unknownOption: (quoted) => `Unknown option ${quoted}= (use min= or types=)`,
+    tooManySymbols: (p) => `At most ${p.max} symbols per subscription (you sent ${p.sent})`,
+    quietUsage: "Use /quiet 22:00-07:00 (Vietnam time) or /quiet off",
+    langUsage: "Use /lang vi (Vietnamese with English beside it) or /lang en (English)",
+    digestUsage: (maxTop) => `Use /digest on, /digest off or /digest top N (N from 1 to ${maxTop})`,
+    pauseUsage: (maxDays) =>
+      `Use /pause, /pause 2h or /pause 1d (m minutes, h hours, d days; at most ${maxDays} days)`,
+    topUsage: (max) => `Use /top or /top N (N from 1 to ${max})`,
+  },
+  scan: {
+    queued: (symbols) =>
+      `Scan queued: ${plural(symbols, "symbol", "symbols")}. /top shows its strongest signals once it is done.`,
+    nothingToScan: "Nothing to scan: no bars are stored.",
+    unavailable: "/scan is not available here: this bot was started without a way to enqueue scans.",
+  },
+  status: {
+    title: "Status",
+    subscribers: "Subscribers",
+    activeSubscriptions: "Active subscriptions",
+    lastSignal: "Last signal",
+    storedAt: "stored",
+    noneYet: "none yet",
+    deliveries24h: "Deliveries, last 24 h",
+    queues: "Queues (waiting, active, delayed, failed)",
+    queuesUnavailable: "unavailable (Redis?)",
+  },
+};
