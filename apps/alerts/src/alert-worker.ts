@@ -13,6 +13,8 @@ import { DelayedError, type Worker } from "bullmq";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { buildDigests } from "./build-digests.job.ts";
+import { createAlertCharts } from "./chart/alert-charts.ts";
+import { RedisChartCache } from "./chart/redis-chart-cache.ts";
 import { channelPacing } from "./channel-pacing.ts";
 import type { Channel, ChannelSender } from "./channels/channel.ts";
 import { type AlertThrottle, type DeliveryRateLimiter, deliver } from "./deliver.job.ts";
@@ -45,6 +47,8 @@ export interface AlertWorkerOptions {
   readonly sendGraceMs?: number;
   /** Run the delivery sweeper in this process (docs/delivery.md). Default true. */
   readonly sweeper?: boolean;
+  /** Send a chart (PNG of the last 60 bars) with every instant alert (ALERT_CHARTS). Default true. */
+  readonly charts?: boolean;
 }
 
 /** A delivery that could not go out this time; its job is retried with backoff on the retry budget. */
@@ -88,6 +92,13 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
   const stopClaiming = new AbortController();
   const abortSends = new AbortController();
   const pacingOptions = { emailPerSecond: options.emailPerSecond ?? 5 };
+  // Rendered once per signal and shared by every worker through Redis (chart/redis-chart-cache.ts).
+  const chartCache =
+    options.charts === false
+      ? null
+      : new RedisChartCache({ redisUrl: options.connection.redisUrl, prefix: options.connection.prefix });
+  const charts =
+    chartCache === null ? undefined : createAlertCharts({ db: options.db, cache: chartCache, logger });
 
   const fanOut = createWorker(
     "alerts",
@@ -133,6 +144,7 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
           throttle: options.throttle,
           defaultLanguage: options.defaultLanguage ?? "vi",
           sendSignal: abortSends.signal,
+          ...(charts === undefined ? {} : { charts }),
           ...(options.now === undefined ? {} : { now: options.now }),
         },
         stopClaiming.signal,
@@ -187,6 +199,7 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
         digestsQueue.close(),
       ]);
       await ownLimiter?.close();
+      await chartCache?.close();
     },
   };
 }

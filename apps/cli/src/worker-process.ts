@@ -84,6 +84,7 @@ export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[])
         },
         defaultLanguage: app.config.alerts.language,
         emailPerSecond: app.config.alerts.emailPerSecond,
+        charts: app.config.alerts.charts,
         // Sends in flight get part of the shutdown time; the rest is for recording their outcome.
         sendGraceMs: Math.min(3_000, Math.floor(app.config.shutdownTimeoutMs / 2)),
       });

@@ -47,6 +47,8 @@ export interface Config {
     readonly language: "vi" | "en";
     /** Emails a second to the SMTP server, shared by every alerts worker (0: no limit). */
     readonly emailPerSecond: number;
+    /** Send a chart (PNG of the last 60 bars) with every instant alert. */
+    readonly charts: boolean;
   };
   readonly telegram: {
     readonly botToken: string | null;
@@ -167,6 +169,7 @@ const environmentSchema = z.object({
   ALERT_MAX_PER_HOUR: integer(0, 100_000).default(60),
   ALERT_LANGUAGE: z.enum(["vi", "en"]).default("vi"),
   EMAIL_MAX_PER_SECOND: integer(0, 1_000).default(5),
+  ALERT_CHARTS: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: "does not look like a bot token (<digits>:<secret>)" })
@@ -320,6 +323,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       maxPerHour: env.ALERT_MAX_PER_HOUR,
       language: env.ALERT_LANGUAGE,
       emailPerSecond: env.EMAIL_MAX_PER_SECOND,
+      charts: env.ALERT_CHARTS === "true",
     }),
     telegram: Object.freeze({
       botToken: env.TELEGRAM_BOT_TOKEN ?? null,
