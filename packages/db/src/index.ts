@@ -9,6 +9,7 @@ export * from "./repositories/database-instance-repository.ts";
 export * from "./repositories/delivery-repository.ts";
 export * from "./repositories/digest-repository.ts";
 export * from "./repositories/freshness-repository.ts";
+export * from "./repositories/index-series-repository.ts";
 export * from "./repositories/market-data-repository.ts";
 export * from "./repositories/scan-repository.ts";
 export * from "./repositories/signal-repository.ts";

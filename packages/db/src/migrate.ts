@@ -9,6 +9,7 @@ import * as webhookChannel from "./migrations/0006-webhook-channel.ts";
 import * as alertLedger from "./migrations/0007-alert-ledger.ts";
 import * as signalTrackRecord from "./migrations/0008-signal-track-record.ts";
 import * as deliveryFanout from "./migrations/0009-delivery-fanout.ts";
+import * as indexBenchmarkWalkForward from "./migrations/0010-index-benchmark-walk-forward.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "0007-alert-ledger": alertLedger,
   "0008-signal-track-record": signalTrackRecord,
   "0009-delivery-fanout": deliveryFanout,
+  "0010-index-benchmark-walk-forward": indexBenchmarkWalkForward,
 };
 
 export class MigrationError extends Error {

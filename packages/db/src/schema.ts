@@ -28,6 +28,8 @@ export interface StocksTable {
   sector: string | null;
   exchange: "HOSE" | "HNX" | "UPCOM" | null;
   is_active: Generated<boolean>;
+  /** An index (migration 0010): bars in index points; never scanned, traded or alerted. */
+  is_index: Generated<boolean>;
   created_at: CreatedAt;
 }
 
@@ -184,10 +186,13 @@ export const BACKTEST_RUN_STATUSES = [
 ] as const;
 export type BacktestRunStatus = (typeof BACKTEST_RUN_STATUSES)[number];
 
+/** A single backtest, a sweep of runs, or a walk-forward of training sweeps (migration 0010). */
+export type BacktestRunKind = "run" | "sweep" | "walk-forward";
+
 /** A backtest or a sweep (migration 0002). Dates are `date` columns, read as text. */
 export interface BacktestRunsTable {
   id: string;
-  kind: "run" | "sweep";
+  kind: BacktestRunKind;
   parent_id: string | null;
   status: Generated<BacktestRunStatus>;
   config: ColumnType<unknown, string, string>;

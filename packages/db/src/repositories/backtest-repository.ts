@@ -1,11 +1,11 @@
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate, type Timeframe } from "../bar-time.ts";
-import type { BacktestRunStatus, Database } from "../schema.ts";
+import type { BacktestRunKind, BacktestRunStatus, Database } from "../schema.ts";
 
 /** A stored backtest run or sweep. `config`, `metrics` and `summary` are the JSON the job wrote. */
 export interface BacktestRunRow {
   readonly id: string;
-  readonly kind: "run" | "sweep";
+  readonly kind: BacktestRunKind;
   readonly parentId: string | null;
   readonly status: BacktestRunStatus;
   readonly config: unknown;
@@ -66,7 +66,7 @@ const RUN_COLUMNS = [
 
 type RunSelection = {
   id: string;
-  kind: "run" | "sweep";
+  kind: BacktestRunKind;
   parent_id: string | null;
   status: BacktestRunStatus;
   config: unknown;
@@ -98,7 +98,7 @@ function toRun(row: RunSelection): BacktestRunRow {
 
 export interface NewBacktestRun {
   readonly id: string;
-  readonly kind: "run" | "sweep";
+  readonly kind: BacktestRunKind;
   readonly parentId?: string | null;
   readonly config: unknown;
 }
@@ -190,18 +190,21 @@ export async function reportBacktestProgress(
 }
 
 /**
- * Asks a run (and, for a sweep, its runs) to stop: queued or running runs become `cancelling`.
- * Returns the ids that were asked.
+ * Asks a run and every run below it (a sweep's runs; a walk-forward's training sweeps and their
+ * runs) to stop: queued or running runs become `cancelling`. Returns the ids that were asked.
  */
 export async function requestBacktestCancel(db: Kysely<Database>, id: string): Promise<string[]> {
-  const rows = await db
-    .updateTable("backtest_runs")
-    .set({ status: "cancelling" })
-    .where((eb) => eb.or([eb("id", "=", id), eb("parent_id", "=", id)]))
-    .where("status", "in", ["queued", "running"])
-    .returning("id")
-    .execute();
-  return rows.map((row) => row.id);
+  const result = await sql<{ id: string }>`
+    with recursive tree as (
+      select id from backtest_runs where id = ${id}
+      union all
+      select r.id from backtest_runs r join tree t on r.parent_id = t.id
+    )
+    update backtest_runs set status = 'cancelling'
+    where id in (select id from tree) and status in ('queued', 'running')
+    returning id
+  `.execute(db);
+  return result.rows.map((row) => row.id);
 }
 
 /** Ends a run without a result: `cancelled` or `failed` (with the reason). */
@@ -337,7 +340,7 @@ export interface SymbolBarColumns {
 }
 
 export interface BacktestBarsQuery {
-  /** The symbols, or null for every active stock. */
+  /** The symbols, or null for every active stock (indices excluded). */
   readonly symbols: readonly string[] | null;
   readonly timeframe: Timeframe;
   /** First and last bar date to load, `YYYY-MM-DD`, inclusive. */
@@ -345,7 +348,10 @@ export interface BacktestBarsQuery {
   readonly to: string;
 }
 
-/** Active stocks with bars of `timeframe` (or the given symbols among them), ordered by symbol. */
+/**
+ * Active stocks with bars of `timeframe` (or the given symbols among them), ordered by symbol.
+ * Indices (`is_index`) are never part of a backtest's universe, even when named.
+ */
 export async function listBacktestSymbols(
   db: Kysely<Database>,
   symbols: readonly string[] | null,
@@ -354,7 +360,7 @@ export async function listBacktestSymbols(
   const filter = symbols === null ? sql`true` : sql`s.symbol = any(${[...symbols]}::text[])`;
   const result = await sql<{ symbol: string; exchange: "HOSE" | "HNX" | "UPCOM" | null }>`
     select s.symbol, s.exchange from stocks s
-    where s.is_active and ${filter}
+    where s.is_active and not s.is_index and ${filter}
       and exists (select 1 from market_data m where m.stock_id = s.id and m.timeframe = ${timeframe})
     order by s.symbol
   `.execute(db);
@@ -371,7 +377,9 @@ export async function loadBacktestBars(
   query: BacktestBarsQuery,
 ): Promise<SymbolBarColumns[]> {
   const filter =
-    query.symbols === null ? sql`s.is_active` : sql`s.symbol = any(${[...query.symbols]}::text[])`;
+    query.symbols === null
+      ? sql`s.is_active and not s.is_index`
+      : sql`s.symbol = any(${[...query.symbols]}::text[])`;
   const result = await sql<SymbolBarColumns>`
     select s.symbol, s.exchange,
       array_agg(to_char(m.time at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') order by m.time) as time,

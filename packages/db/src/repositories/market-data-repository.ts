@@ -262,7 +262,10 @@ export interface LatestBar {
   readonly time: string;
 }
 
-/** For each active stock (or the given symbols) that has bars: its newest bar time. */
+/**
+ * For each active stock (or the given symbols) that has bars: its newest bar time. Indices
+ * (`is_index`) are left out, named or not: this is the list a scan analyses.
+ */
 export async function listLatestBars(
   db: Kysely<Database>,
   timeframe: Timeframe,
@@ -278,7 +281,7 @@ export async function listLatestBars(
       where m.stock_id = s.id and m.timeframe = ${timeframe}
       order by m.time desc limit 1
     ) last
-    where s.is_active and ${symbolFilter}
+    where s.is_active and not s.is_index and ${symbolFilter}
     order by s.symbol
   `.execute(db);
   return result.rows.map((row) => ({

@@ -40,16 +40,22 @@ export interface StockRow {
   readonly exchange: string | null;
 }
 
-/** Active stocks, optionally only the given symbols, ordered by symbol. */
+/**
+ * Active stocks, optionally only the given symbols, ordered by symbol. Indices (`is_index`, e.g.
+ * VN30) are left out unless `includeIndices`: the scanner, fetcher and stream never treat one as
+ * a tradable symbol; the importer, which stores their bars, asks for them.
+ */
 export async function listActiveStocks(
   db: Kysely<Database>,
   symbols?: readonly string[],
+  options: { readonly includeIndices?: boolean } = {},
 ): Promise<StockRow[]> {
   let query = db
     .selectFrom("stocks")
     .select(["id", "symbol", "name", "exchange"])
     .where("is_active", "=", true)
     .orderBy("symbol");
+  if (options.includeIndices !== true) query = query.where("is_index", "=", false);
   if (symbols !== undefined) query = query.where("symbol", "in", symbols.length > 0 ? symbols : [""]);
   return query.execute();
 }

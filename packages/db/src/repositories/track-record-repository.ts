@@ -40,7 +40,11 @@ export async function saveTrackRecordSettings(
   return (await getTrackRecordSettings(db))!;
 }
 
-/** The newest bar date of the market in a timeframe (`YYYY-MM-DD`), or undefined without bars. */
+/**
+ * The newest bar date of the market in a timeframe (`YYYY-MM-DD`), or undefined without bars.
+ * Indices are left out: an index series may run past the stocks' bars (the shared VN30 file ends
+ * in 2023, the stocks in 2021), and chance draws must wait for the stocks' sessions.
+ */
 export async function findNewestBarDate(
   db: Kysely<Database>,
   timeframe: Timeframe,
@@ -52,6 +56,7 @@ export async function findNewestBarDate(
       select m.time from market_data m where m.stock_id = s.id and m.timeframe = ${timeframe}
       order by m.time desc limit 1
     ) last
+    where not s.is_index
   `.execute(db);
   return result.rows[0]?.newest ?? undefined;
 }
