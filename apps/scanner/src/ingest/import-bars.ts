@@ -7,6 +7,7 @@ import {
   isDailyOrLonger,
   listActiveStocks,
   listStocksWithoutBars,
+  markIndexSymbols,
   type Timeframe,
   upsertStocks,
 } from "@vpa/db";
@@ -17,6 +18,7 @@ import { BAR_FILE_NAME, type BarFileFormat } from "./bar-file-format.ts";
 import { BatchWriteQueue } from "./batch-write-queue.ts";
 import { groupRowChunks } from "./group-row-chunks.ts";
 import { type PriceUnit, priceDivisorToThousandVnd } from "./import-price-unit.ts";
+import { isMarketIndexSymbol } from "./market-index-symbols.ts";
 import { findPriceJumpDetail } from "./price-jump-rule.ts";
 import type { RawBarRow } from "./raw-bar-row.ts";
 import { readBarRowChunks } from "./read-bar-file.ts";
@@ -34,6 +36,7 @@ export {
   MAX_JSON_DOCUMENT_BYTES,
 } from "./bar-file-format.ts";
 export { isPriceUnit, PRICE_UNITS, type PriceUnit } from "./import-price-unit.ts";
+export { isMarketIndexSymbol, MARKET_INDEX_SYMBOLS } from "./market-index-symbols.ts";
 
 /** A row that was not stored, and why. */
 export interface Rejection {
@@ -59,6 +62,11 @@ export interface ImportSummary {
   /** Bars inserted or changed; re-importing the same file writes 0. */
   readonly barsWritten: number;
   readonly symbols: number;
+  /**
+   * Symbols stored as indices (`stocks.is_index`: never scanned, traded or alerted): every symbol
+   * with `asIndex`, else those named like an exchange index (market-index-symbols.ts).
+   */
+  readonly indices: readonly string[];
   readonly rejectedByReason: Readonly<Partial<Record<RejectionReason, number>>>;
   /** The first `maxRejectionsKept` rejections in full (file, line, reason), in reading order. */
   readonly rejections: readonly Rejection[];
@@ -80,6 +88,13 @@ export interface ImportOptions {
   readonly format?: BarFileFormat;
   /** Unit of the files' prices; default `thousand` (thousand VND, the unit stored). */
   readonly priceUnit?: PriceUnit;
+  /**
+   * Every symbol of these files is an index (`vpa import --index`): its bars are index points,
+   * stored as read, and it is never scanned, traded or alerted, only compared with. The exchanges'
+   * index names (VN30, VNINDEX...: market-index-symbols.ts) are stored as indices without it.
+   * Default false.
+   */
+  readonly asIndex?: boolean;
   /** Default 100,000. */
   readonly maxRejectionsKept?: number;
   /** Default 100,000. */
@@ -170,7 +185,15 @@ export async function importBars(
   let rejectedTotal = 0;
   let flaggedTotal = 0;
 
-  const known = new Map((await listActiveStocks(db)).map((stock) => [stock.symbol, stock]));
+  if (options.asIndex === true && priceUnit !== "thousand")
+    throw new BarFileError("an index is in points: --price-unit does not apply to --index files");
+  // Indices too: their stored bars are the neighbours of the price-jump rule like any symbol's.
+  const known = new Map(
+    (await listActiveStocks(db, undefined, { includeIndices: true })).map((stock) => [stock.symbol, stock]),
+  );
+  // An index is flagged before any of its bars is written: no scan can meet it unflagged.
+  const indices = new Set<string>();
+  const indicesToMark: SymbolSeries[] = [];
   // Only symbols with bars in the timeframe before this import can meet stored bars.
   const withoutBars = await listStocksWithoutBars(
     db,
@@ -187,6 +210,10 @@ export async function importBars(
       const stock = known.get(symbol);
       series = new SymbolSeries(symbol, stock?.id, stock?.exchange ?? null);
       seriesBySymbol.set(symbol, series);
+      if (options.asIndex === true || isMarketIndexSymbol(symbol)) {
+        indices.add(symbol);
+        indicesToMark.push(series);
+      }
     }
     return series;
   };
@@ -208,6 +235,17 @@ export async function importBars(
     batchRows,
   });
   let batch = queue.takeEmptyBatch();
+  const submit = async (full: typeof batch) => {
+    if (indicesToMark.length > 0) {
+      const marking = indicesToMark.splice(0);
+      const ids = await markIndexSymbols(
+        db,
+        marking.map((s) => s.symbol),
+      );
+      for (const s of marking) s.stockId = ids.get(s.symbol);
+    }
+    await queue.submit(full);
+  };
 
   const checked = createCheckedBar();
   let series: SymbolSeries | null = null;
@@ -268,13 +306,13 @@ export async function importBars(
           batch.push(series, checked);
           barsAccepted++;
           if (batch.isFull) {
-            await queue.submit(batch);
+            await submit(batch);
             batch = queue.takeEmptyBatch();
           }
         }
       }
     }
-    await queue.submit(batch);
+    await submit(batch);
     await queue.drain();
   } catch (error) {
     // Never return (or throw) with a statement still running on the pool; the first error wins.
@@ -287,6 +325,7 @@ export async function importBars(
     barsAccepted,
     barsWritten: queue.written,
     symbols: [...seriesBySymbol.values()].filter((s) => s.lastClose > 0).length,
+    indices: [...indices].sort(),
     rejectedByReason,
     rejections,
     rejectedTotal,
