@@ -7,7 +7,6 @@
  * (the CI smoke test): those cannot be broken.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stopPrivatePostgres } from "../../apps/cli/src/services/private-postgres.ts";
@@ -15,6 +14,7 @@ import { isProcessRunning, waitForProcessExit } from "../../apps/cli/src/service
 import { resolvePostgresAccount } from "../../apps/cli/src/services/service-account.ts";
 import { servicesDown, servicesUp } from "../../apps/cli/src/services/services-manager.ts";
 import { readServicesState } from "../../apps/cli/src/services/services-state-file.ts";
+import { freePort } from "../../test-support/free-port.ts";
 
 export interface ChaosServices {
   readonly redisUrl: string;
@@ -33,14 +33,8 @@ export interface ChaosServices {
   close(): Promise<void>;
 }
 
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** The shared test helper: a TCP port nobody listens on right now. */
+export { freePort };
 
 export interface PrivateServicesOptions {
   /** Keep the directory (logs, data) after close. */

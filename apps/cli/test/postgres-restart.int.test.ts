@@ -1,23 +1,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createDatabase, listSignals, migrateToLatest } from "@vpa/db";
 import { createLogger, createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
 import { importBars, scanMarket, startAnalyzeWorker } from "@vpa/scanner";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../test-support/free-port.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
 import { servicesDown, servicesUp } from "../src/services/index.ts";
 
 const FIXTURE = resolve(import.meta.dirname, "../../../fixtures/vn30-daily-2018-2021.csv.gz");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {

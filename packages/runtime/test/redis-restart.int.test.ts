@@ -1,22 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../test-support/free-port.ts";
 import { createLogger } from "../src/logger.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { observeWorker } from "../src/observe-worker.ts";
 import { createQueue, createWorker } from "../src/queues.ts";
 import { pingRedis } from "../src/redis-check.ts";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 /** A private redis-server with AOF, so queued jobs survive its restart as they would in production. */
 async function startRedis(port: number, dir: string): Promise<ChildProcess> {

@@ -1,16 +1,7 @@
 import { Highest, Lowest } from "technicalindicators";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../../../test-support/seeded-random.ts";
 import { RollingExtreme, rollingExtremeColumn } from "./rolling-extreme.ts";
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("RollingExtreme", () => {
   it("tracks the min and max of the last `window` values, including while filling", () => {
@@ -36,7 +27,7 @@ describe("RollingExtreme", () => {
   });
 
   it("equals a brute-force scan on monotonic, constant and random series, for several windows", () => {
-    const next = random(5);
+    const next = seededRandom(5);
     const series = [
       Float64Array.from({ length: 500 }, (_, i) => i),
       Float64Array.from({ length: 500 }, (_, i) => -i),
@@ -57,7 +48,7 @@ describe("RollingExtreme", () => {
   });
 
   it("matches technicalindicators' Lowest/Highest exactly", () => {
-    const next = random(9);
+    const next = seededRandom(9);
     const values = Array.from({ length: 3_000 }, () => 10 + next() * 90);
     const lowest = Lowest.calculate({ period: 20, values });
     const highest = Highest.calculate({ period: 20, values });

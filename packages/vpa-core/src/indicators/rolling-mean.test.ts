@@ -1,18 +1,9 @@
 import { SMA } from "technicalindicators";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../../../test-support/seeded-random.ts";
 import { RollingMean, rollingMeanColumn } from "./rolling-mean.ts";
 
 const EPSILON = 2 ** -53;
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("RollingMean", () => {
   it("is the mean of the last `window` values", () => {
@@ -32,7 +23,7 @@ describe("RollingMean", () => {
   });
 
   it("matches technicalindicators' SMA (relative 1e-12) on 5,000 random values", () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const values = Array.from({ length: 5_000 }, () => 1 + next() * 1000);
     const ours = rollingMeanColumn(Float64Array.from(values), 20);
     const theirs = SMA.calculate({ period: 20, values });
@@ -48,7 +39,7 @@ describe("RollingMean", () => {
     // window, a plain running sum keeps their rounding error (~1e-7) forever; ours drops it at the
     // next recomputation. S = the largest window sum of |values| since the previous recomputation.
     const window = 20;
-    const next = random(11);
+    const next = seededRandom(11);
     const values: number[] = [];
     for (let block = 0; block < 200; block++) {
       const huge = block % 2 === 0;
@@ -83,7 +74,7 @@ describe("RollingMean", () => {
   });
 
   it("is exact for integer volumes", () => {
-    const next = random(3);
+    const next = seededRandom(3);
     const values = Float64Array.from({ length: 10_000 }, () => Math.floor(next() * 5e7));
     const ours = rollingMeanColumn(values, 20);
     for (let t = 19; t < values.length; t++) {
@@ -96,7 +87,7 @@ describe("RollingMean", () => {
 
 describe("rollingMeanColumn", () => {
   it("is bit-identical to RollingMean pushed value by value", () => {
-    const next = random(21);
+    const next = seededRandom(21);
     const values = Float64Array.from({ length: 5_000 }, () => (next() < 0.01 ? 1e9 : next() * 10));
     for (const window of [1, 3, 10, 20]) {
       const column = rollingMeanColumn(values, window);

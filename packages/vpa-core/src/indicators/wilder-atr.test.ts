@@ -1,19 +1,10 @@
 import { ATR, TrueRange, WEMA } from "technicalindicators";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../../../test-support/seeded-random.ts";
 import { WilderAtr, wilderAtrColumn } from "./wilder-atr.ts";
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomBars(length: number, seed: number) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const high: number[] = [];
   const low: number[] = [];
   const close: number[] = [];

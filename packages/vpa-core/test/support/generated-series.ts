@@ -1,15 +1,8 @@
+import { seededRandom } from "../../../../test-support/seeded-random.ts";
 import type { Bar } from "../../src/index.ts";
 
-/** Deterministic PRNG (mulberry32): generated series reproduce from their seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, the shared test helper): generated series reproduce from their seed. */
+export { seededRandom };
 
 /**
  * A valid random series with the awkward cases real feeds have: regime changes (trends, calm,
