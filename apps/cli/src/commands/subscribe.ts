@@ -1,12 +1,22 @@
 import { parseQuietHours } from "@vpa/alerts";
 import { SIGNAL_TYPES } from "@vpa/core";
-import { type SubscriberChannel, setQuietHours, subscribe, unsubscribe } from "@vpa/db";
+import {
+  DIGEST_TOP_RANGE,
+  SUBSCRIBER_LANGUAGES,
+  type SubscriberChannel,
+  type SubscriberLanguage,
+  type SubscriberSettingsChange,
+  setQuietHours,
+  subscribe,
+  unsubscribe,
+  updateSubscriberSettings,
+} from "@vpa/db";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
 export const subscribeUsage =
-  "vpa subscribe                --telegram CHAT_ID | --email ADDRESS | --webhook URL | --console NAME [--symbols A,B] [--types SPRING,...] [--min-score N] [--quiet 22:00-07:00|off] [--name TEXT]";
+  "vpa subscribe                --telegram CHAT_ID | --email ADDRESS | --webhook URL | --console NAME [--symbols A,B] [--types SPRING,...] [--min-score N] [--quiet 22:00-07:00|off] [--digest on|off|top N] [--lang vi|en] [--name TEXT]";
 export const unsubscribeUsage =
   "vpa unsubscribe              --telegram CHAT_ID | --email ADDRESS | --webhook URL | --console NAME";
 
@@ -48,6 +58,52 @@ const recipientOptions = {
   console: { type: "string" },
 } as const;
 
+/**
+ * `--digest on` (a digest per scan, the default), `off` (each alert at once), `top N` (how many a
+ * digest lists, 1–50; also `top=N`). `top N` arrives as `--digest top` and a positional N.
+ */
+function parseDigestOption(
+  value: string | undefined,
+  positionals: readonly string[],
+): { change: SubscriberSettingsChange; unused: readonly string[] } {
+  if (value === undefined) return { change: {}, unused: positionals };
+  const usage = () =>
+    new UsageError(
+      `subscribe: --digest takes on, off or top N (N from ${DIGEST_TOP_RANGE.min} to ${DIGEST_TOP_RANGE.max}; got ${JSON.stringify([value, ...positionals].join(" "))})`,
+    );
+  if (value === "on") return { change: { deliveryMode: "digest" }, unused: positionals };
+  if (value === "off") return { change: { deliveryMode: "instant" }, unused: positionals };
+  const inline = /^top[ =](.*)$/.exec(value)?.[1];
+  if (inline === undefined && value !== "top") throw usage();
+  const [count, ...unused] = inline === undefined ? positionals : [inline, ...positionals];
+  if (count === undefined || !/^\d{1,2}$/.test(count)) throw usage();
+  const top = Number(count);
+  if (top < DIGEST_TOP_RANGE.min || top > DIGEST_TOP_RANGE.max) throw usage();
+  return { change: { digestTop: top }, unused };
+}
+
+function parseLanguageOption(value: string | undefined): SubscriberSettingsChange {
+  if (value === undefined) return {};
+  if (!(SUBSCRIBER_LANGUAGES as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `subscribe: --lang takes vi (Vietnamese, with English beside it) or en (got ${JSON.stringify(value)})`,
+    );
+  }
+  return { language: value as SubscriberLanguage };
+}
+
+/** The settings just given, in words: "every alert at once, language en". */
+function describeSettings(change: SubscriberSettingsChange): string {
+  return [
+    change.deliveryMode === "digest" ? "one digest per scan" : null,
+    change.deliveryMode === "instant" ? "every alert at once" : null,
+    change.digestTop === undefined ? null : `digests list the top ${change.digestTop}`,
+    change.language === undefined || change.language === null ? null : `language ${change.language}`,
+  ]
+    .filter((part) => part !== null)
+    .join(", ");
+}
+
 export async function runSubscribe(app: AppContext, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions("subscribe", args, {
     ...recipientOptions,
@@ -56,8 +112,12 @@ export async function runSubscribe(app: AppContext, args: readonly string[]): Pr
     "min-score": { type: "string" },
     name: { type: "string" },
     quiet: { type: "string" },
+    digest: { type: "string" },
+    lang: { type: "string" },
   });
-  if (positionals.length > 0) throw new UsageError(`subscribe: unexpected ${positionals.join(" ")}`);
+  const digest = parseDigestOption(values.digest, positionals);
+  if (digest.unused.length > 0) throw new UsageError(`subscribe: unexpected ${digest.unused.join(" ")}`);
+  const settings: SubscriberSettingsChange = { ...digest.change, ...parseLanguageOption(values.lang) };
   const recipient = recipientOf("subscribe", values);
   const types = parseList(values.types);
   const unknownTypes = (types ?? []).filter((t) => !(SIGNAL_TYPES as readonly string[]).includes(t));
@@ -84,11 +144,14 @@ export async function runSubscribe(app: AppContext, args: readonly string[]): Pr
   });
   if (values.quiet !== undefined)
     await setQuietHours(app.database.db, recipient.channel, recipient.address, quiet);
+  if (Object.keys(settings).length > 0)
+    await updateSubscriberSettings(app.database.db, recipient.channel, recipient.address, settings);
   console.log(
     result.created
       ? `subscribed ${recipient.channel} ${recipient.address} (subscriber ${result.subscriberId})`
       : `${recipient.channel} ${recipient.address} already has this subscription (subscriber ${result.subscriberId})`,
   );
+  if (Object.keys(settings).length > 0) console.log(`settings: ${describeSettings(settings)}`);
   const unconfigured = missingChannelSetting(app, recipient.channel);
   if (unconfigured !== null) {
     console.error(
