@@ -63,7 +63,15 @@ const report: BacktestReport = {
     taxPaid: 1,
   },
   benchmarks: [
-    { name: "equal-weight buy and hold", totalReturn: -0.05, cagr: null, maxDrawdown: -0.136, sharpe: null },
+    {
+      name: "equal-weight buy and hold",
+      kind: "equal-weight",
+      totalReturn: -0.05,
+      cagr: null,
+      maxDrawdown: -0.136,
+      sharpe: null,
+      relative: { excessReturn: 0.55, beta: 0.5, alpha: 0.3, trackingError: 0.4, informationRatio: 1.2 },
+    },
   ],
   bySymbol: [
     {

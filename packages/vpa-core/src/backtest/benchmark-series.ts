@@ -1,10 +1,41 @@
 import type { BacktestUniverse } from "./backtest-universe.ts";
 
-/** An index (VNINDEX, VN30...) to draw next to the run, closes by date; any unit. */
+/** An index (VNINDEX, VN30...) to compare the run with: closes by date (`YYYY-MM-DD`, increasing); any unit. */
 export interface IndexSeries {
+  /** The index's symbol, e.g. `VN30`. */
   readonly name: string;
   readonly time: readonly string[];
   readonly close: ArrayLike<number>;
+}
+
+/**
+ * Whether an index can be compared with a run: it **covers** the run when it has a close on or
+ * before the first session and on or after the last one. An index that covers only part of the
+ * run is not compared at all (a benchmark over part of the period would mislead); the report says
+ * which dates it has.
+ */
+export interface IndexCoverage {
+  readonly name: string;
+  /** The index's first and last date (null when it has no bar). */
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+  readonly covers: boolean;
+}
+
+/** {@link IndexCoverage} of `index` over the run's sessions `days`. */
+export function indexCoverage(days: readonly string[], index: IndexSeries): IndexCoverage {
+  const firstDate = index.time[0] ?? null;
+  const lastDate = index.time.at(-1) ?? null;
+  const first = days[0];
+  const last = days.at(-1);
+  const covers =
+    firstDate !== null &&
+    lastDate !== null &&
+    first !== undefined &&
+    last !== undefined &&
+    firstDate <= first &&
+    lastDate >= last;
+  return { name: index.name, firstDate, lastDate, covers };
 }
 
 /**

@@ -33,8 +33,8 @@ export type {
   UniverseSymbol,
 } from "./backtest-universe.ts";
 export { analyzeBacktestSymbol, createBacktestUniverse } from "./backtest-universe.ts";
-export type { IndexSeries } from "./benchmark-series.ts";
-export { alignIndexSeries, equalWeightBenchmark } from "./benchmark-series.ts";
+export type { IndexCoverage, IndexSeries } from "./benchmark-series.ts";
+export { alignIndexSeries, equalWeightBenchmark, indexCoverage } from "./benchmark-series.ts";
 export type { BreakdownRow } from "./breakdown-tables.ts";
 export { breakdownBy } from "./breakdown-tables.ts";
 export type { EntryCandidate, SignalEvents } from "./entry-candidates.ts";
@@ -43,5 +43,12 @@ export { buyFillPriceVnd, sellFillPriceVnd, toTickPriceVnd } from "./fill-model.
 export type { MonthlyReturn } from "./monthly-returns.ts";
 export { monthlyReturns } from "./monthly-returns.ts";
 export type { BacktestTrade, SimulationCounters } from "./portfolio-simulation.ts";
+export type { RelativeMetrics } from "./relative-metrics.ts";
+export { relativeMetrics } from "./relative-metrics.ts";
 export type { BacktestResult, BenchmarkSummary, EquitySeries, RunBacktestOptions } from "./run-backtest.ts";
-export { runBacktest, runBacktestOnUniverse } from "./run-backtest.ts";
+export {
+  compareWithBenchmarks,
+  runBacktest,
+  runBacktestOnUniverse,
+  summarizeBenchmark,
+} from "./run-backtest.ts";

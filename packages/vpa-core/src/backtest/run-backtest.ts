@@ -15,11 +15,18 @@ import {
   type BacktestUniverse,
   createBacktestUniverse,
 } from "./backtest-universe.ts";
-import { alignIndexSeries, equalWeightBenchmark, type IndexSeries } from "./benchmark-series.ts";
+import {
+  alignIndexSeries,
+  equalWeightBenchmark,
+  type IndexCoverage,
+  type IndexSeries,
+  indexCoverage,
+} from "./benchmark-series.ts";
 import { type BreakdownRow, breakdownBy } from "./breakdown-tables.ts";
 import { collectSignalEvents } from "./entry-candidates.ts";
 import { type MonthlyReturn, monthlyReturns } from "./monthly-returns.ts";
 import { type BacktestTrade, type SimulationCounters, simulatePortfolio } from "./portfolio-simulation.ts";
+import { type RelativeMetrics, relativeMetrics } from "./relative-metrics.ts";
 
 /** The run's series, one value per session (VND at the close). Plain arrays: they go to JSON as is. */
 export interface EquitySeries {
@@ -33,17 +40,27 @@ export interface EquitySeries {
   readonly drawdown: number[];
   /** Equal-weight buy-and-hold of the universe, scaled to the initial capital. */
   readonly benchmark: number[];
-  /** The supplied index scaled to the initial capital, or null when none was supplied. */
+  /**
+   * The supplied index scaled to the initial capital at the first session (its last close at or
+   * before each session), or null when none was supplied or it does not cover the run.
+   */
   readonly index: (number | null)[] | null;
 }
 
-/** Headline figures of a benchmark series, for the summary next to the run's own. */
+/**
+ * Headline figures of a benchmark series, for the summary next to the run's own, and the
+ * strategy measured against it ({@link RelativeMetrics}, on the same sessions).
+ */
 export interface BenchmarkSummary {
+  /** `equal-weight buy and hold`, or the index's symbol (e.g. `VN30`). */
   readonly name: string;
+  readonly kind: "equal-weight" | "index";
   readonly totalReturn: number;
   readonly cagr: number | null;
   readonly maxDrawdown: number;
   readonly sharpe: number | null;
+  /** The strategy against this benchmark. */
+  readonly relative: RelativeMetrics;
 }
 
 export interface BacktestResult {
@@ -62,7 +79,10 @@ export interface BacktestResult {
     readonly barsAnalyzed: number;
   };
   readonly metrics: PerformanceMetrics;
+  /** Equal-weight buy-and-hold first, then the index when one was supplied and it covers the run. */
   readonly benchmarks: BenchmarkSummary[];
+  /** The supplied index's dates and whether it covers the run; null when none was supplied. */
+  readonly indexCoverage: IndexCoverage | null;
   readonly equity: EquitySeries;
   readonly trades: BacktestTrade[];
   readonly bySymbol: BreakdownRow[];
@@ -75,22 +95,67 @@ export interface BacktestResult {
 export interface RunBacktestOptions {
   /** Holiday calendar for T+2 (default: the built-in one; the run's own sessions are always respected). */
   readonly calendar?: HolidayCalendar;
-  /** An index to compare with, e.g. VNINDEX. */
+  /**
+   * An index to compare with, e.g. VN30 (its closes may extend beyond the run: they are aligned
+   * on the run's sessions). Compared only when it covers the run (see {@link IndexCoverage}).
+   */
   readonly index?: IndexSeries;
 }
 
-function summarize(name: string, times: readonly string[], series: ArrayLike<number>): BenchmarkSummary {
+/**
+ * A benchmark's headline figures, and the strategy `equity` against it. Exported for the
+ * walk-forward's stitched curve, which is summarised the same way.
+ */
+export function summarizeBenchmark(
+  name: string,
+  kind: BenchmarkSummary["kind"],
+  times: readonly string[],
+  series: ArrayLike<number>,
+  equity: ArrayLike<number>,
+): BenchmarkSummary {
   const n = series.length;
   const first = series[0] ?? 1;
   const last = series[n - 1] ?? first;
   const years = n < 2 ? 0 : (Date.parse(times[n - 1]!) - Date.parse(times[0]!)) / 86_400_000 / 365.25;
   return {
     name,
+    kind,
     totalReturn: last / first - 1,
     cagr: years > 0 && last > 0 ? (last / first) ** (1 / years) - 1 : null,
     maxDrawdown: drawdownStatistics(times, series).maxDrawdown,
     sharpe: returnStatistics(dailyReturns(series)).sharpe,
+    relative: relativeMetrics(equity, series),
   };
+}
+
+/**
+ * The benchmarks of an equity curve on `times`: equal-weight buy-and-hold of `universe`, and the
+ * index when it covers the sessions. Shared by a run and the walk-forward's stitched curve.
+ */
+export function compareWithBenchmarks(
+  universe: BacktestUniverse,
+  times: readonly string[],
+  equity: ArrayLike<number>,
+  capital: number,
+  index: IndexSeries | undefined,
+): {
+  benchmarks: BenchmarkSummary[];
+  benchmark: Float64Array;
+  index: number[] | null;
+  indexCoverage: IndexCoverage | null;
+} {
+  const benchmark = equalWeightBenchmark(universe, capital);
+  const benchmarks = [
+    summarizeBenchmark("equal-weight buy and hold", "equal-weight", times, benchmark, equity),
+  ];
+  const coverage = index === undefined ? null : indexCoverage(times, index);
+  let aligned: number[] | null = null;
+  if (index !== undefined && coverage?.covers === true) {
+    // Covering means a close at or before the first session: no value is null.
+    aligned = alignIndexSeries(times, index, capital) as number[];
+    benchmarks.push(summarizeBenchmark(index.name, "index", times, aligned, equity));
+  }
+  return { benchmarks, benchmark, index: aligned, indexCoverage: coverage };
 }
 
 /**
@@ -120,9 +185,13 @@ export function runBacktestOnUniverse(
   );
   const times = [...universe.days];
   const { equity, cash, invested, positions } = simulation.curve;
-  const benchmark = equalWeightBenchmark(universe, config.initialCapital);
-  const index =
-    options.index === undefined ? null : alignIndexSeries(times, options.index, config.initialCapital);
+  const { benchmarks, benchmark, index, indexCoverage } = compareWithBenchmarks(
+    universe,
+    times,
+    equity,
+    config.initialCapital,
+    options.index,
+  );
   const metrics = computePerformanceMetrics({
     times,
     equity,
@@ -130,20 +199,6 @@ export function runBacktestOnUniverse(
     initialCapital: config.initialCapital,
     trades: simulation.trades,
   });
-  const benchmarks = [summarize("equal-weight buy and hold", times, benchmark)];
-  if (index !== null && options.index !== undefined) {
-    const known = index.map((v, i) => [times[i]!, v] as const).filter(([, v]) => v !== null) as [
-      string,
-      number,
-    ][];
-    benchmarks.push(
-      summarize(
-        options.index.name,
-        known.map(([t]) => t),
-        known.map(([, v]) => v),
-      ),
-    );
-  }
   return {
     config,
     period: {
@@ -160,6 +215,7 @@ export function runBacktestOnUniverse(
     },
     metrics,
     benchmarks,
+    indexCoverage,
     equity: {
       time: times,
       equity: Array.from(equity),
