@@ -52,3 +52,4 @@ export {
   runBacktestOnUniverse,
   summarizeBenchmark,
 } from "./run-backtest.ts";
+export * from "./walk-forward/index.ts";
