@@ -4,7 +4,6 @@ import { type Database, findSubscriberSettings } from "@vpa/db";
 import type { Kysely } from "kysely";
 import { Api, TelegramApiError } from "node-telegram-bot-api";
 import type { Logger } from "pino";
-import type { Catalogue } from "../i18n/catalogue.ts";
 import { catalogueFor } from "../i18n/catalogues.ts";
 import { LANGUAGES, type Language } from "../i18n/language.ts";
 import { escapeTelegramHtml } from "../render/telegram-html.ts";
@@ -221,11 +220,13 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
     }
     const verdict = throttle.check(chat.chatId);
     if (verdict !== "ok") {
-      const text: Catalogue = catalogueFor(await languageOf(chat.chatId));
-      await answerTap(query.id, verdict === "warn" ? text.refusal.tooManyCommands : "");
+      // A dropped tap is still answered (or it spins on the screen), with no words: no database read.
+      const toast =
+        verdict === "warn" ? catalogueFor(await languageOf(chat.chatId)).refusal.tooManyCommands : "";
+      await answerTap(query.id, toast);
       return;
     }
-    const { text } = contextFor(await languageOf(chat.chatId));
+    const text = catalogueFor(await languageOf(chat.chatId));
     try {
       const outcome = await handleSignalTypeTap(options.db, chat.chatId, tap, text);
       logger.info(
