@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 // Integration tests share one Redis and one PostgreSQL server; each test file isolates itself
-// (own database schema or database, own queue prefix), so files may run in parallel.
+// (a database cloned from the run's migrated template, own queue prefix), so files may run in
+// parallel. After each file the leak check fails it if anything it made is still on the servers.
 export default defineConfig({
   test: {
     include: [
@@ -9,9 +10,11 @@ export default defineConfig({
       "apps/*/test/**/*.test.ts",
       "packages/*/src/**/*.test.ts",
       "packages/*/test/**/*.test.ts",
+      "test-support/**/*.test.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ["./test-support/global-setup.ts"],
+    setupFiles: ["./test-support/leak-check-setup.ts"],
   },
 });

@@ -24,7 +24,7 @@ import {
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
-import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
+import { obliterateQueues, removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 import { type SmtpSink, startSmtpSink } from "../../../test-support/smtp-sink.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../test-support/telegram-stand-in.ts";
 import {
@@ -72,6 +72,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await limiter?.close();
   await obliterateQueues(deliveriesQueue === undefined ? [] : [deliveriesQueue]);
+  // The alert workers open the analyze and digests queues themselves.
+  await removeQueuePrefix(connection);
   for (const sender of senders?.values() ?? []) await sender.close();
   await telegram?.close();
   await smtp?.close();

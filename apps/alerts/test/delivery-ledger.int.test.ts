@@ -29,7 +29,7 @@ import {
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
-import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
+import { obliterateQueues, removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../test-support/telegram-stand-in.ts";
 import {
   type AlertWorkers,
@@ -78,6 +78,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await limiter?.close();
   await obliterateQueues(queues === undefined ? [] : Object.values(queues));
+  // The shared rate limiter's keys (they expire, but a second or so after the file ends).
+  if (connection !== undefined) await removeQueuePrefix(connection);
   await telegram?.close();
   await database?.drop();
 });

@@ -14,7 +14,7 @@ import { alertJobId, createQueue, deliveryJobId, type TypedQueue } from "@vpa/ru
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
-import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
+import { obliterateQueues, removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const NODE = resolve(ROOT, "node_modules/.bin/node");
@@ -103,6 +103,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await obliterateQueues(alerts === undefined ? [] : [alerts, deliveries]);
+  // `vpa status` opens every queue to count its jobs.
+  await removeQueuePrefix(connection);
   await database?.drop();
 });
 

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { createQueue, type QueueConnection } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+import { freePort } from "../../../test-support/free-port.ts";
 import { obliterateQueues, TEST_REDIS_URL, testQueueConnection } from "../../../test-support/queues.ts";
 
 /**
@@ -53,15 +54,6 @@ function vpa(args: readonly string[], env: Record<string, string>): Promise<Run>
       done({ code, stdout, stderr, elapsedMs: Date.now() - started });
     }),
   );
-}
-
-/** A loopback port nobody listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
 }
 
 function expectOneClearLine(run: Run, pattern: RegExp): void {
@@ -115,7 +107,11 @@ async function databaseWithBars(): Promise<TestDatabase> {
     ].join("\n"),
   );
   const imported = await vpa(["import", file], { DATABASE_URL: database.url });
-  expect(imported.code, imported.stderr).toBe(0);
+  if (imported.code !== 0) {
+    // The caller's afterAll never sees a database this function did not return.
+    await database.drop();
+    expect(imported.code, imported.stderr).toBe(0);
+  }
   return database;
 }
 
@@ -131,10 +127,10 @@ describe("with Redis and PostgreSQL both unreachable", () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     env = {
-      REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${await closedPort()}`,
-      DATABASE_URL: `postgres://vpa:${POSTGRES_PASSWORD}@127.0.0.1:${await closedPort()}/vpa`,
+      REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${await freePort()}`,
+      DATABASE_URL: `postgres://vpa:${POSTGRES_PASSWORD}@127.0.0.1:${await freePort()}/vpa`,
       VPA_DATA_DIR: dataDir,
-      HTTP_PORT: String(await closedPort()),
+      HTTP_PORT: String(await freePort()),
     };
   });
 
@@ -164,10 +160,10 @@ describe("with PostgreSQL up and Redis unreachable", () => {
   beforeAll(async () => {
     database = await databaseWithBars();
     env = {
-      REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${await closedPort()}`,
+      REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${await freePort()}`,
       DATABASE_URL: database.url,
       VPA_DATA_DIR: dataDir,
-      HTTP_PORT: String(await closedPort()),
+      HTTP_PORT: String(await freePort()),
     };
   });
   afterAll(async () => {
@@ -219,7 +215,7 @@ describe("with a Redis that wants a password", () => {
   beforeAll(async () => {
     database = await databaseWithBars();
     if (!hasRedisServer) return;
-    port = await closedPort();
+    port = await freePort();
     redis = spawn(
       "redis-server",
       ["--port", String(port), "--bind", "127.0.0.1", "--requirepass", REDIS_PASSWORD, "--save", ""],
@@ -245,7 +241,7 @@ describe("with a Redis that wants a password", () => {
   it.skipIf(!hasRedisServer)("a wrong password: authentication failed (WRONGPASS)", async () => {
     const env = { REDIS_URL: `redis://:wrong-password@127.0.0.1:${port}`, DATABASE_URL: database.url };
     for (const args of [["scan"], ["worker", "alerts"]]) {
-      const run = await vpa(args, { ...env, HTTP_PORT: String(await closedPort()) });
+      const run = await vpa(args, { ...env, HTTP_PORT: String(await freePort()) });
       expectOneClearLine(
         run,
         /^vpa: Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: authentication failed \(WRONGPASS: wrong user name or password\) — put the right password in REDIS_URL/,

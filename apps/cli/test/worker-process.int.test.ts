@@ -1,19 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
-import { testQueueConnection } from "../../../test-support/queues.ts";
+import { freePort } from "../../../test-support/free-port.ts";
+import { removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 async function waitForHttp(url: string, timeoutMs: number): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
@@ -69,6 +61,7 @@ describe("vpa worker", () => {
       child.stdout?.on("data", (chunk) => (output += chunk));
       child.stderr?.on("data", (chunk) => (output += chunk));
       const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+      let exitCode: number | null = null;
       try {
         // /health answers from the start of the start (the port is taken first); the worker has
         // started when it says so.
@@ -82,8 +75,12 @@ describe("vpa worker", () => {
         expect(metrics).toContain("bullmq_job_count");
       } finally {
         child.kill("SIGTERM");
+        exitCode = await exited;
+        // The scanner registers its scan schedules on start, and every worker opens its queues:
+        // they outlive the process by design (a deployment keeps them), so the test removes them.
+        await removeQueuePrefix(queues);
       }
-      expect(await exited).toBe(0);
+      expect(exitCode).toBe(0);
       const lines = output
         .trim()
         .split("\n")

@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import { removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 import { RedisRateLimiter } from "../src/redis-rate-limiter.ts";
 
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `vpa-test-${randomBytes(4).toString("hex")}`;
+const connection = testQueueConnection();
+const { redisUrl, prefix } = connection;
 const limiters: RedisRateLimiter[] = [];
 function limiter(): RedisRateLimiter {
   const created = new RedisRateLimiter({ redisUrl, prefix });
@@ -14,10 +13,7 @@ function limiter(): RedisRateLimiter {
 
 afterAll(async () => {
   for (const created of limiters) await created.close();
-  const redis = new Redis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  await removeQueuePrefix(connection);
 });
 
 /** Acquires until allowed, sleeping the wait it is told; returns the local time it was allowed. */

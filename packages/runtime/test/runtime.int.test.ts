@@ -1,16 +1,15 @@
-import { randomBytes } from "node:crypto";
 import { createDatabase } from "@vpa/db";
 import { UnrecoverableError } from "bullmq";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { TEST_SERVER_URL } from "../../../test-support/database.ts";
+import { testQueueConnection } from "../../../test-support/queues.ts";
 import { startHealthServer } from "../src/health-server.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { analyzeJobId, createQueue, createWorker, InvalidJobPayloadError } from "../src/queues.ts";
 import { pingRedis } from "../src/redis-check.ts";
 
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `vpa-test-${randomBytes(4).toString("hex")}`;
+const { redisUrl, prefix } = testQueueConnection();
 
 describe("health server", () => {
   const database = createDatabase({ url: TEST_SERVER_URL, maxConnections: 1 });

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
@@ -9,22 +8,14 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { testDatabaseName } from "../../../../test-support/database.ts";
+import { freePort } from "../../../../test-support/free-port.ts";
 import { probePostgresDatabase } from "./postgres-probe.ts";
 import type { ServicesOptions } from "./service-types.ts";
 import { ServicesError } from "./services-error.ts";
 import { servicesDown, servicesStatus, servicesUp } from "./services-manager.ts";
 
 const run = promisify(execFile);
-
-/** A port nothing listens on right now: bind port 0, read it, release it. */
-async function findFreePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 /** A real round trip through an independent client (ioredis), not the module under test. */
 async function redisCommand(port: number, ...args: string[]): Promise<unknown> {
@@ -90,8 +81,8 @@ describe("fresh machine: nothing answers on the loopback ports", () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "vpa-services-"));
-    redisPort = await findFreePort();
-    postgresPort = await findFreePort();
+    redisPort = await freePort();
+    postgresPort = await freePort();
     options = {
       dataDir,
       redisUrl: `redis://127.0.0.1:${redisPort}`,
@@ -202,7 +193,7 @@ describe("fresh machine: nothing answers on the loopback ports", () => {
 
   test("a port held by another program gives SERVICES_PORT_IN_USE and starts nothing", async () => {
     const squatter = http.createServer((_, response) => response.end("not redis"));
-    const port = await findFreePort();
+    const port = await freePort();
     await new Promise<void>((resolve) => squatter.listen(port, "127.0.0.1", resolve));
     try {
       const attempt = servicesUp({ ...options, redisUrl: `redis://127.0.0.1:${port}` });
@@ -243,7 +234,7 @@ describe("fresh machine: nothing answers on the loopback ports", () => {
 });
 
 describe("external servers already running (127.0.0.1:6379 and :5432)", () => {
-  const database = `vpa_services_${randomBytes(4).toString("hex")}`;
+  const database = testDatabaseName("vpa_services");
   let dataDir = "";
   let options: ServicesOptions;
   const logLines: string[] = [];
