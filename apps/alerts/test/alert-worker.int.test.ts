@@ -179,7 +179,10 @@ describe("alert workers", () => {
     expect(message!.plainText).toContain("Dầu <khí> & Co");
 
     const [email] = await smtp.waitForMessages(1, 5_000);
-    expect(email!.subject).toBe("[HIGH] PVD: Selling climax (bull) score 87");
+    // ALERT_LANGUAGE's default: Vietnamese first, English beside it.
+    expect(email!.subject).toBe(
+      "[CAO / HIGH] PVD: Cao trào bán / Selling climax (tăng / bull) điểm / score 87",
+    );
     expect(email!.text).toContain("Dầu <khí> & Co");
     expect(email!.html).toContain("Dầu &lt;khí&gt; &amp; Co");
     expect(consoleLines.join("\n")).toContain("PVD");

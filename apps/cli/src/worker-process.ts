@@ -12,6 +12,7 @@ import {
 } from "@vpa/runtime";
 import {
   createConfiguredProvider,
+  scanMarket,
   startAnalyzeWorker,
   startLiveStream,
   startScanScheduler,
@@ -150,6 +151,18 @@ const KIND_STARTERS: Record<
         allowedChatIds: app.config.telegram.allowedChatIds,
         // Producers open lazily: the alerts process connects to the other queues only when an admin asks.
         statusQueues: () => QUEUE_NAMES.map((name) => app.queue(name).queue),
+        defaultLanguage: app.config.alerts.language,
+        // /scan (admins): the same scan as `vpa scan`, with its digest.
+        requestScan: async () => ({
+          symbols: (
+            await scanMarket(app.database.db, app.queue("analyze"), {
+              timeframe: app.config.scan.timeframe,
+              digestQueue: app.queue("digests"),
+            })
+          ).jobIds.length,
+        }),
+        // /resume releases the chat's held deliveries at once.
+        heldDeliveries: () => app.queue("deliveries").queue,
       });
       shutdown.add("telegram bot", () => bot.stop());
     }

@@ -55,7 +55,9 @@ describe("subscribers", () => {
     expect((await vpa(["unsubscribe", "--console", "gone"], env)).code).toBe(0);
     const table = await vpa(["subscribers"], env);
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(/^id\s+channel\s+address\s+name\s+filters\s+quiet hours\s+active$/m);
+    expect(table.stdout).toMatch(
+      /^id\s+channel\s+address\s+name\s+filters\s+quiet hours\s+active\s+delivery\s+language\s+paused until$/m,
+    );
     expect(table.stdout).toMatch(/telegram\s+-1001234567890\s+score ≥ 70\s+yes/);
     expect(table.stdout).toMatch(/email\s+desk@example\.com\s+everything\s+22:00-07:00\s+yes/);
     expect(table.stdout).toMatch(/console\s+gone\s+FPT,VCB\s+no \(unsubscribed\)/);
