@@ -328,6 +328,7 @@ export function simulatePortfolio(
     equity[dayCount - 1] = cash;
     cashCurve[dayCount - 1] = cash;
     investedCurve[dayCount - 1] = 0;
+    positionCurve[dayCount - 1] = 0;
   }
   return {
     trades,
