@@ -1,13 +1,23 @@
-import { ENTRY_SIGNAL_TYPES } from "@vpa/core";
+import {
+  ENTRY_SIGNAL_TYPES,
+  OPTIMIZE_METRICS,
+  planWalkForwardWindows,
+  type WalkForwardWindow,
+} from "@vpa/core";
 import { z } from "zod";
 
 /**
  * The `config` of a `backtest` job, validated at the boundary (producer and worker). A bad config
  * is rejected with one message naming every problem, never a crash inside the engine.
  *
- * Two kinds: `run` (one backtest) and `sweep` (a grid of runs as child jobs of one parent, BullMQ
- * flows; the parent ranks them when the last child has finished).
+ * Three kinds: `run` (one backtest), `sweep` (a grid of runs as child jobs of one parent, BullMQ
+ * flows; the parent ranks them when the last child has finished) and `walk-forward` (one sweep
+ * per training window as children; the parent trades each window's choice on its test window and
+ * stitches the out-of-sample curve).
  */
+
+/** The index a run is compared with unless its config names another (`benchmark`). */
+export const DEFAULT_BENCHMARK_INDEX = "VN30";
 
 /** VN30 constituents (vn-market.md §6, 2025). */
 export const VN30_SYMBOLS = [
@@ -88,6 +98,11 @@ export const runConfigSchema = z
     timeframe: z.literal("1D").default("1D"),
     from: date,
     to: date,
+    /**
+     * The stored index (`is_index`) to compare with; default {@link DEFAULT_BENCHMARK_INDEX}.
+     * Optional without a default so that configs written before it keep their run id.
+     */
+    benchmark: symbol.optional(),
     ...strategyShape,
   })
   .strict()
@@ -113,51 +128,84 @@ export type RankMetric = (typeof RANK_METRICS)[number];
 
 export const MAX_SWEEP_RUNS = 1_000;
 
+const gridSchema = z
+  .array(
+    z.object({ key: z.enum(SWEEP_KEYS), values: z.array(z.number().nullable()).min(1).max(100) }).strict(),
+  )
+  .min(1);
+
+/** The grid's checks shared by sweeps and walk-forwards: keys once, the size, every value valid. */
+function checkGrid(
+  base: RunConfigInput,
+  grid: z.output<typeof gridSchema>,
+  maxRuns: number,
+  ctx: z.RefinementCtx,
+): void {
+  const keys = grid.map((g) => g.key);
+  if (new Set(keys).size !== keys.length)
+    ctx.addIssue({ code: "custom", message: "a key appears twice", path: ["grid"] });
+  const runs = grid.reduce((n, g) => n * g.values.length, 1);
+  if (runs > maxRuns)
+    ctx.addIssue({ code: "custom", message: `${runs} combinations (at most ${maxRuns})`, path: ["grid"] });
+  for (const [i, g] of grid.entries()) {
+    for (const value of g.values) {
+      const check = runConfigSchema.safeParse({ ...base, [g.key]: value });
+      if (!check.success)
+        ctx.addIssue({
+          code: "custom",
+          message: `${g.key}=${value}: ${check.error.issues.map((x) => x.message).join(", ")}`,
+          path: ["grid", i],
+        });
+    }
+  }
+}
+
 export const sweepConfigSchema = z
   .object({
     kind: z.literal("sweep"),
     base: runConfigSchema,
-    grid: z
-      .array(
-        z
-          .object({ key: z.enum(SWEEP_KEYS), values: z.array(z.number().nullable()).min(1).max(100) })
-          .strict(),
-      )
-      .min(1),
+    grid: gridSchema,
     rankBy: z.enum(RANK_METRICS).default("sharpe"),
   })
   .strict()
-  .superRefine((sweep, ctx) => {
-    const keys = sweep.grid.map((g) => g.key);
-    if (new Set(keys).size !== keys.length)
-      ctx.addIssue({ code: "custom", message: "a key appears twice", path: ["grid"] });
-    const runs = sweep.grid.reduce((n, g) => n * g.values.length, 1);
-    if (runs > MAX_SWEEP_RUNS)
-      ctx.addIssue({
-        code: "custom",
-        message: `${runs} combinations (at most ${MAX_SWEEP_RUNS})`,
-        path: ["grid"],
-      });
-    for (const [i, g] of sweep.grid.entries()) {
-      for (const value of g.values) {
-        const check = runConfigSchema.safeParse({ ...sweep.base, [g.key]: value });
-        if (!check.success)
-          ctx.addIssue({
-            code: "custom",
-            message: `${g.key}=${value}: ${check.error.issues.map((x) => x.message).join(", ")}`,
-            path: ["grid", i],
-          });
-      }
+  .superRefine((sweep, ctx) => checkGrid(sweep.base, sweep.grid, MAX_SWEEP_RUNS, ctx));
+
+/**
+ * A walk-forward (vpa-core's README "Walk-forward"): `base.from`..`base.to` is the whole span;
+ * each window's training sweep runs the grid on its training window and the best by `optimize`
+ * is traded on the test window. Lengths in calendar months (`3y` = 36).
+ */
+export const walkForwardConfigSchema = z
+  .object({
+    kind: z.literal("walk-forward"),
+    base: runConfigSchema,
+    grid: gridSchema,
+    optimize: z.enum(OPTIMIZE_METRICS).default("sharpe"),
+    trainMonths: z.number().int().min(1).max(240),
+    testMonths: z.number().int().min(1).max(120),
+  })
+  .strict()
+  .superRefine((wf, ctx) => {
+    let windows = 0;
+    try {
+      windows = planWalkForwardWindows(wf.base, wf).length;
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message, path: ["trainMonths"] });
+      return;
     }
+    // Every window runs the whole grid: the total is what the queue will hold.
+    checkGrid(wf.base, wf.grid, Math.floor(MAX_SWEEP_RUNS / windows), ctx);
   });
 
-export const backtestJobConfigSchema = z.union([sweepConfigSchema, runConfigSchema]);
+export const backtestJobConfigSchema = z.union([walkForwardConfigSchema, sweepConfigSchema, runConfigSchema]);
 
 export type RunConfig = z.output<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type SweepConfig = z.output<typeof sweepConfigSchema>;
 export type SweepConfigInput = z.input<typeof sweepConfigSchema>;
-export type BacktestJobConfig = RunConfig | SweepConfig;
+export type WalkForwardConfig = z.output<typeof walkForwardConfigSchema>;
+export type WalkForwardConfigInput = z.input<typeof walkForwardConfigSchema>;
+export type BacktestJobConfig = RunConfig | SweepConfig | WalkForwardConfig;
 
 /** A config that cannot run: `problems` names each field. */
 export class InvalidBacktestConfigError extends Error {
@@ -178,9 +226,13 @@ export class InvalidBacktestConfigError extends Error {
  * @throws InvalidBacktestConfigError listing every problem, e.g. `minScore: must be at most 100`.
  */
 export function parseBacktestJobConfig(input: unknown): BacktestJobConfig {
-  const isSweep =
-    typeof input === "object" && input !== null && (input as { kind?: unknown }).kind === "sweep";
-  const parsed = isSweep ? sweepConfigSchema.safeParse(input) : runConfigSchema.safeParse(input);
+  const kind = typeof input === "object" && input !== null ? (input as { kind?: unknown }).kind : undefined;
+  const parsed =
+    kind === "walk-forward"
+      ? walkForwardConfigSchema.safeParse(input)
+      : kind === "sweep"
+        ? sweepConfigSchema.safeParse(input)
+        : runConfigSchema.safeParse(input);
   if (!parsed.success) {
     throw new InvalidBacktestConfigError(
       parsed.error.issues.map((issue) => `${issue.path.join(".") || "(config)"}: ${issue.message}`),
@@ -191,7 +243,7 @@ export function parseBacktestJobConfig(input: unknown): BacktestJobConfig {
 
 /** Every combination of a sweep's grid as a run config, in grid order (the last key varies fastest). */
 export function expandSweep(
-  sweep: SweepConfig,
+  sweep: Pick<SweepConfig, "base" | "grid">,
 ): { params: Record<string, number | null>; config: RunConfig }[] {
   let combos: Record<string, number | null>[] = [{}];
   for (const { key, values } of sweep.grid) {
@@ -200,8 +252,39 @@ export function expandSweep(
   return combos.map((params) => ({ params, config: runConfigSchema.parse({ ...sweep.base, ...params }) }));
 }
 
+/**
+ * A walk-forward's windows, each with its training sweep: the grid over the base config cut to the
+ * training window, ranked by the metric the walk-forward optimises.
+ */
+export function expandWalkForward(
+  wf: WalkForwardConfig,
+): { window: WalkForwardWindow; sweep: SweepConfig }[] {
+  return planWalkForwardWindows(wf.base, wf).map((window) => ({
+    window,
+    sweep: sweepConfigSchema.parse({
+      kind: "sweep",
+      base: { ...wf.base, from: window.trainFrom, to: window.trainTo },
+      grid: wf.grid,
+      rankBy: wf.optimize,
+    }),
+  }));
+}
+
 /** The engine's part of a run config (vpa-core's BacktestConfig fields). */
 export function strategyOf(config: RunConfig) {
-  const { kind: _kind, symbols: _symbols, timeframe: _timeframe, from: _from, to: _to, ...strategy } = config;
+  const {
+    kind: _kind,
+    symbols: _symbols,
+    timeframe: _timeframe,
+    from: _from,
+    to: _to,
+    benchmark: _benchmark,
+    ...strategy
+  } = config;
   return strategy;
+}
+
+/** The index a run is compared with. */
+export function benchmarkIndexOf(config: Pick<RunConfig, "benchmark">): string {
+  return config.benchmark ?? DEFAULT_BENCHMARK_INDEX;
 }

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { InvalidBacktestConfigError, parseBacktestJobConfig } from "./backtest-job-config.ts";
 import { type RunJobResult, runBacktestJob } from "./run-backtest.job.ts";
 import { runSweepJob, type SweepJobResult } from "./run-sweep.job.ts";
+import { runWalkForwardJob, type WalkForwardJobResult } from "./run-walk-forward.job.ts";
 
 export interface BacktestWorkerOptions {
   readonly db: Kysely<Database>;
@@ -27,15 +28,16 @@ export interface BacktestWorkerOptions {
 const LOCK_DURATION_MS = 120_000;
 
 /**
- * The long-lived backtest worker on the `backtest` queue. It runs both kinds of job: single runs
- * (the sweep's children too) and sweep parents, which BullMQ hands over when their children are done.
+ * The long-lived backtest worker on the `backtest` queue. It runs every kind of job: single runs
+ * (the sweeps' children too), sweep parents and walk-forward parents, which BullMQ hands over when
+ * their children are done.
  */
 export function startBacktestWorker(options: BacktestWorkerOptions): Worker {
   const logger = options.logger.child({ module: "backtest-worker" });
   const worker = createWorker(
     "backtest",
     options.connection,
-    async (payload, job): Promise<RunJobResult | SweepJobResult> => {
+    async (payload, job): Promise<RunJobResult | SweepJobResult | WalkForwardJobResult> => {
       const jobLogger = logger.child({ queue: "backtest", jobId: job.id, runId: payload.runId });
       try {
         let config: ReturnType<typeof parseBacktestJobConfig>;
@@ -47,9 +49,11 @@ export function startBacktestWorker(options: BacktestWorkerOptions): Worker {
         }
         const started = performance.now();
         const result =
-          config.kind === "sweep"
-            ? await runSweepJob(options.db, payload.runId, config)
-            : await runBacktestJob(options.db, payload.runId, config, job);
+          config.kind === "walk-forward"
+            ? await runWalkForwardJob(options.db, payload.runId, config, job)
+            : config.kind === "sweep"
+              ? await runSweepJob(options.db, payload.runId, config)
+              : await runBacktestJob(options.db, payload.runId, config, job);
         jobLogger.info(
           { status: result.status, seconds: (performance.now() - started) / 1000 },
           "backtest finished",

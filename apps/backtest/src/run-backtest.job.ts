@@ -9,7 +9,8 @@ import {
 } from "@vpa/db";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Kysely } from "kysely";
-import { type RunConfig, strategyOf } from "./backtest-job-config.ts";
+import { benchmarkIndexOf, type RunConfig, strategyOf } from "./backtest-job-config.ts";
+import { loadBenchmarkIndex } from "./load-benchmark-index.ts";
 import { loadAndAnalyzeUniverse } from "./load-universe.ts";
 
 /** What a run job returns (also the job's BullMQ return value). */
@@ -30,6 +31,7 @@ export function summaryOf(result: BacktestResult, runConfig: RunConfig, missing:
     period: result.period,
     universe: { ...result.universe, missing },
     benchmarks: result.benchmarks,
+    indexCoverage: result.indexCoverage,
     bySymbol: result.bySymbol,
     bySignalType: result.bySignalType,
     byExitReason: result.byExitReason,
@@ -88,10 +90,11 @@ export async function runBacktestJob(
       `no bars for ${config.symbols === "ALL" || config.symbols === "VN30" ? config.symbols : config.symbols.join(",")} (${config.timeframe}): import them first`,
     );
   }
+  const index = await loadBenchmarkIndex(db, benchmarkIndexOf(config), config);
   let result: BacktestResult;
   try {
     const universe = createBacktestUniverse(loaded.analyzed, { from: config.from, to: config.to });
-    result = runBacktestOnUniverse(universe, strategyOf(config));
+    result = runBacktestOnUniverse(universe, strategyOf(config), { index });
   } catch (error) {
     if (error instanceof RangeError) throw new UnrecoverableError(error.message);
     throw error;

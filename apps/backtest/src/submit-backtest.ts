@@ -7,9 +7,16 @@ import {
   requestBacktestCancel,
 } from "@vpa/db";
 import { type QueueConnection, redisConnectionOptions, type TypedQueue } from "@vpa/runtime";
-import { FlowProducer, type Queue } from "bullmq";
+import { type FlowJob as FlowJobSpec, FlowProducer, type Queue } from "bullmq";
 import { type Kysely, sql } from "kysely";
-import { type BacktestJobConfig, expandSweep, parseBacktestJobConfig } from "./backtest-job-config.ts";
+import {
+  type BacktestJobConfig,
+  expandSweep,
+  expandWalkForward,
+  parseBacktestJobConfig,
+  type WalkForwardConfig,
+} from "./backtest-job-config.ts";
+import { walkForwardSweepId } from "./run-walk-forward.job.ts";
 
 /** A run id already used by a different config: re-submission is idempotent only for the same config. */
 export class BacktestRunConflictError extends Error {
@@ -28,12 +35,12 @@ export function backtestJobId(runId: string): string {
 /** Deterministic run id of a config: the same command twice is the same run. */
 export function defaultRunId(config: BacktestJobConfig): string {
   const digest = createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 12);
-  return `${config.kind === "sweep" ? "sw" : "bt"}-${digest}`;
+  return `${config.kind === "walk-forward" ? "wf" : config.kind === "sweep" ? "sw" : "bt"}-${digest}`;
 }
 
 export interface SubmittedBacktest {
   readonly runId: string;
-  readonly kind: "run" | "sweep";
+  readonly kind: BacktestJobConfig["kind"];
   /** False when the run id was already registered (same config): nothing new was enqueued unless it had failed. */
   readonly created: boolean;
   readonly status: BacktestRunRow["status"];
@@ -42,8 +49,10 @@ export interface SubmittedBacktest {
    * or been `cancelled` is queued to run again (`status` is then `queued`).
    */
   readonly previousStatus: BacktestRunRow["status"] | null;
-  /** Child run ids of a sweep. */
+  /** Child run ids: a sweep's runs; a walk-forward's training sweeps (one per window). */
   readonly children: string[];
+  /** Runs that train or trade: a sweep's runs, every run of a walk-forward's sweeps; 1 for a run. */
+  readonly runs: number;
 }
 
 /** Job options of backtest jobs (flow jobs do not inherit the queue's defaults). */
@@ -98,41 +107,129 @@ export async function submitBacktest(
         db,
       );
     } else if (!created) {
-      return { runId, kind: "run", created, status: run.status, previousStatus, children: [] };
+      return { runId, kind: "run", created, status: run.status, previousStatus, children: [], runs: 1 };
     }
     await queue.queue.add("backtest", { runId, config }, { ...JOB_OPTIONS, jobId: backtestJobId(runId) });
-    return { runId, kind: "run", created, status: "queued", previousStatus, children: [] };
+    return { runId, kind: "run", created, status: "queued", previousStatus, children: [], runs: 1 };
   }
+  if (config.kind === "walk-forward")
+    return submitWalkForward(db, queue, connection, runId, config, {
+      created,
+      status: run.status,
+      previousStatus,
+    });
+  const sweep = await registerSweep(db, runId, config, created);
+  const children = sweep.children.map((child) => child.data.runId);
+  const runs = children.length;
+  if (!created) return { runId, kind: "sweep", created, status: run.status, previousStatus, children, runs };
+  await addFlow(queue, connection, sweep);
+  return { runId, kind: "sweep", created, status: "queued", previousStatus, children, runs };
+}
+
+/** One job of a flow, with its children. */
+interface FlowJob {
+  readonly data: { readonly runId: string; readonly config: unknown };
+  readonly children: FlowJob[];
+}
+
+/**
+ * A sweep's runs as child run ids `<id>-001`, `<id>-002`… in grid order; registered (under
+ * `parentId`) unless the sweep was already known.
+ */
+async function registerSweep(
+  db: Kysely<Database>,
+  runId: string,
+  config: Pick<Extract<BacktestJobConfig, { kind: "sweep" }>, "base" | "grid">,
+  register: boolean,
+): Promise<FlowJob> {
   const combos = expandSweep(config);
   const children = combos.map((_, i) => `${runId}-${String(i + 1).padStart(3, "0")}`);
   if (children.some((id) => id.length > 64))
     throw new Error(`run id ${runId} is too long for a sweep (at most 60 characters)`);
-  if (!created) return { runId, kind: "sweep", created, status: run.status, previousStatus, children };
-  for (const [i, combo] of combos.entries()) {
-    await createBacktestRun(db, { id: children[i]!, kind: "run", parentId: runId, config: combo.config });
+  if (register) {
+    for (const [i, combo] of combos.entries()) {
+      await createBacktestRun(db, { id: children[i]!, kind: "run", parentId: runId, config: combo.config });
+    }
   }
+  return {
+    data: { runId, config },
+    children: combos.map((combo, i) => ({
+      data: { runId: children[i]!, config: combo.config },
+      children: [],
+    })),
+  };
+}
+
+/**
+ * A walk-forward: one training sweep per window (`<id>-w01`, its runs `<id>-w01-001`…), as children
+ * of the walk-forward's own job, which BullMQ runs when the last sweep has ranked its runs.
+ */
+async function submitWalkForward(
+  db: Kysely<Database>,
+  queue: TypedQueue<"backtest">,
+  connection: QueueConnection,
+  runId: string,
+  config: WalkForwardConfig,
+  known: {
+    created: boolean;
+    status: BacktestRunRow["status"];
+    previousStatus: BacktestRunRow["status"] | null;
+  },
+): Promise<SubmittedBacktest> {
+  const windows = expandWalkForward(config);
+  const sweeps: FlowJob[] = [];
+  for (const { window, sweep } of windows) {
+    const sweepId = walkForwardSweepId(runId, window.index);
+    if (known.created)
+      await createBacktestRun(db, { id: sweepId, kind: "sweep", parentId: runId, config: sweep });
+    const registered = await registerSweep(db, sweepId, sweep, known.created);
+    sweeps.push({ ...registered, data: { runId: sweepId, config: sweep } });
+  }
+  const children = sweeps.map((s) => s.data.runId);
+  const runs = sweeps.reduce((n, s) => n + s.children.length, 0);
+  const submitted = {
+    runId,
+    kind: "walk-forward" as const,
+    previousStatus: known.previousStatus,
+    children,
+    runs,
+  };
+  if (!known.created) return { ...submitted, created: false, status: known.status };
+  await addFlow(queue, connection, { data: { runId, config }, children: sweeps });
+  return { ...submitted, created: true, status: "queued" };
+}
+
+/**
+ * Adds a tree of jobs as one BullMQ flow: a parent runs when its children are done, and a failed
+ * child does not block it (`ignoreDependencyOnFailure`): the parent sees the failure in the runs'
+ * statuses.
+ */
+async function addFlow(
+  queue: TypedQueue<"backtest">,
+  connection: QueueConnection,
+  root: FlowJob,
+): Promise<void> {
+  const toFlow = (job: FlowJob, isChild: boolean): FlowJobSpec => ({
+    name: "backtest",
+    queueName: queue.name,
+    data: job.data,
+    opts: {
+      ...JOB_OPTIONS,
+      jobId: backtestJobId(job.data.runId),
+      ...(isChild ? { ignoreDependencyOnFailure: true } : {}),
+    },
+    ...(job.children.length === 0 ? {} : { children: job.children.map((child) => toFlow(child, true)) }),
+  });
   const flow = new FlowProducer({
     connection: redisConnectionOptions(connection, "producer"),
     prefix: connection.prefix,
   });
   flow.on("error", (error) => connection.onConnectionError?.(error));
   try {
-    await flow.add({
-      name: "backtest",
-      queueName: queue.name,
-      data: { runId, config },
-      opts: { ...JOB_OPTIONS, jobId: backtestJobId(runId) },
-      children: combos.map((combo, i) => ({
-        name: "backtest",
-        queueName: queue.name,
-        data: { runId: children[i]!, config: combo.config },
-        opts: { ...JOB_OPTIONS, jobId: backtestJobId(children[i]!), ignoreDependencyOnFailure: true },
-      })),
-    });
+    await flow.add(toFlow(root, false));
   } finally {
     await flow.close();
   }
-  return { runId, kind: "sweep", created, status: "queued", previousStatus, children };
 }
 
 /**

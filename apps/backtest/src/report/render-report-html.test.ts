@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BacktestReport } from "../load-backtest-report.ts";
+import type { BacktestReport, WalkForwardReport } from "../load-backtest-report.ts";
 import { renderBacktestReportHtml } from "./render-report-html.ts";
 
 const equity = [100_000_000, 120_000_000, 90_000_000, 150_000_000];
@@ -84,6 +84,7 @@ const report: BacktestReport = {
       averageHoldingDays: 3,
     },
   ],
+  indexCoverage: null,
   bySignalType: [],
   byExitReason: [],
   monthlyReturns: [
@@ -164,5 +165,215 @@ describe("HTML report", () => {
     expect(html).not.toContain("B<B>");
     expect(html).toContain("B&lt;B&gt;");
     expect(html).toContain("+50.00%");
+  });
+});
+
+/** The same run compared with a VN30 index that rose 88.2%: the strategy's +50% trails it by 38.2 points. */
+const againstIndex: BacktestReport = {
+  ...report,
+  runConfig: { ...report.runConfig, symbols: "VN30" },
+  benchmarks: [
+    ...report.benchmarks,
+    {
+      name: "VN30",
+      kind: "index",
+      totalReturn: 0.882,
+      cagr: null,
+      maxDrawdown: -0.1,
+      sharpe: 2.1,
+      relative: {
+        excessReturn: 0.5 - 0.882,
+        beta: 1.25,
+        alpha: -0.0412,
+        trackingError: 0.2,
+        informationRatio: -0.85,
+      },
+    },
+  ],
+  indexCoverage: { name: "VN30", firstDate: "2018-01-02", lastDate: "2021-12-31", covers: true },
+  equity: { ...report.equity, index: [100_000_000, 130_000_000, 160_000_000, 188_200_000] },
+};
+
+/** The text of the element with `id`, tags stripped. */
+function textOf(html: string, id: string): string {
+  const start = html.indexOf(`id="${id}"`);
+  const open = html.lastIndexOf("<", start);
+  const tag = /^<(\w+)/.exec(html.slice(open))![1]!;
+  return html.slice(html.indexOf(">", start) + 1, html.indexOf(`</${tag}>`, start)).replace(/<[^>]+>/g, "");
+}
+
+describe("HTML report against the VN30 index", () => {
+  const html = renderBacktestReportHtml(againstIndex);
+
+  it("says at the top, Vietnamese first, that the strategy trails its benchmarks and by how much", () => {
+    const verdict = html.slice(html.indexOf('<section id="verdict"'), html.indexOf("</section>"));
+    expect(html.indexOf('<section id="verdict"')).toBeLessThan(html.indexOf('class="cards"'));
+    expect(verdict).toContain('class="verdict trails"');
+    const vi = verdict.indexOf("Chiến lược kém chỉ số VN30 38,2 điểm %");
+    const en = verdict.indexOf("The strategy trails the VN30 index by 38.2 percentage points");
+    expect(vi).toBeGreaterThan(0);
+    expect(en).toBeGreaterThan(vi);
+    // +50% against equal-weight's −5%: 55 points ahead.
+    expect(verdict).toContain("vượt danh mục mua và nắm giữ đồng tỷ trọng cùng các mã 55,0 điểm %");
+    expect(verdict).toContain(
+      "beats equal-weight buy-and-hold of the same symbols by 55.0 percentage points",
+    );
+    expect(textOf(html, "survivorship")).toContain("rổ VN30 hiện nay (năm 2025) được áp cho quá khứ");
+    expect(verdict).toContain("Survivorship bias: today&#39;s VN30 constituents (2025) applied to the past");
+  });
+
+  it("draws the index and lists beta, alpha, tracking error and information ratio against each benchmark", () => {
+    expect(valuesDrawn(html, "equity-chart", "VN30 index")).toEqual(
+      againstIndex.equity.index!.map((v) => expect.closeTo(v!, -5)),
+    );
+    const comparison = html.slice(
+      html.indexOf('id="comparison"'),
+      html.indexOf("</table>", html.indexOf('id="comparison"')),
+    );
+    expect(comparison).toContain("<th>VN30 index</th>");
+    for (const [label, value] of [
+      ["strategy: beta", "1.25"],
+      ["strategy: alpha (annualised)", "-4.12%"],
+      ["strategy: tracking error", "20.00%"],
+      ["strategy: information ratio", "-0.85"],
+      ["strategy: excess return (points)", "-38.20%"],
+    ]) {
+      const row = comparison.slice(
+        comparison.indexOf(label!),
+        comparison.indexOf("</tr>", comparison.indexOf(label!)),
+      );
+      expect(row).toContain(value!);
+    }
+  });
+
+  it("says why the index is missing when it does not cover the run", () => {
+    const partial = renderBacktestReportHtml({
+      ...report,
+      indexCoverage: { name: "VN30", firstDate: "2020-02-03", lastDate: "2021-12-31", covers: false },
+    });
+    expect(textOf(partial, "index-coverage")).toBe(
+      "Chưa so sánh với chỉ số VN30: dữ liệu chỉ số (2020-02-03 → 2021-12-31) không phủ giai đoạn 2020-01-30 → 2020-03-02.",
+    );
+    expect(partial).toContain(
+      "Not compared with the VN30 index: its bars (2020-02-03 → 2021-12-31) do not cover the run (2020-01-30 → 2020-03-02).",
+    );
+  });
+});
+
+describe("HTML report of a walk-forward", () => {
+  const wf: WalkForwardReport = {
+    ...againstIndex,
+    runId: "wf-report",
+    walkForward: {
+      optimize: "sharpe",
+      trainMonths: 36,
+      testMonths: 12,
+      grid: [{ key: "minScore", values: [50, 70] }],
+    },
+    windows: [
+      {
+        window: {
+          index: 0,
+          trainFrom: "2017-01-01",
+          trainTo: "2019-12-31",
+          testFrom: "2020-01-01",
+          testTo: "2020-12-31",
+        },
+        sweepId: "wf-report-w01",
+        trainingRuns: 2,
+        trainingRunsFailed: 0,
+        chosen: {
+          runId: "wf-report-w01-002",
+          params: { minScore: 70 },
+          inSample: {
+            totalReturn: 0.4,
+            cagr: 0.12,
+            sharpe: 1.31,
+            calmar: 0.9,
+            maxDrawdown: -0.13,
+            trades: 40,
+          },
+        },
+        outOfSample: {
+          traded: true,
+          firstSession: "2020-01-02",
+          lastSession: "2020-12-31",
+          sessions: 250,
+          startEquity: 100_000_000,
+          endEquity: 90_000_000,
+          totalReturn: -0.1,
+          metrics: {
+            totalReturn: -0.1,
+            cagr: -0.1,
+            sharpe: -0.42,
+            calmar: -0.5,
+            maxDrawdown: -0.2,
+            trades: 12,
+          },
+        },
+      },
+      {
+        window: {
+          index: 1,
+          trainFrom: "2018-01-01",
+          trainTo: "2020-12-31",
+          testFrom: "2021-01-01",
+          testTo: "2021-06-30",
+        },
+        sweepId: "wf-report-w02",
+        trainingRuns: 2,
+        trainingRunsFailed: 0,
+        chosen: null,
+        outOfSample: {
+          traded: false,
+          firstSession: "2021-01-04",
+          lastSession: "2021-06-30",
+          sessions: 122,
+          startEquity: 90_000_000,
+          endEquity: 90_000_000,
+          totalReturn: 0,
+          metrics: { totalReturn: 0, cagr: 0, sharpe: null, calmar: null, maxDrawdown: 0, trades: 0 },
+        },
+      },
+    ],
+  };
+  const html = renderBacktestReportHtml(wf);
+
+  it("shows per window the chosen parameters, the in-sample metric and the out-of-sample return", () => {
+    const rows = [
+      ...html.slice(html.indexOf('id="walk-forward-windows"')).matchAll(/<tr><td>(.*?)<\/tr>/g),
+    ].map((m) => m[1]!.split(/<\/td><td>/).map((c) => c.replace(/<[^>]+>/g, "").replace("</td>", "")));
+    expect(rows.slice(0, 2)).toEqual([
+      [
+        "1",
+        "2017-01-01 → 2019-12-31",
+        "2020-01-01 → 2020-12-31",
+        "minScore=70",
+        "1.31",
+        "+40.00%",
+        "-0.42",
+        "-10.00%",
+        "12",
+        "90,000,000",
+      ],
+      [
+        "2",
+        "2018-01-01 → 2020-12-31",
+        "2021-01-01 → 2021-06-30",
+        "none: held in cash",
+        "—",
+        "—",
+        "—",
+        "0.00%",
+        "0",
+        "90,000,000",
+      ],
+    ]);
+    expect(textOf(html, "in-vs-out")).toBe(
+      "Mean Sharpe of the chosen parameters: 1.31 in sample, -0.42 out of sample.",
+    );
+    expect(html).toContain("every position is sold at each test window&#39;s last close");
+    expect(html).toContain("Out-of-sample equity (stitched) against the benchmarks");
+    expect(valuesDrawn(html, "equity-chart", "strategy \\(out of sample\\)")).toHaveLength(4);
   });
 });

@@ -1,5 +1,16 @@
-import type { BreakdownRow } from "@vpa/core";
-import type { BacktestReport } from "../load-backtest-report.ts";
+import type { BreakdownRow, RelativeMetrics } from "@vpa/core";
+import {
+  type BacktestReport,
+  isWalkForwardReport,
+  type ReportBenchmark,
+  type WalkForwardReport,
+} from "../load-backtest-report.ts";
+import {
+  type BilingualText,
+  describeAgainstBenchmarks,
+  describeIndexCoverage,
+  describeSurvivorship,
+} from "./benchmark-verdict.ts";
 import { escapeHtml, formatNumber, formatPercent, formatVnd } from "./format-values.ts";
 import { renderLineChart, renderMonthlyHeatMap } from "./svg-charts.ts";
 
@@ -22,6 +33,9 @@ th:first-child,td:first-child{text-align:left}th{background:#eef1f4;position:sti
 .axis{font-size:11px;fill:#5b6776}.legend{font-size:12px;fill:#1d2733}.cellText{font-size:11px;fill:#1d2733}
 .scroll{max-height:520px;overflow:auto;border:1px solid #e3e6ea}
 details{margin-top:8px}footer{color:#5b6776;font-size:12px;margin-top:32px}
+.verdict{background:#fff;border:1px solid #e3e6ea;border-left:4px solid #12813c;border-radius:8px;padding:8px 14px;margin:0 0 16px}
+.verdict.trails{border-left-color:#c62828}.verdict p{margin:6px 0}.verdict .main{font-weight:600}
+.verdict .note{color:#5b6776;font-size:13px}
 `;
 
 const signClass = (value: number | null | undefined) =>
@@ -55,6 +69,34 @@ function breakdownTable(title: string, rows: readonly BreakdownRow[], id: string
   )}</div>`;
 }
 
+/** A benchmark's name as a column or legend shows it. */
+function benchmarkName(benchmark: Pick<ReportBenchmark, "name" | "kind">): string {
+  return benchmark.kind === "index" ? `${benchmark.name} index` : benchmark.name;
+}
+
+/** Two paragraphs, Vietnamese first. */
+function bilingual(text: BilingualText, className: string, id?: string): string {
+  const idAttribute = id === undefined ? "" : ` id="${escapeHtml(id)}"`;
+  return (
+    `<p class="${className}" lang="vi"${idAttribute}>${escapeHtml(text.vi)}</p>` +
+    `<p class="${className}" lang="en">${escapeHtml(text.en)}</p>`
+  );
+}
+
+/**
+ * The sentences at the top: how the strategy did against its benchmarks (plainly, when it
+ * trails), why the index is missing when it is, and the survivorship bias of the symbol list.
+ */
+function renderVerdict(report: BacktestReport): string {
+  const against = describeAgainstBenchmarks(report);
+  const coverage = describeIndexCoverage(report.indexCoverage, report.period);
+  const comparedIndex = report.benchmarks.find((b) => b.kind === "index")?.name ?? null;
+  const survivorship = describeSurvivorship(report.runConfig.symbols, comparedIndex);
+  return `<section id="verdict" class="verdict${against?.trails === true ? " trails" : ""}">${
+    against === null ? "" : bilingual(against, "main", "against-benchmarks")
+  }${coverage === null ? "" : bilingual(coverage, "note", "index-coverage")}${bilingual(survivorship, "note", "survivorship")}</section>`;
+}
+
 function describeStrategy(report: BacktestReport): string {
   const c = report.engineConfig;
   const exits = [
@@ -74,16 +116,97 @@ function describeStrategy(report: BacktestReport): string {
     .join("");
 }
 
+/** What a walk-forward chose in sample and got out of sample, window by window. */
+function renderWalkForward(report: WalkForwardReport): string {
+  const wf = report.walkForward;
+  const metric = wf.optimize;
+  const metricLabel = metric === "sharpe" ? "Sharpe" : metric === "cagr" ? "CAGR" : "Calmar";
+  const formatMetric = (value: number | null) =>
+    metric === "cagr" ? formatPercent(value) : formatNumber(value);
+  const rows = report.windows.map((w) => {
+    const params =
+      w.chosen === null
+        ? "none: held in cash"
+        : Object.entries(w.chosen.params)
+            .map(([key, value]) => `${key}=${value === null ? "none" : value}`)
+            .join(", ");
+    const inSample = w.chosen?.inSample[metric] ?? null;
+    const outOfSample = w.outOfSample.metrics[metric];
+    return [
+      cell(String(w.window.index + 1)),
+      cell(`${w.window.trainFrom} → ${w.window.trainTo}`),
+      cell(`${w.window.testFrom} → ${w.window.testTo}`),
+      cell(params),
+      cell(formatMetric(inSample), inSample),
+      cell(formatPercent(w.chosen?.inSample.totalReturn ?? null), w.chosen?.inSample.totalReturn ?? null),
+      cell(formatMetric(outOfSample), outOfSample),
+      cell(formatPercent(w.outOfSample.totalReturn), w.outOfSample.totalReturn),
+      cell(String(w.outOfSample.metrics.trades)),
+      cell(formatVnd(w.outOfSample.endEquity)),
+    ];
+  });
+  const mean = (values: readonly (number | null)[]) => {
+    const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
+    return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+  };
+  const inSampleMean = mean(report.windows.map((w) => w.chosen?.inSample[metric] ?? null));
+  const outOfSampleMean = mean(
+    report.windows.filter((w) => w.chosen !== null).map((w) => w.outOfSample.metrics[metric]),
+  );
+  const years = (months: number) => (months % 12 === 0 ? `${months / 12}y` : `${months}m`);
+  const grid = wf.grid
+    .map((g) => `${g.key} ∈ {${g.values.map((v) => (v === null ? "none" : v)).join(", ")}}`)
+    .join("; ");
+  return `<h2>Walk-forward: in sample against out of sample</h2>
+<p class="sub">${escapeHtml(
+    `Each window trains ${years(wf.trainMonths)}, tests the following ${years(wf.testMonths)}, then rolls forward by the test length. ` +
+      `On each training window every combination of ${grid} is backtested and the best by ${metricLabel} is kept (ties: the first in grid order; a window where no combination has a ${metricLabel} is held in cash). ` +
+      `The choice is then traded on the test window, which starts with the cash the previous one ended with; every position is sold at each test window's last close, so only cash is carried across. ` +
+      `The curves above are the test windows stitched together: out-of-sample only.`,
+  )}</p>
+<p class="sub" id="in-vs-out">${escapeHtml(
+    `Mean ${metricLabel} of the chosen parameters: ${formatMetric(inSampleMean)} in sample, ${formatMetric(outOfSampleMean)} out of sample.`,
+  )}</p>
+<div class="scroll">${table(
+    [
+      "window",
+      "training",
+      "test",
+      "chosen parameters",
+      `in-sample ${metricLabel}`,
+      "in-sample return",
+      `out-of-sample ${metricLabel}`,
+      "out-of-sample return",
+      "trades",
+      "equity at the end (VND)",
+    ],
+    rows,
+    "walk-forward-windows",
+  )}</div>`;
+}
+
+const relativeRows: [string, (r: RelativeMetrics) => string][] = [
+  ["excess return (points)", (r) => formatPercent(r.excessReturn)],
+  ["beta", (r) => formatNumber(r.beta)],
+  ["alpha (annualised)", (r) => formatPercent(r.alpha)],
+  ["tracking error", (r) => formatPercent(r.trackingError, 2, false)],
+  ["information ratio", (r) => formatNumber(r.informationRatio)],
+];
+
 /**
- * The report of one run as a single self-contained HTML page: inline CSS and SVG, no script and no
- * network resource, every dynamic string escaped. Opens anywhere, offline.
+ * The report of one run (or of a walk-forward's stitched out-of-sample curve) as a single
+ * self-contained HTML page: inline CSS and SVG, no script and no network resource, every dynamic
+ * string escaped. Opens anywhere, offline.
  */
-export function renderBacktestReportHtml(report: BacktestReport): string {
+export function renderBacktestReportHtml(report: BacktestReport | WalkForwardReport): string {
+  const walkForward = isWalkForwardReport(report) ? report : null;
+  const title = `${walkForward === null ? "Backtest" : "Walk-forward"} ${report.runId}`;
   const m = report.metrics;
   const e = report.equity;
   const universeLabel = Array.isArray(report.runConfig.symbols)
     ? report.runConfig.symbols.join(", ")
     : report.runConfig.symbols;
+  const index = report.benchmarks.find((b) => b.kind === "index");
   const cards: [string, string, number | null][] = [
     ["Total return", formatPercent(m.totalReturn), m.totalReturn],
     ["CAGR", formatPercent(m.cagr), m.cagr],
@@ -93,17 +216,33 @@ export function renderBacktestReportHtml(report: BacktestReport): string {
     ["Win rate", formatPercent(m.winRate, 1, false), null],
     ["Profit factor", formatNumber(m.profitFactor), null],
     ["Final equity (VND)", formatVnd(m.finalEquity), m.finalEquity - m.initialCapital],
+    ...(index?.relative == null
+      ? []
+      : ([
+          [
+            `vs ${index.name} index (points)`,
+            formatPercent(index.relative.excessReturn),
+            index.relative.excessReturn,
+          ],
+        ] as [string, string, number | null][])),
   ];
   const benchmarkSeries = [
-    { name: "strategy", values: e.equity, color: "#1565c0" },
     {
-      name: report.benchmarks[0]?.name ?? "equal-weight buy and hold",
+      name: walkForward === null ? "strategy" : "strategy (out of sample)",
+      values: e.equity,
+      color: "#1565c0",
+    },
+    {
+      name:
+        report.benchmarks[0] === undefined
+          ? "equal-weight buy and hold"
+          : benchmarkName(report.benchmarks[0]),
       values: e.benchmark,
       color: "#8d99a6",
     },
     ...(e.index === null
       ? []
-      : [{ name: report.benchmarks[1]?.name ?? "index", values: e.index, color: "#ef6c00" }]),
+      : [{ name: index === undefined ? "index" : benchmarkName(index), values: e.index, color: "#ef6c00" }]),
   ];
   const metricRows: [
     string,
@@ -115,8 +254,23 @@ export function renderBacktestReportHtml(report: BacktestReport): string {
     ["Sharpe", (x) => formatNumber(x.sharpe)],
   ];
   const comparison = table(
-    ["", "strategy", ...report.benchmarks.map((b) => b.name)],
-    metricRows.map(([label, f]) => [cell(label), cell(f(m)), ...report.benchmarks.map((b) => cell(f(b)))]),
+    ["", "strategy", ...report.benchmarks.map(benchmarkName)],
+    [
+      ...metricRows.map(([label, f]) => [
+        cell(label),
+        cell(f(m)),
+        ...report.benchmarks.map((b) => cell(f(b))),
+      ]),
+      ...relativeRows.map(([label, f]) => [
+        cell(`strategy: ${label}`),
+        cell("—"),
+        ...report.benchmarks.map((b) =>
+          b.relative === null
+            ? cell("—")
+            : cell(f(b.relative), label.startsWith("excess") ? b.relative.excessReturn : undefined),
+        ),
+      ]),
+    ],
     "comparison",
   );
   const allMetrics = table(
@@ -182,13 +336,15 @@ export function renderBacktestReportHtml(report: BacktestReport): string {
     report.universe.missing.length === 0 ? "" : ` · no bars for ${report.universe.missing.join(", ")}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(`Backtest ${report.runId}`)}</title><style>${STYLE}</style></head>
+<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><main>
-<h1>${escapeHtml(`Backtest ${report.runId}`)}</h1>
-<p class="sub">${escapeHtml(`${universeLabel} · ${report.universe.symbols} symbols · ${report.period.firstSession ?? report.period.from} → ${report.period.lastSession ?? report.period.to} · ${report.period.sessions} sessions`)}${escapeHtml(missing)}</p>
+<h1>${escapeHtml(title)}</h1>
+<p class="sub">${escapeHtml(`${universeLabel} · ${report.universe.symbols} symbols · ${report.period.firstSession ?? report.period.from} → ${report.period.lastSession ?? report.period.to} · ${report.period.sessions} sessions${walkForward === null ? "" : ` out of sample in ${walkForward.windows.length} test windows`}`)}${escapeHtml(missing)}</p>
+${renderVerdict(report)}
 <div class="cards">${cards.map(([label, value, sign]) => `<div class="card"><b class="${signClass(sign)}">${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`).join("")}</div>
-<h2>Equity against the benchmark</h2>
-${renderLineChart({ id: "equity-chart", title: "Equity (VND) against the benchmark", times: e.time, series: benchmarkSeries, formatY: (v) => `${formatNumber(v / 1e6, 0)}M` })}
+<h2>${walkForward === null ? "Equity against the benchmarks" : "Out-of-sample equity (stitched) against the benchmarks"}</h2>
+${renderLineChart({ id: "equity-chart", title: "Equity (VND) against the benchmarks", times: e.time, series: benchmarkSeries, formatY: (v) => `${formatNumber(v / 1e6, 0)}M` })}
+${walkForward === null ? "" : renderWalkForward(walkForward)}
 <h2>Drawdown</h2>
 ${renderLineChart({ id: "drawdown-chart", title: "Drawdown", times: e.time, series: [{ name: "drawdown", values: e.drawdown, color: "#c62828" }], height: 180, area: true, formatY: (v) => formatPercent(v, 0, false) })}
 <h2>Monthly returns</h2>
@@ -203,7 +359,7 @@ ${breakdownTable("By symbol", report.bySymbol, "by-symbol")}
 <h2>Trades</h2>
 <p class="sub">${escapeHtml(shown.length < report.trades.length ? `the first ${shown.length} of ${report.trades.length} trades (all of them: vpa backtest --show ${report.runId} --json)` : `${report.trades.length} trades`)}</p>
 <div class="scroll">${trades}</div>
-<footer>Prices and money in VND. Signals by the scanner's analyzer (vpa-signals.md); a signal is known at its bar's close and traded at the next open. Benchmark: equal-weight buy-and-hold of the same symbols, no costs.</footer>
+<footer>Prices and money in VND. Signals by the scanner's analyzer (vpa-signals.md); a signal is known at its bar's close and traded at the next open. Benchmarks: equal-weight buy-and-hold of the same symbols, no costs; the index (when it covers the run) scaled to the capital at the first session. Excess return, beta, alpha, tracking error and information ratio: the strategy's daily returns against the benchmark's (definitions: packages/vpa-core/src/backtest/README.md).</footer>
 </main></body></html>
 `;
 }
