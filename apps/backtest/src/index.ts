@@ -8,6 +8,7 @@ export * from "./backtest-worker.ts";
 export * from "./load-backtest-report.ts";
 export * from "./load-benchmark-index.ts";
 export * from "./load-universe.ts";
+export * from "./report/benchmark-verdict.ts";
 export * from "./report/format-values.ts";
 export * from "./report/render-report-html.ts";
 export * from "./report/svg-charts.ts";

@@ -3,12 +3,17 @@ import {
   type BacktestReport,
   BacktestRunConflictError,
   cancelBacktest,
+  describeAgainstBenchmarks,
+  describeIndexCoverage,
+  describeSurvivorship,
   formatNumber,
   formatPercent,
   formatVnd,
   InvalidBacktestConfigError,
   isSweepReport,
+  isWalkForwardReport,
   loadBacktestReport,
+  type ReportBenchmark,
   renderBacktestReportHtml,
   type SubmittedBacktest,
   SWEEP_KEYS,
@@ -16,7 +21,9 @@ import {
   type SweepReport,
   startBacktestWorker,
   submitBacktest,
+  type WalkForwardReport,
 } from "@vpa/backtest";
+import { OPTIMIZE_METRICS } from "@vpa/core";
 import { getBacktestRun, listBacktestChildren } from "@vpa/db";
 import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
@@ -24,8 +31,9 @@ import { formatTable } from "../format-table.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
 export const usage =
-  "vpa backtest                 backtest the signals --symbols VN30|ALL|A,B --from D --to D [--signals T,..] [--min-score N] [--stop-loss 7] [--take-profit 15] [--trailing-stop 5] [--position-size 10] [--fee 0.15] [--max-hold N] [--sweep stop-loss=5,7,10 ...] [--wait] [--json] [--report out.html] | --show ID | --cancel ID\n" +
-  "                               percentages are in percent: 7 and 7% both mean 7 %; stop loss, take profit, trailing stop and position size refuse values under 1 (0.07 would be 0.07 %)";
+  "vpa backtest                 backtest the signals --symbols VN30|ALL|A,B --from D --to D [--signals T,..] [--min-score N] [--stop-loss 7] [--take-profit 15] [--trailing-stop 5] [--position-size 10] [--fee 0.15] [--max-hold N] [--benchmark VN30] [--sweep stop-loss=5,7,10 ...] [--walk-forward train=3y,test=1y --sweep ... [--optimize sharpe|cagr|calmar]] [--wait] [--json] [--report out.html] | --show ID | --cancel ID\n" +
+  "                               percentages are in percent: 7 and 7% both mean 7 %; stop loss, take profit, trailing stop and position size refuse values under 1 (0.07 would be 0.07 %)\n" +
+  "                               compared with the stored VN30 index (--benchmark: another stored index) when it covers the period; --walk-forward chooses the best --sweep parameters on each training window and trades them on the next test window";
 
 /** CLI names of the sweepable parameters → config keys. */
 const SWEEP_FLAGS: Record<string, SweepKey> = {
@@ -92,6 +100,33 @@ function parseValue(flag: string, key: SweepKey, text: string): number | null {
   return value;
 }
 
+/** "3y" → 36, "18m" → 18: a walk-forward window length in calendar months. */
+function parseMonths(text: string): number | null {
+  const match = /^(\d+)\s*(y|m)$/i.exec(text.trim());
+  if (match === null) return null;
+  const count = Number(match[1]);
+  return match[2]!.toLowerCase() === "y" ? count * 12 : count;
+}
+
+/** `train=3y,test=1y` → window lengths in months. */
+function parseWalkForward(text: string): { trainMonths: number; testMonths: number } {
+  const lengths: Record<string, number> = {};
+  for (const part of text.split(",")) {
+    const [key, value] = part.split("=", 2).map((x) => x.trim());
+    const months = value === undefined ? null : parseMonths(value);
+    if ((key !== "train" && key !== "test") || months === null || months < 1 || key in lengths)
+      throw new UsageError(
+        `backtest: --walk-forward takes train=<n>y|<n>m,test=<n>y|<n>m, e.g. train=3y,test=1y (got ${JSON.stringify(text)})`,
+      );
+    lengths[key] = months;
+  }
+  if (lengths.train === undefined || lengths.test === undefined)
+    throw new UsageError(
+      `backtest: --walk-forward needs both train= and test= (got ${JSON.stringify(text)})`,
+    );
+  return { trainMonths: lengths.train, testMonths: lengths.test };
+}
+
 function isoDate(name: string, value: string | undefined): string {
   if (value === undefined) throw new UsageError(`backtest: --${name} YYYY-MM-DD is required`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
@@ -140,13 +175,22 @@ async function waitForRun(
       if (run === undefined) throw new Error(`backtest run ${runId} disappeared`);
       let progress = run.progress;
       let label: string = run.status;
-      if (run.kind === "sweep" && run.status !== "completed") {
-        const children = await listBacktestChildren(app.database.db, runId);
+      if (run.kind !== "run" && run.status !== "completed") {
+        // A walk-forward's runs are its sweeps' children; its own job (the out-of-sample part) comes last.
+        let children = await listBacktestChildren(app.database.db, runId);
+        if (run.kind === "walk-forward")
+          children = (
+            await Promise.all(children.map((sweep) => listBacktestChildren(app.database.db, sweep.id)))
+          ).flat();
         const done = children.filter((c) => TERMINAL.has(c.status)).length;
         progress =
           children.reduce((sum, c) => sum + (TERMINAL.has(c.status) ? 1 : c.progress), 0) /
           Math.max(1, children.length);
-        label = `${done}/${children.length} runs`;
+        label = `${done}/${children.length} ${run.kind === "walk-forward" ? "training runs" : "runs"}`;
+        if (run.kind === "walk-forward") {
+          progress = 0.8 * progress + 0.2 * run.progress;
+          if (run.status === "running") label = "out of sample";
+        }
       }
       if (!quiet) printer.update(TERMINAL.has(run.status) && run.kind === "run" ? 1 : progress, label);
       if (TERMINAL.has(run.status)) return run.status;
@@ -163,15 +207,29 @@ async function waitForRun(
   }
 }
 
+const benchmarkColumn = (b: ReportBenchmark) => (b.kind === "index" ? `${b.name} index` : b.name);
+
 function printRunSummary(report: BacktestReport): void {
   const m = report.metrics;
   const symbols = Array.isArray(report.runConfig.symbols)
     ? report.runConfig.symbols.join(",")
     : report.runConfig.symbols;
+  const kind = isWalkForwardReport(report) ? "walk-forward (out of sample)" : "backtest";
   console.log(
-    `backtest ${report.runId}: ${symbols} (${report.universe.symbols} symbols), ${report.period.firstSession ?? report.period.from} → ${report.period.lastSession ?? report.period.to}, ${report.period.sessions} sessions`,
+    `${kind} ${report.runId}: ${symbols} (${report.universe.symbols} symbols), ${report.period.firstSession ?? report.period.from} → ${report.period.lastSession ?? report.period.to}, ${report.period.sessions} sessions`,
   );
   if (report.universe.missing.length > 0) console.log(`no bars for: ${report.universe.missing.join(", ")}`);
+  console.log("");
+  // The verdict first, Vietnamese then English, as the HTML report opens.
+  const against = describeAgainstBenchmarks(report);
+  if (against !== null) console.log(`${against.vi}\n${against.en}`);
+  const coverage = describeIndexCoverage(report.indexCoverage, report.period);
+  if (coverage !== null) console.log(`${coverage.vi}\n${coverage.en}`);
+  const survivorship = describeSurvivorship(
+    report.runConfig.symbols,
+    report.benchmarks.find((b) => b.kind === "index")?.name ?? null,
+  );
+  console.log(`${survivorship.vi}\n${survivorship.en}`);
   console.log("");
   const rows: [
     string,
@@ -182,10 +240,20 @@ function printRunSummary(report: BacktestReport): void {
     ["max drawdown", (x) => formatPercent(x.maxDrawdown)],
     ["Sharpe", (x) => formatNumber(x.sharpe)],
   ];
+  const relativeRows: [string, (b: ReportBenchmark) => string][] = [
+    ["excess return (points)", (b) => formatPercent(b.relative?.excessReturn)],
+    ["beta", (b) => formatNumber(b.relative?.beta)],
+    ["alpha (annualised)", (b) => formatPercent(b.relative?.alpha)],
+    ["tracking error", (b) => formatPercent(b.relative?.trackingError, 2, false)],
+    ["information ratio", (b) => formatNumber(b.relative?.informationRatio)],
+  ];
   console.log(
     formatTable(
-      ["", "strategy", ...report.benchmarks.map((b) => b.name)],
-      rows.map(([label, f]) => [label, f(m), ...report.benchmarks.map((b) => f(b))]),
+      ["", "strategy", ...report.benchmarks.map(benchmarkColumn)],
+      [
+        ...rows.map(([label, f]) => [label, f(m), ...report.benchmarks.map((b) => f(b))]),
+        ...relativeRows.map(([label, f]) => [`vs: ${label}`, "—", ...report.benchmarks.map(f)]),
+      ],
     ),
   );
   console.log("");
@@ -259,6 +327,56 @@ function printSweepSummary(report: SweepReport): void {
   );
 }
 
+function printWalkForwardSummary(report: WalkForwardReport): void {
+  const wf = report.walkForward;
+  const metric = wf.optimize;
+  const format = (v: number | null | undefined) => (metric === "cagr" ? formatPercent(v) : formatNumber(v));
+  const length = (months: number) => (months % 12 === 0 ? `${months / 12}y` : `${months}m`);
+  console.log(
+    `walk-forward ${report.runId}: train ${length(wf.trainMonths)}, test ${length(wf.testMonths)}, best ${metric} of ${wf.grid
+      .map(
+        (g) =>
+          `${FLAG_OF_KEY.get(g.key) ?? g.key}=${g.values.map((v) => (v === null ? "none" : PERCENT_KEYS.has(g.key) ? formatPercentOption(v) : String(v))).join(",")}`,
+      )
+      .join(
+        " ",
+      )} on each training window; every position is sold at each test window's end, the cash carried to the next\n`,
+  );
+  console.log(
+    formatTable(
+      [
+        "window",
+        "training",
+        "test",
+        "chosen",
+        `in-sample ${metric}`,
+        `out-of-sample ${metric}`,
+        "out-of-sample return",
+        "trades",
+      ],
+      report.windows.map((w) => [
+        w.window.index + 1,
+        `${w.window.trainFrom} → ${w.window.trainTo}`,
+        `${w.window.testFrom} → ${w.window.testTo}`,
+        w.chosen === null
+          ? "none (cash)"
+          : Object.entries(w.chosen.params)
+              .map(([key, value]) => {
+                const flag = FLAG_OF_KEY.get(key) ?? key;
+                if (value === null || value === undefined) return `${flag}=none`;
+                return `${flag}=${PERCENT_KEYS.has(key as SweepKey) ? formatPercentOption(value) : value}`;
+              })
+              .join(" "),
+        format(w.chosen?.inSample[metric]),
+        w.chosen === null ? "—" : format(w.outOfSample.metrics[metric]),
+        formatPercent(w.outOfSample.totalReturn),
+        w.outOfSample.metrics.trades,
+      ]),
+    ),
+  );
+  console.log("");
+}
+
 /**
  * A run's stored error as one readable line: the message of a validation error's JSON, or the
  * first line of a longer text (never a stack trace).
@@ -326,7 +444,10 @@ async function showRun(
   } else {
     single = loaded.report;
     if (json) console.log(JSON.stringify(single));
-    else printRunSummary(single);
+    else {
+      if (isWalkForwardReport(single)) printWalkForwardSummary(single);
+      printRunSummary(single);
+    }
   }
   if (reportPath !== undefined && single !== null) {
     await writeFile(reportPath, renderBacktestReportHtml(single));
@@ -338,6 +459,12 @@ async function showRun(
 }
 
 /** What submitting did, for a run id seen before too: queued, run again, or the earlier run reused. */
+function describeSubmitted(submitted: SubmittedBacktest): string {
+  if (submitted.kind === "walk-forward")
+    return `walk-forward of ${submitted.children.length} windows (${submitted.runs} training runs)`;
+  return submitted.kind === "sweep" ? `sweep of ${submitted.children.length} runs` : "backtest";
+}
+
 function describeSubmission(submitted: SubmittedBacktest): string {
   if (submitted.previousStatus === null) return "queued";
   if (
@@ -377,6 +504,9 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
     "no-bear-exit": { type: "boolean" },
     sweep: { type: "string", multiple: true },
     "rank-by": { type: "string" },
+    "walk-forward": { type: "string" },
+    optimize: { type: "string" },
+    benchmark: { type: "string" },
     "run-id": { type: "string" },
     wait: { type: "boolean" },
     timeout: { type: "string" },
@@ -416,8 +546,28 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
     const text = (values as Record<string, unknown>)[flag];
     if (typeof text === "string") strategy[key] = parseValue(flag, key, text);
   }
-  const base = { symbols, from: isoDate("from", values.from), to: isoDate("to", values.to), ...strategy };
+  const base = {
+    symbols,
+    from: isoDate("from", values.from),
+    to: isoDate("to", values.to),
+    ...(values.benchmark === undefined ? {} : { benchmark: values.benchmark.trim().toUpperCase() }),
+    ...strategy,
+  };
   let config: unknown = base;
+  if (values.optimize !== undefined && values["walk-forward"] === undefined)
+    throw new UsageError(
+      "backtest: --optimize chooses a walk-forward's parameters: add --walk-forward (a sweep ranks with --rank-by)",
+    );
+  if (values.optimize !== undefined && !(OPTIMIZE_METRICS as readonly string[]).includes(values.optimize))
+    throw new UsageError(
+      `backtest: --optimize must be one of ${OPTIMIZE_METRICS.join(", ")} (got ${values.optimize})`,
+    );
+  if (values["walk-forward"] !== undefined && (values.sweep === undefined || values.sweep.length === 0))
+    throw new UsageError(
+      "backtest: --walk-forward needs the candidates to choose from: --sweep key=v1,v2 (e.g. --sweep min-score=50,60,70)",
+    );
+  if (values["walk-forward"] !== undefined && values["rank-by"] !== undefined)
+    throw new UsageError("backtest: a walk-forward chooses by --optimize, not --rank-by");
   if (values.sweep !== undefined && values.sweep.length > 0) {
     const grid = values.sweep.map((spec) => {
       const [flag, list] = spec.split("=", 2);
@@ -429,12 +579,21 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
       }
       return { key, values: list.split(",").map((v) => parseValue(flag ?? key, key as SweepKey, v.trim())) };
     });
-    config = {
-      kind: "sweep",
-      base,
-      grid,
-      ...(values["rank-by"] === undefined ? {} : { rankBy: values["rank-by"] }),
-    };
+    config =
+      values["walk-forward"] === undefined
+        ? {
+            kind: "sweep",
+            base,
+            grid,
+            ...(values["rank-by"] === undefined ? {} : { rankBy: values["rank-by"] }),
+          }
+        : {
+            kind: "walk-forward",
+            base,
+            grid,
+            ...parseWalkForward(values["walk-forward"]),
+            ...(values.optimize === undefined ? {} : { optimize: values.optimize }),
+          };
   }
 
   const timeoutMs = (parseInteger("backtest", "timeout", values.timeout, 1, 86_400) ?? 3_600) * 1000;
@@ -454,9 +613,7 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
   if (!values.wait) {
     if (json) console.log(JSON.stringify(submitted));
     else {
-      console.log(
-        `${submitted.kind === "sweep" ? `sweep of ${submitted.children.length} runs` : "backtest"} ${runId}: ${describeSubmission(submitted)}`,
-      );
+      console.log(`${describeSubmitted(submitted)} ${runId}: ${describeSubmission(submitted)}`);
       console.log(`follow it: vpa backtest --show ${runId}   stop it: vpa backtest --cancel ${runId}`);
     }
     return EXIT.ok;

@@ -1,0 +1,179 @@
+/**
+ * `vpa backtest` against the VN30 index and as a walk-forward, end to end on the bundled data in a
+ * database and queue prefix of its own: `vpa import` of the fixtures (the index recognised by its
+ * name), the printed verdict and tables, and the HTML reports. The CLI runs as a child process,
+ * spawned asynchronously, and works the jobs itself (no worker is running).
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createQueue } from "@vpa/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { obliterateQueues, testQueueConnection } from "../../../../test-support/queues.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../../..");
+const NODE = resolve(ROOT, "node_modules/.bin/node");
+const MAIN = resolve(ROOT, "apps/cli/src/main.ts");
+const SYMBOLS = "FPT,HPG,VCB,VNM,MWG,SSI";
+
+let database: TestDatabase;
+let directory: string;
+const connection = testQueueConnection();
+
+function vpa(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(NODE, [MAIN, ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        DATABASE_URL: database.url,
+        REDIS_URL: connection.redisUrl,
+        QUEUE_PREFIX: connection.prefix,
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  directory = await mkdtemp(join(tmpdir(), "vpa-backtest-"));
+  const imported = await vpa([
+    "import",
+    "fixtures/vn30-daily-2018-2021.csv.gz",
+    "fixtures/vn30-index-daily-2018-2021.csv",
+    "--stocks",
+    "fixtures/vn30-symbols.csv",
+  ]);
+  // 3: a few real rows of the stock fixture are rejected (inconsistent OHLC); the rest is stored.
+  expect([0, 3], imported.stderr).toContain(imported.code);
+}, 120_000);
+afterAll(async () => {
+  await obliterateQueues([createQueue("backtest", connection)]);
+  await database?.drop();
+  if (directory !== undefined) await rm(directory, { recursive: true, force: true });
+});
+
+describe("vpa backtest against the VN30 index", () => {
+  it("says first, in Vietnamese then English, how the strategy did against the index and equal-weight", async () => {
+    const report = join(directory, "run.html");
+    const run = await vpa([
+      "backtest",
+      "--symbols",
+      SYMBOLS,
+      "--from",
+      "2019-01-01",
+      "--to",
+      "2021-06-30",
+      "--max-hold",
+      "20",
+      "--wait",
+      "--report",
+      report,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const vi = run.stdout.search(/Chiến lược (kém|vượt|ngang) chỉ số VN30/);
+    const en = run.stdout.search(/The strategy (trails|beats|matches) the VN30 index/);
+    expect(vi).toBeGreaterThan(0);
+    expect(en).toBeGreaterThan(vi);
+    expect(run.stdout).toMatch(/điểm %/);
+    expect(run.stdout).toContain("Survivorship bias: symbols chosen today applied to the past");
+    expect(run.stdout).toMatch(/^\s+strategy\s+equal-weight buy and hold\s+VN30 index$/m);
+    expect(run.stdout).toMatch(/^vs: beta\s+—\s+-?\d+\.\d\d\s+-?\d+\.\d\d$/m);
+    expect(run.stdout).toMatch(/^vs: information ratio\s+—/m);
+    const html = await readFile(report, "utf8");
+    expect(html).toContain('<section id="verdict"');
+    expect(html).toContain("<th>VN30 index</th>");
+  }, 120_000);
+});
+
+describe("vpa backtest --walk-forward", () => {
+  it("chooses on each training window, trades the next test window, and reports in sample against out of sample", async () => {
+    const report = join(directory, "wf.html");
+    const run = await vpa([
+      "backtest",
+      "--symbols",
+      SYMBOLS,
+      "--from",
+      "2018-06-01",
+      "--to",
+      "2021-05-31",
+      "--walk-forward",
+      "train=1y,test=1y",
+      "--sweep",
+      "min-score=50,70",
+      "--sweep",
+      "stop-loss=5,none",
+      "--optimize",
+      "cagr",
+      "--wait",
+      "--report",
+      report,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("walk-forward wf-");
+    expect(run.stdout).toContain("train 1y, test 1y, best cagr of min-score=50,70 stop-loss=5%,none");
+    expect(run.stdout).toContain("every position is sold at each test window's end");
+    expect(run.stdout).toMatch(/^\s*1\s+2018-06-01 → 2019-05-31\s+2019-06-01 → 2020-05-31\s+/m);
+    expect(run.stdout).toMatch(/^\s*2\s+2019-06-01 → 2020-05-31\s+2020-06-01 → 2021-05-31\s+/m);
+    expect(run.stdout).toContain("walk-forward (out of sample)");
+    expect(run.stdout).toMatch(/The strategy (trails|beats|matches) the VN30 index/);
+    const html = await readFile(report, "utf8");
+    expect(html).toContain('id="walk-forward-windows"');
+    expect(html).toContain("Out-of-sample equity (stitched) against the benchmarks");
+    // The same command again is the same walk-forward: nothing is recomputed.
+    const again = await vpa([
+      "backtest",
+      "--symbols",
+      SYMBOLS,
+      "--from",
+      "2018-06-01",
+      "--to",
+      "2021-05-31",
+      "--walk-forward",
+      "train=1y,test=1y",
+      "--sweep",
+      "min-score=50,70",
+      "--sweep",
+      "stop-loss=5,none",
+      "--optimize",
+      "cagr",
+    ]);
+    expect(again.stdout).toMatch(
+      /walk-forward of 2 windows \(8 training runs\) wf-\w+: submitted before and completed/,
+    );
+  }, 180_000);
+
+  it("explains a walk-forward it cannot run", async () => {
+    const base = ["backtest", "--symbols", "FPT", "--from", "2019-01-01", "--to", "2021-06-30"];
+    const noTest = await vpa([...base, "--walk-forward", "train=3y", "--sweep", "min-score=50,70"]);
+    expect(noTest.code).toBe(2);
+    expect(noTest.stderr).toContain("--walk-forward needs both train= and test=");
+    const noGrid = await vpa([...base, "--walk-forward", "train=1y,test=6m"]);
+    expect(noGrid.stderr).toContain("--walk-forward needs the candidates to choose from: --sweep");
+    const metric = await vpa([
+      ...base,
+      "--walk-forward",
+      "train=1y,test=6m",
+      "--sweep",
+      "min-score=50,70",
+      "--optimize",
+      "sortino",
+    ]);
+    expect(metric.stderr).toContain("--optimize must be one of sharpe, cagr, calmar");
+    const tooLong = await vpa([...base, "--walk-forward", "train=3y,test=1y", "--sweep", "min-score=50,70"]);
+    expect(tooLong.stderr).toContain("not longer than one training window");
+  });
+});
