@@ -268,7 +268,10 @@ describe("HTML report of a walk-forward", () => {
       optimize: "sharpe",
       trainMonths: 36,
       testMonths: 12,
-      grid: [{ key: "minScore", values: [50, 70] }],
+      grid: [
+        { key: "minScore", values: [50, 70] },
+        { key: "stopLoss", values: [0.07, null] },
+      ],
     },
     windows: [
       {
@@ -284,7 +287,7 @@ describe("HTML report of a walk-forward", () => {
         trainingRunsFailed: 0,
         chosen: {
           runId: "wf-report-w01-002",
-          params: { minScore: 70 },
+          params: { minScore: 70, stopLoss: 0.07 },
           inSample: {
             totalReturn: 0.4,
             cagr: 0.12,
@@ -348,7 +351,7 @@ describe("HTML report of a walk-forward", () => {
         "1",
         "2017-01-01 → 2019-12-31",
         "2020-01-01 → 2020-12-31",
-        "minScore=70",
+        "minScore=70, stopLoss=7%",
         "1.31",
         "+40.00%",
         "-0.42",

@@ -116,6 +116,14 @@ function describeStrategy(report: BacktestReport): string {
     .join("");
 }
 
+/** Parameters that are fractions (0.07) read as percentages (7%); null turns a rule off. */
+const FRACTION_PARAMETERS = new Set(["stopLoss", "takeProfit", "trailingStop", "positionFraction"]);
+
+function formatParameter(key: string, value: number | null): string {
+  if (value === null) return "none";
+  return FRACTION_PARAMETERS.has(key) ? `${Number((value * 100).toFixed(4))}%` : String(value);
+}
+
 /** What a walk-forward chose in sample and got out of sample, window by window. */
 function renderWalkForward(report: WalkForwardReport): string {
   const wf = report.walkForward;
@@ -128,7 +136,7 @@ function renderWalkForward(report: WalkForwardReport): string {
       w.chosen === null
         ? "none: held in cash"
         : Object.entries(w.chosen.params)
-            .map(([key, value]) => `${key}=${value === null ? "none" : value}`)
+            .map(([key, value]) => `${key}=${formatParameter(key, value ?? null)}`)
             .join(", ");
     const inSample = w.chosen?.inSample[metric] ?? null;
     const outOfSample = w.outOfSample.metrics[metric];
@@ -155,7 +163,7 @@ function renderWalkForward(report: WalkForwardReport): string {
   );
   const years = (months: number) => (months % 12 === 0 ? `${months / 12}y` : `${months}m`);
   const grid = wf.grid
-    .map((g) => `${g.key} ∈ {${g.values.map((v) => (v === null ? "none" : v)).join(", ")}}`)
+    .map((g) => `${g.key} ∈ {${g.values.map((v) => formatParameter(g.key, v)).join(", ")}}`)
     .join("; ");
   return `<h2>Walk-forward: in sample against out of sample</h2>
 <p class="sub">${escapeHtml(
