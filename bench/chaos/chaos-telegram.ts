@@ -4,6 +4,9 @@
  * faults injected on demand or by schedule. It records every message it accepted, so the suite can
  * count deliveries per (chat, alert) without trusting the database under test.
  *
+ * Methods: sendMessage (the text) and sendPhoto (the caption; form, JSON or multipart upload) are
+ * messages; getMe, getUpdates, deleteWebhook and setMyCommands answer trivially.
+ *
  * Limits (Telegram's documented ones, enforced with `429 Too Many Requests: retry after N` and
  * `parameters.retry_after`):
  * - per chat about 1 message/s, with a small burst tolerance as Telegram has (a token bucket);
@@ -11,7 +14,7 @@
  * - per bot 30 messages/s across chats.
  * A refused request consumes nothing; only accepted messages count toward the limits.
  *
- * Faults (see {@link Fault}), applied in this order to each sendMessage, as a front end would:
+ * Faults (see {@link Fault}), applied in this order to each message, as a front end would:
  * 5xx, hang before accepting, 429 storm; then 403 for blocked chats, HTML validation, the limits,
  * acceptance, and the hang after accepting.
  * - hang BEFORE accepting: the request is read, held, then its socket destroyed. Nothing recorded.
@@ -58,7 +61,7 @@ export interface AcceptedMessage {
   readonly reply: "answered" | "hung";
 }
 
-/** A fault to inject. Counts apply to the next sendMessage requests that reach that stage. */
+/** A fault to inject. Counts apply to the next messages (sendMessage, sendPhoto) that reach that stage. */
 export type Fault =
   | {
       readonly kind: "server-errors";
@@ -242,7 +245,9 @@ export async function startChaosTelegram(options: ChaosTelegramOptions): Promise
     else later(holdMs, () => request.socket.destroy());
   }
 
-  function sendMessage(
+  /** `sendMessage` (the text) or `sendPhoto` (the caption): one message to one chat. */
+  function send(
+    kind: "message" | "photo",
     request: IncomingMessage,
     response: ServerResponse,
     params: Record<string, unknown>,
@@ -294,16 +299,22 @@ export async function startChaosTelegram(options: ChaosTelegramOptions): Promise
       error(response, 403, blockedDescription);
       return;
     }
-    const text = typeof params.text === "string" ? params.text : "";
+    const field = kind === "photo" ? params.caption : params.text;
+    const text = typeof field === "string" ? field : "";
     const parsed = params.parse_mode === "HTML" ? parseTelegramHtml(text) : { ok: true as const, text };
     if (!parsed.ok) {
       stats.badRequests++;
       error(response, 400, `Bad Request: can't parse entities: ${parsed.description}`);
       return;
     }
-    if (parsed.text.trim() === "") {
+    if (kind === "message" && parsed.text.trim() === "") {
       stats.badRequests++;
       error(response, 400, "Bad Request: message text is empty");
+      return;
+    }
+    if (kind === "photo" && (params.photo === undefined || params.photo === "")) {
+      stats.badRequests++;
+      error(response, 400, "Bad Request: there is no photo in the request");
       return;
     }
     if (limitsEnabled) {
@@ -346,7 +357,19 @@ export async function startChaosTelegram(options: ChaosTelegramOptions): Promise
             ? { id: numericId, type: "supergroup", title: "Chaos group" }
             : { id: numericId, type: "private", first_name: "Chaos" },
         date: Math.floor(now / 1000),
-        text: parsed.text,
+        ...(kind === "photo"
+          ? {
+              caption: parsed.text,
+              photo: [
+                {
+                  file_id: `chaos-${chatId}-${messageId}`,
+                  file_unique_id: `u${messageId}`,
+                  width: 800,
+                  height: 450,
+                },
+              ],
+            }
+          : { text: parsed.text }),
       },
     });
   }
@@ -359,7 +382,7 @@ export async function startChaosTelegram(options: ChaosTelegramOptions): Promise
     try {
       params = {
         ...Object.fromEntries(url.searchParams),
-        ...parseBody(await readBody(request), request.headers["content-type"]),
+        ...(await parseBody(await readBody(request), request.headers["content-type"])),
       };
     } catch (cause) {
       stats.badRequests++;
@@ -370,7 +393,9 @@ export async function startChaosTelegram(options: ChaosTelegramOptions): Promise
     if (decodeURIComponent(match[1]!) !== options.token) return error(response, 401, "Unauthorized");
     switch (match[2]!.toLowerCase()) {
       case "sendmessage":
-        return sendMessage(request, response, params);
+        return send("message", request, response, params);
+      case "sendphoto":
+        return send("photo", request, response, params);
       case "getme":
         return reply(response, 200, {
           ok: true,
@@ -471,7 +496,7 @@ export async function startChaosTelegram(options: ChaosTelegramOptions): Promise
   };
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -479,17 +504,28 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new Error("request body too large");
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
-function parseBody(body: string, contentType: string | undefined): Record<string, unknown> {
-  if (body === "") return {};
+/** Form, JSON or multipart (a file upload: the file is kept as `{ file, size }`) parameters. */
+async function parseBody(body: Buffer, contentType: string | undefined): Promise<Record<string, unknown>> {
+  if (body.length === 0) return {};
   const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (mediaType === "application/json") {
-    const parsed: unknown = JSON.parse(body);
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
       throw new Error("JSON body must be an object");
     return parsed as Record<string, unknown>;
   }
-  return Object.fromEntries(new URLSearchParams(body));
+  if (mediaType === "multipart/form-data") {
+    const form = await new Response(new Uint8Array(body), {
+      headers: { "content-type": contentType ?? "" },
+    }).formData();
+    const params: Record<string, unknown> = {};
+    for (const [name, value] of form) {
+      params[name] = typeof value === "string" ? value : { file: value.name, size: value.size };
+    }
+    return params;
+  }
+  return Object.fromEntries(new URLSearchParams(body.toString("utf8")));
 }
