@@ -9,7 +9,7 @@
  * project's importer, as `vpa import` does.
  *
  * Subscriptions (through the project's `subscribe`, as `vpa subscribe` does) are drawn from a
- * seeded generator, so a seed always gives the same chats:
+ * seeded generator, so a seed always gives the same chats, all in instant delivery mode:
  * - private chats (positive ids) cycle through four kinds: a watch list (a quarter of the symbols),
  *   a score threshold (45–55), three signal types, and two overlapping subscriptions (a watch list
  *   plus score ≥ 60: the subscriber must still get each alert once);
@@ -22,9 +22,11 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { SIGNAL_TYPES } from "@vpa/core";
-import { createDatabase, migrateToLatest, type SubscriptionInput, subscribe } from "@vpa/db";
+import { createDatabase, type Database, migrateToLatest, type SubscriptionInput, subscribe } from "@vpa/db";
 import { importBars, importStockMetadata } from "@vpa/scanner";
+import { type Kysely, sql } from "kysely";
 import pg from "pg";
+import { seededRandom } from "../../test-support/seeded-random.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -63,17 +65,8 @@ export interface PreparedDataset {
   readonly chats: readonly ChatPlan[];
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same chats and fault times. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator (mulberry32): the same seed gives the same chats and fault times. */
+export { seededRandom };
 
 function pick<T>(random: () => number, items: readonly T[], count: number): T[] {
   const pool = [...items];
@@ -252,6 +245,7 @@ export async function prepareTemplateDatabase(
         });
       }
     }
+    await useInstantDelivery(handle.db);
     log(
       `data set: ${subset.symbols.length} symbols, ${summary.barsAccepted.toLocaleString("en-US")} bars, ` +
         `${chats.length} chats (${chats.filter((chat) => chat.kind === "group").length} groups) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -260,6 +254,20 @@ export async function prepareTemplateDatabase(
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Every chat gets each alert as its own message (`delivery_mode = 'instant'`, migration 0009),
+ * so deliveries can be counted per (signal, chat). In digest mode, the default, a scan's non-HIGH
+ * alerts reach a subscriber as one digest listing the top N: the suite does not count those yet.
+ */
+async function useInstantDelivery(db: Kysely<Database>): Promise<void> {
+  const { rows } = await sql<{ present: boolean }>`
+    select exists (
+      select 1 from information_schema.columns where table_name = 'subscribers' and column_name = 'delivery_mode'
+    ) as present
+  `.execute(db);
+  if (rows[0]?.present) await sql`update subscribers set delivery_mode = 'instant'`.execute(db);
 }
 
 /** A copy of the template for one scenario. */

@@ -59,7 +59,7 @@ export function formatScenarioDetail(result: ScenarioResult): string {
       `  rows by status: ${entries(audit.rowsByStatus)}${audit.alertsByState === null ? "" : `; alerts by state: ${entries(audit.alertsByState)}`}`,
     );
     lines.push(
-      `  lost by row status: ${entries(audit.lostByRowStatus)}; of the lost, still owed (alert pending) ${audit.lostStillOwed}`,
+      `  lost by row status: ${entries(audit.lostByRowStatus)}; of the lost, still owed (late, not given up) ${audit.lostStillOwed}`,
     );
     lines.push(`  delivered but recorded as: ${entries(audit.deliveredRecordedAs)}`);
     lines.push(

@@ -38,7 +38,10 @@ export interface DeliveryAudit {
   readonly retryRows: number;
   /** Every telegram row by status. */
   readonly rowsByStatus: Readonly<Record<string, number>>;
-  /** Lost pairs whose alert the product still owes (ledger state `pending`): not given up yet. */
+  /**
+   * Lost pairs the product still owes: the alert is `pending` in the ledger, or the delivery row is
+   * `queued`, `sending` or (with the ledger) `retry`. They were late when the wait ended, not given up.
+   */
   readonly lostStillOwed: number;
   /** Lost pairs by the status of their row (`no row` when there is none). */
   readonly lostByRowStatus: Readonly<Record<string, number>>;
@@ -195,7 +198,12 @@ export async function auditDeliveries(
       if (row?.status !== "sent") increment(deliveredRecordedAs, row?.status ?? "no row");
     } else if (row?.status !== "uncertain") {
       lost++;
-      if (pendingSignals.has(pair.signal_id)) lostStillOwed++;
+      const owedRow =
+        row !== undefined &&
+        (row.status === "queued" ||
+          row.status === "sending" ||
+          (row.status === "retry" && hasLedger === true));
+      if (pendingSignals.has(pair.signal_id) || owedRow) lostStillOwed++;
       increment(lostByRowStatus, row?.status ?? "no row");
       if (examples.lost.length < 5) {
         examples.lost.push(

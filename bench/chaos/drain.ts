@@ -96,23 +96,28 @@ export function watchQueues(redisUrl: string, prefix: string): QueueWatcher {
 }
 
 /**
- * What the product still says it owes: claims left `sending`, and alerts `pending` when the schema
- * has the delivery ledger (null otherwise).
+ * What the product still says it owes: claims left `sending`; deliveries `queued` (migration 0009)
+ * or `retry` (owed again, with the delivery ledger of migration 0007); alerts `pending` in the
+ * ledger. Without the ledger (older schemas) a `retry` row has no one to pick it up, so it is not
+ * counted, and `pendingAlerts` is null.
  */
 export async function countOwed(
   db: Kysely<Database>,
-): Promise<{ sending: number; pendingAlerts: number | null }> {
+): Promise<{ sending: number; owedRows: number; pendingAlerts: number | null }> {
   const ledger = await sql<{ present: boolean }>`
     select exists (select 1 from information_schema.columns where table_name = 'alerts' and column_name = 'state') as present
   `.execute(db);
-  const sending = await sql<{
-    n: number;
-  }>`select count(*)::int as n from alert_deliveries where status = 'sending'`.execute(db);
-  const pending = ledger.rows[0]?.present
+  const hasLedger = ledger.rows[0]?.present === true;
+  const rows = await sql<{ sending: number; owed: number }>`
+    select count(*) filter (where status = 'sending')::int as sending,
+      count(*) filter (where status = 'queued' or (status = 'retry' and ${hasLedger}))::int as owed
+    from alert_deliveries
+  `.execute(db);
+  const pending = hasLedger
     ? ((await sql<{ n: number }>`select count(*)::int as n from alerts where state = 'pending'`.execute(db))
         .rows[0]?.n ?? 0)
     : null;
-  return { sending: sending.rows[0]?.n ?? 0, pendingAlerts: pending };
+  return { sending: rows.rows[0]?.sending ?? 0, owedRows: rows.rows[0]?.owed ?? 0, pendingAlerts: pending };
 }
 
 export interface DrainOptions {
@@ -150,7 +155,7 @@ export async function waitForDrain(options: DrainOptions): Promise<DrainResult> 
     const pending = await options.queues.pendingJobs();
     const owed = await withTimeout(countOwed(options.db), 5_000);
     if (counts !== null) last = counts;
-    const signature = `${options.acceptedCount()}|${last.unsettled}|${pending}|${owed?.sending}|${owed?.pendingAlerts}`;
+    const signature = `${options.acceptedCount()}|${last.unsettled}|${pending}|${owed?.sending}|${owed?.owedRows}|${owed?.pendingAlerts}`;
     if (signature !== lastSignature) {
       lastSignature = signature;
       lastChange = Date.now();
@@ -161,7 +166,9 @@ export async function waitForDrain(options: DrainOptions): Promise<DrainResult> 
         `    t+${((Date.now() - options.startedAt) / 1000).toFixed(0)} s: ${options.acceptedCount()} accepted, ` +
           `${counts === null ? "? (PostgreSQL away)" : `${last.unsettled} of ${last.expected}`} unsettled, ` +
           `${pending === null ? "? (Redis away)" : pending} jobs pending` +
-          (owed === null ? "" : `, ${owed.sending} sending, ${owed.pendingAlerts ?? "-"} alerts pending`),
+          (owed === null
+            ? ""
+            : `, rows ${owed.sending} sending / ${owed.owedRows} owed, ${owed.pendingAlerts ?? "-"} alerts pending`),
       );
     }
     if (counts !== null && counts.expected > 0 && counts.unsettled === 0) {
@@ -178,7 +185,8 @@ export async function waitForDrain(options: DrainOptions): Promise<DrainResult> 
     } else if (counts !== null) {
       settledAt = null;
     }
-    const nothingOwed = owed !== null && owed.sending === 0 && (owed.pendingAlerts ?? 0) === 0;
+    const nothingOwed =
+      owed !== null && owed.sending === 0 && owed.owedRows === 0 && (owed.pendingAlerts ?? 0) === 0;
     if (
       options.faultsOver() &&
       pending === 0 &&

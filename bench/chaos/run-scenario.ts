@@ -240,13 +240,16 @@ export async function runScenario(
   };
   try {
     await Promise.all(workers.map((worker) => worker.start()));
+    // What `vpa scan --lookback-days N` does, digest job included.
     const analyzeQueue = createQueue("analyze", connection);
+    const digestQueue = createQueue("digests", connection);
     startedAt = Date.now();
     const plan = await scanMarket(handle.db, analyzeQueue, {
       timeframe: "1D",
       lookbackDays: sizes.lookbackDays,
+      digestQueue,
     });
-    await analyzeQueue.close();
+    await Promise.all([analyzeQueue.close(), digestQueue.close()]);
     log(
       `    scan enqueued: ${plan.jobIds.length} analyze jobs; workers: ${workers.map((worker) => `${worker.name} pid ${worker.pid}`).join(", ")}`,
     );
