@@ -17,7 +17,7 @@ import { createAlertCharts } from "./chart/alert-charts.ts";
 import { RedisChartCache } from "./chart/redis-chart-cache.ts";
 import { channelPacing } from "./channel-pacing.ts";
 import type { Channel, ChannelSender } from "./channels/channel.ts";
-import { type AlertThrottle, type DeliveryRateLimiter, deliver } from "./deliver.job.ts";
+import { type AlertThrottle, type DeliveryRateLimiter, deliver, type SendOutcome } from "./deliver.job.ts";
 import { type DeliverySweeper, startDeliverySweeper } from "./delivery-sweeper.ts";
 import { fanOutAlert, SignalNotFoundError } from "./fan-out-alert.job.ts";
 import type { DigestLanguage } from "./render/render-digest.ts";
@@ -66,6 +66,14 @@ export interface AlertWorkers {
   close(): Promise<void>;
 }
 
+/**
+ * Lock and stall check of the alert queues: a job whose worker was killed is retried by another
+ * worker after at most lockDuration + stalledInterval (~15 s), where BullMQ's defaults (30 s and
+ * 30 s) held a killed worker's deliveries for up to a minute. Locks are renewed every half
+ * lockDuration, so a live job keeps its lock unless its process stalls for 10 s.
+ */
+const QUICK_TAKEOVER = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
+
 /** How often a digest job looks again whether its scan's analyze jobs are done. */
 const DIGEST_POLL_MS = 1_000;
 
@@ -111,7 +119,7 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
         throw error;
       }
     },
-    { concurrency: 2 },
+    { concurrency: 2, ...QUICK_TAKEOVER },
   );
 
   const digests = createWorker(
@@ -144,6 +152,10 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
           throttle: options.throttle,
           defaultLanguage: options.defaultLanguage ?? "vi",
           sendSignal: abortSends.signal,
+          outcomeMemory: {
+            recalled: (job.data as { _outcome?: SendOutcome })._outcome ?? null,
+            remember: (outcome) => job.updateData({ ...(job.data as object), _outcome: outcome }),
+          },
           ...(charts === undefined ? {} : { charts }),
           ...(options.now === undefined ? {} : { now: options.now }),
         },
@@ -156,7 +168,8 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
       await job.moveToDelayed(Math.max(outcome.untilMs, Date.now()), token);
       throw new DelayedError();
     },
-    { concurrency: options.concurrency },
+    // A killed worker's delivery is taken over within ~15 s instead of BullMQ's 30–60 s.
+    { concurrency: options.concurrency, ...QUICK_TAKEOVER },
   );
   deliveries.on("failed", (job, error) => {
     // The retry budget ran out: the delivery failed for good, with the real cause (if this write

@@ -66,6 +66,12 @@ export interface DeliveryDependencies {
    * been written, `uncertain` if it had, so no claim is left `sending`.
    */
   readonly sendSignal?: AbortSignal;
+  /**
+   * Where a run keeps the outcome of its send when PostgreSQL cannot take it (the worker keeps it in
+   * the job's data, in Redis): the next run records it instead of guessing `uncertain`, and a
+   * message Telegram accepted is never sent again because a database write failed after it.
+   */
+  readonly outcomeMemory?: OutcomeMemory;
 }
 
 /**
@@ -80,6 +86,29 @@ export type DeliveryOutcome =
   | { readonly kind: "settled"; readonly status: "sent" | "failed" | "suppressed" | "uncertain" | "skipped" }
   | { readonly kind: "wait"; readonly untilMs: number; readonly reason: string }
   | { readonly kind: "retry"; readonly error: string };
+
+/** A send's outcome as the row must record it. */
+export type SendOutcome =
+  | { readonly status: "sent"; readonly providerMessageId: string | null }
+  | { readonly status: "retry" | "failed" | "uncertain"; readonly error: string };
+
+export interface OutcomeMemory {
+  /** What an earlier run of this job learned from its send and could not record, or null. */
+  readonly recalled: SendOutcome | null;
+  remember(outcome: SendOutcome): Promise<void>;
+}
+
+/** The send happened (or failed in a known way) but PostgreSQL would not take the outcome. */
+export class OutcomeNotRecordedError extends Error {
+  readonly code = "OUTCOME_NOT_RECORDED";
+  constructor(outcome: SendOutcome, cause: unknown) {
+    super(
+      `the delivery was ${outcome.status} but the database could not record it: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = "OutcomeNotRecordedError";
+  }
+}
 
 /** Rate-limit waits up to this long are slept in the job; longer ones move the job to the delayed set. */
 const LOCAL_WAIT_MAX_MS = 250;
@@ -102,6 +131,15 @@ export async function deliver(
     channel: context.channel,
   });
   if (context.status === "sending") {
+    const recalled = deps.outcomeMemory?.recalled ?? null;
+    if (recalled !== null) {
+      // An earlier run knew how its send ended; only the write was lost. Record what it knew.
+      await writeOutcome(deps, context.id, recalled);
+      logger.info({ status: recalled.status }, "recorded the outcome an earlier run could not write");
+      // Not delivered: the next run (after the backoff) sends it.
+      if (recalled.status === "retry") return { kind: "retry", error: recalled.error };
+      return { kind: "settled", status: recalled.status };
+    }
     // A delivery job runs once at a time: the run that claimed it died before recording the outcome.
     const claim = await claimDelivery(deps.db, context.id);
     if (claim === "uncertain")
@@ -159,8 +197,9 @@ export async function deliver(
   const claim = await claimDelivery(deps.db, context.id);
   if (claim !== "claimed") return { kind: "settled", status: "skipped" };
   deps.metrics.alertDeliveryAttempts.inc(labels);
+  let receipt: { readonly providerMessageId: string | null };
   try {
-    const receipt = await sender.send(
+    receipt = await sender.send(
       { subscriberId: context.recipient.id, address: context.recipient.address },
       chart == null ? message : { ...message, image: chart },
       {
@@ -168,12 +207,43 @@ export async function deliver(
         ...(deps.sendSignal === undefined ? {} : { signal: deps.sendSignal }),
       },
     );
-    await markDeliverySent(deps.db, context.id, receipt.providerMessageId);
-    deps.metrics.alertsSent.inc(labels);
-    return { kind: "settled", status: "sent" };
   } catch (error) {
     return recordFailure(error, context, pacing, labels, deps, logger);
   }
+  // Delivered: from here on nothing may turn this into a resend.
+  await recordOutcome(deps, context.id, { status: "sent", providerMessageId: receipt.providerMessageId });
+  deps.metrics.alertsSent.inc(labels);
+  return { kind: "settled", status: "sent" };
+}
+
+const OUTCOME_WRITE_ATTEMPTS = 3;
+
+/**
+ * Writes a send's outcome, riding out a short database blip (a few tries over ~1 s). If the
+ * database stays away, the outcome is kept in the job (outcomeMemory) and the job fails to be
+ * retried: its next run records the outcome it finds there, and sends nothing.
+ */
+async function recordOutcome(deps: DeliveryDependencies, id: number, outcome: SendOutcome): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < OUTCOME_WRITE_ATTEMPTS; attempt++) {
+    try {
+      await writeOutcome(deps, id, outcome);
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 150 * 2 ** attempt));
+    }
+  }
+  await deps.outcomeMemory?.remember(outcome).catch(() => {
+    // Redis is away too: the next run finds the claim and records it uncertain, never resends.
+  });
+  throw new OutcomeNotRecordedError(outcome, lastError);
+}
+
+function writeOutcome(deps: DeliveryDependencies, id: number, outcome: SendOutcome): Promise<void> {
+  return outcome.status === "sent"
+    ? markDeliverySent(deps.db, id, outcome.providerMessageId)
+    : markDeliveryUnsent(deps.db, id, outcome.status, outcome.error);
 }
 
 function isChannel(value: string): value is Channel {
@@ -229,32 +299,32 @@ async function recordFailure(
   if (error instanceof DeliveryRateLimitedError) {
     // The provider's limit is per bot (or per sending host): every worker pauses, not this chat.
     if (pacing.pause !== null) await deps.limiter.pause(pacing.pause, error.retryAfterMs);
-    await markDeliveryUnsent(deps.db, context.id, "retry", reason);
+    await recordOutcome(deps, context.id, { status: "retry", error: reason });
     deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "rate_limited" });
     logger.warn({ retryAfterMs: error.retryAfterMs }, "rate limited by the provider; every worker pauses");
     return { kind: "wait", untilMs: Date.now() + error.retryAfterMs, reason: "provider asked to wait" };
   }
   if (error instanceof DeliveryOutcomeUnknownError) {
-    await markDeliveryUnsent(deps.db, context.id, "uncertain", reason);
+    await recordOutcome(deps, context.id, { status: "uncertain", error: reason });
     deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "uncertain" });
     logger.warn({ err: error }, "no answer after the send: recorded uncertain, not resent");
     return { kind: "settled", status: "uncertain" };
   }
   if (error instanceof RecipientUnreachableError) {
-    await markDeliveryUnsent(deps.db, context.id, "failed", reason);
+    await recordOutcome(deps, context.id, { status: "failed", error: reason });
     await deactivateSubscriber(deps.db, context.recipient.id, reason);
     deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "unreachable" });
     logger.warn({ err: error }, "recipient unreachable; subscriber deactivated");
     return { kind: "settled", status: "failed" };
   }
   if (error instanceof DeliveryFailedError && error.permanent) {
-    await markDeliveryUnsent(deps.db, context.id, "failed", reason);
+    await recordOutcome(deps, context.id, { status: "failed", error: reason });
     deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "permanent" });
     logger.error({ err: error }, "delivery failed permanently");
     return { kind: "settled", status: "failed" };
   }
   // Transient (5xx, network before the request was written): not delivered; try again later.
-  await markDeliveryUnsent(deps.db, context.id, "retry", reason);
+  await recordOutcome(deps, context.id, { status: "retry", error: reason });
   deps.metrics.alertDeliveriesFailed.inc({ ...labels, reason: "transient" });
   logger.warn({ err: error }, "delivery failed; will retry");
   return { kind: "retry", error: reason };

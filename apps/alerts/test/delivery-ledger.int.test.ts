@@ -38,6 +38,9 @@ import {
   createTelegramSender,
   DeliveryFailedError,
   deliver,
+  fanOutAlert,
+  OutcomeNotRecordedError,
+  type SendOutcome,
   startAlertWorkers,
   sweepDeliveries,
 } from "../src/index.ts";
@@ -231,6 +234,49 @@ describe("delivery ledger", () => {
       status: "sent",
     });
     expect(messagesTo(chat!)).toBe(before + 1);
+  });
+
+  it("a database failure after Telegram accepted a message never resends it: the job keeps the outcome and records it later", async () => {
+    const [chat] = await subscribeChats(2);
+    const signalId = await storeSignal();
+    // PostgreSQL refuses to record a sent delivery (as while it restarts), but not the claim.
+    await sql`create or replace function refuse_sent() returns trigger language plpgsql as $$
+      begin raise exception 'terminating connection due to administrator command'; end $$`.execute(
+      database.db,
+    );
+    await sql`create trigger refuse_sent before update on alert_deliveries for each row
+      when (new.status = 'sent') execute function refuse_sent()`.execute(database.db);
+    const remembered: SendOutcome[] = [];
+    const memory = (recalled: SendOutcome | null) => ({
+      recalled,
+      remember: async (outcome: SendOutcome) => void remembered.push(outcome),
+    });
+    const flow = inline();
+    let deliveryIds: number[];
+    try {
+      const fanned = await fanOutAlert({ signalId }, { db: database.db, deliveriesQueue: queues.deliveries });
+      deliveryIds = fanned.deliveryJobIds.map((id) => Number(id.slice("deliver.".length)));
+      await expect(
+        deliver({ deliveryId: deliveryIds[0]! }, { ...deliveryDeps(flow), outcomeMemory: memory(null) }),
+      ).rejects.toThrow(OutcomeNotRecordedError);
+    } finally {
+      await sql`drop trigger refuse_sent on alert_deliveries`.execute(database.db);
+    }
+    expect(messagesTo(chat!)).toBe(1);
+    expect(remembered).toMatchObject([{ status: "sent" }]);
+    expect(await statuses()).toMatchObject({ sending: 1 });
+    // The job's next run finds the claim and the remembered outcome: recorded sent, not resent.
+    expect(
+      await deliver(
+        { deliveryId: deliveryIds[0]! },
+        { ...deliveryDeps(flow), outcomeMemory: memory(remembered[0]!) },
+      ),
+    ).toEqual({
+      kind: "settled",
+      status: "sent",
+    });
+    expect(messagesTo(chat!)).toBe(1);
+    expect(await statuses()).toMatchObject({ sent: 1 });
   });
 
   it("a shutdown mid-fan-out leaves nothing sending; the unclaimed rest is sent by another worker, once", async () => {

@@ -347,6 +347,8 @@ export interface TypedWorkerOptions {
   readonly limiter?: WorkerOptions["limiter"];
   readonly autorun?: boolean;
   readonly lockDuration?: number;
+  /** How often the worker looks for stalled jobs (whose worker died). BullMQ's default: 30 s. */
+  readonly stalledInterval?: number;
 }
 
 /**
@@ -387,6 +389,7 @@ export function createWorker<Q extends QueueName, R>(
       // scripts as nil ("command arguments must be strings or integers").
       ...(options.limiter === undefined ? {} : { limiter: options.limiter }),
       ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
+      ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval }),
     },
   );
 }
