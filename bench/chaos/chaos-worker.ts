@@ -86,6 +86,8 @@ export class ChaosWorker {
         LOG_LEVEL: "warn",
         // Throttling would hide losses: every matching subscriber gets every alert.
         ALERT_MAX_PER_HOUR: "0",
+        // The audit reads alerts back in the English layout (alert-identity.ts).
+        ALERT_LANGUAGE: "en",
         ALERT_COOLDOWN_MINUTES: "0",
         // No scheduled scans firing in the middle of a scenario.
         SCAN_SCHEDULE_DAILY: "off",
