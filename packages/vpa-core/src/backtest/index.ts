@@ -42,7 +42,23 @@ export { collectSignalEvents } from "./entry-candidates.ts";
 export { buyFillPriceVnd, sellFillPriceVnd, toTickPriceVnd } from "./fill-model.ts";
 export type { MonthlyReturn } from "./monthly-returns.ts";
 export { monthlyReturns } from "./monthly-returns.ts";
-export type { BacktestTrade, SimulationCounters } from "./portfolio-simulation.ts";
+export type { BacktestTrade, SessionClose, SimulationCounters } from "./portfolio-simulation.ts";
+export { advancePortfolio, UniverseMarket } from "./portfolio-simulation.ts";
+export type {
+  ClosedTrade,
+  PortfolioOrder,
+  PortfolioPosition,
+  PortfolioState,
+  SessionMarket,
+  StepCandidate,
+  StepCounters,
+} from "./portfolio-step.ts";
+export {
+  closeAllAtLastClose,
+  emptyStepCounters,
+  initialPortfolioState,
+  stepPortfolio,
+} from "./portfolio-step.ts";
 export type { RelativeMetrics } from "./relative-metrics.ts";
 export { relativeMetrics } from "./relative-metrics.ts";
 export type { BacktestResult, BenchmarkSummary, EquitySeries, RunBacktestOptions } from "./run-backtest.ts";

@@ -1,41 +1,28 @@
-import { maxOrderShares, roundDownToBoardLot } from "../market/board-lot.ts";
+import type { Exchange } from "../market/exchange.ts";
 import type { HolidayCalendar } from "../market/holiday-calendar.ts";
-import { addTradingDays } from "../market/settlement.ts";
-import { tradeCosts } from "../market/trading-costs.ts";
-import type { SignalType } from "../signal-type.ts";
-import type { BacktestConfig, ExitReason } from "./backtest-config.ts";
-import type { BacktestUniverse, UniverseSymbol } from "./backtest-universe.ts";
+import type { BacktestConfig } from "./backtest-config.ts";
+import type { BacktestUniverse } from "./backtest-universe.ts";
 import type { EntryCandidate } from "./entry-candidates.ts";
-import { buyFillPriceVnd, sellFillPriceVnd, toTickPriceVnd } from "./fill-model.ts";
+import {
+  type ClosedTrade,
+  closeAllAtLastClose,
+  initialPortfolioState,
+  type PortfolioState,
+  type SessionMarket,
+  type StepCandidate,
+  type StepCounters,
+  stepPortfolio,
+} from "./portfolio-step.ts";
 
 /**
  * One round trip. Prices and money in VND (integer prices on a tick; fees exact, not rounded).
- * `holdingDays` counts sessions of the run's calendar from the entry day to the exit day.
+ * `holdingDays` counts sessions of the run's calendar from the entry day to the exit day;
+ * `signalTime` is the bar whose close decided the entry (the signal's, or its confirmation's);
+ * `grossPnl` = (exitPrice − entryPrice) × quantity; `fees` the brokerage of both sides; `tax` the
+ * 0.1% sell tax; `netPnl` = grossPnl − fees − tax; `netReturn` = netPnl / (entry value + entry
+ * brokerage).
  */
-export interface BacktestTrade {
-  readonly symbol: string;
-  readonly signalType: SignalType;
-  /** The bar whose close decided the entry: the signal's bar, or its confirmation's. */
-  readonly signalTime: string;
-  readonly signalScore: number;
-  readonly entryTime: string;
-  readonly entryPrice: number;
-  readonly quantity: number;
-  readonly exitTime: string;
-  readonly exitPrice: number;
-  readonly exitReason: ExitReason;
-  readonly holdingDays: number;
-  /** (exitPrice − entryPrice) × quantity. */
-  readonly grossPnl: number;
-  /** Brokerage of both sides. */
-  readonly fees: number;
-  /** Sell tax (0.1% of the sale). */
-  readonly tax: number;
-  /** grossPnl − fees − tax: what the trade added to the account. */
-  readonly netPnl: number;
-  /** netPnl / (entry value + entry brokerage): the return on the cash the trade used. */
-  readonly netReturn: number;
-}
+export type BacktestTrade = ClosedTrade;
 
 /** Values at each session's close, VND. */
 export interface SimulatedCurve {
@@ -68,25 +55,6 @@ export interface Simulation {
   readonly counters: SimulationCounters;
 }
 
-interface Position {
-  readonly symbol: UniverseSymbol;
-  readonly candidate: EntryCandidate;
-  readonly quantity: number;
-  readonly entryPrice: number;
-  readonly entryFee: number;
-  readonly entryDay: number;
-  readonly sellableDay: number;
-  /** Cursor: the symbol's newest bar at or before the current session. */
-  bar: number;
-  peakCloseVnd: number;
-  exitReason: ExitReason | null;
-}
-
-interface PendingEntry {
-  readonly candidate: EntryCandidate;
-  readonly fillBar: number;
-}
-
 /** First index of `days` at or after `date` (binary search), `days.length` when none. */
 function firstDayAtOrAfter(days: readonly string[], date: string): number {
   let low = 0;
@@ -100,16 +68,121 @@ function firstDayAtOrAfter(days: readonly string[], date: string): number {
 }
 
 /**
+ * The market of a universe's sessions for {@link stepPortfolio}: a cursor per symbol (monotonic
+ * in the session, so a whole run walks each symbol's bars once) behind a symbol → index map.
+ */
+export class UniverseMarket implements SessionMarket {
+  /** The session (day index of the universe) being stepped. */
+  day = 0;
+  private readonly cursor: Int32Array;
+  private readonly indexOf = new Map<string, number>();
+
+  /**
+   * @param openEnded a paper portfolio's universe ends today, not at the end of its data: a bar
+   *   on the universe's last session is not known to be the symbol's last.
+   */
+  constructor(
+    private readonly universe: BacktestUniverse,
+    private readonly bearSignalAt: readonly Uint8Array[],
+    private readonly openEnded = false,
+  ) {
+    this.cursor = Int32Array.from(universe.symbols, (s) => s.firstBar - 1);
+    for (const symbol of universe.symbols) this.indexOf.set(symbol.symbol, symbol.index);
+  }
+
+  /** The symbol's bar in this session, -1 when it has none. */
+  private barToday(symbol: string): number {
+    const index = this.indexOf.get(symbol);
+    if (index === undefined) return -1;
+    const s = this.universe.symbols[index]!;
+    let bar = this.cursor[index]!;
+    while (bar + 1 < s.endBar && s.dayOf[bar + 1]! <= this.day) bar++;
+    this.cursor[index] = bar;
+    return bar >= s.firstBar && s.dayOf[bar] === this.day ? bar : -1;
+  }
+
+  private symbolOf(symbol: string) {
+    return this.universe.symbols[this.indexOf.get(symbol)!]!;
+  }
+
+  hasBar(symbol: string): boolean {
+    return this.barToday(symbol) >= 0;
+  }
+  open(symbol: string): number {
+    return this.symbolOf(symbol).columns.open[this.barToday(symbol)]!;
+  }
+  close(symbol: string): number {
+    return this.symbolOf(symbol).columns.close[this.barToday(symbol)]!;
+  }
+  exchange(symbol: string): Exchange {
+    return this.symbolOf(symbol).exchange;
+  }
+  bearSignal(symbol: string): boolean {
+    const bar = this.barToday(symbol);
+    return bar >= 0 && this.bearSignalAt[this.indexOf.get(symbol)!]![bar] === 1;
+  }
+  isLastBar(symbol: string): boolean {
+    const bar = this.barToday(symbol);
+    if (bar + 1 < this.symbolOf(symbol).endBar) return false;
+    return !(this.openEnded && this.day === this.universe.days.length - 1);
+  }
+}
+
+const NO_CANDIDATES: readonly StepCandidate[] = Object.freeze([]);
+
+/** Per session of the advance, after its close. */
+export interface SessionClose {
+  readonly date: string;
+  readonly cash: number;
+  readonly invested: number;
+  readonly equity: number;
+  readonly positions: number;
+}
+
+/**
+ * Steps `state` through every session of `universe` after `state.lastSession` (one
+ * {@link stepPortfolio} per session): the backtest's loop, and a paper portfolio's catch-up from
+ * its stored state. `onClose` sees each session's close.
+ */
+export function advancePortfolio(
+  state: PortfolioState,
+  universe: BacktestUniverse,
+  config: BacktestConfig,
+  candidates: readonly EntryCandidate[],
+  bearSignalAt: readonly Uint8Array[],
+  calendar: HolidayCalendar,
+  trades: ClosedTrade[],
+  counters: StepCounters,
+  options: { readonly openEnded?: boolean; readonly onClose?: (close: SessionClose) => void } = {},
+): void {
+  const days = universe.days;
+  const market = new UniverseMarket(universe, bearSignalAt, options.openEnded ?? false);
+  const first = state.lastSession === null ? 0 : firstDayAtOrAfter(days, `${state.lastSession}\u0000`);
+  let next = 0;
+  while (next < candidates.length && candidates[next]!.day < first) next++;
+  for (let day = first; day < days.length; day++) {
+    market.day = day;
+    const start = next;
+    while (next < candidates.length && candidates[next]!.day === day) next++;
+    const today = start === next ? NO_CANDIDATES : candidates.slice(start, next);
+    stepPortfolio(state, days[day]!, market, today, config, calendar, trades, counters);
+    options.onClose?.({
+      date: days[day]!,
+      cash: state.cash,
+      invested: state.invested,
+      equity: state.lastEquity,
+      positions: state.positions.length,
+    });
+  }
+}
+
+/**
  * The walk of a shared-cash portfolio over every symbol in time order (the universe's calendar
- * merges all symbols' dates). Each session, in this order:
+ * merges all symbols' dates): {@link stepPortfolio} once per session (sells, then buys at the
+ * open; valuation at the close; exit rules and entry candidates of the close → orders for the
+ * next open), then whatever is still open is sold at its last close.
  *
- * 1. sell orders fill at the open (a stop decided yesterday), then buy orders in signal priority;
- * 2. positions are valued at the close (a symbol without a bar today keeps its last close);
- * 3. exit rules read today's close → a sell order for the symbol's next bar;
- * 4. entry candidates of today's close → buy orders for the symbol's next bar.
- *
- * Nothing in step 3 or 4 can see beyond today's bar, and nothing fills before the next open: no
- * look-ahead by construction. The loop allocates only when an order, position or trade is made.
+ * Nothing decided on a close can fill before the next open: no look-ahead by construction.
  */
 export function simulatePortfolio(
   universe: BacktestUniverse,
@@ -118,22 +191,15 @@ export function simulatePortfolio(
   bearSignalAt: readonly Uint8Array[],
   calendar: HolidayCalendar,
 ): Simulation {
-  const days = universe.days;
-  const dayCount = days.length;
+  const dayCount = universe.days.length;
   const equity = new Float64Array(dayCount);
   const cashCurve = new Float64Array(dayCount);
   const investedCurve = new Float64Array(dayCount);
   const positionCurve = new Int32Array(dayCount);
   const trades: BacktestTrade[] = [];
-  const held = new Uint8Array(universe.symbols.length);
-  const pendingFor = new Uint8Array(universe.symbols.length);
-  let positions: Position[] = [];
-  let pending: PendingEntry[] = [];
-  let cash = config.initialCapital;
-  let lastEquity = cash;
-  let next = 0;
-  const counters = {
-    entrySignals: candidates.length,
+  const state = initialPortfolioState(config);
+  const counters: StepCounters = {
+    entrySignals: 0,
     entriesFilled: 0,
     entriesSkippedMaxPositions: 0,
     entriesSkippedAlreadyHeld: 0,
@@ -143,190 +209,23 @@ export function simulatePortfolio(
     exitsDelayedFloor: 0,
     exitsDelayedSettlement: 0,
   };
-  const rate = config.brokerageRate;
-
-  const sellableMemo = new Int32Array(dayCount).fill(-1);
-  const sellableDay = (day: number): number => {
-    if (sellableMemo[day]! < 0) sellableMemo[day] = computeSellableDay(day);
-    return sellableMemo[day]!;
-  };
-  const computeSellableDay = (day: number): number => {
-    const date = days[day]!;
-    const byCount = day + config.settlementDays;
-    if (!calendar.isTradingDay(date)) return byCount;
-    // The calendar knows holidays the data may not show (a one-symbol run); the data knows the
-    // sessions a calendar without that year's holidays would miss. The later of the two is T+2.
-    return Math.max(byCount, firstDayAtOrAfter(days, addTradingDays(date, config.settlementDays, calendar)));
-  };
-
-  const closeTrade = (position: Position, exitBar: number, exitPrice: number, reason: ExitReason) => {
-    const symbol = position.symbol;
-    const sale = tradeCosts({
-      side: "sell",
-      priceVnd: exitPrice,
-      quantity: position.quantity,
-      brokerageRate: rate,
-    });
-    cash += sale.cashFlow;
-    const exitDay = symbol.dayOf[exitBar]!;
-    const grossPnl = (exitPrice - position.entryPrice) * position.quantity;
-    const fees = position.entryFee + sale.brokerage;
-    const netPnl = grossPnl - fees - sale.sellTax;
-    trades.push({
-      symbol: symbol.symbol,
-      signalType: position.candidate.type,
-      signalTime: position.candidate.time,
-      signalScore: position.candidate.score,
-      entryTime: days[position.entryDay]!,
-      entryPrice: position.entryPrice,
-      quantity: position.quantity,
-      exitTime: days[exitDay]!,
-      exitPrice,
-      exitReason: reason,
-      holdingDays: exitDay - position.entryDay,
-      grossPnl,
-      fees,
-      tax: sale.sellTax,
-      netPnl,
-      netReturn: netPnl / (position.entryPrice * position.quantity + position.entryFee),
-    });
-    held[symbol.index] = 0;
-  };
-
-  for (let day = 0; day < dayCount; day++) {
-    // 1a. Sells at the open.
-    let closedAny = false;
-    for (const position of positions) {
-      if (position.exitReason === null) continue;
-      const symbol = position.symbol;
-      const bar = position.bar + 1;
-      if (bar >= symbol.endBar || symbol.dayOf[bar] !== day) continue;
-      if (day < position.sellableDay) {
-        counters.exitsDelayedSettlement++;
-        continue;
-      }
-      const price = sellFillPriceVnd(
-        symbol.exchange,
-        symbol.columns.open[bar]!,
-        symbol.columns.close[bar - 1]!,
-        config.slippageTicks,
-      );
-      if (price === null) {
-        counters.exitsDelayedFloor++;
-        continue;
-      }
-      closeTrade(position, bar, price, position.exitReason);
-      position.bar = -1;
-      closedAny = true;
-    }
-    if (closedAny) positions = positions.filter((p) => p.bar !== -1);
-
-    // 1b. Buys at the open, in the order the candidates were ranked.
-    if (pending.length > 0) {
-      const waiting: PendingEntry[] = [];
-      for (const order of pending) {
-        const symbol = universe.symbols[order.candidate.symbolIndex]!;
-        if (symbol.dayOf[order.fillBar] !== day) {
-          waiting.push(order);
-          continue;
-        }
-        pendingFor[symbol.index] = 0;
-        const price = buyFillPriceVnd(
-          symbol.exchange,
-          symbol.columns.open[order.fillBar]!,
-          symbol.columns.close[order.fillBar - 1]!,
-          config.slippageTicks,
-        );
-        if (price === null) {
-          counters.entriesSkippedCeiling++;
-          continue;
-        }
-        const budget = Math.min(config.positionFraction * lastEquity, cash);
-        let quantity = roundDownToBoardLot(budget / (price * (1 + rate)));
-        quantity = Math.min(quantity, maxOrderShares(symbol.exchange) ?? quantity);
-        if (quantity <= 0) {
-          counters.entriesSkippedCash++;
-          continue;
-        }
-        const purchase = tradeCosts({ side: "buy", priceVnd: price, quantity, brokerageRate: rate });
-        cash += purchase.cashFlow;
-        counters.entriesFilled++;
-        held[symbol.index] = 1;
-        positions.push({
-          symbol,
-          candidate: order.candidate,
-          quantity,
-          entryPrice: price,
-          entryFee: purchase.brokerage,
-          entryDay: day,
-          sellableDay: sellableDay(day),
-          bar: order.fillBar,
-          peakCloseVnd: 0,
-          exitReason: null,
-        });
-      }
-      pending = waiting;
-    }
-
-    // 2. Valuation at the close.
-    let invested = 0;
-    for (const position of positions) {
-      const symbol = position.symbol;
-      while (position.bar + 1 < symbol.endBar && symbol.dayOf[position.bar + 1]! <= day) position.bar++;
-      invested += position.quantity * symbol.columns.close[position.bar]! * 1000;
-    }
-    lastEquity = cash + invested;
-    equity[day] = lastEquity;
-    cashCurve[day] = cash;
-    investedCurve[day] = invested;
-    positionCurve[day] = positions.length;
-
-    // 3. Exit rules on today's close.
-    for (const position of positions) {
-      const symbol = position.symbol;
-      const bar = position.bar;
-      if (position.exitReason !== null || symbol.dayOf[bar] !== day) continue;
-      const close = symbol.columns.close[bar]! * 1000;
-      if (close > position.peakCloseVnd) position.peakCloseVnd = close;
-      const entry = position.entryPrice;
-      let reason: ExitReason | null = null;
-      if (config.stopLoss !== null && close <= entry * (1 - config.stopLoss)) reason = "stop_loss";
-      else if (config.trailingStop !== null && close <= position.peakCloseVnd * (1 - config.trailingStop))
-        reason = "trailing_stop";
-      else if (config.takeProfit !== null && close >= entry * (1 + config.takeProfit)) reason = "take_profit";
-      else if (config.exitOnBearSignal && bearSignalAt[symbol.index]![bar] === 1) reason = "bear_signal";
-      else if (config.maxHoldDays !== null && day - position.entryDay >= config.maxHoldDays)
-        reason = "max_hold";
-      position.exitReason = reason;
-    }
-
-    // 4. Entry candidates of today's close → orders for each symbol's next bar.
-    while (next < candidates.length && candidates[next]!.day === day) {
-      const candidate = candidates[next++]!;
-      const symbol = universe.symbols[candidate.symbolIndex]!;
-      if (held[symbol.index] === 1 || pendingFor[symbol.index] === 1) {
-        counters.entriesSkippedAlreadyHeld++;
-      } else if (candidate.bar + 1 >= symbol.endBar) {
-        counters.entriesSkippedNoNextBar++;
-      } else if (positions.length + pending.length >= config.maxPositions) {
-        counters.entriesSkippedMaxPositions++;
-      } else {
-        pending.push({ candidate, fillBar: candidate.bar + 1 });
-        pendingFor[symbol.index] = 1;
-      }
-    }
-  }
+  let day = 0;
+  advancePortfolio(state, universe, config, candidates, bearSignalAt, calendar, trades, counters, {
+    onClose: (close) => {
+      equity[day] = close.equity;
+      cashCurve[day] = close.cash;
+      investedCurve[day] = close.invested;
+      positionCurve[day] = close.positions;
+      day++;
+    },
+  });
 
   // The end: whatever is still open is sold at its last close, costs included, so that the trade
   // list adds up to the final equity (the last point of the curve is that cash).
-  if (dayCount > 0 && positions.length > 0) {
-    for (const position of positions) {
-      const symbol = position.symbol;
-      const price = toTickPriceVnd(symbol.exchange, symbol.columns.close[position.bar]!);
-      closeTrade(position, position.bar, price, "end_of_period");
-    }
-    equity[dayCount - 1] = cash;
-    cashCurve[dayCount - 1] = cash;
+  if (dayCount > 0 && state.positions.length > 0) {
+    closeAllAtLastClose(state, config, trades);
+    equity[dayCount - 1] = state.cash;
+    cashCurve[dayCount - 1] = state.cash;
     investedCurve[dayCount - 1] = 0;
     positionCurve[dayCount - 1] = 0;
   }

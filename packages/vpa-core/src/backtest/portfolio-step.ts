@@ -1,0 +1,368 @@
+import { maxOrderShares, roundDownToBoardLot } from "../market/board-lot.ts";
+import type { Exchange } from "../market/exchange.ts";
+import type { HolidayCalendar } from "../market/holiday-calendar.ts";
+import { addTradingDays } from "../market/settlement.ts";
+import { tradeCosts } from "../market/trading-costs.ts";
+import type { SignalType } from "../signal-type.ts";
+import type { BacktestConfig, ExitReason } from "./backtest-config.ts";
+import { buyFillPriceVnd, sellFillPriceVnd, toTickPriceVnd } from "./fill-model.ts";
+
+/**
+ * One session of a shared-cash, long-only portfolio under the backtest's rules, from a plain
+ * state (JSON-safe: numbers, strings, null). The backtest runs {@link stepPortfolio} in a loop
+ * over its calendar; a paper portfolio runs it once per close from its stored state. Same code,
+ * same floating-point operations in the same order: a replay equals the backtest trade for trade.
+ */
+
+/** An open position. Prices in VND except `lastClose` (thousand VND, the data unit). */
+export interface PortfolioPosition {
+  symbol: string;
+  exchange: Exchange;
+  signalType: SignalType;
+  signalTime: string;
+  signalScore: number;
+  entryTime: string;
+  /** Session counter of the entry (see {@link PortfolioState.session}). */
+  entrySession: number;
+  entryPrice: number;
+  quantity: number;
+  entryFee: number;
+  /** T+2: sellable from this session counter on … */
+  sellableSession: number;
+  /** … and from this date on (the holiday calendar's T+2), null when the calendar has no say. */
+  sellableOn: string | null;
+  /** Newest close of the symbol (thousand VND), its date and session counter. */
+  lastClose: number;
+  lastCloseTime: string;
+  lastCloseSession: number;
+  peakCloseVnd: number;
+  /** Set on a close: a sell order for the symbol's next bar (it stays until it fills). */
+  exitReason: ExitReason | null;
+}
+
+/** A buy order for the symbol's next bar, decided on a close. */
+export interface PortfolioOrder {
+  symbol: string;
+  exchange: Exchange;
+  signalType: SignalType;
+  signalTime: string;
+  signalScore: number;
+  /** The close of the deciding bar (thousand VND): the band's reference at the fill. */
+  referenceClose: number;
+}
+
+export interface PortfolioState {
+  /** Counter of the next session to step (sessions of the run's calendar). */
+  session: number;
+  /** Date of the last session stepped, null before the first. */
+  lastSession: string | null;
+  cash: number;
+  /** Market value of the positions at the last close (closes, no costs). */
+  invested: number;
+  /** cash + invested at the last close: the sizing base of the next open. */
+  lastEquity: number;
+  positions: PortfolioPosition[];
+  pending: PortfolioOrder[];
+}
+
+/** A closed round trip (the backtest's trade). Prices and money VND. */
+export interface ClosedTrade {
+  readonly symbol: string;
+  readonly signalType: SignalType;
+  readonly signalTime: string;
+  readonly signalScore: number;
+  readonly entryTime: string;
+  readonly entryPrice: number;
+  readonly quantity: number;
+  readonly exitTime: string;
+  readonly exitPrice: number;
+  readonly exitReason: ExitReason;
+  readonly holdingDays: number;
+  readonly grossPnl: number;
+  readonly fees: number;
+  readonly tax: number;
+  readonly netPnl: number;
+  readonly netReturn: number;
+}
+
+/** Counts of orders that did not become trades (mutated by the step). */
+export interface StepCounters {
+  entrySignals: number;
+  entriesFilled: number;
+  entriesSkippedMaxPositions: number;
+  entriesSkippedAlreadyHeld: number;
+  entriesSkippedNoNextBar: number;
+  entriesSkippedCeiling: number;
+  entriesSkippedCash: number;
+  exitsDelayedFloor: number;
+  exitsDelayedSettlement: number;
+}
+
+export function emptyStepCounters(): StepCounters {
+  return {
+    entrySignals: 0,
+    entriesFilled: 0,
+    entriesSkippedMaxPositions: 0,
+    entriesSkippedAlreadyHeld: 0,
+    entriesSkippedNoNextBar: 0,
+    entriesSkippedCeiling: 0,
+    entriesSkippedCash: 0,
+    exitsDelayedFloor: 0,
+    exitsDelayedSettlement: 0,
+  };
+}
+
+/** The market of one session, by symbol. Prices in thousand VND. */
+export interface SessionMarket {
+  /** Whether the symbol has a bar in this session. */
+  hasBar(symbol: string): boolean;
+  /** This session's open / close (only asked when {@link hasBar}). */
+  open(symbol: string): number;
+  close(symbol: string): number;
+  exchange(symbol: string): Exchange;
+  /** A bear exit signal on this session's bar. */
+  bearSignal(symbol: string): boolean;
+  /** This session's bar is known to be the symbol's last (an entry there is not traded). */
+  isLastBar(symbol: string): boolean;
+}
+
+/** An entry candidate of this session's close, in priority order. */
+export interface StepCandidate {
+  readonly symbol: string;
+  readonly type: SignalType;
+  readonly time: string;
+  readonly score: number;
+}
+
+export function initialPortfolioState(config: Pick<BacktestConfig, "initialCapital">): PortfolioState {
+  const cash = config.initialCapital;
+  return { session: 0, lastSession: null, cash, invested: 0, lastEquity: cash, positions: [], pending: [] };
+}
+
+function closePosition(
+  state: PortfolioState,
+  position: PortfolioPosition,
+  exitTime: string,
+  exitSession: number,
+  exitPrice: number,
+  reason: ExitReason,
+  rate: number,
+  trades: ClosedTrade[],
+): void {
+  const sale = tradeCosts({
+    side: "sell",
+    priceVnd: exitPrice,
+    quantity: position.quantity,
+    brokerageRate: rate,
+  });
+  state.cash += sale.cashFlow;
+  const grossPnl = (exitPrice - position.entryPrice) * position.quantity;
+  const fees = position.entryFee + sale.brokerage;
+  const netPnl = grossPnl - fees - sale.sellTax;
+  trades.push({
+    symbol: position.symbol,
+    signalType: position.signalType,
+    signalTime: position.signalTime,
+    signalScore: position.signalScore,
+    entryTime: position.entryTime,
+    entryPrice: position.entryPrice,
+    quantity: position.quantity,
+    exitTime,
+    exitPrice,
+    exitReason: reason,
+    holdingDays: exitSession - position.entrySession,
+    grossPnl,
+    fees,
+    tax: sale.sellTax,
+    netPnl,
+    netReturn: netPnl / (position.entryPrice * position.quantity + position.entryFee),
+  });
+}
+
+/**
+ * One session (`date`, after `state.lastSession`), in this order:
+ *
+ * 1. sell orders fill at the open (a stop decided at an earlier close, T+2 permitting), then buy
+ *    orders in signal priority (sized on the previous close's equity, board lots, ticks, costs);
+ * 2. positions are valued at the close (a symbol without a bar keeps its last close);
+ * 3. exit rules read the close → sell orders for each symbol's next bar;
+ * 4. entry candidates of the close → buy orders for each symbol's next bar.
+ *
+ * Mutates `state` (and `counters`), appends closed trades to `trades`.
+ */
+export function stepPortfolio(
+  state: PortfolioState,
+  date: string,
+  market: SessionMarket,
+  candidates: readonly StepCandidate[],
+  config: BacktestConfig,
+  calendar: HolidayCalendar,
+  trades: ClosedTrade[],
+  counters: StepCounters = emptyStepCounters(),
+): void {
+  const session = state.session;
+  const rate = config.brokerageRate;
+
+  // 1a. Sells at the open.
+  let closedAny = false;
+  for (const position of state.positions) {
+    if (position.exitReason === null || !market.hasBar(position.symbol)) continue;
+    if (session < position.sellableSession || (position.sellableOn !== null && date < position.sellableOn)) {
+      counters.exitsDelayedSettlement++;
+      continue;
+    }
+    const price = sellFillPriceVnd(
+      position.exchange,
+      market.open(position.symbol),
+      position.lastClose,
+      config.slippageTicks,
+    );
+    if (price === null) {
+      counters.exitsDelayedFloor++;
+      continue;
+    }
+    closePosition(state, position, date, session, price, position.exitReason, rate, trades);
+    position.quantity = -1;
+    closedAny = true;
+  }
+  if (closedAny) state.positions = state.positions.filter((p) => p.quantity !== -1);
+
+  // 1b. Buys at the open, in the order the candidates were ranked.
+  if (state.pending.length > 0) {
+    const waiting: PortfolioOrder[] = [];
+    for (const order of state.pending) {
+      if (!market.hasBar(order.symbol)) {
+        waiting.push(order);
+        continue;
+      }
+      const price = buyFillPriceVnd(
+        order.exchange,
+        market.open(order.symbol),
+        order.referenceClose,
+        config.slippageTicks,
+      );
+      if (price === null) {
+        counters.entriesSkippedCeiling++;
+        continue;
+      }
+      const budget = Math.min(config.positionFraction * state.lastEquity, state.cash);
+      let quantity = roundDownToBoardLot(budget / (price * (1 + rate)));
+      quantity = Math.min(quantity, maxOrderShares(order.exchange) ?? quantity);
+      if (quantity <= 0) {
+        counters.entriesSkippedCash++;
+        continue;
+      }
+      const purchase = tradeCosts({ side: "buy", priceVnd: price, quantity, brokerageRate: rate });
+      state.cash += purchase.cashFlow;
+      counters.entriesFilled++;
+      // T+2: the later of two sessions of the run's calendar and the holiday calendar's T+2 (the
+      // calendar knows holidays the data may not show; the data knows sessions it may not).
+      const sellableOn = calendar.isTradingDay(date)
+        ? addTradingDays(date, config.settlementDays, calendar)
+        : null;
+      state.positions.push({
+        symbol: order.symbol,
+        exchange: order.exchange,
+        signalType: order.signalType,
+        signalTime: order.signalTime,
+        signalScore: order.signalScore,
+        entryTime: date,
+        entrySession: session,
+        entryPrice: price,
+        quantity,
+        entryFee: purchase.brokerage,
+        sellableSession: session + config.settlementDays,
+        sellableOn,
+        lastClose: market.close(order.symbol),
+        lastCloseTime: date,
+        lastCloseSession: session,
+        peakCloseVnd: 0,
+        exitReason: null,
+      });
+    }
+    state.pending = waiting;
+  }
+
+  // 2. Valuation at the close.
+  let invested = 0;
+  for (const position of state.positions) {
+    if (market.hasBar(position.symbol)) {
+      position.lastClose = market.close(position.symbol);
+      position.lastCloseTime = date;
+      position.lastCloseSession = session;
+    }
+    invested += position.quantity * position.lastClose * 1000;
+  }
+  state.invested = invested;
+  state.lastEquity = state.cash + invested;
+
+  // 3. Exit rules on today's close.
+  for (const position of state.positions) {
+    if (position.exitReason !== null || position.lastCloseSession !== session) continue;
+    const close = position.lastClose * 1000;
+    if (close > position.peakCloseVnd) position.peakCloseVnd = close;
+    const entry = position.entryPrice;
+    let reason: ExitReason | null = null;
+    if (config.stopLoss !== null && close <= entry * (1 - config.stopLoss)) reason = "stop_loss";
+    else if (config.trailingStop !== null && close <= position.peakCloseVnd * (1 - config.trailingStop))
+      reason = "trailing_stop";
+    else if (config.takeProfit !== null && close >= entry * (1 + config.takeProfit)) reason = "take_profit";
+    else if (config.exitOnBearSignal && market.bearSignal(position.symbol)) reason = "bear_signal";
+    else if (config.maxHoldDays !== null && session - position.entrySession >= config.maxHoldDays)
+      reason = "max_hold";
+    position.exitReason = reason;
+  }
+
+  // 4. Entry candidates of today's close → orders for each symbol's next bar.
+  for (const candidate of candidates) {
+    counters.entrySignals++;
+    const symbol = candidate.symbol;
+    if (state.positions.some((p) => p.symbol === symbol) || state.pending.some((o) => o.symbol === symbol)) {
+      counters.entriesSkippedAlreadyHeld++;
+    } else if (market.isLastBar(symbol)) {
+      counters.entriesSkippedNoNextBar++;
+    } else if (state.positions.length + state.pending.length >= config.maxPositions) {
+      counters.entriesSkippedMaxPositions++;
+    } else {
+      state.pending.push({
+        symbol,
+        exchange: market.exchange(symbol),
+        signalType: candidate.type,
+        signalTime: candidate.time,
+        signalScore: candidate.score,
+        referenceClose: market.close(symbol),
+      });
+    }
+  }
+
+  state.session = session + 1;
+  state.lastSession = date;
+}
+
+/**
+ * The backtest's end: every open position sold at its last close (on the tick grid), costs
+ * included, so that the trades add up to the final cash. Pending orders are dropped.
+ */
+export function closeAllAtLastClose(
+  state: PortfolioState,
+  config: BacktestConfig,
+  trades: ClosedTrade[],
+): void {
+  for (const position of state.positions) {
+    const price = toTickPriceVnd(position.exchange, position.lastClose);
+    closePosition(
+      state,
+      position,
+      position.lastCloseTime,
+      position.lastCloseSession,
+      price,
+      "end_of_period",
+      config.brokerageRate,
+      trades,
+    );
+  }
+  state.positions = [];
+  state.pending = [];
+  state.invested = 0;
+  state.lastEquity = state.cash;
+}
