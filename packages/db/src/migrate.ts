@@ -10,6 +10,7 @@ import * as alertLedger from "./migrations/0007-alert-ledger.ts";
 import * as signalTrackRecord from "./migrations/0008-signal-track-record.ts";
 import * as deliveryFanout from "./migrations/0009-delivery-fanout.ts";
 import * as indexBenchmarkWalkForward from "./migrations/0010-index-benchmark-walk-forward.ts";
+import * as paperPortfolios from "./migrations/0011-paper-portfolios.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "0008-signal-track-record": signalTrackRecord,
   "0009-delivery-fanout": deliveryFanout,
   "0010-index-benchmark-walk-forward": indexBenchmarkWalkForward,
+  "0011-paper-portfolios": paperPortfolios,
 };
 
 export class MigrationError extends Error {

@@ -17,6 +17,9 @@ export interface Database {
   backtest_equity: BacktestEquityTable;
   signal_track_record_settings: SignalTrackRecordSettingsTable;
   signal_outcomes: SignalOutcomesTable;
+  portfolios: PortfoliosTable;
+  portfolio_positions: PortfolioPositionsTable;
+  portfolio_performance: PortfolioPerformanceTable;
 }
 
 type CreatedAt = ColumnType<Date, never, never>;
@@ -268,4 +271,50 @@ export interface SignalOutcomesTable {
   chance_net_return: number | null;
   chance_hit: boolean | null;
   updated_at: Generated<Date>;
+}
+
+/** A paper portfolio (migration 0011). Dates are `date` columns, read as text. */
+export interface PortfoliosTable {
+  id: Generated<number>;
+  name: string;
+  config: ColumnType<unknown, string, string>;
+  started_on: string;
+  state: ColumnType<unknown, string, string>;
+  last_session: string | null;
+  created_at: CreatedAt;
+}
+
+/** An open or closed paper position (migration 0011). Prices and money VND. */
+export interface PortfolioPositionsTable {
+  portfolio_id: number;
+  symbol: string;
+  status: "open" | "closed";
+  signal_type: string;
+  signal_time: string;
+  signal_score: number;
+  entry_time: string;
+  entry_price: number;
+  quantity: number;
+  last_price: number | null;
+  exit_time: string | null;
+  exit_price: number | null;
+  exit_reason: string | null;
+  holding_days: number | null;
+  gross_pnl: number | null;
+  fees: number;
+  tax: number | null;
+  net_pnl: number | null;
+  net_return: number | null;
+}
+
+/** A paper portfolio at one session's close (migration 0011). Money VND; the index in points. */
+export interface PortfolioPerformanceTable {
+  portfolio_id: number;
+  date: string;
+  cash: number;
+  invested: number;
+  value: number;
+  positions: number;
+  daily_return: number | null;
+  index_close: number | null;
 }

@@ -20,6 +20,10 @@ export interface Metrics {
   /** Seconds since the newest bar or tick of a live stream. */
   readonly dataStaleness: Gauge<"stream">;
   readonly barsIngested: Counter<"source">;
+  /** A paper portfolio's value at its last close, VND (a handful of named portfolios). */
+  readonly portfolioValue: Gauge<"portfolio">;
+  /** A paper portfolio's open positions at its last close. */
+  readonly portfolioPositions: Gauge<"portfolio">;
 }
 
 export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
@@ -99,6 +103,18 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: "vpa_bars_ingested_total",
       help: "Bars stored, by source (import, fetch, stream, backfill)",
       labelNames: ["source"],
+      registers,
+    }),
+    portfolioValue: new Gauge({
+      name: "vpa_portfolio_value",
+      help: "A paper portfolio's value at its last close (cash + positions at the close), VND",
+      labelNames: ["portfolio"],
+      registers,
+    }),
+    portfolioPositions: new Gauge({
+      name: "vpa_portfolio_positions",
+      help: "A paper portfolio's open positions at its last close",
+      labelNames: ["portfolio"],
       registers,
     }),
   };

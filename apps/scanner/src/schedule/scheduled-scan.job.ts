@@ -1,9 +1,10 @@
 import type { market } from "@vpa/core";
 import type { Database } from "@vpa/db";
 import type { BarProvider } from "@vpa/market-data";
-import type { JobPayload, TypedQueue } from "@vpa/runtime";
+import type { JobPayload, Metrics, TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import { fetchLatestBars } from "../fetch/fetch-latest-bars.ts";
+import { type PortfolioUpdateSummary, updatePortfolios } from "../portfolio/update-portfolios.ts";
 import { scanMarket } from "../scan-market.ts";
 import { type TrackRecordUpdateSummary, updateTrackRecord } from "../track-record/update-track-record.ts";
 import { type ScanDecision, shouldRunScheduledScan } from "./scan-schedule.ts";
@@ -20,6 +21,10 @@ export interface ScheduledScanDependencies {
   readonly provider?: BarProvider;
   /** Bring the signals' track record up to the new close after a daily scan. Default true. */
   readonly updateTrackRecord?: boolean;
+  /** Then bring the paper portfolios up to the new close. Default true. */
+  readonly updatePortfolios?: boolean;
+  /** Sets the paper portfolios' gauges. */
+  readonly metrics?: Pick<Metrics, "portfolioValue" | "portfolioPositions">;
 }
 
 export type ScheduledScanResult =
@@ -31,6 +36,8 @@ export type ScheduledScanResult =
       readonly fetched?: { readonly bars: number; readonly failed: number };
       /** After a daily scan: the signals' track record brought up to the new close. */
       readonly trackRecord?: TrackRecordUpdateSummary;
+      /** After a daily scan: the paper portfolios stepped to the new close. */
+      readonly portfolios?: PortfolioUpdateSummary[];
     }
   | { readonly ran: false; readonly reason: Exclude<ScanDecision, { run: true }>["reason"] };
 
@@ -81,7 +88,16 @@ export async function runScheduledScan(
 async function trackRecordAfterClose(
   payload: JobPayload<"scan">,
   deps: ScheduledScanDependencies,
-): Promise<{ trackRecord?: TrackRecordUpdateSummary }> {
-  if (payload.kind !== "daily" || deps.updateTrackRecord === false) return {};
-  return { trackRecord: await updateTrackRecord(deps.db, { timeframe: "1D" }) };
+): Promise<{ trackRecord?: TrackRecordUpdateSummary; portfolios?: PortfolioUpdateSummary[] }> {
+  if (payload.kind !== "daily") return {};
+  const trackRecord =
+    deps.updateTrackRecord === false
+      ? {}
+      : { trackRecord: await updateTrackRecord(deps.db, { timeframe: "1D" }) };
+  if (deps.updatePortfolios === false) return trackRecord;
+  const metrics = deps.metrics === undefined ? {} : { metrics: deps.metrics };
+  return {
+    ...trackRecord,
+    portfolios: await updatePortfolios(deps.db, { calendar: deps.calendar, ...metrics }),
+  };
 }

@@ -77,15 +77,18 @@ export class UniverseMarket implements SessionMarket {
   private readonly cursor: Int32Array;
   private readonly indexOf = new Map<string, number>();
 
+  private readonly universe: BacktestUniverse;
+  private readonly bearSignalAt: readonly Uint8Array[];
+  private readonly openEnded: boolean;
+
   /**
    * @param openEnded a paper portfolio's universe ends today, not at the end of its data: a bar
    *   on the universe's last session is not known to be the symbol's last.
    */
-  constructor(
-    private readonly universe: BacktestUniverse,
-    private readonly bearSignalAt: readonly Uint8Array[],
-    private readonly openEnded = false,
-  ) {
+  constructor(universe: BacktestUniverse, bearSignalAt: readonly Uint8Array[], openEnded = false) {
+    this.universe = universe;
+    this.bearSignalAt = bearSignalAt;
+    this.openEnded = openEnded;
     this.cursor = Int32Array.from(universe.symbols, (s) => s.firstBar - 1);
     for (const symbol of universe.symbols) this.indexOf.set(symbol.symbol, symbol.index);
   }

@@ -1,0 +1,233 @@
+import {
+  type AnalyzedSymbol,
+  advancePortfolio,
+  analyzeBacktestSymbol,
+  type BacktestConfig,
+  type ClosedTrade,
+  collectSignalEvents,
+  createBacktestUniverse,
+  emptyStepCounters,
+  market,
+  type PortfolioState,
+  resolveBacktestConfig,
+  type SessionClose,
+} from "@vpa/core";
+import {
+  type Database,
+  listPortfolios,
+  loadBacktestBars,
+  loadIndexSeries,
+  type PortfolioPerformanceRow,
+  type StoredPortfolio,
+  type StoredPortfolioPosition,
+  savePortfolioAdvance,
+} from "@vpa/db";
+import type { Metrics } from "@vpa/runtime";
+import type { Kysely } from "kysely";
+
+/**
+ * A paper portfolio's stored `config`: the backtest's strategy (resolved, every field), the
+ * symbols it trades (`ALL`: every active stock) and the index it is compared with.
+ */
+export interface PaperPortfolioConfig {
+  readonly strategy: BacktestConfig;
+  readonly symbols: "ALL" | readonly string[];
+  readonly benchmark: string;
+}
+
+/** Calendar days of bars before `started_on` given to the analyzer (the backtest worker's warm-up). */
+export const PORTFOLIO_WARM_UP_CALENDAR_DAYS = 400;
+
+export function readPortfolioConfig(stored: unknown): PaperPortfolioConfig {
+  const raw = (stored ?? {}) as Partial<{
+    strategy: Partial<BacktestConfig>;
+    symbols: unknown;
+    benchmark: unknown;
+  }>;
+  return {
+    strategy: resolveBacktestConfig(raw.strategy ?? {}),
+    symbols: Array.isArray(raw.symbols) ? (raw.symbols as string[]) : "ALL",
+    benchmark: typeof raw.benchmark === "string" ? raw.benchmark : "VN30",
+  };
+}
+
+export interface PortfolioUpdateSummary {
+  readonly name: string;
+  /** Closes stepped by this update (0: already up to date). */
+  readonly sessions: number;
+  readonly tradesClosed: number;
+  readonly lastSession: string | null;
+  readonly value: number;
+  readonly positions: number;
+}
+
+function daysBefore(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function closedRow(trade: ClosedTrade): StoredPortfolioPosition {
+  return {
+    symbol: trade.symbol,
+    status: "closed",
+    signalType: trade.signalType,
+    signalTime: trade.signalTime,
+    signalScore: trade.signalScore,
+    entryTime: trade.entryTime,
+    entryPrice: trade.entryPrice,
+    quantity: trade.quantity,
+    lastPrice: null,
+    exitTime: trade.exitTime,
+    exitPrice: trade.exitPrice,
+    exitReason: trade.exitReason,
+    holdingDays: trade.holdingDays,
+    grossPnl: trade.grossPnl,
+    fees: trade.fees,
+    tax: trade.tax,
+    netPnl: trade.netPnl,
+    netReturn: trade.netReturn,
+  };
+}
+
+function openRows(state: PortfolioState): StoredPortfolioPosition[] {
+  return state.positions.map((p) => ({
+    symbol: p.symbol,
+    status: "open",
+    signalType: p.signalType,
+    signalTime: p.signalTime,
+    signalScore: p.signalScore,
+    entryTime: p.entryTime,
+    entryPrice: p.entryPrice,
+    quantity: p.quantity,
+    lastPrice: p.lastClose * 1000,
+    exitTime: null,
+    exitPrice: null,
+    exitReason: null,
+    holdingDays: null,
+    grossPnl: null,
+    fees: p.entryFee,
+    tax: null,
+    netPnl: null,
+    netReturn: null,
+  }));
+}
+
+/**
+ * Brings one portfolio up to the newest stored close: the bars from before `started_on` (warm-up)
+ * to the newest, analysed by the scanner's analyzer, placed on the backtest's calendar from
+ * `started_on`, and vpa-core's `stepPortfolio` run once for every close after the stored state's
+ * (the backtest's own loop, `advancePortfolio`, open-ended: the newest close's signals become
+ * orders for the next open). Nothing newer stored → nothing written.
+ */
+export async function updatePortfolio(
+  db: Kysely<Database>,
+  portfolio: StoredPortfolio,
+  calendar: market.HolidayCalendar = market.DEFAULT_HOLIDAY_CALENDAR,
+): Promise<PortfolioUpdateSummary> {
+  const config = readPortfolioConfig(portfolio.config);
+  const state = structuredClone(portfolio.state) as PortfolioState;
+  const unchanged: PortfolioUpdateSummary = {
+    name: portfolio.name,
+    sessions: 0,
+    tradesClosed: 0,
+    lastSession: portfolio.lastSession,
+    value: state.lastEquity,
+    positions: state.positions.length,
+  };
+  const rows = await loadBacktestBars(db, {
+    symbols: config.symbols === "ALL" ? null : config.symbols,
+    timeframe: "1D",
+    from: daysBefore(portfolio.startedOn, PORTFOLIO_WARM_UP_CALENDAR_DAYS),
+    to: "9999-12-31",
+  });
+  let newest = "";
+  for (const row of rows) if (row.time.length > 0 && row.time.at(-1)! > newest) newest = row.time.at(-1)!;
+  if (newest === "" || newest < portfolio.startedOn) return unchanged;
+  if (portfolio.lastSession !== null && newest <= portfolio.lastSession) return unchanged;
+  const analyzed: AnalyzedSymbol[] = rows.map((row) =>
+    analyzeBacktestSymbol({
+      symbol: row.symbol,
+      exchange: row.exchange ?? "HOSE",
+      columns: {
+        time: row.time,
+        open: Float64Array.from(row.open),
+        high: Float64Array.from(row.high),
+        low: Float64Array.from(row.low),
+        close: Float64Array.from(row.close),
+        volume: Float64Array.from(row.volume),
+      },
+    }),
+  );
+  const universe = createBacktestUniverse(analyzed, { from: portfolio.startedOn, to: newest });
+  const events = collectSignalEvents(universe, config.strategy);
+  const trades: ClosedTrade[] = [];
+  const closes: SessionClose[] = [];
+  let previousValue = state.lastEquity;
+  advancePortfolio(
+    state,
+    universe,
+    config.strategy,
+    events.candidates,
+    events.bearSignalAt,
+    calendar,
+    trades,
+    emptyStepCounters(),
+    { openEnded: true, onClose: (close) => closes.push(close) },
+  );
+  if (closes.length === 0) return unchanged;
+  const index = await loadIndexSeries(db, { symbol: config.benchmark, from: closes[0]!.date, to: newest });
+  const indexClose = new Map<string, number>();
+  for (let i = 0; i < (index?.time.length ?? 0); i++) indexClose.set(index!.time[i]!, index!.close[i]!);
+  const performance: PortfolioPerformanceRow[] = closes.map((close) => {
+    const row = {
+      date: close.date,
+      cash: close.cash,
+      invested: close.invested,
+      value: close.equity,
+      positions: close.positions,
+      dailyReturn: previousValue > 0 ? close.equity / previousValue - 1 : null,
+      indexClose: indexClose.get(close.date) ?? null,
+    };
+    previousValue = close.equity;
+    return row;
+  });
+  const saved = await savePortfolioAdvance(db, {
+    portfolioId: portfolio.id,
+    fromSession: portfolio.lastSession,
+    lastSession: state.lastSession!,
+    state,
+    open: openRows(state),
+    closed: trades.map(closedRow),
+    performance,
+  });
+  if (!saved) return unchanged;
+  return {
+    name: portfolio.name,
+    sessions: closes.length,
+    tradesClosed: trades.length,
+    lastSession: state.lastSession,
+    value: state.lastEquity,
+    positions: state.positions.length,
+  };
+}
+
+/**
+ * Every paper portfolio brought up to the newest close (the daily scheduled scan calls this after
+ * the track record). Idempotent: a second run finds each portfolio at the newest close and adds
+ * nothing. Sets `vpa_portfolio_value` / `vpa_portfolio_positions` when given the metrics.
+ */
+export async function updatePortfolios(
+  db: Kysely<Database>,
+  options: {
+    readonly calendar?: market.HolidayCalendar;
+    readonly metrics?: Pick<Metrics, "portfolioValue" | "portfolioPositions">;
+  } = {},
+): Promise<PortfolioUpdateSummary[]> {
+  const summaries: PortfolioUpdateSummary[] = [];
+  for (const portfolio of await listPortfolios(db)) {
+    const summary = await updatePortfolio(db, portfolio, options.calendar);
+    options.metrics?.portfolioValue.set({ portfolio: summary.name }, summary.value);
+    options.metrics?.portfolioPositions.set({ portfolio: summary.name }, summary.positions);
+    summaries.push(summary);
+  }
+  return summaries;
+}

@@ -1,0 +1,208 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema.ts";
+
+/**
+ * Paper portfolios (migration 0011): a named portfolio on the backtest's rules, its engine state
+ * after its last close, its positions (open and closed) and its daily performance. The state is
+ * vpa-core's `PortfolioState`, stored as JSON and never interpreted here.
+ */
+
+export interface StoredPortfolio {
+  readonly id: number;
+  readonly name: string;
+  readonly config: unknown;
+  /** `YYYY-MM-DD`. */
+  readonly startedOn: string;
+  readonly state: unknown;
+  /** The last close stepped, null before the first. */
+  readonly lastSession: string | null;
+  readonly createdAt: Date;
+}
+
+/** A position as stored: prices and money VND; the exit fields are null while open. */
+export interface StoredPortfolioPosition {
+  readonly symbol: string;
+  readonly status: "open" | "closed";
+  readonly signalType: string;
+  readonly signalTime: string;
+  readonly signalScore: number;
+  readonly entryTime: string;
+  readonly entryPrice: number;
+  readonly quantity: number;
+  /** Open: the last close (VND); closed: null. */
+  readonly lastPrice: number | null;
+  readonly exitTime: string | null;
+  readonly exitPrice: number | null;
+  readonly exitReason: string | null;
+  readonly holdingDays: number | null;
+  readonly grossPnl: number | null;
+  readonly fees: number;
+  readonly tax: number | null;
+  readonly netPnl: number | null;
+  readonly netReturn: number | null;
+}
+
+export interface PortfolioPerformanceRow {
+  readonly date: string;
+  readonly cash: number;
+  readonly invested: number;
+  readonly value: number;
+  readonly positions: number;
+  /** value / previous value − 1 (the first session: against the initial capital). */
+  readonly dailyReturn: number | null;
+  /** The benchmark index's close that day (points), null when not stored. */
+  readonly indexClose: number | null;
+}
+
+const portfolioColumns = sql`id, name, config, started_on::text as "startedOn", state,
+  last_session::text as "lastSession", created_at as "createdAt"`;
+
+/**
+ * Creates a portfolio; null when the name is taken.
+ *
+ * @example
+ * await createPortfolio(db, { name: "vn30-sc", config, startedOn: "2026-12-01", state });
+ */
+export async function createPortfolio(
+  db: Kysely<Database>,
+  input: {
+    readonly name: string;
+    readonly config: unknown;
+    readonly startedOn: string;
+    readonly state: unknown;
+  },
+): Promise<StoredPortfolio | null> {
+  const result = await sql<StoredPortfolio>`
+    insert into portfolios (name, config, started_on, state)
+    values (${input.name}, ${JSON.stringify(input.config)}::jsonb, ${input.startedOn}::date,
+      ${JSON.stringify(input.state)}::jsonb)
+    on conflict (name) do nothing
+    returning ${portfolioColumns}
+  `.execute(db);
+  return result.rows[0] ?? null;
+}
+
+export async function getPortfolio(db: Kysely<Database>, name: string): Promise<StoredPortfolio | null> {
+  const result = await sql<StoredPortfolio>`
+    select ${portfolioColumns} from portfolios where name = ${name}
+  `.execute(db);
+  return result.rows[0] ?? null;
+}
+
+export async function listPortfolios(db: Kysely<Database>): Promise<StoredPortfolio[]> {
+  const result = await sql<StoredPortfolio>`select ${portfolioColumns} from portfolios order by name`.execute(
+    db,
+  );
+  return result.rows;
+}
+
+export interface PortfolioAdvance {
+  readonly portfolioId: number;
+  /** The `last_session` the advance started from: the save is skipped when another got there first. */
+  readonly fromSession: string | null;
+  readonly lastSession: string;
+  readonly state: unknown;
+  /** Every position still open after the advance (replaces the stored open rows). */
+  readonly open: readonly StoredPortfolioPosition[];
+  /** Positions closed by the advance (appended). */
+  readonly closed: readonly StoredPortfolioPosition[];
+  readonly performance: readonly PortfolioPerformanceRow[];
+}
+
+/**
+ * Stores an advance in one transaction, only if the portfolio is still at `fromSession`
+ * (optimistic: two updates of the same close cannot both write). Returns whether it was stored.
+ */
+export async function savePortfolioAdvance(
+  db: Kysely<Database>,
+  advance: PortfolioAdvance,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await sql`
+      update portfolios set state = ${JSON.stringify(advance.state)}::jsonb, last_session = ${advance.lastSession}::date
+      where id = ${advance.portfolioId} and last_session is not distinct from ${advance.fromSession}::date
+    `.execute(trx);
+    if (Number(updated.numAffectedRows ?? 0) === 0) return false;
+    await trx
+      .deleteFrom("portfolio_positions")
+      .where("portfolio_id", "=", advance.portfolioId)
+      .where("status", "=", "open")
+      .execute();
+    const rows = [...advance.closed, ...advance.open].map((p) => ({
+      portfolio_id: advance.portfolioId,
+      symbol: p.symbol,
+      status: p.status,
+      signal_type: p.signalType,
+      signal_time: p.signalTime,
+      signal_score: p.signalScore,
+      entry_time: p.entryTime,
+      entry_price: p.entryPrice,
+      quantity: p.quantity,
+      last_price: p.lastPrice,
+      exit_time: p.exitTime,
+      exit_price: p.exitPrice,
+      exit_reason: p.exitReason,
+      holding_days: p.holdingDays,
+      gross_pnl: p.grossPnl,
+      fees: p.fees,
+      tax: p.tax,
+      net_pnl: p.netPnl,
+      net_return: p.netReturn,
+    }));
+    for (let i = 0; i < rows.length; i += 1000) {
+      await trx
+        .insertInto("portfolio_positions")
+        .values(rows.slice(i, i + 1000))
+        .onConflict((oc) => oc.columns(["portfolio_id", "symbol", "entry_time"]).doNothing())
+        .execute();
+    }
+    const performance = advance.performance.map((r) => ({
+      portfolio_id: advance.portfolioId,
+      date: r.date,
+      cash: r.cash,
+      invested: r.invested,
+      value: r.value,
+      positions: r.positions,
+      daily_return: r.dailyReturn,
+      index_close: r.indexClose,
+    }));
+    for (let i = 0; i < performance.length; i += 1000) {
+      await trx
+        .insertInto("portfolio_performance")
+        .values(performance.slice(i, i + 1000))
+        .onConflict((oc) => oc.columns(["portfolio_id", "date"]).doNothing())
+        .execute();
+    }
+    return true;
+  });
+}
+
+/** Positions of a portfolio: open first (by entry), then closed (newest exit first). */
+export async function listPortfolioPositions(
+  db: Kysely<Database>,
+  portfolioId: number,
+): Promise<StoredPortfolioPosition[]> {
+  const result = await sql<StoredPortfolioPosition>`
+    select symbol, status, signal_type as "signalType", signal_time::text as "signalTime",
+      signal_score as "signalScore", entry_time::text as "entryTime", entry_price as "entryPrice",
+      quantity, last_price as "lastPrice", exit_time::text as "exitTime", exit_price as "exitPrice",
+      exit_reason as "exitReason", holding_days as "holdingDays", gross_pnl as "grossPnl", fees, tax,
+      net_pnl as "netPnl", net_return as "netReturn"
+    from portfolio_positions where portfolio_id = ${portfolioId}
+    order by status desc, coalesce(exit_time, entry_time) desc, symbol
+  `.execute(db);
+  return result.rows;
+}
+
+/** The daily performance, oldest first. */
+export async function loadPortfolioPerformance(
+  db: Kysely<Database>,
+  portfolioId: number,
+): Promise<PortfolioPerformanceRow[]> {
+  const result = await sql<PortfolioPerformanceRow>`
+    select date::text as date, cash, invested, value, positions, daily_return as "dailyReturn",
+      index_close as "indexClose"
+    from portfolio_performance where portfolio_id = ${portfolioId} order by date
+  `.execute(db);
+  return result.rows;
+}
