@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { createQueue, QUEUE_NAMES } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
-import { testQueueConnection } from "../../../test-support/queues.ts";
+import { removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 import { type SmtpSink, startSmtpSink } from "../../../test-support/smtp-sink.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -16,11 +15,8 @@ beforeAll(async () => {
   smtp = await startSmtpSink({ user: "demo", pass: "demo-pass" });
 });
 afterAll(async () => {
-  for (const name of QUEUE_NAMES) {
-    const queue = createQueue(name, connection);
-    await queue.queue.obliterate({ force: true });
-    await queue.close();
-  }
+  // Every queue the demo used, and what else it keeps under the prefix (the alert chart cache).
+  await removeQueuePrefix(connection);
   await smtp?.close();
   await database?.drop();
 });

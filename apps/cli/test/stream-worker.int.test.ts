@@ -13,7 +13,7 @@ import {
   type MarketDataStandIn,
   startMarketDataStandIn,
 } from "../../../test-support/market-data-stand-in.ts";
-import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
+import { removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const BARS = readReplayBarsCsv(resolve(ROOT, "fixtures/vn30f1m-15m-sample.csv")).slice(0, 60);
@@ -33,10 +33,15 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  worker?.kill("SIGKILL");
+  if (worker !== undefined && worker.exitCode === null && worker.signalCode === null) {
+    const exited = new Promise((done) => worker?.once("exit", done));
+    worker.kill("SIGKILL");
+    await exited;
+  }
   await feed?.close();
   await http?.close();
-  await obliterateQueues([createQueue("analyze", connection)]);
+  // The analyze jobs, the queues `vpa status` opened to count, and the stream's status entry.
+  await removeQueuePrefix(connection);
   await database?.drop();
 });
 
