@@ -1,0 +1,108 @@
+/**
+ * `vpa portfolio create|show|history` on a small case: two VN30 names of the fixture and a
+ * stand-in index, Q1 2019, stepped by the scanner's update.
+ */
+import { type BarColumns, countBarsThrough } from "@vpa/core";
+import { markIndexSymbols, upsertBars, upsertStocks } from "@vpa/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  FIXTURE_DAILY_DATA_PATH,
+  readDailyBarsCsvGz,
+} from "../../../../packages/vpa-core/test/support/daily-bars-csv.ts";
+import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { updatePortfolios } from "../../../scanner/src/portfolio/update-portfolios.ts";
+import { portfolioCommand } from "./portfolio.ts";
+
+const SYMBOLS = ["FPT", "VCB"];
+let database: TestDatabase;
+
+const rowsOf = (columns: BarColumns, through: string, scale = 1) =>
+  columns.time.slice(0, countBarsThrough(columns.time, columns.time.length, through)).map((time, i) => ({
+    time,
+    open: columns.open[i]! * scale,
+    high: columns.high[i]! * scale,
+    low: columns.low[i]! * scale,
+    close: columns.close[i]! * scale,
+    volume: columns.volume[i]!,
+  }));
+
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const code = await portfolioCommand(
+    database.db,
+    args,
+    (line) => lines.push(line),
+    Date.parse("2019-01-01T03:00:00Z"),
+  );
+  return { code, out: lines.join("\n") };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const series = (await readDailyBarsCsvGz(FIXTURE_DAILY_DATA_PATH, new Set(SYMBOLS))).series;
+  const ids = await upsertStocks(
+    database.db,
+    SYMBOLS.map((symbol) => ({ symbol, exchange: "HOSE" as const })),
+  );
+  const indexId = (await markIndexSymbols(database.db, ["VN30"])).get("VN30")!;
+  for (const s of series) {
+    await upsertBars(database.db, ids.get(s.symbol)!, "1D", rowsOf(s.columns, "2019-03-29"));
+    if (s.symbol === "VCB") await upsertBars(database.db, indexId, "1D", rowsOf(s.columns, "2019-03-29", 10));
+  }
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe("vpa portfolio", () => {
+  it("creates a portfolio, refuses a second of the same name, shows it and its history after an update", async () => {
+    const created = await run([
+      "create",
+      "q1",
+      "--symbols",
+      "FPT,VCB",
+      "--min-score",
+      "30",
+      "--stop-loss",
+      "5",
+      "--capital",
+      "100000000",
+      "--position-size",
+      "40",
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.out).toContain("portfolio q1 created");
+    expect((await run(["create", "q1"])).code).not.toBe(0);
+
+    const empty = await run(["show", "q1", "--json"]);
+    expect(JSON.parse(empty.out)).toMatchObject({
+      portfolio: "q1",
+      startedOn: "2019-01-01",
+      lastSession: null,
+    });
+
+    const [summary] = await updatePortfolios(database.db);
+    expect(summary).toMatchObject({ name: "q1", lastSession: "2019-03-29" });
+
+    const shown = JSON.parse((await run(["show", "q1", "--json"])).out);
+    const history = JSON.parse((await run(["history", "q1", "--json"])).out);
+    expect(history.history.length).toBe(summary!.sessions);
+    const last = history.history.at(-1);
+    expect(shown.value).toBe(last.value);
+    expect(shown.value).toBe(summary!.value);
+    expect(shown.positions).toHaveLength(summary!.positions);
+    expect(shown.lastSession).toBe("2019-03-29");
+    expect(shown.dayReturn).toBeCloseTo(last.value / history.history.at(-2).value - 1, 12);
+    expect(shown.indexDayReturn).toBeCloseTo(last.indexClose / history.history.at(-2).indexClose - 1, 12);
+    expect(history.history[0].indexReturn).toBe(0);
+    for (const p of shown.positions) expect(p.quantity % 100).toBe(0);
+    expect(shown.closedTrades + shown.positions.length).toBeGreaterThan(0);
+
+    const text = await run(["show", "q1"]);
+    expect(text.out).toMatch(/value .*cash .*total/);
+    expect(text.out).toContain("VN30");
+    const table = await run(["history", "q1"]);
+    expect(table.out.split("\n")).toHaveLength(summary!.sessions + 1);
+    expect((await run(["show", "nope"])).code).not.toBe(0);
+  });
+});

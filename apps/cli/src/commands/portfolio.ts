@@ -1,0 +1,266 @@
+import { formatPercent, formatVnd, VN30_SYMBOLS } from "@vpa/backtest";
+import { BacktestConfigError, initialPortfolioState, market, resolveBacktestConfig } from "@vpa/core";
+import {
+  createPortfolio,
+  type Database,
+  getPortfolio,
+  listPortfolioPositions,
+  loadPortfolioPerformance,
+  type PortfolioPerformanceRow,
+  type StoredPortfolio,
+} from "@vpa/db";
+import type { Kysely } from "kysely";
+import type { AppContext } from "../app-context.ts";
+import { EXIT, UsageError } from "../cli-error.ts";
+import { formatTable } from "../format-table.ts";
+import { type ParsedCommandLine, parseList, parseOptions } from "../parse-options.ts";
+
+/**
+ * `vpa portfolio create|show|history NAME`: paper portfolios (README: Paper portfolios). The
+ * scanner's daily scheduled scan steps them (apps/scanner/src/portfolio/update-portfolios.ts).
+ */
+
+type Values = ParsedCommandLine<"portfolio">["values"];
+
+/** "7" or "7%" → 0.07; "none"/"off" → null when allowed. */
+function percent(flag: string, text: string, allowNone: boolean): number | null {
+  const trimmed = text.trim().toLowerCase();
+  if (allowNone && (trimmed === "none" || trimmed === "off")) return null;
+  const value = Number(trimmed.replace(/%$/, ""));
+  if (!Number.isFinite(value) || value < 0)
+    throw new UsageError(`portfolio: --${flag} takes a percentage (got ${text})`);
+  return value / 100;
+}
+
+function number(flag: string, text: string): number {
+  const value = Number(text.trim().replace(/_/g, ""));
+  if (!Number.isFinite(value)) throw new UsageError(`portfolio: --${flag} takes a number (got ${text})`);
+  return value;
+}
+
+/** The strategy options, as `vpa backtest` reads them (percentages in percent). */
+function strategyOf(values: Values): Record<string, unknown> {
+  const strategy: Record<string, unknown> = {};
+  if (values.signals !== undefined) strategy.entrySignals = parseList(values.signals);
+  if (values["min-score"] !== undefined) strategy.minScore = number("min-score", values["min-score"]);
+  if (values["min-confidence"] !== undefined)
+    strategy.minConfidence = number("min-confidence", values["min-confidence"]);
+  if (values.confirm) strategy.requireConfirmation = true;
+  if (values["stop-loss"] !== undefined) strategy.stopLoss = percent("stop-loss", values["stop-loss"], true);
+  if (values["take-profit"] !== undefined)
+    strategy.takeProfit = percent("take-profit", values["take-profit"], true);
+  if (values["trailing-stop"] !== undefined)
+    strategy.trailingStop = percent("trailing-stop", values["trailing-stop"], true);
+  if (values["max-hold"] !== undefined) strategy.maxHoldDays = number("max-hold", values["max-hold"]);
+  if (values["position-size"] !== undefined)
+    strategy.positionFraction = percent("position-size", values["position-size"], false);
+  if (values["max-positions"] !== undefined)
+    strategy.maxPositions = number("max-positions", values["max-positions"]);
+  if (values.capital !== undefined) strategy.initialCapital = number("capital", values.capital);
+  if (values.fee !== undefined) strategy.brokerageRate = percent("fee", values.fee, false);
+  if (values.slippage !== undefined) strategy.slippageTicks = number("slippage", values.slippage);
+  if (values["exit-min-score"] !== undefined)
+    strategy.exitMinScore = number("exit-min-score", values["exit-min-score"]);
+  if (values["no-bear-exit"]) strategy.exitOnBearSignal = false;
+  return strategy;
+}
+
+function vietnamToday(now: number): string {
+  return market.toVietnamTime(now).date;
+}
+
+async function create(
+  db: Kysely<Database>,
+  name: string,
+  values: Values,
+  print: (line: string) => void,
+  now: number,
+) {
+  let strategy: ReturnType<typeof resolveBacktestConfig>;
+  try {
+    strategy = resolveBacktestConfig(strategyOf(values));
+  } catch (error) {
+    if (error instanceof BacktestConfigError) throw new UsageError(`portfolio: ${error.message}`);
+    throw error;
+  }
+  const symbolsText = (values.symbols ?? "VN30").trim().toUpperCase();
+  const symbols =
+    symbolsText === "ALL" ? "ALL" : symbolsText === "VN30" ? [...VN30_SYMBOLS] : parseList(symbolsText);
+  const startedOn = values.start ?? vietnamToday(now);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startedOn) || Number.isNaN(Date.parse(`${startedOn}T00:00:00Z`)))
+    throw new UsageError(`portfolio: --start takes a date YYYY-MM-DD (got ${startedOn})`);
+  const benchmark = (values.benchmark ?? "VN30").trim().toUpperCase();
+  const created = await createPortfolio(db, {
+    name,
+    config: { strategy, symbols, benchmark },
+    startedOn,
+    state: initialPortfolioState(strategy),
+  });
+  if (created === null) {
+    print(`portfolio ${name} exists already (vpa portfolio show ${name})`);
+    return EXIT.failure;
+  }
+  print(
+    `portfolio ${name} created: ${formatVnd(strategy.initialCapital)} from ${startedOn}, ${
+      symbols === "ALL" ? "every active stock" : `${symbols?.length ?? 0} symbols`
+    }, compared with ${benchmark}. The daily scan steps it after each close.`,
+  );
+  return EXIT.ok;
+}
+
+/** The index's return from the row before to `row` (null without both closes). */
+function indexReturn(
+  previous: PortfolioPerformanceRow | undefined,
+  row: PortfolioPerformanceRow,
+): number | null {
+  if (previous?.indexClose == null || row.indexClose === null || previous.indexClose === 0) return null;
+  return row.indexClose / previous.indexClose - 1;
+}
+
+function capitalOf(portfolio: StoredPortfolio): number {
+  const strategy = (portfolio.config as { strategy?: { initialCapital?: number } }).strategy;
+  return strategy?.initialCapital ?? 0;
+}
+
+async function show(
+  db: Kysely<Database>,
+  portfolio: StoredPortfolio,
+  json: boolean,
+  print: (line: string) => void,
+) {
+  const positions = await listPortfolioPositions(db, portfolio.id);
+  const performance = await loadPortfolioPerformance(db, portfolio.id);
+  const last = performance.at(-1);
+  const previous = performance.at(-2);
+  const capital = capitalOf(portfolio);
+  const open = positions
+    .filter((p) => p.status === "open")
+    .map((p) => {
+      const marketValue = (p.lastPrice ?? p.entryPrice) * p.quantity;
+      const cost = p.entryPrice * p.quantity + p.fees;
+      return {
+        ...p,
+        marketValue,
+        unrealizedPnl: marketValue - cost,
+        unrealizedReturn: marketValue / cost - 1,
+      };
+    });
+  const closed = positions.filter((p) => p.status === "closed");
+  const summary = {
+    portfolio: portfolio.name,
+    startedOn: portfolio.startedOn,
+    lastSession: portfolio.lastSession,
+    initialCapital: capital,
+    value: last?.value ?? capital,
+    cash: last?.cash ?? capital,
+    totalReturn: capital > 0 ? (last?.value ?? capital) / capital - 1 : null,
+    dayReturn: last?.dailyReturn ?? null,
+    indexDayReturn: last === undefined ? null : indexReturn(previous, last),
+    benchmark: (portfolio.config as { benchmark?: string }).benchmark ?? "VN30",
+    positions: open,
+    closedTrades: closed.length,
+    realizedPnl: closed.reduce((sum, p) => sum + (p.netPnl ?? 0), 0),
+  };
+  if (json) {
+    print(JSON.stringify(summary));
+    return EXIT.ok;
+  }
+  print(
+    `portfolio ${portfolio.name} (from ${portfolio.startedOn}; last close ${portfolio.lastSession ?? "none yet"})`,
+  );
+  print(
+    `value ${formatVnd(summary.value)}  cash ${formatVnd(summary.cash)}  total ${formatPercent(summary.totalReturn)}`,
+  );
+  print(
+    `last session ${formatPercent(summary.dayReturn)}  ${summary.benchmark} ${formatPercent(summary.indexDayReturn)}`,
+  );
+  print(`closed trades ${summary.closedTrades}, realised ${formatVnd(summary.realizedPnl)}`);
+  if (open.length === 0) print("no open positions");
+  else
+    print(
+      formatTable(
+        ["symbol", "entry", "entry price", "qty", "last", "value", "P/L", "P/L %"],
+        open.map((p) => [
+          p.symbol,
+          p.entryTime,
+          formatVnd(p.entryPrice),
+          p.quantity,
+          formatVnd(p.lastPrice),
+          formatVnd(p.marketValue),
+          formatVnd(p.unrealizedPnl),
+          formatPercent(p.unrealizedReturn),
+        ]),
+      ),
+    );
+  return EXIT.ok;
+}
+
+async function history(
+  db: Kysely<Database>,
+  portfolio: StoredPortfolio,
+  json: boolean,
+  print: (line: string) => void,
+) {
+  const performance = await loadPortfolioPerformance(db, portfolio.id);
+  const capital = capitalOf(portfolio);
+  const firstIndex = performance.find((r) => r.indexClose !== null)?.indexClose ?? null;
+  const rows = performance.map((r, i) => ({
+    ...r,
+    totalReturn: capital > 0 ? r.value / capital - 1 : null,
+    indexReturn: firstIndex === null || r.indexClose === null ? null : r.indexClose / firstIndex - 1,
+    indexDayReturn: indexReturn(performance[i - 1], r),
+  }));
+  if (json) {
+    print(JSON.stringify({ portfolio: portfolio.name, initialCapital: capital, history: rows }));
+    return EXIT.ok;
+  }
+  if (rows.length === 0) {
+    print(`portfolio ${portfolio.name}: no close stepped yet`);
+    return EXIT.ok;
+  }
+  const benchmark = (portfolio.config as { benchmark?: string }).benchmark ?? "VN30";
+  print(
+    formatTable(
+      ["date", "value", "day", "total", "positions", benchmark, `${benchmark} day`, `${benchmark} total`],
+      rows.map((r) => [
+        r.date,
+        formatVnd(r.value),
+        formatPercent(r.dailyReturn),
+        formatPercent(r.totalReturn),
+        r.positions,
+        r.indexClose === null ? "—" : r.indexClose.toFixed(2),
+        formatPercent(r.indexDayReturn),
+        formatPercent(r.indexReturn),
+      ]),
+    ),
+  );
+  return EXIT.ok;
+}
+
+/** The command on a database, printing through `print` (tests call this directly). */
+export async function portfolioCommand(
+  db: Kysely<Database>,
+  args: readonly string[],
+  print: (line: string) => void,
+  now: number = Date.now(),
+): Promise<number> {
+  const { values, positionals } = parseOptions("portfolio", args);
+  const [action, name, ...rest] = positionals;
+  if (action === undefined || !["create", "show", "history"].includes(action))
+    throw new UsageError("portfolio: create, show or history NAME");
+  if (name === undefined || !/^[\w.-]{1,64}$/.test(name))
+    throw new UsageError(`portfolio ${action}: a NAME (letters, digits, . _ -; up to 64)`);
+  if (rest.length > 0) throw new UsageError(`portfolio: unexpected ${rest.join(" ")}`);
+  if (action === "create") return create(db, name, values, print, now);
+  const portfolio = await getPortfolio(db, name);
+  if (portfolio === null) {
+    print(`no portfolio ${name} (vpa portfolio create ${name} ...)`);
+    return EXIT.failure;
+  }
+  const json = values.json === true;
+  return action === "show" ? show(db, portfolio, json, print) : history(db, portfolio, json, print);
+}
+
+export async function runPortfolio(app: AppContext, args: readonly string[]): Promise<number> {
+  return portfolioCommand(app.database.db, args, (line) => console.log(line));
+}
