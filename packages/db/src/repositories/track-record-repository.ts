@@ -531,3 +531,87 @@ export async function readTrackRecordGroup(
     chanceNetReturns: row.chance_returns ?? [],
   };
 }
+
+/**
+ * Where the stored track record stands, as a stamp that changes whenever one of its figures can:
+ * the newest signal taken in, and the number of rows still open or waiting for a chance draw's
+ * date. A row that becomes final leaves the open (or waiting) set, and a signal taken in raises
+ * the newest id, so an update that moves anything moves the stamp. Three index probes (the primary
+ * key and migration 0008's two partial indexes, which hold only the last weeks' rows): callers
+ * that cache figures (the alert worker's evidence lines) compare it before each use.
+ */
+export async function readTrackRecordStamp(db: Kysely<Database>): Promise<string> {
+  const result = await sql<{ newest: string | null; open: string; waiting: string }>`
+    select (select max(signal_id) from signal_outcomes) as newest,
+      (select count(*) from signal_outcomes
+        where net_return is null or (chance_status = 'drawn' and chance_net_return is null)) as open,
+      (select count(*) from signal_outcomes where chance_status = 'waiting') as waiting
+  `.execute(db);
+  const row = result.rows[0]!;
+  return `${row.newest ?? 0}|${row.open}|${row.waiting}`;
+}
+
+/**
+ * One cell of the stored track record at one horizon: the final outcomes of the signals of one
+ * type, bias, exchange and score. Any group of those four (`SPRING · HOSE · score 70-79`) is a
+ * union of cells; `day` numbers are Vietnam dates as days since 1970-01-01.
+ */
+export interface TrackRecordCell {
+  readonly type: string;
+  readonly bias: "bull" | "bear";
+  /** `HOSE`, `HNX`, `UPCOM`, or null for a stock without one. */
+  readonly exchange: string | null;
+  readonly score: number;
+  /** The final signals' net returns, and the day each became final (the day of its exit bar). */
+  readonly netReturns: number[];
+  readonly finalDays: number[];
+  /** Each one's chance entry: its net return and the day it became final, null while not final (or none). */
+  readonly chanceNetReturns: (number | null)[];
+  readonly chanceFinalDays: (number | null)[];
+}
+
+/**
+ * Every final outcome at one horizon, by cell, in one pass over the horizon's rows: what a cache
+ * of group figures (apps/alerts/src/evidence) loads once per update of the track record, then
+ * answers any type × exchange × score band group from memory. Only final outcomes are read: a
+ * pending row is in no figure.
+ */
+export async function readTrackRecordCells(
+  db: Kysely<Database>,
+  query: { readonly horizon: number; readonly timeframe?: Timeframe },
+): Promise<TrackRecordCell[]> {
+  const day = (column: ReturnType<typeof sql.ref>) =>
+    sql`((${column} at time zone 'Asia/Ho_Chi_Minh')::date - date '1970-01-01')`;
+  const result = await sql<{
+    type: string;
+    bias: "bull" | "bear";
+    exchange: string | null;
+    score: number;
+    returns: number[];
+    final_days: number[];
+    chance_returns: (number | null)[];
+    chance_final_days: (number | null)[];
+  }>`
+    select s.type, s.bias, st.exchange, s.score,
+      array_agg(o.net_return) as returns,
+      array_agg(${day(sql.ref("o.exit_time"))}) as final_days,
+      array_agg(o.chance_net_return) as chance_returns,
+      array_agg(case when o.chance_net_return is null then null else ${day(sql.ref("o.chance_exit_time"))} end)
+        as chance_final_days
+    from signal_outcomes o
+    join vpa_signals s on s.id = o.signal_id
+    join stocks st on st.id = s.stock_id
+    where o.horizon = ${query.horizon} and o.net_return is not null and s.timeframe = ${query.timeframe ?? "1D"}
+    group by s.type, s.bias, st.exchange, s.score
+  `.execute(db);
+  return result.rows.map((row) => ({
+    type: row.type,
+    bias: row.bias,
+    exchange: row.exchange,
+    score: row.score,
+    netReturns: row.returns,
+    finalDays: row.final_days,
+    chanceNetReturns: row.chance_returns,
+    chanceFinalDays: row.chance_final_days,
+  }));
+}
