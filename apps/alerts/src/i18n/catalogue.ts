@@ -212,6 +212,41 @@ export interface StatusTexts {
   readonly queuesUnavailable: string;
 }
 
+/**
+ * A signal's evidence from the track record (src/evidence): one short phrase under an alert's
+ * explanation, under each digest line and in /signals. With `signal` it names the group it speaks
+ * of in full (`Spring · HOSE · score 70–79`); without, the signal is named on the line above.
+ */
+export interface EvidenceFigureParts {
+  readonly signal: SignalText | null;
+  /** The group's exchange, or null when it spans every exchange. */
+  readonly exchange: string | null;
+  /** The group's score band label (`70–79`), or null when it spans every score. */
+  readonly scoreBand: string | null;
+  /** Which way counts as the signal's: up for bull, down for bear. */
+  readonly bias: Bias;
+  /** Sessions after the signal. */
+  readonly horizon: number;
+  /** Formatted: share of final outcomes that went the signal's way, how many, and chance's share. */
+  readonly hitRate: string;
+  readonly count: string;
+  readonly chanceHitRate: string;
+  /** The track record's verdict on (signal − chance); `edge` adds no words. */
+  readonly verdict: "edge" | "no-edge" | "worse-than-chance";
+}
+
+export interface EvidenceTexts {
+  readonly figures: (parts: EvidenceFigureParts) => string;
+  /** No group has enough final outcomes: `count` of `minimum` when some exist, else null. */
+  readonly notEnoughHistory: (parts: {
+    readonly signal: SignalText | null;
+    readonly count: string | null;
+    readonly minimum: string;
+  }) => string;
+  /** An intraday (or weekly) signal: the track record is of daily bars. */
+  readonly notTracked: (signal: SignalText | null) => string;
+}
+
 export interface Catalogue {
   /** `<html lang>` of emails. */
   readonly htmlLang: string;
@@ -234,4 +269,5 @@ export interface Catalogue {
   readonly refusal: RefusalTexts;
   readonly scan: ScanTexts;
   readonly status: StatusTexts;
+  readonly evidence: EvidenceTexts;
 }

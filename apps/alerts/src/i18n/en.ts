@@ -2,7 +2,7 @@
  * English (`language = en`), and the English half of every Vietnamese text (vi.ts is built from it).
  * Plain text only; see catalogue.ts for the rules.
  */
-import type { Catalogue, SubscriptionParts } from "./catalogue.ts";
+import type { Catalogue, EvidenceFigureParts, SubscriptionParts } from "./catalogue.ts";
 
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
@@ -12,6 +12,15 @@ function describe(parts: SubscriptionParts): string {
   const kinds = parts.kinds === null ? "every signal" : parts.kinds.map((kind) => kind.en).join(", ");
   return `${kinds} on ${parts.symbols ?? "all symbols"}, score ${parts.minScore}+`;
 }
+
+/** `Spring · HOSE · score 70–79`; `all scores` when nothing narrows the line above's signal. */
+function evidenceGroup(parts: Pick<EvidenceFigureParts, "signal" | "exchange" | "scoreBand">): string {
+  const score = parts.scoreBand === null ? null : `score ${parts.scoreBand}`;
+  const named = [parts.signal?.en ?? null, parts.exchange, score].filter((part) => part !== null);
+  return named.length === 0 ? "all scores" : named.join(" · ");
+}
+
+const EVIDENCE_VERDICTS = { edge: "", "no-edge": " · no edge", "worse-than-chance": " · worse than chance" };
 
 export const en: Catalogue = {
   htmlLang: "en",
@@ -165,5 +174,14 @@ export const en: Catalogue = {
     deliveries24h: "Deliveries, last 24 h",
     queues: "Queues (waiting, active, delayed, failed)",
     queuesUnavailable: "unavailable (Redis?)",
+  },
+  evidence: {
+    figures: (p) =>
+      `${evidenceGroup(p)}: ${p.bias === "bull" ? "up" : "down"} after ${p.horizon} sessions ${p.hitRate} of ${p.count} times ` +
+      `(chance ${p.chanceHitRate})${EVIDENCE_VERDICTS[p.verdict]}`,
+    notEnoughHistory: (p) =>
+      `${p.signal === null ? "" : `${p.signal.en}: `}not enough history yet${p.count === null ? "" : ` (${p.count} of ${p.minimum} outcomes)`}`,
+    notTracked: (signal) =>
+      `${signal === null ? "" : `${signal.en}: `}the track record covers daily bars only`,
   },
 };

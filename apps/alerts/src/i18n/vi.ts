@@ -5,7 +5,7 @@
  * `05/07/2021`), and appear in both halves. Plain text only; see catalogue.ts for the rules.
  */
 import type { SignalText } from "@vpa/core";
-import type { Catalogue, SubscriptionParts } from "./catalogue.ts";
+import type { Catalogue, EvidenceFigureParts, SubscriptionParts } from "./catalogue.ts";
 import { en } from "./en.ts";
 
 /** `Tiếng Việt / English`; said once when both are the same word. */
@@ -17,6 +17,21 @@ function describeInVietnamese(parts: SubscriptionParts): string {
   const kinds = parts.kinds === null ? "mọi tín hiệu" : parts.kinds.map((kind) => kind.vi).join(", ");
   return `${kinds} trên ${parts.symbols ?? "mọi mã"}, điểm từ ${parts.minScore}`;
 }
+
+/** `Cú lò xo · HOSE · điểm 70–79`; `mọi mức điểm` when nothing narrows the line above's signal. */
+function evidenceGroupInVietnamese(
+  parts: Pick<EvidenceFigureParts, "signal" | "exchange" | "scoreBand">,
+): string {
+  const score = parts.scoreBand === null ? null : `điểm ${parts.scoreBand}`;
+  const named = [parts.signal?.vi ?? null, parts.exchange, score].filter((part) => part !== null);
+  return named.length === 0 ? "mọi mức điểm" : named.join(" · ");
+}
+
+const EVIDENCE_VERDICTS = {
+  edge: "",
+  "no-edge": " · không có lợi thế",
+  "worse-than-chance": " · kém hơn ngẫu nhiên",
+};
 
 export const vi: Catalogue = {
   htmlLang: "vi",
@@ -246,5 +261,23 @@ export const vi: Catalogue = {
     deliveries24h: beside("Gửi trong 24 giờ", en.status.deliveries24h),
     queues: beside("Hàng đợi (chờ, đang chạy, hoãn, lỗi)", en.status.queues),
     queuesUnavailable: beside("không đọc được", en.status.queuesUnavailable),
+  },
+  evidence: {
+    figures: (p) =>
+      beside(
+        `${evidenceGroupInVietnamese(p)}: ${p.bias === "bull" ? "tăng" : "giảm"} sau ${p.horizon} phiên ${p.hitRate} trong ${p.count} lần ` +
+          `(ngẫu nhiên ${p.chanceHitRate})${EVIDENCE_VERDICTS[p.verdict]}`,
+        en.evidence.figures(p),
+      ),
+    notEnoughHistory: (p) =>
+      beside(
+        `${p.signal === null ? "" : `${p.signal.vi}: `}chưa đủ dữ liệu${p.count === null ? "" : ` (${p.count}/${p.minimum} kết quả)`}`,
+        en.evidence.notEnoughHistory(p),
+      ),
+    notTracked: (signal) =>
+      beside(
+        `${signal === null ? "" : `${signal.vi}: `}hồ sơ tín hiệu chỉ có cho nến ngày`,
+        en.evidence.notTracked(signal),
+      ),
   },
 };
