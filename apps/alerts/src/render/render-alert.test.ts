@@ -2,6 +2,7 @@ import { SIGNAL_REGISTRY, SIGNAL_TYPES, UnknownSignalTypeError } from "@vpa/core
 import { describe, expect, it } from "vitest";
 import { parseTelegramHtml, TELEGRAM_TEXT_MAX_LENGTH } from "../../../../test-support/telegram-stand-in.ts";
 import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
+import type { EvidenceFigures } from "../evidence/signal-evidence.ts";
 import { LANGUAGES } from "../i18n/language.ts";
 import { type AlertContent, renderAlert as renderAlertIn } from "./render-alert.ts";
 
@@ -306,5 +307,92 @@ describe("renderAlert in Vietnamese (vi: Vietnamese first, English beside it)", 
       vi({ ...vcbSellingClimax, name: "Ngân hàng & <Co> ".repeat(2000) }).telegramHtml,
     );
     expect(visible).toContain("Phiên / Bar 23/03/2020");
+  });
+});
+
+describe("renderAlert with the signal's evidence from the track record", () => {
+  /** Selling climaxes on HOSE scoring 80+: 58% of 1,240 went up after 5 sessions, chance 51%. */
+  const evidence: EvidenceFigures = {
+    status: "figures",
+    horizon: 5,
+    group: {
+      level: "type-exchange-score",
+      type: "SELLING_CLIMAX",
+      bias: "bull",
+      exchange: "HOSE",
+      scoreBand: "80-100",
+    },
+    count: 1240,
+    hits: 719,
+    hitRate: 719 / 1240,
+    chanceCount: 1240,
+    chanceHitRate: 0.51,
+    meanNetReturn: 0.004,
+    chanceMeanNetReturn: 0.002,
+    edgeInterval: { low: -0.001, high: 0.005 },
+    verdict: "no-edge",
+    finalThrough: "2020-03-20",
+  };
+
+  it("puts one line of it after the explanation, in every channel, and the figures in the webhook's data", () => {
+    const rendered = renderAlertIn(vcbSellingClimax, "en", evidence);
+    const phrase =
+      "Selling climax · HOSE · score 80+: up after 5 sessions 58% of 1,240 times (chance 51%) · no edge";
+    expect(expectValidTelegramHtml(rendered.telegramHtml).split("\n").slice(3, 6)).toEqual([
+      "Huge volume on a sharp fall that closes off the low: selling may be exhausted",
+      `📊 ${phrase}`,
+      "Priority HIGH · Score 87/100 · Confidence 65%",
+    ]);
+    expect(rendered.text).toContain(`selling may be exhausted\n            ${phrase}\nPriority:   HIGH`);
+    expect(rendered.emailHtml).toContain(`📊 ${phrase}</p>`);
+    expect(rendered.event.data).toEqual({ alert: vcbSellingClimax, evidence });
+    expect(rendered.subject).toBe(renderAlert(vcbSellingClimax).subject);
+  });
+
+  it("says it in Vietnamese first with the English beside it", () => {
+    const visible = expectValidTelegramHtml(renderAlertIn(vcbSellingClimax, "vi", evidence).telegramHtml);
+    expect(visible).toContain(
+      "\n📊 Cao trào bán · HOSE · điểm 80+: tăng sau 5 phiên 58 % trong 1.240 lần (ngẫu nhiên 51 %) · không có lợi thế / " +
+        "Selling climax · HOSE · score 80+: up after 5 sessions 58 % of 1.240 times (chance 51 %) · no edge\n",
+    );
+  });
+
+  it("says when there is no history yet, and shows no such line when given no evidence (the ledger's copy)", () => {
+    const none = renderAlertIn(vcbSellingClimax, "vi", {
+      status: "not-enough-history",
+      horizon: 5,
+      count: 0,
+      minimumCount: 30,
+    });
+    expect(expectValidTelegramHtml(none.telegramHtml)).toContain(
+      "\n📊 Cao trào bán: chưa đủ dữ liệu / Selling climax: not enough history yet\n",
+    );
+    const ledger = renderAlert(vcbSellingClimax);
+    expect(ledger.text).not.toContain("📊");
+    expect(ledger.telegramHtml).not.toContain("📊");
+    expect(ledger.event.data).toEqual({ alert: vcbSellingClimax });
+  });
+
+  it("still fits a Telegram photo caption with the longest evidence line, in both languages", () => {
+    const name = "Tổng Công ty Cổ phần Khoan và Dịch vụ Khoan Dầu khí ".repeat(3).slice(0, 120);
+    const longest: EvidenceFigures = {
+      ...evidence,
+      group: { ...evidence.group, exchange: "UPCOM", scoreBand: "70-79" },
+      count: 123_456,
+      verdict: "worse-than-chance",
+    };
+    for (const language of LANGUAGES) {
+      for (const definition of SIGNAL_REGISTRY) {
+        const rendered = renderAlertIn(
+          { ...vcbSellingClimax, signalType: definition.type, name, priority: "MEDIUM" },
+          language,
+          { ...longest, group: { ...longest.group, type: definition.type } },
+        );
+        expect(
+          expectValidTelegramHtml(rendered.telegramHtml).length,
+          `${language} ${definition.type}`,
+        ).toBeLessThanOrEqual(1024);
+      }
+    }
   });
 });

@@ -5,7 +5,8 @@
  * One alert = one signal = one message. Every channel gets the same facts in the same order:
  * symbol (+ exchange and company name when known), signal type in words, bias with an arrow, one
  * line in plain words of what the signal means (the registry's explanation), priority, score,
- * confidence, close price, price change, volume ratio and bar time. Words come from the
+ * confidence, close price, price change, volume ratio and bar time; with the signal's evidence from
+ * the track record, one line of it after the explanation. Words come from the
  * language's catalogue (`src/i18n`), numbers and dates in its formats (format-alert-values.ts).
  *
  * Invariants:
@@ -20,6 +21,8 @@
  * - Rendering is pure and deterministic (no clock, no locale of the machine): the same content
  *   always gives the same texts.
  */
+import { evidencePhrase } from "../evidence/evidence-phrase.ts";
+import type { SignalEvidence } from "../evidence/signal-evidence.ts";
 import type { Catalogue } from "../i18n/catalogue.ts";
 import { catalogueFor } from "../i18n/catalogues.ts";
 import type { Language } from "../i18n/language.ts";
@@ -87,6 +90,7 @@ const MAX_EXCHANGE_LENGTH = 20;
 const MAX_NAME_LENGTH = 300;
 const MAX_LABEL_LENGTH = 120;
 const MAX_EXPLANATION_LENGTH = 300;
+const MAX_EVIDENCE_LENGTH = 400;
 
 const BIAS_ARROWS = { bull: "▲", bear: "▼" } as const;
 const BIAS_MARKERS = { bull: "🟢", bear: "🔴" } as const;
@@ -97,6 +101,8 @@ const BIAS_COLORS = { bull: "#1a7f37", bear: "#cf222e" } as const;
  *
  * `language` defaults to English, the operators' language (the ledger's copy of the alert, the
  * channel tests); a subscriber's alert is rendered in theirs by the delivery job.
+ * `evidence` (src/evidence) adds its line after the explanation, and goes to webhooks as data;
+ * without it (the ledger's copy) there is no such line.
  *
  * @example
  * const alert = renderAlert({
@@ -107,15 +113,22 @@ const BIAS_COLORS = { bull: "#1a7f37", bear: "#cf222e" } as const;
  * alert.subject; // "[HIGH] VCB: Selling climax (bull) score 87"
  * @throws UnknownSignalTypeError for a signal type or variant vpa-core's registry does not define.
  */
-export function renderAlert(content: AlertContent, language: Language = "en"): RenderedAlert {
-  const facts = collectFacts(content, language);
+export function renderAlert(
+  content: AlertContent,
+  language: Language = "en",
+  evidence?: SignalEvidence,
+): RenderedAlert {
+  const facts = collectFacts(content, language, evidence);
   return {
     subject: facts.subject,
     text: renderText(facts),
     telegramHtml: truncateTelegramHtml(renderTelegramHtml(facts), TELEGRAM_MESSAGE_MAX_LENGTH),
     emailHtml: renderEmailHtml(facts),
     content,
-    event: { name: "vpa.alert", data: { alert: content } },
+    event: {
+      name: "vpa.alert",
+      data: evidence === undefined ? { alert: content } : { alert: content, evidence },
+    },
   };
 }
 
@@ -129,6 +142,8 @@ interface AlertFacts {
   readonly signalLabel: string;
   /** One line per language shown. */
   readonly explanation: readonly string[];
+  /** The track record's phrase for the signal, or null when none was given. */
+  readonly evidence: string | null;
   readonly bias: "bull" | "bear";
   readonly biasWord: string;
   readonly priority: string;
@@ -140,7 +155,11 @@ interface AlertFacts {
   readonly time: string;
 }
 
-function collectFacts(content: AlertContent, language: Language): AlertFacts {
+function collectFacts(
+  content: AlertContent,
+  language: Language,
+  evidence: SignalEvidence | undefined,
+): AlertFacts {
   const text = catalogueFor(language);
   const symbol = cleanText(content.symbol, MAX_SYMBOL_LENGTH) || "?";
   const signalLabel = cleanText(
@@ -171,6 +190,13 @@ function collectFacts(content: AlertContent, language: Language): AlertFacts {
     name,
     signalLabel,
     explanation,
+    evidence:
+      evidence === undefined
+        ? null
+        : cleanText(
+            evidencePhrase(evidence, { language, signalType: content.signalType }),
+            MAX_EVIDENCE_LENGTH,
+          ),
     bias: content.bias,
     biasWord,
     priority,
@@ -197,6 +223,7 @@ function renderText(facts: AlertFacts): string {
     heading,
     field(labels.signal, `${facts.signalLabel} ${BIAS_ARROWS[facts.bias]} ${facts.biasWord}`),
     ...facts.explanation.map((line) => `${" ".repeat(width)}${line}`),
+    ...(facts.evidence === null ? [] : [`${" ".repeat(width)}${facts.evidence}`]),
     field(labels.priority, facts.priority),
     field(labels.score, facts.text.alert.scoreOutOf(facts.score)),
     field(labels.confidence, facts.confidence),
@@ -220,6 +247,7 @@ function renderTelegramHtml(facts: AlertFacts): string {
     ...(facts.name === null ? [] : [`<i>${e(facts.name)}</i>`]),
     `<b>${e(facts.signalLabel)}</b> ${BIAS_ARROWS[facts.bias]} ${e(facts.biasWord)}`,
     ...facts.explanation.map(e),
+    ...(facts.evidence === null ? [] : [`📊 <i>${e(facts.evidence)}</i>`]),
     [
       `${e(labels.priority)} <b>${e(facts.priority)}</b>`,
       `${e(labels.score)} <b>${e(facts.text.alert.scoreOutOf(facts.score))}</b>`,
@@ -261,6 +289,7 @@ function renderEmailHtml(facts: AlertFacts): string {
     `<h1 style="margin:0 0 4px;font-size:20px">${e(facts.symbol)}${facts.exchange === null ? "" : ` <span style="color:#555;font-weight:normal">· ${e(facts.exchange)}</span>`}</h1>`,
     ...(facts.name === null ? [] : [`<p style="margin:0 0 12px;color:#555">${e(facts.name)}</p>`]),
     ...facts.explanation.map((line) => `<p style="margin:0 0 8px">${e(line)}</p>`),
+    ...(facts.evidence === null ? [] : [`<p style="margin:0 0 8px;color:#555">📊 ${e(facts.evidence)}</p>`]),
     `<table role="presentation" style="border-collapse:collapse">${rows.join("")}</table>`,
     `<p style="margin:16px 0 0;font-size:12px;color:#777">${e(facts.text.disclaimer)}</p>`,
     "</body>",

@@ -2,6 +2,7 @@ import { SIGNAL_REGISTRY } from "@vpa/core";
 import type { DigestItem } from "@vpa/db";
 import { describe, expect, it } from "vitest";
 import { parseTelegramHtml } from "../../../../test-support/telegram-stand-in.ts";
+import type { EvidenceFigures, SignalEvidence } from "../evidence/signal-evidence.ts";
 import { LANGUAGES } from "../i18n/language.ts";
 import { renderDigest } from "./render-digest.ts";
 
@@ -79,5 +80,79 @@ describe("renderDigest", () => {
     const text = visible(digest.telegramHtml);
     expect(text).toContain("1. A<b>& Cao trào bán / Selling climax ▲ · điểm / score 75 · 23.450 đ");
     expect(text).not.toContain("×");
+  });
+});
+
+describe("renderDigest with each signal's evidence", () => {
+  const vcbEvidence: EvidenceFigures = {
+    status: "figures",
+    horizon: 5,
+    group: {
+      level: "type-exchange-score",
+      type: "SELLING_CLIMAX",
+      bias: "bull",
+      exchange: "HOSE",
+      scoreBand: "70-79",
+    },
+    count: 1240,
+    hits: 719,
+    hitRate: 719 / 1240,
+    chanceCount: 1240,
+    chanceHitRate: 0.51,
+    meanNetReturn: 0.012,
+    chanceMeanNetReturn: 0.002,
+    edgeInterval: { low: 0.004, high: 0.016 },
+    verdict: "edge",
+    finalThrough: "2021-07-02",
+  };
+  const none: SignalEvidence = { status: "not-enough-history", horizon: 5, count: 0, minimumCount: 30 };
+
+  it("puts a compact line under each signal, in the subscriber's language", () => {
+    const en = renderDigest(twoOfThree, "en", [vcbEvidence, none]);
+    expect(visible(en.telegramHtml)).toBe(
+      [
+        "📋 Scan digest: 3 signals · 2021-07-05",
+        "1. VCB Selling climax ▲ · score 75 · 23,450 VND · 2.8× avg vol",
+        "↳ HOSE · score 70–79: up after 5 sessions 58% of 1,240 times (chance 51%)",
+        "2. HPG No supply ▲ · score 70 · 23,450 VND · 0.45× avg vol",
+        "↳ not enough history yet",
+        "and 1 more: /signals",
+      ].join("\n"),
+    );
+    expect(en.text).toContain(
+      "1. VCB Selling climax ▲ · score 75 · 23,450 VND · 2.8× avg vol\n   HOSE · score 70–79: up after 5 sessions",
+    );
+    expect(en.emailHtml).toContain(
+      "HOSE · score 70–79: up after 5 sessions 58% of 1,240 times (chance 51%)</td>",
+    );
+    expect(en.event.data).toMatchObject({ evidence: [vcbEvidence, none] });
+    const vi = visible(renderDigest(twoOfThree, "vi", [vcbEvidence, none]).telegramHtml).split("\n");
+    expect(vi[2]).toBe(
+      "↳ HOSE · điểm 70–79: tăng sau 5 phiên 58 % trong 1.240 lần (ngẫu nhiên 51 %) / " +
+        "HOSE · score 70–79: up after 5 sessions 58 % of 1.240 times (chance 51 %)",
+    );
+    expect(vi[4]).toBe("↳ chưa đủ dữ liệu / not enough history yet");
+  });
+
+  it("keeps every ranked signal of a long digest: the lowest-ranked lose their evidence first", () => {
+    // 25 signals fit in a Telegram message (4,096 characters); with all their evidence they would not.
+    const items = Array.from({ length: 25 }, (_, index) => item({ symbol: `S${index + 1}` }));
+    const digest = renderDigest(
+      { items, total: 30 },
+      "vi",
+      items.map(() => vcbEvidence),
+    );
+    const text = visible(digest.telegramHtml);
+    expect(text.length).toBeLessThanOrEqual(4096);
+    for (let rank = 1; rank <= 25; rank++) expect(text).toContain(`\n${rank}. S${rank} `);
+    expect(text).toContain("và 5 tín hiệu khác: /signals");
+    const lines = text.split("\n");
+    expect(lines[2]).toMatch(/^↳ HOSE · điểm 70–79/);
+    expect(lines.at(-2)).toMatch(/^25\. S25 /);
+    const shown = text.match(/↳ HOSE · điểm 70–79/g)?.length ?? 0;
+    expect(shown).toBeGreaterThan(5);
+    expect(shown).toBeLessThan(25);
+    // Plain text and email have no such limit: every line keeps its evidence there.
+    expect(digest.text.match(/ HOSE · điểm 70–79/g)).toHaveLength(25);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * One subscriber's digest of a scan: the scan's non-HIGH alerts that match them, strongest first,
- * the top N with symbol, signal, score, close and volume ratio, then "and K more: /signals".
+ * the top N with symbol, signal, score, close and volume ratio, each with its evidence from the
+ * track record on the line under it (src/evidence), then "and K more: /signals".
  * Vietnamese first with English beside it (`vi`), or English (`en`), from the catalogues in
  * `src/i18n`; numbers and dates in the language's formats.
  *
@@ -8,6 +9,8 @@
  * dynamic value escaped for its format.
  */
 import type { DigestItem } from "@vpa/db";
+import { evidencePhrase } from "../evidence/evidence-phrase.ts";
+import type { SignalEvidence } from "../evidence/signal-evidence.ts";
 import { catalogueFor } from "../i18n/catalogues.ts";
 import type { Language } from "../i18n/language.ts";
 import { escapeEmailHtml } from "./email-html.ts";
@@ -18,7 +21,7 @@ import {
   rankSignalLines,
 } from "./ranked-signal-lines.ts";
 import type { RenderedMessage } from "./rendered-message.ts";
-import { escapeTelegramHtml, truncateTelegramHtml } from "./telegram-html.ts";
+import { escapeTelegramHtml, TELEGRAM_MESSAGE_MAX_LENGTH, truncateTelegramHtml } from "./telegram-html.ts";
 
 /** The language a digest is rendered in (a subscriber's, or ALERT_LANGUAGE). */
 export type DigestLanguage = Language;
@@ -30,13 +33,26 @@ export interface DigestContent {
 }
 
 /**
+ * `evidence[i]` is the evidence of `content.items[i]` (src/evidence): a compact line under it.
+ * In Telegram, when the whole digest would pass the 4,096 characters, the lowest-ranked lines
+ * lose their evidence first: every ranked signal stays.
+ *
  * @example
  * renderDigest({ items, total: 3 }, "vi").subject; // "Bản tin quét: 3 tín hiệu / Scan digest: 3 signals · 23/03/2020"
  * @throws UnknownSignalTypeError for a signal type vpa-core's registry does not define.
  */
-export function renderDigest(content: DigestContent, language: DigestLanguage): RenderedMessage {
+export function renderDigest(
+  content: DigestContent,
+  language: DigestLanguage,
+  evidence?: readonly SignalEvidence[],
+): RenderedMessage {
   const text = catalogueFor(language);
   const lines = rankSignalLines(content.items, text, language);
+  // The signal is named on its own line: the phrase only says which group of it the figures are of.
+  const evidenceLines = content.items.map((_, index) => {
+    const found = evidence?.[index];
+    return found === undefined ? null : evidencePhrase(found, { language });
+  });
   const more = content.total - content.items.length;
   const heading = text.digest.heading(content.total);
   const bar = lines[0]?.time ?? "";
@@ -44,19 +60,29 @@ export function renderDigest(content: DigestContent, language: DigestLanguage): 
   const plain = [
     subject,
     "",
-    ...lines.map((line) => rankedLineText(line, text)),
+    ...lines.flatMap((line, index) => {
+      const phrase = evidenceLines[index];
+      return [rankedLineText(line, text), ...(phrase == null ? [] : [`   ${phrase}`])];
+    }),
     ...(more > 0 ? ["", text.digest.more(more)] : []),
     "",
     text.disclaimer,
   ].join("\n");
   const e = escapeTelegramHtml;
-  const telegramHtml = truncateTelegramHtml(
+  const telegramWith = (evidenceShown: number) =>
     [
       `📋 <b>${e(heading)}</b>${bar === "" ? "" : ` · ${e(bar)}`}`,
-      ...lines.map((line) => rankedLineTelegramHtml(line, text)),
+      ...lines.flatMap((line, index) => {
+        const phrase = index < evidenceShown ? evidenceLines[index] : null;
+        return [rankedLineTelegramHtml(line, text), ...(phrase == null ? [] : [`↳ <i>${e(phrase)}</i>`])];
+      }),
       ...(more > 0 ? [e(text.digest.more(more))] : []),
-    ].join("\n"),
-  );
+    ].join("\n");
+  let evidenceShown = lines.length;
+  let telegram = telegramWith(evidenceShown);
+  while (evidenceShown > 0 && truncateTelegramHtml(telegram, TELEGRAM_MESSAGE_MAX_LENGTH) !== telegram)
+    telegram = telegramWith(--evidenceShown);
+  const telegramHtml = truncateTelegramHtml(telegram);
   const h = escapeEmailHtml;
   const emailHtml = [
     "<!DOCTYPE html>",
@@ -64,7 +90,16 @@ export function renderDigest(content: DigestContent, language: DigestLanguage): 
     `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${h(subject)}</title></head>`,
     '<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1f2328">',
     `<h1 style="margin:0 0 12px;font-size:20px">${h(heading)}</h1>`,
-    `<table role="presentation" style="border-collapse:collapse">${lines.map(rankedLineEmailRow).join("")}</table>`,
+    `<table role="presentation" style="border-collapse:collapse">${lines
+      .map((line, index) => {
+        const phrase = evidenceLines[index];
+        return `${rankedLineEmailRow(line)}${
+          phrase == null
+            ? ""
+            : `<tr><td></td><td colspan="4" style="padding:0 0 6px;color:#555;font-size:12px">${h(phrase)}</td></tr>`
+        }`;
+      })
+      .join("")}</table>`,
     ...(more > 0 ? [`<p>${h(text.digest.more(more))}</p>`] : []),
     `<p style="margin:16px 0 0;font-size:12px;color:#777">${h(text.disclaimer)}</p>`,
     "</body>",
@@ -76,6 +111,14 @@ export function renderDigest(content: DigestContent, language: DigestLanguage): 
     text: `${plain}\n`,
     telegramHtml,
     emailHtml,
-    event: { name: "vpa.digest", data: { digest: { items: content.items, total: content.total } } },
+    event: {
+      name: "vpa.digest",
+      data: {
+        digest: { items: content.items, total: content.total },
+        ...(evidence === undefined
+          ? {}
+          : { evidence: content.items.map((_, index) => evidence[index] ?? null) }),
+      },
+    },
   };
 }
