@@ -19,6 +19,7 @@ import { channelPacing } from "./channel-pacing.ts";
 import type { Channel, ChannelSender } from "./channels/channel.ts";
 import { type AlertThrottle, type DeliveryRateLimiter, deliver, type SendOutcome } from "./deliver.job.ts";
 import { type DeliverySweeper, startDeliverySweeper } from "./delivery-sweeper.ts";
+import { createEvidenceLookup } from "./evidence/evidence-lookup.ts";
 import { fanOutAlert, SignalNotFoundError } from "./fan-out-alert.job.ts";
 import type { DigestLanguage } from "./render/render-digest.ts";
 
@@ -77,6 +78,9 @@ const QUICK_TAKEOVER = { lockDuration: 10_000, stalledInterval: 5_000 } as const
 /** How often a digest job looks again whether its scan's analyze jobs are done. */
 const DIGEST_POLL_MS = 1_000;
 
+/** How long the delivery jobs take the track record as unchanged before reading its stamp again. */
+const EVIDENCE_RECHECK_MS = 5_000;
+
 /**
  * The alerts side of the pipeline (docs/delivery.md), one BullMQ worker per queue:
  * - `alerts`: one job per signal fans it out into a delivery job per recipient who gets it now;
@@ -107,6 +111,9 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
       : new RedisChartCache({ redisUrl: options.connection.redisUrl, prefix: options.connection.prefix });
   const charts =
     chartCache === null ? undefined : createAlertCharts({ db: options.db, cache: chartCache, logger });
+  // The track record's figures, loaded once per update of it and shared by every delivery job of
+  // this process; its stamp is read again at most every 5 s (evidence/README.md).
+  const evidence = createEvidenceLookup({ db: options.db, recheckMs: EVIDENCE_RECHECK_MS });
 
   const fanOut = createWorker(
     "alerts",
@@ -152,6 +159,7 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
           throttle: options.throttle,
           defaultLanguage: options.defaultLanguage ?? "vi",
           sendSignal: abortSends.signal,
+          evidence,
           outcomeMemory: {
             recalled: (job.data as { _outcome?: SendOutcome })._outcome ?? null,
             remember: (outcome) => job.updateData({ ...(job.data as object), _outcome: outcome }),

@@ -21,6 +21,9 @@ import { DeliveryOutcomeUnknownError } from "./channels/delivery-outcome-unknown
 import { DeliveryRateLimitedError } from "./channels/delivery-rate-limited-error.ts";
 import { RecipientUnreachableError } from "./channels/recipient-unreachable-error.ts";
 import type { AlertCharts } from "./chart/alert-charts.ts";
+import { type EvidenceLookup, sharedEvidenceLookup } from "./evidence/evidence-lookup.ts";
+import { evidenceSubjectOfDigestItem, evidenceSubjectOfSignal } from "./evidence/evidence-subject.ts";
+import type { EvidenceSubject, SignalEvidence } from "./evidence/signal-evidence.ts";
 import { alertContentOf } from "./fan-out-alert.job.ts";
 import { quietHoursDelayMs } from "./quiet-hours.ts";
 import { renderAlert } from "./render/render-alert.ts";
@@ -59,6 +62,11 @@ export interface DeliveryDependencies {
   readonly defaultLanguage: DigestLanguage;
   /** Draws (or finds) an instant alert's chart (chart/alert-charts.ts); without it, alerts go as text. */
   readonly charts?: AlertCharts;
+  /**
+   * The track record's evidence for each signal (evidence/evidence-lookup.ts), one line in every
+   * alert and under every digest line. Default: the lookup shared by every user of `db`.
+   */
+  readonly evidence?: EvidenceLookup;
   /** The clock every time rule (quiet hours, pause, the hourly cap) reads. Default Date.now. */
   readonly now?: () => number;
   /**
@@ -174,7 +182,7 @@ export async function deliver(
 
   const priority = context.subject.kind === "alert" ? context.subject.priority : "DIGEST";
   const labels = { channel, priority };
-  const message = await renderMessage(context, deps);
+  const message = await renderMessage(context, deps, logger);
   if (context.subject.kind === "alert") {
     const throttled = await throttleReason(context, deps, now());
     if (throttled !== null) {
@@ -250,17 +258,38 @@ function isChannel(value: string): value is Channel {
   return (CHANNELS as readonly string[]).includes(value);
 }
 
-async function renderMessage(context: DeliveryContext, deps: DeliveryDependencies): Promise<RenderedMessage> {
+async function renderMessage(
+  context: DeliveryContext,
+  deps: DeliveryDependencies,
+  logger: Logger,
+): Promise<RenderedMessage> {
   const language = context.recipient.language ?? deps.defaultLanguage;
   if (context.subject.kind === "digest") {
-    return renderDigest(
-      { items: context.subject.items as DigestItem[], total: context.subject.total },
-      language,
-    );
+    const items = context.subject.items as DigestItem[];
+    const evidence = await lookUpEvidence(items.map(evidenceSubjectOfDigestItem), deps, logger);
+    return renderDigest({ items, total: context.subject.total }, language, evidence);
   }
   const signal = await findSignal(deps.db, context.subject.signalId);
   if (signal === undefined) throw new Error(`signal ${context.subject.signalId} of the alert was deleted`);
-  return renderAlert(alertContentOf(signal), language);
+  const evidence = await lookUpEvidence([evidenceSubjectOfSignal(signal)], deps, logger);
+  return renderAlert(alertContentOf(signal), language, evidence?.[0]);
+}
+
+/**
+ * The subjects' evidence, or none when it cannot be read: the alert matters more than its
+ * evidence line, so a failing lookup is logged and the message goes without it.
+ */
+async function lookUpEvidence(
+  subjects: readonly EvidenceSubject[],
+  deps: DeliveryDependencies,
+  logger: Logger,
+): Promise<SignalEvidence[] | undefined> {
+  try {
+    return await (deps.evidence ?? sharedEvidenceLookup(deps.db)).evidenceFor(subjects);
+  } catch (err) {
+    logger.warn({ err }, "could not read the track record's evidence; sending without it");
+    return undefined;
+  }
 }
 
 /** Waits (briefly) for a slot of every limit; returns a `wait` outcome when it is far off or the worker stops. */
