@@ -1,5 +1,8 @@
 import { type Database, listSignals, listStrongestSignalsOfLatestScan } from "@vpa/db";
 import type { Kysely } from "kysely";
+import { sharedEvidenceLookup } from "../evidence/evidence-lookup.ts";
+import { evidencePhrase } from "../evidence/evidence-phrase.ts";
+import { evidenceSubjectOfSignal } from "../evidence/evidence-subject.ts";
 import {
   formatBarTime,
   formatConfidence,
@@ -14,7 +17,7 @@ import type { BotCommandContext } from "./bot-command-context.ts";
 /** /signals shows the newest this many. */
 export const SIGNALS_SHOWN = 10;
 
-/** /signals [SYMBOL]: the newest stored signals, one line each. */
+/** /signals [SYMBOL]: the newest stored signals, one line each, with its evidence under it. */
 export async function signalsReply(
   db: Kysely<Database>,
   symbol: string | null,
@@ -25,13 +28,13 @@ export async function signalsReply(
   // One more than shown, to know whether there are more.
   const signals = await listSignals(db, { symbol: symbol ?? undefined, limit: SIGNALS_SHOWN + 1 });
   if (signals.length === 0) return e(symbol === null ? text.signals.none : text.signals.noneFor(symbol));
-  const lines = signals
-    .slice(0, SIGNALS_SHOWN)
-    .map(
-      (s) =>
-        `${e(formatBarTime(s.time, language))} <b>${e(s.symbol)}</b> ${e(text.signalName(signalLabelText(s.type, s.variant)))} ` +
-        `· ${e(text.digest.score)} ${s.score} · ${e(formatConfidence(s.confidence, language))} · ${e(formatPriceVnd(s.close, language))}`,
-    );
+  const shown = signals.slice(0, SIGNALS_SHOWN);
+  const evidence = await sharedEvidenceLookup(db).evidenceFor(shown.map(evidenceSubjectOfSignal));
+  const lines = shown.flatMap((s, index) => [
+    `${e(formatBarTime(s.time, language))} <b>${e(s.symbol)}</b> ${e(text.signalName(signalLabelText(s.type, s.variant)))} ` +
+      `· ${e(text.digest.score)} ${s.score} · ${e(formatConfidence(s.confidence, language))} · ${e(formatPriceVnd(s.close, language))}`,
+    `↳ <i>${e(evidencePhrase(evidence[index]!, { language }))}</i>`,
+  ]);
   const more =
     signals.length > SIGNALS_SHOWN
       ? [e(symbol === null ? text.signals.moreAll : text.signals.moreOlder)]
