@@ -1,4 +1,6 @@
 import { isTimeframe, listSignals, type Timeframe } from "@vpa/db";
+// Relative: the evidence lives in the alerts workspace, whose index this command does not own.
+import { createEvidenceLookup, evidenceSubjectOfSignal } from "../../../alerts/src/evidence/index.ts";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { formatSignalsTable } from "../format-signals.ts";
@@ -30,14 +32,19 @@ export async function runSignals(app: AppContext, args: readonly string[]): Prom
     timeframe: values.timeframe as Timeframe | undefined,
     limit: parseInteger("signals", "limit", values.limit, 1, 100_000) ?? 50,
   });
+  // Each signal's evidence counts only outcomes final by its own bar (alerts/src/evidence/README.md).
+  const evidence = await createEvidenceLookup({ db: app.database.db }).evidenceFor(
+    signals.map(evidenceSubjectOfSignal),
+  );
   if (values.json) {
-    for (const signal of signals) console.log(JSON.stringify(signal));
+    for (const [index, signal] of signals.entries())
+      console.log(JSON.stringify({ ...signal, evidence: evidence[index] }));
     return 0;
   }
   if (signals.length === 0) {
     console.log("no signals stored (run `vpa scan`, or `vpa demo`)");
     return 0;
   }
-  console.log(formatSignalsTable(signals));
+  console.log(formatSignalsTable(signals, "", evidence));
   return 0;
 }
