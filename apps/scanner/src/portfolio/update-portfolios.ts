@@ -10,7 +10,6 @@ import {
   market,
   type PortfolioState,
   resolveBacktestConfig,
-  type SessionClose,
 } from "@vpa/core";
 import {
   type Database,
@@ -160,7 +159,7 @@ export async function updatePortfolio(
   const universe = createBacktestUniverse(analyzed, { from: portfolio.startedOn, to: newest });
   const events = collectSignalEvents(universe, config.strategy);
   const trades: ClosedTrade[] = [];
-  const closes: SessionClose[] = [];
+  const closes: { date: string; cash: number; invested: number; equity: number; positions: number }[] = [];
   let previousValue = state.lastEquity;
   advancePortfolio(
     state,
@@ -171,7 +170,17 @@ export async function updatePortfolio(
     calendar,
     trades,
     emptyStepCounters(),
-    { openEnded: true, onClose: (close) => closes.push(close) },
+    {
+      openEnded: true,
+      onClose: (date, after) =>
+        closes.push({
+          date,
+          cash: after.cash,
+          invested: after.invested,
+          equity: after.lastEquity,
+          positions: after.positions.length,
+        }),
+    },
   );
   if (closes.length === 0) return unchanged;
   const index = await loadIndexSeries(db, { symbol: config.benchmark, from: closes[0]!.date, to: newest });

@@ -42,7 +42,7 @@ export { collectSignalEvents } from "./entry-candidates.ts";
 export { buyFillPriceVnd, sellFillPriceVnd, toTickPriceVnd } from "./fill-model.ts";
 export type { MonthlyReturn } from "./monthly-returns.ts";
 export { monthlyReturns } from "./monthly-returns.ts";
-export type { BacktestTrade, SessionClose, SimulationCounters } from "./portfolio-simulation.ts";
+export type { BacktestTrade, OnSessionClose, SimulationCounters } from "./portfolio-simulation.ts";
 export { advancePortfolio, UniverseMarket } from "./portfolio-simulation.ts";
 export type {
   ClosedTrade,

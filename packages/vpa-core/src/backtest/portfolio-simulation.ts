@@ -93,54 +93,61 @@ export class UniverseMarket implements SessionMarket {
     for (const symbol of universe.symbols) this.indexOf.set(symbol.symbol, symbol.index);
   }
 
-  /** The symbol's bar in this session, -1 when it has none. */
-  private barToday(symbol: string): number {
-    const index = this.indexOf.get(symbol);
-    if (index === undefined) return -1;
-    const s = this.universe.symbols[index]!;
-    let bar = this.cursor[index]!;
-    while (bar + 1 < s.endBar && s.dayOf[bar + 1]! <= this.day) bar++;
-    this.cursor[index] = bar;
-    return bar >= s.firstBar && s.dayOf[bar] === this.day ? bar : -1;
-  }
+  /** One-entry cache: the step asks several things of the same symbol in a row. */
+  private cachedSymbol = "";
+  private cachedDay = -1;
+  private cachedIndex = -1;
+  private cachedBar = -1;
 
-  private symbolOf(symbol: string) {
-    return this.universe.symbols[this.indexOf.get(symbol)!]!;
+  /** Points the cache at `symbol` in this session: its index, and its bar today (-1: none). */
+  private find(symbol: string): void {
+    if (symbol === this.cachedSymbol && this.day === this.cachedDay) return;
+    const index = this.indexOf.get(symbol) ?? -1;
+    let today = -1;
+    if (index >= 0) {
+      const s = this.universe.symbols[index]!;
+      let bar = this.cursor[index]!;
+      while (bar + 1 < s.endBar && s.dayOf[bar + 1]! <= this.day) bar++;
+      this.cursor[index] = bar;
+      if (bar >= s.firstBar && s.dayOf[bar] === this.day) today = bar;
+    }
+    this.cachedSymbol = symbol;
+    this.cachedDay = this.day;
+    this.cachedIndex = index;
+    this.cachedBar = today;
   }
 
   hasBar(symbol: string): boolean {
-    return this.barToday(symbol) >= 0;
+    this.find(symbol);
+    return this.cachedBar >= 0;
   }
   open(symbol: string): number {
-    return this.symbolOf(symbol).columns.open[this.barToday(symbol)]!;
+    this.find(symbol);
+    return this.universe.symbols[this.cachedIndex]!.columns.open[this.cachedBar]!;
   }
   close(symbol: string): number {
-    return this.symbolOf(symbol).columns.close[this.barToday(symbol)]!;
+    this.find(symbol);
+    return this.universe.symbols[this.cachedIndex]!.columns.close[this.cachedBar]!;
   }
   exchange(symbol: string): Exchange {
-    return this.symbolOf(symbol).exchange;
+    this.find(symbol);
+    return this.universe.symbols[this.cachedIndex]!.exchange;
   }
   bearSignal(symbol: string): boolean {
-    const bar = this.barToday(symbol);
-    return bar >= 0 && this.bearSignalAt[this.indexOf.get(symbol)!]![bar] === 1;
+    this.find(symbol);
+    return this.cachedBar >= 0 && this.bearSignalAt[this.cachedIndex]![this.cachedBar] === 1;
   }
   isLastBar(symbol: string): boolean {
-    const bar = this.barToday(symbol);
-    if (bar + 1 < this.symbolOf(symbol).endBar) return false;
+    this.find(symbol);
+    if (this.cachedBar + 1 < this.universe.symbols[this.cachedIndex]!.endBar) return false;
     return !(this.openEnded && this.day === this.universe.days.length - 1);
   }
 }
 
 const NO_CANDIDATES: readonly StepCandidate[] = Object.freeze([]);
 
-/** Per session of the advance, after its close. */
-export interface SessionClose {
-  readonly date: string;
-  readonly cash: number;
-  readonly invested: number;
-  readonly equity: number;
-  readonly positions: number;
-}
+/** Per session of the advance, after its close: read `state.cash`, `invested`, `lastEquity`, `positions`. */
+export type OnSessionClose = (date: string, state: PortfolioState) => void;
 
 /**
  * Steps `state` through every session of `universe` after `state.lastSession` (one
@@ -156,7 +163,7 @@ export function advancePortfolio(
   calendar: HolidayCalendar,
   trades: ClosedTrade[],
   counters: StepCounters,
-  options: { readonly openEnded?: boolean; readonly onClose?: (close: SessionClose) => void } = {},
+  options: { readonly openEnded?: boolean; readonly onClose?: OnSessionClose } = {},
 ): void {
   const days = universe.days;
   const market = new UniverseMarket(universe, bearSignalAt, options.openEnded ?? false);
@@ -169,13 +176,7 @@ export function advancePortfolio(
     while (next < candidates.length && candidates[next]!.day === day) next++;
     const today = start === next ? NO_CANDIDATES : candidates.slice(start, next);
     stepPortfolio(state, days[day]!, market, today, config, calendar, trades, counters);
-    options.onClose?.({
-      date: days[day]!,
-      cash: state.cash,
-      invested: state.invested,
-      equity: state.lastEquity,
-      positions: state.positions.length,
-    });
+    options.onClose?.(days[day]!, state);
   }
 }
 
@@ -214,11 +215,11 @@ export function simulatePortfolio(
   };
   let day = 0;
   advancePortfolio(state, universe, config, candidates, bearSignalAt, calendar, trades, counters, {
-    onClose: (close) => {
-      equity[day] = close.equity;
-      cashCurve[day] = close.cash;
-      investedCurve[day] = close.invested;
-      positionCurve[day] = close.positions;
+    onClose: (_date, after) => {
+      equity[day] = after.lastEquity;
+      cashCurve[day] = after.cash;
+      investedCurve[day] = after.invested;
+      positionCurve[day] = after.positions.length;
       day++;
     },
   });

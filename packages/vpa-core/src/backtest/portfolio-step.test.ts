@@ -4,7 +4,7 @@ import { DEFAULT_HOLIDAY_CALENDAR } from "../market/holiday-calendar.ts";
 import { type BacktestConfig, resolveBacktestConfig } from "./backtest-config.ts";
 import { analyzeBacktestSymbol, createBacktestUniverse } from "./backtest-universe.ts";
 import { collectSignalEvents } from "./entry-candidates.ts";
-import { advancePortfolio, type SessionClose } from "./portfolio-simulation.ts";
+import { advancePortfolio } from "./portfolio-simulation.ts";
 import {
   type ClosedTrade,
   closeAllAtLastClose,
@@ -135,7 +135,8 @@ describe("a paper portfolio replayed one close at a time equals the backtest, tr
       // open-ended), one step from the state stored (JSON) at the previous close.
       let state = initialPortfolioState(config);
       const trades: ClosedTrade[] = [];
-      const closes: SessionClose[] = [];
+      const closes: { date: string; cash: number; invested: number; equity: number; positions: number }[] =
+        [];
       for (const date of full.days) {
         const universe = createBacktestUniverse(analyzed, { from: period.from, to: date });
         const events = collectSignalEvents(universe, config);
@@ -148,7 +149,17 @@ describe("a paper portfolio replayed one close at a time equals the backtest, tr
           DEFAULT_HOLIDAY_CALENDAR,
           trades,
           emptyStepCounters(),
-          { openEnded: true, onClose: (close) => closes.push(close) },
+          {
+            openEnded: true,
+            onClose: (date, after) =>
+              closes.push({
+                date,
+                cash: after.cash,
+                invested: after.invested,
+                equity: after.lastEquity,
+                positions: after.positions.length,
+              }),
+          },
         );
         state = JSON.parse(JSON.stringify(state));
       }
