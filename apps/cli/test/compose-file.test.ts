@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CONFIG_VARIABLES, type Config, loadConfig } from "@vpa/runtime";
 import { describe, expect, it } from "vitest";
+import { COMMAND_NAMES } from "../src/command-registry.ts";
 import { DEFAULT_HTTP_PORTS, WORKER_KINDS, type WorkerKind } from "../src/worker-process.ts";
 import { parseComposeYaml, type YamlMapping, type YamlValue } from "./compose-yaml.ts";
 
@@ -303,18 +304,18 @@ function configOf(service: YamlMapping): Config {
   return loadConfig({ NODE_ENV: "production", ...environmentOf(service) });
 }
 
-/** Commands `vpa help` lists that main.ts dispatches, from the Node 24 the image would run. */
+/**
+ * Commands `vpa help` lists, from the Node 24 the image would run: the command registry's, which
+ * main.ts routes every one of (its RUNNERS is typed by the registry's names).
+ */
 function cliCommands(): string[] {
   const node = existsSync(join(ROOT, "node_modules/.bin/node"))
     ? join(ROOT, "node_modules/.bin/node")
     : process.execPath;
   const help = spawnSync(node, ["apps/cli/src/main.ts", "help"], { cwd: ROOT, encoding: "utf8" });
   expect(help.status, help.stderr).toBe(0);
-  const listed = [...help.stdout.matchAll(/^\s*vpa ([a-z][a-z-]*)/gm)].map((match) => match[1]!);
-  const main = readFileSync(join(ROOT, "apps/cli/src/main.ts"), "utf8");
-  return listed.filter(
-    (command) => main.includes(`case "${command}":`) || main.includes(`command === "${command}"`),
-  );
+  const listed = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1]!);
+  return listed.filter((command) => (COMMAND_NAMES as readonly string[]).includes(command));
 }
 
 function healthPorts(test: string[]): string[] {

@@ -15,21 +15,11 @@ import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
-export const usage =
-  "vpa alerts                   alert deliveries, newest first [--status sent|failed|uncertain|suppressed|retry|sending] [--since D] [--limit N] [--json]\n" +
-  "  vpa alerts retry             send again what did not go out [--status failed (default),retry,uncertain,suppressed] [--since D] [--json]";
-
 const DEFAULT_LIMIT = 50;
 
 /** What went out, what failed and why, what was held back: the operator's view of the alert worker. */
 export async function runAlerts(app: AppContext, args: readonly string[]): Promise<number> {
-  if (args[0] === "retry") return runAlertsRetry(app, args.slice(1));
-  const { values, positionals } = parseOptions("alerts", args, {
-    status: { type: "string" },
-    since: { type: "string" },
-    limit: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values, positionals } = parseOptions("alerts", args);
   if (positionals.length > 0) throw new UsageError(`alerts: unexpected ${positionals.join(" ")}`);
   if (values.status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(values.status)) {
     throw new UsageError(`alerts: --status is one of ${DELIVERY_STATUSES.join(", ")} (got ${values.status})`);
@@ -103,12 +93,8 @@ export async function runAlerts(app: AppContext, args: readonly string[]): Promi
  * `vpa alerts retry`: owes again what did not go out (docs/delivery.md). Failed deliveries and
  * alerts that gave up by default; `uncertain` only when named, since those may have arrived.
  */
-async function runAlertsRetry(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("alerts retry", args, {
-    status: { type: "string" },
-    since: { type: "string" },
-    json: { type: "boolean" },
-  });
+export async function runAlertsRetry(app: AppContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseOptions("alerts retry", args);
   if (positionals.length > 0) throw new UsageError(`alerts retry: unexpected ${positionals.join(" ")}`);
   // `retry` rows are owed already (their job retries them, the sweeper makes sure it exists):
   // by default only what ended badly is owed again.

@@ -6,9 +6,6 @@ import { formatTable } from "../format-table.ts";
 import { parseOptions } from "../parse-options.ts";
 import { todayInVietnam } from "./import.ts";
 
-export const usage =
-  "vpa analyze <file>           run vpa-core on a bar file offline (no Redis, no database) [--symbol S] [--json]";
-
 /**
  * Reads the file once, feeding each symbol's streaming analyzer bar by bar, so a multi-symbol file
  * of millions of rows needs memory only for one analyzer state per symbol. A row that is invalid
@@ -17,10 +14,7 @@ export const usage =
  * stderr.
  */
 export async function runAnalyze(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("analyze", args, {
-    symbol: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values, positionals } = parseOptions("analyze", args);
   if (positionals.length !== 1) throw new UsageError("analyze: name exactly one bar file");
   const [path] = await listBarFiles(positionals[0] as string);
   if (path === undefined) throw new UsageError("analyze: no bar file found");

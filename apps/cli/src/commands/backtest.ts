@@ -30,11 +30,6 @@ import { EXIT, UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
-export const usage =
-  "vpa backtest                 backtest the signals --symbols VN30|ALL|A,B --from D --to D [--signals T,..] [--min-score N] [--stop-loss 7] [--take-profit 15] [--trailing-stop 5] [--position-size 10] [--fee 0.15] [--max-hold N] [--benchmark VN30] [--sweep stop-loss=5,7,10 ...] [--walk-forward train=3y,test=1y --sweep ... [--optimize sharpe|cagr|calmar]] [--wait] [--json] [--report out.html] | --show ID | --cancel ID\n" +
-  "                               percentages are in percent: 7 and 7% both mean 7 %; stop loss, take profit, trailing stop and position size refuse values under 1 (0.07 would be 0.07 %)\n" +
-  "                               compared with the stored VN30 index (--benchmark: another stored index) when it covers the period; --walk-forward chooses the best --sweep parameters on each training window and trades them on the next test window";
-
 /** CLI names of the sweepable parameters → config keys. */
 const SWEEP_FLAGS: Record<string, SweepKey> = {
   "min-score": "minScore",
@@ -484,37 +479,7 @@ function quieterOf(level: string, floor: string): string {
 }
 
 export async function runBacktest(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("backtest", args, {
-    symbols: { type: "string" },
-    from: { type: "string" },
-    to: { type: "string" },
-    signals: { type: "string" },
-    "min-score": { type: "string" },
-    "min-confidence": { type: "string" },
-    confirm: { type: "boolean" },
-    "stop-loss": { type: "string" },
-    "take-profit": { type: "string" },
-    "trailing-stop": { type: "string" },
-    "max-hold": { type: "string" },
-    "position-size": { type: "string" },
-    "max-positions": { type: "string" },
-    capital: { type: "string" },
-    fee: { type: "string" },
-    slippage: { type: "string" },
-    "no-bear-exit": { type: "boolean" },
-    sweep: { type: "string", multiple: true },
-    "rank-by": { type: "string" },
-    "walk-forward": { type: "string" },
-    optimize: { type: "string" },
-    benchmark: { type: "string" },
-    "run-id": { type: "string" },
-    wait: { type: "boolean" },
-    timeout: { type: "string" },
-    json: { type: "boolean" },
-    report: { type: "string" },
-    show: { type: "string" },
-    cancel: { type: "string" },
-  });
+  const { values, positionals } = parseOptions("backtest", args);
   if (positionals.length > 0) throw new UsageError(`backtest: unexpected ${positionals.join(" ")}`);
   const json = values.json === true;
   if (values.cancel !== undefined) {

@@ -8,11 +8,6 @@ import { parseOptions } from "../parse-options.ts";
 import { findExecutable, postgresBinaryDirectories } from "../services/find-binaries.ts";
 import { describeCommandFailure, runCommand } from "../services/run-command.ts";
 
-export const backupUsage =
-  "vpa backup [--file PATH]       dump the database (pg_dump custom format; default .vpa/backups/)";
-export const restoreUsage =
-  "vpa restore <file>            restore a dump into DATABASE_URL (replaces the tables it contains)";
-
 export class BackupError extends Error {
   readonly code = "BACKUP_FAILED";
   constructor(message: string) {
@@ -61,7 +56,7 @@ function clientConnection(databaseUrl: string): { url: string; env: NodeJS.Proce
 }
 
 export async function runBackup(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("backup", args, { file: { type: "string" } });
+  const { values, positionals } = parseOptions("backup", args);
   if (positionals.length > 0) throw new UsageError(`backup: unexpected ${positionals.join(" ")}`);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = resolve(values.file ?? join(app.config.dataDir, "backups", `vpa-${stamp}.dump`));
@@ -83,7 +78,7 @@ export async function runBackup(app: AppContext, args: readonly string[]): Promi
 }
 
 export async function runRestore(app: AppContext, args: readonly string[]): Promise<number> {
-  const { positionals } = parseOptions("restore", args, {});
+  const { positionals } = parseOptions("restore", args);
   if (positionals.length !== 1) throw new UsageError("restore: name exactly one dump file");
   const file = resolve(positionals[0] as string);
   await stat(file).catch(() => {

@@ -13,9 +13,6 @@ import { type RunningWorkers, startWorkers } from "../worker-process.ts";
 import { todayInVietnam } from "./import.ts";
 import { formatServices, servicesOptions } from "./services.ts";
 
-export const usage =
-  "vpa demo                     the whole pipeline end to end on the bundled VN30 data [--lookback-days 30] [--min-score 60]";
-
 const FIXTURES = resolve(import.meta.dirname, "../../../../fixtures");
 export const DEMO_BARS = resolve(FIXTURES, "vn30-daily-2018-2021.csv.gz");
 export const DEMO_STOCKS = resolve(FIXTURES, "vn30-symbols.csv");
@@ -29,10 +26,7 @@ export const DEMO_INDEX = resolve(FIXTURES, "vn30-index-daily-2018-2021.csv");
  * everything stored and delivered, sends nothing, and says so.
  */
 export async function runDemo(config: Config, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("demo", args, {
-    "lookback-days": { type: "string" },
-    "min-score": { type: "string" },
-  });
+  const { values, positionals } = parseOptions("demo", args);
   if (positionals.length > 0) throw new UsageError(`demo: unexpected ${positionals.join(" ")}`);
   const lookbackDays = parseInteger("demo", "lookback-days", values["lookback-days"], 0, 3650) ?? 30;
   const minScore = parseInteger("demo", "min-score", values["min-score"], 0, 100) ?? 60;

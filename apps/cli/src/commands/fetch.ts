@@ -5,22 +5,10 @@ import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { parseList, parseOptions } from "../parse-options.ts";
 
-export const usage =
-  "vpa fetch                    fetch new bars from the market-data provider [--provider udf|vietcap] [--url URL] [--symbols A,B] [--timeframe 1D] [--from D] [--to D] [--scan] [--json]";
-
 const BAR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?$/;
 
 export async function runFetch(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("fetch", args, {
-    provider: { type: "string" },
-    url: { type: "string" },
-    symbols: { type: "string" },
-    timeframe: { type: "string" },
-    from: { type: "string" },
-    to: { type: "string" },
-    scan: { type: "boolean" },
-    json: { type: "boolean" },
-  });
+  const { values, positionals } = parseOptions("fetch", args);
   if (positionals.length > 0) throw new UsageError(`fetch: unexpected ${positionals.join(" ")}`);
   if (values.provider !== undefined && !isProviderName(values.provider)) {
     throw new UsageError(`fetch: unknown --provider ${values.provider} (udf or vietcap)`);

@@ -16,9 +16,6 @@ import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
 import { parseOptions } from "../parse-options.ts";
 
-export const usage =
-  "vpa import <file|dir>...     load bars (CSV, JSON Lines, JSON; .gz) [--format csv|jsonl|json] [--price-unit thousand|vnd] [--timeframe 1D] [--symbol S] [--stocks list.csv] [--report out.tsv] [--json]";
-
 /** Today's date in Asia/Ho_Chi_Minh (UTC+7, no DST), the bound of the future-date rule. */
 export function todayInVietnam(now = Date.now()): string {
   return new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -30,15 +27,7 @@ export function todayInVietnam(now = Date.now()): string {
  * or no rows), 1 a file could not be read or the database failed, 2 a bad command line.
  */
 export async function runImport(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("import", args, {
-    timeframe: { type: "string" },
-    symbol: { type: "string" },
-    stocks: { type: "string" },
-    report: { type: "string" },
-    format: { type: "string" },
-    "price-unit": { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values, positionals } = parseOptions("import", args);
   if (positionals.length === 0 && values.stocks === undefined)
     throw new UsageError("import: name at least one file or directory");
   let timeframe: Timeframe | undefined;

@@ -1,8 +1,6 @@
 import { migrateToLatest } from "@vpa/db";
 import type { AppContext } from "../app-context.ts";
 
-export const usage = "vpa migrate                 apply pending database migrations";
-
 export async function runMigrate(app: AppContext): Promise<number> {
   const { applied } = await migrateToLatest(app.database.db);
   console.log(applied.length === 0 ? "database schema is up to date" : `applied: ${applied.join(", ")}`);

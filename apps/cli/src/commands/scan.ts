@@ -6,19 +6,8 @@ import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 import { scanAndWait } from "../scan-and-wait.ts";
 import { type QueueWorkerKind, startWorkers } from "../worker-process.ts";
 
-export const usage =
-  "vpa scan                     enqueue a scan of the newest bars [--symbols A,B] [--timeframe 1D] [--lookback-days N] [--force] [--wait] [--timeout SECONDS] [--json]";
-
 export async function runScan(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("scan", args, {
-    symbols: { type: "string" },
-    timeframe: { type: "string" },
-    "lookback-days": { type: "string" },
-    force: { type: "boolean" },
-    wait: { type: "boolean" },
-    timeout: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values, positionals } = parseOptions("scan", args);
   if (positionals.length > 0) throw new UsageError(`scan: unexpected ${positionals.join(" ")}`);
   const timeframe = values.timeframe ?? app.config.scan.timeframe;
   if (!isTimeframe(timeframe)) throw new UsageError(`scan: unknown --timeframe ${timeframe}`);
@@ -43,7 +32,7 @@ export async function runScan(app: AppContext, args: readonly string[]): Promise
   if (missingKinds.length > 0 && !values.json) {
     console.error(`no ${missingKinds.join("/")} worker running: processing in this process`);
   }
-  const inline = startWorkers(app, missingKinds);
+  const inline = await startWorkers(app, missingKinds);
   try {
     const result = await scanAndWait(app, {
       ...options,

@@ -2,9 +2,8 @@ import { resolve } from "node:path";
 import type { Config } from "@vpa/runtime";
 import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
+import { parseOptions } from "../parse-options.ts";
 import { type ServiceStatus, servicesDown, servicesStatus, servicesUp } from "../services/index.ts";
-
-export const usage = "vpa services up|status|down  find or start local Redis and PostgreSQL [--json]";
 
 export function servicesOptions(config: Config, log: (line: string) => void = (line) => console.error(line)) {
   return {
@@ -23,9 +22,9 @@ export function formatServices(statuses: readonly ServiceStatus[]): string {
 }
 
 export async function runServices(config: Config, args: readonly string[]): Promise<number> {
-  const [action, ...rest] = args;
-  const json = rest.includes("--json");
-  const unknown = rest.filter((arg) => arg !== "--json");
+  const { values, positionals } = parseOptions("services", args);
+  const [action, ...unknown] = positionals;
+  const json = values.json === true;
   if (unknown.length > 0) throw new UsageError(`services: unexpected ${unknown.join(" ")}`);
   const options = servicesOptions(config);
   let statuses: ServiceStatus[];

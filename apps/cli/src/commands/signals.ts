@@ -6,18 +6,8 @@ import { UsageError } from "../cli-error.ts";
 import { formatSignalsTable } from "../format-signals.ts";
 import { parseInteger, parseOptions } from "../parse-options.ts";
 
-export const usage =
-  "vpa signals                  stored signals [--symbol S] [--since YYYY-MM-DD] [--min-score N] [--timeframe 1D] [--limit N] [--json]";
-
 export async function runSignals(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("signals", args, {
-    symbol: { type: "string" },
-    since: { type: "string" },
-    "min-score": { type: "string" },
-    timeframe: { type: "string" },
-    limit: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values, positionals } = parseOptions("signals", args);
   if (positionals.length > 0) throw new UsageError(`signals: unexpected ${positionals.join(" ")}`);
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
     throw new UsageError(`signals: --since must be a date like 2021-07-01 (got ${values.since})`);

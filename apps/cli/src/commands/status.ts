@@ -7,9 +7,6 @@ import { parseOptions } from "../parse-options.ts";
 import { servicesStatus } from "../services/index.ts";
 import { servicesOptions } from "./services.ts";
 
-export const usage =
-  "vpa status                   services, queues, bar freshness per exchange and timeframe, data source [--json]";
-
 /** What the stream worker publishes (its LiveBarStreamStatus plus the stream's staleness). */
 interface StreamStatusView {
   readonly name: string;
@@ -40,7 +37,7 @@ function formatAge(seconds: number): string {
 }
 
 export async function runStatus(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("status", args, { json: { type: "boolean" } });
+  const { values, positionals } = parseOptions("status", args);
   if (positionals.length > 0) throw new UsageError(`status: unexpected ${positionals.join(" ")}`);
   const now = Date.now();
   const services = await servicesStatus(servicesOptions(app.config, () => {}));

@@ -20,9 +20,6 @@ import { EXIT, UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
-export const usage =
-  "vpa study                    how each signal has done, net of costs, against chance [--symbols A,B|VN30|ALL] [--from D] [--to D] [--horizon 5] [--brokerage 0.15%] [--seed N] [--json] [--report study.html] | --update";
-
 /** Symbols per bars query while loading (the backtest's batch). */
 const LOAD_BATCH = 100;
 
@@ -151,17 +148,7 @@ async function runUpdate(app: AppContext, json: boolean): Promise<number> {
 }
 
 export async function runStudy(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("study", args, {
-    symbols: { type: "string" },
-    from: { type: "string" },
-    to: { type: "string" },
-    horizon: { type: "string" },
-    brokerage: { type: "string" },
-    seed: { type: "string" },
-    json: { type: "boolean" },
-    report: { type: "string" },
-    update: { type: "boolean" },
-  });
+  const { values, positionals } = parseOptions("study", args);
   if (positionals.length > 0) throw new UsageError(`study: unexpected ${positionals.join(" ")}`);
   if (values.update === true) return runUpdate(app, values.json === true);
   const from = isoDate("from", values.from);

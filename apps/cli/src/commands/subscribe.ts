@@ -15,11 +15,6 @@ import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
-export const subscribeUsage =
-  "vpa subscribe                --telegram CHAT_ID | --email ADDRESS | --webhook URL | --console NAME [--symbols A,B] [--types SPRING,...] [--min-score N] [--quiet 22:00-07:00|off] [--digest on|off|top N] [--lang vi|en] [--name TEXT]";
-export const unsubscribeUsage =
-  "vpa unsubscribe              --telegram CHAT_ID | --email ADDRESS | --webhook URL | --console NAME";
-
 function isHttpUrl(text: string): boolean {
   return URL.canParse(text) && ["http:", "https:"].includes(new URL(text).protocol);
 }
@@ -50,13 +45,6 @@ function recipientOf(
   if (address === "") throw new UsageError(`${command}: --${channel} needs a value`);
   return { channel, address };
 }
-
-const recipientOptions = {
-  telegram: { type: "string" },
-  email: { type: "string" },
-  webhook: { type: "string" },
-  console: { type: "string" },
-} as const;
 
 /**
  * `--digest on` (a digest per scan, the default), `off` (each alert at once), `top N` (how many a
@@ -105,16 +93,7 @@ function describeSettings(change: SubscriberSettingsChange): string {
 }
 
 export async function runSubscribe(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("subscribe", args, {
-    ...recipientOptions,
-    symbols: { type: "string" },
-    types: { type: "string" },
-    "min-score": { type: "string" },
-    name: { type: "string" },
-    quiet: { type: "string" },
-    digest: { type: "string" },
-    lang: { type: "string" },
-  });
+  const { values, positionals } = parseOptions("subscribe", args);
   const digest = parseDigestOption(values.digest, positionals);
   if (digest.unused.length > 0) throw new UsageError(`subscribe: unexpected ${digest.unused.join(" ")}`);
   const settings: SubscriberSettingsChange = { ...digest.change, ...parseLanguageOption(values.lang) };
@@ -169,7 +148,7 @@ function missingChannelSetting(app: AppContext, channel: SubscriberChannel): str
 }
 
 export async function runUnsubscribe(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("unsubscribe", args, recipientOptions);
+  const { values, positionals } = parseOptions("unsubscribe", args);
   if (positionals.length > 0) throw new UsageError(`unsubscribe: unexpected ${positionals.join(" ")}`);
   const recipient = recipientOf("unsubscribe", values);
   const removed = await unsubscribe(app.database.db, recipient.channel, recipient.address);

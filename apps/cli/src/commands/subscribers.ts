@@ -10,9 +10,6 @@ import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
 import { parseOptions } from "../parse-options.ts";
 
-export const usage =
-  "vpa subscribers              every subscriber: channel, address, filters, quiet hours, active, delivery, language, pause [--json]";
-
 /** One subscription's filters in words, e.g. "VCB,FPT · SPRING · score ≥ 70"; "everything" when it has none. */
 function describeFilters(subscription: SubscriberView["subscriptions"][number]): string {
   const parts = [
@@ -40,7 +37,7 @@ function describeDelivery(settings: SubscriberSettings | undefined): string {
 
 /** `vpa subscribers`: who gets alerts, through which channel, with which filters and settings. */
 export async function runSubscribers(app: AppContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseOptions("subscribers", args, { json: { type: "boolean" } });
+  const { values, positionals } = parseOptions("subscribers", args);
   if (positionals.length > 0) throw new UsageError(`subscribers: unexpected ${positionals.join(" ")}`);
   const [subscribers, allSettings] = await Promise.all([
     listSubscribers(app.database.db),
