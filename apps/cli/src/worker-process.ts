@@ -1,5 +1,6 @@
-import { closeSenders, createSenders, startAlertWorkers, startTelegramBot } from "@vpa/alerts";
-import { startBacktestWorker } from "@vpa/backtest";
+// Each kind's packages (@vpa/scanner, @vpa/alerts, @vpa/backtest) are imported where that kind
+// starts, never here: a worker process loads only its own kind's code (issue 10), and so do the
+// demo and `scan --wait`, which start workers in-process.
 import { migrateToLatest } from "@vpa/db";
 import {
   ConfigError,
@@ -10,13 +11,6 @@ import {
   QUEUE_NAMES,
   startHealthServer,
 } from "@vpa/runtime";
-import {
-  createConfiguredProvider,
-  scanMarket,
-  startAnalyzeWorker,
-  startLiveStream,
-  startScanScheduler,
-} from "@vpa/scanner";
 import type { Worker } from "bullmq";
 import { sql } from "kysely";
 import type { AppContext } from "./app-context.ts";
@@ -41,7 +35,10 @@ export interface RunningWorkers {
 }
 
 /** Starts the BullMQ workers of the given kinds inside this process (also used by the demo). */
-export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[]): RunningWorkers {
+export async function startWorkers(
+  app: AppContext,
+  kinds: readonly QueueWorkerKind[],
+): Promise<RunningWorkers> {
   const workers: Worker[] = [];
   // Stopped before the plain workers close (the alert workers close themselves, in their own
   // order) and after (senders: the jobs' last sends need them).
@@ -49,6 +46,7 @@ export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[])
   const closers: (() => Promise<void>)[] = [];
   for (const kind of kinds) {
     if (kind === "scanner") {
+      const { startAnalyzeWorker } = await import("@vpa/scanner");
       workers.push(
         startAnalyzeWorker({
           db: app.database.db,
@@ -61,6 +59,7 @@ export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[])
         }),
       );
     } else if (kind === "backtest") {
+      const { startBacktestWorker } = await import("@vpa/backtest");
       workers.push(
         startBacktestWorker({
           db: app.database.db,
@@ -71,6 +70,7 @@ export function startWorkers(app: AppContext, kinds: readonly QueueWorkerKind[])
         }),
       );
     } else {
+      const { closeSenders, createSenders, startAlertWorkers } = await import("@vpa/alerts");
       const senders = createSenders(app.config, (line) => process.stdout.write(`${line}\n`));
       const alerts = startAlertWorkers({
         db: app.database.db,
@@ -117,8 +117,9 @@ const KIND_STARTERS: Record<
   (app: AppContext, logger: Logger, shutdown: Shutdown) => Promise<void>
 > = {
   async scanner(app, logger, shutdown) {
-    const running = startWorkers(app, ["scanner"]);
+    const running = await startWorkers(app, ["scanner"]);
     shutdown.add("workers", () => running.close());
+    const { createConfiguredProvider, startScanScheduler } = await import("@vpa/scanner");
     const scheduler = await startScanScheduler({
       db: app.database.db,
       connection: app.connection,
@@ -138,10 +139,11 @@ const KIND_STARTERS: Record<
     shutdown.add("scan scheduler", () => scheduler.worker.close());
   },
   async alerts(app, logger, shutdown) {
-    const running = startWorkers(app, ["alerts"]);
+    const running = await startWorkers(app, ["alerts"]);
     shutdown.add("workers", () => running.close());
     const botToken = app.config.telegram.botToken;
     if (botToken !== null && app.config.telegram.botCommands) {
+      const { startTelegramBot } = await import("@vpa/alerts");
       const bot = startTelegramBot({
         token: botToken,
         apiRoot: app.config.telegram.apiRoot,
@@ -153,14 +155,15 @@ const KIND_STARTERS: Record<
         statusQueues: () => QUEUE_NAMES.map((name) => app.queue(name).queue),
         defaultLanguage: app.config.alerts.language,
         // /scan (admins): the same scan as `vpa scan`, with its digest.
-        requestScan: async () => ({
-          symbols: (
-            await scanMarket(app.database.db, app.queue("analyze"), {
-              timeframe: app.config.scan.timeframe,
-              digestQueue: app.queue("digests"),
-            })
-          ).jobIds.length,
-        }),
+        // The scanner's code is loaded when an admin first asks, not by every alerts worker.
+        requestScan: async () => {
+          const { scanMarket } = await import("@vpa/scanner");
+          const plan = await scanMarket(app.database.db, app.queue("analyze"), {
+            timeframe: app.config.scan.timeframe,
+            digestQueue: app.queue("digests"),
+          });
+          return { symbols: plan.jobIds.length };
+        },
         // /resume releases the chat's held deliveries at once.
         heldDeliveries: () => app.queue("deliveries").queue,
       });
@@ -168,7 +171,7 @@ const KIND_STARTERS: Record<
     }
   },
   async backtest(app, _logger, shutdown) {
-    const running = startWorkers(app, ["backtest"]);
+    const running = await startWorkers(app, ["backtest"]);
     shutdown.add("workers", () => running.close());
   },
   async stream(app, logger, shutdown) {
@@ -183,6 +186,7 @@ const KIND_STARTERS: Record<
         : []),
     ];
     if (problems.length > 0) throw new ConfigError(problems);
+    const { createConfiguredProvider, startLiveStream } = await import("@vpa/scanner");
     const board = createStatusBoard(app.connection);
     const live = await startLiveStream({
       db: app.database.db,
