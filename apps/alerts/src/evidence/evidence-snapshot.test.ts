@@ -218,6 +218,11 @@ describe("EvidenceSnapshot", () => {
       count: 40,
     });
     expect(snapshot.evidenceFor({ ...spring72, time: "2020-12-31" })).toMatchObject({ count: 0 });
+    // Two dates that count the same outcomes get the same figures (one bootstrap for both).
+    const [march, april] = ["2021-03-01", "2021-04-01"].map((time) =>
+      snapshot.evidenceFor({ ...spring72, time }),
+    );
+    expect(april).toEqual({ ...march, finalThrough: "2021-04-01" });
   });
 
   it("has no figures for intraday or weekly signals: the track record is of daily bars", () => {

@@ -142,8 +142,9 @@ export class EvidenceSnapshot {
 
   /** A group's summary over the outcomes final by `cutoff` (every one when null), cached. */
   private summaryOf(group: EvidenceGroup, cutoff: number | null): OutcomeGroupSummary {
-    const cacheKey = `${group.level}|${group.type}|${group.bias}|${group.exchange}|${group.scoreBand}|${cutoff}`;
-    const cached = this.summaries.get(cacheKey);
+    const groupKey = `${group.level}|${group.type}|${group.bias}|${group.exchange}|${group.scoreBand}`;
+    const byCutoff = `${groupKey}|${cutoff}`;
+    const cached = this.summaries.get(byCutoff);
     if (cached !== undefined) return cached;
     const signals: number[] = [];
     const chance: number[] = [];
@@ -159,13 +160,19 @@ export class EvidenceSnapshot {
         chance.push(chanceReturn);
       }
     }
-    const summary = summarizeOutcomeGroup(group.bias, Float64Array.from(signals), Float64Array.from(chance), {
-      seed: this.options.seed,
-      key: groupSeedKey(group, this.horizon),
-      minimumCount: this.minimumCount,
-    });
+    // The outcomes final by a date only grow with the date, so two dates that count as many of
+    // each count the same ones: a listing of many dates bootstraps each distinct sample once.
+    const bySample = `${groupKey}#${signals.length}#${chance.length}`;
+    const summary =
+      this.summaries.get(bySample) ??
+      summarizeOutcomeGroup(group.bias, Float64Array.from(signals), Float64Array.from(chance), {
+        seed: this.options.seed,
+        key: groupSeedKey(group, this.horizon),
+        minimumCount: this.minimumCount,
+      });
     if (this.summaries.size >= (this.options.maxCachedSummaries ?? 20_000)) this.summaries.clear();
-    this.summaries.set(cacheKey, summary);
+    this.summaries.set(byCutoff, summary);
+    this.summaries.set(bySample, summary);
     return summary;
   }
 }
