@@ -74,6 +74,7 @@ export async function startScanScheduler(
         db: options.db,
         analyzeQueue: options.analyzeQueue,
         ...(options.digestQueue === undefined ? {} : { digestQueue: options.digestQueue }),
+        metrics: options.metrics,
         calendar,
         now: Date.now,
         ...(options.provider === undefined ? {} : { provider: options.provider }),
