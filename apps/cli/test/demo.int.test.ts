@@ -56,7 +56,14 @@ describe("vpa demo (the main job)", () => {
     expect(out.match(/\[alert → demo #\d+\]/g)?.length).toBe(delivered / 2);
     const mails = await smtp.waitForMessages(delivered / 2, 10_000);
     expect(mails.every((m) => m.to.includes("demo@vpa.test"))).toBe(true);
-    expect(mails[0]?.subject).toMatch(/^\[(HIGH|MEDIUM)\] [A-Z0-9]+: .+ score \d+$/);
+    // HIGH alerts on their own, the rest of the scan as one digest; Vietnamese first, English beside it.
+    const subjects = mails.map((m) => m.subject ?? "");
+    for (const subject of subjects) {
+      expect(subject).toMatch(
+        /^(\[CAO \/ HIGH\] [A-Z0-9]+: .+ điểm \/ score \d+|Bản tin quét: \d+ tín hiệu \/ Scan digest: \d+ signals.*)$/,
+      );
+    }
+    expect(subjects.filter((subject) => subject.startsWith("Bản tin quét"))).toHaveLength(1);
 
     const second = await demo();
     expect(second.status, second.stderr).toBe(0);
