@@ -2,7 +2,7 @@
  * What the evidence line costs a delivery, on a database filled with a real track record. Prints
  * figures; not a test, no limits. (A benchmark: it would sit in bench/ but for who owns that tree.)
  *
- *   node_modules/.bin/node apps/alerts/src/evidence/bench-evidence-lookup.ts [--shared] [--runs 20] [--keep]
+ *   node_modules/.bin/node bench/evidence/run.ts [--shared] [--runs 20] [--keep]
  *
  * Data: the bundled VN30 fixture (2018–2021), or with --shared the whole market of
  * ../shared/data (1,681 symbols, 2000–2021; building it takes minutes). Every bar and signal is
@@ -17,6 +17,9 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
+import { createEvidenceLookup } from "../../apps/alerts/src/evidence/evidence-lookup.ts";
+import { evidenceSubjectOfSignal } from "../../apps/alerts/src/evidence/evidence-subject.ts";
+import { updateTrackRecord } from "../../apps/scanner/src/track-record/update-track-record.ts";
 import {
   createDatabase,
   insertSignals,
@@ -26,16 +29,13 @@ import {
   readTrackRecordStamp,
   upsertStocks,
   writeBarColumns,
-} from "../../../../packages/db/src/index.ts";
-import { analyzeColumns, type SignalRecord } from "../../../../packages/vpa-core/src/index.ts";
+} from "../../packages/db/src/index.ts";
+import { analyzeColumns, type SignalRecord } from "../../packages/vpa-core/src/index.ts";
 import {
   FIXTURE_DAILY_DATA_PATH,
   readDailyBarsCsvGz,
   SHARED_DAILY_DATA_PATH,
-} from "../../../../packages/vpa-core/test/support/daily-bars-csv.ts";
-import { updateTrackRecord } from "../../../scanner/src/track-record/update-track-record.ts";
-import { createEvidenceLookup } from "./evidence-lookup.ts";
-import { evidenceSubjectOfSignal } from "./evidence-subject.ts";
+} from "../../packages/vpa-core/test/support/daily-bars-csv.ts";
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +45,7 @@ const { values } = parseArgs({
   },
 });
 const RUNS = Number(values.runs);
-const ROOT = new URL("../../../../", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
