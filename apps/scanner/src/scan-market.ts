@@ -1,4 +1,12 @@
-import { createScan, type Database, databaseInstanceId, listLatestBars, type Timeframe } from "@vpa/db";
+import {
+  barTimeToDate,
+  createScan,
+  type Database,
+  databaseInstanceId,
+  dateToBarTime,
+  listLatestBars,
+  type Timeframe,
+} from "@vpa/db";
 import { analyzeJobId, digestJobId, type TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 
@@ -49,11 +57,14 @@ const DIGEST_FIRST_CHECK_MS = 500;
 
 const DAY_MS = 86_400_000;
 
-/** The bar time `days` calendar days before `time`, in the same notation (date or instant). */
-function daysBefore(time: string, days: number): string {
-  if (time.length === 10)
-    return new Date(Date.parse(`${time}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
-  return new Date(Date.parse(time) - days * DAY_MS).toISOString();
+/**
+ * The bar time `days` calendar days before `time`, in the notation of the timeframe's bars (a date,
+ * or an instant `YYYY-MM-DDTHH:MM:SS+07:00`). Not `toISOString()`: its milliseconds and `Z` are
+ * refused by the job payload schema, and the analyze job compares the window's start with record
+ * times as strings, which only works in the same notation.
+ */
+function daysBefore(time: string, days: number, timeframe: Timeframe): string {
+  return dateToBarTime(new Date(barTimeToDate(time).getTime() - days * DAY_MS), timeframe);
 }
 
 /**
@@ -77,7 +88,8 @@ export async function scanMarket(
       timeframe: options.timeframe,
       barTime: time,
       signalsSince:
-        options.sinceBySymbol?.get(symbol) ?? (lookbackDays > 0 ? daysBefore(time, lookbackDays) : time),
+        options.sinceBySymbol?.get(symbol) ??
+        (lookbackDays > 0 ? daysBefore(time, lookbackDays, options.timeframe) : time),
     };
     return { payload, jobId: analyzeJobId(payload, instance) };
   });
