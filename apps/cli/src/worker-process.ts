@@ -190,7 +190,8 @@ const KIND_STARTERS: Record<
     const board = createStatusBoard(app.connection);
     const live = await startLiveStream({
       db: app.database.db,
-      analyzeQueue: app.queue("analyze"),
+      alertsQueue: app.queue("alerts"),
+      warmUpBars: app.config.scan.lookbackBars,
       provider: createConfiguredProvider(marketData, app.metrics),
       metrics: app.metrics,
       logger,

@@ -40,7 +40,7 @@ afterAll(async () => {
   }
   await feed?.close();
   await http?.close();
-  // The analyze jobs, the queues `vpa status` opened to count, and the stream's status entry.
+  // The alert jobs, the queues `vpa status` opened to count, and the stream's status entry.
   await removeQueuePrefix(connection);
   await database?.drop();
 });
@@ -76,7 +76,7 @@ describe("vpa worker stream", () => {
       expect(result.stderr).toContain(name);
   });
 
-  it("stores every streamed bar, enqueues its analysis once, and shows up in vpa status", async () => {
+  it("stores every streamed bar, stores its signals with one alert job each, and shows up in vpa status", async () => {
     const env = {
       PATH: process.env.PATH ?? "",
       DATABASE_URL: database.url,
@@ -110,9 +110,12 @@ describe("vpa worker stream", () => {
       close: number;
     }>`select close from market_data where timeframe = '15m' order by time`.execute(database.db);
     expect(stored.rows.map((r) => r.close)).toEqual(BARS.map((b) => b.close));
-    const analyze = createQueue("analyze", connection);
-    expect(await analyze.queue.count()).toBe(BARS.length);
-    await analyze.close();
+    // Each closed bar is analysed in the worker (streaming): its signals stored, one alert job each.
+    const signals = await sql<{ n: number }>`select count(*)::int as n from vpa_signals`.execute(database.db);
+    expect(signals.rows[0]?.n).toBeGreaterThan(0);
+    const alerts = createQueue("alerts", connection);
+    expect(await alerts.queue.count()).toBe(signals.rows[0]?.n);
+    await alerts.close();
 
     await new Promise((r) => setTimeout(r, 5_500)); // the status is published every 5 s
     const status = spawnSync(

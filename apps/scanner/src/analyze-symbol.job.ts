@@ -1,15 +1,10 @@
 import { analyze, type ConfirmationRecord, type SignalRecord } from "@vpa/core";
-import {
-  createPendingAlerts,
-  type Database,
-  insertConfirmations,
-  insertSignals,
-  loadRecentBars,
-} from "@vpa/db";
-import { ALERT_JOB_PRIORITY, alertJobId, type JobPayload, type Metrics, type TypedQueue } from "@vpa/runtime";
+import { type Database, loadRecentBars } from "@vpa/db";
+import type { JobPayload, Metrics, TypedQueue } from "@vpa/runtime";
 import { UnrecoverableError } from "bullmq";
 import type { Kysely } from "kysely";
 import type { StockDirectory } from "./stock-directory.ts";
+import { storeAnalysisRecords } from "./store-analysis-records.ts";
 
 export interface AnalyzeDependencies {
   readonly db: Kysely<Database>;
@@ -34,8 +29,8 @@ export interface AnalyzeResult {
 
 /**
  * One analyze job: load the symbol's last bars up to `barTime` → vpa-core → store the signals
- * dated in `[signalsSince, barTime]` (idempotent) → record their alerts as owed and enqueue an alert
- * job for each alert still pending. Re-running it (a retry, a re-scan) stores nothing twice and
+ * dated in `[signalsSince, barTime]` and record their alerts as owed, enqueueing an alert job for
+ * each alert still pending (storeAnalysisRecords, the path the live stream shares). Re-running it (a retry, a re-scan) stores nothing twice and
  * alerts nobody twice (a delivered alert is `done`; the alert jobs' ledger dedupes the rest).
  *
  * Window choice: vpa-core needs 40 bars of warm-up and 60 for full confidence; with the default 250
@@ -63,42 +58,21 @@ export async function analyzeSymbol(
     if (record.kind === "signal") signals.push(record);
     else confirmations.push(record);
   }
-  const stored = await insertSignals(deps.db, stock.id, payload.timeframe, signals);
-  const confirmed = await insertConfirmations(deps.db, stock.id, payload.timeframe, confirmations);
-  const byKey = new Map(signals.map((s) => [`${s.time}|${s.type}`, s]));
-  let newSignals = 0;
-  for (const row of stored) {
-    if (!row.inserted) continue;
-    newSignals++;
-    const record = byKey.get(`${row.time}|${row.type}`);
-    if (record !== undefined) deps.metrics.signalsGenerated.inc({ type: record.type, bias: record.bias });
-  }
-  const alertJobs: string[] = [];
-  if (payload.alert) {
-    // The alerts are owed from here on (pending, in PostgreSQL) before any job exists: if the
-    // enqueue below is lost, a retry of this job or the alert sweeper enqueues them again.
-    const owed = await createPendingAlerts(
-      deps.db,
-      stored.map((row) => ({
-        signalId: row.id,
-        priority: byKey.get(`${row.time}|${row.type}`)?.priority ?? "LOW",
-      })),
-      payload.scanId ?? null,
-    );
-    const jobs = owed.map((alert) => {
-      const jobId = alertJobId({ signalId: alert.signalId });
-      alertJobs.push(jobId);
-      return { payload: { signalId: alert.signalId }, jobId, priority: ALERT_JOB_PRIORITY[alert.priority] };
-    });
-    if (jobs.length > 0) await deps.alertsQueue.addBulk(jobs);
-  }
+  const stored = await storeAnalysisRecords(deps, {
+    stockId: stock.id,
+    timeframe: payload.timeframe,
+    signals,
+    confirmations,
+    alert: payload.alert,
+    scanId: payload.scanId ?? null,
+  });
   return {
     symbol: payload.symbol,
     barTime: payload.barTime,
     bars: bars.length,
-    signals: stored.length,
-    newSignals,
-    confirmations: confirmed,
-    alertJobs,
+    signals: stored.signals,
+    newSignals: stored.newSignals,
+    confirmations: stored.confirmations,
+    alertJobs: stored.alertJobs,
   };
 }

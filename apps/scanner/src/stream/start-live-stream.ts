@@ -1,12 +1,5 @@
-import { market } from "@vpa/core";
-import {
-  type Database,
-  databaseInstanceId,
-  listActiveStocks,
-  listLatestBars,
-  upsertBars,
-  upsertStocks,
-} from "@vpa/db";
+import { type ConfirmationRecord, market, type SignalRecord } from "@vpa/core";
+import { type Database, listActiveStocks, listLatestBars, upsertBars, upsertStocks } from "@vpa/db";
 import {
   type BarProvider,
   createLiveBarStream,
@@ -14,13 +7,18 @@ import {
   type LiveBarStreamStatus,
   type StreamTimeframe,
 } from "@vpa/market-data";
-import { analyzeJobId, type Metrics, type TypedQueue } from "@vpa/runtime";
+import type { Metrics, TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
+import { storeAnalysisRecords } from "../store-analysis-records.ts";
+import { createLiveAnalyzers, type LiveAnalyzers } from "./live-analyzers.ts";
 
 export interface LiveStreamOptions {
   readonly db: Kysely<Database>;
-  readonly analyzeQueue: TypedQueue<"analyze">;
+  /** Where the alerts of the signals found on closed bars go (the same jobs a scan enqueues). */
+  readonly alertsQueue: TypedQueue<"alerts">;
+  /** Stored bars each symbol's streaming analyzer is warmed with (SCAN_LOOKBACK_BARS). */
+  readonly warmUpBars: number;
   readonly provider: BarProvider;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -38,6 +36,7 @@ export interface LiveStreamOptions {
 
 export interface RunningLiveStream {
   readonly stream: LiveBarStream;
+  readonly analyzers: LiveAnalyzers;
   stop(): Promise<void>;
 }
 
@@ -45,13 +44,14 @@ const STATUS_INTERVAL_MS = 5_000;
 
 /**
  * The live stream wired to the system: closed bars upserted into `market_data` (idempotent by
- * time), each announced as an analyze job whose id is the same one `vpa scan` would use (so a bar
- * is analysed once whichever path sees it first), gaps backfilled through the HTTP provider, and
- * `vpa_data_staleness_seconds{stream}` kept current.
+ * time); each then analysed in process by its symbol's streaming analyzer (O(1) per bar, warmed
+ * from the stored bars at start and re-warmed after a reconnect), its signals stored and alerted
+ * through storeAnalysisRecords, the idempotent path a scan's analyze job uses (so a signal is
+ * stored and alerted once, whichever path or process sees its bar, restarts included); gaps
+ * backfilled through the HTTP provider, and `vpa_data_staleness_seconds{stream}` kept current.
  */
 export async function startLiveStream(options: LiveStreamOptions): Promise<RunningLiveStream> {
   const logger = options.logger.child({ module: "live-stream", stream: options.name });
-  const instance = await databaseInstanceId(options.db);
   const stockIds = await upsertStocks(
     options.db,
     options.symbols.map((symbol) => ({ symbol })),
@@ -62,6 +62,14 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
       market.parseExchange(s.exchange ?? "") ?? options.defaultExchange,
     ]),
   );
+  const analyzers = createLiveAnalyzers({
+    db: options.db,
+    timeframe: options.timeframe,
+    warmUpBars: options.warmUpBars,
+    stockIdOf: (symbol) => stockIds.get(symbol) as number,
+  });
+  await analyzers.warm([...stockIds.keys()]);
+  let connections = 0;
   const stream = createLiveBarStream({
     name: options.name,
     url: options.url,
@@ -76,10 +84,26 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
     lastStoredBarTime: async (symbol) =>
       (await listLatestBars(options.db, options.timeframe, [symbol]))[0]?.time ?? null,
     onBarClosed: async (symbol, bar) => {
-      const payload = { symbol, timeframe: options.timeframe, barTime: bar.time } as const;
-      await options.analyzeQueue.add(payload, { jobId: analyzeJobId(payload, instance) });
+      const signals: SignalRecord[] = [];
+      const confirmations: ConfirmationRecord[] = [];
+      for (const record of await analyzers.analyzeClosedBar(symbol, bar)) {
+        if (record.kind === "signal") signals.push(record);
+        else confirmations.push(record);
+      }
+      if (signals.length === 0 && confirmations.length === 0) return;
+      await storeAnalysisRecords(options, {
+        stockId: stockIds.get(symbol) as number,
+        timeframe: options.timeframe,
+        signals,
+        confirmations,
+        alert: true,
+        scanId: null,
+      });
     },
     onEvent: (event) => {
+      // After a reconnect the chain of announced bars may have a hole (bars another process stored,
+      // a backfill): each analyzer rebuilds from the store at its next bar.
+      if (event.type === "connected" && ++connections > 1) analyzers.resync();
       if ("error" in event) logger.warn({ event: event.type, err: event.error }, "stream event");
       else if (
         event.type === "connected" ||
@@ -106,6 +130,7 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
   );
   return {
     stream,
+    analyzers,
     async stop() {
       clearInterval(timer);
       await stream.stop();

@@ -1,0 +1,86 @@
+import type { ConfirmationRecord, SignalRecord } from "@vpa/core";
+import {
+  createPendingAlerts,
+  type Database,
+  insertConfirmations,
+  insertSignals,
+  type Timeframe,
+} from "@vpa/db";
+import { ALERT_JOB_PRIORITY, alertJobId, type Metrics, type TypedQueue } from "@vpa/runtime";
+import type { Kysely } from "kysely";
+
+export interface StoreRecordsDependencies {
+  readonly db: Kysely<Database>;
+  readonly alertsQueue: TypedQueue<"alerts">;
+  readonly metrics: Metrics;
+}
+
+export interface RecordsToStore {
+  readonly stockId: number;
+  readonly timeframe: Timeframe;
+  readonly signals: readonly SignalRecord[];
+  readonly confirmations: readonly ConfirmationRecord[];
+  /** Record the signals' alerts as owed and enqueue their alert jobs. */
+  readonly alert: boolean;
+  /** The scan the alerts belong to (its digests); null for live bars. */
+  readonly scanId: number | null;
+}
+
+export interface StoredRecords {
+  /** Signals given, stored by this call or before it. */
+  readonly signals: number;
+  readonly newSignals: number;
+  readonly confirmations: number;
+  /** Alert jobs enqueued (one per signal whose alert is owed: new, or pending from an earlier run). */
+  readonly alertJobs: string[];
+}
+
+/**
+ * The one idempotent path from vpa-core records to stored signals and owed alerts, shared by the
+ * analyze job (a scan) and the live stream (a closed bar): signals and confirmations upserted by
+ * (stock, timeframe, time, type) → alerts recorded as pending in PostgreSQL → one alert job per
+ * owed alert, id `alert.<signalId>`. Running it twice for the same records (a retry, a re-scan, a
+ * restarted stream worker, or both paths on the same bar) stores nothing twice and alerts nobody
+ * twice: a delivered alert is `done`, and the alert job's id dedupes one still queued.
+ */
+export async function storeAnalysisRecords(
+  deps: StoreRecordsDependencies,
+  records: RecordsToStore,
+): Promise<StoredRecords> {
+  const { signals } = records;
+  const stored = await insertSignals(deps.db, records.stockId, records.timeframe, signals);
+  const confirmed = await insertConfirmations(
+    deps.db,
+    records.stockId,
+    records.timeframe,
+    records.confirmations,
+  );
+  const byKey = new Map(signals.map((s) => [`${s.time}|${s.type}`, s]));
+  let newSignals = 0;
+  for (const row of stored) {
+    if (!row.inserted) continue;
+    newSignals++;
+    const record = byKey.get(`${row.time}|${row.type}`);
+    if (record !== undefined) deps.metrics.signalsGenerated.inc({ type: record.type, bias: record.bias });
+  }
+  const alertJobs: string[] = [];
+  if (records.alert) {
+    // The alerts are owed from here on (pending, in PostgreSQL) before any job exists: if the
+    // enqueue below is lost, a retry or the alert sweeper enqueues them again.
+    const owed = await createPendingAlerts(
+      deps.db,
+      stored.map((row) => ({
+        signalId: row.id,
+        priority: byKey.get(`${row.time}|${row.type}`)?.priority ?? "LOW",
+      })),
+      records.scanId,
+    );
+    const jobs = owed.map((alert) => {
+      const jobId = alertJobId({ signalId: alert.signalId });
+      alertJobs.push(jobId);
+      return { payload: { signalId: alert.signalId }, jobId, priority: ALERT_JOB_PRIORITY[alert.priority] };
+    });
+    if (jobs.length > 0) await deps.alertsQueue.addBulk(jobs);
+  }
+  return { signals: stored.length, newSignals, confirmations: confirmed, alertJobs };
+}
