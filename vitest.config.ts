@@ -10,6 +10,8 @@ export default defineConfig({
       "apps/*/test/**/*.test.ts",
       "packages/*/src/**/*.test.ts",
       "packages/*/test/**/*.test.ts",
+      "tools/*/src/**/*.test.ts",
+      "tools/*/test/**/*.test.ts",
       "test-support/**/*.test.ts",
     ],
     testTimeout: 30_000,

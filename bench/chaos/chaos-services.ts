@@ -1,6 +1,6 @@
 /**
  * The Redis and PostgreSQL a chaos run may break: private servers started by the project's own
- * `vpa services` code (`apps/cli/src/services/`) in a directory under /tmp, on free ports, so the
+ * `vpa services` code (`tools/dev-services/src/`) in a directory under /tmp, on free ports, so the
  * suite can `kill -9` Redis (which then replays its AOF, `appendfsync everysec`) and stop and start
  * PostgreSQL (`pg_ctl stop -m fast`, run as the unprivileged account PostgreSQL needs), without
  * touching the machine's shared servers. `useExistingServices` wraps servers someone else runs
@@ -9,12 +9,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stopPrivatePostgres } from "../../apps/cli/src/services/private-postgres.ts";
-import { isProcessRunning, waitForProcessExit } from "../../apps/cli/src/services/process-liveness.ts";
-import { resolvePostgresAccount } from "../../apps/cli/src/services/service-account.ts";
-import { servicesDown, servicesUp } from "../../apps/cli/src/services/services-manager.ts";
-import { readServicesState } from "../../apps/cli/src/services/services-state-file.ts";
 import { freePort } from "../../test-support/free-port.ts";
+import { stopPrivatePostgres } from "../../tools/dev-services/src/private-postgres.ts";
+import { isProcessRunning, waitForProcessExit } from "../../tools/dev-services/src/process-liveness.ts";
+import { resolvePostgresAccount } from "../../tools/dev-services/src/service-account.ts";
+import { servicesDown, servicesUp } from "../../tools/dev-services/src/services-manager.ts";
+import { readServicesState } from "../../tools/dev-services/src/services-state-file.ts";
 
 export interface ChaosServices {
   readonly redisUrl: string;

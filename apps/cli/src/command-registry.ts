@@ -114,8 +114,14 @@ export const COMMANDS = {
         value: "N",
         description: "the demo subscribers get the signals scoring N or more (0–100; default 60)",
       },
+      "The code lives in tools/dev-services (@vpa/dev-services); ./vpa test runs `services up --test-tools`.",
     },
   },
+      "test-tools": {
+        type: "boolean",
+        description:
+          "with up: also make sure of the programs the tests run (chromium, promtool, redis-server, redis-cli, pgbouncer), installing missing ones with apt-get when root on Debian/Ubuntu",
+      },
   services: {
     summary: "find or start local Redis and PostgreSQL; `down` stops only what it started",
     arguments: "up|status|down",
@@ -691,7 +697,7 @@ export const COMMANDS = {
     options: {},
   },
   test: {
-    summary: "the test suite against real Redis and PostgreSQL (runs `services up` first)",
+    summary: "the test suite against real Redis and PostgreSQL (runs `services up --test-tools` first)",
     arguments: "[vitest args]",
     details: [
       "Run it as ./vpa test: the arguments go to vitest run (./vpa test --help prints vitest's options).",

@@ -2,12 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createDatabase, listSignals, migrateToLatest } from "@vpa/db";
+import { servicesDown, servicesUp } from "@vpa/dev-services";
 import { createLogger, createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
 import { importBars, scanMarket, startAnalyzeWorker } from "@vpa/scanner";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../test-support/free-port.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
-import { servicesDown, servicesUp } from "../src/services/index.ts";
 
 const FIXTURE = resolve(import.meta.dirname, "../../../fixtures/vn30-daily-2018-2021.csv.gz");
 

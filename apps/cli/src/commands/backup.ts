@@ -1,12 +1,16 @@
 import { constants } from "node:fs";
 import { access, mkdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import {
+  describeCommandFailure,
+  findExecutable,
+  postgresBinaryDirectories,
+  runCommand,
+} from "@vpa/dev-services";
 import { sql } from "kysely";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { parseOptions } from "../parse-options.ts";
-import { findExecutable, postgresBinaryDirectories } from "../services/find-binaries.ts";
-import { describeCommandFailure, runCommand } from "../services/run-command.ts";
 
 export class BackupError extends Error {
   readonly code = "BACKUP_FAILED";

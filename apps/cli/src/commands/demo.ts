@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { countDeliveries, listLatestBars, listSignals, migrateToLatest, subscribe } from "@vpa/db";
+import { servicesUp } from "@vpa/dev-services";
 import type { Config } from "@vpa/runtime";
 import { importBars, importStockMetadata } from "@vpa/scanner";
 import { AppContext } from "../app-context.ts";
@@ -8,7 +9,6 @@ import { formatSignalsTable } from "../format-signals.ts";
 import { formatTable } from "../format-table.ts";
 import { parseInteger, parseOptions } from "../parse-options.ts";
 import { scanAndWait } from "../scan-and-wait.ts";
-import { servicesUp } from "../services/index.ts";
 import { type RunningWorkers, startWorkers } from "../worker-process.ts";
 import { todayInVietnam } from "./import.ts";
 import { formatServices, servicesOptions } from "./services.ts";

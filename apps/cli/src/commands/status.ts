@@ -1,10 +1,10 @@
 import { countOpenWork, listBarFreshness, type OpenWork } from "@vpa/db";
+import { servicesStatus } from "@vpa/dev-services";
 import { createStatusBoard, QUEUE_NAMES } from "@vpa/runtime";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
 import { parseOptions } from "../parse-options.ts";
-import { servicesStatus } from "../services/index.ts";
 import { servicesOptions } from "./services.ts";
 
 /** What the stream worker publishes (its LiveBarStreamStatus plus the stream's staleness). */

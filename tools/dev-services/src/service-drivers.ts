@@ -8,7 +8,7 @@ import {
 } from "./private-postgres.ts";
 import { redisProcessName, startPrivateRedis, stopPrivateRedis } from "./private-redis.ts";
 import type { ProbeResult } from "./probe-result.ts";
-import { probeRedis } from "./redis-wire-client.ts";
+import { probeRedis } from "./redis-probe.ts";
 import { findAccount, resolvePostgresAccount } from "./service-account.ts";
 import type { ServiceName } from "./service-types.ts";
 import { parsePostgresUrl, parseRedisUrl, redactUrl } from "./service-url.ts";

@@ -159,7 +159,10 @@ async function bringUp(
         return privateStatus(driver, started, true, "started");
       }
       case "install-packages": {
-        await installAptPackages(aptGet ?? "apt-get", action.packages, context.log);
+        await installAptPackages(aptGet ?? "apt-get", action.packages, {
+          timeoutMs: 15 * 60_000,
+          log: context.log,
+        });
         installAttempted = true;
         // Installing may itself start a server on the default port (Debian's postinst): probe again.
         continue;

@@ -77,6 +77,15 @@ export function parseRedisUrl(url: string): RedisEndpoint {
   return endpoint;
 }
 
+/** The URL ioredis connects to for an endpoint (credentials encoded, IPv6 in brackets). */
+export function redisUrlFor(endpoint: RedisEndpoint): string {
+  const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
+  const username = endpoint.username === undefined ? "" : encodeURIComponent(endpoint.username);
+  const credentials =
+    endpoint.password === undefined ? "" : `${username}:${encodeURIComponent(endpoint.password)}@`;
+  return `redis://${credentials}${host}:${endpoint.port}`;
+}
+
 export function parsePostgresUrl(url: string): PostgresEndpoint {
   const parsed = parseUrl(url, ["postgres:", "postgresql:"], "DATABASE_URL");
   // libpq defaults: user "postgres" here (the superuser a fresh cluster has), database = user.

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isProcessRunning, sleep, waitForProcessExit } from "./process-liveness.ts";
-import { probeRedis, shutdownRedis } from "./redis-wire-client.ts";
+import { probeRedis, shutdownRedis } from "./redis-probe.ts";
 import { lastLines } from "./run-command.ts";
 import { bindAddressFor, type RedisEndpoint } from "./service-url.ts";
 import { ServicesError } from "./services-error.ts";

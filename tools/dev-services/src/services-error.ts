@@ -19,6 +19,8 @@ export const servicesErrorCodes = [
   "SERVICES_BUSY",
   /** REDIS_URL or DATABASE_URL cannot be parsed. */
   "SERVICES_INVALID_URL",
+  /** A program the test suite needs (chromium, promtool, ...) is not installed and vpa cannot install it. */
+  "SERVICES_TOOL_MISSING",
 ] as const;
 export type ServicesErrorCode = (typeof servicesErrorCodes)[number];
 
