@@ -13,8 +13,8 @@ import { DelayedError, type Worker } from "bullmq";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { buildDigests } from "./build-digests.job.ts";
-import { channelPacing } from "./channel-pacing.ts";
 import type { Channel, ChannelSender } from "./channels/channel.ts";
+import { channelPacing } from "./channels/channel-registry.ts";
 import { createAlertCharts } from "./chart/alert-charts.ts";
 import { RedisChartCache } from "./chart/redis-chart-cache.ts";
 import { type AlertThrottle, type DeliveryRateLimiter, deliver, type SendOutcome } from "./deliver.job.ts";
@@ -92,10 +92,7 @@ const EVIDENCE_RECHECK_MS = 5_000;
  */
 export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
   const logger = options.logger.child({ module: "alert-worker" });
-  const ownLimiter =
-    options.limiter === undefined
-      ? new RedisRateLimiter({ redisUrl: options.connection.redisUrl, prefix: options.connection.prefix })
-      : null;
+  const ownLimiter = options.limiter === undefined ? new RedisRateLimiter(options.connection) : null;
   const limiter = options.limiter ?? (ownLimiter as RedisRateLimiter);
   const deliveriesQueue = createQueue("deliveries", options.connection);
   const analyzeQueue = createQueue("analyze", options.connection);
@@ -105,10 +102,7 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
   const abortSends = new AbortController();
   const pacingOptions = { emailPerSecond: options.emailPerSecond ?? 5 };
   // Rendered once per signal and shared by every worker through Redis (chart/redis-chart-cache.ts).
-  const chartCache =
-    options.charts === false
-      ? null
-      : new RedisChartCache({ redisUrl: options.connection.redisUrl, prefix: options.connection.prefix });
+  const chartCache = options.charts === false ? null : new RedisChartCache(options.connection);
   const charts =
     chartCache === null ? undefined : createAlertCharts({ db: options.db, cache: chartCache, logger });
   // The track record's figures, loaded once per update of it and shared by every delivery job of

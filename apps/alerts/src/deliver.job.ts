@@ -14,8 +14,9 @@ import {
 import type { JobPayload, Metrics, RateDecision, RateLimit } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import type { ChannelPacing } from "./channel-pacing.ts";
-import { CHANNELS, type Channel, type ChannelSender } from "./channels/channel.ts";
+import type { Channel, ChannelSender } from "./channels/channel.ts";
+import type { ChannelPacing } from "./channels/channel-pacing.ts";
+import { isChannel } from "./channels/channel-registry.ts";
 import { DeliveryFailedError } from "./channels/delivery-failed-error.ts";
 import { DeliveryOutcomeUnknownError } from "./channels/delivery-outcome-unknown-error.ts";
 import { DeliveryRateLimitedError } from "./channels/delivery-rate-limited-error.ts";
@@ -252,10 +253,6 @@ function writeOutcome(deps: DeliveryDependencies, id: number, outcome: SendOutco
   return outcome.status === "sent"
     ? markDeliverySent(deps.db, id, outcome.providerMessageId)
     : markDeliveryUnsent(deps.db, id, outcome.status, outcome.error);
-}
-
-function isChannel(value: string): value is Channel {
-  return (CHANNELS as readonly string[]).includes(value);
 }
 
 async function renderMessage(

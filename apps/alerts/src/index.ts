@@ -1,6 +1,5 @@
 export * from "./alert-worker.ts";
 export * from "./build-digests.job.ts";
-export * from "./channel-pacing.ts";
 export * from "./channels/index.ts";
 export * from "./create-senders.ts";
 export * from "./deliver.job.ts";

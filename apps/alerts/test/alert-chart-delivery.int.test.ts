@@ -30,8 +30,8 @@ import { type SmtpSink, startSmtpSink } from "../../../test-support/smtp-sink.ts
 import { startTelegramStandIn, type TelegramStandIn } from "../../../test-support/telegram-stand-in.ts";
 import { buildDigests } from "../src/build-digests.job.ts";
 import type { Channel, ChannelSender } from "../src/channels/channel.ts";
-import { createEmailSender, EMAIL_IMAGE_CID } from "../src/channels/email-sender.ts";
-import { createTelegramSender } from "../src/channels/telegram-sender.ts";
+import { createEmailSender, EMAIL_IMAGE_CID } from "../src/channels/email/email-sender.ts";
+import { createTelegramSender } from "../src/channels/telegram/telegram-sender.ts";
 import { createAlertCharts } from "../src/chart/alert-charts.ts";
 import { RedisChartCache } from "../src/chart/redis-chart-cache.ts";
 import { type DeliveryOutcome, deliver } from "../src/deliver.job.ts";

@@ -5,13 +5,20 @@
  * `parseOptions(name, args)`.
  *
  * This module is loaded by every `vpa` process before anything else, so it is plain data: it
- * imports nothing, and the lists of allowed values (`choices`) are copies that a test compares with
- * the constants the commands check against.
+ * imports only the alert channel registry (light by design: the recipient options are each
+ * channel's own, apps/alerts/src/channels/), and the lists of allowed values (`choices`) are
+ * copies that a test compares with the constants the commands check against.
  *
  * Glossary: a **command** is what follows `vpa` (`signals`, or `alerts retry`); an **option** is a
  * `--name` with a value (`type: "string"`) or without (`type: "boolean"`); **arguments** are the
  * words that are not options (a file, `up`, `scanner`).
  */
+
+import {
+  CHANNEL_REGISTRY,
+  recipientOptions as recipientOptionsOf,
+  recipientSynopsis,
+} from "@vpa/alerts/channel-registry";
 
 /** How `--json` prints. */
 export const JSON_FORMATS = ["lines", "document"] as const;
@@ -71,24 +78,8 @@ function jsonDocument(what: string) {
 const TIMEFRAMES = ["1D", "1W", "1m", "5m", "15m", "30m", "1h"] as const;
 const DELIVERY_STATUSES = ["queued", "sending", "sent", "retry", "failed", "uncertain", "suppressed"];
 
-const recipientOptions = {
-  telegram: {
-    type: "string",
-    value: "ID",
-    description: "a Telegram chat id; a group's is negative (--telegram -1001234567890)",
-  },
-  email: { type: "string", value: "ADDR", description: "an email address" },
-  webhook: {
-    type: "string",
-    value: "URL",
-    description: "an http(s) URL each alert is POSTed to as JSON (README: Webhooks)",
-  },
-  console: {
-    type: "string",
-    value: "NAME",
-    description: "a name; its alerts are printed by the alerts worker",
-  },
-} as const;
+/** `--telegram ID`, `--email ADDR`, …: one per alert channel, from the channels' own folders. */
+const recipientOptions = recipientOptionsOf(CHANNEL_REGISTRY);
 
 /**
  * The commands in the order `vpa help` and the README list them. Keys are what the user types;
@@ -633,7 +624,7 @@ export const COMMANDS = {
   subscribe: {
     summary: "add a subscriber (idempotent)",
     synopsis:
-      "vpa subscribe --telegram ID | --email ADDR | --webhook URL | --console NAME [--symbols A,B] [--types T,...] [--min-score N] [--quiet HH:MM-HH:MM|off] [--digest on|off|top N] [--lang vi|en] [--name TEXT]",
+      `vpa subscribe ${recipientSynopsis()} [--symbols A,B] [--types T,...] [--min-score N] [--quiet HH:MM-HH:MM|off] [--digest on|off|top N] [--lang vi|en] [--name TEXT]`,
     details: [
       "Quiet hours (Vietnam time) hold alerts until they end. --digest on (the default) gathers a scan's non-HIGH alerts into one digest of the top N (1–50, default 10); off sends each at once.",
       "Warns when TELEGRAM_BOT_TOKEN or SMTP_URL is not set (the subscriber is stored anyway).",
@@ -668,7 +659,7 @@ export const COMMANDS = {
   },
   unsubscribe: {
     summary: "deactivate a subscriber",
-    synopsis: "vpa unsubscribe --telegram ID | --email ADDR | --webhook URL | --console NAME",
+    synopsis: `vpa unsubscribe ${recipientSynopsis()}`,
     details: ["Exit code 1 when there was no such active subscriber."],
     options: recipientOptions,
   },

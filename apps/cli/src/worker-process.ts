@@ -71,7 +71,9 @@ export async function startWorkers(
       );
     } else {
       const { closeSenders, createSenders, startAlertWorkers } = await import("@vpa/alerts");
-      const senders = createSenders(app.config, (line) => process.stdout.write(`${line}\n`));
+      const senders = await createSenders(app.config, {
+        writeConsole: (line) => process.stdout.write(`${line}\n`),
+      });
       const alerts = startAlertWorkers({
         db: app.database.db,
         connection: app.connection,

@@ -14,10 +14,19 @@ const ROOT = resolve(import.meta.dirname, "../../..");
 const NODE = resolve(ROOT, "node_modules/.bin/node");
 const RECORDER = resolve(import.meta.dirname, "record-loaded-modules.ts");
 
+/**
+ * The alert channel registry: plain data every `vpa` process reads for the recipient options of
+ * `vpa subscribe` (command-registry.ts). No provider library: a sender is loaded only by the
+ * alerts worker (channel-definition.ts).
+ */
+const CHANNEL_REGISTRY_MODULE =
+  /\/apps\/alerts\/src\/channels\/(channel-registry|channel-pacing|[a-z]+\/[a-z]+-(channel|pacing))\.ts$/;
+
 /** The workspaces whose code a process loaded: `apps/alerts`, `packages/db`... */
 function workspacesOf(modules: readonly string[]): string[] {
   const found = new Set<string>();
   for (const url of modules) {
+    if (CHANNEL_REGISTRY_MODULE.test(url)) continue;
     const match = new RegExp(`^file://${ROOT}/((?:apps|packages)/[^/]+)/`).exec(url);
     if (match !== null) found.add(match[1] as string);
   }

@@ -83,7 +83,8 @@ export interface VpaSignalConfirmationsTable {
 export interface SubscribersTable {
   id: Generated<number>;
   name: string | null;
-  channel: "telegram" | "email" | "webhook" | "console";
+  /** A channel of the alerts' registry; the check constraint lists the stored ones. */
+  channel: string;
   address: string;
   is_active: Generated<boolean>;
   deactivated_reason: string | null;

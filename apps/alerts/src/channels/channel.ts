@@ -2,7 +2,8 @@
  * The delivery contract between the alert worker and each way of reaching a subscriber.
  *
  * Glossary:
- * - channel: a way of delivering an alert (`telegram`, `email`, `console` for local runs).
+ * - channel: a way of delivering an alert (`telegram`, `email`, `webhook`, `console` for local
+ *   runs); each is a folder under `channels/` listed in `CHANNEL_REGISTRY` (channel-registry.ts).
  * - recipient: one subscriber on one channel; `address` is what that channel needs to reach them.
  * - sender: the object that delivers a rendered alert on one channel; one per channel per process,
  *   shared by every job (it holds connection pools), closed once on shutdown.
@@ -23,8 +24,7 @@
  */
 import type { RenderedMessage } from "../render/rendered-message.ts";
 
-export const CHANNELS = ["telegram", "email", "webhook", "console"] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel } from "./channel-registry.ts";
 
 /** One subscriber on one channel. */
 export interface Recipient {
@@ -40,7 +40,8 @@ export interface SentReceipt {
 }
 
 export interface ChannelSender {
-  readonly channel: Channel;
+  /** The name of the channel it delivers on (its registry entry's `name`). */
+  readonly channel: string;
   /**
    * Delivers one alert to one recipient; see the invariants above for what it may throw.
    * `delivery.key` is stable across retries of this (alert, subscriber, channel): channels that can

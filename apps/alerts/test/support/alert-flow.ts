@@ -1,8 +1,9 @@
 import type { Database } from "@vpa/db";
 import { createMetrics, type Logger, type RedisRateLimiter, type TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
-import { type ChannelPacing, channelPacing } from "../../src/channel-pacing.ts";
 import type { Channel, ChannelSender } from "../../src/channels/channel.ts";
+import { UNPACED } from "../../src/channels/channel-pacing.ts";
+import { channelPacing } from "../../src/channels/channel-registry.ts";
 import {
   type AlertThrottle,
   type DeliveryDependencies,
@@ -12,7 +13,7 @@ import {
 import { fanOutAlert } from "../../src/fan-out-alert.job.ts";
 
 /** No provider limits: for tests about something else than pacing (which has its own). */
-export const UNPACED: ChannelPacing = { limits: () => [], pause: null };
+export { UNPACED };
 
 export interface InlineFlowOptions {
   readonly db: Kysely<Database>;
@@ -21,7 +22,7 @@ export interface InlineFlowOptions {
   readonly limiter: RedisRateLimiter;
   readonly logger: Logger;
   readonly throttle?: AlertThrottle;
-  /** Default: no limits. `"real"`: the providers' limits of channel-pacing.ts. */
+  /** Default: no limits. `"real"`: the providers' limits each channel declares (channel-registry.ts). */
   readonly pacing?: "none" | "real";
   readonly now?: () => number;
 }

@@ -1,4 +1,4 @@
-import { parseQuietHours } from "@vpa/alerts";
+import { findChannel, parseQuietHours, parseRecipientOption } from "@vpa/alerts";
 import { SIGNAL_TYPES } from "@vpa/core";
 import {
   DIGEST_TOP_RANGE,
@@ -15,35 +15,14 @@ import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 
-function isHttpUrl(text: string): boolean {
-  return URL.canParse(text) && ["http:", "https:"].includes(new URL(text).protocol);
-}
-
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
-const CHAT_ID = /^-?\d{1,20}$/;
-
+/** The one `--<channel> ADDRESS` given (channels/recipient-option.ts in @vpa/alerts). */
 function recipientOf(
   command: string,
-  values: { telegram?: string; email?: string; webhook?: string; console?: string },
+  values: Readonly<Record<string, unknown>>,
 ): { channel: SubscriberChannel; address: string } {
-  const given = (["telegram", "email", "webhook", "console"] as const).filter((c) => values[c] !== undefined);
-  if (given.length !== 1)
-    throw new UsageError(`${command}: give exactly one of --telegram, --email, --webhook or --console`);
-  const channel = given[0] as SubscriberChannel;
-  const address = (values[channel] ?? "").trim();
-  if (channel === "telegram" && !CHAT_ID.test(address)) {
-    throw new UsageError(`${command}: --telegram takes a numeric chat id (got ${JSON.stringify(address)})`);
-  }
-  if (channel === "email" && !EMAIL.test(address)) {
-    throw new UsageError(
-      `${command}: --email takes an address like trader@example.com (got ${JSON.stringify(address)})`,
-    );
-  }
-  if (channel === "webhook" && !isHttpUrl(address)) {
-    throw new UsageError(`${command}: --webhook takes an http(s) URL (got ${JSON.stringify(address)})`);
-  }
-  if (address === "") throw new UsageError(`${command}: --${channel} needs a value`);
-  return { channel, address };
+  const choice = parseRecipientOption(values);
+  if ("problem" in choice) throw new UsageError(`${command}: ${choice.problem}`);
+  return choice;
 }
 
 /**
@@ -142,9 +121,7 @@ export async function runSubscribe(app: AppContext, args: readonly string[]): Pr
 
 /** The variable a channel needs and this process lacks (the alerts worker reads the same settings). */
 function missingChannelSetting(app: AppContext, channel: SubscriberChannel): string | null {
-  if (channel === "telegram" && app.config.telegram.botToken === null) return "TELEGRAM_BOT_TOKEN";
-  if (channel === "email" && app.config.smtpUrl === null) return "SMTP_URL";
-  return null;
+  return findChannel(channel)?.missingSetting(app.config) ?? null;
 }
 
 export async function runUnsubscribe(app: AppContext, args: readonly string[]): Promise<number> {

@@ -10,7 +10,7 @@ import type { SubscriberChannel } from "./subscriber-repository.ts";
 
 export interface BotStatus {
   /** Active subscribers per channel (channels without any are absent). */
-  readonly activeSubscribers: Readonly<Partial<Record<SubscriberChannel, number>>>;
+  readonly activeSubscribers: Readonly<Record<SubscriberChannel, number>>;
   /** Active subscriptions of active subscribers. */
   readonly activeSubscriptions: number;
   /** The newest stored signal by bar time, or null when there is none. */

@@ -1,7 +1,13 @@
 import { type Kysely, sql } from "kysely";
 import type { Database, DeliveryMode } from "../schema.ts";
 
-export type SubscriberChannel = "telegram" | "email" | "webhook" | "console";
+/**
+ * The channel a subscriber is reached on: a name from the alerts' channel registry
+ * (apps/alerts/src/channels/channel-registry.ts), which checks it before it is stored; the
+ * subscribers table's check constraint lists the names storage accepts (a migration adds a new
+ * channel's). A plain string here so that this package does not repeat the registry.
+ */
+export type SubscriberChannel = string;
 
 export interface SubscriptionInput {
   readonly channel: SubscriberChannel;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DeliveryFailedError } from "./delivery-failed-error.ts";
-import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
+import { DeliveryFailedError } from "../delivery-failed-error.ts";
+import { DeliveryRateLimitedError } from "../delivery-rate-limited-error.ts";
+import { RecipientUnreachableError } from "../recipient-unreachable-error.ts";
+import { secretVariants } from "../redact-secrets.ts";
 import { toEmailDeliveryError } from "./email-delivery-error.ts";
-import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
-import { secretVariants } from "./redact-secrets.ts";
 
 /** An error shaped the way nodemailer's `_formatError` shapes it. */
 function smtpError(code: string, response: string | null, command: string | null): Error {

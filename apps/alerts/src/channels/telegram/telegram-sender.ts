@@ -28,14 +28,14 @@
  *   buffers the library's streamed body, so "written" means the whole upload.
  */
 import { Api, InputFile } from "node-telegram-bot-api";
-import type { RenderedMessage } from "../render/rendered-message.ts";
-import { truncateTelegramHtml } from "../render/telegram-html.ts";
-import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
-import { DeliveryFailedError } from "./delivery-failed-error.ts";
-import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
-import { secretVariants } from "./redact-secrets.ts";
+import type { RenderedMessage } from "../../render/rendered-message.ts";
+import { truncateTelegramHtml } from "../../render/telegram-html.ts";
+import type { ChannelSender, Recipient, SentReceipt } from "../channel.ts";
+import { DeliveryFailedError } from "../delivery-failed-error.ts";
+import { RecipientUnreachableError } from "../recipient-unreachable-error.ts";
+import { secretVariants } from "../redact-secrets.ts";
+import { createWriteTrackingFetch } from "../write-tracking-fetch.ts";
 import { toTelegramDeliveryError } from "./telegram-delivery-error.ts";
-import { createWriteTrackingFetch } from "./write-tracking-fetch.ts";
 
 export const DEFAULT_TELEGRAM_API_ROOT = "https://api.telegram.org";
 export const DEFAULT_TELEGRAM_REQUEST_TIMEOUT_MS = 10_000;

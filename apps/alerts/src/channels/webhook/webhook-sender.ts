@@ -12,11 +12,11 @@
  * (retried with backoff). Time-out 3 s, as TradingView's.
  */
 import { createHmac } from "node:crypto";
-import type { RenderedMessage } from "../render/rendered-message.ts";
-import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
-import { DeliveryFailedError } from "./delivery-failed-error.ts";
-import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
-import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
+import type { RenderedMessage } from "../../render/rendered-message.ts";
+import type { ChannelSender, Recipient, SentReceipt } from "../channel.ts";
+import { DeliveryFailedError } from "../delivery-failed-error.ts";
+import { DeliveryRateLimitedError } from "../delivery-rate-limited-error.ts";
+import { RecipientUnreachableError } from "../recipient-unreachable-error.ts";
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 3_000;
 const DEFAULT_RETRY_AFTER_MS = 30_000;

@@ -1,9 +1,9 @@
 import { NetworkError, TelegramApiError, TimeoutError } from "node-telegram-bot-api";
 import { describe, expect, it } from "vitest";
-import { DeliveryFailedError } from "./delivery-failed-error.ts";
-import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
-import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
-import { secretVariants } from "./redact-secrets.ts";
+import { DeliveryFailedError } from "../delivery-failed-error.ts";
+import { DeliveryRateLimitedError } from "../delivery-rate-limited-error.ts";
+import { RecipientUnreachableError } from "../recipient-unreachable-error.ts";
+import { secretVariants } from "../redact-secrets.ts";
 import { toTelegramDeliveryError } from "./telegram-delivery-error.ts";
 
 const TOKEN = "123456:SECRET-token";

@@ -2,9 +2,9 @@
 // with a multipart upload: what it records and the errors Telegram answers with.
 import { Api, InputFile, TelegramApiError } from "node-telegram-bot-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startTelegramStandIn, type TelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
-import { renderChartPng } from "../chart/render-chart-png.ts";
-import { renderChartSvg } from "../chart/render-chart-svg.ts";
+import { startTelegramStandIn, type TelegramStandIn } from "../../../../../test-support/telegram-stand-in.ts";
+import { renderChartPng } from "../../chart/render-chart-png.ts";
+import { renderChartSvg } from "../../chart/render-chart-svg.ts";
 
 const TOKEN = "7012345678:PHOTO-token";
 let tg: TelegramStandIn;

@@ -3,7 +3,7 @@
 // deleteWebhook, and the 401 a wrong token gets.
 import { Api, TelegramApiError } from "node-telegram-bot-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTelegramStandIn, type TelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
+import { startTelegramStandIn, type TelegramStandIn } from "../../../../../test-support/telegram-stand-in.ts";
 
 const TOKEN = "7012345678:STAND-IN-token";
 let tg: TelegramStandIn;

@@ -15,10 +15,10 @@
  * Why 550 only at RCPT TO: a 550 to MAIL FROM or after DATA is about our sender or our content
  * (e.g. "550 5.7.1 rejected as spam"), and deactivating the subscriber for it would be wrong.
  */
-import { DeliveryFailedError } from "./delivery-failed-error.ts";
-import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
-import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
-import { redactError, redactText } from "./redact-secrets.ts";
+import { DeliveryFailedError } from "../delivery-failed-error.ts";
+import { DeliveryRateLimitedError } from "../delivery-rate-limited-error.ts";
+import { RecipientUnreachableError } from "../recipient-unreachable-error.ts";
+import { redactError, redactText } from "../redact-secrets.ts";
 
 /**
  * Wait after an SMTP throttling reply. Servers rarely say how long; a minute is the usual

@@ -21,13 +21,13 @@
  *   nodemailer's logger stays off.
  */
 import { createTransport } from "nodemailer";
-import { escapeEmailHtml } from "../render/email-html.ts";
-import type { MessageImage, RenderedMessage } from "../render/rendered-message.ts";
-import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
-import { DeliveryFailedError } from "./delivery-failed-error.ts";
+import { escapeEmailHtml } from "../../render/email-html.ts";
+import type { MessageImage, RenderedMessage } from "../../render/rendered-message.ts";
+import type { ChannelSender, Recipient, SentReceipt } from "../channel.ts";
+import { DeliveryFailedError } from "../delivery-failed-error.ts";
+import { RecipientUnreachableError } from "../recipient-unreachable-error.ts";
+import { secretVariants } from "../redact-secrets.ts";
 import { toEmailDeliveryError } from "./email-delivery-error.ts";
-import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
-import { secretVariants } from "./redact-secrets.ts";
 
 export const DEFAULT_EMAIL_MAX_CONNECTIONS = 5;
 const MAX_MESSAGES_PER_CONNECTION = 100;

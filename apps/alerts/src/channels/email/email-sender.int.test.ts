@@ -1,16 +1,16 @@
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type SmtpSink, startSmtpSink } from "../../../../test-support/smtp-sink.ts";
-import { everythingIn, failureOf } from "../../test/support/error-dump.ts";
-import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
-import { renderChartPng } from "../chart/render-chart-png.ts";
-import { renderChartSvg } from "../chart/render-chart-svg.ts";
-import { type AlertContent, renderAlert } from "../render/render-alert.ts";
-import type { ChannelSender } from "./channel.ts";
-import { DeliveryFailedError } from "./delivery-failed-error.ts";
-import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
+import { type SmtpSink, startSmtpSink } from "../../../../../test-support/smtp-sink.ts";
+import { everythingIn, failureOf } from "../../../test/support/error-dump.ts";
+import { sampleAlertContent } from "../../../test/support/sample-alert-content.ts";
+import { renderChartPng } from "../../chart/render-chart-png.ts";
+import { renderChartSvg } from "../../chart/render-chart-svg.ts";
+import { type AlertContent, renderAlert } from "../../render/render-alert.ts";
+import type { ChannelSender } from "../channel.ts";
+import { DeliveryFailedError } from "../delivery-failed-error.ts";
+import { DeliveryRateLimitedError } from "../delivery-rate-limited-error.ts";
+import { RecipientUnreachableError } from "../recipient-unreachable-error.ts";
 import { createEmailSender, EMAIL_IMAGE_CID, withInlineImage } from "./email-sender.ts";
-import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
 
 const USER = "alerts@vpa.test";
 const PASSWORD = "p@ss:w0rd/Secret!";

@@ -18,12 +18,12 @@
  * the whole request went out is ambiguous (write-tracking-fetch.ts tells which side of it we are).
  */
 import { NetworkError, ParseError, TelegramApiError, TimeoutError } from "node-telegram-bot-api";
-import { DeliveryFailedError } from "./delivery-failed-error.ts";
-import { DeliveryOutcomeUnknownError } from "./delivery-outcome-unknown-error.ts";
-import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
-import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
-import { redactError, redactText } from "./redact-secrets.ts";
-import { failedAfterRequestWritten } from "./write-tracking-fetch.ts";
+import { DeliveryFailedError } from "../delivery-failed-error.ts";
+import { DeliveryOutcomeUnknownError } from "../delivery-outcome-unknown-error.ts";
+import { DeliveryRateLimitedError } from "../delivery-rate-limited-error.ts";
+import { RecipientUnreachableError } from "../recipient-unreachable-error.ts";
+import { redactError, redactText } from "../redact-secrets.ts";
+import { failedAfterRequestWritten } from "../write-tracking-fetch.ts";
 
 /** Used when a 429 carries no `retry_after` (Telegram always sends one; a proxy might not). */
 export const TELEGRAM_DEFAULT_RETRY_AFTER_MS = 1000;

@@ -5,8 +5,8 @@
  * text body indented by two spaces (without the subject line it starts with). `write` is called
  * once per line, so it can be `console.log`, a pino call or an array push in tests.
  */
-import type { RenderedMessage } from "../render/rendered-message.ts";
-import type { ChannelSender, Recipient, SentReceipt } from "./channel.ts";
+import type { RenderedMessage } from "../../render/rendered-message.ts";
+import type { ChannelSender, Recipient, SentReceipt } from "../channel.ts";
 
 /**
  * @example

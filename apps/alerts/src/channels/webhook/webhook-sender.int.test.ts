@@ -2,11 +2,11 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
-import { renderAlert } from "../render/render-alert.ts";
-import { DeliveryFailedError } from "./delivery-failed-error.ts";
-import { DeliveryRateLimitedError } from "./delivery-rate-limited-error.ts";
-import { RecipientUnreachableError } from "./recipient-unreachable-error.ts";
+import { sampleAlertContent } from "../../../test/support/sample-alert-content.ts";
+import { renderAlert } from "../../render/render-alert.ts";
+import { DeliveryFailedError } from "../delivery-failed-error.ts";
+import { DeliveryRateLimitedError } from "../delivery-rate-limited-error.ts";
+import { RecipientUnreachableError } from "../recipient-unreachable-error.ts";
 import { createWebhookSender } from "./webhook-sender.ts";
 
 interface Received {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { sampleAlertContent } from "../../test/support/sample-alert-content.ts";
-import { renderAlert } from "../render/render-alert.ts";
+import { sampleAlertContent } from "../../../test/support/sample-alert-content.ts";
+import { renderAlert } from "../../render/render-alert.ts";
 import { createConsoleSender } from "./console-sender.ts";
 
 describe("console sender", () => {
