@@ -168,6 +168,8 @@ const KIND_STARTERS: Record<
         },
         // /resume releases the chat's held deliveries at once.
         heldDeliveries: () => app.queue("deliveries").queue,
+        // /chart shares the alert workers' chart cache.
+        chartCache: { redisUrl: app.connection.redisUrl, prefix: app.connection.prefix },
       });
       shutdown.add("telegram bot", () => bot.stop());
     }

@@ -1,15 +1,20 @@
-import { Redis } from "ioredis";
+import { createRedisClient, type RedisClient, type RedisTarget } from "@vpa/runtime";
 import type { MessageImage } from "../render/rendered-message.ts";
 
-/** Where rendered charts are kept between the deliveries of one signal. */
+/**
+ * Where rendered charts are kept between the deliveries of one signal. A key is a signal id (an
+ * alert's chart) or a string naming another drawing (the bot's /chart: `symbol:VCB:…`).
+ */
 export interface ChartCache {
-  /** The chart stored for this signal, or null when there is none (never stored, or expired). */
-  get(signalId: number): Promise<MessageImage | null>;
-  set(signalId: number, image: MessageImage): Promise<void>;
+  /** The chart stored under this key, or null when there is none (never stored, or expired). */
+  get(key: ChartCacheKey): Promise<MessageImage | null>;
+  set(key: ChartCacheKey, image: MessageImage): Promise<void>;
 }
 
-export interface RedisChartCacheOptions {
-  readonly redisUrl: string;
+/** A signal id, or a string naming another drawing. */
+export type ChartCacheKey = number | string;
+
+export interface RedisChartCacheOptions extends RedisTarget {
   /** The queue prefix: every alert worker of one deployment shares the cache. */
   readonly prefix: string;
   /**
@@ -28,12 +33,12 @@ export const DEFAULT_CHART_TTL_MS = 24 * 60 * 60 * 1000;
  * A chart is ~20–60 kB, so a day of a busy scan's alerts (a few hundred signals) is a few MB.
  */
 export class RedisChartCache implements ChartCache {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #ttlMs: number;
 
   constructor(options: RedisChartCacheOptions) {
-    this.#redis = new Redis(options.redisUrl, {
+    this.#redis = createRedisClient(options, {
       lazyConnect: true,
       connectTimeout: 5_000,
       maxRetriesPerRequest: 2,
@@ -45,13 +50,13 @@ export class RedisChartCache implements ChartCache {
     this.#ttlMs = options.ttlMs ?? DEFAULT_CHART_TTL_MS;
   }
 
-  /** `<prefix>:chart:<signalId>`. */
-  keyOf(signalId: number): string {
-    return `${this.#prefix}:chart:${signalId}`;
+  /** `<prefix>:chart:<signalId>` (or `<prefix>:chart:<name>`). */
+  keyOf(key: ChartCacheKey): string {
+    return `${this.#prefix}:chart:${key}`;
   }
 
-  async get(signalId: number): Promise<MessageImage | null> {
-    const stored = await this.#redis.hgetallBuffer(this.keyOf(signalId));
+  async get(cacheKey: ChartCacheKey): Promise<MessageImage | null> {
+    const stored = await this.#redis.hgetallBuffer(this.keyOf(cacheKey));
     const png = stored.png;
     if (png === undefined || png.length === 0) return null;
     return {
@@ -60,8 +65,8 @@ export class RedisChartCache implements ChartCache {
     };
   }
 
-  async set(signalId: number, image: MessageImage): Promise<void> {
-    const key = this.keyOf(signalId);
+  async set(cacheKey: ChartCacheKey, image: MessageImage): Promise<void> {
+    const key = this.keyOf(cacheKey);
     const png = Buffer.from(image.png.buffer, image.png.byteOffset, image.png.byteLength);
     const results = await this.#redis
       .multi()

@@ -77,6 +77,8 @@ export interface HelpTexts {
   readonly list: string;
   readonly signals: string;
   readonly top: string;
+  readonly chart: string;
+  readonly portfolio: string;
   readonly digest: string;
   readonly lang: string;
   readonly pause: string;
@@ -94,6 +96,8 @@ export interface HelpTexts {
     readonly list: string;
     readonly signals: string;
     readonly top: string;
+    readonly chart: string;
+    readonly portfolio: string;
     readonly digest: string;
     readonly lang: string;
     readonly pause: string;
@@ -190,6 +194,83 @@ export interface RefusalTexts {
   readonly digestUsage: (maxTop: number) => string;
   readonly pauseUsage: (maxDays: number) => string;
   readonly topUsage: (max: number) => string;
+  readonly chartUsage: string;
+  readonly portfolioUsage: string;
+}
+
+/** /chart SYM: the caption under the chart, and why there is none. */
+export interface ChartTexts {
+  /**
+   * `VCB · HOSE · 27/11/2026: close 61.200 đ (+0,8 %)`, then the newest signal among the bars
+   * (`signal`: its name, bias, score and date, formatted) or that there is none.
+   */
+  readonly caption: (parts: {
+    readonly symbol: string;
+    readonly exchange: string | null;
+    readonly date: string;
+    readonly close: string;
+    readonly change: string | null;
+    readonly bars: number;
+    readonly signal: {
+      readonly label: SignalText;
+      readonly bias: Bias;
+      readonly score: number;
+      readonly date: string;
+    } | null;
+  }) => string;
+  readonly unknownSymbol: (symbol: string) => string;
+  readonly tooFewBars: (parts: {
+    readonly symbol: string;
+    readonly bars: number;
+    readonly minimum: number;
+  }) => string;
+  readonly unavailable: string;
+}
+
+/** /portfolio [name] and the portfolio line of a digest. Values come formatted. */
+export interface PortfolioTexts {
+  readonly none: string;
+  /** No portfolio of that name; `names`: the ones there are. */
+  readonly unknown: (parts: { readonly name: string; readonly names: string }) => string;
+  readonly heading: (parts: {
+    readonly name: string;
+    readonly startedOn: string;
+    readonly lastSession: string | null;
+  }) => string;
+  readonly value: (parts: {
+    readonly value: string;
+    readonly cash: string;
+    readonly total: string;
+  }) => string;
+  /** The last close: the portfolio's return and its benchmark's. */
+  readonly day: (parts: {
+    readonly day: string;
+    readonly benchmark: string;
+    readonly index: string;
+  }) => string;
+  readonly positionsHeading: (count: number) => string;
+  readonly position: (parts: {
+    readonly symbol: string;
+    readonly quantity: string;
+    readonly entryPrice: string;
+    readonly lastPrice: string;
+    readonly result: string;
+  }) => string;
+  readonly noPositions: string;
+  readonly closed: (parts: { readonly count: number; readonly realized: string }) => string;
+  /** More portfolios exist: how to see them. */
+  readonly others: (names: string) => string;
+  /**
+   * The digest's line: `Danh mục mẫu vn30 +0,8 % hôm nay, VN30 +0,3 %`; `date` set when the
+   * portfolio's last close is not the digest's (the close of an earlier day).
+   */
+  readonly digestLine: (parts: {
+    readonly name: string;
+    readonly day: string;
+    readonly benchmark: string;
+    readonly index: string;
+    readonly date: string | null;
+  }) => string;
 }
 
 /** /scan (admins). */
@@ -262,6 +343,8 @@ export interface Catalogue {
   readonly alert: AlertTexts;
   readonly digest: DigestTexts;
   readonly top: TopTexts;
+  readonly chart: ChartTexts;
+  readonly portfolio: PortfolioTexts;
   readonly help: HelpTexts;
   readonly subscription: SubscriptionTexts;
   readonly settings: SettingsTexts;

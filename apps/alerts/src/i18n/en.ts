@@ -56,6 +56,33 @@ export const en: Catalogue = {
     empty: (scanTime) => `The last scan (${scanTime}) found no signals.`,
     noScan: "No scan has run yet.",
   },
+  chart: {
+    caption: (p) =>
+      `${[p.symbol, p.exchange].filter((part) => part !== null).join(" · ")} · ${p.date}: close ${p.close}` +
+      `${p.change === null ? "" : ` (${p.change})`}. ` +
+      (p.signal === null
+        ? `No signal in the last ${p.bars} bars.`
+        : `Newest signal: ${p.signal.label.en} (${p.signal.bias}), score ${p.signal.score}, ${p.signal.date} (marked).`),
+    unknownSymbol: (symbol) => `No stored bars for ${symbol}: is it a listed symbol?`,
+    tooFewBars: (p) =>
+      `Too few bars for a chart of ${p.symbol}: ${p.bars} stored, at least ${p.minimum} needed.`,
+    unavailable: "Charts are not available right now; please try again later.",
+  },
+  portfolio: {
+    none: "No paper portfolio yet (the operator creates them: vpa portfolio create).",
+    unknown: (p) => `No paper portfolio ${p.name}. There are: ${p.names}.`,
+    heading: (p) =>
+      `Paper portfolio ${p.name} (since ${p.startedOn}; last close ${p.lastSession ?? "none yet"})`,
+    value: (p) => `Value ${p.value}, cash ${p.cash}, total ${p.total}`,
+    day: (p) => `Last close: ${p.day}; ${p.benchmark} ${p.index}`,
+    positionsHeading: (count) => `Open positions (${count}):`,
+    position: (p) => `${p.symbol}: ${p.quantity} shares at ${p.entryPrice}, now ${p.lastPrice} (${p.result})`,
+    noPositions: "No open positions.",
+    closed: (p) => `${plural(p.count, "closed trade", "closed trades")}, realised ${p.realized}`,
+    others: (names) => `Other portfolios: ${names} (/portfolio NAME)`,
+    digestLine: (p) =>
+      `Paper portfolio ${p.name} ${p.day} ${p.date === null ? "today" : `on ${p.date}`}, ${p.benchmark} ${p.index}`,
+  },
   help: {
     title: "VPA scanner alerts for HOSE, HNX and UPCOM",
     start: (minScore) => `alerts for every signal scoring ${minScore}+`,
@@ -64,6 +91,8 @@ export const en: Catalogue = {
     list: "your subscriptions and settings",
     signals: "the latest signals",
     top: "the strongest signals of the last scan",
+    chart: "the chart of a symbol's last 60 sessions, its newest signal marked",
+    portfolio: "a paper portfolio that follows the signals: value, last close against VN30, positions",
     digest: "one digest per scan (on), each alert at once (off), how many signals a digest lists",
     lang: "Vietnamese with English beside it, or English only",
     pause: "no alerts for a while; /resume ends the pause",
@@ -80,6 +109,8 @@ export const en: Catalogue = {
       list: "Your subscriptions and settings",
       signals: "Latest signals",
       top: "Strongest signals of the last scan",
+      chart: "Chart of a symbol, e.g. /chart VCB",
+      portfolio: "Paper portfolio against VN30",
       digest: "Digest on or off, how many signals",
       lang: "Language: vi or en",
       pause: "Pause alerts, e.g. 2h or 1d",
@@ -157,6 +188,8 @@ export const en: Catalogue = {
     pauseUsage: (maxDays) =>
       `Use /pause, /pause 2h or /pause 1d (m minutes, h hours, d days; at most ${maxDays} days)`,
     topUsage: (max) => `Use /top or /top N (N from 1 to ${max})`,
+    chartUsage: "Use /chart SYMBOL, e.g. /chart VCB",
+    portfolioUsage: "Use /portfolio or /portfolio NAME (letters, digits, . _ -)",
   },
   scan: {
     queued: (symbols) =>

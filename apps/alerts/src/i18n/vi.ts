@@ -78,6 +78,56 @@ export const vi: Catalogue = {
       beside(`Lần quét gần nhất (${scanTime}) không có tín hiệu nào.`, en.top.empty(scanTime)),
     noScan: beside("Chưa có lần quét nào.", en.top.noScan),
   },
+  chart: {
+    caption: (p) =>
+      beside(
+        `${[p.symbol, p.exchange].filter((part) => part !== null).join(" · ")} · ${p.date}: đóng cửa ${p.close}` +
+          `${p.change === null ? "" : ` (${p.change})`}. ` +
+          (p.signal === null
+            ? `Không có tín hiệu trong ${p.bars} phiên gần nhất.`
+            : `Tín hiệu mới nhất: ${p.signal.label.vi} (${p.signal.bias === "bull" ? "tăng" : "giảm"}), điểm ${p.signal.score}, ${p.signal.date} (đã đánh dấu).`),
+        en.chart.caption(p),
+      ),
+    unknownSymbol: (symbol) =>
+      beside(
+        `Không có dữ liệu phiên cho ${symbol}: mã này có niêm yết không?`,
+        en.chart.unknownSymbol(symbol),
+      ),
+    tooFewBars: (p) =>
+      beside(
+        `Quá ít phiên để vẽ biểu đồ ${p.symbol}: có ${p.bars}, cần ít nhất ${p.minimum}.`,
+        en.chart.tooFewBars(p),
+      ),
+    unavailable: beside("Hiện không vẽ được biểu đồ, vui lòng thử lại sau.", en.chart.unavailable),
+  },
+  portfolio: {
+    none: beside(
+      "Chưa có danh mục mẫu nào (người quản lý tạo bằng vpa portfolio create).",
+      en.portfolio.none,
+    ),
+    unknown: (p) => beside(`Không có danh mục mẫu ${p.name}. Hiện có: ${p.names}.`, en.portfolio.unknown(p)),
+    heading: (p) =>
+      beside(
+        `Danh mục mẫu ${p.name} (từ ${p.startedOn}; phiên gần nhất ${p.lastSession ?? "chưa có"})`,
+        en.portfolio.heading(p),
+      ),
+    value: (p) => beside(`Giá trị ${p.value}, tiền mặt ${p.cash}, tổng ${p.total}`, en.portfolio.value(p)),
+    day: (p) => beside(`Phiên gần nhất: ${p.day}; ${p.benchmark} ${p.index}`, en.portfolio.day(p)),
+    positionsHeading: (count) => beside(`Vị thế đang mở (${count}):`, en.portfolio.positionsHeading(count)),
+    position: (p) =>
+      beside(
+        `${p.symbol}: ${p.quantity} cp giá ${p.entryPrice}, hiện ${p.lastPrice} (${p.result})`,
+        en.portfolio.position(p),
+      ),
+    noPositions: beside("Không có vị thế mở.", en.portfolio.noPositions),
+    closed: (p) => beside(`${p.count} giao dịch đã đóng, lãi/lỗ ${p.realized}`, en.portfolio.closed(p)),
+    others: (names) => beside(`Danh mục khác: ${names} (/portfolio TÊN)`, en.portfolio.others(names)),
+    digestLine: (p) =>
+      beside(
+        `Danh mục mẫu ${p.name} ${p.day} ${p.date === null ? "hôm nay" : `phiên ${p.date}`}, ${p.benchmark} ${p.index}`,
+        en.portfolio.digestLine(p),
+      ),
+  },
   help: {
     title: beside("Cảnh báo máy quét VPA cho HOSE, HNX và UPCOM", en.help.title),
     start: (minScore) => beside(`cảnh báo mọi tín hiệu từ ${minScore} điểm`, en.help.start(minScore)),
@@ -87,6 +137,11 @@ export const vi: Catalogue = {
     list: beside("đăng ký và cài đặt của bạn", en.help.list),
     signals: beside("các tín hiệu mới nhất", en.help.signals),
     top: beside("tín hiệu mạnh nhất của lần quét gần nhất", en.help.top),
+    chart: beside("biểu đồ 60 phiên gần nhất của một mã, đánh dấu tín hiệu mới nhất", en.help.chart),
+    portfolio: beside(
+      "danh mục mẫu theo tín hiệu: giá trị, phiên gần nhất so với VN30, vị thế",
+      en.help.portfolio,
+    ),
     digest: beside(
       "một bản tin mỗi lần quét (on), từng cảnh báo ngay (off), số tín hiệu trong bản tin",
       en.help.digest,
@@ -109,6 +164,8 @@ export const vi: Catalogue = {
       list: beside("Đăng ký và cài đặt của bạn", en.help.menu.list),
       signals: beside("Tín hiệu mới nhất", en.help.menu.signals),
       top: beside("Tín hiệu mạnh nhất của lần quét gần nhất", en.help.menu.top),
+      chart: beside("Biểu đồ một mã, ví dụ /chart VCB", en.help.menu.chart),
+      portfolio: beside("Danh mục mẫu so với VN30", en.help.menu.portfolio),
       digest: beside("Bật/tắt bản tin, số tín hiệu", en.help.menu.digest),
       lang: beside("Ngôn ngữ: vi hoặc en", en.help.menu.lang),
       pause: beside("Tạm dừng cảnh báo, ví dụ 2h hoặc 1d", en.help.menu.pause),
@@ -238,6 +295,8 @@ export const vi: Catalogue = {
         en.refusal.pauseUsage(maxDays),
       ),
     topUsage: (max) => beside(`Dùng /top hoặc /top N (N từ 1 đến ${max})`, en.refusal.topUsage(max)),
+    chartUsage: beside("Dùng /chart MÃ, ví dụ /chart VCB", en.refusal.chartUsage),
+    portfolioUsage: beside("Dùng /portfolio hoặc /portfolio TÊN (chữ, số, . _ -)", en.refusal.portfolioUsage),
   },
   scan: {
     queued: (symbols) =>

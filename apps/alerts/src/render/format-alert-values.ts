@@ -157,3 +157,30 @@ export function formatVietnamTime(epochMs: number, language: Language): string {
   const local = new Date(epochMs + VIETNAM_OFFSET_MS).toISOString();
   return `${formatDate(local.slice(0, 10), language)} ${local.slice(11, 16)}`;
 }
+
+/**
+ * A return given as a fraction, as a signed percentage with `digits` decimals (a paper
+ * portfolio's day, an index's day).
+ *
+ * @example
+ * formatReturn(0.0083, "vi"); // "+0,8 %"
+ * formatReturn(-0.0031, "en"); // "-0.3%"
+ */
+export function formatReturn(fraction: number | null, language: Language, digits = 1): string {
+  if (fraction === null || !Number.isFinite(fraction)) return catalogueFor(language).notAvailable;
+  const percent = fraction * 100;
+  const rounded = Math.abs(percent).toFixed(digits);
+  const sign = Number(rounded) === 0 ? "" : percent > 0 ? "+" : "-";
+  return `${sign}${fixed(Number(rounded), digits, language)}${CONVENTIONS[language].percentGap}%`;
+}
+
+/**
+ * An amount of money in whole VND (a portfolio's value, a position's).
+ *
+ * @example
+ * formatMoneyVnd(503_120_000, "vi"); // "503.120.000 đ"
+ */
+export function formatMoneyVnd(vnd: number, language: Language): string {
+  if (!Number.isFinite(vnd)) return catalogueFor(language).notAvailable;
+  return `${formatWholeNumber(Math.round(vnd), language)} ${CONVENTIONS[language].currency}`;
+}

@@ -2,6 +2,7 @@ import type { Catalogue } from "../i18n/catalogue.ts";
 import type { Language } from "../i18n/language.ts";
 import type { BotAccess } from "./chat-access.ts";
 import type { StatusQueue } from "./read-queue-depths.ts";
+import type { SymbolCharts } from "./symbol-charts.ts";
 
 /** What /scan gets back: how many symbols the scan enqueued (0: nothing stored to scan). */
 export interface ScanRequestResult {
@@ -32,6 +33,8 @@ export interface BotServices {
    * delayed until the pause would have ended, and /resume runs them now. Absent: they run then.
    */
   readonly heldDeliveries?: () => HeldDeliveryJobs;
+  /** /chart's drawings (the alerts' renderer and cache); absent: /chart says it is not available. */
+  readonly charts?: SymbolCharts;
 }
 
 /** One command's context: the bot's services and the chat's language. */

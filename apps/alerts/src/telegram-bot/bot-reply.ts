@@ -1,3 +1,5 @@
+import type { MessageImage } from "../render/rendered-message.ts";
+
 /**
  * What the bot answers: Telegram HTML (every dynamic value escaped), and buttons under it.
  *
@@ -15,8 +17,11 @@ export interface InlineButton {
 export type InlineKeyboard = readonly (readonly InlineButton[])[];
 
 export interface BotReply {
+  /** The message; with `photo`, its caption (cut to Telegram's 1,024 characters if longer). */
   readonly html: string;
   readonly keyboard?: InlineKeyboard;
+  /** A picture sent with `html` as its caption (sendPhoto): /chart's chart. */
+  readonly photo?: MessageImage;
 }
 
 /** Telegram's `reply_markup` for an inline keyboard. */

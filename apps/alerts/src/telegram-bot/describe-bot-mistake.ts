@@ -39,6 +39,10 @@ export function describeBotMistake(mistake: BotMistake, text: Catalogue): string
           return text.refusal.pauseUsage(MAX_PAUSE_DAYS);
         case "top":
           return text.refusal.topUsage(MAX_TOP_SIGNALS);
+        case "chart":
+          return text.refusal.chartUsage;
+        case "portfolio":
+          return text.refusal.portfolioUsage;
       }
   }
 }

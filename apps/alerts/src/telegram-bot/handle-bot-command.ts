@@ -15,9 +15,11 @@ import { scanReply, statusReply } from "./admin-commands.ts";
 import type { BotCommandContext } from "./bot-command-context.ts";
 import { botHelpHtml } from "./bot-help.ts";
 import type { BotReply } from "./bot-reply.ts";
+import { chartReply } from "./chart-reply.ts";
 import { type BotAccess, type BotChat, isAdminChat, mayJoin } from "./chat-access.ts";
 import { subscriptionParts } from "./describe-subscription.ts";
 import { type BotCommand, DEFAULT_BOT_MIN_SCORE } from "./parse-bot-command.ts";
+import { portfolioReply } from "./portfolio-reply.ts";
 import { digestReply, langReply, pauseReply, quietReply, resumeReply } from "./settings-commands.ts";
 import { signalsReply, topReply } from "./signal-list-replies.ts";
 import { subscriptionReply } from "./signal-type-keyboard.ts";
@@ -104,6 +106,10 @@ export async function handleBotCommand(
       return html(await signalsReply(db, command.symbol, context));
     case "top":
       return html(await topReply(db, command.limit, context));
+    case "chart":
+      return chartReply(command.symbol, context);
+    case "portfolio":
+      return html(await portfolioReply(db, command.name, context));
     case "digest":
       return html(await digestReply(db, chat, command.change, context));
     case "lang":

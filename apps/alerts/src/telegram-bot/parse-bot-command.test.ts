@@ -37,6 +37,23 @@ describe("parseBotCommand", () => {
     expect(errorOf("/frobnicate")).toBe("Lệnh không tồn tại: /frobnicate / Unknown command /frobnicate");
   });
 
+  it("reads /chart SYMBOL and /portfolio [NAME], and says how to use them when mistyped", () => {
+    expect(parse("/chart vcb")).toEqual({ ok: true, command: { kind: "chart", symbol: "VCB" } });
+    expect(parse("/chart@vpa_bot FPT")).toEqual({ ok: true, command: { kind: "chart", symbol: "FPT" } });
+    expect(errorOf("/chart")).toBe("Dùng /chart MÃ, ví dụ /chart VCB / Use /chart SYMBOL, e.g. /chart VCB");
+    expect(errorOf("/chart VCB FPT")).toBe(
+      "Dùng /chart MÃ, ví dụ /chart VCB / Use /chart SYMBOL, e.g. /chart VCB",
+    );
+    expect(errorOf("/chart V<b>")).toContain("Not a symbol");
+    expect(parse("/portfolio")).toEqual({ ok: true, command: { kind: "portfolio", name: null } });
+    expect(parse("/portfolio vn30-sc")).toEqual({
+      ok: true,
+      command: { kind: "portfolio", name: "vn30-sc" },
+    });
+    expect(errorOf("/portfolio a b")).toContain("Use /portfolio or /portfolio NAME");
+    expect(errorOf(`/portfolio ${"x".repeat(65)}`)).toContain("Use /portfolio or /portfolio NAME");
+  });
+
   it("takes a minimum score only as 0-100 written in digits", () => {
     for (const bad of ["min=", "min=-1", "min=101", "min=1e1", "min=7.5", "min=0x10", "min=٧٠"]) {
       expect(errorOf(`/subscribe ${bad}`), bad).toContain("min must be a whole number from 0 to 100");

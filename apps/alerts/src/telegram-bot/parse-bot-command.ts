@@ -14,6 +14,8 @@ import { lowerCaseAscii, upperCaseAscii } from "./bot-text.ts";
  * /list                          show this chat's subscriptions and settings
  * /signals [SYMBOL]              the latest stored signals
  * /top [N]                       the strongest N signals of the newest scan (default 10)
+ * /chart SYMBOL                  the chart of the symbol's last 60 daily bars, as a photo
+ * /portfolio [NAME]              a paper portfolio: value, last close against its index, positions
  * /digest [on|off|top N]         a digest per scan, or each alert at once; the digest's length
  * /lang [vi|en]                  Vietnamese with English beside it, or English
  * /pause [2h|1d|30m]             no alerts for that long (default: until /resume)
@@ -63,6 +65,9 @@ export type BotCommand =
   | { readonly kind: "list" }
   | { readonly kind: "signals"; readonly symbol: string | null }
   | { readonly kind: "top"; readonly limit: number }
+  | { readonly kind: "chart"; readonly symbol: string }
+  /** `name` null: the only portfolio, or the first of several (by name). */
+  | { readonly kind: "portfolio"; readonly name: string | null }
   /** `change` null: show the current setting. */
   | {
       readonly kind: "digest";
@@ -79,7 +84,7 @@ export type BotCommand =
   | { readonly kind: "scan" };
 
 /** Commands whose arguments have a fixed form, shown back when the form is wrong. */
-export type UsageCommand = "quiet" | "lang" | "digest" | "pause" | "top";
+export type UsageCommand = "quiet" | "lang" | "digest" | "pause" | "top" | "chart" | "portfolio";
 
 /** What was wrong with a command, as data: the bot says it in the chat's language. */
 export type BotMistake =
@@ -102,6 +107,8 @@ const SYMBOL = /^[A-Z0-9]{1,12}$/;
 const MIN_SCORE = /^\d{1,3}$/;
 const SMALL_NUMBER = /^\d{1,3}$/;
 const DURATION = /^(\d{1,5})([mhd])$/;
+/** As `vpa portfolio create` allows them. */
+const PORTFOLIO_NAME = /^[\w.-]{1,64}$/;
 
 const refuse = (mistake: BotMistake): ParsedBotCommand => ({ ok: false, mistake });
 const usage = (command: UsageCommand): ParsedBotCommand => refuse({ kind: "usage", command });
@@ -149,6 +156,17 @@ export function parseBotCommand(
       const symbol = upperCaseAscii(args[0]);
       if (!SYMBOL.test(symbol)) return refuse({ kind: "not-a-symbol", tokens: [args[0]] });
       return accept({ kind: "signals", symbol });
+    }
+    case "chart": {
+      if (args.length !== 1) return usage("chart");
+      const symbol = upperCaseAscii(args[0]!);
+      if (!SYMBOL.test(symbol)) return refuse({ kind: "not-a-symbol", tokens: [args[0]!] });
+      return accept({ kind: "chart", symbol });
+    }
+    case "portfolio": {
+      if (args.length === 0) return accept({ kind: "portfolio", name: null });
+      if (args.length > 1 || !PORTFOLIO_NAME.test(args[0]!)) return usage("portfolio");
+      return accept({ kind: "portfolio", name: args[0]! });
     }
     case "subscribe":
       return parseSubscribe(args, knownSignalTypes);

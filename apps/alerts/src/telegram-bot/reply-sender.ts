@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { isTransientError, TelegramApiError } from "node-telegram-bot-api";
+import { InputFile, isTransientError, TelegramApiError } from "node-telegram-bot-api";
 import type { Logger } from "pino";
+import type { MessageImage } from "../render/rendered-message.ts";
 import { truncateTelegramHtml } from "../render/telegram-html.ts";
 import { type InlineKeyboard, type InlineKeyboardMarkup, inlineKeyboardMarkup } from "./bot-reply.ts";
 import { ReplyPacer } from "./reply-pacer.ts";
@@ -16,6 +17,11 @@ export interface SendMessageApi {
       link_preview_options: { is_disabled: boolean };
       reply_markup?: InlineKeyboardMarkup;
     },
+    signal?: AbortSignal,
+  ): Promise<unknown>;
+  /** For {@link ReplySender.sendPhoto}; a sender that never sends pictures may leave it out. */
+  sendPhoto?(
+    params: { chat_id: string; photo: InputFile; caption: string; parse_mode: "HTML" },
     signal?: AbortSignal,
   ): Promise<unknown>;
   /** For {@link ReplySender.edit}; a sender that never edits may leave it out. */
@@ -37,6 +43,9 @@ export interface SendMessageApi {
  * already what we wanted, so it counts as done.
  */
 const NOT_MODIFIED = /message is not modified/i;
+
+/** Telegram's limit on a photo's caption, in characters after entity parsing. */
+const CAPTION_MAX_LENGTH = 1024;
 
 export interface ReplySenderOptions {
   readonly api: SendMessageApi;
@@ -65,6 +74,11 @@ export interface ReplySender {
    * failures are logged.
    */
   send(chatId: string, html: string, keyboard?: InlineKeyboard): void;
+  /**
+   * Queues a picture with a caption (Telegram HTML, cut to 1,024 characters), in the chat's order
+   * and pace like a reply. Never throws.
+   */
+  sendPhoto(chatId: string, photo: MessageImage, captionHtml: string): void;
   /**
    * Queues an edit of a message the bot sent (text and buttons; without buttons they are removed),
    * in the chat's order and pace like a reply. At most one message: longer text is cut.
@@ -189,6 +203,27 @@ export function createReplySender(options: ReplySenderOptions): ReplySender {
           );
         }),
       );
+    },
+    sendPhoto(chatId, photo, captionHtml) {
+      const sendPhoto = api.sendPhoto?.bind(api);
+      if (sendPhoto === undefined) {
+        logger.error({ chatId }, "this sender cannot send pictures; picture dropped");
+        return;
+      }
+      const caption = truncateTelegramHtml(captionHtml, CAPTION_MAX_LENGTH);
+      enqueue(chatId, [
+        (requestSignal) =>
+          sendPhoto(
+            {
+              chat_id: chatId,
+              // A new InputFile per try: its body is a stream read once.
+              photo: new InputFile(photo.png, { filename: "chart.png", contentType: "image/png" }),
+              caption,
+              parse_mode: "HTML",
+            },
+            requestSignal,
+          ),
+      ]);
     },
     edit(chatId, messageId, html, keyboard) {
       const editMessageText = api.editMessageText?.bind(api);

@@ -4,6 +4,7 @@ import { type Database, findSubscriberSettings } from "@vpa/db";
 import type { Kysely } from "kysely";
 import { Api, TelegramApiError } from "node-telegram-bot-api";
 import type { Logger } from "pino";
+import { RedisChartCache } from "../chart/redis-chart-cache.ts";
 import { catalogueFor } from "../i18n/catalogues.ts";
 import { LANGUAGES, type Language } from "../i18n/language.ts";
 import { escapeTelegramHtml } from "../render/telegram-html.ts";
@@ -23,6 +24,7 @@ import { parseBotCommand } from "./parse-bot-command.ts";
 import type { StatusQueue } from "./read-queue-depths.ts";
 import { createReplySender } from "./reply-sender.ts";
 import { handleSignalTypeTap, parseSignalTypeTap } from "./signal-type-keyboard.ts";
+import { createSymbolCharts } from "./symbol-charts.ts";
 
 export type { HeldDeliveryJob, HeldDeliveryJobs, ScanRequestResult } from "./bot-command-context.ts";
 
@@ -58,6 +60,11 @@ export interface TelegramBotOptions {
    * ended.
    */
   readonly heldDeliveries?: () => HeldDeliveryJobs;
+  /**
+   * Where /chart keeps its drawings: the alerts' Redis chart cache (the same `<prefix>:chart:*`
+   * keys, so a chart an alert drew is reused). Default: none; every /chart draws.
+   */
+  readonly chartCache?: { readonly redisUrl: string; readonly prefix: string };
 }
 
 export interface TelegramBot {
@@ -98,7 +105,8 @@ const MAX_PENDING_REPLIES = 100;
 
 /**
  * Subscribes users from Telegram itself: long-polls getUpdates and answers /start, /subscribe (with
- * a keyboard of signal types), /unsubscribe, /list, /signals, /top, /digest, /lang, /pause,
+ * a keyboard of signal types), /unsubscribe, /list, /signals, /top, /chart (a photo), /portfolio,
+ * /digest, /lang, /pause,
  * /resume, /quiet, /help, and /status and /scan for admin chats, each in the chat's language
  * (/lang, else `defaultLanguage`). Commands come from private chats, groups, and channels
  * (`channel_post`); keyboard taps as `callback_query`. Confirming an update (the next `offset`)
@@ -123,9 +131,15 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
   const access = createBotAccess(options);
   const replies = createReplySender({ api, logger, signal });
   const defaultLanguage = options.defaultLanguage ?? "vi";
+  const chartCache = options.chartCache === undefined ? undefined : new RedisChartCache(options.chartCache);
   const services: BotServices = {
     access,
     now: () => new Date(),
+    charts: createSymbolCharts({
+      db: options.db,
+      logger,
+      ...(chartCache === undefined ? {} : { cache: chartCache }),
+    }),
     ...(options.statusQueues === undefined ? {} : { statusQueues: options.statusQueues }),
     ...(options.requestScan === undefined ? {} : { requestScan: options.requestScan }),
     ...(options.heldDeliveries === undefined ? {} : { heldDeliveries: options.heldDeliveries }),
@@ -163,7 +177,10 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
     };
   };
 
-  const send = (chat: BotChat, reply: BotReply) => replies.send(chat.chatId, reply.html, reply.keyboard);
+  const send = (chat: BotChat, reply: BotReply) =>
+    reply.photo === undefined
+      ? replies.send(chat.chatId, reply.html, reply.keyboard)
+      : replies.sendPhoto(chat.chatId, reply.photo, reply.html);
 
   const handle = async (message: IncomingMessage) => {
     const chat = chatOf(message.chat, message.from);
@@ -318,6 +335,7 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
   const stopped = (async () => {
     await loop();
     await replies.idle();
+    await chartCache?.close();
   })();
   return {
     stopped,

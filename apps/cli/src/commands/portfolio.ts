@@ -4,10 +4,12 @@ import {
   createPortfolio,
   type Database,
   getPortfolio,
-  listPortfolioPositions,
+  indexDayReturn,
   loadPortfolioPerformance,
-  type PortfolioPerformanceRow,
+  portfolioBenchmark,
+  portfolioCapital,
   type StoredPortfolio,
+  summarizePortfolio,
 } from "@vpa/db";
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.ts";
@@ -108,59 +110,15 @@ async function create(
   return EXIT.ok;
 }
 
-/** The index's return from the row before to `row` (null without both closes). */
-function indexReturn(
-  previous: PortfolioPerformanceRow | undefined,
-  row: PortfolioPerformanceRow,
-): number | null {
-  if (previous?.indexClose == null || row.indexClose === null || previous.indexClose === 0) return null;
-  return row.indexClose / previous.indexClose - 1;
-}
-
-function capitalOf(portfolio: StoredPortfolio): number {
-  const strategy = (portfolio.config as { strategy?: { initialCapital?: number } }).strategy;
-  return strategy?.initialCapital ?? 0;
-}
-
 async function show(
   db: Kysely<Database>,
   portfolio: StoredPortfolio,
   json: boolean,
   print: (line: string) => void,
 ) {
-  const positions = await listPortfolioPositions(db, portfolio.id);
-  const performance = await loadPortfolioPerformance(db, portfolio.id);
-  const last = performance.at(-1);
-  const previous = performance.at(-2);
-  const capital = capitalOf(portfolio);
-  const open = positions
-    .filter((p) => p.status === "open")
-    .map((p) => {
-      const marketValue = (p.lastPrice ?? p.entryPrice) * p.quantity;
-      const cost = p.entryPrice * p.quantity + p.fees;
-      return {
-        ...p,
-        marketValue,
-        unrealizedPnl: marketValue - cost,
-        unrealizedReturn: marketValue / cost - 1,
-      };
-    });
-  const closed = positions.filter((p) => p.status === "closed");
-  const summary = {
-    portfolio: portfolio.name,
-    startedOn: portfolio.startedOn,
-    lastSession: portfolio.lastSession,
-    initialCapital: capital,
-    value: last?.value ?? capital,
-    cash: last?.cash ?? capital,
-    totalReturn: capital > 0 ? (last?.value ?? capital) / capital - 1 : null,
-    dayReturn: last?.dailyReturn ?? null,
-    indexDayReturn: last === undefined ? null : indexReturn(previous, last),
-    benchmark: (portfolio.config as { benchmark?: string }).benchmark ?? "VN30",
-    positions: open,
-    closedTrades: closed.length,
-    realizedPnl: closed.reduce((sum, p) => sum + (p.netPnl ?? 0), 0),
-  };
+  // The same reading as the bot's /portfolio (packages/db: summarizePortfolio).
+  const summary = await summarizePortfolio(db, portfolio);
+  const open = summary.positions;
   if (json) {
     print(JSON.stringify(summary));
     return EXIT.ok;
@@ -202,13 +160,13 @@ async function history(
   print: (line: string) => void,
 ) {
   const performance = await loadPortfolioPerformance(db, portfolio.id);
-  const capital = capitalOf(portfolio);
+  const capital = portfolioCapital(portfolio);
   const firstIndex = performance.find((r) => r.indexClose !== null)?.indexClose ?? null;
   const rows = performance.map((r, i) => ({
     ...r,
     totalReturn: capital > 0 ? r.value / capital - 1 : null,
     indexReturn: firstIndex === null || r.indexClose === null ? null : r.indexClose / firstIndex - 1,
-    indexDayReturn: indexReturn(performance[i - 1], r),
+    indexDayReturn: indexDayReturn(performance[i - 1], r),
   }));
   if (json) {
     print(JSON.stringify({ portfolio: portfolio.name, initialCapital: capital, history: rows }));
@@ -218,7 +176,7 @@ async function history(
     print(`portfolio ${portfolio.name}: no close stepped yet`);
     return EXIT.ok;
   }
-  const benchmark = (portfolio.config as { benchmark?: string }).benchmark ?? "VN30";
+  const benchmark = portfolioBenchmark(portfolio);
   print(
     formatTable(
       ["date", "value", "day", "total", "positions", benchmark, `${benchmark} day`, `${benchmark} total`],

@@ -37,3 +37,44 @@ export async function loadChartBars(
   `.execute(db);
   return result.rows;
 }
+
+/** A symbol's newest bars for /chart, with what the chart needs to name it. */
+export interface SymbolChartBars {
+  readonly symbol: string;
+  readonly exchange: string | null;
+  /** Oldest first; empty when the symbol is unknown or has no bars of the timeframe. */
+  readonly bars: BarRow[];
+}
+
+/**
+ * The last `count` bars of a symbol (any stored symbol, indices included), oldest first, in the
+ * units and time format of {@link loadChartBars}. Null when no stock has this symbol.
+ *
+ * @example
+ * const chart = await loadSymbolChartBars(db, "VCB"); // { symbol: "VCB", exchange: "HOSE", bars: [60 bars] }
+ */
+export async function loadSymbolChartBars(
+  db: Kysely<Database>,
+  symbol: string,
+  timeframe = "1D",
+  count: number = CHART_BAR_COUNT,
+): Promise<SymbolChartBars | null> {
+  const stock = await sql<{ id: number; symbol: string; exchange: string | null }>`
+    select id, symbol, exchange from stocks where symbol = ${symbol}
+  `.execute(db);
+  const found = stock.rows[0];
+  if (found === undefined) return null;
+  const bars = await sql<BarRow>`
+    select to_char(time at time zone 'Asia/Ho_Chi_Minh',
+        case when ${timeframe} in ('1D', '1W') then 'YYYY-MM-DD' else 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"' end
+      ) as time, open, high, low, close, volume
+    from (
+      select time, open, high, low, close, volume from market_data
+      where stock_id = ${found.id} and timeframe = ${timeframe}
+      order by time desc
+      limit ${Math.max(0, Math.floor(count))}
+    ) m
+    order by time
+  `.execute(db);
+  return { symbol: found.symbol, exchange: found.exchange, bars: bars.rows };
+}

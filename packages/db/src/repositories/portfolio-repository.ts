@@ -206,3 +206,104 @@ export async function loadPortfolioPerformance(
   `.execute(db);
   return result.rows;
 }
+
+/** An open position as `vpa portfolio show` and the bot's /portfolio show it (money VND). */
+export interface OpenPortfolioPosition extends StoredPortfolioPosition {
+  /** quantity × last close (the entry price before the first close). */
+  readonly marketValue: number;
+  /** marketValue − (entry value + entry brokerage). */
+  readonly unrealizedPnl: number;
+  readonly unrealizedReturn: number;
+}
+
+/** One portfolio as of its last close: what `vpa portfolio show` prints and /portfolio says. */
+export interface PortfolioSummary {
+  readonly portfolio: string;
+  readonly startedOn: string;
+  readonly lastSession: string | null;
+  readonly initialCapital: number;
+  readonly value: number;
+  readonly cash: number;
+  /** value / initial capital − 1; null without a capital. */
+  readonly totalReturn: number | null;
+  /** The last close's return (null before the first close). */
+  readonly dayReturn: number | null;
+  /** The benchmark index's return over the same close (null without both closes stored). */
+  readonly indexDayReturn: number | null;
+  readonly benchmark: string;
+  readonly positions: OpenPortfolioPosition[];
+  readonly closedTrades: number;
+  readonly realizedPnl: number;
+}
+
+/** The index's return from the row before to `row` (null without both closes). */
+export function indexDayReturn(
+  previous: PortfolioPerformanceRow | undefined,
+  row: PortfolioPerformanceRow,
+): number | null {
+  if (previous?.indexClose == null || row.indexClose === null || previous.indexClose === 0) return null;
+  return row.indexClose / previous.indexClose - 1;
+}
+
+/** The initial capital of a stored portfolio's strategy (0 when the config lacks it). */
+export function portfolioCapital(portfolio: StoredPortfolio): number {
+  const strategy = (portfolio.config as { strategy?: { initialCapital?: number } }).strategy;
+  return strategy?.initialCapital ?? 0;
+}
+
+/** The index a stored portfolio is compared with (`VN30` by default). */
+export function portfolioBenchmark(portfolio: StoredPortfolio): string {
+  return (portfolio.config as { benchmark?: string }).benchmark ?? "VN30";
+}
+
+/**
+ * A portfolio's value, last close, open positions and realised result, read from its positions and
+ * its last two performance rows: the one reading `vpa portfolio show` and the bot share.
+ *
+ * @example
+ * const summary = await summarizePortfolio(db, (await getPortfolio(db, "vn30"))!);
+ * summary.dayReturn; // 0.0083 (+0.83 % on the last close)
+ */
+export async function summarizePortfolio(
+  db: Kysely<Database>,
+  portfolio: StoredPortfolio,
+): Promise<PortfolioSummary> {
+  const [positions, lastTwo] = await Promise.all([
+    listPortfolioPositions(db, portfolio.id),
+    sql<PortfolioPerformanceRow>`
+      select date::text as date, cash, invested, value, positions, daily_return as "dailyReturn",
+        index_close as "indexClose"
+      from portfolio_performance where portfolio_id = ${portfolio.id} order by date desc limit 2
+    `.execute(db),
+  ]);
+  const [last, previous] = lastTwo.rows;
+  const capital = portfolioCapital(portfolio);
+  const open = positions
+    .filter((p) => p.status === "open")
+    .map((p) => {
+      const marketValue = (p.lastPrice ?? p.entryPrice) * p.quantity;
+      const cost = p.entryPrice * p.quantity + p.fees;
+      return {
+        ...p,
+        marketValue,
+        unrealizedPnl: marketValue - cost,
+        unrealizedReturn: marketValue / cost - 1,
+      };
+    });
+  const closed = positions.filter((p) => p.status === "closed");
+  return {
+    portfolio: portfolio.name,
+    startedOn: portfolio.startedOn,
+    lastSession: portfolio.lastSession,
+    initialCapital: capital,
+    value: last?.value ?? capital,
+    cash: last?.cash ?? capital,
+    totalReturn: capital > 0 ? (last?.value ?? capital) / capital - 1 : null,
+    dayReturn: last?.dailyReturn ?? null,
+    indexDayReturn: last === undefined ? null : indexDayReturn(previous, last),
+    benchmark: portfolioBenchmark(portfolio),
+    positions: open,
+    closedTrades: closed.length,
+    realizedPnl: closed.reduce((sum, p) => sum + (p.netPnl ?? 0), 0),
+  };
+}
