@@ -105,14 +105,8 @@ export const COMMANDS = {
         value: "N",
         description: "the demo subscribers get the signals scoring N or more (0–100; default 60)",
       },
-      "The code lives in tools/dev-services (@vpa/dev-services); ./vpa test runs `services up --test-tools`.",
     },
   },
-      "test-tools": {
-        type: "boolean",
-        description:
-          "with up: also make sure of the programs the tests run (chromium, promtool, redis-server, redis-cli, pgbouncer), installing missing ones with apt-get when root on Debian/Ubuntu",
-      },
   services: {
     summary: "find or start local Redis and PostgreSQL; `down` stops only what it started",
     arguments: "up|status|down",
@@ -120,8 +114,14 @@ export const COMMANDS = {
     details: [
       "up: uses REDIS_URL and DATABASE_URL when they answer, else starts private servers from local binaries under VPA_DATA_DIR (installing them with apt-get when run as root on Debian/Ubuntu), and creates the database if missing.",
       "Exit code 1 when `up` leaves a service unreachable.",
+      "The code lives in tools/dev-services (@vpa/dev-services); ./vpa test runs `services up --test-tools`.",
     ],
     options: {
+      "test-tools": {
+        type: "boolean",
+        description:
+          "with up: also make sure of the programs the tests run (chromium, promtool, redis-server, redis-cli, pgbouncer), installing missing ones with apt-get when root on Debian/Ubuntu",
+      },
       json: jsonDocument("a list with one {name, url, reachable, origin, pid, dataDir, detail} per service"),
     },
   },
