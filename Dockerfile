@@ -19,8 +19,9 @@ ARG NODE_IMAGE=node:24-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Every workspace's package.json (root "workspaces": packages/*, apps/*): npm links each one as
-# node_modules/@vpa/<name>; a workspace missing here is missing at run time.
+# Every workspace's package.json (root "workspaces": packages/*, apps/*, tools/*, test-support):
+# npm links each one as node_modules/@vpa/<name>; a workspace missing here is missing at run time.
+# test-support is left out: it has only devDependencies and nothing at run time imports it.
 COPY apps/alerts/package.json apps/alerts/
 COPY apps/backtest/package.json apps/backtest/
 COPY apps/cli/package.json apps/cli/
@@ -29,6 +30,8 @@ COPY packages/db/package.json packages/db/
 COPY packages/market-data/package.json packages/market-data/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/vpa-core/package.json packages/vpa-core/
+# `vpa services` and `vpa status` (finding Redis and PostgreSQL); `vpa backup` finds pg_dump with it.
+COPY tools/dev-services/package.json tools/dev-services/
 # `npm ci`: exactly the versions of the committed lock (which records every platform's optional
 # packages, so it installs this image's). No install scripts run: no production dependency needs
 # one (msgpackr's native part ships prebuilt in @msgpackr-extract/*).
@@ -49,10 +52,12 @@ COPY --from=deps /app/node_modules ./node_modules
 # differs from the root one) and their package.json files.
 COPY --from=deps /app/apps ./apps
 COPY --from=deps /app/packages ./packages
+COPY --from=deps /app/tools ./tools
 # Sources, owned by root and read-only for `node`. .dockerignore leaves out tests and local state.
 COPY package.json ./
 COPY packages ./packages
 COPY apps ./apps
+COPY tools ./tools
 COPY fixtures ./fixtures
 
 USER node
