@@ -28,6 +28,7 @@ export { RollingExtreme, rollingExtremeColumn } from "./indicators/rolling-extre
 export { RollingMean, rollingMeanColumn } from "./indicators/rolling-mean.ts";
 export { WilderAtr, wilderAtrColumn } from "./indicators/wilder-atr.ts";
 export * as market from "./market/index.ts";
+export * from "./provisional/index.ts";
 export type { Bias, SignalType, SignalVariant, SpringVariant } from "./signal-type.ts";
 export { SIGNAL_TYPES } from "./signal-type.ts";
 export { linearScore } from "./signals/linear-score.ts";

@@ -1,5 +1,5 @@
 import type { Bar } from "../bar.ts";
-import type { VpaRecord } from "../vpa-record.ts";
+import type { SignalRecord, VpaRecord } from "../vpa-record.ts";
 import { VpaEngine } from "./vpa-engine.ts";
 
 /**
@@ -15,6 +15,14 @@ export interface StreamingAnalyzer {
    * signals first, then its own signals (bull, then bear). Often empty.
    */
   update(bar: Bar): VpaRecord[];
+  /**
+   * The signals `bar` would give if it were the next closed bar, without consuming it (the state
+   * is unchanged): what a provisional evaluation of a forming bar reads (vpa-signals.md §10).
+   * No confirmations. Same signals as `update(bar)` would return for the same bar. O(1).
+   */
+  preview(bar: Bar): SignalRecord[];
+  /** §2's volume average of the last N consumed bars: the next bar's `vr` denominator. */
+  readonly averageVolume: number;
 }
 
 class EngineStreamingAnalyzer implements StreamingAnalyzer {
@@ -35,11 +43,21 @@ class EngineStreamingAnalyzer implements StreamingAnalyzer {
     this.engine.step(bar.time, bar.high, bar.low, bar.close, bar.volume, out);
     return out;
   }
+
+  preview(bar: Bar): SignalRecord[] {
+    const out: VpaRecord[] = [];
+    this.engine.preview(bar.time, bar.high, bar.low, bar.close, bar.volume, out);
+    return out as SignalRecord[];
+  }
+
+  get averageVolume(): number {
+    return this.engine.averageVolume;
+  }
 }
 
 /**
- * Starts a streaming analysis for one symbol. Feed only final bars: an unfinished intraday bar
- * would be consumed as final (a provisional evaluation needs a fresh analyzer replayed to that point).
+ * Starts a streaming analysis for one symbol. Feed only final bars to `update`: an unfinished
+ * intraday bar would be consumed as final; `preview` evaluates one without consuming it.
  *
  * @example
  * const analyzer = createStreamingAnalyzer("VCB");

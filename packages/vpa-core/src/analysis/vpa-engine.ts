@@ -152,6 +152,53 @@ export class VpaEngine {
     this.push(t, high, low, close, volume);
   }
 
+  /**
+   * The signals bar t would give if it closed as (high, low, close, volume), WITHOUT consuming it:
+   * the state is exactly as before the call (vpa-signals.md §10, provisional signals). No
+   * confirmations: those of the previous bar's signals are read at the close. O(1).
+   */
+  preview(time: string, high: number, low: number, close: number, volume: number, out: VpaRecord[]): void {
+    const t = this.index;
+    if (t < WARM_UP_BARS) return;
+    // evaluate() writes only these fields (the signal memory and the pending confirmations).
+    const lastBull = this.lastBullSignalIndex;
+    const lastBear = this.lastBearSignalIndex;
+    const lastBullSetup = this.lastBullSetupIndex;
+    const bullType = this.pendingBullType;
+    const bullTime = this.pendingBullTime;
+    const bullConfidence = this.pendingBullConfidence;
+    const bullClose = this.pendingBullClose;
+    const bullLow = this.pendingBullLow;
+    const bullHigh = this.pendingBullHigh;
+    const bearType = this.pendingBearType;
+    const bearTime = this.pendingBearTime;
+    const bearConfidence = this.pendingBearConfidence;
+    const bearClose = this.pendingBearClose;
+    const bearLow = this.pendingBearLow;
+    const bearHigh = this.pendingBearHigh;
+    this.evaluate(t, time, high, low, close, volume, this.volumeMean.mean(), this.spreadMean.mean(), out);
+    this.lastBullSignalIndex = lastBull;
+    this.lastBearSignalIndex = lastBear;
+    this.lastBullSetupIndex = lastBullSetup;
+    this.pendingBullType = bullType;
+    this.pendingBullTime = bullTime;
+    this.pendingBullConfidence = bullConfidence;
+    this.pendingBullClose = bullClose;
+    this.pendingBullLow = bullLow;
+    this.pendingBullHigh = bullHigh;
+    this.pendingBearType = bearType;
+    this.pendingBearTime = bearTime;
+    this.pendingBearConfidence = bearConfidence;
+    this.pendingBearClose = bearClose;
+    this.pendingBearLow = bearLow;
+    this.pendingBearHigh = bearHigh;
+  }
+
+  /** §2's volume average of the last N consumed bars (the next bar's `vr` denominator); NaN before any. */
+  get averageVolume(): number {
+    return this.volumeMean.mean();
+  }
+
   private evaluate(
     t: number,
     time: string,
