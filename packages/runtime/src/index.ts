@@ -1,5 +1,6 @@
 export * from "./classify-service-error.ts";
 export * from "./config.ts";
+export * from "./find-upward.ts";
 export * from "./health-port-unavailable-error.ts";
 export * from "./health-server.ts";
 export * from "./job-retry-policy.ts";

@@ -12,12 +12,15 @@
  * `renderAsync` renders on libuv's thread pool: the tens of milliseconds a chart takes do not
  * block the worker's event loop (its other jobs, its Redis heartbeats).
  */
-import { fileURLToPath } from "node:url";
 import { renderAsync } from "@resvg/resvg-js";
+import { findUpward } from "@vpa/runtime";
 import { CHART_FONT_FAMILY } from "./render-chart-svg.ts";
 
-/** The bundled font file, found relative to this module (the same in the repo and the image). */
-export const CHART_FONT_FILE = fileURLToPath(new URL("../../assets/fonts/DejaVuSans.ttf", import.meta.url));
+/**
+ * The shipped font file: `apps/alerts/assets/fonts` from the source, `dist/assets/fonts` in the
+ * bundled image (tools/bundle copies it there).
+ */
+export const CHART_FONT_FILE = findUpward(import.meta.dirname, "assets/fonts/DejaVuSans.ttf");
 
 /**
  * Renders an SVG document at its own size (the chart's 800 × 450) to PNG bytes on a white

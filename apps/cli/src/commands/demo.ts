@@ -1,7 +1,7 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { countDeliveries, listLatestBars, listSignals, migrateToLatest, subscribe } from "@vpa/db";
 import { servicesUp } from "@vpa/dev-services";
-import type { Config } from "@vpa/runtime";
+import { type Config, findUpward } from "@vpa/runtime";
 import { importBars, importStockMetadata } from "@vpa/scanner";
 import { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
@@ -13,7 +13,8 @@ import { type RunningWorkers, startWorkers } from "../worker-process.ts";
 import { todayInVietnam } from "./import.ts";
 import { formatServices, servicesOptions } from "./services.ts";
 
-const FIXTURES = resolve(import.meta.dirname, "../../../../fixtures");
+/** The repo's `fixtures/`, from the source or the bundled image (`/app/dist` → `/app/fixtures`). */
+const FIXTURES = dirname(findUpward(import.meta.dirname, "fixtures/vn30-symbols.csv"));
 export const DEMO_BARS = resolve(FIXTURES, "vn30-daily-2018-2021.csv.gz");
 export const DEMO_STOCKS = resolve(FIXTURES, "vn30-symbols.csv");
 /** The VN30 index, 2018-01-02 → 2021-12-31: stored as an index, the backtests' benchmark. */
