@@ -9,6 +9,7 @@ import {
   loadDeliveryContext,
   markDeliverySent,
   markDeliveryUnsent,
+  type PortfolioDay,
   suppressDelivery,
 } from "@vpa/db";
 import type { JobPayload, Metrics, RateDecision, RateLimit } from "@vpa/runtime";
@@ -26,6 +27,7 @@ import { type EvidenceLookup, sharedEvidenceLookup } from "./evidence/evidence-l
 import { evidenceSubjectOfDigestItem, evidenceSubjectOfSignal } from "./evidence/evidence-subject.ts";
 import type { EvidenceSubject, SignalEvidence } from "./evidence/signal-evidence.ts";
 import { alertContentOf } from "./fan-out-alert.job.ts";
+import { type PortfolioDayLookup, sharedPortfolioDayLookup } from "./portfolio-day-lookup.ts";
 import { quietHoursDelayMs } from "./quiet-hours.ts";
 import { renderAlert } from "./render/render-alert.ts";
 import { type DigestLanguage, renderDigest } from "./render/render-digest.ts";
@@ -68,6 +70,11 @@ export interface DeliveryDependencies {
    * alert and under every digest line. Default: the lookup shared by every user of `db`.
    */
   readonly evidence?: EvidenceLookup;
+  /**
+   * The paper portfolios' last closes, one line at the foot of every digest
+   * (portfolio-day-lookup.ts). Default: the lookup shared by every user of `db`.
+   */
+  readonly portfolioDays?: PortfolioDayLookup;
   /** The clock every time rule (quiet hours, pause, the hourly cap) reads. Default Date.now. */
   readonly now?: () => number;
   /**
@@ -264,7 +271,8 @@ async function renderMessage(
   if (context.subject.kind === "digest") {
     const items = context.subject.items as DigestItem[];
     const evidence = await lookUpEvidence(items.map(evidenceSubjectOfDigestItem), deps, logger);
-    return renderDigest({ items, total: context.subject.total }, language, evidence);
+    const portfolios = await lookUpPortfolioDays(deps, logger);
+    return renderDigest({ items, total: context.subject.total, portfolios }, language, evidence);
   }
   const signal = await findSignal(deps.db, context.subject.signalId);
   if (signal === undefined) throw new Error(`signal ${context.subject.signalId} of the alert was deleted`);
@@ -286,6 +294,19 @@ async function lookUpEvidence(
   } catch (err) {
     logger.warn({ err }, "could not read the track record's evidence; sending without it");
     return undefined;
+  }
+}
+
+/** The portfolio lines of a digest, or none when they cannot be read (logged): the digest matters more. */
+async function lookUpPortfolioDays(
+  deps: DeliveryDependencies,
+  logger: Logger,
+): Promise<readonly PortfolioDay[]> {
+  try {
+    return await (deps.portfolioDays ?? sharedPortfolioDayLookup(deps.db)).portfolioDays();
+  } catch (err) {
+    logger.warn({ err }, "could not read the paper portfolios; the digest goes without their line");
+    return [];
   }
 }
 

@@ -117,9 +117,7 @@ beforeAll(async () => {
     volume: last.volume,
     priceChange: 0.0015,
   };
-  [{ id: signalId }] = (await insertSignals(database.db, ids.get("VCB")!, "1D", [signal])) as [
-    { id: number },
-  ];
+  signalId = (await insertSignals(database.db, ids.get("VCB")!, "1D", [signal]))[0]!.id;
   // /lang en for one chat: its replies are in English only.
   await database.db
     .insertInto("subscribers")

@@ -268,7 +268,8 @@ export interface PortfolioTexts {
     readonly name: string;
     readonly day: string;
     readonly benchmark: string;
-    readonly index: string;
+    /** null: the index's close is not stored; the line leaves it out. */
+    readonly index: string | null;
     readonly date: string | null;
   }) => string;
 }

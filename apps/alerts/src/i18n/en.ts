@@ -81,7 +81,8 @@ export const en: Catalogue = {
     closed: (p) => `${plural(p.count, "closed trade", "closed trades")}, realised ${p.realized}`,
     others: (names) => `Other portfolios: ${names} (/portfolio NAME)`,
     digestLine: (p) =>
-      `Paper portfolio ${p.name} ${p.day} ${p.date === null ? "today" : `on ${p.date}`}, ${p.benchmark} ${p.index}`,
+      `Paper portfolio ${p.name} ${p.day} ${p.date === null ? "today" : `on ${p.date}`}` +
+      (p.index === null ? "" : `, ${p.benchmark} ${p.index}`),
   },
   help: {
     title: "VPA scanner alerts for HOSE, HNX and UPCOM",

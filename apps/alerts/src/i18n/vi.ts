@@ -124,7 +124,8 @@ export const vi: Catalogue = {
     others: (names) => beside(`Danh mục khác: ${names} (/portfolio TÊN)`, en.portfolio.others(names)),
     digestLine: (p) =>
       beside(
-        `Danh mục mẫu ${p.name} ${p.day} ${p.date === null ? "hôm nay" : `phiên ${p.date}`}, ${p.benchmark} ${p.index}`,
+        `Danh mục mẫu ${p.name} ${p.day} ${p.date === null ? "hôm nay" : `phiên ${p.date}`}` +
+          (p.index === null ? "" : `, ${p.benchmark} ${p.index}`),
         en.portfolio.digestLine(p),
       ),
   },

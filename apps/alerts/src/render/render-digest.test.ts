@@ -63,6 +63,35 @@ describe("renderDigest", () => {
     expect(digest.emailHtml).toContain('<html lang="en">');
   });
 
+  it("ends with one line per paper portfolio (at most three): its last close against its index", () => {
+    const day = (name: string, date: string, dayReturn: number | null, indexDayReturn: number | null) => ({
+      name,
+      benchmark: "VN30",
+      date,
+      dayReturn,
+      indexDayReturn,
+    });
+    const portfolios = [
+      day("a-vn30", "2021-07-05", 0.0083, 0.003),
+      day("b-wide", "2021-07-02", -0.012, null),
+      day("c", "2021-07-05", 0, 0),
+      day("d-never-shown", "2021-07-05", 0.5, 0.5),
+    ];
+    const vi = renderDigest({ ...twoOfThree, portfolios }, "vi");
+    expect(visible(vi.telegramHtml).split("\n").slice(-3)).toEqual([
+      "💼 Danh mục mẫu a-vn30 +0,8 % hôm nay, VN30 +0,3 % / Paper portfolio a-vn30 +0,8 % today, VN30 +0,3 %",
+      // Not stepped to the digest's close yet: its own close is named; no index close: no index figure.
+      "💼 Danh mục mẫu b-wide -1,2 % phiên 02/07/2021 / Paper portfolio b-wide -1,2 % on 02/07/2021",
+      "💼 Danh mục mẫu c 0,0 % hôm nay, VN30 0,0 % / Paper portfolio c 0,0 % today, VN30 0,0 %",
+    ]);
+    const en = renderDigest({ ...twoOfThree, portfolios }, "en");
+    expect(en.text).toContain("Paper portfolio a-vn30 +0.8% today, VN30 +0.3%\n");
+    expect(en.text).not.toContain("d-never-shown");
+    expect(en.emailHtml).toContain("Paper portfolio b-wide -1.2% on 2021-07-02</p>");
+    expect(en.event.data).toMatchObject({ portfolios: portfolios.slice(0, 3) });
+    expect(renderDigest(twoOfThree, "en").text).not.toContain("Paper portfolio");
+  });
+
   it("lists every signal type of the registry in both languages, as HTML Telegram accepts", () => {
     const items = SIGNAL_REGISTRY.map((definition, index) =>
       item({ signalType: definition.type, symbol: `S${index}`, bias: index % 2 === 0 ? "bull" : "bear" }),

@@ -1,19 +1,27 @@
 /**
  * One subscriber's digest of a scan: the scan's non-HIGH alerts that match them, strongest first,
  * the top N with symbol, signal, score, close and volume ratio, each with its evidence from the
- * track record on the line under it (src/evidence), then "and K more: /signals".
+ * track record on the line under it (src/evidence), then "and K more: /signals", then one line
+ * per paper portfolio (at most {@link DIGEST_PORTFOLIO_LINES}): its last close against its index.
+ *
+ * Which portfolios: every digest carries the same lines, those of the first three portfolios by
+ * name. A subscriber follows no portfolio (there is no such setting, and the operator keeps only a
+ * few: the brief's own system has one), so the digest shows the operator's portfolios as the
+ * product's running evidence, the same to everyone; three keep it one glance long.
  * Vietnamese first with English beside it (`vi`), or English (`en`), from the catalogues in
  * `src/i18n`; numbers and dates in the language's formats.
  *
  * Pure and deterministic, like renderAlert: the same digest always gives the same texts, every
  * dynamic value escaped for its format.
  */
-import type { DigestItem } from "@vpa/db";
+import type { DigestItem, PortfolioDay } from "@vpa/db";
 import { evidencePhrase } from "../evidence/evidence-phrase.ts";
 import type { SignalEvidence } from "../evidence/signal-evidence.ts";
+import type { Catalogue } from "../i18n/catalogue.ts";
 import { catalogueFor } from "../i18n/catalogues.ts";
 import type { Language } from "../i18n/language.ts";
 import { escapeEmailHtml } from "./email-html.ts";
+import { formatBarTime, formatReturn } from "./format-alert-values.ts";
 import {
   rankedLineEmailRow,
   rankedLineTelegramHtml,
@@ -30,6 +38,25 @@ export interface DigestContent {
   readonly items: readonly DigestItem[];
   /** Every alert of the scan that matches the subscriber; more than `items` when cut at the top N. */
   readonly total: number;
+  /** The paper portfolios' last closes (packages/db listPortfolioDays); none: no portfolio line. */
+  readonly portfolios?: readonly PortfolioDay[];
+}
+
+/** A digest names at most this many paper portfolios. */
+export const DIGEST_PORTFOLIO_LINES = 3;
+
+/** One line per portfolio; its date is said when it is not the digest's own bar. */
+function portfolioLines(content: DigestContent, text: Catalogue, language: Language): string[] {
+  const bar = content.items[0]?.time ?? null;
+  return (content.portfolios ?? []).slice(0, DIGEST_PORTFOLIO_LINES).map((p) =>
+    text.portfolio.digestLine({
+      name: p.name,
+      day: formatReturn(p.dayReturn, language),
+      benchmark: p.benchmark,
+      index: p.indexDayReturn === null ? null : formatReturn(p.indexDayReturn, language),
+      date: p.date === bar ? null : formatBarTime(p.date, language),
+    }),
+  );
 }
 
 /**
@@ -54,6 +81,7 @@ export function renderDigest(
     return found === undefined ? null : evidencePhrase(found, { language });
   });
   const more = content.total - content.items.length;
+  const portfolios = portfolioLines(content, text, language);
   const heading = text.digest.heading(content.total);
   const bar = lines[0]?.time ?? "";
   const subject = `${heading}${bar === "" ? "" : ` · ${bar}`}`;
@@ -65,6 +93,7 @@ export function renderDigest(
       return [rankedLineText(line, text), ...(phrase == null ? [] : [`   ${phrase}`])];
     }),
     ...(more > 0 ? ["", text.digest.more(more)] : []),
+    ...(portfolios.length > 0 ? ["", ...portfolios] : []),
     "",
     text.disclaimer,
   ].join("\n");
@@ -77,6 +106,7 @@ export function renderDigest(
         return [rankedLineTelegramHtml(line, text), ...(phrase == null ? [] : [`↳ <i>${e(phrase)}</i>`])];
       }),
       ...(more > 0 ? [e(text.digest.more(more))] : []),
+      ...portfolios.map((line) => `💼 ${e(line)}`),
     ].join("\n");
   let evidenceShown = lines.length;
   let telegram = telegramWith(evidenceShown);
@@ -101,6 +131,7 @@ export function renderDigest(
       })
       .join("")}</table>`,
     ...(more > 0 ? [`<p>${h(text.digest.more(more))}</p>`] : []),
+    ...portfolios.map((line) => `<p style="margin:8px 0 0">${h(line)}</p>`),
     `<p style="margin:16px 0 0;font-size:12px;color:#777">${h(text.disclaimer)}</p>`,
     "</body>",
     "</html>",
@@ -115,6 +146,9 @@ export function renderDigest(
       name: "vpa.digest",
       data: {
         digest: { items: content.items, total: content.total },
+        ...(portfolios.length === 0
+          ? {}
+          : { portfolios: (content.portfolios ?? []).slice(0, DIGEST_PORTFOLIO_LINES) }),
         ...(evidence === undefined
           ? {}
           : { evidence: content.items.map((_, index) => evidence[index] ?? null) }),

@@ -307,3 +307,57 @@ export async function summarizePortfolio(
     realizedPnl: closed.reduce((sum, p) => sum + (p.netPnl ?? 0), 0),
   };
 }
+
+/** A paper portfolio's last close, as a digest's portfolio line says it. */
+export interface PortfolioDay {
+  readonly name: string;
+  readonly benchmark: string;
+  /** The last close stepped (`YYYY-MM-DD`). */
+  readonly date: string;
+  readonly dayReturn: number | null;
+  /** The benchmark index's return over the same close (null without both closes stored). */
+  readonly indexDayReturn: number | null;
+}
+
+/**
+ * The last close of the first `limit` paper portfolios (by name) that have stepped one: one
+ * statement, the last two performance rows of each.
+ *
+ * @example
+ * await listPortfolioDays(db, 3); // [{ name: "vn30", benchmark: "VN30", date: "2026-11-27", dayReturn: 0.008, indexDayReturn: 0.003 }]
+ */
+export async function listPortfolioDays(db: Kysely<Database>, limit: number): Promise<PortfolioDay[]> {
+  const result = await sql<{
+    name: string;
+    benchmark: string | null;
+    date: string;
+    dayReturn: number | null;
+    indexClose: number | null;
+    previousIndexClose: number | null;
+  }>`
+    select p.name, p.config->>'benchmark' as benchmark, last.date::text as date,
+      last.daily_return as "dayReturn", last.index_close as "indexClose",
+      previous.index_close as "previousIndexClose"
+    from portfolios p
+    cross join lateral (
+      select date, daily_return, index_close from portfolio_performance
+      where portfolio_id = p.id order by date desc limit 1
+    ) last
+    left join lateral (
+      select index_close from portfolio_performance
+      where portfolio_id = p.id and date < last.date order by date desc limit 1
+    ) previous on true
+    order by p.name
+    limit ${Math.max(0, Math.floor(limit))}
+  `.execute(db);
+  return result.rows.map((row) => ({
+    name: row.name,
+    benchmark: row.benchmark ?? "VN30",
+    date: row.date,
+    dayReturn: row.dayReturn,
+    indexDayReturn:
+      row.indexClose === null || row.previousIndexClose === null || row.previousIndexClose === 0
+        ? null
+        : row.indexClose / row.previousIndexClose - 1,
+  }));
+}
