@@ -5,9 +5,10 @@
  * `parseOptions(name, args)`.
  *
  * This module is loaded by every `vpa` process before anything else, so it is plain data: it
- * imports only the alert channel registry (light by design: the recipient options are each
- * channel's own, apps/alerts/src/channels/), and the lists of allowed values (`choices`) are
- * copies that a test compares with the constants the commands check against.
+ * imports only two lists of plain data, the alert channel registry (each channel's recipient
+ * option, apps/alerts/src/channels/) and the market-data provider names; the other lists of
+ * allowed values (`choices`) are copies that a test compares with the constants the commands
+ * check against.
  *
  * Glossary: a **command** is what follows `vpa` (`signals`, or `alerts retry`); an **option** is a
  * `--name` with a value (`type: "string"`) or without (`type: "boolean"`); **arguments** are the
@@ -19,6 +20,7 @@ import {
   recipientOptions as recipientOptionsOf,
   recipientSynopsis,
 } from "@vpa/alerts/channel-registry";
+import { PROVIDER_NAMES } from "@vpa/market-data/provider-names";
 
 /** How `--json` prints. */
 export const JSON_FORMATS = ["lines", "document"] as const;
@@ -194,9 +196,9 @@ export const COMMANDS = {
     options: {
       provider: {
         type: "string",
-        value: "udf|vietcap",
-        choices: ["udf", "vietcap"],
-        description: "udf or vietcap (default MARKET_DATA_PROVIDER)",
+        value: PROVIDER_NAMES.join("|"),
+        choices: PROVIDER_NAMES,
+        description: `${PROVIDER_NAMES.join(" or ")} (default MARKET_DATA_PROVIDER)`,
       },
       url: { type: "string", value: "URL", description: "the provider's base URL (default MARKET_DATA_URL)" },
       symbols: {
@@ -623,8 +625,7 @@ export const COMMANDS = {
   },
   subscribe: {
     summary: "add a subscriber (idempotent)",
-    synopsis:
-      `vpa subscribe ${recipientSynopsis()} [--symbols A,B] [--types T,...] [--min-score N] [--quiet HH:MM-HH:MM|off] [--digest on|off|top N] [--lang vi|en] [--name TEXT]`,
+    synopsis: `vpa subscribe ${recipientSynopsis()} [--symbols A,B] [--types T,...] [--min-score N] [--quiet HH:MM-HH:MM|off] [--digest on|off|top N] [--lang vi|en] [--name TEXT]`,
     details: [
       "Quiet hours (Vietnam time) hold alerts until they end. --digest on (the default) gathers a scan's non-HIGH alerts into one digest of the top N (1–50, default 10); off sends each at once.",
       "Warns when TELEGRAM_BOT_TOKEN or SMTP_URL is not set (the subscriber is stored anyway).",

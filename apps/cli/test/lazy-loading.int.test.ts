@@ -15,18 +15,23 @@ const NODE = resolve(ROOT, "node_modules/.bin/node");
 const RECORDER = resolve(import.meta.dirname, "record-loaded-modules.ts");
 
 /**
- * The alert channel registry: plain data every `vpa` process reads for the recipient options of
- * `vpa subscribe` (command-registry.ts). No provider library: a sender is loaded only by the
- * alerts worker (channel-definition.ts).
+ * The lists of plain data every `vpa` process reads for its options and configuration: the alert
+ * channel registry (the recipient options of `vpa subscribe`; a sender is loaded only by the
+ * alerts worker, channel-definition.ts) and the market-data provider names (MARKET_DATA_PROVIDER,
+ * `vpa fetch --provider`). They load no other module of their workspace.
  */
-const CHANNEL_REGISTRY_MODULE =
-  /\/apps\/alerts\/src\/channels\/(channel-registry|channel-pacing|[a-z]+\/[a-z]+-(channel|pacing))\.ts$/;
+const PLAIN_DATA_MODULE = new RegExp(
+  [
+    "/apps/alerts/src/channels/(channel-registry|channel-pacing|[a-z]+/[a-z]+-(channel|pacing))\\.ts$",
+    "/packages/market-data/src/providers/provider-names\\.ts$",
+  ].join("|"),
+);
 
 /** The workspaces whose code a process loaded: `apps/alerts`, `packages/db`... */
 function workspacesOf(modules: readonly string[]): string[] {
   const found = new Set<string>();
   for (const url of modules) {
-    if (CHANNEL_REGISTRY_MODULE.test(url)) continue;
+    if (PLAIN_DATA_MODULE.test(url)) continue;
     const match = new RegExp(`^file://${ROOT}/((?:apps|packages)/[^/]+)/`).exec(url);
     if (match !== null) found.add(match[1] as string);
   }

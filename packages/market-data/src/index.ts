@@ -39,12 +39,12 @@ export type {
 } from "./http/resilient-http-client.ts";
 export { createResilientHttpClient, HTTP_CLIENT_DEFAULTS } from "./http/resilient-http-client.ts";
 export { CIRCUIT_STATE_METRIC, circuitStateValue } from "./providers/circuit-state-metric.ts";
-export type { ProviderName } from "./providers/create-provider.ts";
-export { createProvider, isProviderName, PROVIDER_NAMES } from "./providers/create-provider.ts";
+export { createProvider } from "./providers/create-provider.ts";
 export type { IncrementalBarRequest } from "./providers/fetch-bars-after.ts";
 export { fetchBarsAfter } from "./providers/fetch-bars-after.ts";
 export type { ProviderErrorCode, ProviderErrorDetails } from "./providers/provider-error.ts";
 export { isTransientProviderError, PROVIDER_ERROR_CODES, ProviderError } from "./providers/provider-error.ts";
+export { isProviderName, PROVIDER_NAMES, type ProviderName } from "./providers/provider-names.ts";
 export { unixSecondsToBarTime } from "./providers/provider-time.ts";
 export type {
   BarProvider,

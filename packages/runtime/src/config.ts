@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { PROVIDER_NAMES, type ProviderName } from "@vpa/market-data/provider-names";
 import { z } from "zod";
 
 /**
@@ -65,7 +66,7 @@ export interface Config {
   readonly webhookSigningSecret: string | null;
   /** The HTTP market-data source of `vpa fetch` and of the live stream's backfill. */
   readonly marketData: {
-    readonly provider: "udf" | "vietcap";
+    readonly provider: ProviderName;
     /** null: not configured (`vpa fetch` says so). */
     readonly baseUrl: string | null;
     readonly timeoutMs: number;
@@ -180,7 +181,7 @@ const environmentSchema = z.object({
   TELEGRAM_ALLOWED_CHAT_IDS: chatIdList.optional(),
   SMTP_URL: url(["smtp:", "smtps:"]).optional(),
   WEBHOOK_SIGNING_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
-  MARKET_DATA_PROVIDER: z.enum(["udf", "vietcap"]).default("udf"),
+  MARKET_DATA_PROVIDER: z.enum(PROVIDER_NAMES).default("udf"),
   MARKET_DATA_URL: url(["https:", "http:"]).optional(),
   MARKET_DATA_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   MARKET_DATA_CONCURRENCY: integer(1, 64).default(4),

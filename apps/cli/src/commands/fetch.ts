@@ -1,5 +1,5 @@
 import { isTimeframe, type Timeframe } from "@vpa/db";
-import { isProviderName } from "@vpa/market-data";
+import { isProviderName, PROVIDER_NAMES } from "@vpa/market-data";
 import { createConfiguredProvider, fetchLatestBars, scanMarket } from "@vpa/scanner";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
@@ -11,7 +11,9 @@ export async function runFetch(app: AppContext, args: readonly string[]): Promis
   const { values, positionals } = parseOptions("fetch", args);
   if (positionals.length > 0) throw new UsageError(`fetch: unexpected ${positionals.join(" ")}`);
   if (values.provider !== undefined && !isProviderName(values.provider)) {
-    throw new UsageError(`fetch: unknown --provider ${values.provider} (udf or vietcap)`);
+    throw new UsageError(
+      `fetch: unknown --provider ${values.provider} (known: ${PROVIDER_NAMES.join(", ")})`,
+    );
   }
   const timeframe = values.timeframe ?? "1D";
   if (!isTimeframe(timeframe)) throw new UsageError(`fetch: unknown --timeframe ${timeframe}`);
@@ -27,7 +29,7 @@ export async function runFetch(app: AppContext, args: readonly string[]): Promis
   // --scan enqueues at the end: find out now, before fetching and storing, whether Redis is there.
   if (values.scan) await app.requireServices("postgres", "redis");
   const provider = createConfiguredProvider(app.config.marketData, app.metrics, {
-    ...(values.provider === undefined ? {} : { provider: values.provider as "udf" | "vietcap" }),
+    ...(values.provider === undefined ? {} : { provider: values.provider }),
     ...(values.url === undefined ? {} : { baseUrl: values.url }),
   });
   try {

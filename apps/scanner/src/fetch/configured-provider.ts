@@ -1,10 +1,18 @@
-import { type BarProvider, circuitStateValue, createProvider } from "@vpa/market-data";
+import {
+  type BarProvider,
+  circuitStateValue,
+  createProvider,
+  PROVIDER_NAMES,
+  type ProviderName,
+} from "@vpa/market-data";
 import type { Config, Metrics } from "@vpa/runtime";
 
 export class MarketDataNotConfiguredError extends Error {
   readonly code = "MARKET_DATA_NOT_CONFIGURED";
   constructor() {
-    super("no market-data source configured: set MARKET_DATA_URL (and MARKET_DATA_PROVIDER=udf|vietcap)");
+    super(
+      `no market-data source configured: set MARKET_DATA_URL (and MARKET_DATA_PROVIDER=${PROVIDER_NAMES.join("|")})`,
+    );
     this.name = "MarketDataNotConfiguredError";
   }
 }
@@ -13,7 +21,7 @@ export class MarketDataNotConfiguredError extends Error {
 export function createConfiguredProvider(
   config: Config["marketData"],
   metrics: Metrics,
-  overrides: { provider?: "udf" | "vietcap"; baseUrl?: string } = {},
+  overrides: { provider?: ProviderName; baseUrl?: string } = {},
 ): BarProvider {
   const baseUrl = overrides.baseUrl ?? config.baseUrl;
   if (baseUrl === null) throw new MarketDataNotConfiguredError();

@@ -1,32 +1,23 @@
+import type { ProviderName } from "./provider-names.ts";
 import type { BarProvider, ProviderOptions } from "./provider-types.ts";
 import { createUdfProvider } from "./udf-provider.ts";
 import { createVietcapProvider } from "./vietcap-provider.ts";
 
-export const PROVIDER_NAMES = ["udf", "vietcap"] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+/**
+ * Each provider's factory, by its name in PROVIDER_NAMES (provider-names.ts): a name without a
+ * factory, or a factory without a name, does not compile.
+ */
+const PROVIDER_FACTORIES: { readonly [Name in ProviderName]: (options: ProviderOptions) => BarProvider } = {
+  udf: createUdfProvider,
+  vietcap: createVietcapProvider,
+};
 
 /**
  * The provider a configuration names.
  *
  * @example
- * const provider = createProvider(config.marketDataProvider, { baseUrl: config.marketDataBaseUrl });
+ * const provider = createProvider(config.marketData.provider, { baseUrl: config.marketData.baseUrl });
  */
 export function createProvider(name: ProviderName, options: ProviderOptions): BarProvider {
-  switch (name) {
-    case "udf":
-      return createUdfProvider(options);
-    case "vietcap":
-      return createVietcapProvider(options);
-    default: {
-      const unknown: never = name;
-      throw new RangeError(
-        `unknown market-data provider ${JSON.stringify(unknown)}; known: ${PROVIDER_NAMES.join(", ")}`,
-      );
-    }
-  }
-}
-
-/** Narrows a configuration string to a provider name. */
-export function isProviderName(value: string): value is ProviderName {
-  return (PROVIDER_NAMES as readonly string[]).includes(value);
+  return PROVIDER_FACTORIES[name](options);
 }

@@ -11,8 +11,9 @@ import {
   type StandInBar,
   startMarketDataStandIn,
 } from "../../../../test-support/market-data-stand-in.ts";
-import { createProvider, type ProviderName } from "./create-provider.ts";
+import { createProvider } from "./create-provider.ts";
 import { fetchBarsAfter } from "./fetch-bars-after.ts";
+import type { ProviderName } from "./provider-names.ts";
 import type { CircuitState, ProviderBar, ProviderOptions } from "./provider-types.ts";
 
 const fixture = await loadFixtureBars(["VCB", "FPT", "SSB"]);
