@@ -192,32 +192,42 @@ describe("Dockerfile", () => {
     ).toBeDefined();
   });
 
-  it("starts the CLI from a file that exists and is copied into the image", () => {
+  it("starts the CLI from the bundle its build stage makes from the sources", () => {
     const entrypoint = jsonArgs(final, "ENTRYPOINT");
-    expect(entrypoint[0]).toBe("node");
-    const script = entrypoint[1]!;
-    expect(existsSync(join(ROOT, script)), script).toBe(true);
-    expect(ignored(script), `${script} is in .dockerignore`).toBe(false);
-    const copied = contextCopies(final);
-    expect(copied.some((source) => script === source || script.startsWith(`${source}/`))).toBe(true);
+    expect(entrypoint).toEqual(["node", "dist/main.js"]);
+    // The final stage takes dist/ from the build stage, whose last step bundles the CLI into it.
+    expect(final.instructions).toContainEqual({ name: "COPY", args: "--from=build /app/dist ./dist" });
+    const build = stageNamed("build");
+    const bundle = build.instructions.findLast((i) => i.name === "RUN");
+    expect(bundle?.args).toBe("node tools/bundle/src/main.ts /app/dist");
+    expect(existsSync(join(ROOT, "tools/bundle/src/main.ts"))).toBe(true);
+    // The bundler is a devDependency: the build stage installs them, the final stage does not.
+    expect(
+      build.instructions.some((i) => i.name === "RUN" && /\bnpm ci\b(?!.*--omit=dev)/.test(i.args)),
+    ).toBe(true);
     const [command, kind, ...rest] = jsonArgs(final, "CMD");
     expect(command).toBe("worker");
     expect(WORKER_KINDS).toContain(kind);
     expect(rest).toEqual([]);
   });
 
-  it("copies every runtime source into the final stage, and .dockerignore keeps them", () => {
-    const copied = contextCopies(final);
-    for (const needed of ["package.json", "apps", "packages", "fixtures"]) expect(copied).toContain(needed);
+  it("bundles every runtime source, ships the fixtures, and .dockerignore keeps them", () => {
+    expect(contextCopies(stageNamed("build"))).toEqual(expect.arrayContaining(["apps", "packages", "tools"]));
+    expect(contextCopies(final)).toEqual(expect.arrayContaining(["package.json", "fixtures"]));
+    // The demo finds fixtures/ upward from dist/, and the chart font is copied into dist/assets.
     const runtimeFiles = [
       "package.json",
       ...listFiles("fixtures"),
-      ...workspaces().flatMap((workspace) => [
-        `${workspace}/package.json`,
-        ...listFiles(`${workspace}/src`).filter((file) => !file.endsWith(".test.ts")),
-      ]),
+      ...listFiles("apps/alerts/assets"),
+      ...workspaces()
+        .filter((workspace) => workspace !== "test-support")
+        .flatMap((workspace) => [
+          `${workspace}/package.json`,
+          ...listFiles(`${workspace}/src`).filter((file) => !file.endsWith(".test.ts")),
+        ]),
     ];
     expect(runtimeFiles.filter(ignored)).toEqual([]);
+    expect(ignored("dist/main.js"), "a local dist/ must not reach the build").toBe(true);
   });
 
   it("installs production dependencies of every workspace inside the image, not the host's", () => {
@@ -366,7 +376,15 @@ interface Instruction {
 }
 
 interface Stage {
+  /** `FROM image AS name`: the name, or null. */
+  readonly name: string | null;
   readonly instructions: Instruction[];
+}
+
+function stageNamed(name: string): Stage {
+  const stage = dockerfile.stages.find((candidate) => candidate.name === name);
+  if (stage === undefined) throw new Error(`the Dockerfile has no stage named ${name}`);
+  return stage;
 }
 
 /** Dockerfile instructions per stage (comments dropped, `\` continuation lines joined). */
@@ -382,7 +400,9 @@ function parseDockerfile(source: string): { stages: Stage[] } {
     const match = /^\s*([A-Za-z]+)\s+(.*)$/.exec(line);
     if (match === null) continue;
     const instruction = { name: match[1]!.toUpperCase(), args: match[2]!.trim().replace(/\s+/g, " ") };
-    if (instruction.name === "FROM") stages.push({ instructions: [] });
+    if (instruction.name === "FROM") {
+      stages.push({ name: /\sAS\s+(\S+)$/i.exec(instruction.args)?.[1] ?? null, instructions: [] });
+    }
     stages.at(-1)?.instructions.push(instruction);
   }
   return { stages };

@@ -51,6 +51,9 @@ export async function bundleApp(options: BundleOptions): Promise<BundleResult> {
     input: join(options.root, "apps/cli/src/main.ts"),
     platform: "node",
     cwd: options.root,
+    // The sources are plain erasable TypeScript (what Node's type stripping runs): no path aliases
+    // or decorators to read from tsconfig, and the image's build context has no root tsconfig.
+    tsconfig: false,
     external: (id) =>
       external.has(id) ||
       id.startsWith("node:") ||
