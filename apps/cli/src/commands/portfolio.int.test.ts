@@ -1,9 +1,9 @@
 /**
  * `vpa portfolio create|show|history` on a small case: two VN30 names of the fixture and a
- * stand-in index, Q1 2019, stepped by the scanner's update.
+ * stand-in index, Q1 2019, stepped by the scanner's update on the signals a scan stored.
  */
-import { type BarColumns, countBarsThrough } from "@vpa/core";
-import { markIndexSymbols, upsertBars, upsertStocks } from "@vpa/db";
+import { analyze, type BarColumns, type ConfirmationRecord, countBarsThrough } from "@vpa/core";
+import { insertConfirmations, insertSignals, markIndexSymbols, upsertBars, upsertStocks } from "@vpa/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FIXTURE_DAILY_DATA_PATH,
@@ -46,7 +46,22 @@ beforeAll(async () => {
   );
   const indexId = (await markIndexSymbols(database.db, ["VN30"])).get("VN30")!;
   for (const s of series) {
-    await upsertBars(database.db, ids.get(s.symbol)!, "1D", rowsOf(s.columns, "2019-03-29"));
+    const bars = rowsOf(s.columns, "2019-03-29");
+    await upsertBars(database.db, ids.get(s.symbol)!, "1D", bars);
+    // The paper portfolio trades on stored signals: store what a scan of these bars stores.
+    const records = analyze(s.symbol, bars);
+    await insertSignals(
+      database.db,
+      ids.get(s.symbol)!,
+      "1D",
+      records.filter((r) => r.kind === "signal"),
+    );
+    await insertConfirmations(
+      database.db,
+      ids.get(s.symbol)!,
+      "1D",
+      records.filter((r): r is ConfirmationRecord => r.kind === "confirmation"),
+    );
     if (s.symbol === "VCB") await upsertBars(database.db, indexId, "1D", rowsOf(s.columns, "2019-03-29", 10));
   }
 });

@@ -1,10 +1,13 @@
 /**
- * Paper portfolios against the real PostgreSQL: stepped close by close from the stored state,
- * the stored trades equal the backtest of the same rules over the same bars, and running the
- * update again adds nothing. Data: five VN30 names of the fixture, 2019.
+ * Paper portfolios against the real PostgreSQL: stepped close by close from the stored state and
+ * the stored signals (as the scans stored them), the stored trades equal the backtest of the same
+ * rules over the same bars, and running the update again adds nothing. Data: five VN30 names of
+ * the fixture, 2019.
  */
 import {
+  analyzeColumns,
   type BarColumns,
+  type ConfirmationRecord,
   countBarsThrough,
   initialPortfolioState,
   resolveBacktestConfig,
@@ -13,6 +16,8 @@ import {
 import {
   createPortfolio,
   getPortfolio,
+  insertConfirmations,
+  insertSignals,
   listPortfolioPositions,
   loadPortfolioPerformance,
   markIndexSymbols,
@@ -67,10 +72,29 @@ const rowsOf = (columns: BarColumns, scale = 1) =>
     volume: columns.volume[i]!,
   }));
 
-/** Stores the bars through `through` (and a stand-in VN30 index: VCB × 10). */
+/**
+ * Stores the bars through `through` (and a stand-in VN30 index: VCB × 10), and the signals and
+ * confirmations a scan of those bars stores (vpa-core's analysis; analyze-symbol.job.ts stores the
+ * same records).
+ */
 async function storeThrough(through: string): Promise<void> {
   for (const s of series) {
-    await upsertBars(database.db, stockIds.get(s.symbol)!, "1D", rowsOf(cut(s.columns, through)));
+    const columns = cut(s.columns, through);
+    const stockId = stockIds.get(s.symbol)!;
+    await upsertBars(database.db, stockId, "1D", rowsOf(columns));
+    const records = analyzeColumns(s.symbol, columns);
+    await insertSignals(
+      database.db,
+      stockId,
+      "1D",
+      records.filter((r) => r.kind === "signal"),
+    );
+    await insertConfirmations(
+      database.db,
+      stockId,
+      "1D",
+      records.filter((r): r is ConfirmationRecord => r.kind === "confirmation"),
+    );
     if (s.symbol === "VCB") await upsertBars(database.db, indexId, "1D", rowsOf(cut(s.columns, through), 10));
   }
 }

@@ -1,7 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type AnalyzedSymbol,
   advancePortfolio,
-  analyzeBacktestSymbol,
   type BacktestConfig,
   type ClosedTrade,
   collectSignalEvents,
@@ -16,12 +16,13 @@ import {
   listPortfolios,
   loadBacktestBars,
   loadIndexSeries,
+  loadStoredSignalRecords,
   type PortfolioPerformanceRow,
   type StoredPortfolio,
   type StoredPortfolioPosition,
   savePortfolioAdvance,
 } from "@vpa/db";
-import type { Metrics } from "@vpa/runtime";
+import type { Metrics, TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 
 /**
@@ -34,8 +35,13 @@ export interface PaperPortfolioConfig {
   readonly benchmark: string;
 }
 
-/** Calendar days of bars before `started_on` given to the analyzer (the backtest worker's warm-up). */
-export const PORTFOLIO_WARM_UP_CALENDAR_DAYS = 400;
+/**
+ * Calendar days of bars and stored signals read before the first close to step. The signals are
+ * the scan's (nothing is analysed again), so no analyzer warm-up is needed; what is needed is the
+ * signal a confirmation on the first stepped close refers to (`requireConfirmation`): it is on the
+ * symbol's previous bar, within a month unless the symbol was suspended longer.
+ */
+export const PORTFOLIO_LOOKBACK_CALENDAR_DAYS = 31;
 
 export function readPortfolioConfig(stored: unknown): PaperPortfolioConfig {
   const raw = (stored ?? {}) as Partial<{
@@ -111,11 +117,15 @@ function openRows(state: PortfolioState): StoredPortfolioPosition[] {
 }
 
 /**
- * Brings one portfolio up to the newest stored close: the bars from before `started_on` (warm-up)
- * to the newest, analysed by the scanner's analyzer, placed on the backtest's calendar from
- * `started_on`, and vpa-core's `stepPortfolio` run once for every close after the stored state's
- * (the backtest's own loop, `advancePortfolio`, open-ended: the newest close's signals become
- * orders for the next open). Nothing newer stored → nothing written.
+ * Brings one portfolio up to the newest stored close: the bars and the **stored signals** (what the
+ * scans stored, with their confirmations) from just before the first close to step to the newest,
+ * placed on the backtest's calendar, and vpa-core's `stepPortfolio` run once for every close after
+ * the stored state's (the backtest's own loop, `advancePortfolio`, open-ended: the newest close's
+ * signals become orders for the next open). Nothing newer stored → nothing written.
+ *
+ * It must run once the scan's analyze jobs have stored the newest close's signals (a close stepped
+ * without them is not stepped again). The stored signals equal an analysis of the full history
+ * (analyze-symbol.job.ts: the 250-bar window), so a replay still equals the backtest trade for trade.
  */
 export async function updatePortfolio(
   db: Kysely<Database>,
@@ -132,18 +142,21 @@ export async function updatePortfolio(
     value: state.lastEquity,
     positions: state.positions.length,
   };
-  const rows = await loadBacktestBars(db, {
-    symbols: config.symbols === "ALL" ? null : config.symbols,
-    timeframe: "1D",
-    from: daysBefore(portfolio.startedOn, PORTFOLIO_WARM_UP_CALENDAR_DAYS),
-    to: "9999-12-31",
-  });
+  // The universe starts at the last close stepped (advancePortfolio steps the closes after it).
+  const from = portfolio.lastSession ?? portfolio.startedOn;
+  const symbols = config.symbols === "ALL" ? null : config.symbols;
+  const readFrom = daysBefore(from, PORTFOLIO_LOOKBACK_CALENDAR_DAYS);
+  const [rows, records] = await Promise.all([
+    loadBacktestBars(db, { symbols, timeframe: "1D", from: readFrom, to: "9999-12-31" }),
+    loadStoredSignalRecords(db, { symbols, from: readFrom, to: "9999-12-31" }),
+  ]);
   let newest = "";
   for (const row of rows) if (row.time.length > 0 && row.time.at(-1)! > newest) newest = row.time.at(-1)!;
   if (newest === "" || newest < portfolio.startedOn) return unchanged;
   if (portfolio.lastSession !== null && newest <= portfolio.lastSession) return unchanged;
-  const analyzed: AnalyzedSymbol[] = rows.map((row) =>
-    analyzeBacktestSymbol({
+  const analyzed: AnalyzedSymbol[] = rows.map((row) => {
+    const barTimes = new Set(row.time);
+    return {
       symbol: row.symbol,
       exchange: row.exchange ?? "HOSE",
       columns: {
@@ -154,9 +167,13 @@ export async function updatePortfolio(
         close: Float64Array.from(row.close),
         volume: Float64Array.from(row.volume),
       },
-    }),
-  );
-  const universe = createBacktestUniverse(analyzed, { from: portfolio.startedOn, to: newest });
+      // Only records dated at a loaded bar: collectSignalEvents walks the bars to each record.
+      records: (records.get(row.symbol) ?? []).filter((record) =>
+        barTimes.has(record.time),
+      ) as AnalyzedSymbol["records"],
+    };
+  });
+  const universe = createBacktestUniverse(analyzed, { from, to: newest });
   const events = collectSignalEvents(universe, config.strategy);
   const trades: ClosedTrade[] = [];
   const closes: { date: string; cash: number; invested: number; equity: number; positions: number }[] = [];
@@ -219,9 +236,31 @@ export async function updatePortfolio(
   };
 }
 
+/** A scan's analyze jobs: the update trades on the signals they store. */
+export interface ScanToWaitFor {
+  readonly analyzeQueue: Pick<TypedQueue<"analyze">, "countUnfinished">;
+  readonly jobIds: readonly string[];
+  /** @defaultValue 30 minutes (as the scan's digest waits) */
+  readonly maxWaitMs?: number;
+  /** @defaultValue 1 000 ms */
+  readonly pollMs?: number;
+}
+
+/**
+ * Waits until every analyze job of the scan has finished (stored its signals, or failed for good),
+ * at most `maxWaitMs`: past it the portfolios step on what is stored, as the digest goes out.
+ */
+async function waitForScan(scan: ScanToWaitFor): Promise<void> {
+  const deadline = Date.now() + (scan.maxWaitMs ?? 30 * 60_000);
+  while ((await scan.analyzeQueue.countUnfinished(scan.jobIds)) > 0 && Date.now() < deadline) {
+    await sleep(scan.pollMs ?? 1_000);
+  }
+}
+
 /**
  * Every paper portfolio brought up to the newest close (the daily scheduled scan calls this after
- * the track record). Idempotent: a second run finds each portfolio at the newest close and adds
+ * the track record, with `afterScan`: the newest close's signals must be stored before it is
+ * stepped, since a stepped close is never stepped again). Idempotent: a second run finds each portfolio at the newest close and adds
  * nothing. Sets `vpa_portfolio_value` / `vpa_portfolio_positions` when given the metrics.
  */
 export async function updatePortfolios(
@@ -229,10 +268,15 @@ export async function updatePortfolios(
   options: {
     readonly calendar?: market.HolidayCalendar;
     readonly metrics?: Pick<Metrics, "portfolioValue" | "portfolioPositions">;
+    /** The scan whose signals the update trades on: it waits for its analyze jobs first. */
+    readonly afterScan?: ScanToWaitFor;
   } = {},
 ): Promise<PortfolioUpdateSummary[]> {
+  const portfolios = await listPortfolios(db);
+  if (portfolios.length === 0) return [];
+  if (options.afterScan !== undefined) await waitForScan(options.afterScan);
   const summaries: PortfolioUpdateSummary[] = [];
-  for (const portfolio of await listPortfolios(db)) {
+  for (const portfolio of portfolios) {
     const summary = await updatePortfolio(db, portfolio, options.calendar);
     options.metrics?.portfolioValue.set({ portfolio: summary.name }, summary.value);
     options.metrics?.portfolioPositions.set({ portfolio: summary.name }, summary.positions);

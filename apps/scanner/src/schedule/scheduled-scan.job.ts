@@ -61,7 +61,7 @@ export async function runScheduledScan(
       ran: true,
       enqueued: plan.jobIds.length,
       missing: plan.missing.length,
-      ...(await trackRecordAfterClose(payload, deps)),
+      ...(await trackRecordAfterClose(payload, deps, plan.jobIds)),
     };
   }
   const fetched = await fetchLatestBars(deps.db, deps.provider, { timeframe: payload.timeframe });
@@ -75,7 +75,7 @@ export async function runScheduledScan(
     enqueued: plan.jobIds.length,
     missing: plan.missing.length,
     fetched: { bars: fetched.barsWritten, failed: fetched.failed.length },
-    ...(await trackRecordAfterClose(payload, deps)),
+    ...(await trackRecordAfterClose(payload, deps, plan.jobIds)),
   };
 }
 
@@ -88,6 +88,7 @@ export async function runScheduledScan(
 async function trackRecordAfterClose(
   payload: JobPayload<"scan">,
   deps: ScheduledScanDependencies,
+  analyzeJobIds: readonly string[],
 ): Promise<{ trackRecord?: TrackRecordUpdateSummary; portfolios?: PortfolioUpdateSummary[] }> {
   if (payload.kind !== "daily") return {};
   const trackRecord =
@@ -98,6 +99,11 @@ async function trackRecordAfterClose(
   const metrics = deps.metrics === undefined ? {} : { metrics: deps.metrics };
   return {
     ...trackRecord,
-    portfolios: await updatePortfolios(deps.db, { calendar: deps.calendar, ...metrics }),
+    // The portfolios trade on the scan's stored signals: they wait for its analyze jobs.
+    portfolios: await updatePortfolios(deps.db, {
+      calendar: deps.calendar,
+      ...metrics,
+      afterScan: { analyzeQueue: deps.analyzeQueue, jobIds: analyzeJobIds },
+    }),
   };
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { barTimeToDate } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
 
 /**
@@ -360,4 +361,132 @@ export async function listPortfolioDays(db: Kysely<Database>, limit: number): Pr
         ? null
         : row.indexClose / row.previousIndexClose - 1,
   }));
+}
+
+/** A stored signal or confirmation of one symbol, in the shape of vpa-core's records. */
+export type StoredSignalRecord =
+  | {
+      readonly kind: "signal";
+      readonly symbol: string;
+      readonly time: string;
+      readonly type: string;
+      readonly bias: "bull" | "bear";
+      readonly score: number;
+      readonly confidence: number;
+      readonly priority: "HIGH" | "MEDIUM" | "LOW";
+      readonly variant: string | null;
+      readonly features: {
+        readonly vr: number;
+        readonly sr: number;
+        readonly cl: number;
+        readonly trend: string;
+      };
+      readonly close: number;
+      readonly volume: number;
+      readonly priceChange: number;
+    }
+  | {
+      readonly kind: "confirmation";
+      readonly symbol: string;
+      readonly time: string;
+      readonly refTime: string;
+      readonly type: string;
+      readonly bias: "bull" | "bear";
+      readonly outcome: "confirmed" | "failed";
+      readonly confidence: number;
+    };
+
+/**
+ * The stored daily signals and confirmations of a set of symbols dated in [from, to] (`YYYY-MM-DD`,
+ * inclusive), per symbol in time order (a bar's signals in the order the scan stored them): what a
+ * paper portfolio trades on instead of analysing the bars again. `symbols` null: every active stock.
+ *
+ * @example
+ * const bySymbol = await loadStoredSignalRecords(db, { symbols: ["VCB"], from: "2026-11-01", to: "2026-11-27" });
+ * bySymbol.get("VCB"); // [{ kind: "signal", time: "2026-11-03", type: "SPRING", ... }, { kind: "confirmation", ... }]
+ */
+export async function loadStoredSignalRecords(
+  db: Kysely<Database>,
+  query: { readonly symbols: readonly string[] | null; readonly from: string; readonly to: string },
+): Promise<Map<string, StoredSignalRecord[]>> {
+  const filter =
+    query.symbols === null
+      ? sql`st.is_active and not st.is_index`
+      : sql`st.symbol = any(${[...query.symbols]}::text[])`;
+  const day = (column: string) => sql.raw(`to_char(${column} at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')`);
+  // Both kinds in one pass, ordered as the analyzer emits them: by bar, a bar's signals before the
+  // confirmations dated at it (the two never refer to each other), then by id (the stored order).
+  const result = await sql<{
+    kind: "signal" | "confirmation";
+    symbol: string;
+    time: string;
+    refTime: string;
+    type: string;
+    bias: "bull" | "bear";
+    score: number;
+    confidence: string | number;
+    priority: "HIGH" | "MEDIUM" | "LOW";
+    variant: string | null;
+    vr: number;
+    sr: number;
+    cl: number;
+    trend: string;
+    close: number;
+    volume: string | number;
+    priceChange: number;
+    outcome: "confirmed" | "failed" | null;
+  }>`
+    select * from (
+      select 'signal' as kind, st.symbol, ${day("s.time")} as time, ${day("s.time")} as "refTime", s.type,
+        s.bias, s.score, s.confidence, s.priority, s.variant, s.volume_ratio as vr, s.spread_ratio as sr,
+        s.close_location as cl, s.trend, s.close, s.volume, s.price_change as "priceChange",
+        null as outcome, s.time as sort_time, 0 as sort_kind, s.id as sort_id
+      from vpa_signals s join stocks st on st.id = s.stock_id
+      where ${filter} and s.timeframe = '1D'
+        and s.time >= ${barTimeToDate(query.from)} and s.time <= ${barTimeToDate(query.to)}
+      union all
+      select 'confirmation', st.symbol, ${day("c.time")}, ${day("s.time")}, s.type, s.bias, s.score,
+        c.confidence, s.priority, s.variant, s.volume_ratio, s.spread_ratio, s.close_location, s.trend,
+        s.close, s.volume, s.price_change, c.outcome, c.time, 1, s.id
+      from vpa_signal_confirmations c join vpa_signals s on s.id = c.signal_id
+        join stocks st on st.id = s.stock_id
+      where ${filter} and s.timeframe = '1D'
+        and c.time >= ${barTimeToDate(query.from)} and c.time <= ${barTimeToDate(query.to)}
+    ) records
+    order by symbol, sort_time, sort_kind, sort_id
+  `.execute(db);
+  const bySymbol = new Map<string, StoredSignalRecord[]>();
+  for (const row of result.rows) {
+    const record: StoredSignalRecord =
+      row.kind === "signal"
+        ? {
+            kind: "signal",
+            symbol: row.symbol,
+            time: row.time,
+            type: row.type,
+            bias: row.bias,
+            score: Number(row.score),
+            confidence: Number(row.confidence),
+            priority: row.priority,
+            variant: row.variant,
+            features: { vr: row.vr, sr: row.sr, cl: row.cl, trend: row.trend },
+            close: row.close,
+            volume: Number(row.volume),
+            priceChange: row.priceChange,
+          }
+        : {
+            kind: "confirmation",
+            symbol: row.symbol,
+            time: row.time,
+            refTime: row.refTime,
+            type: row.type,
+            bias: row.bias,
+            outcome: row.outcome ?? "failed",
+            confidence: Number(row.confidence),
+          };
+    const list = bySymbol.get(row.symbol);
+    if (list === undefined) bySymbol.set(row.symbol, [record]);
+    else list.push(record);
+  }
+  return bySymbol;
 }
