@@ -12,9 +12,11 @@ export interface WorkerProcessOptions {
   readonly lookbackBars: number;
   /** Write a V8 CPU profile of each worker process here (node --cpu-prof). */
   readonly cpuProfileDir?: string;
+  /** The program to run: the sources (default) or the image's bundle (`--bundle`). */
+  readonly entry?: string;
 }
 
-/** One `vpa worker scanner` child process, as deployed (`node apps/cli/src/main.ts worker scanner`). */
+/** One `vpa worker scanner` child process (`node apps/cli/src/main.ts worker scanner`, or the image's `node dist/main.js …`). */
 export class WorkerProcess {
   readonly child: ChildProcess;
   readonly pid: number;
@@ -39,20 +41,24 @@ export class WorkerProcess {
   static async start(options: WorkerProcessOptions, timeoutMs = 60_000): Promise<WorkerProcess> {
     const profile =
       options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
-    const child = spawn(process.execPath, [...profile, "apps/cli/src/main.ts", "worker", "scanner"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: options.databaseUrl,
-        REDIS_URL: options.redisUrl,
-        QUEUE_PREFIX: options.queuePrefix,
-        HTTP_PORT: "0",
-        ANALYZE_CONCURRENCY: String(options.concurrency),
-        SCAN_LOOKBACK_BARS: String(options.lookbackBars),
-        LOG_LEVEL: "info",
+    const child = spawn(
+      process.execPath,
+      [...profile, options.entry ?? "apps/cli/src/main.ts", "worker", "scanner"],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: options.databaseUrl,
+          REDIS_URL: options.redisUrl,
+          QUEUE_PREFIX: options.queuePrefix,
+          HTTP_PORT: "0",
+          ANALYZE_CONCURRENCY: String(options.concurrency),
+          SCAN_LOOKBACK_BARS: String(options.lookbackBars),
+          LOG_LEVEL: "info",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     const worker = new WorkerProcess(child);
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     await new Promise<void>((resolve, reject) => {
