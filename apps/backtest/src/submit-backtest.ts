@@ -4,11 +4,13 @@ import {
   createBacktestRun,
   type Database,
   getBacktestRun,
+  markBacktestCancelled,
   requestBacktestCancel,
+  requeueBacktestRun,
 } from "@vpa/db";
 import { type QueueConnection, redisConnectionOptions, type TypedQueue } from "@vpa/runtime";
 import { type FlowJob as FlowJobSpec, FlowProducer, type Queue } from "bullmq";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import {
   type BacktestJobConfig,
   expandSweep,
@@ -24,6 +26,21 @@ export class BacktestRunConflictError extends Error {
   constructor(runId: string) {
     super(`run id ${runId} already exists with a different config: choose another --run-id`);
     this.name = "BacktestRunConflictError";
+  }
+}
+
+/** The longest run id stored: a sweep's child ids add `-001`, a walk-forward's `-w01-001`. */
+export const MAX_RUN_ID_LENGTH = 64;
+
+/** A run id whose runs' ids (the id plus their suffixes) would be longer than the store takes. */
+export class BacktestRunIdTooLongError extends Error {
+  readonly code = "BACKTEST_RUN_ID_TOO_LONG";
+  constructor(runId: string, longest: string) {
+    const room = MAX_RUN_ID_LENGTH - (longest.length - runId.length);
+    super(
+      `run id ${runId} is too long: its runs' ids (such as ${longest}) would exceed ${MAX_RUN_ID_LENGTH} characters; choose a --run-id of at most ${room} characters`,
+    );
+    this.name = "BacktestRunIdTooLongError";
   }
 }
 
@@ -85,7 +102,8 @@ const sameConfig = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJso
  * Idempotent by run id: the same id and config again enqueues nothing (a completed run is simply
  * reported); a failed or cancelled single run is queued again.
  *
- * @throws InvalidBacktestConfigError, BacktestRunConflictError
+ * @throws InvalidBacktestConfigError, BacktestRunIdTooLongError, BacktestRunConflictError (each
+ *   before anything is stored)
  */
 export async function submitBacktest(
   db: Kysely<Database>,
@@ -95,6 +113,9 @@ export async function submitBacktest(
 ): Promise<SubmittedBacktest> {
   const config = parseBacktestJobConfig(request.config);
   const runId = request.runId ?? defaultRunId(config);
+  // Before anything is stored: a rejected id must leave no row behind.
+  const longest = longestRunId(runId, config);
+  if (longest.length > MAX_RUN_ID_LENGTH) throw new BacktestRunIdTooLongError(runId, longest);
   // Redis first: a run registered while its job cannot be enqueued would stay `queued` with no job.
   await queue.queue.waitUntilReady();
   const { run, created } = await createBacktestRun(db, { id: runId, kind: config.kind, config });
@@ -103,9 +124,7 @@ export async function submitBacktest(
   if (config.kind === "run") {
     if (!created && (run.status === "failed" || run.status === "cancelled")) {
       await queue.queue.remove(backtestJobId(runId)).catch(() => 0);
-      await sql`update backtest_runs set status = 'queued', progress = 0, error = null where id = ${runId}`.execute(
-        db,
-      );
+      await requeueBacktestRun(db, runId);
     } else if (!created) {
       return { runId, kind: "run", created, status: run.status, previousStatus, children: [], runs: 1 };
     }
@@ -126,6 +145,23 @@ export async function submitBacktest(
   return { runId, kind: "sweep", created, status: "queued", previousStatus, children, runs };
 }
 
+/** The longest id the submission would store: the run's, a sweep child's or a walk-forward run's. */
+function longestRunId(runId: string, config: BacktestJobConfig): string {
+  if (config.kind === "run") return runId;
+  if (config.kind === "sweep") return sweepChildId(runId, expandSweep(config).length - 1);
+  const windows = expandWalkForward(config);
+  return windows
+    .map(({ window, sweep }) =>
+      sweepChildId(walkForwardSweepId(runId, window.index), expandSweep(sweep).length - 1),
+    )
+    .reduce((a, b) => (b.length > a.length ? b : a), runId);
+}
+
+/** The id of a sweep's run `index` (0-based): `<sweep>-001`… */
+function sweepChildId(sweepId: string, index: number): string {
+  return `${sweepId}-${String(index + 1).padStart(3, "0")}`;
+}
+
 /** One job of a flow, with its children. */
 interface FlowJob {
   readonly data: { readonly runId: string; readonly config: unknown };
@@ -143,9 +179,7 @@ async function registerSweep(
   register: boolean,
 ): Promise<FlowJob> {
   const combos = expandSweep(config);
-  const children = combos.map((_, i) => `${runId}-${String(i + 1).padStart(3, "0")}`);
-  if (children.some((id) => id.length > 64))
-    throw new Error(`run id ${runId} is too long for a sweep (at most 60 characters)`);
+  const children = combos.map((_, i) => sweepChildId(runId, i));
   if (register) {
     for (const [i, combo] of combos.entries()) {
       await createBacktestRun(db, { id: children[i]!, kind: "run", parentId: runId, config: combo.config });
@@ -247,9 +281,7 @@ export async function cancelBacktest(db: Kysely<Database>, queue: Queue, runId: 
     if (state === "waiting" || state === "delayed" || state === "prioritized") {
       const removed = await queue.remove(backtestJobId(id)).catch(() => 0);
       if (removed === 1) {
-        await sql`update backtest_runs set status = 'cancelled', finished_at = now() where id = ${id} and status = 'cancelling'`.execute(
-          db,
-        );
+        await markBacktestCancelled(db, id);
       }
     }
   }

@@ -16,6 +16,8 @@ export * from "./repositories/scan-repository.ts";
 export * from "./repositories/signal-repository.ts";
 export * from "./repositories/stock-repository.ts";
 export * from "./repositories/subscriber-repository.ts";
+export * from "./repositories/signal-page-repository.ts";
+export * from "./repositories/server-version-repository.ts";
 export * from "./repositories/subscriber-settings-repository.ts";
 export * from "./repositories/track-record-repository.ts";
 export type * from "./schema.ts";

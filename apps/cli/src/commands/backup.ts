@@ -1,13 +1,13 @@
 import { constants } from "node:fs";
 import { access, mkdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { serverMajorVersion } from "@vpa/db";
 import {
   describeCommandFailure,
   findExecutable,
   postgresBinaryDirectories,
   runCommand,
 } from "@vpa/dev-services";
-import { sql } from "kysely";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { parseOptions } from "../parse-options.ts";
@@ -25,10 +25,7 @@ export class BackupError extends Error {
  * Debian's /usr/lib/postgresql/<major>/bin has it, else the one on PATH.
  */
 async function findClientTool(app: AppContext, tool: "pg_dump" | "pg_restore"): Promise<string> {
-  const row = await sql<{
-    major: string;
-  }>`select current_setting('server_version_num')::int / 10000 as major`.execute(app.database.db);
-  const major = String(row.rows[0]?.major ?? "");
+  const major = await serverMajorVersion(app.database.db);
   for (const { directory } of (await postgresBinaryDirectories()).filter((d) => d.major === major)) {
     const candidate = join(directory, tool);
     if (

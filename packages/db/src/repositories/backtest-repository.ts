@@ -129,6 +129,15 @@ export async function createBacktestRun(
   return { run: existing, created: false };
 }
 
+/** Puts a failed or cancelled run back to `queued`, its progress and error cleared, to run again. */
+export async function requeueBacktestRun(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .updateTable("backtest_runs")
+    .set({ status: "queued", progress: 0, error: null })
+    .where("id", "=", id)
+    .execute();
+}
+
 export async function getBacktestRun(db: Kysely<Database>, id: string): Promise<BacktestRunRow | undefined> {
   const row = await db
     .selectFrom("backtest_runs")
@@ -205,6 +214,16 @@ export async function requestBacktestCancel(db: Kysely<Database>, id: string): P
     returning id
   `.execute(db);
   return result.rows.map((row) => row.id);
+}
+
+/** A `cancelling` run whose job was removed before it started: `cancelled` now (no worker will say so). */
+export async function markBacktestCancelled(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .updateTable("backtest_runs")
+    .set({ status: "cancelled", finished_at: sql`now()` })
+    .where("id", "=", id)
+    .where("status", "=", "cancelling")
+    .execute();
 }
 
 /** Ends a run without a result: `cancelled` or `failed` (with the reason). */
