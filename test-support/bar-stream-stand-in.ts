@@ -55,6 +55,13 @@ export interface BarStreamStandInOptions {
    * backfilling gets them. Default 0.
    */
   readonly subscribeDelayMs?: number;
+  /**
+   * Also publish each bar while it forms: at each of these fractions of its time (0 < q < 1), a
+   * `"closed":false` snapshot of the bar so far — volume `round(q × volume)`, close moved the
+   * fraction q of the way from open to close, high/low the extremes of open and that close. Its
+   * market time (`replayNow()`) is `open time + q × bar length`. Default none.
+   */
+  readonly formingSnapshots?: readonly number[];
 }
 
 export interface BarStreamStandIn {
@@ -65,7 +72,10 @@ export interface BarStreamStandIn {
   startReplay(): void;
   /** Bars whose publication time has passed (sent or, while down, skipped). */
   publishedCount(): number;
-  /** Market time of the replay, epoch ms: end of the newest published bar (before any: bar 0's open). */
+  /**
+   * Market time of the replay, epoch ms: end of the newest published bar (before any: bar 0's
+   * open), or the time of the newest forming snapshot published after it.
+   */
   replayNow(): number;
   /** Terminates every client and stops listening; the replay clock keeps running. */
   kill(): Promise<void>;
@@ -91,15 +101,27 @@ const TIMEFRAME_MS = {
   "1h": 3_600_000,
 } as const;
 
+/** One frame to publish: bar `bar`'s snapshot at fraction `q` of its time (1: the closed bar). */
+interface ReplayFrame {
+  readonly bar: number;
+  readonly q: number;
+}
+
 export async function startBarStreamStandIn(options: BarStreamStandInOptions): Promise<BarStreamStandIn> {
   const intervalMs = options.barIntervalMs ?? 20;
   const barMs = TIMEFRAME_MS[options.timeframe];
   const bars = options.bars;
+  const fractions = [...(options.formingSnapshots ?? [])].filter((q) => q > 0 && q < 1).sort((a, b) => a - b);
+  const frames: ReplayFrame[] = [];
+  for (let i = 0; i < bars.length; i++) {
+    for (const q of fractions) frames.push({ bar: i, q });
+    frames.push({ bar: i, q: 1 });
+  }
   const acknowledge = options.acknowledgeSubscriptions ?? true;
   const subscriptions: { symbols: readonly string[]; timeframe: string }[] = [];
   const subscribers = new Set<WebSocket>();
   let startedAt: number | null = null;
-  let cursor = 0; // bars published (sent or skipped) so far
+  let cursor = 0; // frames published (sent or skipped) so far
   let sent = 0;
   let accepted = 0;
   let pongsPaused = false;
@@ -107,25 +129,61 @@ export async function startBarStreamStandIn(options: BarStreamStandInOptions): P
   let timer: NodeJS.Timeout | null = null;
   let port = options.port ?? 0;
 
+  /** Bars whose closed frame is due: bar i at `startedAt + (i + 1) × intervalMs`. */
   function dueCount(): number {
     if (startedAt === null) return 0;
     return Math.min(bars.length, Math.floor((Date.now() - startedAt) / intervalMs));
   }
 
-  function publishDue(): void {
-    const due = dueCount();
-    for (; cursor < due; cursor++) {
-      const bar = bars[cursor]!;
-      const frame = JSON.stringify({
+  /** Frames due: bar i's snapshot at q is due at `startedAt + (i + q) × intervalMs`. */
+  function dueFrames(): number {
+    if (startedAt === null) return 0;
+    const elapsed = (Date.now() - startedAt) / intervalMs;
+    let due = cursor;
+    while (due < frames.length && frames[due]!.bar + frames[due]!.q <= elapsed) due++;
+    return due;
+  }
+
+  function frameText(frame: ReplayFrame): string {
+    const bar = bars[frame.bar]!;
+    if (frame.q === 1)
+      return JSON.stringify({
         type: "bar",
         symbol: options.symbol,
         timeframe: options.timeframe,
         ...bar,
         closed: true,
       });
-      if (subscribers.size > 0) sent++;
-      for (const client of subscribers) client.send(frame);
+    const close = bar.open + frame.q * (bar.close - bar.open);
+    return JSON.stringify({
+      type: "bar",
+      symbol: options.symbol,
+      timeframe: options.timeframe,
+      time: bar.time,
+      open: bar.open,
+      high: Math.max(bar.open, close),
+      low: Math.min(bar.open, close),
+      close,
+      volume: Math.round(frame.q * bar.volume),
+      closed: false,
+    });
+  }
+
+  function publishDue(): void {
+    const due = dueFrames();
+    for (; cursor < due; cursor++) {
+      const frame = frames[cursor]!;
+      const text = frameText(frame);
+      if (subscribers.size > 0 && frame.q === 1) sent++;
+      for (const client of subscribers) client.send(text);
     }
+  }
+
+  /** Market time of the newest frame published (or skipped). */
+  function marketTimeOf(published: number): number {
+    if (published === 0) return Date.parse(bars[0]!.time);
+    const frame = frames[published - 1]!;
+    return Date.parse(bars[frame.bar]!.time) + frame.q * barMs;
   }
 
   async function listen(): Promise<void> {
@@ -168,7 +226,7 @@ export async function startBarStreamStandIn(options: BarStreamStandInOptions): P
     });
     server = wss;
     // Whatever fell due while down is skipped, not sent late: a real feed does not replay history.
-    cursor = Math.max(cursor, dueCount());
+    cursor = Math.max(cursor, dueFrames());
     timer = setInterval(publishDue, Math.max(1, Math.floor(intervalMs / 4)));
   }
 
@@ -196,12 +254,11 @@ export async function startBarStreamStandIn(options: BarStreamStandInOptions): P
     startReplay() {
       startedAt ??= Date.now();
     },
-    publishedCount: () => (server === null ? Math.max(cursor, dueCount()) : cursor),
-    replayNow() {
-      const published = server === null ? Math.max(cursor, dueCount()) : cursor;
-      if (published === 0) return Date.parse(bars[0]!.time);
-      return Date.parse(bars[published - 1]!.time) + barMs;
+    publishedCount: () => {
+      const published = server === null ? dueFrames() : cursor;
+      return published === 0 ? 0 : frames[published - 1]!.bar + (frames[published - 1]!.q === 1 ? 1 : 0);
     },
+    replayNow: () => marketTimeOf(server === null ? dueFrames() : cursor),
     kill,
     restart: listen,
     pausePongs(paused) {
@@ -209,7 +266,7 @@ export async function startBarStreamStandIn(options: BarStreamStandInOptions): P
     },
     async finished() {
       // While down nothing publishes; the replay clock alone decides.
-      while (dueCount() < bars.length || (server !== null && cursor < bars.length)) {
+      while (dueCount() < bars.length || (server !== null && cursor < frames.length)) {
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
     },

@@ -1,4 +1,10 @@
-import { type Bar, createStreamingAnalyzer, type StreamingAnalyzer, type VpaRecord } from "@vpa/core";
+import {
+  type Bar,
+  createStreamingAnalyzer,
+  type StreamingAnalyzer,
+  TimeOfDayVolume,
+  type VpaRecord,
+} from "@vpa/core";
 import { type Database, loadRecentBars, type Timeframe } from "@vpa/db";
 import type { Kysely } from "kysely";
 
@@ -17,6 +23,8 @@ export interface LiveAnalyzersOptions {
 /** One symbol's analyzer and what it consumed last (a retried bar gets the same records back). */
 interface SymbolAnalysis {
   readonly analyzer: StreamingAnalyzer;
+  /** Same-time-of-day volumes of the consumed bars (provisional signals, vpa-signals.md §10). */
+  readonly timeOfDay: TimeOfDayVolume;
   lastTimeMs: number;
   lastRecords: VpaRecord[];
 }
@@ -43,6 +51,10 @@ export interface LiveAnalyzers {
   analyzeClosedBar(symbol: string, bar: Bar): Promise<VpaRecord[]>;
   /** The symbol's analyzer, if warmed (provisional evaluation reads it without consuming). */
   analyzerOf(symbol: string): StreamingAnalyzer | undefined;
+  /** The symbol's same-time-of-day volume averages, fed with the same bars as its analyzer. */
+  timeOfDayOf(symbol: string): TimeOfDayVolume | undefined;
+  /** Epoch ms of the newest bar the symbol's analyzer consumed; undefined while it must be rebuilt. */
+  lastBarTimeMs(symbol: string): number | undefined;
 }
 
 const WARM_CONCURRENCY = 4;
@@ -62,10 +74,15 @@ export function createLiveAnalyzers(options: LiveAnalyzersOptions): LiveAnalyzer
     const untilMs = until === undefined ? Number.POSITIVE_INFINITY : Date.parse(until);
     const history = bars.filter((bar) => Date.parse(bar.time) < untilMs).slice(-options.warmUpBars);
     const analyzer = createStreamingAnalyzer(symbol);
-    for (const bar of history) analyzer.update(bar);
+    const timeOfDay = new TimeOfDayVolume();
+    for (const bar of history) {
+      analyzer.update(bar);
+      timeOfDay.push(bar.time, bar.volume);
+    }
     const last = history.at(-1);
     const analysis = {
       analyzer,
+      timeOfDay,
       lastTimeMs: last === undefined ? Number.NEGATIVE_INFINITY : Date.parse(last.time),
       lastRecords: [],
     };
@@ -92,10 +109,13 @@ export function createLiveAnalyzers(options: LiveAnalyzersOptions): LiveAnalyzer
       if (timeMs === analysis.lastTimeMs) return analysis.lastRecords;
       if (timeMs < analysis.lastTimeMs) return [];
       const records = analysis.analyzer.update(bar);
+      analysis.timeOfDay.push(bar.time, bar.volume);
       analysis.lastTimeMs = timeMs;
       analysis.lastRecords = records;
       return records;
     },
     analyzerOf: (symbol) => analyses.get(symbol)?.analyzer,
+    timeOfDayOf: (symbol) => analyses.get(symbol)?.timeOfDay,
+    lastBarTimeMs: (symbol) => (stale.has(symbol) ? undefined : analyses.get(symbol)?.lastTimeMs),
   };
 }

@@ -12,6 +12,13 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { storeAnalysisRecords } from "../store-analysis-records.ts";
 import { createLiveAnalyzers, type LiveAnalyzers } from "./live-analyzers.ts";
+import {
+  createProvisionalTracker,
+  type ProvisionalAlertSink,
+  type ProvisionalLedgerRedis,
+  type ProvisionalTracker,
+} from "./provisional-alerts.ts";
+import { sessionsOfSymbol } from "./symbol-sessions.ts";
 
 export interface LiveStreamOptions {
   readonly db: Kysely<Database>;
@@ -28,6 +35,17 @@ export interface LiveStreamOptions {
   readonly timeframe: StreamTimeframe;
   /** Where each symbol's session boundaries come from when its stock has no exchange. */
   readonly defaultExchange: market.Exchange;
+  /**
+   * Provisional signals while bars form (vpa-signals.md §10): the once-only ledger's Redis, its
+   * key prefix and where the events go. Absent: closed bars only.
+   */
+  readonly provisional?: {
+    readonly redis: ProvisionalLedgerRedis;
+    readonly prefix: string;
+    readonly sink: ProvisionalAlertSink;
+  };
+  /** The market clock (epoch ms); default `Date.now`. A replay passes its own. */
+  readonly now?: () => number;
   /** Publishes the stream's status (for `vpa status`); called every few seconds. */
   readonly publishStatus?: (
     status: LiveBarStreamStatus & { stalenessSeconds: number | null },
@@ -37,6 +55,8 @@ export interface LiveStreamOptions {
 export interface RunningLiveStream {
   readonly stream: LiveBarStream;
   readonly analyzers: LiveAnalyzers;
+  /** Present when provisional signals are on. */
+  readonly provisional: ProvisionalTracker | null;
   stop(): Promise<void>;
 }
 
@@ -69,14 +89,28 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
     stockIdOf: (symbol) => stockIds.get(symbol) as number,
   });
   await analyzers.warm([...stockIds.keys()]);
+  const exchangeOf = (symbol: string) => exchanges.get(symbol) ?? options.defaultExchange;
+  const provisional =
+    options.provisional === undefined
+      ? null
+      : createProvisionalTracker({
+          timeframe: options.timeframe,
+          analyzers,
+          sessionsOf: (symbol) => sessionsOfSymbol(symbol, exchangeOf(symbol)),
+          redis: options.provisional.redis,
+          prefix: options.provisional.prefix,
+          sink: options.provisional.sink,
+          onError: (err, symbol) => logger.warn({ err, symbol }, "provisional alert failed"),
+        });
   let connections = 0;
   const stream = createLiveBarStream({
     name: options.name,
     url: options.url,
     symbols: options.symbols,
     timeframe: options.timeframe,
-    exchange: (symbol) => exchanges.get(symbol) ?? options.defaultExchange,
+    exchange: exchangeOf,
     provider: options.provider,
+    ...(options.now === undefined ? {} : { now: options.now }),
     storeBars: async (symbol, bars) => {
       const written = await upsertBars(options.db, stockIds.get(symbol) as number, options.timeframe, bars);
       options.metrics.barsIngested.inc({ source: "stream" }, written.written);
@@ -90,16 +124,22 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
         if (record.kind === "signal") signals.push(record);
         else confirmations.push(record);
       }
-      if (signals.length === 0 && confirmations.length === 0) return;
-      await storeAnalysisRecords(options, {
-        stockId: stockIds.get(symbol) as number,
-        timeframe: options.timeframe,
-        signals,
-        confirmations,
-        alert: true,
-        scanId: null,
-      });
+      if (signals.length > 0 || confirmations.length > 0) {
+        await storeAnalysisRecords(options, {
+          stockId: stockIds.get(symbol) as number,
+          timeframe: options.timeframe,
+          signals,
+          confirmations,
+          alert: true,
+          scanId: null,
+        });
+      }
+      // After the final signals are stored: their alerts are owed before "did not hold" is said.
+      await provisional?.onBarClosed(symbol, bar.time, new Set(signals.map((s) => s.type)));
     },
+    ...(provisional === null
+      ? {}
+      : { onBarForming: (symbol, bar, endMs, nowMs) => provisional.onBarForming(symbol, bar, endMs, nowMs) }),
     onEvent: (event) => {
       // After a reconnect the chain of announced bars may have a hole (bars another process stored,
       // a backfill): each analyzer rebuilds from the store at its next bar.
@@ -131,9 +171,11 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
   return {
     stream,
     analyzers,
+    provisional,
     async stop() {
       clearInterval(timer);
       await stream.stop();
+      await provisional?.idle();
       await report();
     },
   };

@@ -10,7 +10,8 @@ import {
   type LedgerEvent,
 } from "./bar-ledger.ts";
 import { decodeStreamMessage } from "./decode-stream-message.ts";
-import type { StreamTimeframe } from "./stream-timeframe.ts";
+import { sessionBucketAt } from "./session-bucket.ts";
+import { parseBarTime, type StreamTimeframe, TIMEFRAME_MINUTES } from "./stream-timeframe.ts";
 
 export interface LiveBarStreamOptions extends BarStorePorts {
   /** `ws://` or `wss://` URL of the feed. */
@@ -60,6 +61,13 @@ export interface LiveBarStreamOptions extends BarStorePorts {
   readonly subscribeMessage?: (symbols: readonly string[], timeframe: StreamTimeframe) => string;
   /** Everything worth a log line or a counter. Must not throw. */
   readonly onEvent?: (event: LiveBarStreamEvent) => void;
+  /**
+   * The forming bar of `symbol` changed (a tick, or a snapshot of an unfinished bar): the bar so
+   * far, the end of its bucket (epoch ms, cut at the trading block's end) and the market time.
+   * For provisional evaluation (vpa-signals.md §10). Synchronous; a throw is ignored; never
+   * called for a bar that has closed.
+   */
+  readonly onBarForming?: (symbol: string, bar: StreamBar, endMs: number, nowMs: number) => void;
 }
 
 export type LiveBarStreamEvent =
@@ -308,6 +316,8 @@ export function createLiveBarStream(options: LiveBarStreamOptions): LiveBarStrea
             emit({ type: "data-ignored", symbol: event.symbol, reason: result.outcome });
           }
           for (const closed of result.closed) ledger.commit(closed);
+          if (options.onBarForming !== undefined && result.outcome === "accepted")
+            announceForming(event.symbol, receivedAt);
           return;
         }
         default: {
@@ -338,6 +348,20 @@ export function createLiveBarStream(options: LiveBarStreamOptions): LiveBarStrea
       emit({ type: "reconnect-scheduled", attempt: reconnectAttempt, delayMs });
       reconnectTimer = setTimeout(connect, delayMs);
     });
+  }
+
+  function announceForming(symbol: string, nowMs: number): void {
+    const bar = aggregator.forming(symbol);
+    if (bar === null) return;
+    const startMs = parseBarTime(bar.time);
+    const minutes = TIMEFRAME_MINUTES[options.timeframe];
+    const bucket = sessionBucketAt(exchangeOf(symbol), startMs, minutes, options.marketClock);
+    const endMs = bucket !== null && bucket.startMs === startMs ? bucket.endMs : startMs + minutes * 60_000;
+    try {
+      options.onBarForming?.(symbol, bar, endMs, nowMs);
+    } catch {
+      // A provisional evaluation must not break the stream.
+    }
   }
 
   function stalenessOf(symbol: string, nowMs: number): number | null {

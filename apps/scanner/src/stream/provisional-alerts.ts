@@ -1,0 +1,187 @@
+import {
+  type Bar,
+  type Bias,
+  evaluateProvisional,
+  type market,
+  type ProvisionalRecord,
+  type SignalType,
+} from "@vpa/core";
+import type { Timeframe } from "@vpa/db";
+import type { LiveAnalyzers } from "./live-analyzers.ts";
+
+/**
+ * What the live stream tells live subscribers about provisional signals (vpa-signals.md §10):
+ * - `provisional`: a signal showing on a forming bar, at most once per symbol, timeframe, bar and type;
+ * - at the bar's close, for each type alerted provisionally: `held` when the closed bar has the
+ *   same signal (its ordinary alert follows through the scan path) or `did-not-hold`.
+ */
+export type ProvisionalEvent =
+  | { readonly kind: "provisional"; readonly timeframe: Timeframe; readonly record: ProvisionalRecord }
+  | {
+      readonly kind: "held" | "did-not-hold";
+      readonly timeframe: Timeframe;
+      readonly symbol: string;
+      readonly barTime: string;
+      readonly type: SignalType;
+      readonly bias: Bias;
+    };
+
+/** Where provisional events go (the alerts app renders and sends them to live subscribers). */
+export type ProvisionalAlertSink = (event: ProvisionalEvent) => Promise<void>;
+
+/**
+ * The subset of an ioredis client the once-only ledger needs. Keys are `<prefix>:provisional:...`,
+ * one hash slot with a hash-tag prefix, so the MULTI works on a cluster too.
+ */
+export interface ProvisionalLedgerRedis {
+  sadd(key: string, member: string): Promise<number>;
+  expire(key: string, seconds: number): Promise<number>;
+  multi(): ProvisionalLedgerTransaction;
+}
+
+/** A MULTI of {@link ProvisionalLedgerRedis}: chained commands, then `exec`. */
+export interface ProvisionalLedgerTransaction {
+  smembers(key: string): ProvisionalLedgerTransaction;
+  del(key: string): ProvisionalLedgerTransaction;
+  exec(): Promise<[Error | null, unknown][] | null>;
+}
+
+export interface ProvisionalTrackerOptions {
+  readonly timeframe: Timeframe;
+  readonly analyzers: LiveAnalyzers;
+  /** The symbol's session table (its exchange's; DERIVATIVES_SESSIONS for futures). */
+  readonly sessionsOf: (symbol: string) => readonly market.TradingSession[];
+  readonly redis: ProvisionalLedgerRedis;
+  /** Key prefix (the queue prefix): keeps test runs and deployments apart. */
+  readonly prefix: string;
+  readonly sink: ProvisionalAlertSink;
+  /** A failed claim or delivery: logged by the caller, never thrown into the stream. */
+  readonly onError: (error: unknown, symbol: string) => void;
+}
+
+export interface ProvisionalCounters {
+  /** Forming-bar evaluations run (each O(1)). */
+  readonly evaluations: number;
+  /** Provisional alerts handed to the sink (after the once-only claim). */
+  readonly alerts: number;
+  readonly held: number;
+  readonly didNotHold: number;
+}
+
+export interface ProvisionalTracker {
+  /** A forming bar changed: evaluate it; alert each signal type the first time it shows. */
+  onBarForming(symbol: string, bar: Bar, endMs: number, nowMs: number): void;
+  /** The bar closed with these final signals: follow up on every provisional alert of it. */
+  onBarClosed(symbol: string, barTime: string, finalTypes: ReadonlySet<string>): Promise<void>;
+  counters(): ProvisionalCounters;
+  /** Resolves when every claim and delivery started so far has finished. */
+  idle(): Promise<void>;
+}
+
+/** A bar's provisional claims outlive any bar and any restart gap worth following up. */
+const LEDGER_TTL_SECONDS = 2 * 86_400;
+
+/**
+ * Provisional signals on the live path. Each forming-bar update costs one O(1) evaluation; a
+ * signal type's first appearance on a bar is claimed in Redis (`SADD` returns 1 to one caller
+ * only: once per symbol, timeframe, bar and type across processes and restarts) before the sink
+ * hears of it. At the close the bar's claims are taken atomically (`SMEMBERS` + `DEL` in one
+ * MULTI: one process follows up) and each gets `held` or `did-not-hold`. Nothing here is stored
+ * in PostgreSQL: provisional signals never enter the signal history (§10).
+ */
+export function createProvisionalTracker(options: ProvisionalTrackerOptions): ProvisionalTracker {
+  const counters = { evaluations: 0, alerts: 0, held: 0, didNotHold: 0 };
+  /** Types already claimed here, per `symbol|barTime`: repeated evaluations skip Redis. */
+  const claimed = new Map<string, Set<string>>();
+  const inFlight = new Set<Promise<void>>();
+  /** Per symbol, the bar seen forming last and the one seen before it (which must be analysed first). */
+  const formingOf = new Map<string, { readonly startMs: number; readonly previousStartMs: number }>();
+  const ledgerKey = (symbol: string, barTime: string) =>
+    `${options.prefix}:provisional:${options.timeframe}:${symbol}:${barTime}`;
+
+  function track(work: Promise<void>): void {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  }
+
+  async function claimAndSend(symbol: string, record: ProvisionalRecord): Promise<void> {
+    try {
+      const key = ledgerKey(symbol, record.time);
+      const added = await options.redis.sadd(key, `${record.type}|${record.bias}`);
+      if (added !== 1) return;
+      await options.redis.expire(key, LEDGER_TTL_SECONDS);
+      counters.alerts++;
+      await options.sink({ kind: "provisional", timeframe: options.timeframe, record });
+    } catch (error) {
+      options.onError(error, symbol);
+    }
+  }
+
+  return {
+    onBarForming(symbol, bar, endMs, nowMs) {
+      const analyzer = options.analyzers.analyzerOf(symbol);
+      const timeOfDay = options.analyzers.timeOfDayOf(symbol);
+      if (analyzer === undefined || timeOfDay === undefined) return;
+      // Only on top of every bar before this one: the previous bar may still be on its way through
+      // the ledger (stored, then analysed), and an analyzer behind it would judge this one wrongly.
+      const startMs = Date.parse(bar.time);
+      let forming = formingOf.get(symbol);
+      if (forming === undefined || startMs > forming.startMs) {
+        forming = { startMs, previousStartMs: forming?.startMs ?? Number.NEGATIVE_INFINITY };
+        formingOf.set(symbol, forming);
+      } else if (startMs < forming.startMs) return;
+      const consumed = options.analyzers.lastBarTimeMs(symbol);
+      if (consumed === undefined || consumed < forming.previousStartMs || consumed >= startMs) return;
+      counters.evaluations++;
+      const records = evaluateProvisional(analyzer, timeOfDay, bar, {
+        barEndMs: endMs,
+        nowMs,
+        sessions: options.sessionsOf(symbol),
+      });
+      if (records.length === 0) return;
+      const local = `${symbol}|${bar.time}`;
+      let types = claimed.get(local);
+      for (const record of records) {
+        if (types?.has(record.type)) continue;
+        if (types === undefined) {
+          types = new Set();
+          claimed.set(local, types);
+        }
+        types.add(record.type);
+        track(claimAndSend(symbol, record));
+      }
+    },
+
+    async onBarClosed(symbol, barTime, finalTypes) {
+      claimed.delete(`${symbol}|${barTime}`);
+      // Claims still being made for this bar land before it is settled.
+      await Promise.all([...inFlight]);
+      const results = await options.redis
+        .multi()
+        .smembers(ledgerKey(symbol, barTime))
+        .del(ledgerKey(symbol, barTime))
+        .exec();
+      const members = (results?.[0]?.[1] as string[] | undefined) ?? [];
+      for (const member of members) {
+        const [type, bias] = member.split("|") as [SignalType, Bias];
+        const held = finalTypes.has(type);
+        if (held) counters.held++;
+        else counters.didNotHold++;
+        await options.sink({
+          kind: held ? "held" : "did-not-hold",
+          timeframe: options.timeframe,
+          symbol,
+          barTime,
+          type,
+          bias,
+        });
+      }
+    },
+
+    counters: () => ({ ...counters }),
+
+    async idle() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}
