@@ -1,4 +1,4 @@
-import type { QueueConnection, TypedQueue } from "@vpa/runtime";
+import { acquireRedisLock, type QueueConnection, type TypedQueue } from "@vpa/runtime";
 import { Redis } from "ioredis";
 import { SCAN_TIME_ZONE, type ScanSchedule } from "./scan-schedule.ts";
 
@@ -15,13 +15,12 @@ export async function registerScanSchedules(
   const client = new Redis(connection.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
   client.on("error", () => {});
   await client.connect();
-  const lockKey = `${scanQueue.queue.qualifiedName}:schedules-lock`;
-  const token = `${process.pid}-${Date.now()}`;
-  for (let attempt = 0; ; attempt++) {
-    if ((await client.set(lockKey, token, "PX", 10_000, "NX")) === "OK") break;
-    if (attempt >= 50) throw new Error("could not take the scan-schedules lock within 10 s");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const lock = await acquireRedisLock(client, `${scanQueue.queue.qualifiedName}:schedules-lock`, {
+    ttlMs: 10_000,
+  }).catch((error: unknown) => {
+    client.disconnect();
+    throw error;
+  });
   try {
     const wanted = new Set(schedules.map((s) => s.id));
     const removed: string[] = [];
@@ -40,7 +39,7 @@ export async function registerScanSchedules(
     }
     return { registered: schedules.map((s) => s.id), removed };
   } finally {
-    if ((await client.get(lockKey)) === token) await client.del(lockKey);
+    await lock.release();
     client.disconnect();
   }
 }
