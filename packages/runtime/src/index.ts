@@ -11,7 +11,6 @@ export * from "./observe-worker.ts";
 export * from "./queues.ts";
 export * from "./redis-check.ts";
 export * from "./redis-lock.ts";
-export * from "./redis-client.ts";
 export * from "./redis-rate-limiter.ts";
 export * from "./service-unavailable-error.ts";
 export * from "./shutdown.ts";
