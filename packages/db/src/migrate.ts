@@ -11,6 +11,7 @@ import * as signalTrackRecord from "./migrations/0008-signal-track-record.ts";
 import * as deliveryFanout from "./migrations/0009-delivery-fanout.ts";
 import * as indexBenchmarkWalkForward from "./migrations/0010-index-benchmark-walk-forward.ts";
 import * as paperPortfolios from "./migrations/0011-paper-portfolios.ts";
+import * as liveSubscribers from "./migrations/0013-live-subscribers.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0009-delivery-fanout": deliveryFanout,
   "0010-index-benchmark-walk-forward": indexBenchmarkWalkForward,
   "0011-paper-portfolios": paperPortfolios,
+  "0013-live-subscribers": liveSubscribers,
 };
 
 export class MigrationError extends Error {

@@ -99,6 +99,8 @@ export interface SubscribersTable {
   language: Generated<"vi" | "en" | null>;
   /** No alerts until then (`/pause`). */
   paused_until: Generated<Date | null>;
+  /** Also the provisional alerts of forming intraday bars (`/live on`; migration 0013). */
+  live: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -36,6 +36,8 @@ export interface SubscriberSettings {
   readonly language: SubscriberLanguage | null;
   /** No alerts before this instant (they wait, and arrive then); null: not paused. */
   readonly pausedUntil: Date | null;
+  /** Also the provisional alerts of forming intraday bars (vpa-signals.md §10); default false. */
+  readonly live: boolean;
 }
 
 /** The settings to change; a field left out keeps its value. */
@@ -45,6 +47,7 @@ export interface SubscriberSettingsChange {
   readonly digestTop?: number;
   readonly language?: SubscriberLanguage | null;
   readonly pausedUntil?: Date | null;
+  readonly live?: boolean;
 }
 
 const SETTINGS_COLUMNS = [
@@ -56,6 +59,7 @@ const SETTINGS_COLUMNS = [
   "digest_top",
   "language",
   "paused_until",
+  "live",
 ] as const;
 
 function settingsOf(row: {
@@ -67,6 +71,7 @@ function settingsOf(row: {
   digest_top: number;
   language: SubscriberLanguage | null;
   paused_until: Date | null;
+  live: boolean;
 }): SubscriberSettings {
   return {
     subscriberId: row.id,
@@ -77,6 +82,7 @@ function settingsOf(row: {
     digestTop: row.digest_top,
     language: row.language,
     pausedUntil: row.paused_until,
+    live: row.live,
   };
 }
 
@@ -120,6 +126,7 @@ export async function updateSubscriberSettings(
     ...(change.digestTop === undefined ? {} : { digest_top: change.digestTop }),
     ...(change.language === undefined ? {} : { language: change.language }),
     ...(change.pausedUntil === undefined ? {} : { paused_until: change.pausedUntil }),
+    ...(change.live === undefined ? {} : { live: change.live }),
   };
   if (Object.keys(set).length === 0) return findSubscriberSettings(db, channel, address);
   const row = await db
