@@ -625,7 +625,7 @@ export const COMMANDS = {
   },
   subscribe: {
     summary: "add a subscriber (idempotent)",
-    synopsis: `vpa subscribe ${recipientSynopsis()} [--symbols A,B] [--types T,...] [--min-score N] [--quiet HH:MM-HH:MM|off] [--digest on|off|top N] [--lang vi|en] [--name TEXT]`,
+    synopsis: `vpa subscribe ${recipientSynopsis()} [--symbols A,B] [--types T,...] [--min-score N] [--quiet HH:MM-HH:MM|off] [--digest on|off|top N] [--lang vi|en] [--live] [--name TEXT]`,
     details: [
       "Quiet hours (Vietnam time) hold alerts until they end. --digest on (the default) gathers a scan's non-HIGH alerts into one digest of the top N (1–50, default 10); off sends each at once.",
       "Warns when TELEGRAM_BOT_TOKEN or SMTP_URL is not set (the subscriber is stored anyway).",
@@ -648,6 +648,7 @@ export const COMMANDS = {
         type: "string",
         value: "on|off|top N",
         description: "on: one digest per scan; off: every alert at once; top N: a digest lists N (1–50)",
+      "--live also sends provisional alerts while an intraday bar forms on the live stream, labelled as such, then whether each held at the close (vpa-signals.md §10); the Telegram bot's /live off turns them off.",
       },
       lang: {
         type: "string",
@@ -675,6 +676,10 @@ export const COMMANDS = {
   },
   backup: {
     summary: "dump the database with pg_dump (custom format)",
+      live: {
+        type: "boolean",
+        description: "also provisional alerts of forming intraday bars, labelled; they may not hold",
+      },
     options: {
       file: {
         type: "string",

@@ -28,6 +28,7 @@ interface ListedSubscriber {
   readonly deliveryMode: string;
   readonly digestTop: number;
   readonly language: string | null;
+  readonly live: boolean;
 }
 
 let database: TestDatabase;
@@ -100,6 +101,17 @@ describe("vpa subscribe --digest and --lang", () => {
       );
     });
     expect(await listed("other")).toBeUndefined();
+  });
+
+  it("--live opts the subscriber in to provisional alerts of forming intraday bars", {
+    timeout: 60_000,
+  }, async () => {
+    expect((await vpa(["subscribe", "--console", "trader"], env)).code).toBe(0);
+    expect(await listed("trader")).toMatchObject({ live: false });
+    const run = await vpa(["subscribe", "--console", "trader", "--live"], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("settings: provisional alerts of forming intraday bars too (live)");
+    expect(await listed("trader")).toMatchObject({ live: true, deliveryMode: "digest" });
   });
 
   it("shows delivery, language and pause in vpa subscribers", { timeout: 60_000 }, async () => {

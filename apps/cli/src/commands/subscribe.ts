@@ -66,6 +66,7 @@ function describeSettings(change: SubscriberSettingsChange): string {
     change.deliveryMode === "instant" ? "every alert at once" : null,
     change.digestTop === undefined ? null : `digests list the top ${change.digestTop}`,
     change.language === undefined || change.language === null ? null : `language ${change.language}`,
+    change.live === true ? "provisional alerts of forming intraday bars too (live)" : null,
   ]
     .filter((part) => part !== null)
     .join(", ");
@@ -75,7 +76,11 @@ export async function runSubscribe(app: AppContext, args: readonly string[]): Pr
   const { values, positionals } = parseOptions("subscribe", args);
   const digest = parseDigestOption(values.digest, positionals);
   if (digest.unused.length > 0) throw new UsageError(`subscribe: unexpected ${digest.unused.join(" ")}`);
-  const settings: SubscriberSettingsChange = { ...digest.change, ...parseLanguageOption(values.lang) };
+  const settings: SubscriberSettingsChange = {
+    ...digest.change,
+    ...parseLanguageOption(values.lang),
+    ...(values.live === true ? { live: true } : {}),
+  };
   const recipient = recipientOf("subscribe", values);
   const types = parseList(values.types);
   const unknownTypes = (types ?? []).filter((t) => !(SIGNAL_TYPES as readonly string[]).includes(t));

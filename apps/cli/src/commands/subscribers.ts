@@ -54,6 +54,7 @@ export async function runSubscribers(app: AppContext, args: readonly string[]): 
         digestTop: settings?.digestTop ?? null,
         language: settings?.language ?? null,
         pausedUntil: settings?.pausedUntil ?? null,
+        live: settings?.live ?? false,
       };
     });
     console.log(JSON.stringify(withSettings));
