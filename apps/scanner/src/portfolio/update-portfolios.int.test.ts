@@ -99,11 +99,11 @@ async function storeThrough(through: string): Promise<void> {
   }
 }
 
-const backtestThrough = (through: string) =>
+const backtestThrough = (through: string, strategy: Record<string, unknown> = STRATEGY) =>
   runBacktest(
     series.map((s) => ({ symbol: s.symbol, exchange: "HOSE" as const, columns: cut(s.columns, through) })),
     { from: STARTED, to: through },
-    STRATEGY,
+    strategy,
   );
 
 beforeAll(async () => {
@@ -127,6 +127,15 @@ describe("updatePortfolios", () => {
       config: { strategy, symbols: SYMBOLS, benchmark: "VN30" },
       startedOn: STARTED,
       state: initialPortfolioState(strategy),
+    });
+    // The same rules entering on confirmations: a confirmation on the first close of the second
+    // update refers to a signal of the first, read back from storage.
+    const confirmed = resolveBacktestConfig({ ...STRATEGY, minScore: 40, requireConfirmation: true });
+    await createPortfolio(database.db, {
+      name: "vn5-confirmed",
+      config: { strategy: confirmed, symbols: SYMBOLS, benchmark: "VN30" },
+      startedOn: STARTED,
+      state: initialPortfolioState(confirmed),
     });
     const metrics = createMetrics({ collectProcessMetrics: false });
 
@@ -165,6 +174,21 @@ describe("updatePortfolios", () => {
     expect(performance.slice(0, -1).map((r) => r.value)).toEqual(backtest.equity.equity.slice(0, -1));
     expect(performance.every((r) => r.indexClose !== null)).toBe(true);
     expect(performance[0]!.dailyReturn).toBeCloseTo(performance[0]!.value / STRATEGY.initialCapital - 1, 12);
+
+    const confirmedPortfolio = (await getPortfolio(database.db, "vn5-confirmed"))!;
+    const confirmedClosed = (await listPortfolioPositions(database.db, confirmedPortfolio.id)).filter(
+      (p) => p.status === "closed",
+    );
+    const confirmedBacktest = backtestThrough("2019-12-31", {
+      ...STRATEGY,
+      minScore: 40,
+      requireConfirmation: true,
+    });
+    const confirmedFinished = confirmedBacktest.trades.filter((t) => t.exitReason !== "end_of_period");
+    expect(confirmedFinished.length).toBeGreaterThan(3);
+    expect(sortByKey(confirmedClosed).map((p) => [key(p), p.signalTime, p.netPnl])).toEqual(
+      sortByKey(confirmedFinished).map((t) => [key(t), t.signalTime, t.netPnl]),
+    );
 
     const gauge = await metrics.registry.getSingleMetricAsString("vpa_portfolio_value");
     expect(gauge).toContain('vpa_portfolio_value{portfolio="vn5"}');

@@ -39,9 +39,10 @@ export interface PaperPortfolioConfig {
  * Calendar days of bars and stored signals read before the first close to step. The signals are
  * the scan's (nothing is analysed again), so no analyzer warm-up is needed; what is needed is the
  * signal a confirmation on the first stepped close refers to (`requireConfirmation`): it is on the
- * symbol's previous bar, within a month unless the symbol was suspended longer.
+ * symbol's previous bar, within two weeks (the Tết break is the longest) unless the symbol was
+ * suspended longer.
  */
-export const PORTFOLIO_LOOKBACK_CALENDAR_DAYS = 31;
+export const PORTFOLIO_LOOKBACK_CALENDAR_DAYS = 14;
 
 export function readPortfolioConfig(stored: unknown): PaperPortfolioConfig {
   const raw = (stored ?? {}) as Partial<{
@@ -117,44 +118,40 @@ function openRows(state: PortfolioState): StoredPortfolioPosition[] {
 }
 
 /**
- * Brings one portfolio up to the newest stored close: the bars and the **stored signals** (what the
- * scans stored, with their confirmations) from just before the first close to step to the newest,
- * placed on the backtest's calendar, and vpa-core's `stepPortfolio` run once for every close after
- * the stored state's (the backtest's own loop, `advancePortfolio`, open-ended: the newest close's
- * signals become orders for the next open). Nothing newer stored → nothing written.
- *
- * It must run once the scan's analyze jobs have stored the newest close's signals (a close stepped
- * without them is not stepped again). The stored signals equal an analysis of the full history
- * (analyze-symbol.job.ts: the 250-bar window), so a replay still equals the backtest trade for trade.
+ * The symbols a portfolio steps on (its symbols, or null: every active stock), from `from` (the
+ * last stepped close) to the newest stored: bars and stored signals, as vpa-core's analysed symbols.
  */
-export async function updatePortfolio(
-  db: Kysely<Database>,
-  portfolio: StoredPortfolio,
-  calendar: market.HolidayCalendar = market.DEFAULT_HOLIDAY_CALENDAR,
-): Promise<PortfolioUpdateSummary> {
-  const config = readPortfolioConfig(portfolio.config);
-  const state = structuredClone(portfolio.state) as PortfolioState;
-  const unchanged: PortfolioUpdateSummary = {
-    name: portfolio.name,
-    sessions: 0,
-    tradesClosed: 0,
-    lastSession: portfolio.lastSession,
-    value: state.lastEquity,
-    positions: state.positions.length,
+export type MarketReader = (symbols: readonly string[] | null, from: string) => Promise<AnalyzedSymbol[]>;
+
+/**
+ * A reader that reads each (symbols, from) once: the portfolios of one update are usually all at
+ * the same close, and those on the same symbols (every active stock, VN30) share one reading.
+ * Sharing is safe: the simulation never writes to the bars or records it is given.
+ */
+export function createMarketReader(db: Kysely<Database>): MarketReader {
+  const readings = new Map<string, Promise<AnalyzedSymbol[]>>();
+  return (symbols, from) => {
+    const key = `${from}|${symbols === null ? "ALL" : [...symbols].sort().join(",")}`;
+    let reading = readings.get(key);
+    if (reading === undefined) {
+      reading = readMarket(db, symbols, from);
+      readings.set(key, reading);
+    }
+    return reading;
   };
-  // The universe starts at the last close stepped (advancePortfolio steps the closes after it).
-  const from = portfolio.lastSession ?? portfolio.startedOn;
-  const symbols = config.symbols === "ALL" ? null : config.symbols;
+}
+
+async function readMarket(
+  db: Kysely<Database>,
+  symbols: readonly string[] | null,
+  from: string,
+): Promise<AnalyzedSymbol[]> {
   const readFrom = daysBefore(from, PORTFOLIO_LOOKBACK_CALENDAR_DAYS);
   const [rows, records] = await Promise.all([
     loadBacktestBars(db, { symbols, timeframe: "1D", from: readFrom, to: "9999-12-31" }),
     loadStoredSignalRecords(db, { symbols, from: readFrom, to: "9999-12-31" }),
   ]);
-  let newest = "";
-  for (const row of rows) if (row.time.length > 0 && row.time.at(-1)! > newest) newest = row.time.at(-1)!;
-  if (newest === "" || newest < portfolio.startedOn) return unchanged;
-  if (portfolio.lastSession !== null && newest <= portfolio.lastSession) return unchanged;
-  const analyzed: AnalyzedSymbol[] = rows.map((row) => {
+  return rows.map((row) => {
     const barTimes = new Set(row.time);
     return {
       symbol: row.symbol,
@@ -173,6 +170,45 @@ export async function updatePortfolio(
       ) as AnalyzedSymbol["records"],
     };
   });
+}
+
+/**
+ * Brings one portfolio up to the newest stored close: the bars and the **stored signals** (what the
+ * scans stored, with their confirmations) from just before the first close to step to the newest,
+ * placed on the backtest's calendar, and vpa-core's `stepPortfolio` run once for every close after
+ * the stored state's (the backtest's own loop, `advancePortfolio`, open-ended: the newest close's
+ * signals become orders for the next open). Nothing newer stored → nothing written.
+ *
+ * It must run once the scan's analyze jobs have stored the newest close's signals (a close stepped
+ * without them is not stepped again). The stored signals equal an analysis of the full history
+ * (analyze-symbol.job.ts: the 250-bar window), so a replay still equals the backtest trade for trade.
+ */
+export async function updatePortfolio(
+  db: Kysely<Database>,
+  portfolio: StoredPortfolio,
+  calendar: market.HolidayCalendar = market.DEFAULT_HOLIDAY_CALENDAR,
+  read: MarketReader = createMarketReader(db),
+): Promise<PortfolioUpdateSummary> {
+  const config = readPortfolioConfig(portfolio.config);
+  const state = structuredClone(portfolio.state) as PortfolioState;
+  const unchanged: PortfolioUpdateSummary = {
+    name: portfolio.name,
+    sessions: 0,
+    tradesClosed: 0,
+    lastSession: portfolio.lastSession,
+    value: state.lastEquity,
+    positions: state.positions.length,
+  };
+  // The universe starts at the last close stepped (advancePortfolio steps the closes after it).
+  const from = portfolio.lastSession ?? portfolio.startedOn;
+  const analyzed = await read(config.symbols === "ALL" ? null : config.symbols, from);
+  let newest = "";
+  for (const symbol of analyzed) {
+    const last = symbol.columns.time.at(-1);
+    if (last !== undefined && last > newest) newest = last;
+  }
+  if (newest === "" || newest < portfolio.startedOn) return unchanged;
+  if (portfolio.lastSession !== null && newest <= portfolio.lastSession) return unchanged;
   const universe = createBacktestUniverse(analyzed, { from, to: newest });
   const events = collectSignalEvents(universe, config.strategy);
   const trades: ClosedTrade[] = [];
@@ -276,8 +312,9 @@ export async function updatePortfolios(
   if (portfolios.length === 0) return [];
   if (options.afterScan !== undefined) await waitForScan(options.afterScan);
   const summaries: PortfolioUpdateSummary[] = [];
+  const read = createMarketReader(db);
   for (const portfolio of portfolios) {
-    const summary = await updatePortfolio(db, portfolio, options.calendar);
+    const summary = await updatePortfolio(db, portfolio, options.calendar, read);
     options.metrics?.portfolioValue.set({ portfolio: summary.name }, summary.value);
     options.metrics?.portfolioPositions.set({ portfolio: summary.name }, summary.positions);
     summaries.push(summary);
