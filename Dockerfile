@@ -26,6 +26,7 @@ COPY package.json package-lock.json ./
 # npm links each one as node_modules/@vpa/<name>; a workspace missing here is missing at run time.
 # test-support is left out: it has only devDependencies and nothing at run time imports it.
 COPY apps/alerts/package.json apps/alerts/
+COPY apps/api/package.json apps/api/
 COPY apps/backtest/package.json apps/backtest/
 COPY apps/cli/package.json apps/cli/
 COPY apps/scanner/package.json apps/scanner/
@@ -68,12 +69,13 @@ COPY package.json ./
 COPY fixtures ./fixtures
 
 USER node
-# /health, /ready and /metrics: scanner 9464, alerts 9465 (HTTP_PORT overrides).
-EXPOSE 9464 9465
+# /health, /ready and /metrics: scanner 9464, alerts 9465, backtest 9466, stream 9467 (HTTP_PORT
+# overrides); the API, its dashboard and its /health on 8080 (API_PORT overrides).
+EXPOSE 9464 9465 9466 9467 8080
 # Liveness through Node's fetch (slim images have no curl). One worker runs per container: without
-# HTTP_PORT, the worker is on its kind's default port, so either default answering is enough.
+# HTTP_PORT or API_PORT, the worker is on its kind's default port, so any default answering is enough.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "const ports = process.env.HTTP_PORT ? [process.env.HTTP_PORT] : ['9464', '9465', '9466', '9467']; Promise.any(ports.map((port) => fetch('http://127.0.0.1:' + port + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); }))).then(() => process.exit(0), () => process.exit(1));"]
+  CMD ["node", "-e", "const given = [process.env.HTTP_PORT, process.env.API_PORT].filter(Boolean); const ports = given.length > 0 ? given : ['9464', '9465', '9466', '9467', '8080']; Promise.any(ports.map((port) => fetch('http://127.0.0.1:' + port + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); }))).then(() => process.exit(0), () => process.exit(1));"]
 # Workers stop gracefully on SIGTERM within SHUTDOWN_TIMEOUT_MS (docker stop's default grace
 # period is 10 s: pass --time, or stop_grace_period in compose, when SHUTDOWN_TIMEOUT_MS is larger).
 STOPSIGNAL SIGTERM

@@ -1,6 +1,12 @@
 import { RANK_METRICS } from "@vpa/backtest";
 import { OPTIMIZE_METRICS } from "@vpa/core";
-import { DELIVERY_STATUSES, REQUEUEABLE_STATUSES, SUBSCRIBER_LANGUAGES, TIMEFRAMES } from "@vpa/db";
+import {
+  API_KEY_ROLES,
+  DELIVERY_STATUSES,
+  REQUEUEABLE_STATUSES,
+  SUBSCRIBER_LANGUAGES,
+  TIMEFRAMES,
+} from "@vpa/db";
 import { PROVIDER_NAMES } from "@vpa/market-data";
 import { BAR_FILE_FORMATS, PRICE_UNITS } from "@vpa/scanner";
 import { describe, expect, it } from "vitest";
@@ -36,6 +42,7 @@ describe("the command registry", () => {
     expect(choices("alerts", "status")).toEqual(DELIVERY_STATUSES);
     expect(choices("alerts retry", "status")).toEqual(REQUEUEABLE_STATUSES);
     expect(choices("subscribe", "lang")).toEqual(SUBSCRIBER_LANGUAGES);
+    expect(choices("apikey", "role")).toEqual(API_KEY_ROLES);
     expect(choices("backtest", "rank-by")).toEqual(RANK_METRICS);
     expect(choices("backtest", "optimize")).toEqual(OPTIMIZE_METRICS);
     expect(spec("worker").actions).toEqual(WORKER_KINDS);

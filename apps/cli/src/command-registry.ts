@@ -273,11 +273,11 @@ export const COMMANDS = {
   },
   worker: {
     summary:
-      "a long-lived worker with `/health`, `/ready`, `/metrics` on `HTTP_PORT` (default 9464 / 9465 / 9466 / 9467)",
-    arguments: "scanner|alerts|backtest|stream",
-    actions: ["scanner", "alerts", "backtest", "stream"],
+      "a long-lived worker with `/health`, `/ready`, `/metrics` on `HTTP_PORT` (default 9464 / 9465 / 9466 / 9467); the API on `API_PORT` (default 8080)",
+    arguments: "scanner|alerts|backtest|stream|api",
+    actions: ["scanner", "alerts", "backtest", "stream", "api"],
     details: [
-      "scanner: analyze jobs and the scheduled scans; alerts: alert, digest and delivery jobs, and the Telegram bot; backtest: backtests and sweeps; stream: the live feed of STREAM_URL.",
+      "scanner: analyze jobs and the scheduled scans; alerts: alert, digest and delivery jobs, and the Telegram bot; backtest: backtests and sweeps; stream: the live feed of STREAM_URL; api: the HTTP API, its docs (/api/v1/docs) and the web dashboard (/dashboard/), with /health, /ready and /metrics on the same port.",
       "Checks Redis, PostgreSQL and its port, and applies pending migrations, before it takes a job. SIGTERM drains within SHUTDOWN_TIMEOUT_MS. Logs JSON lines to stdout (LOG_LEVEL, default info).",
     ],
     options: {},
@@ -576,6 +576,26 @@ export const COMMANDS = {
       json: jsonDocument("show: {portfolio, positions, ...}; history: {portfolio, history}"),
     },
   },
+  apikey: {
+    summary: "the HTTP API's keys: create one (its secret shown once), list them, revoke one",
+    arguments: "create|list|revoke [ID]",
+    actions: ["create", "list", "revoke"],
+    synopsis: "vpa apikey create --name N [--role reader|trader|admin] [--json] | list [--json] | revoke ID",
+    details: [
+      "reader: every read endpoint; trader: also its own subscriptions and submitting backtests; admin: everything, /status, /scan and /deliveries included (docs/api.md).",
+      "A key is stored only as its SHA-256: copy it when it is created. A revoked key is refused within 5 s by every API replica.",
+    ],
+    options: {
+      name: { type: "string", value: "N", description: "create: what the key is for (1-100 characters)" },
+      role: {
+        type: "string",
+        value: "R",
+        choices: ["reader", "trader", "admin"],
+        description: "create: reader, trader or admin (default reader)",
+      },
+      json: jsonDocument("create: {id, name, role, key}; list: the keys, without secrets"),
+    },
+  },
   study: {
     summary: "how each signal has done, net of costs, against chance (the signal track record)",
     synopsis:
@@ -628,6 +648,7 @@ export const COMMANDS = {
     synopsis: `vpa subscribe ${recipientSynopsis()} [--symbols A,B] [--types T,...] [--min-score N] [--quiet HH:MM-HH:MM|off] [--digest on|off|top N] [--lang vi|en] [--live] [--name TEXT]`,
     details: [
       "Quiet hours (Vietnam time) hold alerts until they end. --digest on (the default) gathers a scan's non-HIGH alerts into one digest of the top N (1–50, default 10); off sends each at once.",
+      "--live also sends provisional alerts while an intraday bar forms on the live stream, labelled as such, then whether each held at the close (vpa-signals.md §10); the Telegram bot's /live off turns them off.",
       "Warns when TELEGRAM_BOT_TOKEN or SMTP_URL is not set (the subscriber is stored anyway).",
     ],
     options: {
@@ -648,13 +669,16 @@ export const COMMANDS = {
         type: "string",
         value: "on|off|top N",
         description: "on: one digest per scan; off: every alert at once; top N: a digest lists N (1–50)",
-      "--live also sends provisional alerts while an intraday bar forms on the live stream, labelled as such, then whether each held at the close (vpa-signals.md §10); the Telegram bot's /live off turns them off.",
       },
       lang: {
         type: "string",
         value: "vi|en",
         choices: ["vi", "en"],
         description: "vi: Vietnamese with English beside it; en: English only (default ALERT_LANGUAGE)",
+      },
+      live: {
+        type: "boolean",
+        description: "also provisional alerts of forming intraday bars, labelled; they may not hold",
       },
       name: { type: "string", value: "TEXT", description: "a label shown in vpa subscribers" },
     },
@@ -676,10 +700,6 @@ export const COMMANDS = {
   },
   backup: {
     summary: "dump the database with pg_dump (custom format)",
-      live: {
-        type: "boolean",
-        description: "also provisional alerts of forming intraday bars, labelled; they may not hold",
-      },
     options: {
       file: {
         type: "string",

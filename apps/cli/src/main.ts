@@ -44,6 +44,7 @@ const RUNNERS: { readonly [N in CommandName]: Runner } = {
     (await import("./commands/backtest.ts")).runBacktest(await open.app(), args),
   portfolio: async (args, open) =>
     (await import("./commands/portfolio.ts")).runPortfolio(await open.app(), args),
+  apikey: async (args, open) => (await import("./commands/apikey.ts")).runApiKey(await open.app(), args),
   study: async (args, open) => (await import("./commands/study.ts")).runStudy(await open.app(), args),
   subscribe: async (args, open) =>
     (await import("./commands/subscribe.ts")).runSubscribe(await open.app(), args),

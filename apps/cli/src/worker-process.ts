@@ -16,18 +16,27 @@ import { sql } from "kysely";
 import type { AppContext } from "./app-context.ts";
 import { UsageError } from "./cli-error.ts";
 
-export const WORKER_KINDS = ["scanner", "alerts", "backtest", "stream"] as const;
+export const WORKER_KINDS = ["scanner", "alerts", "backtest", "stream", "api"] as const;
 export type WorkerKind = (typeof WORKER_KINDS)[number];
 /** The kinds that are BullMQ workers (the demo and `scan --wait` can run them in-process). */
 export type QueueWorkerKind = Extract<WorkerKind, "scanner" | "alerts" | "backtest">;
 
-/** Default port of /health, /ready and /metrics per worker kind (HTTP_PORT overrides). */
+/**
+ * Default port of /health, /ready and /metrics per worker kind (HTTP_PORT overrides). The API
+ * serves them on its own port, API_PORT (default 8080), beside the API and the dashboard.
+ */
 export const DEFAULT_HTTP_PORTS: Record<WorkerKind, number> = {
   scanner: 9464,
   alerts: 9465,
   backtest: 9466,
   stream: 9467,
+  api: 8080,
 };
+
+/** The port a worker of this kind serves /health on, with this configuration. */
+export function healthPortOf(kind: WorkerKind, config: AppContext["config"]): number {
+  return kind === "api" ? config.api.port : (config.httpPort ?? DEFAULT_HTTP_PORTS[kind]);
+}
 
 export interface RunningWorkers {
   readonly workers: Worker[];
@@ -113,11 +122,43 @@ export async function startWorkers(
  */
 type Shutdown = ReturnType<typeof createShutdown>;
 
-/** What each kind runs besides the health server. */
+/** What each kind runs besides the health server (the API: its server, which serves /health itself). */
 const KIND_STARTERS: Record<
   WorkerKind,
   (app: AppContext, logger: Logger, shutdown: Shutdown) => Promise<void>
 > = {
+  async api(app, logger, shutdown) {
+    const { ApiRateLimiter, startApiServer } = await import("@vpa/api");
+    const rateLimiter = new ApiRateLimiter({
+      redisUrl: app.config.redisUrl,
+      prefix: app.config.queuePrefix,
+      perMinute: app.config.api.rateLimitPerMinute,
+    });
+    shutdown.add("api rate limiter", () => rateLimiter.close());
+    const server = await startApiServer(
+      {
+        db: app.database.db,
+        connection: app.connection,
+        queue: (name) => app.queue(name),
+        metrics: app.metrics,
+        logger,
+        settings: app.config.api,
+        rateLimiter,
+        // POST /scan (admins): the scanner's code is loaded when an admin first asks.
+        requestScan: async ({ symbols }) => {
+          const { scanMarket } = await import("@vpa/scanner");
+          const plan = await scanMarket(app.database.db, app.queue("analyze"), {
+            timeframe: app.config.scan.timeframe,
+            digestQueue: app.queue("digests"),
+            ...(symbols === undefined ? {} : { symbols }),
+          });
+          return { symbols: plan.jobIds.length, scanId: plan.scanId };
+        },
+      },
+      { port: app.config.api.port },
+    );
+    shutdown.add("api server", () => server.close());
+  },
   async scanner(app, logger, shutdown) {
     const running = await startWorkers(app, ["scanner"]);
     shutdown.add("workers", () => running.close());
@@ -213,6 +254,27 @@ const KIND_STARTERS: Record<
   },
 };
 
+/**
+ * `vpa worker api`: the same start and stop as the other kinds, without their health server: the
+ * API serves /health, /ready and /metrics itself, on API_PORT, once migrations are applied.
+ */
+async function runApiProcess(app: AppContext): Promise<number> {
+  const logger = app.logger.child({ worker: "api" });
+  const shutdown = createShutdown({ logger, timeoutMs: app.config.shutdownTimeoutMs });
+  shutdown.add("database and queues", () => app.close());
+  try {
+    await app.requireServices("postgres", "redis");
+    await migrateToLatest(app.database.db);
+    await KIND_STARTERS.api(app, logger, shutdown);
+  } catch (error) {
+    await shutdown.run("start failed");
+    throw error;
+  }
+  logger.info({ port: app.config.api.port, queuePrefix: app.config.queuePrefix }, "worker started");
+  const reason = await shutdown.requested;
+  return (await shutdown.run(reason)) ? 0 : 1;
+}
+
 export async function runWorkerProcess(app: AppContext, kind: string): Promise<number> {
   if (!(WORKER_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(
@@ -220,6 +282,7 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
     );
   }
   const workerKind = kind as WorkerKind;
+  if (workerKind === "api") return runApiProcess(app);
   const logger = app.logger.child({ worker: workerKind });
   // Signals first, so that a SIGTERM during the start stops cleanly too. Then the health port, both
   // services and migrations: a worker that cannot serve /health or reach Redis and PostgreSQL stops

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { CONFIG_VARIABLES, type Config, loadConfig } from "@vpa/runtime";
 import { describe, expect, it } from "vitest";
 import { COMMAND_NAMES } from "../src/command-registry.ts";
-import { DEFAULT_HTTP_PORTS, WORKER_KINDS, type WorkerKind } from "../src/worker-process.ts";
+import { DEFAULT_HTTP_PORTS, healthPortOf, WORKER_KINDS, type WorkerKind } from "../src/worker-process.ts";
 import { parseComposeYaml, type YamlMapping, type YamlValue } from "./compose-yaml.ts";
 
 /**
@@ -108,7 +108,7 @@ describe("docker-compose.yml", () => {
   it("checks /health, and publishes /metrics, on the port each worker listens on", () => {
     for (const { name, service, command } of workerServices) {
       const config = configOf(mapping(service));
-      const port = String(config.httpPort ?? DEFAULT_HTTP_PORTS[command[1] as WorkerKind]);
+      const port = String(healthPortOf(command[1] as WorkerKind, config));
       const healthcheck = mapping(mapping(service).healthcheck, `${name}.healthcheck`);
       expect(healthcheck.disable, `service ${name}: healthcheck disabled`).toBeUndefined();
       expect(healthPorts(strings(healthcheck.test)), `service ${name}: healthcheck port`).toEqual([port]);

@@ -20,6 +20,9 @@ export interface Database {
   portfolios: PortfoliosTable;
   portfolio_positions: PortfolioPositionsTable;
   portfolio_performance: PortfolioPerformanceTable;
+  api_keys: ApiKeysTable;
+  api_key_subscriptions: ApiKeySubscriptionsTable;
+  api_backtest_requests: ApiBacktestRequestsTable;
 }
 
 type CreatedAt = ColumnType<Date, never, never>;
@@ -320,4 +323,33 @@ export interface PortfolioPerformanceTable {
   positions: number;
   daily_return: number | null;
   index_close: number | null;
+}
+
+export const API_KEY_ROLES = ["reader", "trader", "admin"] as const;
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+/** An HTTP API key (migration 0012): only the SHA-256 (hex) of its secret is stored. */
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  role: ApiKeyRole;
+  secret_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+/** The key that created a subscription through the API (migration 0012). */
+export interface ApiKeySubscriptionsTable {
+  subscription_id: number;
+  api_key_id: number;
+}
+
+/** A `POST /backtests` under an `Idempotency-Key` (migration 0012). */
+export interface ApiBacktestRequestsTable {
+  api_key_id: number;
+  idempotency_key: string;
+  request_hash: string;
+  run_id: string;
+  created_at: CreatedAt;
 }

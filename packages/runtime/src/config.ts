@@ -85,6 +85,17 @@ export interface Config {
     readonly timeframe: "1m" | "5m" | "15m" | "30m" | "1h";
     readonly defaultExchange: "HOSE" | "HNX" | "UPCOM";
   };
+  /** The HTTP API and dashboard (`vpa worker api`). */
+  readonly api: {
+    /** Port of the API, the dashboard and its /health, /ready and /metrics. */
+    readonly port: number;
+    /** Origins a browser may call the API from (CORS); empty: same origin only. */
+    readonly corsOrigins: readonly string[];
+    /** Requests a minute per API key, held in Redis (shared by every API replica). */
+    readonly rateLimitPerMinute: number;
+    /** Largest request body accepted (413 above). */
+    readonly bodyLimitBytes: number;
+  };
   /** Extra recipients `vpa demo` registers besides the console. */
   readonly demo: { readonly emailTo: string | null; readonly telegramChatId: string | null };
 }
@@ -200,6 +211,21 @@ const environmentSchema = z.object({
     .optional(),
   STREAM_TIMEFRAME: z.enum(["1m", "5m", "15m", "30m", "1h"]).default("15m"),
   STREAM_EXCHANGE: z.enum(["HOSE", "HNX", "UPCOM"]).default("HOSE"),
+  API_PORT: integer(0, 65_535).default(8080),
+  API_CORS_ORIGINS: z
+    .string()
+    .refine(
+      (value) =>
+        value
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== "")
+          .every((entry) => /^https?:\/\/[^/\s]+$/.test(entry)),
+      { message: "must be comma-separated origins like https://dash.example.com (scheme and host, no path)" },
+    )
+    .default(""),
+  API_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(600),
+  API_BODY_LIMIT_BYTES: integer(1_024, 10_485_760).default(65_536),
   DEMO_EMAIL_TO: z.email({ message: "must be an email address" }).optional(),
   DEMO_TELEGRAM_CHAT_ID: z
     .string()
@@ -349,6 +375,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       symbols: Object.freeze(env.STREAM_SYMBOLS?.split(",") ?? []),
       timeframe: env.STREAM_TIMEFRAME,
       defaultExchange: env.STREAM_EXCHANGE,
+    }),
+    api: Object.freeze({
+      port: env.API_PORT,
+      corsOrigins: Object.freeze(
+        env.API_CORS_ORIGINS.split(",")
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== ""),
+      ),
+      rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+      bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
     }),
     demo: Object.freeze({
       emailTo: env.DEMO_EMAIL_TO ?? null,

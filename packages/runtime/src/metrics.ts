@@ -24,6 +24,8 @@ export interface Metrics {
   readonly portfolioValue: Gauge<"portfolio">;
   /** A paper portfolio's open positions at its last close. */
   readonly portfolioPositions: Gauge<"portfolio">;
+  /** HTTP API requests by method, route pattern (never the raw URL) and status code. */
+  readonly httpRequestDuration: Histogram<"method" | "route" | "status">;
 }
 
 export function createMetrics(options: { collectProcessMetrics?: boolean } = {}): Metrics {
@@ -115,6 +117,13 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: "vpa_portfolio_positions",
       help: "A paper portfolio's open positions at its last close",
       labelNames: ["portfolio"],
+      registers,
+    }),
+    httpRequestDuration: new Histogram({
+      name: "vpa_http_request_duration_seconds",
+      help: "HTTP API requests from arrival to the response sent, by method, route pattern and status",
+      labelNames: ["method", "route", "status"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
   };

@@ -17,7 +17,10 @@ export const RUNTIME_EXTERNALS = [
 ] as const;
 
 /** Files the code finds next to itself at run time (`findUpward`), copied beside the bundle. */
-const ASSETS = [{ from: "apps/alerts/assets", to: "assets" }] as const;
+const ASSETS = [
+  { from: "apps/alerts/assets", to: "assets" },
+  { from: "apps/api/assets", to: "assets" },
+] as const;
 
 export interface BundleOptions {
   /** The repository root. */

@@ -1,0 +1,140 @@
+import {
+  countListedDeliveries,
+  countOpenWork,
+  DELIVERY_STATUSES,
+  listBarFreshness,
+  listDeliveries,
+} from "@vpa/db";
+import { QUEUE_NAMES } from "@vpa/runtime";
+import { z } from "zod";
+import type { ApiContext } from "../api-context.ts";
+import { type ApiRoute, defineRoute, querySchema } from "../api-route.ts";
+import { barTimeField, integerField, symbolField, toJson } from "../api-schemas.ts";
+
+/** Work older than this that has not moved counts as stuck (as `vpa status` says). */
+const STUCK_AFTER_MS = 15 * 60_000;
+
+const queueSchema = z.object({
+  queue: z.string(),
+  workers: z.number().int(),
+  waiting: z.number().int(),
+  prioritized: z.number().int(),
+  active: z.number().int(),
+  delayed: z.number().int(),
+  failed: z.number().int(),
+});
+
+const statusSchema = z.object({
+  queues: z.array(queueSchema),
+  freshness: z.array(z.looseObject({ timeframe: z.string(), newestAt: z.string() })),
+  openWork: z.looseObject({}),
+});
+
+const deliverySchema = z.object({
+  id: z.number().int(),
+  alertId: z.number().int().nullable(),
+  digestId: z.number().int().nullable(),
+  symbol: z.string(),
+  signalType: z.string(),
+  barTime: z.string(),
+  priority: z.string(),
+  channel: z.string(),
+  address: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  claimedAt: z.string(),
+  sentAt: z.string().nullable(),
+});
+
+export function adminRoutes(context: ApiContext): ApiRoute[] {
+  return [
+    defineRoute({
+      method: "GET",
+      path: "/status",
+      role: "admin",
+      tag: "operations",
+      summary: "Queues and their workers, data freshness and stuck work",
+      responses: { 200: { description: "The status", schema: statusSchema } },
+      async handler() {
+        const [queues, freshness, openWork] = await Promise.all([
+          Promise.all(
+            QUEUE_NAMES.map(async (name) => {
+              const queue = context.queue(name).queue;
+              const counts: Record<string, number | undefined> = await queue.getJobCounts(
+                "waiting",
+                "active",
+                "delayed",
+                "prioritized",
+                "failed",
+              );
+              return {
+                queue: name,
+                workers: await queue.getWorkersCount(),
+                waiting: counts.waiting ?? 0,
+                prioritized: counts.prioritized ?? 0,
+                active: counts.active ?? 0,
+                delayed: counts.delayed ?? 0,
+                failed: counts.failed ?? 0,
+              };
+            }),
+          ),
+          listBarFreshness(context.db),
+          countOpenWork(context.db, STUCK_AFTER_MS),
+        ]);
+        return toJson({ queues, freshness, openWork });
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/scan",
+      role: "admin",
+      tag: "operations",
+      summary: "Scan the market now (the same scan as `vpa scan`), with its digest",
+      body: z.strictObject({ symbols: z.array(symbolField).min(1).max(2_000).optional() }),
+      responses: {
+        202: {
+          description: "Queued",
+          schema: z.object({ symbols: z.number().int(), scanId: z.number().int().nullable() }),
+        },
+      },
+      async handler({ body, reply }) {
+        const result = await context.requestScan(body.symbols === undefined ? {} : { symbols: body.symbols });
+        reply.code(202);
+        return result;
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/deliveries",
+      role: "admin",
+      tag: "operations",
+      summary: "Alert deliveries, newest first (failed and uncertain ones for an operator)",
+      query: querySchema({
+        status: z.enum(DELIVERY_STATUSES).optional(),
+        since: barTimeField.optional().describe("Claimed at or after"),
+        limit: integerField(1, 500).default(50),
+      }),
+      responses: {
+        200: {
+          description: "Deliveries",
+          schema: z.object({ total: z.number().int(), deliveries: z.array(deliverySchema) }),
+        },
+      },
+      async handler({ query }) {
+        const filter = {
+          ...(query.status === undefined ? {} : { status: query.status }),
+          ...(query.since === undefined ? {} : { since: new Date(query.since) }),
+        };
+        const [deliveries, total] = await Promise.all([
+          listDeliveries(context.db, { ...filter, limit: query.limit }),
+          countListedDeliveries(context.db, filter),
+        ]);
+        return toJson({
+          total,
+          deliveries: deliveries.map(({ signalTime: _signalTime, ...delivery }) => delivery),
+        });
+      },
+    }),
+  ];
+}
