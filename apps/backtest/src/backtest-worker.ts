@@ -1,5 +1,5 @@
 import { type Database, finishBacktestRunWithout } from "@vpa/db";
-import { createWorker, type Metrics, observeWorker, type QueueConnection } from "@vpa/runtime";
+import { createWorker, type Metrics, observeWorker, type QueueConnection, unrecoverable } from "@vpa/runtime";
 import { UnrecoverableError, type Worker } from "bullmq";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
@@ -44,7 +44,7 @@ export function startBacktestWorker(options: BacktestWorkerOptions): Worker {
         try {
           config = parseBacktestJobConfig(payload.config);
         } catch (error) {
-          if (error instanceof InvalidBacktestConfigError) throw new UnrecoverableError(error.message);
+          if (error instanceof InvalidBacktestConfigError) throw unrecoverable(error);
           throw error;
         }
         const started = performance.now();

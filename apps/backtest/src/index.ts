@@ -4,10 +4,12 @@
  * and the HTML reports.
  */
 export * from "./backtest-job-config.ts";
+export * from "./backtest-run-not-registered-error.ts";
 export * from "./backtest-worker.ts";
 export * from "./load-backtest-report.ts";
 export * from "./load-benchmark-index.ts";
 export * from "./load-universe.ts";
+export * from "./no-bars-to-test-error.ts";
 export * from "./report/benchmark-verdict.ts";
 export * from "./report/format-values.ts";
 export * from "./report/render-report-html.ts";

@@ -1,4 +1,9 @@
-import { type BacktestResult, createBacktestUniverse, runBacktestOnUniverse } from "@vpa/core";
+import {
+  BacktestConfigError,
+  type BacktestResult,
+  createBacktestUniverse,
+  runBacktestOnUniverse,
+} from "@vpa/core";
 import {
   type Database,
   finishBacktestRunWithout,
@@ -7,11 +12,14 @@ import {
   saveBacktestResult,
   startBacktestRun,
 } from "@vpa/db";
-import { type Job, UnrecoverableError } from "bullmq";
+import { unrecoverable } from "@vpa/runtime";
+import type { Job } from "bullmq";
 import type { Kysely } from "kysely";
 import { benchmarkIndexOf, type RunConfig, strategyOf } from "./backtest-job-config.ts";
+import { BacktestRunNotRegisteredError } from "./backtest-run-not-registered-error.ts";
 import { loadBenchmarkIndex } from "./load-benchmark-index.ts";
 import { loadAndAnalyzeUniverse } from "./load-universe.ts";
+import { NoBarsToTestError } from "./no-bars-to-test-error.ts";
 
 /** What a run job returns (also the job's BullMQ return value). */
 export interface RunJobResult {
@@ -56,7 +64,7 @@ export async function runBacktestJob(
   job: Pick<Job, "updateProgress">,
 ): Promise<RunJobResult> {
   const status = await startBacktestRun(db, runId);
-  if (status === undefined) throw new UnrecoverableError(`backtest run ${runId} is not registered`);
+  if (status === undefined) throw new BacktestRunNotRegisteredError("run", runId);
   if (status === "completed") {
     const run = await getBacktestRun(db, runId);
     const metrics = run?.metrics as { trades?: number; totalReturn?: number } | null;
@@ -86,8 +94,8 @@ export async function runBacktestJob(
     return { runId, status: "cancelled", alreadyCompleted: false, trades: 0, totalReturn: null };
   }
   if (loaded.analyzed.length === 0) {
-    throw new UnrecoverableError(
-      `no bars for ${config.symbols === "ALL" || config.symbols === "VN30" ? config.symbols : config.symbols.join(",")} (${config.timeframe}): import them first`,
+    throw new NoBarsToTestError(
+      `${config.symbols === "ALL" || config.symbols === "VN30" ? config.symbols : config.symbols.join(",")} (${config.timeframe})`,
     );
   }
   const index = await loadBenchmarkIndex(db, benchmarkIndexOf(config), config);
@@ -96,7 +104,9 @@ export async function runBacktestJob(
     const universe = createBacktestUniverse(loaded.analyzed, { from: config.from, to: config.to });
     result = runBacktestOnUniverse(universe, strategyOf(config), { index });
   } catch (error) {
-    if (error instanceof RangeError) throw new UnrecoverableError(error.message);
+    // A strategy the engine refuses cannot pass on a retry; any other error (a bug) is retried
+    // and reported as itself.
+    if (error instanceof BacktestConfigError) throw unrecoverable(error);
     throw error;
   }
   if (!(await checkpoint(0.95))) {

@@ -8,9 +8,9 @@ import {
   saveBacktestResult,
   startBacktestRun,
 } from "@vpa/db";
-import { UnrecoverableError } from "bullmq";
 import type { Kysely } from "kysely";
 import type { RankMetric, SweepConfig, SweepKey } from "./backtest-job-config.ts";
+import { BacktestRunNotRegisteredError } from "./backtest-run-not-registered-error.ts";
 
 /** One row of a sweep's ranked table. */
 export interface SweepRanking {
@@ -89,7 +89,7 @@ export async function runSweepJob(
   sweep: SweepConfig,
 ): Promise<SweepJobResult> {
   const status = await startBacktestRun(db, runId);
-  if (status === undefined) throw new UnrecoverableError(`backtest sweep ${runId} is not registered`);
+  if (status === undefined) throw new BacktestRunNotRegisteredError("sweep", runId);
   const children = await listBacktestChildren(db, runId);
   const ranking = rankSweepRuns(sweep, children);
   if (status === "cancelling" || status === "cancelled") {

@@ -1,4 +1,5 @@
 import {
+  BacktestConfigError,
   chooseBestCandidate,
   type OutOfSampleWindowResult,
   type PerformanceMetrics,
@@ -17,7 +18,8 @@ import {
   saveBacktestResult,
   startBacktestRun,
 } from "@vpa/db";
-import { type Job, UnrecoverableError } from "bullmq";
+import { unrecoverable } from "@vpa/runtime";
+import type { Job } from "bullmq";
 import type { Kysely } from "kysely";
 import {
   benchmarkIndexOf,
@@ -28,8 +30,10 @@ import {
   strategyOf,
   type WalkForwardConfig,
 } from "./backtest-job-config.ts";
+import { BacktestRunNotRegisteredError } from "./backtest-run-not-registered-error.ts";
 import { loadBenchmarkIndex } from "./load-benchmark-index.ts";
 import { loadAndAnalyzeUniverse } from "./load-universe.ts";
+import { NoBarsToTestError } from "./no-bars-to-test-error.ts";
 
 /** Run ids of a walk-forward's parts: `<id>-w01` is window 1's training sweep, `<id>-w01-003` its third run. */
 export function walkForwardSweepId(runId: string, windowIndex: number): string {
@@ -139,7 +143,7 @@ export async function runWalkForwardJob(
   job: Pick<Job, "updateProgress">,
 ): Promise<WalkForwardJobResult> {
   const status = await startBacktestRun(db, runId);
-  if (status === undefined) throw new UnrecoverableError(`walk-forward ${runId} is not registered`);
+  if (status === undefined) throw new BacktestRunNotRegisteredError("walk-forward", runId);
   const plan = expandWalkForward(wf);
   if (status === "completed") {
     const run = await getBacktestRun(db, runId);
@@ -170,7 +174,7 @@ export async function runWalkForwardJob(
   const loaded = await loadAndAnalyzeUniverse(db, tested, checkpoint);
   if (loaded === null || stop) return cancelled();
   if (loaded.analyzed.length === 0)
-    throw new UnrecoverableError(`no bars to test on from ${tested.from} to ${tested.to}: import them first`);
+    throw new NoBarsToTestError(`the out-of-sample period ${tested.from} to ${tested.to}`);
   const index = await loadBenchmarkIndex(db, benchmarkIndexOf(wf.base), tested);
   const initialCapital = resolveBacktestConfig(strategyOf(wf.base)).initialCapital;
   let oos: WalkForwardOutOfSample;
@@ -184,7 +188,9 @@ export async function runWalkForwardJob(
       { initialCapital, index },
     );
   } catch (error) {
-    if (error instanceof RangeError) throw new UnrecoverableError(error.message);
+    // A strategy the engine refuses cannot pass on a retry; any other error (a bug) is retried
+    // and reported as itself.
+    if (error instanceof BacktestConfigError) throw unrecoverable(error);
     throw error;
   }
   if (!(await checkpoint(0.95))) return cancelled();

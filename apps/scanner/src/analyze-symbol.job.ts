@@ -1,10 +1,10 @@
 import { analyze, type ConfirmationRecord, type SignalRecord } from "@vpa/core";
 import { type Database, loadRecentBars } from "@vpa/db";
 import type { JobPayload, Metrics, TypedQueue } from "@vpa/runtime";
-import { UnrecoverableError } from "bullmq";
 import type { Kysely } from "kysely";
 import type { StockDirectory } from "./stock-directory.ts";
 import { storeAnalysisRecords } from "./store-analysis-records.ts";
+import { UnknownSymbolError } from "./unknown-symbol-error.ts";
 
 export interface AnalyzeDependencies {
   readonly db: Kysely<Database>;
@@ -42,8 +42,7 @@ export async function analyzeSymbol(
   deps: AnalyzeDependencies,
 ): Promise<AnalyzeResult> {
   const stock = await deps.stocks.find(payload.symbol);
-  if (stock === undefined)
-    throw new UnrecoverableError(`unknown symbol ${payload.symbol}: import its bars first`);
+  if (stock === undefined) throw new UnknownSymbolError(payload.symbol);
   const bars = await loadRecentBars(deps.db, {
     stockId: stock.id,
     timeframe: payload.timeframe,

@@ -11,5 +11,6 @@ export * from "./schedule/scan-schedule.ts";
 export * from "./schedule/scan-scheduler.ts";
 export * from "./schedule/scheduled-scan.job.ts";
 export * from "./stock-directory.ts";
+export * from "./unknown-symbol-error.ts";
 export * from "./stream/start-live-stream.ts";
 export * from "./track-record/update-track-record.ts";

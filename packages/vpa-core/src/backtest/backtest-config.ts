@@ -89,9 +89,12 @@ export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = Object.freeze({
   settlementDays: SETTLEMENT_TRADING_DAYS,
 });
 
-/** A configuration the engine cannot run; the message lists every problem. */
+/**
+ * A strategy configuration the engine cannot run; the message lists every problem. (The job
+ * config a user submits is checked earlier, as `BACKTEST_CONFIG_INVALID` in apps/backtest.)
+ */
 export class BacktestConfigError extends RangeError {
-  readonly code = "BACKTEST_CONFIG_INVALID";
+  readonly code = "BACKTEST_STRATEGY_INVALID";
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     super(`invalid backtest configuration: ${problems.join("; ")}`);
