@@ -15,6 +15,7 @@ import {
 import type { JobPayload, Metrics, RateDecision, RateLimit } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
+import { AlertSignalDeletedError } from "./alert-signal-deleted-error.ts";
 import type { Channel, ChannelSender } from "./channels/channel.ts";
 import type { ChannelPacing } from "./channels/channel-pacing.ts";
 import { isChannel } from "./channels/channel-registry.ts";
@@ -275,7 +276,7 @@ async function renderMessage(
     return renderDigest({ items, total: context.subject.total, portfolios }, language, evidence);
   }
   const signal = await findSignal(deps.db, context.subject.signalId);
-  if (signal === undefined) throw new Error(`signal ${context.subject.signalId} of the alert was deleted`);
+  if (signal === undefined) throw new AlertSignalDeletedError(context.subject.signalId);
   const evidence = await lookUpEvidence([evidenceSubjectOfSignal(signal)], deps, logger);
   return renderAlert(alertContentOf(signal), language, evidence?.[0]);
 }

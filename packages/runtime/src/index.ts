@@ -5,6 +5,7 @@ export * from "./health-port-unavailable-error.ts";
 export * from "./health-server.ts";
 export * from "./job-retry-policy.ts";
 export * from "./job-waiter.ts";
+export * from "./jobs-not-finished-error.ts";
 export * from "./logger.ts";
 export * from "./metrics.ts";
 export * from "./observe-worker.ts";

@@ -1,4 +1,5 @@
 import { type Job, type Queue, QueueEvents } from "bullmq";
+import { JobsNotFinishedError } from "./jobs-not-finished-error.ts";
 import { type QueueConnection, redisConnectionOptions } from "./queues.ts";
 import { ServiceUnavailableError } from "./service-unavailable-error.ts";
 
@@ -108,8 +109,7 @@ export class JobWaiter {
     while (pending.size > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0 && options.allowUnfinished === true) break;
-      if (remaining <= 0)
-        throw new Error(`${pending.size} of ${ids.length} ${this.#queue.name} jobs did not finish in time`);
+      if (remaining <= 0) throw new JobsNotFinishedError(pending.size, ids.length, this.#queue.name);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(2_000, remaining));
         this.#notify = () => {

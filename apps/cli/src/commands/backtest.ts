@@ -29,6 +29,7 @@ import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
+import { BacktestWaitError } from "./backtest-wait-error.ts";
 
 /** CLI names of the sweepable parameters → config keys. */
 const SWEEP_FLAGS: Record<string, SweepKey> = {
@@ -167,7 +168,11 @@ async function waitForRun(
   try {
     for (;;) {
       const run = await getBacktestRun(app.database.db, runId);
-      if (run === undefined) throw new Error(`backtest run ${runId} disappeared`);
+      if (run === undefined)
+        throw new BacktestWaitError(
+          "BACKTEST_RUN_DELETED",
+          `backtest run ${runId} was deleted while waiting for it`,
+        );
       let progress = run.progress;
       let label: string = run.status;
       if (run.kind !== "run" && run.status !== "completed") {
@@ -190,7 +195,8 @@ async function waitForRun(
       if (!quiet) printer.update(TERMINAL.has(run.status) && run.kind === "run" ? 1 : progress, label);
       if (TERMINAL.has(run.status)) return run.status;
       if (Date.now() > deadline)
-        throw new Error(
+        throw new BacktestWaitError(
+          "BACKTEST_NOT_FINISHED",
           runsHere
             ? `backtest ${runId} did not finish in time (status ${run.status}); this process was running it and stops, the next backtest worker (vpa worker backtest) takes it up: vpa backtest --show ${runId}`
             : `backtest ${runId} did not finish in time (status ${run.status}); it keeps running: vpa backtest --show ${runId}`,

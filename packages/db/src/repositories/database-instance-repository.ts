@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { DatabaseNotMigratedError } from "../database-not-migrated-error.ts";
 import type { Database } from "../schema.ts";
 
 const cache = new WeakMap<object, Promise<string>>();
@@ -13,7 +14,7 @@ export function databaseInstanceId(db: Kysely<Database>): Promise<string> {
   if (id === undefined) {
     id = sql<{ id: string }>`select id::text as id from database_instance`.execute(db).then((result) => {
       const value = result.rows[0]?.id;
-      if (value === undefined) throw new Error("database_instance is empty: run vpa migrate");
+      if (value === undefined) throw new DatabaseNotMigratedError("instance id (database_instance is empty)");
       return value.replace(/-/g, "").slice(0, 8);
     });
     id.catch(() => cache.delete(db));
