@@ -83,6 +83,8 @@ export interface HelpTexts {
   readonly lang: string;
   readonly pause: string;
   readonly quiet: string;
+  /** /live on|off: provisional alerts of forming intraday bars. */
+  readonly live: string;
   readonly help: string;
   readonly footer: string;
   readonly adminTitle: string;
@@ -103,6 +105,7 @@ export interface HelpTexts {
     readonly pause: string;
     readonly resume: string;
     readonly quiet: string;
+    readonly live: string;
     readonly help: string;
     readonly status: string;
     readonly scan: string;
@@ -329,6 +332,48 @@ export interface EvidenceTexts {
   readonly notTracked: (signal: SignalText | null) => string;
 }
 
+/**
+ * /live and the provisional alerts of forming intraday bars (vpa-signals.md §10): early warnings,
+ * labelled as such, then one short line at the bar's close saying whether each held. Values come
+ * formatted (`10:07`, `2.8×`, `50 %`).
+ */
+export interface LiveTexts {
+  readonly on: string;
+  readonly off: string;
+  /** /live alone: the chat's setting, then how to change it. */
+  readonly stateOn: string;
+  readonly stateOff: string;
+  readonly usage: string;
+  /** The label before every provisional message: `[PROVISIONAL]`. */
+  readonly label: string;
+  /** `[PROVISIONAL] VN30F1M 1m bar 10:07: Effort to rise (bull), score 71 so far`. */
+  readonly subject: (parts: {
+    readonly label: string;
+    readonly symbol: string;
+    readonly timeframe: string;
+    readonly barTime: string;
+    readonly signal: SignalText;
+    readonly bias: string;
+    readonly score: number;
+  }) => string;
+  /** How the bar was read: share elapsed and the projected volume against the time of day's. */
+  readonly projection: (parts: { readonly elapsed: string; readonly volumeRatio: string }) => string;
+  /** Why it is only provisional. */
+  readonly caveat: string;
+  readonly held: (parts: {
+    readonly symbol: string;
+    readonly timeframe: string;
+    readonly barTime: string;
+    readonly signal: SignalText;
+  }) => string;
+  readonly didNotHold: (parts: {
+    readonly symbol: string;
+    readonly timeframe: string;
+    readonly barTime: string;
+    readonly signal: SignalText;
+  }) => string;
+}
+
 export interface Catalogue {
   /** `<html lang>` of emails. */
   readonly htmlLang: string;
@@ -354,4 +399,5 @@ export interface Catalogue {
   readonly scan: ScanTexts;
   readonly status: StatusTexts;
   readonly evidence: EvidenceTexts;
+  readonly live: LiveTexts;
 }

@@ -98,6 +98,7 @@ export const en: Catalogue = {
     lang: "Vietnamese with English beside it, or English only",
     pause: "no alerts for a while; /resume ends the pause",
     quiet: "hold alerts at night (/quiet off)",
+    live: "also provisional alerts while an intraday bar forms, labelled; they may not hold",
     help: "this text",
     footer: "Alerts are automated readings of volume and price. Not investment advice.",
     adminTitle: "Admin",
@@ -117,6 +118,7 @@ export const en: Catalogue = {
       pause: "Pause alerts, e.g. 2h or 1d",
       resume: "Resume alerts",
       quiet: "Quiet hours, e.g. 22:00-07:00, or off",
+      live: "Provisional alerts of forming bars: on or off",
       help: "How to use this bot",
       status: "Admin: subscribers, deliveries, queues",
       scan: "Admin: scan the newest bars now",
@@ -217,5 +219,21 @@ export const en: Catalogue = {
       `${p.signal === null ? "" : `${p.signal.en}: `}not enough history yet${p.count === null ? "" : ` (${p.count} of ${p.minimum} outcomes)`}`,
     notTracked: (signal) =>
       `${signal === null ? "" : `${signal.en}: `}the track record covers daily bars only`,
+  },
+  live: {
+    on: "Live alerts on: while an intraday bar forms you also get provisional alerts, labelled, then whether each held at the close.",
+    off: "Live alerts off: only alerts of closed bars.",
+    stateOn: "Live alerts are on for this chat.",
+    stateOff: "Live alerts are off for this chat.",
+    usage: "Use /live on or /live off.",
+    label: "PROVISIONAL",
+    subject: (p) =>
+      `[${p.label}] ${p.symbol} ${p.timeframe} bar ${p.barTime}: ${p.signal.en} (${p.bias}), score ${p.score} so far`,
+    projection: (p) =>
+      `${p.elapsed} of the bar traded; volume on course for ${p.volumeRatio} this time of day's`,
+    caveat: "The bar has not closed: this may not hold. The final signal, if any, comes at the close.",
+    held: (p) => `${p.symbol} ${p.timeframe} bar ${p.barTime}: ${p.signal.en} held at the close.`,
+    didNotHold: (p) =>
+      `${p.symbol} ${p.timeframe} bar ${p.barTime}: the provisional ${p.signal.en} did not hold.`,
   },
 };

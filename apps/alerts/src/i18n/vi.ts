@@ -150,6 +150,10 @@ export const vi: Catalogue = {
     lang: beside("tiếng Việt kèm tiếng Anh, hoặc chỉ tiếng Anh", en.help.lang),
     pause: beside("tạm dừng cảnh báo một thời gian; /resume để bật lại", en.help.pause),
     quiet: beside("giữ cảnh báo vào ban đêm (/quiet off)", en.help.quiet),
+    live: beside(
+      "thêm cảnh báo tạm thời khi nến trong phiên đang hình thành; có thể không giữ được",
+      en.help.live,
+    ),
     help: beside("hướng dẫn này", en.help.help),
     footer: beside(
       "Cảnh báo là phân tích tự động khối lượng và giá, không phải khuyến nghị đầu tư.",
@@ -172,6 +176,7 @@ export const vi: Catalogue = {
       pause: beside("Tạm dừng cảnh báo, ví dụ 2h hoặc 1d", en.help.menu.pause),
       resume: beside("Bật lại cảnh báo", en.help.menu.resume),
       quiet: beside("Giờ yên lặng, ví dụ 22:00-07:00, hoặc off", en.help.menu.quiet),
+      live: beside("Cảnh báo tạm thời của nến đang hình thành: on hoặc off", en.help.menu.live),
       help: beside("Cách dùng bot", en.help.menu.help),
       status: beside("Quản trị: người đăng ký, lượt gửi, hàng đợi", en.help.menu.status),
       scan: beside("Quản trị: quét các phiên mới nhất ngay", en.help.menu.scan),
@@ -338,6 +343,41 @@ export const vi: Catalogue = {
       beside(
         `${signal === null ? "" : `${signal.vi}: `}hồ sơ tín hiệu chỉ có cho nến ngày`,
         en.evidence.notTracked(signal),
+      ),
+  },
+  live: {
+    on: beside(
+      "Bật cảnh báo trực tiếp: khi nến trong phiên đang hình thành, bạn nhận thêm cảnh báo tạm thời (có ghi rõ), rồi biết tín hiệu có giữ được khi nến đóng hay không.",
+      en.live.on,
+    ),
+    off: beside("Tắt cảnh báo trực tiếp: chỉ cảnh báo của nến đã đóng.", en.live.off),
+    stateOn: beside("Cảnh báo trực tiếp đang bật cho chat này.", en.live.stateOn),
+    stateOff: beside("Cảnh báo trực tiếp đang tắt cho chat này.", en.live.stateOff),
+    usage: beside("Dùng /live on hoặc /live off.", en.live.usage),
+    label: beside("TẠM THỜI", en.live.label),
+    subject: (p) =>
+      beside(
+        `[${p.label}] ${p.symbol} nến ${p.timeframe} ${p.barTime}: ${p.signal.vi} (${p.bias}), điểm ${p.score} đến lúc này`,
+        en.live.subject({ ...p, label: en.live.label }),
+      ),
+    projection: (p) =>
+      beside(
+        `Đã qua ${p.elapsed} thời gian nến; khối lượng dự kiến bằng ${p.volumeRatio} mức thường thấy vào giờ này`,
+        en.live.projection(p),
+      ),
+    caveat: beside(
+      "Nến chưa đóng: tín hiệu có thể không giữ được. Tín hiệu chính thức (nếu có) đến khi nến đóng.",
+      en.live.caveat,
+    ),
+    held: (p) =>
+      beside(
+        `${p.symbol} nến ${p.timeframe} ${p.barTime}: ${p.signal.vi} đã giữ được khi nến đóng.`,
+        en.live.held(p),
+      ),
+    didNotHold: (p) =>
+      beside(
+        `${p.symbol} nến ${p.timeframe} ${p.barTime}: tín hiệu tạm thời ${p.signal.vi} không giữ được.`,
+        en.live.didNotHold(p),
       ),
   },
 };
