@@ -467,6 +467,23 @@ describe("Telegram bot: keyboards, languages, digests, pauses, /top and /scan", 
     expect(await settingsOf(1301)).toMatchObject({ deliveryMode: "digest", digestTop: 5 });
   });
 
+  it("turns provisional alerts of forming bars on and off with /live", async () => {
+    tell(1351, "/live on");
+    expect((await replies(1351, 1))[0]?.plainText).toBe(
+      "Hãy đăng ký trước bằng /start. / Subscribe first with /start.",
+    );
+    tell(1351, "/start");
+    tell(1351, "/live");
+    tell(1351, "/live on");
+    const [, , shown, on] = await replies(1351, 4);
+    expect(shown?.plainText).toContain("Live alerts are off for this chat.");
+    expect(on?.plainText).toContain("you also get provisional alerts, labelled");
+    expect(await settingsOf(1351)).toMatchObject({ live: true });
+    tell(1351, "/live off");
+    expect((await replies(1351, 5))[4]?.plainText).toContain("Live alerts off: only alerts of closed bars.");
+    expect(await settingsOf(1351)).toMatchObject({ live: false });
+  });
+
   it("holds alerts with /pause, and /resume sends the held ones now", async () => {
     tell(1401, "/start");
     tell(1401, "/pause 2h");

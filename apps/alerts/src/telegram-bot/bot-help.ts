@@ -16,6 +16,7 @@ const HELP_LINES: readonly (readonly [usage: string, describe: (help: HelpTexts)
   ["/lang vi|en", (help) => help.lang],
   ["/pause [2h|1d] · /resume", (help) => help.pause],
   ["/quiet 22:00-07:00", (help) => help.quiet],
+  ["/live on|off", (help) => help.live],
   ["/help", (help) => help.help],
 ];
 
@@ -61,6 +62,7 @@ export const PUBLIC_COMMANDS = [
   "pause",
   "resume",
   "quiet",
+  "live",
   "help",
 ] as const;
 

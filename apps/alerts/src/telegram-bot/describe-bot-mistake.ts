@@ -43,6 +43,8 @@ export function describeBotMistake(mistake: BotMistake, text: Catalogue): string
           return text.refusal.chartUsage;
         case "portfolio":
           return text.refusal.portfolioUsage;
+        case "live":
+          return text.live.usage;
       }
   }
 }

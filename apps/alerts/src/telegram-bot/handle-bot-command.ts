@@ -18,6 +18,7 @@ import type { BotReply } from "./bot-reply.ts";
 import { chartReply } from "./chart-reply.ts";
 import { type BotAccess, type BotChat, isAdminChat, mayJoin } from "./chat-access.ts";
 import { subscriptionParts } from "./describe-subscription.ts";
+import { liveReply } from "./live-command.ts";
 import { type BotCommand, DEFAULT_BOT_MIN_SCORE } from "./parse-bot-command.ts";
 import { portfolioReply } from "./portfolio-reply.ts";
 import { digestReply, langReply, pauseReply, quietReply, resumeReply } from "./settings-commands.ts";
@@ -118,6 +119,8 @@ export async function handleBotCommand(
       return html(await pauseReply(db, chat, command.durationMs, context));
     case "resume":
       return html(await resumeReply(db, chat, context));
+    case "live":
+      return html(await liveReply(db, chat, command.on, context));
     case "status":
       return html(await statusReply(db, chat, context));
     case "scan":

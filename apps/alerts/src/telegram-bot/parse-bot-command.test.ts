@@ -136,6 +136,14 @@ describe("parseBotCommand", () => {
     );
   });
 
+  it("reads /live on|off, and plain /live to show the setting", () => {
+    expect(parse("/live on")).toEqual({ ok: true, command: { kind: "live", on: true } });
+    expect(parse("/live OFF")).toEqual({ ok: true, command: { kind: "live", on: false } });
+    expect(parse("/live")).toEqual({ ok: true, command: { kind: "live", on: null } });
+    for (const bad of ["/live maybe", "/live on off"])
+      expect(errorOf(bad), bad).toBe("Dùng /live on hoặc /live off. / Use /live on or /live off.");
+  });
+
   it("reads /pause with a duration in minutes, hours or days (at most 30 days), or none, and /resume", () => {
     expect(parse("/pause")).toEqual({ ok: true, command: { kind: "pause", durationMs: null } });
     expect(parse("/pause 2h")).toEqual({ ok: true, command: { kind: "pause", durationMs: 2 * 3_600_000 } });

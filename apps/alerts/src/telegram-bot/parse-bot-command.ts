@@ -21,6 +21,7 @@ import { lowerCaseAscii, upperCaseAscii } from "./bot-text.ts";
  * /pause [2h|1d|30m]             no alerts for that long (default: until /resume)
  * /resume                        end a pause
  * /quiet 22:00-07:00 | off       hold alerts during these hours (Vietnam time) until they end
+ * /live [on|off]                 provisional alerts of forming intraday bars (vpa-signals.md §10)
  * /help                          this text
  * /status, /scan                 (admins) subscribers, deliveries, queues; scan the newest bars now
  *
@@ -79,12 +80,14 @@ export type BotCommand =
   | { readonly kind: "pause"; readonly durationMs: number | null }
   | { readonly kind: "resume" }
   | { readonly kind: "quiet"; readonly window: QuietHours | null }
+  /** `on` null: show the current setting. */
+  | { readonly kind: "live"; readonly on: boolean | null }
   | { readonly kind: "help" }
   | { readonly kind: "status" }
   | { readonly kind: "scan" };
 
 /** Commands whose arguments have a fixed form, shown back when the form is wrong. */
-export type UsageCommand = "quiet" | "lang" | "digest" | "pause" | "top" | "chart" | "portfolio";
+export type UsageCommand = "quiet" | "lang" | "digest" | "pause" | "top" | "chart" | "portfolio" | "live";
 
 /** What was wrong with a command, as data: the bot says it in the chat's language. */
 export type BotMistake =
@@ -196,6 +199,11 @@ export function parseBotCommand(
       const parsed = parseQuietHours(window);
       return parsed === null ? usage("quiet") : accept({ kind: "quiet", window: parsed });
     }
+    case "live":
+      if (words.length === 0) return accept({ kind: "live", on: null });
+      if (words.length === 1 && (words[0] === "on" || words[0] === "off"))
+        return accept({ kind: "live", on: words[0] === "on" });
+      return usage("live");
     default:
       return refuse({ kind: "unknown-command", name });
   }
