@@ -8,7 +8,7 @@ import {
   requestBacktestCancel,
   requeueBacktestRun,
 } from "@vpa/db";
-import { type QueueConnection, redisConnectionOptions, type TypedQueue } from "@vpa/runtime";
+import { bullmqConnection, type QueueConnection, type TypedQueue } from "@vpa/runtime";
 import { type FlowJob as FlowJobSpec, FlowProducer, type Queue } from "bullmq";
 import type { Kysely } from "kysely";
 import {
@@ -254,15 +254,13 @@ async function addFlow(
     },
     ...(job.children.length === 0 ? {} : { children: job.children.map((child) => toFlow(child, true)) }),
   });
-  const flow = new FlowProducer({
-    connection: redisConnectionOptions(connection, "producer"),
-    prefix: connection.prefix,
-  });
+  const redis = bullmqConnection(connection, "producer");
+  const flow = new FlowProducer({ connection: redis.connection, prefix: connection.prefix });
   flow.on("error", (error) => connection.onConnectionError?.(error));
   try {
     await flow.add(toFlow(root, false));
   } finally {
-    await flow.close();
+    await flow.close().finally(() => redis.release());
   }
 }
 

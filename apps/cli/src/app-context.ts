@@ -55,6 +55,7 @@ export class AppContext {
     this.metrics = createMetrics({ collectProcessMetrics: options.processMetrics ?? false });
     this.connection = {
       redisUrl: config.redisUrl,
+      ...(config.redisClusterNodes.length === 0 ? {} : { clusterNodes: config.redisClusterNodes }),
       prefix: config.queuePrefix,
       retryBudgetMs: config.jobRetryBudgetMs,
       ...(options.redisFailFastMs === undefined ? {} : { failFastMs: options.redisFailFastMs }),
@@ -72,10 +73,7 @@ export class AppContext {
    */
   async requireServices(...names: readonly ServiceName[]): Promise<void> {
     const checks = names.map((name) =>
-      (name === "redis"
-        ? checkRedis(this.config.redisUrl, SERVICE_CHECK_TIMEOUT_MS)
-        : this.#checkPostgres()
-      ).then(
+      (name === "redis" ? checkRedis(this.connection, SERVICE_CHECK_TIMEOUT_MS) : this.#checkPostgres()).then(
         () => null,
         (error: unknown) => error,
       ),

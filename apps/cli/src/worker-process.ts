@@ -294,7 +294,7 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
     port: app.config.httpPort ?? DEFAULT_HTTP_PORTS[workerKind],
     registry: app.metrics.registry,
     checks: [
-      { name: "redis", check: () => pingRedis(app.config.redisUrl) },
+      { name: "redis", check: () => pingRedis(app.connection) },
       { name: "postgres", check: async () => void (await sql`select 1`.execute(app.database.db)) },
     ],
     extraMetrics: async () => {

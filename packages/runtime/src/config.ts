@@ -12,7 +12,16 @@ import { z } from "zod";
 export interface Config {
   readonly databaseUrl: string;
   readonly redisUrl: string;
-  /** Redis key prefix of every queue (BullMQ's `prefix`), so several deployments can share a Redis. */
+  /**
+   * Start-up nodes (`host:port` or redis URLs) of a Redis Cluster; empty: the one server at
+   * `redisUrl`. On a cluster the queue prefix must be hash-tagged (`{vpa}`).
+   */
+  readonly redisClusterNodes: readonly string[];
+  /**
+   * Redis key prefix of every queue (BullMQ's `prefix`) and of every other key the project keeps,
+   * so several deployments can share a Redis. Hash-tagged by default (`{vpa-<database>}`): on a
+   * Redis Cluster all keys of one prefix then share a hash slot, as BullMQ's scripts require.
+   */
   readonly queuePrefix: string;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Port of /health, /ready and /metrics; 0 picks a free one; unset uses the worker's default. */
@@ -159,9 +168,21 @@ function chatIdsOf(value: string | undefined): readonly string[] {
 const environmentSchema = z.object({
   DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/vpa"),
   REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(
+      /^(rediss?:\/\/[^,\s]+|[A-Za-z0-9_.-]+:\d{1,5})(,(rediss?:\/\/[^,\s]+|[A-Za-z0-9_.-]+:\d{1,5}))*$/,
+      {
+        message: "must be comma-separated host:port (or redis:// URLs) of cluster nodes",
+      },
+    )
+    .optional(),
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: "must be 1-40 letters, digits, _ or -" })
+    .regex(/^(\{[A-Za-z0-9_-]{1,38}\}|[A-Za-z0-9_-]{1,40})$/, {
+      message:
+        "must be 1-40 letters, digits, _ or -, optionally in braces ({vpa}) as a Redis Cluster hash tag",
+    })
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HTTP_PORT: integer(0, 65_535).optional(),
@@ -267,7 +288,13 @@ function resolveSecretFiles(
  */
 function defaultQueuePrefix(databaseUrl: string): string {
   const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || "postgres";
-  return `vpa-${database.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 40);
+  // In braces: a Redis Cluster hashes only the tag, so every key of the prefix shares one slot.
+  return `{${`vpa-${database.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 38)}}`;
+}
+
+/** A prefix a Redis Cluster can run BullMQ under: the whole prefix is one `{hash tag}`. */
+function isHashTagged(prefix: string): boolean {
+  return /^\{[^{}]+\}$/.test(prefix);
 }
 
 const CRON_PATTERN = /^(\S+\s+){4}\S+$/;
@@ -323,11 +350,22 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       problems.push(`${name}: must be a 5-field cron pattern like "10 15 * * 1-5", or empty/off`);
     }
   }
+  if (
+    parsed.success &&
+    parsed.data.REDIS_CLUSTER_NODES !== undefined &&
+    parsed.data.QUEUE_PREFIX !== undefined &&
+    !isHashTagged(parsed.data.QUEUE_PREFIX)
+  ) {
+    problems.push(
+      `QUEUE_PREFIX: on a Redis Cluster (REDIS_CLUSTER_NODES) it must be a hash tag in braces, e.g. {${parsed.data.QUEUE_PREFIX}}, so each queue's keys share a slot`,
+    );
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const env = parsed.data;
   return Object.freeze({
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisClusterNodes: Object.freeze(env.REDIS_CLUSTER_NODES?.split(",") ?? []),
     queuePrefix: env.QUEUE_PREFIX ?? defaultQueuePrefix(env.DATABASE_URL),
     logLevel: env.LOG_LEVEL,
     httpPort: env.HTTP_PORT ?? null,
@@ -408,7 +446,8 @@ export function secretsOf(config: Config): string[] {
     if (secretPart !== undefined) secrets.push(secretPart);
   }
   if (config.webhookSigningSecret !== null) secrets.push(config.webhookSigningSecret);
-  for (const value of [config.smtpUrl, config.databaseUrl, config.redisUrl]) {
+  const clusterUrls = config.redisClusterNodes.filter((node) => node.includes("://"));
+  for (const value of [config.smtpUrl, config.databaseUrl, config.redisUrl, ...clusterUrls]) {
     if (value === null) continue;
     const password = new URL(value).password;
     if (password !== "") secrets.push(password, decodeURIComponent(password));

@@ -11,6 +11,7 @@ export * from "./metrics.ts";
 export * from "./observe-worker.ts";
 export * from "./queues.ts";
 export * from "./redis-check.ts";
+export * from "./redis-client.ts";
 export * from "./redis-lock.ts";
 export * from "./redis-rate-limiter.ts";
 export * from "./service-unavailable-error.ts";

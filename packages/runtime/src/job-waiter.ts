@@ -1,6 +1,6 @@
 import { type Job, type Queue, QueueEvents } from "bullmq";
 import { JobsNotFinishedError } from "./jobs-not-finished-error.ts";
-import { type QueueConnection, redisConnectionOptions } from "./queues.ts";
+import { bullmqConnection, type QueueConnection } from "./queues.ts";
 import { ServiceUnavailableError } from "./service-unavailable-error.ts";
 
 export interface JobOutcome {
@@ -22,7 +22,10 @@ export class JobWaiter {
   readonly #finished = new Map<string, JobOutcome>();
   #notify: () => void = () => {};
 
-  private constructor(queue: Queue, events: QueueEvents) {
+  readonly #release: () => void;
+
+  private constructor(queue: Queue, events: QueueEvents, release: () => void) {
+    this.#release = release;
     this.#queue = queue;
     this.#events = events;
     events.on("completed", ({ jobId, returnvalue }) => {
@@ -49,10 +52,8 @@ export class JobWaiter {
     connection: QueueConnection,
     options: { readyTimeoutMs?: number } = {},
   ): Promise<JobWaiter> {
-    const events = new QueueEvents(queue.name, {
-      connection: redisConnectionOptions(connection, "blocking"),
-      prefix: connection.prefix,
-    });
+    const redis = bullmqConnection(connection, "blocking");
+    const events = new QueueEvents(queue.name, { connection: redis.connection, prefix: connection.prefix });
     // Registered at once: an 'error' without a listener would crash the process.
     events.on("error", (error) => connection.onConnectionError?.(error));
     const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
@@ -77,12 +78,15 @@ export class JobWaiter {
       ]);
     } catch (error) {
       // Not awaited: closing a connection that never opened can wait for it too.
-      events.close().catch(() => {});
+      events
+        .close()
+        .catch(() => {})
+        .finally(() => redis.release());
       throw error;
     } finally {
       clearTimeout(timer);
     }
-    return new JobWaiter(queue, events);
+    return new JobWaiter(queue, events, redis.release);
   }
 
   /**
@@ -143,7 +147,11 @@ export class JobWaiter {
   }
 
   async close(): Promise<void> {
-    await this.#events.close();
+    try {
+      await this.#events.close();
+    } finally {
+      this.#release();
+    }
   }
 }
 

@@ -16,6 +16,7 @@ import {
   MAX_STALLED_COUNT,
   unrecoverable,
 } from "./job-retry-policy.ts";
+import { createRedisClient, isClusterTarget } from "./redis-client.ts";
 import { ServiceUnavailableError } from "./service-unavailable-error.ts";
 
 /**
@@ -138,6 +139,11 @@ function isConnectionError(error: unknown): boolean {
 
 export interface QueueConnection {
   readonly redisUrl: string;
+  /**
+   * Start-up nodes of a Redis Cluster (REDIS_CLUSTER_NODES); absent or empty: the one server at
+   * `redisUrl`. On a cluster `prefix` must be a hash tag (`{vpa}`) so each queue's keys share a slot.
+   */
+  readonly clusterNodes?: readonly string[];
   readonly prefix: string;
   /** How long a failing job is retried before it fails for good (JOB_RETRY_BUDGET_MINUTES). Default 30 min. */
   readonly retryBudgetMs?: number;
@@ -184,6 +190,39 @@ export function redisConnectionOptions(
           },
         }),
   } as ConnectionOptions;
+}
+
+/**
+ * What to give BullMQ as `connection`, and what to call once the Queue, Worker, QueueEvents or
+ * FlowProducer is closed. On one server: the options of {@link redisConnectionOptions} (BullMQ
+ * opens and closes the connection itself). On a cluster: an ioredis Cluster made here (BullMQ
+ * takes a Cluster instance, not cluster options) that BullMQ treats as shared and never closes,
+ * so `release` disconnects it.
+ */
+export function bullmqConnection(
+  connection: QueueConnection,
+  role: "producer" | "blocking" | "worker",
+): { readonly connection: ConnectionOptions; release(): void } {
+  if (!isClusterTarget(connection)) {
+    return {
+      connection:
+        role === "worker"
+          ? { url: connection.redisUrl, maxRetriesPerRequest: null }
+          : redisConnectionOptions(connection, role),
+      release: () => {},
+    };
+  }
+  const { url: _url, ...options } = redisConnectionOptions(
+    connection,
+    role === "worker" ? "blocking" : role,
+  ) as {
+    url: string;
+  } & Record<string, unknown>;
+  const cluster = createRedisClient(connection, options);
+  return {
+    connection: cluster as unknown as ConnectionOptions,
+    release: () => cluster.disconnect(),
+  };
 }
 
 /** Settles as `promise` does, or rejects at `deadline` (ms since the epoch) with a Redis time-out. */
@@ -233,8 +272,9 @@ export interface TypedQueue<Q extends QueueName> {
  * also stop reconnecting (redisConnectionOptions).
  */
 export function createQueue<Q extends QueueName>(name: Q, connection: QueueConnection): TypedQueue<Q> {
+  const redis = bullmqConnection(connection, "producer");
   const options: QueueOptions = {
-    connection: redisConnectionOptions(connection, "producer"),
+    connection: redis.connection,
     prefix: connection.prefix,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   };
@@ -297,7 +337,13 @@ export function createQueue<Q extends QueueName>(name: Q, connection: QueueConne
       for (const state of states.values()) if (state === "unfinished") unfinished++;
       return unfinished;
     },
-    close: () => queue.close(),
+    close: async () => {
+      try {
+        await queue.close();
+      } finally {
+        redis.release();
+      }
+    },
   };
 }
 
@@ -363,7 +409,8 @@ export function createWorker<Q extends QueueName, R>(
   processor: (payload: JobPayload<Q>, job: Job, token: string | undefined) => Promise<R>,
   options: TypedWorkerOptions,
 ): Worker {
-  return new Worker(
+  const redis = bullmqConnection(connection, "worker");
+  const worker = new Worker(
     name,
     async (job, token) => {
       let payload: JobPayload<Q>;
@@ -379,7 +426,7 @@ export function createWorker<Q extends QueueName, R>(
       }
     },
     {
-      connection: { url: connection.redisUrl, maxRetriesPerRequest: null },
+      connection: redis.connection,
       prefix: connection.prefix,
       concurrency: options.concurrency,
       maxStalledCount: MAX_STALLED_COUNT,
@@ -392,4 +439,6 @@ export function createWorker<Q extends QueueName, R>(
       ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval }),
     },
   );
+  worker.once("closed", () => redis.release());
+  return worker;
 }

@@ -1,5 +1,5 @@
-import { Redis } from "ioredis";
 import { classifyServiceError } from "./classify-service-error.ts";
+import { createRedisClient, type RedisTarget } from "./redis-client.ts";
 import { ServiceUnavailableError } from "./service-unavailable-error.ts";
 
 /**
@@ -9,11 +9,12 @@ import { ServiceUnavailableError } from "./service-unavailable-error.ts";
  * in time too.
  */
 export async function pingRedis(
-  url: string,
+  target: string | RedisTarget,
   timeoutMs = 2_000,
   onError: (error: Error) => void = () => {},
 ): Promise<void> {
-  const client = new Redis(url, {
+  // A target with cluster nodes pings the cluster, which must have found its slots to connect.
+  const client = createRedisClient(typeof target === "string" ? { redisUrl: target } : target, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
@@ -40,7 +41,8 @@ export async function pingRedis(
  * Resolves when Redis answers a PING within `timeoutMs`; otherwise throws a
  * {@link ServiceUnavailableError} that says why (refused, timed out, NOAUTH/WRONGPASS) and how to fix it.
  */
-export async function checkRedis(url: string, timeoutMs = 3_000): Promise<void> {
+export async function checkRedis(target: string | RedisTarget, timeoutMs = 3_000): Promise<void> {
+  const url = typeof target === "string" ? target : target.redisUrl;
   let lastError: unknown;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -59,7 +61,7 @@ export async function checkRedis(url: string, timeoutMs = 3_000): Promise<void> 
     );
   });
   try {
-    await Promise.race([pingRedis(url, timeoutMs, (error) => (lastError = error)), timeout]);
+    await Promise.race([pingRedis(target, timeoutMs, (error) => (lastError = error)), timeout]);
   } catch (error) {
     throw (
       classifyServiceError(error, { redisUrl: url, databaseUrl: "" }, lastError) ??

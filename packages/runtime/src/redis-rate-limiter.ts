@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { createRedisClient, type RedisClient, type RedisTarget } from "./redis-client.ts";
 
 /**
  * One rate limiter for every worker process, held in Redis: a send is allowed only when every
@@ -88,18 +88,17 @@ interface LimiterCommands {
   vpaRatePause(key: string, ms: number): Promise<number>;
 }
 
-export interface RedisRateLimiterOptions {
-  readonly redisUrl: string;
+export interface RedisRateLimiterOptions extends RedisTarget {
   /** The queue prefix: the limits are shared by every worker of one deployment. */
   readonly prefix: string;
 }
 
 export class RedisRateLimiter {
-  readonly #redis: Redis & LimiterCommands;
+  readonly #redis: RedisClient & LimiterCommands;
   readonly #prefix: string;
 
   constructor(options: RedisRateLimiterOptions) {
-    const redis = new Redis(options.redisUrl, {
+    const redis = createRedisClient(options, {
       lazyConnect: true,
       connectTimeout: 5_000,
       maxRetriesPerRequest: 2,
@@ -109,7 +108,7 @@ export class RedisRateLimiter {
     });
     redis.defineCommand("vpaRateAcquire", { lua: ACQUIRE_SCRIPT });
     redis.defineCommand("vpaRatePause", { numberOfKeys: 1, lua: PAUSE_SCRIPT });
-    this.#redis = redis as Redis & LimiterCommands;
+    this.#redis = redis as RedisClient & LimiterCommands;
     this.#prefix = options.prefix;
   }
 

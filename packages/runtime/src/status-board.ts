@@ -1,5 +1,5 @@
-import { Redis } from "ioredis";
 import type { QueueConnection } from "./queues.ts";
+import { createRedisClient, prefixPattern, scanKeys } from "./redis-client.ts";
 
 /**
  * Where long-lived processes publish a small status document (the live stream's connection state,
@@ -13,7 +13,7 @@ export interface StatusBoard {
 }
 
 export function createStatusBoard(connection: QueueConnection): StatusBoard {
-  const client = new Redis(connection.redisUrl, {
+  const client = createRedisClient(connection, {
     maxRetriesPerRequest: 1,
     lazyConnect: true,
     enableOfflineQueue: true,
@@ -26,15 +26,16 @@ export function createStatusBoard(connection: QueueConnection): StatusBoard {
     },
     async list(kind) {
       const entries: Record<string, unknown> = {};
-      let cursor = "0";
-      do {
-        const [next, keys] = await client.scan(cursor, "MATCH", key(kind, "*"), "COUNT", 100);
-        cursor = next;
-        for (const found of keys) {
-          const value = await client.get(found);
-          if (value !== null) entries[found.slice(key(kind, "").length)] = JSON.parse(value);
-        }
-      } while (cursor !== "0");
+      // Every master on a cluster (scanKeys): the keys live wherever the prefix's slot is.
+      const keys = await scanKeys(
+        client,
+        `${prefixPattern(connection.prefix).slice(0, -1)}status:${kind}:*`,
+        100,
+      );
+      for (const found of keys) {
+        const value = await client.get(found);
+        if (value !== null) entries[found.slice(key(kind, "").length)] = JSON.parse(value);
+      }
       return entries;
     },
     async close() {

@@ -28,11 +28,28 @@ describe("loadConfig", () => {
   });
 
   it("gives each database its own queues by default, so two databases sharing a Redis never skip each other's work", () => {
-    expect(loadConfig({}).queuePrefix).toBe("vpa-vpa");
+    expect(loadConfig({}).queuePrefix).toBe("{vpa-vpa}");
     expect(loadConfig({ DATABASE_URL: "postgres://u@db:5432/vpa_staging" }).queuePrefix).toBe(
-      "vpa-vpa_staging",
+      "{vpa-vpa_staging}",
     );
     expect(loadConfig({ DATABASE_URL: "postgres://u@db/x", QUEUE_PREFIX: "prod" }).queuePrefix).toBe("prod");
+  });
+
+  it("takes a Redis Cluster's nodes and a hash-tagged prefix, which BullMQ needs there", () => {
+    const config = loadConfig({
+      REDIS_CLUSTER_NODES: "10.0.0.1:7000,redis://:secret@10.0.0.2:7001",
+      QUEUE_PREFIX: "{prod}",
+    });
+    expect(config.redisClusterNodes).toEqual(["10.0.0.1:7000", "redis://:secret@10.0.0.2:7001"]);
+    expect(config.queuePrefix).toBe("{prod}");
+    expect(loadConfig({}).redisClusterNodes).toEqual([]);
+    // The default prefix is hash-tagged already: a cluster needs nothing else.
+    expect(loadConfig({ REDIS_CLUSTER_NODES: "redis-0:6379" }).queuePrefix).toBe("{vpa-vpa}");
+    expect(problemsOf({ REDIS_CLUSTER_NODES: "redis-0:6379", QUEUE_PREFIX: "prod" })).toEqual([
+      "QUEUE_PREFIX: on a Redis Cluster (REDIS_CLUSTER_NODES) it must be a hash tag in braces, e.g. {prod}, so each queue's keys share a slot",
+    ]);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: "not a node" })[0]).toMatch(/^REDIS_CLUSTER_NODES:/);
+    expect(problemsOf({ QUEUE_PREFIX: "{a}b" })[0]).toMatch(/^QUEUE_PREFIX:/);
   });
 
   it("lists every bad variable in one error", () => {

@@ -1,5 +1,4 @@
-import { acquireRedisLock, type QueueConnection, type TypedQueue } from "@vpa/runtime";
-import { Redis } from "ioredis";
+import { acquireRedisLock, createRedisClient, type QueueConnection, type TypedQueue } from "@vpa/runtime";
 import { SCAN_TIME_ZONE, type ScanSchedule } from "./scan-schedule.ts";
 
 /**
@@ -12,7 +11,8 @@ export async function registerScanSchedules(
   connection: QueueConnection,
   schedules: readonly ScanSchedule[],
 ): Promise<{ registered: string[]; removed: string[] }> {
-  const client = new Redis(connection.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  // One key (under the queue's hash-tagged prefix): a single-slot lock on a Redis Cluster too.
+  const client = createRedisClient(connection, { maxRetriesPerRequest: 3, lazyConnect: true });
   client.on("error", () => {});
   await client.connect();
   const lock = await acquireRedisLock(client, `${scanQueue.queue.qualifiedName}:schedules-lock`, {
