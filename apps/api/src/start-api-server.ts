@@ -28,8 +28,15 @@ export async function startApiServer(
   return {
     port,
     async close() {
-      // fastify answers 503 to requests arriving while it closes, and waits for those in flight.
-      await app.close();
+      // fastify answers 503 to requests arriving while it closes and waits for those in flight.
+      // A keep-alive connection whose request finishes during the close would then hold it open
+      // for keepAliveTimeout (72 s), past any shutdown budget: idle ones are closed as they appear.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
     },
   };
 }
