@@ -3,28 +3,15 @@ import {
   type Bias,
   evaluateProvisional,
   type market,
+  type ProvisionalAlertEvent,
   type ProvisionalRecord,
   type SignalType,
 } from "@vpa/core";
 import type { Timeframe } from "@vpa/db";
 import type { LiveAnalyzers } from "./live-analyzers.ts";
 
-/**
- * What the live stream tells live subscribers about provisional signals (vpa-signals.md §10):
- * - `provisional`: a signal showing on a forming bar, at most once per symbol, timeframe, bar and type;
- * - at the bar's close, for each type alerted provisionally: `held` when the closed bar has the
- *   same signal (its ordinary alert follows through the scan path) or `did-not-hold`.
- */
-export type ProvisionalEvent =
-  | { readonly kind: "provisional"; readonly timeframe: Timeframe; readonly record: ProvisionalRecord }
-  | {
-      readonly kind: "held" | "did-not-hold";
-      readonly timeframe: Timeframe;
-      readonly symbol: string;
-      readonly barTime: string;
-      readonly type: SignalType;
-      readonly bias: Bias;
-    };
+/** The events of live subscribers' provisional alerts (vpa-core's ProvisionalAlertEvent). */
+export type ProvisionalEvent = ProvisionalAlertEvent;
 
 /** Where provisional events go (the alerts app renders and sends them to live subscribers). */
 export type ProvisionalAlertSink = (event: ProvisionalEvent) => Promise<void>;
@@ -34,14 +21,14 @@ export type ProvisionalAlertSink = (event: ProvisionalEvent) => Promise<void>;
  * one hash slot with a hash-tag prefix, so the MULTI works on a cluster too.
  */
 export interface ProvisionalLedgerRedis {
-  sadd(key: string, member: string): Promise<number>;
+  hsetnx(key: string, field: string, value: string): Promise<number>;
   expire(key: string, seconds: number): Promise<number>;
   multi(): ProvisionalLedgerTransaction;
 }
 
 /** A MULTI of {@link ProvisionalLedgerRedis}: chained commands, then `exec`. */
 export interface ProvisionalLedgerTransaction {
-  smembers(key: string): ProvisionalLedgerTransaction;
+  hgetall(key: string): ProvisionalLedgerTransaction;
   del(key: string): ProvisionalLedgerTransaction;
   exec(): Promise<[Error | null, unknown][] | null>;
 }
@@ -83,10 +70,10 @@ const LEDGER_TTL_SECONDS = 2 * 86_400;
 
 /**
  * Provisional signals on the live path. Each forming-bar update costs one O(1) evaluation; a
- * signal type's first appearance on a bar is claimed in Redis (`SADD` returns 1 to one caller
- * only: once per symbol, timeframe, bar and type across processes and restarts) before the sink
- * hears of it. At the close the bar's claims are taken atomically (`SMEMBERS` + `DEL` in one
- * MULTI: one process follows up) and each gets `held` or `did-not-hold`. Nothing here is stored
+ * signal type's first appearance on a bar is claimed in Redis (`HSETNX` of the type in the bar's
+ * hash returns 1 to one caller only: once per symbol, timeframe, bar and type across processes
+ * and restarts) before the sink hears of it. At the close the bar's claims are taken atomically
+ * (`HGETALL` + `DEL` in one MULTI: one process follows up) and each gets `held` or `did-not-hold`. Nothing here is stored
  * in PostgreSQL: provisional signals never enter the signal history (§10).
  */
 export function createProvisionalTracker(options: ProvisionalTrackerOptions): ProvisionalTracker {
@@ -107,7 +94,7 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
   async function claimAndSend(symbol: string, record: ProvisionalRecord): Promise<void> {
     try {
       const key = ledgerKey(symbol, record.time);
-      const added = await options.redis.sadd(key, `${record.type}|${record.bias}`);
+      const added = await options.redis.hsetnx(key, record.type, `${record.bias}|${record.score}`);
       if (added !== 1) return;
       await options.redis.expire(key, LEDGER_TTL_SECONDS);
       counters.alerts++;
@@ -158,12 +145,11 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
       await Promise.all([...inFlight]);
       const results = await options.redis
         .multi()
-        .smembers(ledgerKey(symbol, barTime))
+        .hgetall(ledgerKey(symbol, barTime))
         .del(ledgerKey(symbol, barTime))
         .exec();
-      const members = (results?.[0]?.[1] as string[] | undefined) ?? [];
-      for (const member of members) {
-        const [type, bias] = member.split("|") as [SignalType, Bias];
+      for (const [type, value] of claimsOf(results?.[0]?.[1])) {
+        const [bias, score] = value.split("|") as [Bias, string];
         const held = finalTypes.has(type);
         if (held) counters.held++;
         else counters.didNotHold++;
@@ -172,8 +158,9 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
           timeframe: options.timeframe,
           symbol,
           barTime,
-          type,
+          type: type as SignalType,
           bias,
+          score: Number(score),
         });
       }
     },
@@ -184,4 +171,16 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
+}
+
+/** The claims of a bar, `type → "bias|score"`, as HGETALL answers inside a MULTI (object or flat list). */
+function claimsOf(reply: unknown): [string, string][] {
+  if (Array.isArray(reply)) {
+    const pairs: [string, string][] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) pairs.push([String(reply[i]), String(reply[i + 1])]);
+    return pairs;
+  }
+  if (reply !== null && typeof reply === "object")
+    return Object.entries(reply as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
+  return [];
 }
