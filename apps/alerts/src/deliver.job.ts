@@ -16,6 +16,7 @@ import type { JobPayload, Metrics, RateDecision, RateLimit } from "@vpa/runtime"
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { AlertSignalDeletedError } from "./alert-signal-deleted-error.ts";
+import { type AlertThrottle, capWindowStart, throttleEnabled, throttleVerdict } from "./alert-throttle.ts";
 import type { Channel, ChannelSender } from "./channels/channel.ts";
 import type { ChannelPacing } from "./channels/channel-pacing.ts";
 import { isChannel } from "./channels/channel-registry.ts";
@@ -34,18 +35,7 @@ import { renderAlert } from "./render/render-alert.ts";
 import { type DigestLanguage, renderDigest } from "./render/render-digest.ts";
 import type { RenderedMessage } from "./render/rendered-message.ts";
 
-/**
- * Anti-spam rules, per subscriber and channel (TradingView stops an alert after 15 triggers in 3
- * minutes; we hold back instead of stopping): a signal of the same symbol and type for a bar
- * within `cooldownMs` of one already sent is not sent again (intraday bars repeat readings), and
- * past `maxPerHour` deliveries in the last hour the rest are suppressed. Suppressed is final and
- * visible in alert_deliveries; the signals stay queryable (`vpa signals`, /signals).
- */
-export interface AlertThrottle {
-  readonly cooldownMs: number;
-  /** 0: no cap. */
-  readonly maxPerHour: number;
-}
+export type { AlertThrottle } from "./alert-throttle.ts";
 
 /** The shared limiter as a delivery uses it (runtime's RedisRateLimiter). */
 export interface DeliveryRateLimiter {
@@ -384,20 +374,13 @@ async function throttleReason(
   now: number,
 ): Promise<string | null> {
   const { throttle } = deps;
-  if (context.subject.kind !== "alert") return null;
-  if (throttle.cooldownMs <= 0 && throttle.maxPerHour <= 0) return null;
+  if (context.subject.kind !== "alert" || !throttleEnabled(throttle)) return null;
   const state = await findThrottleState(deps.db, {
     subscriberId: context.recipient.id,
     channel: context.channel,
     signalId: context.subject.signalId,
     cooldownMs: throttle.cooldownMs,
-    capSince: new Date(now - 3_600_000),
+    capSince: capWindowStart(now),
   });
-  if (throttle.cooldownMs > 0 && state.inCooldown) {
-    return `cooldown: the same signal on this symbol was sent for a bar within ${Math.round(throttle.cooldownMs / 60_000)} min`;
-  }
-  if (throttle.maxPerHour > 0 && state.sentRecently >= throttle.maxPerHour) {
-    return `cap: ${state.sentRecently} alerts sent to this subscriber in the last hour (max ${throttle.maxPerHour})`;
-  }
-  return null;
+  return throttleVerdict(throttle, state);
 }

@@ -13,6 +13,16 @@ describe("quiet hours", () => {
     expect(quietHoursDelayMs(night, at("2024-03-04T22:00:00"))).toBe(9 * HOUR);
   });
 
+  it("counts the seconds and milliseconds already gone in the current minute", () => {
+    // 06:59:30.250 in a window ending at 07:00: 29.75 s left, not a minute.
+    expect(quietHoursDelayMs(night, at("2024-03-05T06:59:30.250"))).toBe(29_750);
+    expect(quietHoursDelayMs(night, at("2024-03-04T23:30:45"))).toBe(7.5 * HOUR - 45_000);
+    // The alert released at the end of the window finds it over, to the millisecond.
+    const now = at("2024-03-05T03:12:07.900");
+    expect(quietHoursDelayMs(night, now + quietHoursDelayMs(night, now))).toBe(0);
+    expect(quietHoursDelayMs(night, now + quietHoursDelayMs(night, now) - 1)).toBe(1);
+  });
+
   it("lets alerts through outside the window, from its end on", () => {
     expect(quietHoursDelayMs(night, at("2024-03-05T07:00:00"))).toBe(0);
     expect(quietHoursDelayMs(night, at("2024-03-04T15:10:00"))).toBe(0);

@@ -21,4 +21,20 @@ describe("formatTable", () => {
     expect(lines[1]).toBe("A            0");
     expect(lines[654_322]).toBe("WIDEST  654321");
   });
+
+  it("left-aligns a column that mixes numbers and text (a dash for no value), and ends lines without spaces", () => {
+    expect(
+      formatTable(
+        ["symbol", "edge", "note"],
+        [
+          ["VCB", 1.5, "ok"],
+          ["FPT", "—", "no trades yet"],
+        ],
+      ),
+    ).toBe("symbol  edge  note\nVCB     1.5   ok\nFPT     —     no trades yet");
+  });
+
+  it("a table with no rows is its header, columns left-aligned", () => {
+    expect(formatTable(["symbol", "score"], [])).toBe("symbol  score");
+  });
 });

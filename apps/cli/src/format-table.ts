@@ -10,9 +10,9 @@ export function formatTable(
   for (const row of cells)
     for (let column = 0; column < widths.length; column++)
       widths[column] = Math.max(widths[column] as number, (row[column] ?? "").length);
-  const numeric = header.map(
-    (_, column) => rows.length > 0 && rows.every((row) => typeof row[column] === "number"),
-  );
+  // A column of numbers only is right-aligned. (With no rows every column counts as numeric, which
+  // changes nothing: each header cell is already as wide as its column.)
+  const numeric = header.map((_, column) => rows.every((row) => typeof row[column] === "number"));
   return cells
     .map((row) =>
       row

@@ -41,4 +41,27 @@ describe("createLogger", () => {
     const parsed = lines.map((line) => JSON.parse(line));
     expect(parsed[2]).toMatchObject({ level: 40, msg: "connecting" });
   });
+
+  it("scrubs a secret with quotes or backslashes where JSON escaped it, and leaves the rest of the line", () => {
+    const secret = 'pa"ss\\wo/rd';
+    const { logger, lines } = captureLogger([secret]);
+    logger.warn({ detail: `smtp said: auth ${secret} refused`, empty: null }, `login with ${secret}`);
+    expect(lines).toHaveLength(1);
+    const line = lines[0]!;
+    // As written: the quote and the backslash escaped; neither form may remain.
+    expect(line).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(line).not.toContain(secret);
+    const parsed = JSON.parse(line);
+    expect(parsed).toMatchObject({
+      msg: "login with [REDACTED]",
+      detail: "smtp said: auth [REDACTED] refused",
+      empty: null,
+    });
+  });
+
+  it("without such secrets writes lines untouched, nulls and all", () => {
+    const { logger, lines } = captureLogger(["plain-secret"]);
+    logger.info({ nothing: null, text: "null and void" }, "null");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ nothing: null, text: "null and void", msg: "null" });
+  });
 });
