@@ -231,12 +231,20 @@ const KIND_STARTERS: Record<
         : []),
     ];
     if (problems.length > 0) throw new ConfigError(problems);
-    const { createConfiguredProvider, startLiveStream } = await import("@vpa/scanner");
+    const { createConfiguredProvider, createProvisionalLedgerRedis, startLiveStream } = await import(
+      "@vpa/scanner"
+    );
+    const { closeSenders, createSenders, deliverProvisionalEvent } = await import("@vpa/alerts");
     const board = createStatusBoard(app.connection);
     const live = await startLiveStream({
       db: app.database.db,
       alertsQueue: app.queue("alerts"),
       warmUpBars: app.config.scan.lookbackBars,
+    // Provisional alerts of forming bars go straight to live subscribers (perishable: no ledger).
+    const senders = await createSenders(app.config, {
+      writeConsole: (line) => process.stdout.write(`${line}\n`),
+    });
+    const ledgerRedis = createProvisionalLedgerRedis(app.connection);
       provider: createConfiguredProvider(marketData, app.metrics),
       metrics: app.metrics,
       logger,
@@ -250,10 +258,29 @@ const KIND_STARTERS: Record<
     shutdown.add("live stream", async () => {
       await live.stop();
       await board.close();
+      provisional: {
+        redis: ledgerRedis,
+        prefix: app.connection.prefix,
+        sink: async (event) => {
+          await deliverProvisionalEvent(
+            {
+              db: app.database.db,
+              senders,
+              defaultLanguage: app.config.alerts.language,
+              now: Date.now,
+              onSendError: (err, recipient) =>
+                logger.warn({ err, ...recipient }, "provisional alert not sent"),
+            },
+            event,
+          );
+        },
+      },
     });
   },
 };
 
+      await closeSenders(senders);
+      ledgerRedis.disconnect();
 /**
  * `vpa worker api`: the same start and stop as the other kinds, without their health server: the
  * API serves /health, /ready and /metrics itself, on API_PORT, once migrations are applied.

@@ -13,4 +13,5 @@ export * from "./schedule/scheduled-scan.job.ts";
 export * from "./stock-directory.ts";
 export * from "./unknown-symbol-error.ts";
 export * from "./stream/start-live-stream.ts";
+export * from "./stream/provisional-ledger-redis.ts";
 export * from "./track-record/update-track-record.ts";

@@ -13,7 +13,8 @@ export interface RenderedMessage {
   readonly emailHtml: string;
   /** The facts for machine-readable channels (webhooks): `{"event": name, ...data}`. */
   readonly event: {
-    readonly name: "vpa.alert" | "vpa.digest";
+    /** `vpa.provisional`: a provisional alert of a forming bar or its follow-up (live/). */
+    readonly name: "vpa.alert" | "vpa.digest" | "vpa.provisional";
     readonly data: Readonly<Record<string, unknown>>;
   };
   /**

@@ -1,0 +1,52 @@
+import type { ProvisionalAlertEvent } from "@vpa/core";
+import { setQuietHours, subscribe, updateSubscriberSettings } from "@vpa/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { createConsoleSender } from "../channels/console/console-sender.ts";
+import { deliverProvisionalEvent } from "./deliver-provisional-event.ts";
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+const followUp: ProvisionalAlertEvent = {
+  kind: "did-not-hold",
+  timeframe: "1m",
+  symbol: "VN30F1M",
+  barTime: "2023-11-20T10:07:00+07:00",
+  type: "EFFORT_TO_RISE",
+  bias: "bull",
+  score: 71,
+};
+
+describe("deliverProvisionalEvent", () => {
+  it("reaches live subscribers only, in their language, and skips those in quiet hours", async () => {
+    await subscribe(database.db, { channel: "console", address: "day-trader" });
+    await subscribe(database.db, { channel: "console", address: "investor" });
+    await subscribe(database.db, { channel: "console", address: "asleep" });
+    await updateSubscriberSettings(database.db, "console", "day-trader", { live: true, language: "en" });
+    await updateSubscriberSettings(database.db, "console", "asleep", { live: true });
+    await setQuietHours(database.db, "console", "asleep", { start: 9 * 60, end: 11 * 60 });
+    const lines: string[] = [];
+    const result = await deliverProvisionalEvent(
+      {
+        db: database.db,
+        senders: new Map([["console", createConsoleSender((line) => lines.push(line))]]),
+        defaultLanguage: "vi",
+        now: () => Date.parse("2023-11-20T10:08:00+07:00"),
+        onSendError: (error) => {
+          throw error;
+        },
+      },
+      followUp,
+    );
+    expect(result).toEqual({ sent: 1, skipped: 1, failed: 0 });
+    expect(lines).toEqual([
+      "[alert → day-trader #1] VN30F1M 1m bar 2023-11-20 10:07 (UTC+7): the provisional Effort to rise did not hold.",
+    ]);
+  });
+});

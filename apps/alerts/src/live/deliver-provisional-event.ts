@@ -1,0 +1,78 @@
+import type { ProvisionalAlertEvent } from "@vpa/core";
+import { type Database, findLiveRecipients } from "@vpa/db";
+import type { Kysely } from "kysely";
+import type { ChannelSender } from "../channels/channel.ts";
+import type { Language } from "../i18n/language.ts";
+import { quietHoursDelayMs } from "../quiet-hours.ts";
+import type { RenderedMessage } from "../render/rendered-message.ts";
+import { renderProvisionalEvent } from "./render-provisional-event.ts";
+
+export interface ProvisionalDeliveryDependencies {
+  readonly db: Kysely<Database>;
+  /** The process's senders (createSenders); a recipient on a channel without one is skipped. */
+  readonly senders: ReadonlyMap<string, ChannelSender>;
+  /** ALERT_LANGUAGE: for subscribers who chose none. */
+  readonly defaultLanguage: Language;
+  /** Wall clock, epoch ms (pauses and quiet hours). */
+  readonly now: () => number;
+  /** A send that failed: logged by the caller. Never thrown. */
+  readonly onSendError: (error: unknown, recipient: { channel: string; subscriberId: number }) => void;
+}
+
+export interface ProvisionalDeliveryResult {
+  readonly sent: number;
+  /** In quiet hours, or no sender for the channel. */
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+/**
+ * Sends one provisional event (vpa-signals.md §10) to every live subscriber whose subscription
+ * wants the signal, each in their language. Unlike a final alert it is perishable: nothing is
+ * recorded in the alert ledger, a failed or rate-limited send is not retried, and a subscriber
+ * in quiet hours or paused is skipped rather than held (the bar has closed long before).
+ * At most once per (symbol, timeframe, bar, type) is the caller's claim (the stream's Redis
+ * ledger), so a subscriber gets each provisional alert and each follow-up once.
+ */
+export async function deliverProvisionalEvent(
+  deps: ProvisionalDeliveryDependencies,
+  event: ProvisionalAlertEvent,
+): Promise<ProvisionalDeliveryResult> {
+  const now = deps.now();
+  const match =
+    event.kind === "provisional"
+      ? { symbol: event.record.symbol, type: event.record.type, score: event.record.score }
+      : { symbol: event.symbol, type: event.type, score: event.score };
+  const recipients = await findLiveRecipients(deps.db, { ...match, now: new Date(now) });
+  const rendered = new Map<Language, RenderedMessage>();
+  let sent = 0;
+  let skipped = 0;
+  let failed = 0;
+  for (const recipient of recipients) {
+    const sender = deps.senders.get(recipient.channel);
+    const quiet =
+      recipient.quietStart === null || recipient.quietEnd === null
+        ? null
+        : { start: recipient.quietStart, end: recipient.quietEnd };
+    if (sender === undefined || quietHoursDelayMs(quiet, now) > 0) {
+      skipped++;
+      continue;
+    }
+    const language = recipient.language ?? deps.defaultLanguage;
+    let message = rendered.get(language);
+    if (message === undefined) {
+      message = renderProvisionalEvent(event, language);
+      rendered.set(language, message);
+    }
+    try {
+      await sender.send({ subscriberId: recipient.subscriberId, address: recipient.address }, message, {
+        key: `provisional.${event.kind}.${match.symbol}.${match.type}.${recipient.subscriberId}`,
+      });
+      sent++;
+    } catch (error) {
+      failed++;
+      deps.onSendError(error, { channel: recipient.channel, subscriberId: recipient.subscriberId });
+    }
+  }
+  return { sent, skipped, failed };
+}
