@@ -21,6 +21,10 @@ const ASSETS = {
  */
 export function registerDashboard(app: FastifyInstance): void {
   app.get("/", async (_request, reply) => reply.redirect("/dashboard/"));
+  // Browsers ask for it on every page: an empty answer, not a 404 in each page's console.
+  app.get("/favicon.ico", async (_request, reply) =>
+    reply.code(204).header("cache-control", "max-age=86400").send(),
+  );
   for (const page of DASHBOARD_PAGES) {
     const html = renderDashboardPage(page);
     app.get(page.path, async (_request, reply) =>
