@@ -1,10 +1,13 @@
 /**
  * bench/scan — whole-market scan throughput: import the shared dataset once, then time
- * `scanMarket` (one analyze job per symbol, last SCAN_LOOKBACK_BARS bars) from enqueue until every
- * analyze job has completed, with 1 or 2 `vpa worker scanner` child processes at several
- * ANALYZE_CONCURRENCY settings. See README.md beside this file.
+ * `scanMarket` (one analyze job per chunk of ANALYZE_CHUNK_SIZE symbols, last SCAN_LOOKBACK_BARS
+ * bars) from enqueue until every analyze job has completed, with 1 or 2 `vpa worker scanner` child
+ * processes at several ANALYZE_CONCURRENCY settings and chunk sizes: first on freshly started
+ * workers, then again (`--force`) on the same, now long-lived, workers. Beside each, in the same
+ * run, the same number of no-op BullMQ jobs (one per symbol) through the same number of processes:
+ * the queue's ceiling. See README.md beside this file.
  *
- *   node bench/scan/run.ts [--reimport] [--runs 3] [--configs 1x8,1x16,1x32,2x8,2x16]
+ *   node bench/scan/run.ts [--reimport] [--runs 3] [--configs 1x8,1x16,1x32,2x8,2x16] [--chunks 1,50]
  *                          [--sample 200] [--direct 16] [--json bench/scan/results.json] [--bundle]
  *
  * --bundle runs the workers from the image's bundle (tools/bundle, `node dist/main.js`) instead of
@@ -23,8 +26,15 @@ import {
   insertSignals,
   loadRecentBars,
 } from "@vpa/db";
-import { createMetrics, createQueue, type QueueConnection, type TypedQueue } from "@vpa/runtime";
-import { type AnalyzeResult, analyzeSymbol, StockDirectory, scanMarket } from "@vpa/scanner";
+import {
+  createMetrics,
+  createQueue,
+  type JobInput,
+  parseJobPayload,
+  type QueueConnection,
+  type TypedQueue,
+} from "@vpa/runtime";
+import { type AnalyzeResult, analyzeChunk, StockDirectory, scanMarket } from "@vpa/scanner";
 import type { Job } from "bullmq";
 import { sql } from "kysely";
 import { openBenchDatabase } from "./bench-database.ts";
@@ -37,6 +47,8 @@ const { values: args } = parseArgs({
     reimport: { type: "boolean", default: false },
     runs: { type: "string", default: "3" },
     configs: { type: "string", default: "1x8,1x16,1x32,2x8,2x16" },
+    chunks: { type: "string", default: "50" },
+    noop: { type: "boolean", default: true },
     sample: { type: "string", default: "200" },
     direct: { type: "string", default: "16" },
     "lookback-bars": { type: "string", default: "250" },
@@ -62,13 +74,17 @@ const CONFIGS = (args.configs ?? "")
     if (!Number.isInteger(p) || !Number.isInteger(c2)) throw new Error(`--configs: bad entry ${c}`);
     return { processes: p as number, concurrency: c2 as number };
   });
-const TARGET = 100; // the product brief's target, analyses per second
+const CHUNKS = (args.chunks ?? "50").split(",").map((c) => {
+  const size = Number(c);
+  if (!Number.isInteger(size) || size < 1) throw new Error(`--chunks: bad entry ${c}`);
+  return size;
+});
 const ROOT = new URL("../../", import.meta.url).pathname;
 /** With --bundle: the bundle's entry, built once before the runs. */
 const WORKER_ENTRY = args.bundle
   ? (await bundleApp({ root: ROOT, outDir: `${ROOT}.vpa/bench-bundle` })).entry
   : undefined;
-const GOAL = 1_000; // the issue's goal, symbols per second on this machine
+const GOAL = 3_000; // issue 15's goal, symbols per second on 2 cores
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -110,7 +126,13 @@ async function clearSignals(database: DatabaseHandle): Promise<void> {
 interface RunResult {
   readonly processes: number;
   readonly concurrency: number;
+  readonly chunkSize: number;
+  /** Analyze jobs of the scan (symbols / chunkSize, rounded up). */
+  readonly jobs: number;
   readonly run: number;
+  /** The same scan again (`force`), on the same workers once they have done one: long-lived workers. */
+  readonly warmSeconds: number;
+  readonly warmSymbolsPerSecond: number;
   readonly symbols: number;
   readonly failed: number;
   readonly bars: number;
@@ -137,6 +159,7 @@ async function timedRun(
   databaseUrl: string,
   processes: number,
   concurrency: number,
+  chunkSize: number,
   run: number,
 ): Promise<RunResult> {
   const connection: QueueConnection = { redisUrl: args["redis-url"] as string, prefix: newPrefix() };
@@ -170,7 +193,7 @@ async function timedRun(
     };
     const started = performance.now();
     const enqueuedAt = Date.now();
-    const plan = await scanMarket(database.db, analyzeQueue, { timeframe: "1D" });
+    const plan = await scanMarket(database.db, analyzeQueue, { timeframe: "1D", chunkSize });
     const enqueueSeconds = (performance.now() - started) / 1000;
     await waiter.wait(analyzeQueue.queue, plan.jobIds, 600_000);
     const seconds = (performance.now() - started) / 1000;
@@ -190,6 +213,7 @@ async function timedRun(
       machine: (machine.busy - cpuBefore.machine.busy) / seconds,
     };
     const memory = workers.map((w) => w.memory());
+    const warmSeconds = await warmRun(database, analyzeQueue, connection, chunkSize);
 
     const jobs = (await analyzeQueue.queue.getJobs(["completed"], 0, -1)) as Job[];
     const failed = await analyzeQueue.queue.getFailedCount();
@@ -206,11 +230,15 @@ async function timedRun(
       j.processedOn !== undefined && j.finishedOn !== undefined ? [j.finishedOn - j.processedOn] : [],
     );
     const waits = jobs.flatMap((j) => (j.processedOn !== undefined ? [j.processedOn - enqueuedAt] : []));
-    const symbols = plan.jobIds.length;
+    const symbols = plan.symbols.length;
     return {
       processes,
       concurrency,
+      chunkSize,
+      jobs: plan.jobIds.length,
       run,
+      warmSeconds,
+      warmSymbolsPerSecond: symbols / warmSeconds,
       symbols,
       failed,
       bars,
@@ -234,6 +262,85 @@ async function timedRun(
     await analyzeQueue.close();
     await alertsQueue.close();
     await obliterate(connection);
+  }
+}
+
+/**
+ * The same scan again on the same worker processes (`force`: its completed jobs are replaced), after
+ * emptying vpa_signals so it inserts again: what a long-lived worker does, with its JIT warm, its
+ * stock directory loaded and its connections open. Returns the seconds it took.
+ */
+async function warmRun(
+  database: DatabaseHandle,
+  analyzeQueue: TypedQueue<"analyze">,
+  connection: QueueConnection,
+  chunkSize: number,
+): Promise<number> {
+  await clearSignals(database);
+  const waiter = await WaitAll.start(analyzeQueue.queue, connection);
+  try {
+    const started = performance.now();
+    const plan = await scanMarket(database.db, analyzeQueue, { timeframe: "1D", chunkSize, force: true });
+    await waiter.wait(analyzeQueue.queue, plan.jobIds, 600_000);
+    return (performance.now() - started) / 1000;
+  } finally {
+    await waiter.close();
+  }
+}
+
+interface NoopResult {
+  readonly processes: number;
+  readonly concurrency: number;
+  readonly jobs: number;
+  readonly seconds: number;
+  readonly jobsPerSecond: number;
+}
+
+/**
+ * The queue's ceiling beside the scan: `jobs` no-op jobs (one per symbol, as one job per symbol
+ * would need) added with addBulk in batches of 1,000, as scanMarket adds, through `processes`
+ * no-op worker processes (noop-worker.ts) of `concurrency` each; timed from the first add until
+ * every job has completed.
+ */
+async function noopRun(processes: number, concurrency: number, jobs: number): Promise<NoopResult> {
+  const connection: QueueConnection = { redisUrl: args["redis-url"] as string, prefix: newPrefix() };
+  const queueName = "noop";
+  const workers = await Promise.all(
+    Array.from({ length: processes }, () =>
+      WorkerProcess.start({
+        databaseUrl: "",
+        redisUrl: connection.redisUrl,
+        queuePrefix: connection.prefix,
+        concurrency,
+        lookbackBars: LOOKBACK,
+        entry: "bench/scan/noop-worker.ts",
+        args: [connection.redisUrl, connection.prefix, queueName, String(concurrency)],
+      }),
+    ),
+  );
+  const { Queue } = await import("bullmq");
+  const queue = new Queue(queueName, {
+    connection: { url: connection.redisUrl },
+    prefix: connection.prefix,
+    defaultJobOptions: { removeOnComplete: { count: 50_000 }, removeOnFail: { count: 50_000 } },
+  });
+  const waiter = await WaitAll.start(queue, connection);
+  try {
+    const ids = Array.from({ length: jobs }, (_, i) => `noop.${i}`);
+    const started = performance.now();
+    for (let i = 0; i < ids.length; i += 1_000) {
+      await queue.addBulk(
+        ids.slice(i, i + 1_000).map((jobId) => ({ name: queueName, data: {}, opts: { jobId } })),
+      );
+    }
+    await waiter.wait(queue, ids, 600_000);
+    const seconds = (performance.now() - started) / 1000;
+    return { processes, concurrency, jobs, seconds, jobsPerSecond: jobs / seconds };
+  } finally {
+    await waiter.close();
+    await Promise.all(workers.map((w) => w.stop()));
+    await queue.obliterate({ force: true });
+    await queue.close();
   }
 }
 
@@ -264,22 +371,25 @@ async function directRun(
     };
     const started = performance.now();
     // scanMarket's payloads, without the queue: listLatestBars is what it calls first.
-    const plan = await scanMarket(
+    const inputs: JobInput<"analyze">[] = [];
+    await scanMarket(
       handle.db,
-      { ...analyzeQueue, addBulk: async () => [] },
-      { timeframe: "1D" },
+      {
+        ...analyzeQueue,
+        addBulk: async (jobs) => {
+          for (const job of jobs) inputs.push(job.payload);
+          return [];
+        },
+      },
+      { timeframe: "1D", chunkSize: CHUNKS[0] },
     );
-    const payloads = plan.symbols.map((symbol, i) => {
-      const jobId = plan.jobIds[i] as string;
-      const barTime = jobId.slice(jobId.lastIndexOf(".") + 1);
-      return { symbol, timeframe: "1D" as const, barTime, signalsSince: barTime, alert: true };
-    });
+    const payloads = inputs.map((input) => parseJobPayload("analyze", input));
     let next = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next < payloads.length) {
           const payload = payloads[next++];
-          if (payload !== undefined) await analyzeSymbol(payload, deps);
+          if (payload !== undefined) await analyzeChunk(payload, deps);
         }
       }),
     );
@@ -405,6 +515,7 @@ async function main(): Promise<void> {
     log,
   });
   const results: RunResult[] = [];
+  const noops: NoopResult[] = [];
   const direct: { seconds: number; rssMiB: number }[] = [];
   let stages: StageTimes | null = null;
   try {
@@ -414,15 +525,26 @@ async function main(): Promise<void> {
     );
     for (const { processes, concurrency } of CONFIGS) {
       for (let run = 1; run <= RUNS; run++) {
-        const r = await timedRun(handle, url, processes, concurrency, run);
-        results.push(r);
-        log(
-          `${processes} proc x ${concurrency}: run ${run}: ${r.symbols} symbols (${r.failed} failed) in ${fmt(r.seconds, 2)} s = ` +
-            `${fmt(r.symbolsPerSecond)} symbols/s, ${fmt(r.barsPerSecond)} bars/s; job median ${fmt(r.jobMedianMs, 1)} ms; ` +
-            `${r.signalsStored} signals stored, ${r.alertJobs} alert jobs; worker RSS peak ${fmt(r.workerRssPeakMiB)} MiB; ` +
-            `CPU cores busy: workers ${fmt(r.cpu.workers, 2)}, postgres ${fmt(r.cpu.postgres, 2)}, redis ${fmt(r.cpu.redis, 2)}, ` +
-            `bench ${fmt(r.cpu.bench, 2)}, machine ${fmt(r.cpu.machine, 2)}`,
-        );
+        if (args.noop) {
+          const { rows: count } = await sql<{ n: number }>`
+            select count(*)::int as n from stocks where is_active and not is_index`.execute(handle.db);
+          const n = await noopRun(processes, concurrency, count[0]?.n ?? 0);
+          noops.push(n);
+          log(
+            `${processes} proc x ${concurrency}: run ${run}: no-op: ${n.jobs} jobs in ${fmt(n.seconds, 2)} s = ${fmt(n.jobsPerSecond)} jobs/s`,
+          );
+        }
+        for (const chunkSize of CHUNKS) {
+          const r = await timedRun(handle, url, processes, concurrency, chunkSize, run);
+          results.push(r);
+          log(
+            `${processes} proc x ${concurrency}, chunk ${chunkSize}: run ${run}: ${r.symbols} symbols in ${r.jobs} jobs (${r.failed} failed) in ${fmt(r.seconds, 2)} s = ` +
+              `${fmt(r.symbolsPerSecond)} symbols/s fresh, ${fmt(r.warmSymbolsPerSecond)} long-lived; ${fmt(r.barsPerSecond)} bars/s; job median ${fmt(r.jobMedianMs, 1)} ms; ` +
+              `${r.signalsStored} signals stored, ${r.alertJobs} alert jobs; worker RSS peak ${fmt(r.workerRssPeakMiB)} MiB; ` +
+              `CPU cores busy: workers ${fmt(r.cpu.workers, 2)}, postgres ${fmt(r.cpu.postgres, 2)}, redis ${fmt(r.cpu.redis, 2)}, ` +
+              `bench ${fmt(r.cpu.bench, 2)}, machine ${fmt(r.cpu.machine, 2)}`,
+          );
+        }
       }
     }
     if (DIRECT_CONCURRENCY > 0) {
@@ -442,28 +564,34 @@ async function main(): Promise<void> {
   const symbols = results[0]?.symbols ?? 0;
   const out: string[] = [];
   out.push(
-    "| worker processes × ANALYZE_CONCURRENCY | symbols/s median (min–max) | × brief's 100/s | of 1,000/s goal | bars analysed/s | scan s | job median / p95 ms | worker RSS MiB: idle → peak (VmHWM) | CPU cores busy: workers / postgres / redis / bench / whole machine | CPU ms per symbol: workers / postgres / redis / bench |",
+    "| worker processes × ANALYZE_CONCURRENCY | ANALYZE_CHUNK_SIZE (jobs) | symbols/s fresh workers, median (min–max) | symbols/s long-lived workers | no-op BullMQ jobs/s, same processes | of 3,000/s goal (fresh) | bars analysed/s | scan s | job median / p95 ms | worker RSS MiB: idle → peak (VmHWM) | CPU cores busy: workers / postgres / redis / bench / whole machine | CPU ms per symbol: workers / postgres / redis / bench |",
   );
-  out.push("|---|---|---|---|---|---|---|---|---|---|");
+  out.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const { processes, concurrency } of CONFIGS) {
-    const rs = results.filter((r) => r.processes === processes && r.concurrency === concurrency);
-    const sps = rs.map((r) => r.symbolsPerSecond);
-    const m = median(sps);
-    out.push(
-      `| ${processes} × ${concurrency} | ${fmt(m)} (${fmt(Math.min(...sps))}–${fmt(Math.max(...sps))}) | ${fmt(m / TARGET, 1)}× | ${fmt((100 * m) / GOAL)} % | ` +
-        `${fmt(median(rs.map((r) => r.barsPerSecond)))} | ${fmt(median(rs.map((r) => r.seconds)), 2)} | ` +
-        `${fmt(median(rs.map((r) => r.jobMedianMs)), 1)} / ${fmt(median(rs.map((r) => r.jobP95Ms)), 1)} | ` +
-        `${fmt(median(rs.map((r) => r.workerStartRssMiB)))} → ${fmt(Math.max(...rs.map((r) => r.workerRssPeakMiB)))} (${fmt(Math.max(...rs.map((r) => r.workerHwmMiB)))}) | ` +
-        `${fmt(median(rs.map((r) => r.cpu.workers)), 2)} / ${fmt(median(rs.map((r) => r.cpu.postgres)), 2)} / ` +
-        `${fmt(median(rs.map((r) => r.cpu.redis)), 2)} / ${fmt(median(rs.map((r) => r.cpu.bench)), 2)} / ${fmt(median(rs.map((r) => r.cpu.machine)), 2)} | ` +
-        `${perSymbol(rs, "workers")} / ${perSymbol(rs, "postgres")} / ${perSymbol(rs, "redis")} / ${perSymbol(rs, "bench")} |`,
-    );
+    const noop = noops.filter((n) => n.processes === processes && n.concurrency === concurrency);
+    for (const chunkSize of CHUNKS) {
+      const rs = results.filter(
+        (r) => r.processes === processes && r.concurrency === concurrency && r.chunkSize === chunkSize,
+      );
+      const sps = rs.map((r) => r.symbolsPerSecond);
+      const m = median(sps);
+      out.push(
+        `| ${processes} × ${concurrency} | ${chunkSize} (${rs[0]?.jobs}) | ${fmt(m)} (${fmt(Math.min(...sps))}–${fmt(Math.max(...sps))}) | ` +
+          `${fmt(median(rs.map((r) => r.warmSymbolsPerSecond)))} | ${fmt(median(noop.map((n) => n.jobsPerSecond)))} | ${fmt((100 * m) / GOAL)} % | ` +
+          `${fmt(median(rs.map((r) => r.barsPerSecond)))} | ${fmt(median(rs.map((r) => r.seconds)), 2)} | ` +
+          `${fmt(median(rs.map((r) => r.jobMedianMs)), 1)} / ${fmt(median(rs.map((r) => r.jobP95Ms)), 1)} | ` +
+          `${fmt(median(rs.map((r) => r.workerStartRssMiB)))} → ${fmt(Math.max(...rs.map((r) => r.workerRssPeakMiB)))} (${fmt(Math.max(...rs.map((r) => r.workerHwmMiB)))}) | ` +
+          `${fmt(median(rs.map((r) => r.cpu.workers)), 2)} / ${fmt(median(rs.map((r) => r.cpu.postgres)), 2)} / ` +
+          `${fmt(median(rs.map((r) => r.cpu.redis)), 2)} / ${fmt(median(rs.map((r) => r.cpu.bench)), 2)} / ${fmt(median(rs.map((r) => r.cpu.machine)), 2)} | ` +
+          `${perSymbol(rs, "workers")} / ${perSymbol(rs, "postgres")} / ${perSymbol(rs, "redis")} / ${perSymbol(rs, "bench")} |`,
+      );
+    }
   }
   if (direct.length > 0) {
     const sps = direct.map((d) => symbols / d.seconds);
     out.push(
-      `| no queue: analyzeSymbol × ${DIRECT_CONCURRENCY} in one process | ${fmt(median(sps))} (${fmt(Math.min(...sps))}–${fmt(Math.max(...sps))}) | ` +
-        `${fmt(median(sps) / TARGET, 1)}× | ${fmt((100 * median(sps)) / GOAL)} % | | ${fmt(median(direct.map((d) => d.seconds)), 2)} | | ${fmt(Math.max(...direct.map((d) => d.rssMiB)))} | | |`,
+      `| no queue: analyzeChunk × ${DIRECT_CONCURRENCY} in one process | ${CHUNKS[0]} | ${fmt(median(sps))} (${fmt(Math.min(...sps))}–${fmt(Math.max(...sps))}) | | | ` +
+        `${fmt((100 * median(sps)) / GOAL)} % | | ${fmt(median(direct.map((d) => d.seconds)), 2)} | | ${fmt(Math.max(...direct.map((d) => d.rssMiB)))} | | |`,
     );
   }
   if (stages !== null) {
@@ -483,7 +611,7 @@ async function main(): Promise<void> {
   if (args.json !== undefined) {
     await writeFile(
       args.json,
-      `${JSON.stringify({ node: process.version, results, direct, stages }, null, 2)}\n`,
+      `${JSON.stringify({ node: process.version, results, noops, direct, stages }, null, 2)}\n`,
     );
   }
 }

@@ -14,6 +14,8 @@ export interface WorkerProcessOptions {
   readonly cpuProfileDir?: string;
   /** The program to run: the sources (default) or the image's bundle (`--bundle`). */
   readonly entry?: string;
+  /** Arguments after the program. Default `worker scanner`. */
+  readonly args?: readonly string[];
 }
 
 /** One `vpa worker scanner` child process (`node apps/cli/src/main.ts worker scanner`, or the image's `node dist/main.js …`). */
@@ -43,7 +45,7 @@ export class WorkerProcess {
       options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
     const child = spawn(
       process.execPath,
-      [...profile, options.entry ?? "apps/cli/src/main.ts", "worker", "scanner"],
+      [...profile, options.entry ?? "apps/cli/src/main.ts", ...(options.args ?? ["worker", "scanner"])],
       {
         cwd: ROOT,
         env: {

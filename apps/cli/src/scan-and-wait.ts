@@ -70,10 +70,12 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
       lookbackDays: options.lookbackDays,
       force: options.force,
       digestQueue: app.queue("digests"),
+      chunkSize: app.config.scan.analyzeChunkSize,
     });
     const analyzed = await analyzeWaiter.wait(plan.jobIds, {
       timeoutMs: remainingMs(),
-      onProgress: (done, total) => options.progress?.(`analyzed ${done}/${total} symbols`),
+      onProgress: (done, total) =>
+        options.progress?.(`analyzed ${done}/${total} jobs (${plan.symbols.length} symbols)`),
     });
     const scanSeconds = (performance.now() - started) / 1000;
     const analyzeFailed: ScanReport["analyzeFailed"] = [];
@@ -83,7 +85,8 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
     let alreadyScanned = 0;
     for (const [jobId, outcome] of analyzed) {
       if (outcome.finishedOn < startedAt) {
-        alreadyScanned++;
+        // Counted in symbols: a job of an older version (one symbol each) has no `symbols`.
+        alreadyScanned += (outcome.returnValue as Partial<AnalyzeResult> | null)?.symbols?.length ?? 1;
         continue;
       }
       if (outcome.state === "failed") {

@@ -150,9 +150,10 @@ const KIND_STARTERS: Record<
           const plan = await scanMarket(app.database.db, app.queue("analyze"), {
             timeframe: app.config.scan.timeframe,
             digestQueue: app.queue("digests"),
+            chunkSize: app.config.scan.analyzeChunkSize,
             ...(symbols === undefined ? {} : { symbols }),
           });
-          return { symbols: plan.jobIds.length, scanId: plan.scanId };
+          return { symbols: plan.symbols.length, scanId: plan.scanId };
         },
       },
       { port: app.config.api.port },
@@ -169,6 +170,7 @@ const KIND_STARTERS: Record<
       scanQueue: app.queue("scan"),
       analyzeQueue: app.queue("analyze"),
       digestQueue: app.queue("digests"),
+      analyzeChunkSize: app.config.scan.analyzeChunkSize,
       metrics: app.metrics,
       logger,
       dailyPattern: app.config.scan.dailySchedule,
@@ -204,8 +206,9 @@ const KIND_STARTERS: Record<
           const plan = await scanMarket(app.database.db, app.queue("analyze"), {
             timeframe: app.config.scan.timeframe,
             digestQueue: app.queue("digests"),
+            chunkSize: app.config.scan.analyzeChunkSize,
           });
-          return { symbols: plan.jobIds.length };
+          return { symbols: plan.symbols.length };
         },
         // /resume releases the chat's held deliveries at once.
         heldDeliveries: () => app.queue("deliveries").queue,

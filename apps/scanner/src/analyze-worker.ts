@@ -9,7 +9,7 @@ import {
 import type { Worker } from "bullmq";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import { type AnalyzeResult, analyzeSymbol } from "./analyze-symbol.job.ts";
+import { type AnalyzeResult, analyzeChunk } from "./analyze-chunk.job.ts";
 import { StockDirectory } from "./stock-directory.ts";
 
 export interface AnalyzeWorkerOptions {
@@ -22,7 +22,7 @@ export interface AnalyzeWorkerOptions {
   readonly lookbackBars: number;
 }
 
-/** The long-lived analyze worker: one job per symbol + bar. */
+/** The long-lived analyze worker: one job per chunk of symbols (analyze-chunk.job.ts). */
 export function startAnalyzeWorker(options: AnalyzeWorkerOptions): Worker {
   const stocks = new StockDirectory(options.db);
   const logger = options.logger.child({ module: "analyze-worker" });
@@ -30,7 +30,7 @@ export function startAnalyzeWorker(options: AnalyzeWorkerOptions): Worker {
     "analyze",
     options.connection,
     async (payload, job): Promise<AnalyzeResult> => {
-      const result = await analyzeSymbol(payload, {
+      const result = await analyzeChunk(payload, {
         db: options.db,
         stocks,
         alertsQueue: options.alertsQueue,
@@ -39,7 +39,7 @@ export function startAnalyzeWorker(options: AnalyzeWorkerOptions): Worker {
       });
       if (result.newSignals > 0) {
         logger.debug(
-          { jobId: job.id, symbol: payload.symbol, newSignals: result.newSignals },
+          { jobId: job.id, symbols: payload.symbols.length, newSignals: result.newSignals },
           "signals stored",
         );
       }

@@ -1,4 +1,5 @@
-export * from "./analyze-symbol.job.ts";
+export * from "./analyze-chunk.job.ts";
+export * from "./analyze-symbols-failed-error.ts";
 export * from "./analyze-worker.ts";
 export * from "./fetch/configured-provider.ts";
 export * from "./fetch/fetch-latest-bars.ts";
@@ -11,7 +12,7 @@ export * from "./schedule/scan-schedule.ts";
 export * from "./schedule/scan-scheduler.ts";
 export * from "./schedule/scheduled-scan.job.ts";
 export * from "./stock-directory.ts";
-export * from "./unknown-symbol-error.ts";
-export * from "./stream/start-live-stream.ts";
 export * from "./stream/provisional-ledger-redis.ts";
+export * from "./stream/start-live-stream.ts";
 export * from "./track-record/update-track-record.ts";
+export * from "./unknown-symbol-error.ts";

@@ -36,10 +36,14 @@ export interface ScanOptions {
    * re-analysis) the scan's alerts go out one by one.
    */
   readonly digestQueue?: TypedQueue<"digests">;
+  /** Symbols per analyze job (ANALYZE_CHUNK_SIZE). Default {@link DEFAULT_ANALYZE_CHUNK_SIZE}. */
+  readonly chunkSize?: number;
 }
 
 export interface ScanPlan {
+  /** The analyze jobs, one per chunk of symbols. */
   readonly jobIds: string[];
+  /** Every symbol the jobs analyse. */
   readonly symbols: string[];
   /** Requested symbols that have no bars (or no stock): nothing to analyse. */
   readonly missing: string[];
@@ -52,6 +56,12 @@ export interface ScanPlan {
 }
 
 const ENQUEUE_BATCH = 1_000;
+/**
+ * Symbols per analyze job when ANALYZE_CHUNK_SIZE is not set. Measured in bench/scan (BENCHMARKS.md):
+ * a job's fixed cost (BullMQ's commands, a bar query, a signal insert) is spread over its symbols;
+ * past a few dozen the gain flattens while a job's duration (its lock, its retry's redo) keeps growing.
+ */
+export const DEFAULT_ANALYZE_CHUNK_SIZE = 50;
 /** When the digest job first looks whether the scan's analyze jobs are done. */
 const DIGEST_FIRST_CHECK_MS = 500;
 
@@ -68,9 +78,28 @@ function daysBefore(time: string, days: number, timeframe: Timeframe): string {
 }
 
 /**
- * Enqueues one analyze job per symbol for its newest stored bar, with `addBulk` in batches. The job
- * id is derived from symbol + timeframe + bar + window, so scanning the same bar twice adds no work
- * while the first job is retained; a failed one is replaced, so a re-scan after a failure does it.
+ * The symbols to analyse in chunks of `size`, in symbol order: the same symbols with the same bars
+ * and windows always give the same chunks, hence the same job ids (analyzeJobId). A symbol added to
+ * or gone from the market shifts the chunks after it: their ids change and they are analysed again,
+ * which stores nothing twice and alerts nobody twice (the analyze path is idempotent).
+ */
+export function chunkSymbols<T extends { readonly symbol: string }>(
+  items: readonly T[],
+  size: number,
+): T[][] {
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`chunk size must be a positive integer, not ${size}`);
+  const sorted = [...items].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const chunks: T[][] = [];
+  for (let i = 0; i < sorted.length; i += size) chunks.push(sorted.slice(i, i + size));
+  return chunks;
+}
+
+/**
+ * Enqueues one analyze job per chunk of symbols (each for its newest stored bar), with `addBulk` in
+ * batches. The job id is derived from the chunk's symbols + timeframe + bars + windows, so scanning
+ * the same bars twice adds no work while the first job is retained; a failed one is replaced, so a
+ * re-scan after a failure does it.
  */
 export async function scanMarket(
   db: Kysely<Database>,
@@ -82,15 +111,15 @@ export async function scanMarket(
   const found = new Set(latest.map((l) => l.symbol));
   const missing = (options.symbols ?? []).filter((s) => !found.has(s));
   const lookbackDays = options.lookbackDays ?? 0;
-  const planned = latest.map(({ symbol, time }) => {
-    const payload = {
-      symbol,
-      timeframe: options.timeframe,
-      barTime: time,
-      signalsSince:
-        options.sinceBySymbol?.get(symbol) ??
-        (lookbackDays > 0 ? daysBefore(time, lookbackDays, options.timeframe) : time),
-    };
+  const items = latest.map(({ symbol, time }) => ({
+    symbol,
+    barTime: time,
+    signalsSince:
+      options.sinceBySymbol?.get(symbol) ??
+      (lookbackDays > 0 ? daysBefore(time, lookbackDays, options.timeframe) : time),
+  }));
+  const planned = chunkSymbols(items, options.chunkSize ?? DEFAULT_ANALYZE_CHUNK_SIZE).map((symbols) => {
+    const payload = { symbols, timeframe: options.timeframe };
     return { payload, jobId: analyzeJobId(payload, instance) };
   });
   // Redis first (failed jobs of these ids must not hide the work): when it is away the scan fails
@@ -120,7 +149,7 @@ export async function scanMarket(
   }
   return {
     jobIds: jobs.map((j) => j.jobId),
-    symbols: latest.map((l) => l.symbol),
+    symbols: items.map((item) => item.symbol),
     missing,
     replaced,
     scanId,

@@ -2,8 +2,8 @@ import type { ConfirmationRecord, SignalRecord } from "@vpa/core";
 import {
   createPendingAlerts,
   type Database,
-  insertConfirmations,
-  insertSignals,
+  insertConfirmationsOfStocks,
+  insertSignalsOfStocks,
   type Timeframe,
 } from "@vpa/db";
 import { ALERT_JOB_PRIORITY, alertJobId, type Metrics, type TypedQueue } from "@vpa/runtime";
@@ -35,32 +35,70 @@ export interface StoredRecords {
   readonly alertJobs: string[];
 }
 
+/** The records of several stocks, stored by one {@link storeAnalysisRecordsOfStocks} call. */
+export interface StocksRecordsToStore {
+  readonly timeframe: Timeframe;
+  readonly stocks: readonly {
+    readonly stockId: number;
+    readonly signals: readonly SignalRecord[];
+    readonly confirmations: readonly ConfirmationRecord[];
+  }[];
+  /** Record the signals' alerts as owed and enqueue their alert jobs. */
+  readonly alert: boolean;
+  /** The scan the alerts belong to (its digests); null for live bars. */
+  readonly scanId: number | null;
+}
+
 /**
  * The one idempotent path from vpa-core records to stored signals and owed alerts, shared by the
  * analyze job (a scan) and the live stream (a closed bar): signals and confirmations upserted by
  * (stock, timeframe, time, type) → alerts recorded as pending in PostgreSQL → one alert job per
  * owed alert, id `alert.<signalId>`. Running it twice for the same records (a retry, a re-scan, a
  * restarted stream worker, or both paths on the same bar) stores nothing twice and alerts nobody
- * twice: a delivered alert is `done`, and the alert job's id dedupes one still queued.
+ * twice: a delivered alert is `done`, and the alert job's id dedupes one still queued. One stock's
+ * case of {@link storeAnalysisRecordsOfStocks}.
  */
 export async function storeAnalysisRecords(
   deps: StoreRecordsDependencies,
   records: RecordsToStore,
 ): Promise<StoredRecords> {
-  const { signals } = records;
-  const stored = await insertSignals(deps.db, records.stockId, records.timeframe, signals);
-  const confirmed = await insertConfirmations(
-    deps.db,
-    records.stockId,
-    records.timeframe,
-    records.confirmations,
-  );
-  const byKey = new Map(signals.map((s) => [`${s.time}|${s.type}`, s]));
+  return storeAnalysisRecordsOfStocks(deps, {
+    timeframe: records.timeframe,
+    stocks: [{ stockId: records.stockId, signals: records.signals, confirmations: records.confirmations }],
+    alert: records.alert,
+    scanId: records.scanId,
+  });
+}
+
+/**
+ * {@link storeAnalysisRecords} for many stocks at once (an analyze job's chunk of symbols): one
+ * signal insert, one confirmation insert, one pending-alert write and one `addBulk` in all,
+ * whatever the number of stocks.
+ */
+export async function storeAnalysisRecordsOfStocks(
+  deps: StoreRecordsDependencies,
+  records: StocksRecordsToStore,
+): Promise<StoredRecords> {
+  const byKey = new Map<string, SignalRecord>();
+  const signals: { stockId: number; signal: SignalRecord }[] = [];
+  const confirmations: { stockId: number; confirmation: ConfirmationRecord }[] = [];
+  for (const stock of records.stocks) {
+    for (const signal of stock.signals) {
+      byKey.set(`${stock.stockId}|${signal.time}|${signal.type}`, signal);
+      signals.push({ stockId: stock.stockId, signal });
+    }
+    for (const confirmation of stock.confirmations)
+      confirmations.push({ stockId: stock.stockId, confirmation });
+  }
+  const stored = await insertSignalsOfStocks(deps.db, records.timeframe, signals);
+  const confirmed = await insertConfirmationsOfStocks(deps.db, records.timeframe, confirmations);
+  const recordOf = (row: { stockId: number; time: string; type: string }) =>
+    byKey.get(`${row.stockId}|${row.time}|${row.type}`);
   let newSignals = 0;
   for (const row of stored) {
     if (!row.inserted) continue;
     newSignals++;
-    const record = byKey.get(`${row.time}|${row.type}`);
+    const record = recordOf(row);
     if (record !== undefined) deps.metrics.signalsGenerated.inc({ type: record.type, bias: record.bias });
   }
   const alertJobs: string[] = [];
@@ -69,10 +107,7 @@ export async function storeAnalysisRecords(
     // enqueue below is lost, a retry or the alert sweeper enqueues them again.
     const owed = await createPendingAlerts(
       deps.db,
-      stored.map((row) => ({
-        signalId: row.id,
-        priority: byKey.get(`${row.time}|${row.type}`)?.priority ?? "LOW",
-      })),
+      stored.map((row) => ({ signalId: row.id, priority: recordOf(row)?.priority ?? "LOW" })),
       records.scanId,
     );
     const jobs = owed.map((alert) => {

@@ -122,7 +122,8 @@ describe("fetchLatestBars (UDF provider against a loopback server)", () => {
           sinceBySymbol: new Map(summary.updated.map((u) => [u.symbol, u.oldest])),
         });
         const [job] = await analyzeQueue.queue.getJobs(["waiting"]);
-        expect(job?.data).toMatchObject({
+        expect(job?.data.symbols).toHaveLength(1);
+        expect(job?.data.symbols[0]).toMatchObject({
           symbol: "SSI",
           barTime: all.at(-1)!.time,
           signalsSince: all.at(-5)!.time,

@@ -62,7 +62,10 @@ describe("scan scheduler", () => {
     expect(monday).toMatchObject({ ran: true, enqueued: 30, missing: 0 });
     // The daily firing also brings the track record up to the newest close.
     expect(monday.ran && monday.trackRecord?.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(await analyzeQueue.queue.count()).toBe(30);
+    // The 30 symbols in one analyze job (a chunk holds 50 by default).
+    const [job] = await analyzeQueue.queue.getJobs(["waiting"]);
+    expect(await analyzeQueue.queue.count()).toBe(1);
+    expect(job?.data.symbols).toHaveLength(30);
   });
 
   it("with a market-data source, fetches the new bars first and analyses each from its first new bar", async () => {
@@ -90,8 +93,10 @@ describe("scan scheduler", () => {
       );
       expect(result).toMatchObject({ ran: true, enqueued: 30, fetched: { bars: 3, failed: 0 } });
       const jobs = await queue.queue.getJobs(["waiting"]);
-      const job = jobs.find((j) => j.data.symbol === "VCB");
-      expect(job?.data).toMatchObject({ barTime: "2021-07-20", signalsSince: "2021-07-16" });
+      const vcbItem = jobs
+        .flatMap((j) => j.data.symbols as { symbol: string }[])
+        .find((item) => item.symbol === "VCB");
+      expect(vcbItem).toMatchObject({ barTime: "2021-07-20", signalsSince: "2021-07-16" });
     } finally {
       await obliterateQueues([queue]);
       await server.close();

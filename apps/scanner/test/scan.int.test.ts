@@ -48,12 +48,15 @@ async function scanOnce(
       concurrency: 4,
       lookbackBars: 250,
     });
+    // Chunks of 2: two jobs of two symbols and one of one, so both shapes of job run.
     const plan = await scanMarket(database.db, analyzeQueue, {
       timeframe: "1D",
       symbols,
       lookbackDays: LOOKBACK_DAYS,
+      chunkSize: 2,
     });
     expect(plan.missing).toEqual([]);
+    expect(plan.jobIds).toHaveLength(Math.ceil(symbols.length / 2));
     const outcomes = await waiter.wait(plan.jobIds, { timeoutMs: 20_000 });
     const results = [...outcomes.values()].map((o) => {
       expect(o.failedReason).toBeNull();
@@ -85,7 +88,7 @@ async function expectedSignals(symbol: string): Promise<SignalRecord[]> {
 describe("scan → analyze worker → signals", () => {
   it("stores exactly the signals a full-history analysis finds in the window, and queues their alerts", async () => {
     const { results, alertJobsQueued } = await scanOnce(SYMBOLS);
-    expect(results.map((r) => r.symbol).sort()).toEqual([...SYMBOLS].sort());
+    expect(results.flatMap((r) => r.symbols).sort()).toEqual([...SYMBOLS].sort());
     for (const symbol of SYMBOLS) {
       const stored = await listSignals(database.db, { symbol, limit: 1000 });
       const expected = await expectedSignals(symbol);
@@ -200,7 +203,8 @@ describe("scan → analyze worker → signals", () => {
         { concurrency: 2 },
       );
       const failed = await scan();
-      expect(failed.outcomes.map((o) => o.state)).toEqual(["failed", "failed"]);
+      // Both symbols in one job (the default chunk holds 50).
+      expect(failed.outcomes.map((o) => o.state)).toEqual(["failed"]);
       await broken.close();
 
       const worker = startAnalyzeWorker({
@@ -214,8 +218,8 @@ describe("scan → analyze worker → signals", () => {
       });
       try {
         const redone = await scan();
-        expect(redone.plan.replaced).toBe(2);
-        expect(redone.outcomes.map((o) => o.state)).toEqual(["completed", "completed"]);
+        expect(redone.plan.replaced).toBe(1);
+        expect(redone.outcomes.map((o) => o.state)).toEqual(["completed"]);
         const doneAt = Math.max(...redone.outcomes.map((o) => o.finishedOn));
 
         const same = await scan();
@@ -227,7 +231,7 @@ describe("scan → analyze worker → signals", () => {
         expect(wider.outcomes.every((o) => o.state === "completed" && o.finishedOn > doneAt)).toBe(true);
 
         const forced = await scan({ force: true });
-        expect(forced.plan.replaced).toBe(2);
+        expect(forced.plan.replaced).toBe(1);
         expect(forced.outcomes.every((o) => o.state === "completed" && o.finishedOn > doneAt)).toBe(true);
       } finally {
         await worker.close();

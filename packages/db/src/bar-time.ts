@@ -33,3 +33,44 @@ export function dateToBarTime(date: Date, timeframe: Timeframe): string {
   if (isDailyOrLonger(timeframe)) return local.slice(0, 10);
   return `${local.slice(0, 19)}+07:00`;
 }
+
+const SECONDS_PER_DAY = 86_400;
+const VIETNAM_OFFSET_SECONDS = 7 * 3_600;
+
+/** `n` as at least two digits. */
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * {@link dateToBarTime} from Unix seconds, by arithmetic: no Date object per bar. A hot path (every
+ * bar an analyze job loads: PostgreSQL sends times as numbers, which is cheaper for it than
+ * formatting text). The civil date from a day count is Howard Hinnant's `civil_from_days`; valid
+ * for any date in the proleptic Gregorian calendar.
+ */
+export function epochSecondsToBarTime(seconds: number, timeframe: Timeframe): string {
+  const local = seconds + VIETNAM_OFFSET_SECONDS;
+  const days = Math.floor(local / SECONDS_PER_DAY);
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1_460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const date = `${year}-${twoDigits(month)}-${twoDigits(day)}`;
+  if (isDailyOrLonger(timeframe)) return date;
+  const secondOfDay = local - days * SECONDS_PER_DAY;
+  const hours = Math.floor(secondOfDay / 3_600);
+  const minutes = Math.floor((secondOfDay % 3_600) / 60);
+  const rest = Math.floor(secondOfDay % 60);
+  return `${date}T${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(rest)}+07:00`;
+}

@@ -38,6 +38,8 @@ export interface Config {
     /** Bars loaded per analysis: 2N warm-up (40) + history for confidence and the trend. */
     readonly lookbackBars: number;
     readonly analyzeConcurrency: number;
+    /** Symbols per analyze job: a scan enqueues one job per chunk of this many symbols. */
+    readonly analyzeChunkSize: number;
     /** Cron (Asia/Ho_Chi_Minh) of the after-close scan of daily bars; null: off. */
     readonly dailySchedule: string | null;
     /** Cron of the in-session scans of intraday bars; null: off. */
@@ -196,6 +198,7 @@ const environmentSchema = z.object({
   SCAN_INTRADAY_TIMEFRAME: z.enum(["1m", "5m", "15m", "30m", "1h"]).default("15m"),
   HOLIDAYS_FILE: z.string().optional(),
   ANALYZE_CONCURRENCY: integer(1, 256).default(16),
+  ANALYZE_CHUNK_SIZE: integer(1, 1_000).default(50),
   ALERT_CONCURRENCY: integer(1, 64).default(4),
   EMAIL_FROM: z.string().min(3).default("VPA Alerts <alerts@localhost>"),
   ALERT_COOLDOWN_MINUTES: integer(0, 100_000).default(60),
@@ -376,6 +379,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       timeframe: env.SCAN_TIMEFRAME,
       lookbackBars: env.SCAN_LOOKBACK_BARS,
       analyzeConcurrency: env.ANALYZE_CONCURRENCY,
+      analyzeChunkSize: env.ANALYZE_CHUNK_SIZE,
       dailySchedule: cronOrNull(env.SCAN_SCHEDULE_DAILY),
       intradaySchedule: cronOrNull(env.SCAN_SCHEDULE_INTRADAY),
       intradayTimeframe: env.SCAN_INTRADAY_TIMEFRAME,

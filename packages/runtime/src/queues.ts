@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   type ConnectionOptions,
   type Job,
@@ -24,8 +25,8 @@ import { ServiceUnavailableError } from "./service-unavailable-error.ts";
  * validated at both ends: a producer cannot enqueue a malformed job, and a worker rejects one it
  * cannot use with an UnrecoverableError instead of retrying it.
  *
- * Glossary: a *scan* enqueues one *analyze* job per symbol for its newest bar; an analyze job
- * stores signals and enqueues one *alert* job per new signal; an alert job delivers that signal to
+ * Glossary: a *scan* enqueues *analyze* jobs, each for a chunk of symbols at their newest bars; an
+ * analyze job stores signals and enqueues one *alert* job per new signal; an alert job delivers that signal to
  * every matching subscriber on every channel; a *scan* job (from a schedule) runs a scan; a
  * *backtest* job runs one backtest.
  */
@@ -35,19 +36,48 @@ const barTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\
   message: "must be YYYY-MM-DD or an ISO instant",
 });
 
+/** One symbol of an analyze job: its newest bar to analyse and the window whose signals to store. */
+const analyzeSymbol = z.object({
+  symbol,
+  /** The newest bar to analyse; part of the job id, so the same bar is never analysed twice. */
+  barTime,
+  /** Store (and alert) signals dated at or after this bar; default: `barTime` only. */
+  signalsSince: barTime.optional(),
+});
+
+/** The most symbols one analyze job may carry (ANALYZE_CHUNK_SIZE is at most this). */
+export const MAX_ANALYZE_CHUNK_SIZE = 1_000;
+
+const analyzeChunk = z.object({
+  /** The chunk's symbols (scan-market.ts chunks them), each once. */
+  symbols: z
+    .array(analyzeSymbol)
+    .min(1)
+    .max(MAX_ANALYZE_CHUNK_SIZE)
+    .refine((items) => new Set(items.map((item) => item.symbol)).size === items.length, {
+      message: "each symbol at most once",
+    }),
+  timeframe,
+  /** Enqueue alert jobs for new signals. */
+  alert: z.boolean().default(true),
+  /** The scan this job belongs to (its alerts go into that scan's digests); none for live bars. */
+  scanId: z.number().int().positive().optional(),
+});
+
+/**
+ * An analyze job of one symbol, the shape before jobs carried chunks: still accepted (a job queued
+ * by an older producer during an upgrade must not fail as malformed) and read as a chunk of one.
+ */
+const analyzeOneSymbol = analyzeSymbol
+  .extend({ timeframe, alert: z.boolean().default(true), scanId: z.number().int().positive().optional() })
+  .transform(({ symbol, barTime, signalsSince, ...rest }) => ({
+    ...rest,
+    symbols: [{ symbol, barTime, ...(signalsSince === undefined ? {} : { signalsSince }) }],
+  }));
+
 export const jobPayloadSchemas = {
-  analyze: z.object({
-    symbol,
-    timeframe,
-    /** The newest bar to analyse; part of the job id, so the same bar is never analysed twice. */
-    barTime,
-    /** Store (and alert) signals dated at or after this bar; default: `barTime` only. */
-    signalsSince: barTime.optional(),
-    /** Enqueue alert jobs for new signals. */
-    alert: z.boolean().default(true),
-    /** The scan this job belongs to (its alerts go into that scan's digests); none for live bars. */
-    scanId: z.number().int().positive().optional(),
-  }),
+  /** A chunk of symbols to analyse, each for its newest bar (apps/scanner analyze-chunk.job.ts). */
+  analyze: z.union([analyzeChunk, analyzeOneSymbol]),
   /** Fan-out of one signal's alert: one delivery job per recipient who gets it at once. */
   alerts: z.object({ signalId: z.number().int().positive() }),
   /** One delivery (alert_deliveries row): to one subscriber on one channel. */
@@ -70,17 +100,31 @@ function sanitizeJobId(id: string): string {
 }
 
 /**
- * One analyze job per database, symbol, timeframe, bar and window: `databaseInstance` (db's
- * databaseInstanceId) keeps a recreated database from matching the old one's completed jobs, and
- * the window's start (`signalsSince`) and whether it alerts are part of the id because they change
- * the work: `vpa scan --lookback-days 90` after a plain scan is new work, not a duplicate.
+ * One analyze job per database, timeframe, chunk of symbols with their bars and windows:
+ * `databaseInstance` (db's databaseInstanceId) keeps a recreated database from matching the old
+ * one's completed jobs, and each symbol's window start (`signalsSince`) and whether it alerts are
+ * part of the id because they change the work: `vpa scan --lookback-days 90` after a plain scan is
+ * new work, not a duplicate. A chunk of one keeps the readable id of one symbol
+ * (`analyze.<db>.1D.VCB.2024-01-02`); a larger chunk is named by its first and last symbol, its size
+ * and a hash of every (symbol, bar, window), so the same chunk of the same bars gets the same id.
  */
 export function analyzeJobId(payload: JobInput<"analyze">, databaseInstance: string): string {
-  const since = payload.signalsSince ?? payload.barTime;
-  const window = since === payload.barTime ? "" : `.from-${since}`;
-  const alert = payload.alert === false ? ".quiet" : "";
+  const chunk = jobPayloadSchemas.analyze.parse(payload);
+  const alert = chunk.alert === false ? ".quiet" : "";
+  const prefix = `analyze.${databaseInstance}.${chunk.timeframe}`;
+  const [first] = chunk.symbols;
+  if (chunk.symbols.length === 1 && first !== undefined) {
+    const since = first.signalsSince ?? first.barTime;
+    const window = since === first.barTime ? "" : `.from-${since}`;
+    return sanitizeJobId(`${prefix}.${first.symbol}.${first.barTime}${window}${alert}`);
+  }
+  const items = chunk.symbols.map(
+    (item) => `${item.symbol}|${item.barTime}|${item.signalsSince ?? item.barTime}`,
+  );
+  const digest = createHash("sha256").update(items.join("\n")).digest("hex").slice(0, 16);
+  const last = chunk.symbols.at(-1);
   return sanitizeJobId(
-    `analyze.${databaseInstance}.${payload.timeframe}.${payload.symbol}.${payload.barTime}${window}${alert}`,
+    `${prefix}.${first?.symbol}-${last?.symbol}.${chunk.symbols.length}x.${digest}${alert}`,
   );
 }
 

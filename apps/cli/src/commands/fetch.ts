@@ -51,8 +51,9 @@ export async function runFetch(app: AppContext, args: readonly string[]): Promis
         // Every new bar gets analysed, not only the newest: a fetch after downtime brings several.
         sinceBySymbol: new Map(summary.updated.map((u) => [u.symbol, u.oldest])),
         digestQueue: app.queue("digests"),
+        chunkSize: app.config.scan.analyzeChunkSize,
       });
-      scanned = plan.jobIds.length;
+      scanned = plan.symbols.length;
     }
     if (values.json) {
       console.log(JSON.stringify({ ...summary, provider: provider.name, scanned }));
@@ -60,7 +61,7 @@ export async function runFetch(app: AppContext, args: readonly string[]): Promis
       console.log(
         `${provider.name}: ${summary.symbols} symbols, ${summary.barsFetched} new bars (${summary.barsWritten} written), ` +
           `${summary.updated.length} symbols updated, ${summary.failed.length} failed` +
-          (values.scan ? `; ${scanned} analyze jobs enqueued` : ""),
+          (values.scan ? `; ${scanned} symbols enqueued for analysis` : ""),
       );
     }
     return summary.failed.length > 0 ? 1 : 0;

@@ -21,8 +21,9 @@ export async function runScan(app: AppContext, args: readonly string[]): Promise
     const plan = await scanMarket(app.database.db, app.queue("analyze"), {
       ...options,
       digestQueue: app.queue("digests"),
+      chunkSize: app.config.scan.analyzeChunkSize,
     });
-    report(values.json, { enqueued: plan.jobIds.length, redone: plan.replaced, missing: plan.missing });
+    report(values.json, { enqueued: plan.symbols.length, redone: plan.replaced, missing: plan.missing });
     return plan.missing.length > 0 ? 1 : 0;
   }
   // Waiting with nobody to do the work would hang: lend this process as a worker if none is running.

@@ -22,6 +22,8 @@ export interface ScanSchedulerOptions {
   readonly analyzeQueue: TypedQueue<"analyze">;
   /** Where each scheduled scan's digest job goes. */
   readonly digestQueue?: TypedQueue<"digests">;
+  /** Symbols per analyze job (ANALYZE_CHUNK_SIZE); default scanMarket's. */
+  readonly analyzeChunkSize?: number;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly dailyPattern: string | null;
@@ -74,6 +76,7 @@ export async function startScanScheduler(
         db: options.db,
         analyzeQueue: options.analyzeQueue,
         ...(options.digestQueue === undefined ? {} : { digestQueue: options.digestQueue }),
+        ...(options.analyzeChunkSize === undefined ? {} : { analyzeChunkSize: options.analyzeChunkSize }),
         metrics: options.metrics,
         calendar,
         now: Date.now,

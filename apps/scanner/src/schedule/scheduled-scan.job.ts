@@ -14,6 +14,8 @@ export interface ScheduledScanDependencies {
   readonly analyzeQueue: TypedQueue<"analyze">;
   /** The scan's digest job goes here (one digest per subscriber in digest mode). */
   readonly digestQueue?: TypedQueue<"digests">;
+  /** Symbols per analyze job (ANALYZE_CHUNK_SIZE); default scanMarket's. */
+  readonly analyzeChunkSize?: number;
   readonly calendar: market.HolidayCalendar;
   /** Injected for tests; the worker passes Date.now. */
   readonly now: () => number;
@@ -30,6 +32,7 @@ export interface ScheduledScanDependencies {
 export type ScheduledScanResult =
   | {
       readonly ran: true;
+      /** Symbols enqueued for analysis (in chunks of analyzeChunkSize per job). */
       readonly enqueued: number;
       readonly missing: number;
       /** With a provider: new bars stored, and symbols whose fetch failed (scanned on what was stored). */
@@ -56,10 +59,11 @@ export async function runScheduledScan(
     const plan = await scanMarket(deps.db, deps.analyzeQueue, {
       timeframe: payload.timeframe,
       ...(deps.digestQueue === undefined ? {} : { digestQueue: deps.digestQueue }),
+      ...(deps.analyzeChunkSize === undefined ? {} : { chunkSize: deps.analyzeChunkSize }),
     });
     return {
       ran: true,
-      enqueued: plan.jobIds.length,
+      enqueued: plan.symbols.length,
       missing: plan.missing.length,
       ...(await trackRecordAfterClose(payload, deps, plan.jobIds)),
     };
@@ -69,10 +73,11 @@ export async function runScheduledScan(
     timeframe: payload.timeframe,
     sinceBySymbol: new Map(fetched.updated.map((u) => [u.symbol, u.oldest])),
     ...(deps.digestQueue === undefined ? {} : { digestQueue: deps.digestQueue }),
+    ...(deps.analyzeChunkSize === undefined ? {} : { chunkSize: deps.analyzeChunkSize }),
   });
   return {
     ran: true,
-    enqueued: plan.jobIds.length,
+    enqueued: plan.symbols.length,
     missing: plan.missing.length,
     fetched: { bars: fetched.barsWritten, failed: fetched.failed.length },
     ...(await trackRecordAfterClose(payload, deps, plan.jobIds)),

@@ -1,6 +1,6 @@
 import type { Bar } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
-import { barTimeToDate, dateToBarTime, isDailyOrLonger, type Timeframe } from "../bar-time.ts";
+import { barTimeToDate, dateToBarTime, epochSecondsToBarTime, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
 
 /** One OHLCV bar as the system passes it around (vpa-core's `Bar`): thousand VND, time as in bar-time.ts. */
@@ -238,22 +238,89 @@ export interface RecentBarsQuery {
 }
 
 /**
- * The last `limit` bars up to `until`, oldest first (the order vpa-core expects).
- *
- * Hot path (one call per analyze job): PostgreSQL formats the bar time in Asia/Ho_Chi_Minh itself,
- * so no Date object is built and parsed back per row (bench/scan measured ~30% off this call).
+ * The last `limit` bars up to `until`, oldest first (the order vpa-core expects). One stock's case
+ * of {@link loadRecentBarsOfStocks}.
  */
 export async function loadRecentBars(db: Kysely<Database>, query: RecentBarsQuery): Promise<BarRow[]> {
-  const format = isDailyOrLonger(query.timeframe) ? "YYYY-MM-DD" : 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"';
-  const until = query.until === undefined ? sql`` : sql`and time <= ${barTimeToDate(query.until)}`;
-  const result = await sql<BarRow>`
-    select to_char(time at time zone 'Asia/Ho_Chi_Minh', ${format}) as time, open, high, low, close, volume
-    from market_data
-    where stock_id = ${query.stockId} and timeframe = ${query.timeframe} ${until}
-    order by market_data.time desc
-    limit ${query.limit}
+  const bars = await loadRecentBarsOfStocks(db, query.timeframe, [query], query.limit);
+  return bars.get(query.stockId) ?? [];
+}
+
+/** One stock of a {@link loadRecentBarsOfStocks} call: its bars up to `until` (default: the newest). */
+export interface RecentBarsOfStock {
+  readonly stockId: number;
+  readonly until?: string;
+}
+
+/** The far future: "no upper bound" as a bind value, so every call has the same statement text. */
+const NO_UPPER_BOUND = 253_402_300_799; // 9999-12-31T23:59:59Z
+
+/**
+ * For each stock: its last `limit` bars up to its `until`, oldest first. One statement for any
+ * number of stocks (an analyze job sends one per chunk of symbols): a lateral "top `limit`" per
+ * stock walks the primary key backwards, as the one-stock query did. Stocks without bars are absent
+ * from the map.
+ *
+ * Hot path. What it avoids, measured in bench/scan: one row per bar (rows and their objects are
+ * the client's main cost; here one row per stock carries six arrays), time formatted as text by
+ * PostgreSQL (`to_char` was two thirds of the statement's execution; the times come back as Unix
+ * seconds, formatted by {@link epochSecondsToBarTime}), and a Date per bar. The statement text is
+ * the same for every call and the values travel as arrays, so PostgreSQL's plan cache is not
+ * needed: not a named prepared statement, which PgBouncer in transaction mode would not keep.
+ * Invariant: one entry per stock.
+ */
+export async function loadRecentBarsOfStocks(
+  db: Kysely<Database>,
+  timeframe: Timeframe,
+  stocks: readonly RecentBarsOfStock[],
+  limit: number,
+): Promise<Map<number, BarRow[]>> {
+  if (stocks.length === 0) return new Map();
+  const ids = new Int32Array(stocks.length);
+  const untils = new Float64Array(stocks.length);
+  stocks.forEach((stock, i) => {
+    ids[i] = stock.stockId;
+    untils[i] = stock.until === undefined ? NO_UPPER_BOUND : barTimeToDate(stock.until).getTime() / 1000;
+  });
+  const result = await sql<{
+    stock_id: number;
+    times: number[];
+    open: number[];
+    high: number[];
+    low: number[];
+    close: number[];
+    volume: number[];
+  }>`
+    select r.stock_id,
+      array_agg(extract(epoch from b.time)::float8 order by b.time) as times,
+      array_agg(b.open order by b.time) as open, array_agg(b.high order by b.time) as high,
+      array_agg(b.low order by b.time) as low, array_agg(b.close order by b.time) as close,
+      array_agg(b.volume::float8 order by b.time) as volume
+    from unnest(${binaryArray(ids, "int4")}::int4[], ${binaryArray(untils, "timestamptz")}::timestamptz[])
+      as r(stock_id, until)
+    cross join lateral (
+      select m.time, m.open, m.high, m.low, m.close, m.volume from market_data m
+      where m.stock_id = r.stock_id and m.timeframe = ${timeframe} and m.time <= r.until
+      order by m.time desc limit ${limit}
+    ) b
+    group by r.stock_id
   `.execute(db);
-  return result.rows.reverse();
+  const bars = new Map<number, BarRow[]>();
+  for (const row of result.rows) {
+    const stockBars: BarRow[] = new Array(row.times.length);
+    for (let i = 0; i < row.times.length; i++) {
+      stockBars[i] = {
+        time: epochSecondsToBarTime(row.times[i] as number, timeframe),
+        open: row.open[i] as number,
+        high: row.high[i] as number,
+        low: row.low[i] as number,
+        close: row.close[i] as number,
+        volume: row.volume[i] as number,
+      };
+    }
+    bars.set(row.stock_id, stockBars);
+  }
+  return bars;
 }
 
 export interface LatestBar {

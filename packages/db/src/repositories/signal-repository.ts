@@ -42,7 +42,8 @@ export interface StoredSignal {
 /**
  * Stores signals of one stock; a signal already stored (same stock, timeframe, time, type) is left
  * as it was. Returns every given signal with its id and whether this call inserted it, so a retried
- * job can still find signals whose follow-up work (alerts) never happened.
+ * job can still find signals whose follow-up work (alerts) never happened. One stock's case of
+ * {@link insertSignalsOfStocks}.
  */
 export async function insertSignals(
   db: Kysely<Database>,
@@ -50,13 +51,41 @@ export async function insertSignals(
   timeframe: Timeframe,
   signals: readonly SignalInput[],
 ): Promise<StoredSignal[]> {
+  return insertSignalsOfStocks(
+    db,
+    timeframe,
+    signals.map((signal) => ({ stockId, signal })),
+  );
+}
+
+/** A signal of one stock, for {@link insertSignalsOfStocks}. */
+export interface StockSignalInput {
+  readonly stockId: number;
+  readonly signal: SignalInput;
+}
+
+/** A {@link StoredSignal} with its stock. */
+export interface StoredStockSignal extends StoredSignal {
+  readonly stockId: number;
+}
+
+/**
+ * {@link insertSignals} for the signals of many stocks in one statement (an analyze job stores its
+ * chunk's signals at once). Invariant: a (stock, time, type) appears once in `signals`.
+ */
+export async function insertSignalsOfStocks(
+  db: Kysely<Database>,
+  timeframe: Timeframe,
+  signals: readonly StockSignalInput[],
+): Promise<StoredStockSignal[]> {
   if (signals.length === 0) return [];
-  const column = <T>(pick: (s: SignalInput) => T): T[] => signals.map(pick);
+  const column = <T>(pick: (s: SignalInput) => T): T[] => signals.map((s) => pick(s.signal));
   // One statement: the CTE's insert is invisible to the outer select of vpa_signals (same snapshot),
   // so the second branch returns exactly the rows that existed before.
-  const result = await sql<{ id: number; time: Date; type: string; inserted: boolean }>`
+  const result = await sql<{ id: number; stock_id: number; time: Date; type: string; inserted: boolean }>`
     with input as (
       select * from unnest(
+        ${signals.map((s) => s.stockId)}::int4[],
         ${column((s) => barTimeToDate(s.time))}::timestamptz[], ${column((s) => s.type)}::text[],
         ${column((s) => s.bias)}::text[], ${column((s) => s.score)}::int2[],
         ${column((s) => s.confidence)}::numeric[], ${column((s) => s.priority)}::text[],
@@ -65,24 +94,29 @@ export async function insertSignals(
         ${column((s) => s.features.trend)}::text[], ${column((s) => s.close)}::float8[],
         ${column((s) => Math.round(s.volume))}::int8[], ${column((s) => s.priceChange)}::float8[],
         ${column((s) => JSON.stringify(s.features))}::jsonb[]
-      ) as t(time, type, bias, score, confidence, priority, variant, volume_ratio, spread_ratio,
+      ) as t(stock_id, time, type, bias, score, confidence, priority, variant, volume_ratio, spread_ratio,
              close_location, trend, close, volume, price_change, conditions)
     ),
     inserted as (
       insert into vpa_signals (stock_id, timeframe, time, type, bias, score, confidence, priority, variant,
         volume_ratio, spread_ratio, close_location, trend, close, volume, price_change, conditions)
-      select ${stockId}::int, ${timeframe}::text, input.* from input
+      select input.stock_id, ${timeframe}::text, input.time, input.type, input.bias, input.score,
+        input.confidence, input.priority, input.variant, input.volume_ratio, input.spread_ratio,
+        input.close_location, input.trend, input.close, input.volume, input.price_change, input.conditions
+      from input
       on conflict (stock_id, timeframe, time, type) do nothing
-      returning id, time, type
+      returning id, stock_id, time, type
     )
-    select id, time, type, true as inserted from inserted
+    select id, stock_id, time, type, true as inserted from inserted
     union all
-    select s.id, s.time, s.type, false from vpa_signals s
-    join input on s.stock_id = ${stockId} and s.timeframe = ${timeframe} and s.time = input.time and s.type = input.type
-    order by time, type
+    select s.id, s.stock_id, s.time, s.type, false from vpa_signals s
+    join input on s.stock_id = input.stock_id and s.timeframe = ${timeframe} and s.time = input.time
+      and s.type = input.type
+    order by stock_id, time, type
   `.execute(db);
   return result.rows.map((row) => ({
     id: row.id,
+    stockId: row.stock_id,
     time: dateToBarTime(row.time, timeframe),
     type: row.type,
     inserted: row.inserted,
@@ -96,17 +130,39 @@ export async function insertConfirmations(
   timeframe: Timeframe,
   confirmations: readonly ConfirmationInput[],
 ): Promise<number> {
+  return insertConfirmationsOfStocks(
+    db,
+    timeframe,
+    confirmations.map((confirmation) => ({ stockId, confirmation })),
+  );
+}
+
+/** A confirmation of one stock, for {@link insertConfirmationsOfStocks}. */
+export interface StockConfirmationInput {
+  readonly stockId: number;
+  readonly confirmation: ConfirmationInput;
+}
+
+/** {@link insertConfirmations} for many stocks in one statement. */
+export async function insertConfirmationsOfStocks(
+  db: Kysely<Database>,
+  timeframe: Timeframe,
+  confirmations: readonly StockConfirmationInput[],
+): Promise<number> {
   if (confirmations.length === 0) return 0;
+  const column = <T>(pick: (c: ConfirmationInput) => T): T[] =>
+    confirmations.map((c) => pick(c.confirmation));
   const result = await sql`
     insert into vpa_signal_confirmations (signal_id, time, outcome, confidence)
     select s.id, c.time, c.outcome, c.confidence
     from unnest(
-      ${confirmations.map((c) => barTimeToDate(c.time))}::timestamptz[],
-      ${confirmations.map((c) => barTimeToDate(c.refTime))}::timestamptz[],
-      ${confirmations.map((c) => c.type)}::text[], ${confirmations.map((c) => c.outcome)}::text[],
-      ${confirmations.map((c) => c.confidence)}::numeric[]
-    ) as c(time, ref_time, type, outcome, confidence)
-    join vpa_signals s on s.stock_id = ${stockId} and s.timeframe = ${timeframe}
+      ${confirmations.map((c) => c.stockId)}::int4[],
+      ${column((c) => barTimeToDate(c.time))}::timestamptz[],
+      ${column((c) => barTimeToDate(c.refTime))}::timestamptz[],
+      ${column((c) => c.type)}::text[], ${column((c) => c.outcome)}::text[],
+      ${column((c) => c.confidence)}::numeric[]
+    ) as c(stock_id, time, ref_time, type, outcome, confidence)
+    join vpa_signals s on s.stock_id = c.stock_id and s.timeframe = ${timeframe}
       and s.time = c.ref_time and s.type = c.type
     on conflict (signal_id) do nothing
   `.execute(db);
