@@ -7,6 +7,7 @@ import {
   createShutdown,
   createStatusBoard,
   type Logger,
+  mergePrometheusText,
   pingRedis,
   QUEUE_NAMES,
   startHealthServer,
@@ -327,12 +328,12 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
       { name: "redis", check: () => pingRedis(app.connection) },
       { name: "postgres", check: async () => void (await sql`select 1`.execute(app.database.db)) },
     ],
-    extraMetrics: async () => {
-      const queue = app.queue(
-        workerKind === "alerts" || workerKind === "backtest" ? workerKind : "analyze",
-      ).queue;
-      return queue.exportPrometheusMetrics();
-    },
+    // Every queue's depth from every worker: the autoscaler (KEDA, deploy/k8s) reads
+    // bullmq_job_count of a kind's queue while that kind runs no pod at all (scaled to zero).
+    extraMetrics: async () =>
+      mergePrometheusText(
+        await Promise.all(QUEUE_NAMES.map((name) => app.queue(name).queue.exportPrometheusMetrics())),
+      ),
   });
   shutdown.add("health server", () => health.close());
   try {

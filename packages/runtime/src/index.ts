@@ -7,6 +7,7 @@ export * from "./job-retry-policy.ts";
 export * from "./job-waiter.ts";
 export * from "./jobs-not-finished-error.ts";
 export * from "./logger.ts";
+export * from "./merge-prometheus-text.ts";
 export * from "./metrics.ts";
 export * from "./observe-worker.ts";
 export * from "./queues.ts";
