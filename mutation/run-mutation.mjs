@@ -1,0 +1,20 @@
+// `npm run mutation -- vpa-core|alerts [stryker options]`: StrykerJS over one scope, at the
+// lowest CPU priority (nice 19) because it is CPU heavy and the machines are shared.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SCOPES = ["vpa-core", "alerts"];
+const [scope, ...extra] = process.argv.slice(2);
+if (!SCOPES.includes(scope ?? "")) {
+  console.error(`usage: npm run mutation -- ${SCOPES.join("|")} [stryker options]`);
+  process.exit(2);
+}
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const stryker = join(root, "node_modules/.bin/stryker");
+const result = spawnSync("nice", ["-n", "19", stryker, "run", "mutation/stryker.config.mjs", ...extra], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, VPA_MUTATION_SCOPE: scope },
+});
+process.exit(result.status ?? 1);
