@@ -1,3 +1,4 @@
+import type { AlertPriority, Bias, ConfirmationOutcome, market } from "@vpa/core";
 import type { ColumnType, Generated } from "kysely";
 
 /** Column types as kysely sees them. Prices are thousand VND; bigint columns are parsed to number. */
@@ -32,7 +33,7 @@ export interface StocksTable {
   symbol: string;
   name: string | null;
   sector: string | null;
-  exchange: "HOSE" | "HNX" | "UPCOM" | null;
+  exchange: market.Exchange | null;
   is_active: Generated<boolean>;
   /** An index (migration 0010): bars in index points; never scanned, traded or alerted. */
   is_index: Generated<boolean>;
@@ -59,10 +60,10 @@ export interface VpaSignalsTable {
   timeframe: string;
   time: Date;
   type: string;
-  bias: "bull" | "bear";
+  bias: Bias;
   score: number;
   confidence: ColumnType<number, number, number>;
-  priority: "HIGH" | "MEDIUM" | "LOW";
+  priority: AlertPriority;
   variant: string | null;
   volume_ratio: number;
   spread_ratio: number;
@@ -78,7 +79,7 @@ export interface VpaSignalsTable {
 export interface VpaSignalConfirmationsTable {
   signal_id: number;
   time: Date;
-  outcome: "confirmed" | "failed";
+  outcome: ConfirmationOutcome;
   confidence: number;
   created_at: CreatedAt;
 }
@@ -123,7 +124,7 @@ export interface SubscriptionsTable {
 export interface AlertsTable {
   id: Generated<number>;
   signal_id: number;
-  priority: "HIGH" | "MEDIUM" | "LOW";
+  priority: AlertPriority;
   /** Rendered by the alert job; null until it first runs. */
   message: string | null;
   state: Generated<AlertState>;

@@ -1,3 +1,4 @@
+import type { AlertPriority } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { dateToBarTime, type Timeframe } from "../bar-time.ts";
 import type { AlertState, Database, DeliveryStatus } from "../schema.ts";
@@ -7,7 +8,7 @@ import type { AlertState, Database, DeliveryStatus } from "../schema.ts";
 // same alert twice by us, and an owed delivery is never silently dropped — it ends `sent`,
 // `failed`, `suppressed` or `uncertain` (each visible in `vpa alerts`), or stays owed.
 
-export type AlertPriority = "HIGH" | "MEDIUM" | "LOW";
+export type { AlertPriority };
 
 export interface OwedAlert {
   readonly signalId: number;

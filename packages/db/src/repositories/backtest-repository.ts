@@ -1,3 +1,4 @@
+import type { market } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate, type Timeframe } from "../bar-time.ts";
 import type { BacktestRunKind, BacktestRunStatus, Database } from "../schema.ts";
@@ -349,7 +350,7 @@ export async function loadBacktestEquity(
 /** One symbol's bars in columns, prices in thousand VND, oldest first. */
 export interface SymbolBarColumns {
   readonly symbol: string;
-  readonly exchange: "HOSE" | "HNX" | "UPCOM" | null;
+  readonly exchange: market.Exchange | null;
   readonly time: string[];
   readonly open: number[];
   readonly high: number[];
@@ -375,9 +376,9 @@ export async function listBacktestSymbols(
   db: Kysely<Database>,
   symbols: readonly string[] | null,
   timeframe: Timeframe,
-): Promise<{ symbol: string; exchange: "HOSE" | "HNX" | "UPCOM" | null }[]> {
+): Promise<{ symbol: string; exchange: market.Exchange | null }[]> {
   const filter = symbols === null ? sql`true` : sql`s.symbol = any(${[...symbols]}::text[])`;
-  const result = await sql<{ symbol: string; exchange: "HOSE" | "HNX" | "UPCOM" | null }>`
+  const result = await sql<{ symbol: string; exchange: market.Exchange | null }>`
     select s.symbol, s.exchange from stocks s
     where s.is_active and not s.is_index and ${filter}
       and exists (select 1 from market_data m where m.stock_id = s.id and m.timeframe = ${timeframe})

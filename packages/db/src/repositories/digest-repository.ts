@@ -1,3 +1,4 @@
+import type { AlertPriority, Bias } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { dateToBarTime, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
@@ -7,9 +8,9 @@ export interface DigestItem {
   readonly symbol: string;
   readonly exchange: string | null;
   readonly signalType: string;
-  readonly bias: "bull" | "bear";
+  readonly bias: Bias;
   readonly score: number;
-  readonly priority: "HIGH" | "MEDIUM" | "LOW";
+  readonly priority: AlertPriority;
   /** Thousand VND. */
   readonly close: number;
   readonly volumeRatio: number | null;
@@ -39,9 +40,9 @@ export async function draftDigests(db: Kysely<Database>, scanId: number): Promis
     symbol: string;
     exchange: string | null;
     type: string;
-    bias: "bull" | "bear";
+    bias: Bias;
     score: number;
-    priority: "HIGH" | "MEDIUM" | "LOW";
+    priority: AlertPriority;
     close: number;
     volume_ratio: number | null;
     time: Date;

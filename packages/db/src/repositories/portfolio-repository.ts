@@ -1,3 +1,4 @@
+import type { AlertPriority, Bias, ConfirmationOutcome } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
@@ -370,10 +371,10 @@ export type StoredSignalRecord =
       readonly symbol: string;
       readonly time: string;
       readonly type: string;
-      readonly bias: "bull" | "bear";
+      readonly bias: Bias;
       readonly score: number;
       readonly confidence: number;
-      readonly priority: "HIGH" | "MEDIUM" | "LOW";
+      readonly priority: AlertPriority;
       readonly variant: string | null;
       readonly features: {
         readonly vr: number;
@@ -391,8 +392,8 @@ export type StoredSignalRecord =
       readonly time: string;
       readonly refTime: string;
       readonly type: string;
-      readonly bias: "bull" | "bear";
-      readonly outcome: "confirmed" | "failed";
+      readonly bias: Bias;
+      readonly outcome: ConfirmationOutcome;
       readonly confidence: number;
     };
 
@@ -422,10 +423,10 @@ export async function loadStoredSignalRecords(
     time: string;
     refTime: string;
     type: string;
-    bias: "bull" | "bear";
+    bias: Bias;
     score: number;
     confidence: string | number;
-    priority: "HIGH" | "MEDIUM" | "LOW";
+    priority: AlertPriority;
     variant: string | null;
     vr: number;
     sr: number;
@@ -434,7 +435,7 @@ export async function loadStoredSignalRecords(
     close: number;
     volume: string | number;
     priceChange: number;
-    outcome: "confirmed" | "failed" | null;
+    outcome: ConfirmationOutcome | null;
   }>`
     select * from (
       select 'signal' as kind, st.symbol, ${day("s.time")} as time, ${day("s.time")} as "refTime", s.type,

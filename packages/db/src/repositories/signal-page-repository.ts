@@ -1,3 +1,4 @@
+import type { Bias, market } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate, dateToBarTime, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
@@ -11,8 +12,8 @@ import type { SignalView } from "./signal-repository.ts";
 export interface SignalPageQuery {
   readonly symbol?: string;
   readonly type?: string;
-  readonly bias?: "bull" | "bear";
-  readonly exchange?: "HOSE" | "HNX" | "UPCOM";
+  readonly bias?: Bias;
+  readonly exchange?: market.Exchange;
   readonly timeframe?: Timeframe;
   /** Bar times from (inclusive), `YYYY-MM-DD` or an ISO-8601 instant. */
   readonly since?: string;

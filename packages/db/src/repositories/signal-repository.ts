@@ -1,3 +1,4 @@
+import type { AlertPriority, Bias, ConfirmationOutcome } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate, dateToBarTime, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
@@ -6,10 +7,10 @@ import type { Database } from "../schema.ts";
 export interface SignalInput {
   readonly time: string;
   readonly type: string;
-  readonly bias: "bull" | "bear";
+  readonly bias: Bias;
   readonly score: number;
   readonly confidence: number;
-  readonly priority: "HIGH" | "MEDIUM" | "LOW";
+  readonly priority: AlertPriority;
   readonly variant: string | null;
   readonly features: {
     readonly vr: number;
@@ -27,7 +28,7 @@ export interface ConfirmationInput {
   readonly time: string;
   readonly refTime: string;
   readonly type: string;
-  readonly outcome: "confirmed" | "failed";
+  readonly outcome: ConfirmationOutcome;
   readonly confidence: number;
 }
 
@@ -189,10 +190,10 @@ export interface SignalView {
   readonly timeframe: Timeframe;
   readonly time: string;
   readonly type: string;
-  readonly bias: "bull" | "bear";
+  readonly bias: Bias;
   readonly score: number;
   readonly confidence: number;
-  readonly priority: "HIGH" | "MEDIUM" | "LOW";
+  readonly priority: AlertPriority;
   readonly variant: string | null;
   readonly volumeRatio: number;
   readonly spreadRatio: number;

@@ -1,3 +1,4 @@
+import type { market } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema.ts";
 
@@ -5,7 +6,7 @@ export interface StockInput {
   readonly symbol: string;
   readonly name?: string | null;
   readonly sector?: string | null;
-  readonly exchange?: "HOSE" | "HNX" | "UPCOM" | null;
+  readonly exchange?: market.Exchange | null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { AlertPriority, Bias } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { dateToBarTime, type Timeframe } from "../bar-time.ts";
 import type { Database, DeliveryMode } from "../schema.ts";
@@ -262,9 +263,9 @@ export async function listStrongestSignalsOfLatestScan(
     symbol: string;
     exchange: string | null;
     type: string;
-    bias: "bull" | "bear";
+    bias: Bias;
     score: number;
-    priority: "HIGH" | "MEDIUM" | "LOW";
+    priority: AlertPriority;
     close: number;
     volume_ratio: number | null;
     time: Date;

@@ -1,3 +1,4 @@
+import type { market } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate, isDailyOrLonger, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
@@ -15,7 +16,7 @@ export interface SymbolView {
 /** Active stocks and indices, by symbol. */
 export async function listSymbols(
   db: Kysely<Database>,
-  query: { readonly exchange?: "HOSE" | "HNX" | "UPCOM" } = {},
+  query: { readonly exchange?: market.Exchange } = {},
 ): Promise<SymbolView[]> {
   let select = db
     .selectFrom("stocks")

@@ -1,3 +1,4 @@
+import type { Bias, market } from "@vpa/core";
 import { CONFIDENCE_BANDS, LIQUIDITY_BANDS, SCORE_BANDS } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate, type Timeframe } from "../bar-time.ts";
@@ -76,7 +77,7 @@ export interface TrackRecordWorkSignal {
   readonly id: number;
   readonly time: string;
   readonly type: string;
-  readonly bias: "bull" | "bear";
+  readonly bias: Bias;
   readonly score: number;
   readonly confidence: number;
   readonly trend: string;
@@ -99,7 +100,7 @@ export interface TrackRecordWorkSignal {
 export interface TrackRecordWork {
   readonly stockId: number;
   readonly symbol: string;
-  readonly exchange: "HOSE" | "HNX" | "UPCOM" | null;
+  readonly exchange: market.Exchange | null;
   /** Load bars from this date: the chance draw's year and the 20 bars before a new signal. */
   readonly loadFrom: string;
   /** The stock's 41st bar (index 40): chance entries are drawn from there on; null below 41 bars. */
@@ -125,10 +126,10 @@ interface WorkRow {
   is_new: boolean;
   stock_id: number;
   symbol: string;
-  exchange: "HOSE" | "HNX" | "UPCOM" | null;
+  exchange: market.Exchange | null;
   time: string;
   type: string;
-  bias: "bull" | "bear";
+  bias: Bias;
   score: number;
   confidence: number;
   trend: string;
@@ -405,7 +406,7 @@ export interface TrackRecordGroupQuery {
   readonly timeframe?: Timeframe;
   readonly horizon: number;
   readonly type?: string;
-  readonly bias?: "bull" | "bear";
+  readonly bias?: Bias;
   /** `HOSE`, `HNX`, `UPCOM`, or `unknown` for stocks without one. */
   readonly exchange?: string;
   readonly scoreBand?: string;
@@ -558,7 +559,7 @@ export async function readTrackRecordStamp(db: Kysely<Database>): Promise<string
  */
 export interface TrackRecordCell {
   readonly type: string;
-  readonly bias: "bull" | "bear";
+  readonly bias: Bias;
   /** `HOSE`, `HNX`, `UPCOM`, or null for a stock without one. */
   readonly exchange: string | null;
   readonly score: number;
@@ -584,7 +585,7 @@ export async function readTrackRecordCells(
     sql`((${column} at time zone 'Asia/Ho_Chi_Minh')::date - date '1970-01-01')`;
   const result = await sql<{
     type: string;
-    bias: "bull" | "bear";
+    bias: Bias;
     exchange: string | null;
     score: number;
     returns: number[];
