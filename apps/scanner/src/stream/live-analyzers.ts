@@ -7,6 +7,7 @@ import {
 } from "@vpa/core";
 import { type Database, loadRecentBars, type Timeframe } from "@vpa/db";
 import type { Kysely } from "kysely";
+import type { ConcurrencyLimit } from "./concurrency-limit.ts";
 
 export interface LiveAnalyzersOptions {
   readonly db: Kysely<Database>;
@@ -18,6 +19,8 @@ export interface LiveAnalyzersOptions {
    */
   readonly warmUpBars: number;
   readonly stockIdOf: (symbol: string) => number;
+  /** Runs each load of stored bars (the stream's limit on concurrent PostgreSQL work). */
+  readonly databaseSlot?: ConcurrencyLimit;
 }
 
 /** One symbol's analyzer and what it consumed last (a retried bar gets the same records back). */
@@ -65,12 +68,15 @@ export function createLiveAnalyzers(options: LiveAnalyzersOptions): LiveAnalyzer
 
   /** A fresh analyzer fed every stored bar strictly before `beforeMs` (all when undefined). */
   async function build(symbol: string, until?: string): Promise<SymbolAnalysis> {
-    const bars = await loadRecentBars(options.db, {
-      stockId: options.stockIdOf(symbol),
-      timeframe: options.timeframe,
-      ...(until === undefined ? {} : { until }),
-      limit: options.warmUpBars + 1,
-    });
+    const slot = options.databaseSlot ?? ((task) => task());
+    const bars = await slot(() =>
+      loadRecentBars(options.db, {
+        stockId: options.stockIdOf(symbol),
+        timeframe: options.timeframe,
+        ...(until === undefined ? {} : { until }),
+        limit: options.warmUpBars + 1,
+      }),
+    );
     const untilMs = until === undefined ? Number.POSITIVE_INFINITY : Date.parse(until);
     const history = bars.filter((bar) => Date.parse(bar.time) < untilMs).slice(-options.warmUpBars);
     const analyzer = createStreamingAnalyzer(symbol);

@@ -11,6 +11,7 @@ import type { Metrics, TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { storeAnalysisRecords } from "../store-analysis-records.ts";
+import { createConcurrencyLimit } from "./concurrency-limit.ts";
 import { createLiveAnalyzers, type LiveAnalyzers } from "./live-analyzers.ts";
 import {
   createProvisionalTracker,
@@ -44,6 +45,21 @@ export interface LiveStreamOptions {
     readonly prefix: string;
     readonly sink: ProvisionalAlertSink;
   };
+  /**
+   * Called once per closed bar after its signals are stored (and its provisional alerts followed
+   * up): seconds spent in the streaming analysis alone, and in the whole handling (analysis,
+   * storing, alerting). For metrics and bench/live.
+   */
+  readonly observeClosedBar?: (timing: {
+    readonly analysisSeconds: number;
+    readonly handlingSeconds: number;
+  }) => void;
+  /**
+   * PostgreSQL work (storing bars, storing signals) running at once across symbols; the rest
+   * waits in process instead of in the pool, where it would time out. Default 8 (below the
+   * pool's 10 connections, leaving room for the status and warm-up queries).
+   */
+  readonly databaseConcurrency?: number;
   /** The market clock (epoch ms); default `Date.now`. A replay passes its own. */
   readonly now?: () => number;
   /** Publishes the stream's status (for `vpa status`); called every few seconds. */
@@ -82,11 +98,13 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
       market.parseExchange(s.exchange ?? "") ?? options.defaultExchange,
     ]),
   );
+  const databaseSlot = createConcurrencyLimit(options.databaseConcurrency ?? 8);
   const analyzers = createLiveAnalyzers({
     db: options.db,
     timeframe: options.timeframe,
     warmUpBars: options.warmUpBars,
     stockIdOf: (symbol) => stockIds.get(symbol) as number,
+    databaseSlot,
   });
   await analyzers.warm([...stockIds.keys()]);
   const exchangeOf = (symbol: string) => exchanges.get(symbol) ?? options.defaultExchange;
@@ -112,30 +130,41 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
     provider: options.provider,
     ...(options.now === undefined ? {} : { now: options.now }),
     storeBars: async (symbol, bars) => {
-      const written = await upsertBars(options.db, stockIds.get(symbol) as number, options.timeframe, bars);
+      const written = await databaseSlot(() =>
+        upsertBars(options.db, stockIds.get(symbol) as number, options.timeframe, bars),
+      );
       options.metrics.barsIngested.inc({ source: "stream" }, written.written);
     },
     lastStoredBarTime: async (symbol) =>
-      (await listLatestBars(options.db, options.timeframe, [symbol]))[0]?.time ?? null,
+      (await databaseSlot(() => listLatestBars(options.db, options.timeframe, [symbol])))[0]?.time ?? null,
     onBarClosed: async (symbol, bar) => {
+      const startedAt = process.hrtime.bigint();
       const signals: SignalRecord[] = [];
       const confirmations: ConfirmationRecord[] = [];
-      for (const record of await analyzers.analyzeClosedBar(symbol, bar)) {
+      const records = await analyzers.analyzeClosedBar(symbol, bar);
+      const analysedAt = process.hrtime.bigint();
+      for (const record of records) {
         if (record.kind === "signal") signals.push(record);
         else confirmations.push(record);
       }
       if (signals.length > 0 || confirmations.length > 0) {
-        await storeAnalysisRecords(options, {
-          stockId: stockIds.get(symbol) as number,
-          timeframe: options.timeframe,
-          signals,
-          confirmations,
-          alert: true,
-          scanId: null,
-        });
+        await databaseSlot(() =>
+          storeAnalysisRecords(options, {
+            stockId: stockIds.get(symbol) as number,
+            timeframe: options.timeframe,
+            signals,
+            confirmations,
+            alert: true,
+            scanId: null,
+          }),
+        );
       }
       // After the final signals are stored: their alerts are owed before "did not hold" is said.
       await provisional?.onBarClosed(symbol, bar.time, new Set(signals.map((s) => s.type)));
+      options.observeClosedBar?.({
+        analysisSeconds: Number(analysedAt - startedAt) / 1e9,
+        handlingSeconds: Number(process.hrtime.bigint() - startedAt) / 1e9,
+      });
     },
     ...(provisional === null
       ? {}

@@ -1,0 +1,263 @@
+/**
+ * bench/live — the live path on a whole market of 1-minute bars: a loopback WebSocket feed
+ * replays a trading day (255 HOSE minutes) for every symbol of the shared daily dataset, built
+ * deterministically (build-replay-day.ts, README.md), through the stream worker's own code
+ * (`startLiveStream`: aggregation, exactly-once commit to PostgreSQL, the streaming analyzers,
+ * signals stored and alerted through the scan's path, provisional evaluation of each forming bar
+ * with the Redis once-only ledger). Each minute the feed sends every symbol's bar half-formed,
+ * then closed, and waits until the worker has committed all of them: as fast as it takes them.
+ *
+ *   node bench/live/run.ts [--symbols 1681] [--minutes 255] [--json FILE]
+ *
+ * Prints: closed-bar analysis latency per bar (the streaming update alone, and the whole handling:
+ * analysis + store + alert), close message → signals stored, p50/p99; bars/s; provisional
+ * evaluations/s; RSS after warm-up and at the end.
+ */
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { createDatabase, migrateToLatest, upsertBars, upsertStocks } from "@vpa/db";
+import { createLogger, createMetrics, createQueue } from "@vpa/runtime";
+import { createProvisionalLedgerRedis, startLiveStream } from "@vpa/scanner";
+import { Redis } from "ioredis";
+import { sql } from "kysely";
+import pg from "pg";
+import {
+  buildMinuteBars,
+  type MinuteBar,
+  minuteVolumeProfile,
+  REPLAY_SESSIONS,
+  readLastDailyBars,
+} from "./build-replay-day.ts";
+import { startReplayFeed } from "./replay-feed.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    symbols: { type: "string", default: "1681" },
+    minutes: { type: "string", default: "255" },
+    "pg-url": { type: "string", default: "postgres://postgres@127.0.0.1:5432" },
+    "redis-url": { type: "string", default: "redis://127.0.0.1:6379" },
+    database: { type: "string", default: "vpa_bench_live" },
+    dataset: {
+      type: "string",
+      default: new URL("../../../shared/data/vn-daily-2000-2021.csv.gz", import.meta.url).pathname,
+    },
+    minutesFile: {
+      type: "string",
+      default: new URL("../../../shared/data/vn30f1m-1m-2023-11-2024-01.csv", import.meta.url).pathname,
+    },
+    json: { type: "string" },
+  },
+});
+const SYMBOLS = Number(args.symbols);
+const MINUTES = Number(args.minutes);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${args["pg-url"]}/postgres` });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+// 1. The market: each symbol's last three daily bars → three sessions of 1-minute bars.
+let t0 = performance.now();
+const daily = await readLastDailyBars(args.dataset as string, SYMBOLS);
+const profile = minuteVolumeProfile(args.minutesFile as string);
+const symbols = [...daily.keys()];
+const history = new Map<string, MinuteBar[]>();
+const replay = new Map<string, MinuteBar[]>();
+for (const [symbol, bars] of daily) {
+  history.set(
+    symbol,
+    REPLAY_SESSIONS.slice(0, 2).flatMap((session, i) => buildMinuteBars(symbol, session, bars[i]!, profile)),
+  );
+  replay.set(symbol, buildMinuteBars(symbol, REPLAY_SESSIONS[2], bars[2]!, profile).slice(0, MINUTES));
+}
+log(
+  `built ${symbols.length} symbols × (${2 * 255} history + ${MINUTES} replayed) minutes in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
+
+// 2. A fresh database with the two previous sessions stored (the analyzers' warm-up).
+const database = args.database as string;
+if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`bad database name ${database}`);
+await adminQuery(`drop database if exists ${database} with (force)`);
+await adminQuery(`create database ${database}`);
+const handle = createDatabase({ url: `${args["pg-url"]}/${database}`, maxConnections: 10 });
+await migrateToLatest(handle.db);
+t0 = performance.now();
+const stockIds = await upsertStocks(
+  handle.db,
+  symbols.map((symbol) => ({ symbol, exchange: "HOSE" })),
+);
+for (const symbol of symbols) await upsertBars(handle.db, stockIds.get(symbol)!, "1m", history.get(symbol)!);
+log(`stored ${symbols.length * 510} history bars in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+history.clear(); // the stream worker reads its warm-up from PostgreSQL, like the real one
+global.gc?.();
+const rssBeforeStart = process.memoryUsage().rss;
+
+// 3. The stream worker's live path, in this process, against the loopback feed.
+const connection = {
+  redisUrl: args["redis-url"] as string,
+  prefix: `vpa-bench-live-${randomBytes(3).toString("hex")}`,
+};
+const alertsQueue = createQueue("alerts", connection);
+const ledger = createProvisionalLedgerRedis(connection);
+const feed = await startReplayFeed();
+let clock = Date.parse(`${REPLAY_SESSIONS[2]}T09:00:00+07:00`);
+let provisionalAlerts = 0;
+let followUps = 0;
+const analysisSeconds: number[] = [];
+const handlingSeconds: number[] = [];
+const closeToStoredMs: number[] = [];
+let minuteSentAt = 0;
+t0 = performance.now();
+const live = await startLiveStream({
+  db: handle.db,
+  alertsQueue,
+  warmUpBars: 600,
+  // Nothing to backfill: the history is stored, and the feed sends every bar.
+  provider: { name: "none", fetchBars: async () => [], circuitState: () => "closed" },
+  metrics: createMetrics({ collectProcessMetrics: false }),
+  logger: createLogger({ level: "warn", secrets: [] }),
+  name: "bench",
+  url: feed.url,
+  symbols,
+  timeframe: "1m",
+  defaultExchange: "HOSE",
+  now: () => clock,
+  provisional: {
+    redis: ledger,
+    prefix: connection.prefix,
+    sink: async (event) => {
+      if (event.kind === "provisional") provisionalAlerts++;
+      else followUps++;
+    },
+  },
+  observeClosedBar: (timing) => {
+    analysisSeconds.push(timing.analysisSeconds);
+    handlingSeconds.push(timing.handlingSeconds);
+    closeToStoredMs.push(performance.now() - minuteSentAt);
+  },
+});
+const warmSeconds = (performance.now() - t0) / 1000;
+await feed.subscribed();
+await live.stream.idle();
+global.gc?.();
+log(
+  `stream worker started, ${symbols.length} analyzers warmed, in ${warmSeconds.toFixed(1)} s; rss ${mb(rssBeforeStart)} MB before, ${mb(process.memoryUsage().rss)} MB after`,
+);
+
+// 4. The replay: each minute, every symbol half-formed, then closed; wait for all to be committed.
+const rss: number[] = [process.memoryUsage().rss];
+const committedBefore = live.stream.status().bars.barsCommitted;
+const frame = (symbol: string, bar: MinuteBar, closed: boolean) =>
+  JSON.stringify({ type: "bar", symbol, timeframe: "1m", ...bar, closed });
+const replayStarted = performance.now();
+let formingSeconds = 0;
+for (let m = 0; m < MINUTES; m++) {
+  const barStart = Date.parse(replay.get(symbols[0]!)![m]!.time);
+  clock = barStart + 30_000;
+  const forming = symbols.map((symbol) => {
+    const bar = replay.get(symbol)![m]!;
+    const close = (bar.open + bar.close) / 2;
+    return frame(
+      symbol,
+      {
+        ...bar,
+        close,
+        high: Math.max(bar.open, close),
+        low: Math.min(bar.open, close),
+        volume: Math.floor(bar.volume / 2),
+      },
+      false,
+    );
+  });
+  const formingAt = performance.now();
+  feed.broadcast(forming);
+  // The forming frames are evaluated as they arrive; let them in before the close.
+  const evaluationsTarget = live.provisional!.counters().evaluations + symbols.length;
+  while (
+    live.provisional!.counters().evaluations < evaluationsTarget &&
+    performance.now() - formingAt < 5_000
+  )
+    await new Promise((resolve) => setImmediate(resolve));
+  formingSeconds += (performance.now() - formingAt) / 1000;
+  clock = barStart + 60_000;
+  minuteSentAt = performance.now();
+  feed.broadcast(symbols.map((symbol) => frame(symbol, replay.get(symbol)![m]!, true)));
+  const target = committedBefore + (m + 1) * symbols.length;
+  while (live.stream.status().bars.barsCommitted < target)
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  if (m % 15 === 14 || m === MINUTES - 1) {
+    rss.push(process.memoryUsage().rss);
+    log(
+      `  minute ${m + 1}/${MINUTES}: ${((m + 1) * symbols.length).toLocaleString("en")} bars, rss ${mb(rss.at(-1)!)} MB`,
+    );
+  }
+}
+await live.provisional?.idle();
+const replaySeconds = (performance.now() - replayStarted) / 1000;
+const bars = MINUTES * symbols.length;
+const signals =
+  (await sql<{ n: number }>`select count(*)::int as n from vpa_signals`.execute(handle.db)).rows[0]?.n ?? 0;
+const counters = live.provisional!.counters();
+
+const sorted = (values: number[]) => Float64Array.from(values).sort();
+const analysis = sorted(analysisSeconds);
+const handling = sorted(handlingSeconds);
+const closeToStored = sorted(closeToStoredMs);
+const result = {
+  symbols: symbols.length,
+  minutes: MINUTES,
+  bars,
+  replaySeconds,
+  barsPerSecond: bars / replaySeconds,
+  analysisMicroseconds: { p50: percentile(analysis, 50) * 1e6, p99: percentile(analysis, 99) * 1e6 },
+  handlingMilliseconds: { p50: percentile(handling, 50) * 1e3, p99: percentile(handling, 99) * 1e3 },
+  closeToStoredMilliseconds: { p50: percentile(closeToStored, 50), p99: percentile(closeToStored, 99) },
+  provisional: {
+    evaluations: counters.evaluations,
+    evaluationsPerSecondOfFormingPhase: counters.evaluations / formingSeconds,
+    alerts: provisionalAlerts,
+    followUps,
+    held: counters.held,
+    didNotHold: counters.didNotHold,
+  },
+  signalsStored: signals,
+  rssMegabytes: {
+    beforeStart: mb(rssBeforeStart),
+    afterWarmUp: mb(rss[0]!),
+    peak: mb(Math.max(...rss)),
+    end: mb(rss.at(-1)!),
+  },
+  warmUpSeconds: warmSeconds,
+};
+log(JSON.stringify(result, null, 2));
+if (args.json !== undefined) await writeFile(args.json, `${JSON.stringify(result, null, 2)}\n`);
+
+// 5. Clean up: nothing of the bench stays in Redis or PostgreSQL.
+await live.stop();
+await feed.close();
+await alertsQueue.queue.obliterate({ force: true });
+await alertsQueue.close();
+ledger.disconnect();
+const redis = new Redis(connection.redisUrl);
+let cursor = "0";
+do {
+  const [next, keys] = await redis.scan(cursor, "MATCH", `${connection.prefix}:*`, "COUNT", 1000);
+  cursor = next;
+  if (keys.length > 0) await redis.del(...keys);
+} while (cursor !== "0");
+redis.disconnect();
+await handle.close();
+await adminQuery(`drop database if exists ${database} with (force)`);
