@@ -34,7 +34,6 @@ const MUTATE = {
     "apps/alerts/src/telegram-bot/chat-access.ts",
     "apps/alerts/src/telegram-bot/command-throttle.ts",
     "apps/alerts/src/telegram-bot/parse-bot-command.ts",
-    "apps/alerts/src/telegram-bot/reply-pacer.ts",
     "apps/alerts/src/telegram-bot/signal-type-keyboard.ts",
     "apps/alerts/src/telegram-bot/split-telegram-html.ts",
     "!**/*.test.ts",

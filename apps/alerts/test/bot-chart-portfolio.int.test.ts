@@ -132,6 +132,7 @@ beforeAll(async () => {
     logger,
     pollTimeoutSeconds: 1,
     chartCache: { redisUrl: connection.redisUrl, prefix: connection.prefix },
+    rateLimit: connection,
   });
 });
 

@@ -7,13 +7,13 @@ import {
   upsertBars,
   upsertStocks,
 } from "@vpa/db";
-import { createLogger, createQueue, deliveryJobId, type TypedQueue } from "@vpa/runtime";
+import { createLogger, createQueue, deliveryJobId, RedisRateLimiter, type TypedQueue } from "@vpa/runtime";
 import { scanMarket } from "@vpa/scanner";
 import { sql } from "kysely";
 import { Api } from "node-telegram-bot-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
-import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
+import { obliterateQueues, removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 import {
   checkInlineKeyboard,
   type SentTelegramMessage,
@@ -23,17 +23,21 @@ import {
 import { startTelegramBot, type TelegramBot, type TelegramBotOptions } from "../src/index.ts";
 import { PUBLIC_COMMANDS } from "../src/telegram-bot/bot-help.ts";
 import { createReplySender } from "../src/telegram-bot/reply-sender.ts";
+import { createSharedReplyPacing } from "../src/telegram-bot/shared-reply-pacing.ts";
 
 const TOKEN = "654321:BOT-token-abcdefghijklmnopqrstuvwxyz";
 const ADMIN = 9001;
 const logger = createLogger({ level: "silent", secrets: [TOKEN] });
 let database: TestDatabase;
+/** The Redis of the bots' reply limits (the alerts' shared rate limiter), removed at the end. */
+const replyLimits = testQueueConnection();
 
 beforeAll(async () => {
   database = await createTestDatabase();
 });
 afterAll(async () => {
   await database?.drop();
+  await removeQueuePrefix(replyLimits);
 });
 
 let nextMessageId = 1;
@@ -97,6 +101,7 @@ function startBot(telegram: TelegramStandIn, options: Partial<TelegramBotOptions
     db: database.db,
     logger,
     pollTimeoutSeconds: 1,
+    rateLimit: replyLimits,
     ...options,
   });
 }
@@ -681,9 +686,15 @@ describe("Telegram bot reply sender", () => {
   it("splits a reply longer than Telegram's 4096 characters into messages Telegram accepts, in order", async () => {
     const telegram = await startTelegramStandIn({ token: TOKEN, floodControl: true });
     const abort = new AbortController();
+    const limiter = new RedisRateLimiter(replyLimits);
     try {
       const api = new Api(TOKEN, { apiRoot: telegram.apiRoot, maxRetries: 0 });
-      const sender = createReplySender({ api, logger, signal: abort.signal });
+      const sender = createReplySender({
+        api,
+        logger,
+        signal: abort.signal,
+        pacing: createSharedReplyPacing(limiter),
+      });
       const lines = Array.from({ length: 300 }, (_, i) => `<b>S${i}</b> · score ${i % 100} · A&amp;B`);
       sender.send("8118", `<blockquote>${lines.join("\n")}</blockquote>`);
       await sender.idle();
@@ -697,6 +708,7 @@ describe("Telegram bot reply sender", () => {
     } finally {
       abort.abort();
       await telegram.close();
+      await limiter.close();
     }
   });
 });

@@ -215,6 +215,8 @@ const KIND_STARTERS: Record<
         heldDeliveries: () => app.queue("deliveries").queue,
         // /chart shares the alert workers' chart cache.
         chartCache: { redisUrl: app.connection.redisUrl, prefix: app.connection.prefix },
+        // Replies are booked in the alert workers' limits: together they stay within Telegram's.
+        rateLimit: app.connection,
       });
       shutdown.add("telegram bot", () => bot.stop());
     }

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { MessageImage } from "../render/rendered-message.ts";
 import { truncateTelegramHtml } from "../render/telegram-html.ts";
 import { type InlineKeyboard, type InlineKeyboardMarkup, inlineKeyboardMarkup } from "./bot-reply.ts";
-import { ReplyPacer } from "./reply-pacer.ts";
+import type { ReplyPacing } from "./shared-reply-pacing.ts";
 import { splitTelegramHtml } from "./split-telegram-html.ts";
 
 /** The part of node-telegram-bot-api's `Api` the sender uses. */
@@ -52,7 +52,8 @@ export interface ReplySenderOptions {
   readonly logger: Logger;
   /** Aborting it abandons every queued reply and interrupts every wait at once. */
   readonly signal: AbortSignal;
-  readonly pacer?: ReplyPacer;
+  /** The shared limiter's booking (shared-reply-pacing.ts): replies and alerts share Telegram's limits. */
+  readonly pacing: ReplyPacing;
   /**
    * Tries per message, the first included, when Telegram answers 429 or 5xx or the network fails.
    * @defaultValue 4
@@ -101,7 +102,7 @@ export interface ReplySender {
 export function createReplySender(options: ReplySenderOptions): ReplySender {
   const { api, signal } = options;
   const logger = options.logger;
-  const pacer = options.pacer ?? new ReplyPacer();
+  const pacing = options.pacing;
   const maxAttempts = options.maxAttempts ?? 4;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
@@ -126,8 +127,9 @@ export function createReplySender(options: ReplySenderOptions): ReplySender {
     request: (signal: AbortSignal) => Promise<unknown>,
   ): Promise<boolean> => {
     for (let attempt = 1; ; attempt++) {
-      const delayMs = pacer.book(chatId);
-      if (delayMs > 0 && !(await wait(delayMs))) return false;
+      for (let waitMs = await pacing.tryBook(chatId); waitMs > 0; waitMs = await pacing.tryBook(chatId)) {
+        if (!(await wait(waitMs))) return false;
+      }
       if (signal.aborted) return false;
       try {
         await request(AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]));
@@ -137,16 +139,17 @@ export function createReplySender(options: ReplySenderOptions): ReplySender {
         if (err instanceof TelegramApiError && NOT_MODIFIED.test(err.description)) return true;
         const retryAfterSeconds = err instanceof TelegramApiError ? err.retryAfter : undefined;
         const retryAfterMs = retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000;
-        // Whatever happens to this reply, the chat's next message must respect the wait too.
-        if (retryAfterMs !== undefined) pacer.holdOff(chatId, retryAfterMs);
+        // Whatever happens to this reply, the bot's next messages (replies and alerts) wait too.
+        if (retryAfterMs !== undefined) await pacing.pauseBot(retryAfterMs);
         const retryable =
           isTransientError(err) && (retryAfterMs === undefined || retryAfterMs <= maxRetryAfterMs);
         if (!retryable || attempt >= maxAttempts) {
           logger.warn({ err, chatId, attempt }, "could not send a bot reply; giving it up");
           return false;
         }
-        // 5xx or network: back off 1 s, 2 s, 4 s before the next try.
-        if (retryAfterMs === undefined) pacer.holdOff(chatId, 1_000 * 2 ** (attempt - 1));
+        // 5xx or network: back off 1 s, 2 s, 4 s before the next try (the chat's later replies
+        // queue behind this one).
+        if (retryAfterMs === undefined && !(await wait(1_000 * 2 ** (attempt - 1)))) return false;
         logger.info({ chatId, attempt, retryAfterMs }, "bot reply not accepted yet; retrying");
       }
     }

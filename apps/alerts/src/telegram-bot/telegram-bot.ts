@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { SIGNAL_TYPES } from "@vpa/core";
 import { type Database, findSubscriberSettings } from "@vpa/db";
+import { RedisRateLimiter, type RedisRateLimiterOptions } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import { Api, TelegramApiError } from "node-telegram-bot-api";
 import type { Logger } from "pino";
@@ -23,6 +24,7 @@ import { handleBotCommand, helpFor } from "./handle-bot-command.ts";
 import { parseBotCommand } from "./parse-bot-command.ts";
 import type { StatusQueue } from "./read-queue-depths.ts";
 import { createReplySender } from "./reply-sender.ts";
+import { createSharedReplyPacing } from "./shared-reply-pacing.ts";
 import { handleSignalTypeTap, parseSignalTypeTap } from "./signal-type-keyboard.ts";
 import { createSymbolCharts } from "./symbol-charts.ts";
 
@@ -65,6 +67,12 @@ export interface TelegramBotOptions {
    * keys, so a chart an alert drew is reused). Default: none; every /chart draws.
    */
   readonly chartCache?: { readonly redisUrl: string; readonly prefix: string };
+  /**
+   * The Redis of the alert workers' rate limiter (runtime's redis-rate-limiter.ts): every reply is
+   * booked under the same Telegram limits as the alerts, so together they stay within the bot-wide
+   * ~30 messages a second and each chat's pace, however many processes send.
+   */
+  readonly rateLimit: RedisRateLimiterOptions;
 }
 
 export interface TelegramBot {
@@ -129,7 +137,8 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
   const signal = abort.signal;
   const throttle = new CommandThrottle(options.commandsPerMinute ?? 10);
   const access = createBotAccess(options);
-  const replies = createReplySender({ api, logger, signal });
+  const limiter = new RedisRateLimiter(options.rateLimit);
+  const replies = createReplySender({ api, logger, signal, pacing: createSharedReplyPacing(limiter) });
   const defaultLanguage = options.defaultLanguage ?? "vi";
   const chartCache = options.chartCache === undefined ? undefined : new RedisChartCache(options.chartCache);
   const services: BotServices = {
@@ -336,6 +345,7 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
     await loop();
     await replies.idle();
     await chartCache?.close();
+    await limiter.close();
   })();
   return {
     stopped,
