@@ -25,7 +25,7 @@
  * - RSS per alert worker process (the peak VmHWM; goal < 150 MB).
  * - Chart render time per signal (SVG + PNG, the workers' code), measured in this process.
  *
- * Needs PostgreSQL and Redis (DATABASE_SERVER_URL, REDIS_URL; default the local ones). Uses a
+ * Needs PostgreSQL and Redis (DATABASE_URL: its server is used, REDIS_URL; default the local ones). Uses a
  * database of its own, `vpa_bench_alerts`, made again each run.
  */
 import { readFileSync } from "node:fs";
@@ -88,7 +88,7 @@ const LATENCY_SYMBOL = "ZZLAT";
 const LATENCY_CHAT = "999999999";
 const ROOT = new URL("../../", import.meta.url).pathname;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const SERVER = process.env.DATABASE_SERVER_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const SERVER = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
 const percentile = (xs: readonly number[], p: number) => {

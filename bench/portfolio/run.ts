@@ -87,7 +87,7 @@ console.log(
   `load and analyse: ${series.length} symbols trading in 2021 in ${fmt((performance.now() - start) / 1000, 1)} s (not timed)`,
 );
 
-const server = process.env.DATABASE_SERVER_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const server = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const databaseUrl = (() => {
   const url = new URL(server);
   url.pathname = "/vpa_bench_portfolio";
