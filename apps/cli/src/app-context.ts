@@ -13,6 +13,7 @@ import {
   type ServiceName,
   ServiceUnavailableError,
   secretsOf,
+  type Tracing,
   type TypedQueue,
 } from "@vpa/runtime";
 import { sql } from "kysely";
@@ -28,7 +29,8 @@ export class AppContext {
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly connection: QueueConnection;
+  #connection: QueueConnection;
+  #tracing: Tracing | null = null;
   #database: DatabaseHandle | null = null;
   readonly #queues = new Map<QueueName, TypedQueue<QueueName>>();
   /** What a Redis connection of this process last reported: the reason behind "Connection is closed.". */
@@ -53,7 +55,7 @@ export class AppContext {
       destination: options.logDestination === "stderr" ? process.stderr : process.stdout,
     });
     this.metrics = createMetrics({ collectProcessMetrics: options.processMetrics ?? false });
-    this.connection = {
+    this.#connection = {
       redisUrl: config.redisUrl,
       ...(config.redisClusterNodes.length === 0 ? {} : { clusterNodes: config.redisClusterNodes }),
       prefix: config.queuePrefix,
@@ -65,6 +67,24 @@ export class AppContext {
     };
   }
 
+  /** Redis and the queue prefix, as every queue and worker of this process uses them (with telemetry once traced). */
+  get connection(): QueueConnection {
+    return this.#connection;
+  }
+
+  /**
+   * Starts exporting traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (runtime tracing.ts; nothing is
+   * loaded otherwise): the queues and workers opened after this carry each job's trace. Call it
+   * before opening any. `vpa-<name>` is the service name unless OTEL_SERVICE_NAME says otherwise.
+   */
+  async startTracing(name: string): Promise<void> {
+    const { endpoint, serviceName } = this.config.tracing;
+    if (endpoint === null || this.#tracing !== null) return;
+    const { startTracing } = await import("@vpa/runtime");
+    this.#tracing = await startTracing({ endpoint, serviceName: serviceName ?? `vpa-${name}` });
+    this.#connection = { ...this.#connection, telemetry: this.#tracing.telemetry };
+  }
+
   /**
    * Resolves when each named service answers within a few seconds; otherwise throws the
    * {@link ServiceUnavailableError} of the first one that does not (in the order given), which
@@ -73,7 +93,10 @@ export class AppContext {
    */
   async requireServices(...names: readonly ServiceName[]): Promise<void> {
     const checks = names.map((name) =>
-      (name === "redis" ? checkRedis(this.connection, SERVICE_CHECK_TIMEOUT_MS) : this.#checkPostgres()).then(
+      (name === "redis"
+        ? checkRedis(this.#connection, SERVICE_CHECK_TIMEOUT_MS)
+        : this.#checkPostgres()
+      ).then(
         () => null,
         (error: unknown) => error,
       ),
@@ -141,5 +164,8 @@ export class AppContext {
     this.#queues.clear();
     await this.#database?.close();
     this.#database = null;
+    // Last: the spans of everything above are exported before the process ends.
+    await this.#tracing?.shutdown();
+    this.#tracing = null;
   }
 }

@@ -117,6 +117,8 @@ async function main(argv: readonly string[]): Promise<number> {
         // forever (it checks both services once at start: runWorkerProcess).
         ...(name === "worker" ? {} : { redisFailFastMs: REDIS_FAIL_FAST_MS }),
       });
+      // Traces (OTEL_EXPORTER_OTLP_ENDPOINT) before any queue opens; a worker is named by its kind.
+      await app.startTracing(name === "worker" ? (args[0] ?? name) : name);
       return app;
     },
   };

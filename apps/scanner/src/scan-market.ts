@@ -7,7 +7,7 @@ import {
   listLatestBars,
   type Timeframe,
 } from "@vpa/db";
-import { analyzeJobId, digestJobId, type TypedQueue } from "@vpa/runtime";
+import { analyzeJobId, digestJobId, inSpan, type TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 
 export interface ScanOptions {
@@ -102,6 +102,16 @@ export function chunkSymbols<T extends { readonly symbol: string }>(
  * re-scan after a failure does it.
  */
 export async function scanMarket(
+  db: Kysely<Database>,
+  analyzeQueue: TypedQueue<"analyze">,
+  options: ScanOptions,
+): Promise<ScanPlan> {
+  // With tracing on, the root of the scan's trace: its analyze jobs, their alert jobs and those
+  // alerts' deliveries are its descendants (runtime tracing.ts).
+  return inSpan("scan", { "vpa.timeframe": options.timeframe }, () => enqueueScan(db, analyzeQueue, options));
+}
+
+async function enqueueScan(
   db: Kysely<Database>,
   analyzeQueue: TypedQueue<"analyze">,
   options: ScanOptions,

@@ -109,6 +109,13 @@ export interface Config {
   };
   /** Extra recipients `vpa demo` registers besides the console. */
   readonly demo: { readonly emailTo: string | null; readonly telegramChatId: string | null };
+  /** OpenTelemetry traces (runtime tracing.ts): off unless an OTLP endpoint is set. */
+  readonly tracing: {
+    /** OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT); spans go to `<endpoint>/v1/traces`. null: off. */
+    readonly endpoint: string | null;
+    /** OTEL_SERVICE_NAME; null: `vpa-<worker kind or command>`. */
+    readonly serviceName: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -223,6 +230,8 @@ const environmentSchema = z.object({
   MARKET_DATA_RPS: integer(1, 1_000).default(5),
   BACKTEST_CONCURRENCY: integer(1, 16).default(1),
   STREAM_URL: url(["ws:", "wss:"]).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(["http:", "https:"]).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   STREAM_NAME: z
     .string()
     .regex(/^[a-z0-9_-]{1,40}$/, { message: "must be 1-40 lower-case letters, digits, _ or -" })
@@ -431,6 +440,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     demo: Object.freeze({
       emailTo: env.DEMO_EMAIL_TO ?? null,
       telegramChatId: env.DEMO_TELEGRAM_CHAT_ID ?? null,
+    }),
+    tracing: Object.freeze({
+      endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      serviceName: env.OTEL_SERVICE_NAME ?? null,
     }),
   });
 }

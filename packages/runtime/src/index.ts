@@ -18,3 +18,4 @@ export * from "./redis-rate-limiter.ts";
 export * from "./service-unavailable-error.ts";
 export * from "./shutdown.ts";
 export * from "./status-board.ts";
+export * from "./tracing.ts";

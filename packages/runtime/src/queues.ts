@@ -4,6 +4,7 @@ import {
   type Job,
   Queue,
   type QueueOptions,
+  type Telemetry,
   Worker,
   type WorkerOptions,
 } from "bullmq";
@@ -200,6 +201,12 @@ export interface QueueConnection {
   readonly failFastMs?: number;
   /** Called with each error a Redis connection reports: the reason behind a later "Connection is closed.". */
   readonly onConnectionError?: (error: Error) => void;
+  /**
+   * BullMQ's OpenTelemetry integration, when tracing runs (tracing.ts startTracing): every queue
+   * and worker of this connection traces its jobs and carries their trace from producer to worker.
+   * Absent (the default): no tracing, at no cost.
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -321,6 +328,7 @@ export function createQueue<Q extends QueueName>(name: Q, connection: QueueConne
     connection: redis.connection,
     prefix: connection.prefix,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    ...(connection.telemetry === undefined ? {} : { telemetry: connection.telemetry }),
   };
   const queue = new Queue(name, options);
   queue.on("error", (error) => {
@@ -481,6 +489,7 @@ export function createWorker<Q extends QueueName, R>(
       ...(options.limiter === undefined ? {} : { limiter: options.limiter }),
       ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
       ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval }),
+      ...(connection.telemetry === undefined ? {} : { telemetry: connection.telemetry }),
     },
   );
   worker.once("closed", () => redis.release());

@@ -41,6 +41,7 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
   const app = new AppContext(config, { logDestination: "stderr" });
   let workers: RunningWorkers | null = null;
   try {
+    await app.startTracing("demo");
     step("migrations");
     const { applied } = await migrateToLatest(app.database.db);
     console.log(applied.length === 0 ? "  schema up to date" : `  applied ${applied.join(", ")}`);
