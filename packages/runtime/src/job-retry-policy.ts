@@ -1,3 +1,4 @@
+import { backoffDelayMs } from "@vpa/market-data/backoff-delay";
 import {
   DelayedError,
   type Job,
@@ -54,10 +55,18 @@ export function unrecoverable(error: unknown): UnrecoverableError {
   return wrapped;
 }
 
-/** The delay before attempt `attemptsMade + 1`: capped exponential with ±50 % jitter. */
+/**
+ * The delay before attempt `attemptsMade + 1`: the project's one capped exponential backoff
+ * (market-data's backoff-delay.ts, 1 s doubling to a minute), spread ±50 % around it so that jobs
+ * failing together (an outage) do not come back together.
+ */
 export function budgetedBackoffDelay(attemptsMade: number, random: () => number = Math.random): number {
-  const exponent = Math.min(Math.max(attemptsMade - 1, 0), 30);
-  const delay = Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_BASE_MS * 2 ** exponent);
+  const retry = Math.min(Math.max(attemptsMade - 1, 0), 30);
+  const delay = backoffDelayMs(
+    retry,
+    { baseMs: RETRY_BACKOFF_BASE_MS, maxMs: RETRY_BACKOFF_MAX_MS, jitter: 0 },
+    random,
+  );
   return Math.round(delay * (0.5 + random()));
 }
 
