@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { createRedisClient, type RedisClient, type RedisTarget } from "@vpa/runtime";
 
 /**
  * Per-key request limits held in Redis, so they hold across API replicas. GCRA (as in
@@ -43,13 +43,14 @@ interface GcraCommand {
 }
 
 export class ApiRateLimiter {
-  readonly #redis: Redis & GcraCommand;
+  readonly #redis: RedisClient & GcraCommand;
   readonly #prefix: string;
   readonly #limit: number;
   readonly #windowMs: number;
 
-  constructor(options: { redisUrl: string; prefix: string; perMinute: number }) {
-    const redis = new Redis(options.redisUrl, {
+  /** One key per API key under the (hash-tagged) prefix: a single-slot script on a Redis Cluster too. */
+  constructor(options: RedisTarget & { prefix: string; perMinute: number }) {
+    const redis = createRedisClient(options, {
       lazyConnect: true,
       connectTimeout: 5_000,
       maxRetriesPerRequest: 1,
@@ -60,7 +61,7 @@ export class ApiRateLimiter {
       // Surfaces as the failed command, which the request answers with 503.
     });
     redis.defineCommand("vpaApiRate", { numberOfKeys: 1, lua: GCRA_SCRIPT });
-    this.#redis = redis as Redis & GcraCommand;
+    this.#redis = redis as RedisClient & GcraCommand;
     this.#prefix = options.prefix;
     this.#limit = options.perMinute;
     this.#windowMs = 60_000;
