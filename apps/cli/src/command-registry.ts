@@ -706,6 +706,16 @@ export const COMMANDS = {
         value: "PATH",
         description: "where to write the dump (default VPA_DATA_DIR/backups/vpa-<time>.dump)",
       },
+      dir: {
+        type: "string",
+        value: "DIR",
+        description: "write vpa-<time>.dump into this directory instead (default VPA_DATA_DIR/backups)",
+      },
+      keep: {
+        type: "string",
+        value: "N",
+        description: "then delete all but the newest N vpa-*.dump files of that directory (retention)",
+      },
     },
   },
   restore: {

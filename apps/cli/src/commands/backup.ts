@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, mkdir, stat } from "node:fs/promises";
+import { access, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { serverMajorVersion } from "@vpa/db";
 import {
@@ -10,7 +10,7 @@ import {
 } from "@vpa/dev-services";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
-import { parseOptions } from "../parse-options.ts";
+import { parseInteger, parseOptions } from "../parse-options.ts";
 
 export class BackupError extends Error {
   readonly code = "BACKUP_FAILED";
@@ -59,8 +59,14 @@ function clientConnection(databaseUrl: string): { url: string; env: NodeJS.Proce
 export async function runBackup(app: AppContext, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions("backup", args);
   if (positionals.length > 0) throw new UsageError(`backup: unexpected ${positionals.join(" ")}`);
+  if (values.file !== undefined && values.dir !== undefined) {
+    throw new UsageError("backup: --file and --dir exclude each other");
+  }
+  const keep = parseInteger("backup", "keep", values.keep, 1, 10_000);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const file = resolve(values.file ?? join(app.config.dataDir, "backups", `vpa-${stamp}.dump`));
+  const file = resolve(
+    values.file ?? join(values.dir ?? join(app.config.dataDir, "backups"), `vpa-${stamp}.dump`),
+  );
   await mkdir(dirname(file), { recursive: true });
   const pgDump = await findClientTool(app, "pg_dump");
   const { url, env } = clientConnection(app.config.databaseUrl);
@@ -75,7 +81,26 @@ export async function runBackup(app: AppContext, args: readonly string[]): Promi
   if (result.exitCode !== 0) throw new BackupError(describeCommandFailure("pg_dump", result));
   const { size } = await stat(file);
   console.log(`backup written: ${file} (${(size / 1024 / 1024).toFixed(1)} MiB)`);
+  if (keep !== undefined) {
+    const removed = await keepNewestDumps(dirname(file), keep);
+    if (removed.length > 0) console.log(`retention: kept the newest ${keep}, removed ${removed.join(", ")}`);
+  }
   return 0;
+}
+
+/**
+ * Deletes all but the newest `keep` `vpa-*.dump` files of a directory, newest by name: the names
+ * carry their UTC time (`vpa-2026-11-30T02-30-00-000Z.dump`), which survives a copy that resets
+ * modification times. Other files are left alone. Returns the names removed.
+ */
+export async function keepNewestDumps(directory: string, keep: number): Promise<string[]> {
+  const dumps = (await readdir(directory))
+    .filter((name) => /^vpa-.*\.dump$/.test(name))
+    .sort()
+    .reverse();
+  const removed = dumps.slice(keep);
+  for (const name of removed) await rm(join(directory, name));
+  return removed;
 }
 
 export async function runRestore(app: AppContext, args: readonly string[]): Promise<number> {
