@@ -16,6 +16,7 @@ export const PROBLEM_CODES = {
   CONFLICT: { status: 409, title: "Conflict" },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: "The Idempotency-Key was used with another request" },
   BODY_TOO_LARGE: { status: 413, title: "The body is too large" },
+  URI_TOO_LONG: { status: 414, title: "A path segment is too long" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Send application/json" },
   RATE_LIMITED: { status: 429, title: "Too many requests for this API key" },
   SERVICE_UNAVAILABLE: { status: 503, title: "A service the API needs is not answering" },

@@ -45,6 +45,11 @@ export interface ApiRoute<
   /** Request headers the route reads, documented (e.g. Idempotency-Key). */
   readonly headers?: readonly { name: string; description: string }[];
   readonly responses: Readonly<Record<number, RouteResponse>>;
+  /**
+   * Answers may be reused for this long (ResponseCache): only for reads whose answer is the same
+   * for every key and moves only when a scan or an import stores something.
+   */
+  readonly cacheMs?: number;
   handler(input: RouteInput<z.output<Query>, z.output<Params>, z.output<Body>>): Promise<unknown>;
 }
 

@@ -18,6 +18,7 @@ import { type AuthenticatedKey, createKeyAuthenticator } from "./authenticate-re
 import { registerDashboard } from "./dashboard/register-dashboard.ts";
 import { renderApiDocsHtml } from "./docs/render-api-docs-html.ts";
 import { buildOpenApiDocument } from "./openapi-document.ts";
+import { ResponseCache } from "./response-cache.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { backtestRoutes } from "./routes/backtest-routes.ts";
 import { portfolioRoutes } from "./routes/portfolio-routes.ts";
@@ -61,6 +62,8 @@ function problemOf(error: FastifyError | Error): ApiProblem {
   const code = (error as FastifyError).code;
   const status = (error as FastifyError).statusCode;
   if (code === "FST_ERR_CTP_BODY_TOO_LARGE" || status === 413) return new ApiProblem("BODY_TOO_LARGE");
+  if (code === "FST_ERR_MAX_PARAM_LENGTH") return new ApiProblem("URI_TOO_LONG");
+  if (code === "FST_ERR_BAD_URL") return new ApiProblem("BAD_REQUEST", "the path is not a valid URL");
   if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || status === 415)
     return new ApiProblem("UNSUPPORTED_MEDIA_TYPE");
   if (code === "FST_ERR_CTP_EMPTY_JSON_BODY")
@@ -89,7 +92,13 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ApiP
  * The API, its docs, the dashboard and /health, /ready, /metrics on one fastify instance (not
  * listening: `startApiServer` listens; tests call `inject`).
  */
-export async function buildApiApp(context: ApiContext): Promise<FastifyInstance> {
+export async function buildApiApp(
+  context: ApiContext,
+  options: {
+    /** How long read answers are reused (ResponseCache); 0 turns the cache off. Default 1,000 ms. */
+    readonly responseCacheMs?: number;
+  } = {},
+): Promise<FastifyInstance> {
   const logger = context.logger.child({ module: "api" });
   // The pino child's own generics are wider than fastify's base logger type; the instance is the same.
   const app = Fastify({
@@ -104,6 +113,12 @@ export async function buildApiApp(context: ApiContext): Promise<FastifyInstance>
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // What the router refuses before any hook runs (a path segment over maxParamLength, a bad
+    // percent-encoding): a problem like every other error, with the headers the hooks would set.
+    frameworkErrors: (error, request, reply) => {
+      reply.headers(SECURITY_HEADERS).header("x-request-id", request.id);
+      return sendProblem(request, reply, problemOf(error));
+    },
   }) as unknown as FastifyInstance;
   app.decorateRequest("apiKey", null);
   // JSON only: a text/plain body is a 415, not a string handed to a handler.
@@ -194,6 +209,8 @@ export async function buildApiApp(context: ApiContext): Promise<FastifyInstance>
     }
   }
 
+  const responseCacheMs = options.responseCacheMs ?? 1_000;
+  const responseCache = new ResponseCache({ ttlMs: responseCacheMs });
   const routes: ApiRoute[] = [
     ...signalRoutes(context),
     ...symbolRoutes(context),
@@ -209,14 +226,27 @@ export async function buildApiApp(context: ApiContext): Promise<FastifyInstance>
       config: { role: route.role },
       onRequest: guard,
       handler: async (request, reply) => {
-        const result = await route.handler({
-          query: parseInput(route.query, request.query, "query"),
-          params: parseInput(route.params, request.params, "path"),
-          body: route.body === undefined ? undefined : parseInput(route.body, request.body, "body"),
-          key: request.apiKey as AuthenticatedKey,
-          request,
-          reply,
-        });
+        const run = () =>
+          route.handler({
+            query: parseInput(route.query, request.query, "query"),
+            params: parseInput(route.params, request.params, "path"),
+            body: route.body === undefined ? undefined : parseInput(route.body, request.body, "body"),
+            key: request.apiKey as AuthenticatedKey,
+            request,
+            reply,
+          });
+        if (route.cacheMs !== undefined && responseCacheMs > 0) {
+          // Errors are not cached: a failed load rejects every caller that shared it, and the next asks again.
+          const answer = await responseCache.get(request.url, async () => {
+            const result = await run();
+            return {
+              body: typeof result === "string" ? result : JSON.stringify(result),
+              contentType: String(reply.getHeader("content-type") ?? "application/json; charset=utf-8"),
+            };
+          });
+          return reply.type(answer.contentType).header("cache-control", "no-store").send(answer.body);
+        }
+        const result = await run();
         if (reply.statusCode === 204) return reply.send();
         if (typeof result !== "string") reply.header("cache-control", "no-store");
         return result;

@@ -15,9 +15,12 @@ export interface ApiServer {
  */
 export async function startApiServer(
   context: ApiContext,
-  options: { readonly port: number; readonly host?: string },
+  options: { readonly port: number; readonly host?: string; readonly responseCacheMs?: number },
 ): Promise<ApiServer> {
-  const app = await buildApiApp(context);
+  const app = await buildApiApp(
+    context,
+    options.responseCacheMs === undefined ? {} : { responseCacheMs: options.responseCacheMs },
+  );
   try {
     await app.listen({ port: options.port, host: options.host ?? "0.0.0.0" });
   } catch (error) {

@@ -53,6 +53,7 @@ export function signalRoutes(context: ApiContext): ApiRoute[] {
       method: "GET",
       path: "/signals",
       role: "reader",
+      cacheMs: 1_000,
       tag: "signals",
       summary: "Stored signals, newest bar first, filtered, a page at a time",
       query: signalListQuery,
