@@ -90,12 +90,19 @@ const strategyShape = {
   settlementDays: z.number().int().min(0).max(10).optional(),
 };
 
+/** The bar timeframes a run can trade on (weekly bars are not traded). */
+export const BACKTEST_TIMEFRAMES = ["1D", "1m", "5m", "15m", "30m", "1h"] as const;
+
 export const runConfigSchema = z
   .object({
     kind: z.literal("run").default("run"),
     /** "VN30", "ALL" (every active stock) or a list of symbols. */
     symbols: z.union([z.literal("VN30"), z.literal("ALL"), z.array(symbol).min(1).max(5_000)]),
-    timeframe: z.literal("1D").default("1D"),
+    /**
+     * Daily bars, or intraday bars (one step per bar; T+2 still in trading days, `maxHoldDays`
+     * then counts bars; vpa-core backtest README, "Intraday runs").
+     */
+    timeframe: z.enum(BACKTEST_TIMEFRAMES).default("1D"),
     from: date,
     to: date,
     /**

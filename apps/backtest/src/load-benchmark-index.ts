@@ -17,8 +17,12 @@ const INDEX_LEAD_DAYS = 10;
 export async function loadBenchmarkIndex(
   db: Kysely<Database>,
   symbol: string,
-  period: { readonly from: string; readonly to: string },
+  period: { readonly from: string; readonly to: string; readonly timeframe?: string },
 ): Promise<IndexSeries> {
+  // An intraday run is not compared with the daily index: a date's close is known only after that
+  // date's last bar, and the engine would read it at the date's first. The report says so.
+  if (period.timeframe !== undefined && period.timeframe !== "1D")
+    return { name: symbol, time: [], close: [] };
   const from = new Date(Date.parse(`${period.from}T00:00:00Z`) - INDEX_LEAD_DAYS * 86_400_000)
     .toISOString()
     .slice(0, 10);

@@ -9,6 +9,26 @@ import { type RunConfig, VN30_SYMBOLS } from "./backtest-job-config.ts";
  */
 export const WARM_UP_CALENDAR_DAYS = 400;
 
+/** Bars per HOSE session of each intraday timeframe (255 trading minutes, the lunch break cut). */
+const BARS_PER_SESSION: Readonly<Record<string, number>> = {
+  "1m": 255,
+  "5m": 51,
+  "15m": 18,
+  "30m": 9,
+  "1h": 6,
+};
+
+/**
+ * Calendar days of warm-up for the run's timeframe: {@link WARM_UP_CALENDAR_DAYS} for daily bars;
+ * for intraday bars, enough days for about 300 bars (the scanner's window and then some), counted
+ * as sessions with weekends and a week of holidays around them, and at least 3 days.
+ */
+export function warmUpCalendarDays(timeframe: string): number {
+  const perSession = BARS_PER_SESSION[timeframe];
+  if (perSession === undefined) return WARM_UP_CALENDAR_DAYS;
+  return Math.max(3, Math.ceil(((300 / perSession) * 7) / 5) + 7);
+}
+
 /** Symbols per database round trip while loading (and a progress/cancellation checkpoint). */
 const LOAD_BATCH = 100;
 /** Symbols analysed between two checkpoints. */
@@ -37,7 +57,7 @@ export async function loadAndAnalyzeUniverse(
   const requested =
     config.symbols === "ALL" ? null : config.symbols === "VN30" ? [...VN30_SYMBOLS] : [...config.symbols];
   const available = await listBacktestSymbols(db, requested, config.timeframe);
-  const from = daysBefore(config.from, WARM_UP_CALENDAR_DAYS);
+  const from = daysBefore(config.from, warmUpCalendarDays(config.timeframe));
   const analyzed: AnalyzedSymbol[] = [];
   const found = new Set<string>();
   const total = available.length;

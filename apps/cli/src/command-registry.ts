@@ -349,11 +349,12 @@ export const COMMANDS = {
   backtest: {
     summary: "a backtest or parameter sweep in the backtest queue",
     synopsis:
-      "vpa backtest --symbols VN30|ALL|A,B --from D --to D [strategy options] [--benchmark INDEX] [--sweep key=v1,v2 ... [--walk-forward train=3y,test=1y [--optimize sharpe|cagr|calmar]]] [--wait [--timeout SECONDS]] [--json] [--report FILE] | --show ID | --cancel ID",
+      "vpa backtest --symbols VN30|ALL|A,B --from D --to D [--timeframe 1D|1m|5m|15m|30m|1h] [strategy options] [--benchmark INDEX] [--sweep key=v1,v2 ... [--walk-forward train=3y,test=1y [--optimize sharpe|cagr|calmar]]] [--wait [--timeout SECONDS]] [--json] [--report FILE] | --show ID | --cancel ID",
     details: [
       "Percentages are in percent: 7 and 7% both mean 7 %. Stop loss, take profit, trailing stop and position size refuse values under 1, which look like old-style fractions (0.07 would be 0.07 %).",
       "A run's id is derived from its configuration: submitting it again follows the first run, and runs again one that failed or was cancelled. Without --wait it prints the run id and returns; --show ID prints the result later.",
       "Sweepable keys: min-score, min-confidence, stop-loss, take-profit, trailing-stop, max-hold, position-size, max-positions, slippage, exit-min-score.",
+      "--timeframe 1m…1h trades intraday bars, one step per bar: orders fill at the next bar's open (within the session), T+2 is still counted in trading days, --max-hold counts bars, and the daily index is not compared.",
     ],
     options: {
       symbols: {
@@ -363,6 +364,12 @@ export const COMMANDS = {
       },
       from: { type: "string", value: "D", description: "the first session, YYYY-MM-DD (required)" },
       to: { type: "string", value: "D", description: "the last session, YYYY-MM-DD (required)" },
+      timeframe: {
+        type: "string",
+        value: "TF",
+        choices: ["1D", "1m", "5m", "15m", "30m", "1h"],
+        description: "the bars to trade: daily (default) or intraday",
+      },
       signals: {
         type: "string",
         value: "T,...",

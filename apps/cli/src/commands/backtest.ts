@@ -521,6 +521,7 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
     symbols,
     from: isoDate("from", values.from),
     to: isoDate("to", values.to),
+    ...(values.timeframe === undefined ? {} : { timeframe: values.timeframe }),
     ...(values.benchmark === undefined ? {} : { benchmark: values.benchmark.trim().toUpperCase() }),
     ...strategy,
   };

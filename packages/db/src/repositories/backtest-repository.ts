@@ -1,6 +1,6 @@
 import type { market } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
-import { barTimeToDate, type Timeframe } from "../bar-time.ts";
+import { barTimeToDate, isDailyOrLonger, type Timeframe } from "../bar-time.ts";
 import type { BacktestRunKind, BacktestRunStatus, Database } from "../schema.ts";
 
 /** A stored backtest run or sweep. `config`, `metrics` and `summary` are the JSON the job wrote. */
@@ -270,8 +270,8 @@ export async function saveBacktestResult(
           entry_price, quantity, exit_time, exit_price, exit_reason, holding_days, gross_pnl, fees, tax, net_pnl, net_return)
         select ${id}::text, t.* from unnest(
           ${trades.map((_, i) => i + 1)}::int4[], ${column((t) => t.symbol)}::text[], ${column((t) => t.signalType)}::text[],
-          ${column((t) => t.signalTime)}::date[], ${column((t) => t.signalScore)}::int2[], ${column((t) => t.entryTime)}::date[],
-          ${column((t) => t.entryPrice)}::float8[], ${column((t) => t.quantity)}::int8[], ${column((t) => t.exitTime)}::date[],
+          ${column((t) => t.signalTime)}::text[], ${column((t) => t.signalScore)}::int2[], ${column((t) => t.entryTime)}::text[],
+          ${column((t) => t.entryPrice)}::float8[], ${column((t) => t.quantity)}::int8[], ${column((t) => t.exitTime)}::text[],
           ${column((t) => t.exitPrice)}::float8[], ${column((t) => t.exitReason)}::text[], ${column((t) => t.holdingDays)}::int4[],
           ${column((t) => t.grossPnl)}::float8[], ${column((t) => t.fees)}::float8[], ${column((t) => t.tax)}::float8[],
           ${column((t) => t.netPnl)}::float8[], ${column((t) => t.netReturn)}::float8[]
@@ -283,7 +283,7 @@ export async function saveBacktestResult(
       await sql`
         insert into backtest_equity (run_id, time, equity, cash, invested, positions, benchmark, index_value)
         select ${id}::text, t.* from unnest(
-          ${[...equity.time]}::date[], ${[...equity.equity]}::float8[], ${[...equity.cash]}::float8[],
+          ${[...equity.time]}::text[], ${[...equity.equity]}::float8[], ${[...equity.cash]}::float8[],
           ${[...equity.invested]}::float8[], ${[...equity.positions]}::int4[], ${[...equity.benchmark]}::float8[],
           ${equity.index === null ? equity.time.map(() => null) : [...equity.index]}::float8[]
         ) as t
@@ -400,15 +400,21 @@ export async function loadBacktestBars(
     query.symbols === null
       ? sql`s.is_active and not s.is_index`
       : sql`s.symbol = any(${[...query.symbols]}::text[])`;
+  // Daily bars as dates; intraday bars as instants (bar-time notation), every bar of `to`'s date.
+  const daily = isDailyOrLonger(query.timeframe);
+  const format = daily ? "YYYY-MM-DD" : 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"';
+  const until = daily
+    ? sql`m.time <= ${barTimeToDate(query.to)}`
+    : sql`m.time < ${new Date(barTimeToDate(query.to).getTime() + 86_400_000)}`;
   const result = await sql<SymbolBarColumns>`
     select s.symbol, s.exchange,
-      array_agg(to_char(m.time at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') order by m.time) as time,
+      array_agg(to_char(m.time at time zone 'Asia/Ho_Chi_Minh', ${format}) order by m.time) as time,
       array_agg(m.open order by m.time) as open, array_agg(m.high order by m.time) as high,
       array_agg(m.low order by m.time) as low, array_agg(m.close order by m.time) as close,
       array_agg(m.volume::float8 order by m.time) as volume
     from stocks s join market_data m on m.stock_id = s.id
     where ${filter} and m.timeframe = ${query.timeframe}
-      and m.time >= ${barTimeToDate(query.from)} and m.time <= ${barTimeToDate(query.to)}
+      and m.time >= ${barTimeToDate(query.from)} and ${until}
     group by s.symbol, s.exchange
     order by s.symbol
   `.execute(db);

@@ -34,9 +34,22 @@ export interface PerformanceMetrics extends TradeStatistics {
 
 const DAY_MS = 86_400_000;
 
-/** Calendar days from `from` to `to` (`YYYY-MM-DD`). */
+/** Calendar days from `from` to `to` (`YYYY-MM-DD`, or intraday bar times: their dates count). */
 export function calendarDaysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+  return Math.round(
+    (Date.parse(`${to.slice(0, 10)}T00:00:00Z`) - Date.parse(`${from.slice(0, 10)}T00:00:00Z`)) / DAY_MS,
+  );
+}
+
+/**
+ * Steps (bars) of a run's series per year: 252 for daily bars; for intraday bars, 252 times the
+ * mean number of bars per date, so that volatility, Sharpe and Sortino of per-bar returns are
+ * annualised on the same footing as a daily run's.
+ */
+export function periodsPerYearOf(times: readonly string[]): number {
+  if (times.length === 0 || (times[0]?.length ?? 0) <= 10) return TRADING_DAYS_PER_YEAR;
+  const dates = new Set(times.map((time) => time.slice(0, 10)));
+  return TRADING_DAYS_PER_YEAR * (times.length / dates.size);
 }
 
 /** Daily returns of an equity series (length − 1 values). */
@@ -52,8 +65,14 @@ export interface ReturnStatistics {
   readonly sortino: number | null;
 }
 
-/** Volatility, Sharpe and Sortino of daily returns (null when undefined: < 2 returns, no dispersion, no loss). */
-export function returnStatistics(returns: ArrayLike<number>): ReturnStatistics {
+/**
+ * Volatility, Sharpe and Sortino of per-session returns (null when undefined: < 2 returns, no
+ * dispersion, no loss), annualised with `periodsPerYear` (252 for daily bars).
+ */
+export function returnStatistics(
+  returns: ArrayLike<number>,
+  periodsPerYear: number = TRADING_DAYS_PER_YEAR,
+): ReturnStatistics {
   const n = returns.length;
   if (n < 2) return { annualVolatility: null, sharpe: null, sortino: null };
   let sum = 0;
@@ -68,7 +87,7 @@ export function returnStatistics(returns: ArrayLike<number>): ReturnStatistics {
   }
   const std = Math.sqrt(squares / (n - 1));
   const downsideDeviation = Math.sqrt(downside / n);
-  const annual = Math.sqrt(TRADING_DAYS_PER_YEAR);
+  const annual = Math.sqrt(periodsPerYear);
   return {
     annualVolatility: std * annual,
     sharpe: std > 0 ? (mean / std) * annual : null,
@@ -170,7 +189,7 @@ export function computePerformanceMetrics(input: {
   const years = n < 2 ? 0 : calendarDaysBetween(times[0]!, times[n - 1]!) / 365.25;
   const growth = n === 0 ? 1 : finalEquity / equity[0]!;
   const cagr = years > 0 && growth > 0 ? growth ** (1 / years) - 1 : null;
-  const stats = returnStatistics(dailyReturns(equity));
+  const stats = returnStatistics(dailyReturns(equity), periodsPerYearOf(times));
   const drawdown = drawdownStatistics(times, equity);
   let exposureSum = 0;
   let sessionsInMarket = 0;

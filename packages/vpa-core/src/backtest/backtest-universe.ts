@@ -54,6 +54,8 @@ export interface BacktestUniverse {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** An intraday bar time: a local date and time with an offset (bar-time notation). */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$/;
 
 /** `YYYY-MM-DD` → yyyymmdd as an integer, from char codes (no allocation). */
 function dateKey(date: string): number {
@@ -69,7 +71,13 @@ function dateKey(date: string): number {
 /**
  * Places analysed symbols on the calendar of [from, to] (both `YYYY-MM-DD`, inclusive).
  *
- * @throws RangeError for dates that are not `YYYY-MM-DD` (the backtest is for daily bars) or an empty period.
+ * Daily bars (`YYYY-MM-DD`) make one step per session. Intraday bars (ISO instants, e.g.
+ * `2023-11-20T10:07:00+07:00`, all of one timeframe) make one step per bar time, every bar of
+ * the period's dates included; the rules are the same per step (vpa-core backtest README,
+ * "Intraday runs"). A universe is all daily or all intraday.
+ *
+ * @throws RangeError for period dates that are not `YYYY-MM-DD`, bar times of neither kind, a
+ *   mix of both, or an empty period.
  */
 export function createBacktestUniverse(
   analyzed: readonly AnalyzedSymbol[],
@@ -80,6 +88,8 @@ export function createBacktestUniverse(
       `backtest period must be YYYY-MM-DD .. YYYY-MM-DD, got ${period.from} .. ${period.to}`,
     );
   }
+  const firstTime = analyzed.find((symbol) => symbol.columns.time.length > 0)?.columns.time[0];
+  if (firstTime !== undefined && INSTANT.test(firstTime)) return createIntradayUniverse(analyzed, period);
   const fromKey = dateKey(period.from);
   const toKey = dateKey(period.to);
   // Presence per yyyymmdd key inside the period: a dense array replaces a Set of 3M strings.
@@ -131,6 +141,57 @@ export function createBacktestUniverse(
       dayOf[i] = day;
       if (days[day] === "") days[day] = time[i]!;
     }
+    return { ...symbol, index, dayOf, firstBar: first, endBar: end };
+  });
+  return { from: period.from, to: period.to, days, symbols, barsInPeriod, barsTotal };
+}
+
+/**
+ * The intraday case of {@link createBacktestUniverse}: steps are the distinct bar times (as
+ * instants) of every symbol whose date is in [from, to]; bars before `from` are warm-up.
+ */
+function createIntradayUniverse(
+  analyzed: readonly AnalyzedSymbol[],
+  period: { readonly from: string; readonly to: string },
+): BacktestUniverse {
+  const ranges: { first: number; end: number; instants: Float64Array }[] = [];
+  const inPeriod = new Map<number, string>();
+  let barsTotal = 0;
+  let barsInPeriod = 0;
+  for (const symbol of analyzed) {
+    const time = symbol.columns.time;
+    const instants = new Float64Array(time.length);
+    let first = time.length;
+    let end = time.length;
+    for (let i = 0; i < time.length; i++) {
+      const text = time[i]!;
+      if (!INSTANT.test(text))
+        throw new RangeError(
+          `${symbol.symbol}: bar time ${text} is not an intraday bar time (a universe is all daily or all intraday)`,
+        );
+      const instant = Date.parse(text);
+      instants[i] = instant;
+      const date = text.slice(0, 10);
+      if (date < period.from) continue;
+      if (date > period.to) {
+        end = i;
+        break;
+      }
+      if (first === time.length) first = i;
+      if (!inPeriod.has(instant)) inPeriod.set(instant, text);
+    }
+    if (first > end) first = end;
+    ranges.push({ first, end, instants });
+    barsTotal += end;
+    barsInPeriod += end - first;
+  }
+  const steps = [...inPeriod.keys()].sort((a, b) => a - b);
+  const stepOf = new Map(steps.map((instant, index) => [instant, index]));
+  const days = steps.map((instant) => inPeriod.get(instant)!);
+  const symbols: UniverseSymbol[] = analyzed.map((symbol, index) => {
+    const { first, end, instants } = ranges[index]!;
+    const dayOf = new Int32Array(end).fill(-1);
+    for (let i = first; i < end; i++) dayOf[i] = stepOf.get(instants[i]!)!;
     return { ...symbol, index, dayOf, firstBar: first, endBar: end };
   });
   return { from: period.from, to: period.to, days, symbols, barsInPeriod, barsTotal };

@@ -22,6 +22,7 @@ export {
   computePerformanceMetrics,
   dailyReturns,
   drawdownStatistics,
+  periodsPerYearOf,
   returnStatistics,
   TRADING_DAYS_PER_YEAR,
   tradeStatistics,

@@ -203,11 +203,14 @@ export function stepPortfolio(
   const session = state.session;
   const rate = config.brokerageRate;
 
+  // T+2 is counted in trading days also on intraday bars: the calendar reads the bar's date.
+  const day = date.slice(0, 10);
+
   // 1a. Sells at the open.
   let closedAny = false;
   for (const position of state.positions) {
     if (position.exitReason === null || !market.hasBar(position.symbol)) continue;
-    if (session < position.sellableSession || (position.sellableOn !== null && date < position.sellableOn)) {
+    if (session < position.sellableSession || (position.sellableOn !== null && day < position.sellableOn)) {
       counters.exitsDelayedSettlement++;
       continue;
     }
@@ -257,8 +260,8 @@ export function stepPortfolio(
       counters.entriesFilled++;
       // T+2: the later of two sessions of the run's calendar and the holiday calendar's T+2 (the
       // calendar knows holidays the data may not show; the data knows sessions it may not).
-      const sellableOn = calendar.isTradingDay(date)
-        ? addTradingDays(date, config.settlementDays, calendar)
+      const sellableOn = calendar.isTradingDay(day)
+        ? addTradingDays(day, config.settlementDays, calendar)
         : null;
       state.positions.push({
         symbol: order.symbol,

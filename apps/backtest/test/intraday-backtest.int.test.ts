@@ -1,0 +1,112 @@
+import { resolve } from "node:path";
+import { analyzeBacktestSymbol, createBacktestUniverse, market, runBacktestOnUniverse } from "@vpa/core";
+import { getBacktestRun, loadBacktestTrades, upsertBars, upsertStocks } from "@vpa/db";
+import { createLogger, createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readReplayBarsCsv } from "../../../test-support/bar-stream-stand-in.ts";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
+import { backtestJobId, type RunConfigInput, startBacktestWorker, submitBacktest } from "../src/index.ts";
+
+/**
+ * A backtest of intraday bars through the queue and the worker: the real VN30F1M minutes of the
+ * repo's fixture, stored as 1m bars. The stored trades are the engine's on the same bars (the
+ * worker's warm-up included); T+2 is counted in trading days; with T+0 (the futures'
+ * settlement) exits fill within the session.
+ */
+const BARS = readReplayBarsCsv(resolve(import.meta.dirname, "../../../fixtures/vn30f1m-1m-sample.csv"));
+const RUN: RunConfigInput = {
+  symbols: ["VN30F1M"],
+  timeframe: "1m",
+  from: "2023-11-24",
+  to: "2023-12-13",
+  minScore: 0,
+  positionFraction: 1,
+  maxPositions: 1,
+  stopLoss: 0.003,
+  maxHoldDays: 60,
+};
+const logger = createLogger({ level: "silent", secrets: [] });
+const connection = testQueueConnection();
+const queue = createQueue("backtest", connection);
+
+let database: TestDatabase;
+let worker: Worker | undefined;
+let waiter: JobWaiter;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const ids = await upsertStocks(database.db, [{ symbol: "VN30F1M", exchange: "HNX" }]);
+  await upsertBars(database.db, ids.get("VN30F1M")!, "1m", BARS);
+  waiter = await JobWaiter.start(queue.queue, connection);
+  worker = startBacktestWorker({
+    db: database.db,
+    connection,
+    metrics: createMetrics({ collectProcessMetrics: false }),
+    logger,
+    concurrency: 1,
+  });
+});
+afterAll(async () => {
+  await worker?.close();
+  await waiter?.close();
+  await obliterateQueues([queue]);
+  await database?.drop();
+});
+
+async function runToEnd(runId: string, config: RunConfigInput) {
+  await submitBacktest(database.db, queue, connection, { runId, config });
+  const outcome = (await waiter.wait([backtestJobId(runId)], { timeoutMs: 60_000 })).get(
+    backtestJobId(runId),
+  )!;
+  expect(outcome.failedReason).toBeNull();
+  expect(await getBacktestRun(database.db, runId)).toMatchObject({ status: "completed" });
+  return loadBacktestTrades(database.db, runId);
+}
+
+describe("intraday backtests through the worker (VN30F1M 1m)", () => {
+  it("trades bar by bar as the engine does, selling no earlier than T+2 in trading days", async () => {
+    const trades = await runToEnd("intraday-t2", RUN);
+    // The engine on the same bars: the worker warms up on the days before `from` (all of the fixture's).
+    const analyzed = analyzeBacktestSymbol({
+      symbol: "VN30F1M",
+      exchange: "HNX",
+      columns: {
+        time: BARS.map((b) => b.time),
+        open: Float64Array.from(BARS, (b) => b.open),
+        high: Float64Array.from(BARS, (b) => b.high),
+        low: Float64Array.from(BARS, (b) => b.low),
+        close: Float64Array.from(BARS, (b) => b.close),
+        volume: Float64Array.from(BARS, (b) => b.volume),
+      },
+    });
+    const expected = runBacktestOnUniverse(createBacktestUniverse([analyzed], RUN), {
+      minScore: 0,
+      positionFraction: 1,
+      maxPositions: 1,
+      stopLoss: 0.003,
+      maxHoldDays: 60,
+    });
+    expect(trades.length).toBeGreaterThan(3);
+    expect(trades.map((t) => [t.entryTime, t.exitTime, t.exitReason])).toEqual(
+      expected.trades.map((t) => [t.entryTime, t.exitTime, t.exitReason]),
+    );
+    for (const trade of trades) {
+      expect(trade.entryTime).toMatch(/T\d{2}:\d{2}:00\+07:00$/);
+      if (trade.exitReason !== "end_of_period")
+        expect(trade.exitTime.slice(0, 10) >= market.addTradingDays(trade.entryTime.slice(0, 10), 2)).toBe(
+          true,
+        );
+    }
+  });
+
+  it("with T+0 sells within the session", async () => {
+    const trades = await runToEnd("intraday-t0", { ...RUN, settlementDays: 0 });
+    expect(
+      trades.some(
+        (t) => t.exitReason !== "end_of_period" && t.exitTime.slice(0, 10) === t.entryTime.slice(0, 10),
+      ),
+    ).toBe(true);
+  });
+});
