@@ -18,5 +18,12 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ["./test-support/global-setup.ts"],
     setupFiles: ["./test-support/leak-check-setup.ts"],
+    server: {
+      deps: {
+        // Its ES modules import JSON without `with { type: "json" }`, which Node refuses: let Vite
+        // load it (apps/cli/test/ci-workflow.test.ts).
+        inline: ["@actions/workflow-parser"],
+      },
+    },
   },
 });
