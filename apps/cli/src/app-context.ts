@@ -1,4 +1,4 @@
-import { createDatabase, type DatabaseHandle } from "@vpa/db";
+import { createDatabase, type DatabaseHandle, pingDatabase } from "@vpa/db";
 import {
   type Config,
   checkRedis,
@@ -16,7 +16,6 @@ import {
   type Tracing,
   type TypedQueue,
 } from "@vpa/runtime";
-import { sql } from "kysely";
 
 /** How long `requireServices` waits for each service to answer. */
 const SERVICE_CHECK_TIMEOUT_MS = 3_000;
@@ -121,7 +120,7 @@ export class AppContext {
       );
     });
     try {
-      await Promise.race([sql`select 1`.execute(this.database.db), timeout]);
+      await Promise.race([pingDatabase(this.database.db), timeout]);
     } catch (error) {
       throw this.describeServiceFailure(error) ?? error;
     } finally {

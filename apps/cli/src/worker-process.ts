@@ -1,7 +1,7 @@
 // Each kind's packages (@vpa/scanner, @vpa/alerts, @vpa/backtest) are imported where that kind
 // starts, never here: a worker process loads only its own kind's code (issue 10), and so do the
 // demo and `scan --wait`, which start workers in-process.
-import { migrateToLatest } from "@vpa/db";
+import { migrateToLatest, pingDatabase } from "@vpa/db";
 import {
   ConfigError,
   createShutdown,
@@ -13,7 +13,6 @@ import {
   startHealthServer,
 } from "@vpa/runtime";
 import type { Worker } from "bullmq";
-import { sql } from "kysely";
 import type { AppContext } from "./app-context.ts";
 import { UsageError } from "./cli-error.ts";
 
@@ -131,7 +130,8 @@ const KIND_STARTERS: Record<
   async api(app, logger, shutdown) {
     const { ApiRateLimiter, startApiServer } = await import("@vpa/api");
     const rateLimiter = new ApiRateLimiter({
-      ...app.connection,
+      redisUrl: app.config.redisUrl,
+      prefix: app.config.queuePrefix,
       perMinute: app.config.api.rateLimitPerMinute,
     });
     shutdown.add("api rate limiter", () => rateLimiter.close());
@@ -327,7 +327,7 @@ export async function runWorkerProcess(app: AppContext, kind: string): Promise<n
     registry: app.metrics.registry,
     checks: [
       { name: "redis", check: () => pingRedis(app.connection) },
-      { name: "postgres", check: async () => void (await sql`select 1`.execute(app.database.db)) },
+      { name: "postgres", check: () => pingDatabase(app.database.db) },
     ],
     // Every queue's depth from every worker: the autoscaler (KEDA, deploy/k8s) reads
     // bullmq_job_count of a kind's queue while that kind runs no pod at all (scaled to zero).

@@ -2,6 +2,7 @@ export * from "./bar-time.ts";
 export * from "./create-database.ts";
 export * from "./database-not-migrated-error.ts";
 export * from "./migrate.ts";
+export * from "./ping-database.ts";
 export * from "./repositories/alert-repository.ts";
 export * from "./repositories/api-key-repository.ts";
 export * from "./repositories/api-request-repository.ts";
