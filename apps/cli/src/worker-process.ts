@@ -130,8 +130,7 @@ const KIND_STARTERS: Record<
   async api(app, logger, shutdown) {
     const { ApiRateLimiter, startApiServer } = await import("@vpa/api");
     const rateLimiter = new ApiRateLimiter({
-      redisUrl: app.config.redisUrl,
-      prefix: app.config.queuePrefix,
+      ...app.connection,
       perMinute: app.config.api.rateLimitPerMinute,
     });
     shutdown.add("api rate limiter", () => rateLimiter.close());
