@@ -37,6 +37,8 @@ function area(url: string, functionName: string): string {
   return url;
 }
 
+/** The analyze job's function, now and before jobs carried chunks of symbols. */
+const JOB_FUNCTIONS = new Set(["analyzeChunk", "analyzeSymbol"]);
 const byArea = new Map<string, number>();
 const byFunction = new Map<string, number>();
 let total = 0;
@@ -47,11 +49,11 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
   for (const n of profile.nodes) for (const c of n.children ?? []) parents.set(c, n.id);
   const inJob = (id: number) => {
     for (let at: number | undefined = id; at !== undefined; at = parents.get(at))
-      if (nodes.get(at)?.callFrame.functionName === "analyzeSymbol") return true;
+      if (JOB_FUNCTIONS.has(nodes.get(at)?.callFrame.functionName ?? "")) return true;
     return false;
   };
   // Start-up (module compilation, type stripping, migrations) is not a scan's cost: count from the
-  // first sample inside analyzeSymbol on.
+  // first sample inside a job on (analyzeChunk; analyzeSymbol in profiles of older versions).
   const first = profile.samples.findIndex(inJob);
   profile.samples.forEach((id, i) => {
     if (first < 0 || i < first) return;

@@ -43,6 +43,7 @@ import { WaitAll } from "./wait-all.ts";
 import { WorkerProcess } from "./worker-processes.ts";
 
 const { values: args } = parseArgs({
+  allowNegative: true, // --no-noop
   options: {
     reimport: { type: "boolean", default: false },
     runs: { type: "string", default: "3" },

@@ -309,35 +309,60 @@ export async function loadRecentBarsOfStocks(
     ) b
   `.execute(db);
   const bars = new Map<number, BarRow[]>();
+  const timeText = new Map<number, string>();
   for (const row of result.rows) {
     if (row.bars === null) continue; // no bars: string_agg of nothing is null
-    bars.set(row.stock_id, unpackBars(row.bars, timeframe));
+    bars.set(row.stock_id, unpackBars(row.bars, timeframe, timeText));
   }
   return bars;
 }
 
-/** The bars packed by {@link loadRecentBarsOfStocks} (newest first), oldest first. */
-function unpackBars(packed: Buffer, timeframe: Timeframe): BarRow[] {
+/**
+ * The bars packed by {@link loadRecentBarsOfStocks} (newest first), oldest first. The bytes are
+ * swapped to the machine's order in place (one native call) and read through a Float64Array,
+ * several times faster than `readDoubleBE` per value; `timeText` caches the formatted times, which
+ * repeat across the stocks of a chunk (the same sessions).
+ */
+function unpackBars(packed: Buffer, timeframe: Timeframe, timeText: Map<number, string>): BarRow[] {
   const count = packed.length / PACKED_BAR_BYTES;
+  const values = machineOrderFloat64s(packed);
   const bars: BarRow[] = new Array(count);
   let sorted = true;
   for (let i = 0; i < count; i++) {
-    const offset = i * PACKED_BAR_BYTES;
-    const seconds = packed.readDoubleBE(offset);
-    const bar: BarRow = {
-      time: epochSecondsToBarTime(seconds, timeframe),
-      open: packed.readDoubleBE(offset + 8),
-      high: packed.readDoubleBE(offset + 16),
-      low: packed.readDoubleBE(offset + 24),
-      close: packed.readDoubleBE(offset + 32),
-      volume: packed.readDoubleBE(offset + 40),
+    const at = i * 6;
+    const seconds = values[at] as number;
+    let time = timeText.get(seconds);
+    if (time === undefined) {
+      time = epochSecondsToBarTime(seconds, timeframe);
+      timeText.set(seconds, time);
+    }
+    bars[count - 1 - i] = {
+      time,
+      open: values[at + 1] as number,
+      high: values[at + 2] as number,
+      low: values[at + 3] as number,
+      close: values[at + 4] as number,
+      volume: values[at + 5] as number,
     };
-    bars[count - 1 - i] = bar;
-    if (i > 0 && seconds >= packed.readDoubleBE(offset - PACKED_BAR_BYTES)) sorted = false;
+    if (i > 0 && seconds >= (values[at - 6] as number)) sorted = false;
   }
   // Same-timeframe bar times are distinct, and times in one notation sort as strings.
   if (!sorted) bars.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   return bars;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/** Big-endian float8s (PostgreSQL's `float8send`) as a Float64Array in the machine's byte order. */
+function machineOrderFloat64s(packed: Buffer): Float64Array {
+  // A Float64Array needs an 8-byte-aligned offset; pg's Buffer may sit anywhere in a pooled slab.
+  let aligned = packed;
+  if (packed.byteOffset % 8 !== 0) {
+    aligned = Buffer.from(new ArrayBuffer(packed.length));
+    packed.copy(aligned);
+  }
+  if (LITTLE_ENDIAN) aligned.swap64();
+  return new Float64Array(aligned.buffer, aligned.byteOffset, aligned.length / 8);
 }
 
 export interface LatestBar {
