@@ -47,6 +47,7 @@ export class ApiRateLimiter {
   readonly #prefix: string;
   readonly #limit: number;
   readonly #windowMs: number;
+  #connecting: Promise<void> | null = null;
 
   /** One key per API key under the (hash-tagged) prefix: a single-slot script on a Redis Cluster too. */
   constructor(options: RedisTarget & { prefix: string; perMinute: number }) {
@@ -71,8 +72,16 @@ export class ApiRateLimiter {
     return this.#limit;
   }
 
+  /** Connects on first use; concurrent first requests share one connect. */
   async connect(): Promise<void> {
-    if (this.#redis.status === "wait") await this.#redis.connect();
+    if (this.#redis.status === "wait" && this.#connecting === null) {
+      // A failed first connect is forgotten: the next request tries again (ioredis reconnects after).
+      this.#connecting = this.#redis.connect().catch((error: unknown) => {
+        this.#connecting = null;
+        throw error;
+      });
+    }
+    if (this.#connecting !== null) await this.#connecting;
   }
 
   /** Books one request of `keyId`, or refuses it and says when to retry. */
@@ -88,7 +97,7 @@ export class ApiRateLimiter {
       limit: this.#limit,
       remaining: Math.max(0, remaining),
       resetSeconds: Math.ceil(resetMs / 1000),
-      retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) * (allowed === 1 ? 0 : 1),
+      retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(retryMs / 1000)),
     };
   }
 
