@@ -5,8 +5,14 @@
  */
 import { getBacktestRun } from "@vpa/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiRoute } from "../src/api-route.ts";
 import { problemSchema } from "../src/openapi-document.ts";
-import { signalDetailSchema } from "../src/routes/signal-routes.ts";
+import { adminRoutes } from "../src/routes/admin-routes.ts";
+import { backtestRoutes } from "../src/routes/backtest-routes.ts";
+import { portfolioRoutes } from "../src/routes/portfolio-routes.ts";
+import { signalDetailSchema, signalRoutes } from "../src/routes/signal-routes.ts";
+import { subscriptionRoutes } from "../src/routes/subscription-routes.ts";
+import { symbolRoutes } from "../src/routes/symbol-routes.ts";
 import { type ApiFixture, bearer, FIXTURE_SIGNALS, startApiFixture } from "./support/api-test-fixture.ts";
 
 let fixture: ApiFixture;
@@ -399,6 +405,37 @@ describe("admin", () => {
     });
     expect(scan.statusCode).toBe(202);
     expect(scan.json()).toEqual({ symbols: 1, scanId: null });
+  });
+});
+
+describe("answers and their documented schemas", () => {
+  it("every JSON answer of every GET route parses with the zod schema the OpenAPI document shows", async () => {
+    const routes: ApiRoute[] = [
+      ...signalRoutes(fixture.context),
+      ...symbolRoutes(fixture.context),
+      ...subscriptionRoutes(fixture.context),
+      ...backtestRoutes(fixture.context),
+      ...portfolioRoutes(fixture.context),
+      ...adminRoutes(fixture.context),
+    ];
+    const signalId = (await get("/api/v1/signals?limit=1")).json().signals[0].id as number;
+    const runId = (await get("/api/v1/backtests")).json().backtests[0]?.id as string | undefined;
+    const examples: Record<string, string> = { id: String(signalId), symbol: "VCB", name: "none" };
+    let checked = 0;
+    for (const route of routes.filter((r) => r.method === "GET")) {
+      const schema = route.responses[200]?.schema;
+      if (schema === undefined) continue;
+      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+        route.path.startsWith("/backtests") && name === "id" ? (runId ?? "none") : (examples[name] ?? ""),
+      );
+      const response = await get(`/api/v1${path}`, fixture.keys.admin);
+      if (response.statusCode === 404) continue; // no such portfolio or run in this fixture
+      expect(response.statusCode, `${route.path}: ${response.body.slice(0, 200)}`).toBe(200);
+      const parsed = schema.safeParse(response.json());
+      expect(parsed.success, `${route.path}: ${parsed.error?.message}`).toBe(true);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThanOrEqual(9);
   });
 });
 

@@ -87,14 +87,15 @@ export function signalRoutes(context: ApiContext): ApiRoute[] {
         200: { description: "The signal", schema: signalDetailSchema },
         404: { description: "No such signal" },
       },
-      async handler({ params }) {
+      async handler({ params, request }) {
         const signal = await findSignal(context.db, params.id);
         if (signal === undefined) throw new ApiProblem("NOT_FOUND", `no signal ${params.id}`);
         // Evidence is a bonus: a track record that cannot be read leaves it out, not the signal.
         const [evidence] = await sharedEvidenceLookup(context.db)
           .evidenceFor([evidenceSubjectOfSignal(signal)])
           .catch((err: unknown) => {
-            context.logger.warn({ err, signalId: signal.id }, "evidence lookup failed");
+            // The request's logger: the line carries its request id.
+            request.log.warn({ err, signalId: signal.id }, "evidence lookup failed");
             return [null];
           });
         return {
