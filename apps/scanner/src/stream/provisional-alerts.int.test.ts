@@ -29,8 +29,10 @@ import { type RunningLiveStream, startLiveStream } from "./start-live-stream.ts"
  */
 const ROOT = resolve(import.meta.dirname, "../../../..");
 const SYMBOL = "VN30F1M";
-const BARS = readReplayBarsCsv(resolve(ROOT, "fixtures/vn30f1m-1m-sample.csv")).slice(0, 700);
-const BAR_INTERVAL_MS = 10;
+const BARS = readReplayBarsCsv(resolve(ROOT, "fixtures/vn30f1m-1m-sample.csv")).slice(0, 500);
+// A forming bar is evaluated only once its symbol's previous bar is analysed (a lagging worker
+// skips rather than judge on stale state): 50 ms a bar keeps the worker up even on a loaded machine.
+const BAR_INTERVAL_MS = 50;
 const logger = createLogger({ level: "silent", secrets: [] });
 
 async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

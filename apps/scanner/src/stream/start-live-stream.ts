@@ -19,7 +19,7 @@ import {
   type ProvisionalLedgerRedis,
   type ProvisionalTracker,
 } from "./provisional-alerts.ts";
-import { sessionsOfSymbol } from "./symbol-sessions.ts";
+import { marketClockOfSymbol, sessionsOfSymbol } from "./symbol-sessions.ts";
 
 export interface LiveStreamOptions {
   readonly db: Kysely<Database>;
@@ -127,6 +127,7 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
     symbols: options.symbols,
     timeframe: options.timeframe,
     exchange: exchangeOf,
+    marketClock: marketClockOfSymbol,
     provider: options.provider,
     ...(options.now === undefined ? {} : { now: options.now }),
     storeBars: async (symbol, bars) => {

@@ -18,3 +18,21 @@ export function sessionsOfSymbol(
 ): readonly market.TradingSession[] {
   return VN30_FUTURE.test(symbol) ? DERIVATIVES_SESSIONS : sessions[exchange];
 }
+
+/** Every exchange's table replaced by the futures': what a VN30 future's bars are bucketed by. */
+const DERIVATIVES_CLOCK: market.MarketClockOptions = Object.freeze({
+  sessions: Object.freeze({
+    HOSE: DERIVATIVES_SESSIONS,
+    HNX: DERIVATIVES_SESSIONS,
+    UPCOM: DERIVATIVES_SESSIONS,
+  }),
+});
+
+/**
+ * The live stream's market clock for a symbol: the derivatives' hours for VN30 futures (their
+ * bars start with the 08:45 opening auction and end with the 14:45 closing one), the exchange's
+ * default tables otherwise.
+ */
+export function marketClockOfSymbol(symbol: string): market.MarketClockOptions | undefined {
+  return VN30_FUTURE.test(symbol) ? DERIVATIVES_CLOCK : undefined;
+}

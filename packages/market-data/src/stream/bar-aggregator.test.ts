@@ -1,3 +1,4 @@
+import { DERIVATIVES_SESSIONS, market } from "@vpa/core";
 import { describe, expect, it } from "vitest";
 import { type BarAggregator, createBarAggregator } from "./bar-aggregator.ts";
 import type { BarUpdateEvent, TickEvent } from "./stream-event.ts";
@@ -207,5 +208,28 @@ describe("createBarAggregator with bar messages", () => {
     expect(aggregator.add(barUpdate("09:00:00", { timeframeMinutes: 60 })).outcome).toBe(
       "unsupported-timeframe",
     );
+  });
+});
+
+describe("createBarAggregator with per-symbol sessions", () => {
+  const derivatives = {
+    sessions: {
+      HOSE: market.DEFAULT_TRADING_SESSIONS.HOSE,
+      HNX: DERIVATIVES_SESSIONS,
+      UPCOM: market.DEFAULT_TRADING_SESSIONS.UPCOM,
+    },
+  };
+
+  it("buckets a VN30 future's opening auction (08:45) on the derivatives' hours, and a stock's not", () => {
+    const aggregator = createBarAggregator({
+      timeframe: "15m",
+      exchangeOf: () => "HNX",
+      marketClock: (symbol) => (symbol.startsWith("VN30F") ? derivatives : undefined),
+    });
+    expect(aggregator.add(tick("08:50:00", 1100, 7)).outcome).toBe("accepted");
+    expect(aggregator.forming("VN30F1M")?.time).toBe("2024-01-02T08:45:00+07:00");
+    expect(aggregator.add(tick("08:50:00", 25, 100, "SHS")).outcome).toBe("outside-session");
+    // The futures' ATC ends at 14:45: no bucket after it (HNX's PLO would have one).
+    expect(aggregator.add(tick("14:50:00", 1101, 1)).outcome).toBe("outside-session");
   });
 });

@@ -1,4 +1,5 @@
 import type { Bar, market } from "@vpa/core";
+import { type MarketClockOf, marketClockFor } from "./market-clock-of.ts";
 import { sessionBucketAt } from "./session-bucket.ts";
 import type { BarUpdateEvent, TickEvent } from "./stream-event.ts";
 import { formatBarTime, type StreamTimeframe, TIMEFRAME_MINUTES } from "./stream-timeframe.ts";
@@ -39,8 +40,8 @@ export interface BarAggregatorOptions {
   readonly timeframe: StreamTimeframe;
   /** The exchange whose sessions bucket a symbol's ticks (VN30 futures trade on HNX's hours). */
   readonly exchangeOf: (symbol: string) => market.Exchange;
-  /** Holiday calendar and session tables; default `@vpa/core`'s. */
-  readonly marketClock?: market.MarketClockOptions;
+  /** Holiday calendar and session tables, for all symbols or per symbol; default `@vpa/core`'s. */
+  readonly marketClock?: MarketClockOf;
   /**
    * How long after a bar's end {@link BarAggregator.flush} still waits for its last messages
    * (a late trade print, or the feed's own `closed` bar). Default 0.
@@ -148,7 +149,7 @@ export function createBarAggregator(options: BarAggregatorOptions): BarAggregato
           options.exchangeOf(event.symbol),
           event.timeMs,
           timeframeMinutes,
-          options.marketClock,
+          marketClockFor(options.marketClock, event.symbol),
         );
         if (bucket === null) return { outcome: "outside-session", closed: [] };
       }

@@ -2,6 +2,7 @@ import type { market } from "@vpa/core";
 import { type BackoffOptions, backoffDelayMs } from "../http/backoff-delay.ts";
 import { SYSTEM_CLOCK } from "../http/clock.ts";
 import type { ClosedBar, StreamBar } from "./bar-aggregator.ts";
+import { type MarketClockOf, marketClockFor } from "./market-clock-of.ts";
 import { sessionBucketAt } from "./session-bucket.ts";
 import { formatBarTime, parseBarTime, type StreamTimeframe, TIMEFRAME_MINUTES } from "./stream-timeframe.ts";
 
@@ -54,7 +55,7 @@ export interface BarLedgerOptions extends BarStorePorts {
   readonly source: BackfillSource;
   readonly timeframe: StreamTimeframe;
   readonly exchangeOf: (symbol: string) => market.Exchange;
-  readonly marketClock?: market.MarketClockOptions;
+  readonly marketClock?: MarketClockOf;
   /** The market clock (epoch ms). */
   readonly now: () => number;
   /** Backfill depth when nothing is stored yet (ms). */
@@ -197,7 +198,7 @@ export function createBarLedger(options: BarLedgerOptions): BarLedger {
       options.exchangeOf(symbol),
       startMs,
       timeframeMinutes,
-      options.marketClock,
+      marketClockFor(options.marketClock, symbol),
     );
     return bucket !== null && bucket.startMs === startMs ? bucket.endMs : startMs + timeframeMinutes * 60_000;
   }

@@ -10,6 +10,7 @@ import {
   type LedgerEvent,
 } from "./bar-ledger.ts";
 import { decodeStreamMessage } from "./decode-stream-message.ts";
+import { type MarketClockOf, marketClockFor } from "./market-clock-of.ts";
 import { sessionBucketAt } from "./session-bucket.ts";
 import { parseBarTime, type StreamTimeframe, TIMEFRAME_MINUTES } from "./stream-timeframe.ts";
 
@@ -51,8 +52,11 @@ export interface LiveBarStreamOptions extends BarStorePorts {
   readonly closeGraceMs?: number;
   /** Backfill depth when nothing is stored yet (ms). Default 3 days. */
   readonly initialBackfillMs?: number;
-  /** Holiday calendar and session tables; default `@vpa/core`'s. */
-  readonly marketClock?: market.MarketClockOptions;
+  /**
+   * Holiday calendar and session tables, for all symbols or per symbol (VN30 futures: the
+   * derivatives' hours); default `@vpa/core`'s.
+   */
+  readonly marketClock?: MarketClockOf;
   /** Waits for in-flight commits on `stop()` before abandoning them (ms). Default 5,000. */
   readonly drainTimeoutMs?: number;
   /** [0, 1) source of the backoff jitter. Default `Math.random`. */
@@ -355,7 +359,12 @@ export function createLiveBarStream(options: LiveBarStreamOptions): LiveBarStrea
     if (bar === null) return;
     const startMs = parseBarTime(bar.time);
     const minutes = TIMEFRAME_MINUTES[options.timeframe];
-    const bucket = sessionBucketAt(exchangeOf(symbol), startMs, minutes, options.marketClock);
+    const bucket = sessionBucketAt(
+      exchangeOf(symbol),
+      startMs,
+      minutes,
+      marketClockFor(options.marketClock, symbol),
+    );
     const endMs = bucket !== null && bucket.startMs === startMs ? bucket.endMs : startMs + minutes * 60_000;
     try {
       options.onBarForming?.(symbol, bar, endMs, nowMs);
