@@ -6,6 +6,8 @@ import { findTool } from "@vpa/dev-services";
 import { createMetrics } from "@vpa/runtime";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { DEFAULT_HTTP_PORTS, WORKER_KINDS } from "../src/worker-process.ts";
+import { parseComposeYaml, type YamlMapping } from "./compose-yaml.ts";
 import { bullmqMetricNames } from "./exported-metrics.ts";
 
 const run = promisify(execFile);
@@ -70,5 +72,58 @@ describe("deploy/prometheus/rules.yml", () => {
       cwd: PROMETHEUS,
     });
     expect(stdout).toContain("SUCCESS");
+  });
+});
+
+describe("docker compose --profile monitoring", () => {
+  const ROOT = resolve(PROMETHEUS, "../..");
+  const compose = parseComposeYaml(readFileSync(resolve(ROOT, "docker-compose.yml"), "utf8"));
+  const services = compose.services as YamlMapping;
+  const config = parse(readFileSync(resolve(PROMETHEUS, "prometheus.yml"), "utf8")) as {
+    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  };
+
+  it("passes promtool check config, rules included", async () => {
+    const { stdout } = await run(await findTool("promtool"), [
+      "check",
+      "config",
+      resolve(PROMETHEUS, "prometheus.yml"),
+    ]);
+    expect(stdout).toContain("is valid prometheus config file syntax");
+    expect(stdout).toContain(`SUCCESS: ${alertNames.length} rules found`);
+  });
+
+  it("scrapes every worker kind's compose service on the port it serves /metrics on, as job vpa-<kind>", () => {
+    const scraped = Object.fromEntries(
+      config.scrape_configs.map((scrape) => [
+        scrape.job_name,
+        scrape.static_configs.flatMap((c) => c.targets),
+      ]),
+    );
+    for (const kind of WORKER_KINDS) {
+      expect(services[kind], `compose service ${kind}`).toBeDefined();
+      expect(scraped[`vpa-${kind}`], kind).toEqual([`${kind}:${DEFAULT_HTTP_PORTS[kind]}`]);
+    }
+    expect(Object.keys(scraped).every((job) => /^vpa-/.test(job))).toBe(true);
+  });
+
+  it("mounts the rules, the dashboard and Grafana's provisioning where the configs look for them", () => {
+    const prometheus = services.prometheus as YamlMapping;
+    const grafana = services.grafana as YamlMapping;
+    expect(prometheus.profiles).toEqual(["monitoring"]);
+    expect(grafana.profiles).toEqual(["monitoring"]);
+    expect(prometheus.volumes).toContain("./deploy/prometheus:/etc/prometheus:ro");
+    const provider = parse(
+      readFileSync(resolve(ROOT, "deploy/grafana/provisioning/dashboards/vpa.yml"), "utf8"),
+    ) as { providers: { options: { path: string } }[] };
+    const dashboardsPath = provider.providers[0]?.options.path;
+    expect(grafana.volumes).toContain(`./deploy/grafana/vpa.json:${dashboardsPath}/vpa.json:ro`);
+    expect(grafana.volumes).toContain("./deploy/grafana/provisioning:/etc/grafana/provisioning:ro");
+    const datasources = parse(
+      readFileSync(resolve(ROOT, "deploy/grafana/provisioning/datasources/prometheus.yml"), "utf8"),
+    ) as { datasources: { type: string; url: string }[] };
+    expect(datasources.datasources).toEqual([
+      expect.objectContaining({ type: "prometheus", url: "http://prometheus:9090" }),
+    ]);
   });
 });
