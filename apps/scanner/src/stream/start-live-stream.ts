@@ -1,5 +1,5 @@
 import { type ConfirmationRecord, market, type SignalRecord } from "@vpa/core";
-import { type Database, listActiveStocks, listLatestBars, upsertBars, upsertStocks } from "@vpa/db";
+import { type Database, listActiveStocks, listLatestBars, upsertStocks } from "@vpa/db";
 import {
   type BarProvider,
   createLiveBarStream,
@@ -11,6 +11,7 @@ import type { Metrics, TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { storeAnalysisRecords } from "../store-analysis-records.ts";
+import { createBarWriteBatcher } from "./bar-write-batcher.ts";
 import { createConcurrencyLimit } from "./concurrency-limit.ts";
 import { createLiveAnalyzers, type LiveAnalyzers } from "./live-analyzers.ts";
 import {
@@ -99,6 +100,7 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
     ]),
   );
   const databaseSlot = createConcurrencyLimit(options.databaseConcurrency ?? 8);
+  const barWriter = createBarWriteBatcher(options.db, options.timeframe);
   const analyzers = createLiveAnalyzers({
     db: options.db,
     timeframe: options.timeframe,
@@ -131,10 +133,9 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
     provider: options.provider,
     ...(options.now === undefined ? {} : { now: options.now }),
     storeBars: async (symbol, bars) => {
-      const written = await databaseSlot(() =>
-        upsertBars(options.db, stockIds.get(symbol) as number, options.timeframe, bars),
-      );
-      options.metrics.barsIngested.inc({ source: "stream" }, written.written);
+      // One statement for every symbol whose bar closed at the same moment (a whole market's minute).
+      const stored = await barWriter.write(stockIds.get(symbol) as number, bars);
+      options.metrics.barsIngested.inc({ source: "stream" }, stored);
     },
     lastStoredBarTime: async (symbol) =>
       (await databaseSlot(() => listLatestBars(options.db, options.timeframe, [symbol])))[0]?.time ?? null,
