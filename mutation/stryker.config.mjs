@@ -13,6 +13,13 @@ const scope = process.env.VPA_MUTATION_SCOPE ?? "vpa-core";
 
 const MUTATE = {
   "vpa-core": ["packages/vpa-core/src/**/*.ts", "!packages/vpa-core/src/**/*.test.ts", "!**/index.ts"],
+  "vpa-core-signals": [
+    "packages/vpa-core/src/signals/**/*.ts",
+    "packages/vpa-core/src/indicators/**/*.ts",
+    "packages/vpa-core/src/market/**/*.ts",
+    "!packages/vpa-core/src/**/*.test.ts",
+    "!**/index.ts",
+  ],
   alerts: [
     "apps/alerts/src/alert-throttle.ts",
     "apps/alerts/src/quiet-hours.ts",

@@ -8,6 +8,14 @@ import { defineConfig } from "vitest/config";
 const SCOPES: Record<string, string[]> = {
   "vpa-core": ["packages/vpa-core/src/**/*.test.ts", "packages/vpa-core/test/**/*.test.ts"],
   alerts: ["apps/alerts/src/**/*.test.ts"],
+  // The part of vpa-core whose own unit tests are fast (signals, indicators, market rules): a run
+  // of minutes where the whole package's takes hours (its real-data tests cover most mutants).
+  "vpa-core-signals": [
+    "packages/vpa-core/src/signals/**/*.test.ts",
+    "packages/vpa-core/src/indicators/**/*.test.ts",
+    "packages/vpa-core/src/market/**/*.test.ts",
+    "packages/vpa-core/src/scoring-rules.test.ts",
+  ],
 };
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by mutation/run-mutation.mjs for StrykerJS only.
