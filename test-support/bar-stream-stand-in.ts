@@ -62,6 +62,11 @@ export interface BarStreamStandInOptions {
    * market time (`replayNow()`) is `open time + q × bar length`. Default none.
    */
   readonly formingSnapshots?: readonly number[];
+  /**
+   * Subscriptions of these timeframes get the bars too (a 1h stream fed the 1m bars, which the
+   * client aggregates). Default: `timeframe` only.
+   */
+  readonly servesTimeframes?: readonly string[];
 }
 
 export interface BarStreamStandIn {
@@ -118,6 +123,7 @@ export async function startBarStreamStandIn(options: BarStreamStandInOptions): P
     frames.push({ bar: i, q: 1 });
   }
   const acknowledge = options.acknowledgeSubscriptions ?? true;
+  const servedTimeframes: readonly string[] = options.servesTimeframes ?? [options.timeframe];
   const subscriptions: { symbols: readonly string[]; timeframe: string }[] = [];
   const subscribers = new Set<WebSocket>();
   let startedAt: number | null = null;
@@ -216,7 +222,7 @@ export async function startBarStreamStandIn(options: BarStreamStandInOptions): P
         const subscribe = (): void => {
           if (ws.readyState !== ws.OPEN) return;
           publishDue(); // everything due before this moment goes to the clients subscribed before it
-          if (symbols.includes(options.symbol) && timeframe === options.timeframe) subscribers.add(ws);
+          if (symbols.includes(options.symbol) && servedTimeframes.includes(timeframe)) subscribers.add(ws);
           if (acknowledge) ws.send(JSON.stringify({ type: "subscribed", symbols }));
         };
         if ((options.subscribeDelayMs ?? 0) > 0) setTimeout(subscribe, options.subscribeDelayMs);
