@@ -24,7 +24,7 @@ import {
   upsertBars,
   upsertStocks,
 } from "@vpa/db";
-import { createMetrics } from "@vpa/runtime";
+import { createMetrics, createQueue } from "@vpa/runtime";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -33,6 +33,7 @@ import {
   type SymbolSeries,
 } from "../../../../packages/vpa-core/test/support/daily-bars-csv.ts";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { removeQueuePrefix, testQueueConnection } from "../../../../test-support/queues.ts";
 import { updatePortfolios } from "./update-portfolios.ts";
 
 const SYMBOLS = ["FPT", "HPG", "MWG", "VCB", "VNM"];
@@ -204,5 +205,48 @@ describe("updatePortfolios", () => {
     expect(again[0]).toMatchObject({ sessions: 0, tradesClosed: 0, lastSession: "2019-12-31" });
     expect(await counts()).toEqual(before);
     expect((await getPortfolio(database.db, "vn5"))!.state).toEqual(portfolio.state);
+  });
+
+  it("waits for the scan's analyze jobs before stepping the new close: its signals are traded", async () => {
+    // The first close after 2019 whose signals the backtest buys at the next open.
+    const days = series.find((s) => s.symbol === "VCB")!.columns.time.filter((t) => t > "2019-12-31");
+    const index = days.findIndex(
+      (_, i) => i > 0 && backtestThrough(days[i + 1]!).trades.some((t) => t.entryTime === days[i + 1]),
+    );
+    const [before, close, next] = [days[index - 1]!, days[index]!, days[index + 1]!];
+    await storeThrough(before);
+    await updatePortfolios(database.db);
+    const connection = testQueueConnection();
+    const analyzeQueue = createQueue("analyze", connection);
+    try {
+      // The new close's bars are stored (the fetch), its signals not yet (the scan's job is queued).
+      for (const s of series) {
+        const columns = cut(s.columns, close);
+        await upsertBars(database.db, stockIds.get(s.symbol)!, "1D", rowsOf(columns).slice(-1));
+      }
+      const job = await analyzeQueue.queue.add("analyze", {}, { jobId: "scan-wait-1" });
+      const update = updatePortfolios(database.db, {
+        afterScan: { analyzeQueue, jobIds: ["scan-wait-1"], pollMs: 25 },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await getPortfolio(database.db, "vn5"))!.lastSession).toBe(before);
+      // The job stores the close's signals and finishes (removed on completion): the update goes on.
+      await storeThrough(close);
+      await job.remove();
+      const summaries = await update;
+      expect(summaries.find((p) => p.name === "vn5")).toMatchObject({ sessions: 1, lastSession: close });
+      // The close's signals became orders for the next open: those the backtest fills there.
+      const pending = ((await getPortfolio(database.db, "vn5"))!.state as { pending: { symbol: string }[] })
+        .pending;
+      const filledNext = backtestThrough(next)
+        .trades.filter((t) => t.entryTime === next)
+        .map((t) => t.symbol);
+      expect(filledNext.length).toBeGreaterThan(0);
+      expect(pending.map((order) => order.symbol)).toEqual(expect.arrayContaining(filledNext));
+    } finally {
+      await analyzeQueue.queue.obliterate({ force: true });
+      await analyzeQueue.close();
+      await removeQueuePrefix(connection);
+    }
   });
 });
