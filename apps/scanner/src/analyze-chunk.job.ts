@@ -109,7 +109,9 @@ export async function analyzeChunk(
     alert: payload.alert,
     scanId: payload.scanId ?? null,
   });
+  deps.metrics.symbolsAnalyzed.inc({ outcome: "analysed" }, analysed.length);
   if (failures.length > 0) {
+    deps.metrics.symbolsAnalyzed.inc({ outcome: "failed" }, failures.length);
     const error = new AnalyzeSymbolsFailedError(failures, payload.symbols.length, errors[0]);
     throw errors.every((e) => e instanceof UnrecoverableError) ? unrecoverable(error) : error;
   }

@@ -27,11 +27,12 @@ async function runJobs(jobs: { payload: unknown; jobId: string }[]) {
   const analyzeQueue = createQueue("analyze", connection);
   const alertsQueue = createQueue("alerts", connection);
   const waiter = await JobWaiter.start(analyzeQueue.queue, connection);
+  const metrics = createMetrics({ collectProcessMetrics: false });
   const worker = startAnalyzeWorker({
     db: database.db,
     connection,
     alertsQueue,
-    metrics: createMetrics({ collectProcessMetrics: false }),
+    metrics,
     logger,
     concurrency: 2,
     lookbackBars: 250,
@@ -43,7 +44,8 @@ async function runJobs(jobs: { payload: unknown; jobId: string }[]) {
       { timeoutMs: 20_000 },
     );
     const alertJobs = await alertsQueue.queue.getJobs(["waiting", "prioritized"]);
-    return { outcomes, alertJobIds: alertJobs.map((j) => j.id).sort() };
+    const analysed = await metrics.registry.getSingleMetricAsString("vpa_symbols_analyzed_total");
+    return { outcomes, alertJobIds: alertJobs.map((j) => j.id).sort(), analysed };
   } finally {
     await worker.close();
     await waiter.close();
@@ -53,7 +55,7 @@ async function runJobs(jobs: { payload: unknown; jobId: string }[]) {
 
 describe("an analyze job of a chunk of symbols", () => {
   it("stores and alerts the good symbols when one symbol fails, and fails naming that symbol only", async () => {
-    const { outcomes, alertJobIds } = await runJobs([
+    const { outcomes, alertJobIds, analysed } = await runJobs([
       {
         jobId: "analyze.test.isolation",
         payload: {
@@ -77,6 +79,9 @@ describe("an analyze job of a chunk of symbols", () => {
     expect(fpt.length).toBeGreaterThan(0);
     expect(hpg.length).toBeGreaterThan(0);
     expect(alertJobIds).toEqual([...fpt, ...hpg].map((s) => `alert.${s.id}`).sort());
+    // The scan's throughput counts symbols, the failed one apart.
+    expect(analysed).toContain('vpa_symbols_analyzed_total{outcome="analysed"} 2');
+    expect(analysed).toContain('vpa_symbols_analyzed_total{outcome="failed"} 1');
   });
 
   it("runs a job queued in the one-symbol shape of an older version (no failure during an upgrade)", async () => {

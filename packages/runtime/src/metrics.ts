@@ -11,6 +11,8 @@ export interface Metrics {
   readonly jobDuration: Histogram<"queue">;
   readonly lastJobCompletedAt: Gauge<"queue">;
   readonly signalsGenerated: Counter<"type" | "bias">;
+  /** Symbols an analyze job took, by outcome (`analysed`, `failed`): a scan's throughput in symbols (a job is a chunk). */
+  readonly symbolsAnalyzed: Counter<"outcome">;
   readonly alertDeliveryAttempts: Counter<"channel" | "priority">;
   readonly alertsSent: Counter<"channel" | "priority">;
   readonly alertDeliveriesFailed: Counter<"channel" | "priority" | "reason">;
@@ -63,6 +65,12 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: "vpa_signals_generated_total",
       help: "New VPA signals stored, by type and bias",
       labelNames: ["type", "bias"],
+      registers,
+    }),
+    symbolsAnalyzed: new Counter({
+      name: "vpa_symbols_analyzed_total",
+      help: "Symbols analyze jobs took, by outcome (analysed, failed); a job covers a chunk of symbols",
+      labelNames: ["outcome"],
       registers,
     }),
     alertDeliveryAttempts: new Counter({
