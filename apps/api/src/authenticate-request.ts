@@ -49,6 +49,9 @@ export function createKeyAuthenticator(options: {
     return key;
   }
 
+  const secretOf = (authorization: string | undefined) =>
+    /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+
   return {
     async authenticate(authorization) {
       if (authorization === undefined || authorization === "") {
@@ -56,8 +59,7 @@ export function createKeyAuthenticator(options: {
           headers: { "www-authenticate": 'Bearer realm="vpa"' },
         });
       }
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      const secret = match?.[1];
+      const secret = secretOf(authorization);
       if (secret === undefined || !looksLikeApiKeySecret(secret)) {
         throw new ApiProblem("KEY_INVALID", "the Authorization header does not hold a key this API issued", {
           headers: { "www-authenticate": 'Bearer realm="vpa", error="invalid_token"' },

@@ -56,6 +56,14 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/**
+ * Failed authentications a client address may make a minute before it is answered 429: enough for
+ * a person mistyping a key, far too few to try keys (which 256 random bits make hopeless anyway).
+ * Behind a proxy every client shares the proxy's address unless fastify's trustProxy is set; a
+ * valid key is never held back by it (only failures are counted and refused).
+ */
+const FAILED_AUTHENTICATIONS_PER_MINUTE = 30;
+
 /** The problem an error amounts to: fastify's own (body, content type) by their codes, the rest a 500. */
 function problemOf(error: FastifyError | Error): ApiProblem {
   if (error instanceof ApiProblem) return error;
@@ -179,9 +187,29 @@ export async function buildApiApp(
     onTouchError: (err) => logger.warn({ err }, "could not record an API key's last use"),
   });
 
+  /** A 401 also books a failure of the client's address; past the allowance it becomes a 429. */
+  async function refuseAuthentication(request: FastifyRequest, problem: ApiProblem): Promise<never> {
+    let decision: Awaited<ReturnType<typeof context.rateLimiter.takeFailure>>;
+    try {
+      decision = await context.rateLimiter.takeFailure(request.ip, FAILED_AUTHENTICATIONS_PER_MINUTE);
+    } catch {
+      throw problem; // Redis away: the 401 still stands.
+    }
+    if (decision.allowed) throw problem;
+    throw new ApiProblem("RATE_LIMITED", "too many failed authentications from this address", {
+      headers: { "retry-after": String(decision.retryAfterSeconds) },
+    });
+  }
+
   /** Key, then its rate limit, then its role: a refused role still costs the key a request. */
   async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const key = await authenticator.authenticate(request.headers.authorization);
+    let key: AuthenticatedKey;
+    try {
+      key = await authenticator.authenticate(request.headers.authorization);
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 401) return refuseAuthentication(request, error);
+      throw error;
+    }
     request.apiKey = key;
     let decision: Awaited<ReturnType<typeof context.rateLimiter.take>>;
     try {

@@ -7,6 +7,7 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { HealthPortUnavailableError } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiRateLimiter } from "../src/api-rate-limiter.ts";
 import { startApiServer } from "../src/start-api-server.ts";
 import { type ApiFixture, bearer, startApiFixture } from "./support/api-test-fixture.ts";
 
@@ -21,7 +22,30 @@ afterAll(async () => {
 
 describe("startApiServer", () => {
   it("serves over HTTP, limits each key to its allowance, and releases the port when closed", async () => {
-    const server = await startApiServer(fixture.context, { port: 0, host: "127.0.0.1" });
+    // The trader's requests wait 100 ms in the rate limiter, and say when they got there: a request
+    // that is surely in flight when the server starts closing.
+    let arrived: () => void = () => {};
+    const inFlightArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const limiter = fixture.context.rateLimiter;
+    const slowed = {
+      limit: limiter.limit,
+      take: async (keyId: number) => {
+        if (keyId === fixture.keys.ids.trader) {
+          arrived();
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return limiter.take(keyId);
+      },
+      takeFailure: (address: string, perMinute: number) => limiter.takeFailure(address, perMinute),
+      connect: () => limiter.connect(),
+      close: async () => {},
+    } as unknown as ApiRateLimiter;
+    const server = await startApiServer(
+      { ...fixture.context, rateLimiter: slowed },
+      { port: 0, host: "127.0.0.1" },
+    );
     try {
       const base = `http://127.0.0.1:${server.port}`;
       expect((await fetch(`${base}/health`)).status).toBe(200);
@@ -50,7 +74,7 @@ describe("startApiServer", () => {
         req.on("error", reject);
         req.end();
       });
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await inFlightArrived;
       const closing = performance.now();
       await server.close();
       expect(await inFlight).toBe(200);
@@ -60,6 +84,28 @@ describe("startApiServer", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("answers 429 to an address past 30 failed authentications a minute, and still serves a valid key from it", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const response = await fixture.app.inject({
+        url: "/api/v1/signals",
+        headers: { authorization: `Bearer vpa_${String(i).padStart(43, "x")}` },
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.slice(0, 30).every((status) => status === 401)).toBe(true);
+    const last = await fixture.app.inject({
+      url: "/api/v1/signals",
+      headers: { authorization: "Bearer nonsense" },
+    });
+    expect(last.statusCode).toBe(429);
+    expect(last.json().code).toBe("RATE_LIMITED");
+    expect(Number(last.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(
+      (await fixture.app.inject({ url: "/api/v1/symbols", headers: bearer(fixture.keys.trader) })).statusCode,
+    ).toBe(200);
   });
 
   it("refuses to start on a port already taken, with the port in the error", async () => {
