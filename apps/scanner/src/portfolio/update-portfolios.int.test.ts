@@ -75,7 +75,7 @@ const rowsOf = (columns: BarColumns, scale = 1) =>
 
 /**
  * Stores the bars through `through` (and a stand-in VN30 index: VCB × 10), and the signals and
- * confirmations a scan of those bars stores (vpa-core's analysis; analyze-symbol.job.ts stores the
+ * confirmations a scan of those bars stores (vpa-core's analysis; analyze-chunk.job.ts stores the
  * same records).
  */
 async function storeThrough(through: string): Promise<void> {

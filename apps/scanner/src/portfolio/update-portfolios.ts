@@ -181,7 +181,7 @@ async function readMarket(
  *
  * It must run once the scan's analyze jobs have stored the newest close's signals (a close stepped
  * without them is not stepped again). The stored signals equal an analysis of the full history
- * (analyze-symbol.job.ts: the 250-bar window), so a replay still equals the backtest trade for trade.
+ * (analyze-chunk.job.ts: the 250-bar window), so a replay still equals the backtest trade for trade.
  */
 export async function updatePortfolio(
   db: Kysely<Database>,
