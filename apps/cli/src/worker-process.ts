@@ -240,15 +240,15 @@ const KIND_STARTERS: Record<
     );
     const { closeSenders, createSenders, deliverProvisionalEvent } = await import("@vpa/alerts");
     const board = createStatusBoard(app.connection);
-    const live = await startLiveStream({
-      db: app.database.db,
-      alertsQueue: app.queue("alerts"),
-      warmUpBars: app.config.scan.lookbackBars,
     // Provisional alerts of forming bars go straight to live subscribers (perishable: no ledger).
     const senders = await createSenders(app.config, {
       writeConsole: (line) => process.stdout.write(`${line}\n`),
     });
     const ledgerRedis = createProvisionalLedgerRedis(app.connection);
+    const live = await startLiveStream({
+      db: app.database.db,
+      alertsQueue: app.queue("alerts"),
+      warmUpBars: app.config.scan.lookbackBars,
       provider: createConfiguredProvider(marketData, app.metrics),
       metrics: app.metrics,
       logger,
@@ -258,10 +258,6 @@ const KIND_STARTERS: Record<
       timeframe: stream.timeframe,
       defaultExchange: stream.defaultExchange,
       publishStatus: (status) => board.publish("stream", stream.name, status),
-    });
-    shutdown.add("live stream", async () => {
-      await live.stop();
-      await board.close();
       provisional: {
         redis: ledgerRedis,
         prefix: app.connection.prefix,
@@ -280,11 +276,15 @@ const KIND_STARTERS: Record<
         },
       },
     });
+    shutdown.add("live stream", async () => {
+      await live.stop();
+      await board.close();
+      await closeSenders(senders);
+      ledgerRedis.disconnect();
+    });
   },
 };
 
-      await closeSenders(senders);
-      ledgerRedis.disconnect();
 /**
  * `vpa worker api`: the same start and stop as the other kinds, without their health server: the
  * API serves /health, /ready and /metrics itself, on API_PORT, once migrations are applied.
