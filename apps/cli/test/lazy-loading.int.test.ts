@@ -136,4 +136,43 @@ describe("what a vpa process loads", () => {
       }
     }, 60_000);
   }
+
+  it("vpa worker api loads no scanner code, and none of the alerts' senders, workers or bot", async () => {
+    const queues = testQueueConnection();
+    try {
+      const api = await run(
+        ["worker", "api"],
+        {
+          DATABASE_URL: database.url,
+          REDIS_URL: queues.redisUrl,
+          QUEUE_PREFIX: queues.prefix,
+          API_PORT: "0",
+          LOG_LEVEL: "info",
+          SHUTDOWN_TIMEOUT_MS: "5000",
+        },
+        '"worker started"',
+      );
+      expect(api.code, api.output).toBe(0);
+      expect(api.workspaces).toEqual([
+        "apps/alerts",
+        "apps/api",
+        "apps/backtest",
+        "apps/cli",
+        "packages/db",
+        "packages/runtime",
+        "packages/vpa-core",
+      ]);
+      const record = (await readFile(join(scratch, "worker-api.txt"), "utf8")).split("\n");
+      // The evidence and the chart drawing (and the pure modules they use) only.
+      const heavy = record.filter((url) =>
+        /\/apps\/alerts\/src\/(index\.ts|alert-worker|deliver\.job|fan-out|build-digests|create-senders|telegram-bot\/|channels\/[a-z]+\/[a-z]+-sender)/.test(
+          url,
+        ),
+      );
+      expect(heavy).toEqual([]);
+      expect(record.some((url) => url.includes("/apps/alerts/src/evidence/"))).toBe(true);
+    } finally {
+      await removeQueuePrefix(queues);
+    }
+  }, 60_000);
 });
