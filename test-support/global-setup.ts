@@ -15,7 +15,6 @@ import { TEST_REDIS_URL, TEST_SERVER_URL } from "./test-servers.ts";
  */
 export default async function setup(project: TestProject): Promise<void> {
   await checkServices();
-  // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by vitest only; no turbo task runs the tests.
   if (process.env.VPA_TEST_DATABASE_TEMPLATE === "off") {
     project.provide(DATABASE_TEMPLATE_KEY, null);
     return;

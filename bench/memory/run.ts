@@ -15,12 +15,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { bundleApp } from "@vpa/bundle";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { readFileSync } from "node:fs";
 
 const { values: args } = parseArgs({
   options: {
@@ -82,7 +82,8 @@ async function idleMemory(entry: string, kind: string): Promise<Memory> {
   try {
     const deadline = Date.now() + 60_000;
     while (!output.includes('"worker started"')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${kind} did not start: ${output}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`${kind} did not start: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     await new Promise((r) => setTimeout(r, SETTLE_MS));
