@@ -61,6 +61,7 @@ describe("vpa apikey and vpa worker api", () => {
       vpa(["apikey", "create", "--name", "dash", "--role", "reader", "--json"]).stdout,
     );
     const revoked = JSON.parse(vpa(["apikey", "create", "--name", "old", "--json"]).stdout);
+    const admin = JSON.parse(vpa(["apikey", "create", "--name", "ops2", "--role", "admin", "--json"]).stdout);
     expect(vpa(["apikey", "revoke", String(revoked.id)]).status).toBe(0);
     expect(vpa(["apikey", "revoke", String(revoked.id)]).status).toBe(1);
 
