@@ -98,6 +98,14 @@ describe("vpa apikey and vpa worker api", () => {
       expect(await (await fetch(`${base}/metrics`)).text()).toContain(
         "vpa_http_request_duration_seconds_bucket",
       );
+      // POST /scan runs the scanner's own scanMarket, loaded on first use (no bars here: nothing to scan).
+      const scan = await fetch(`${base}/api/v1/scan`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${admin.key}`, "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(scan.status).toBe(202);
+      expect(await scan.json()).toEqual({ symbols: 0, scanId: null });
       const dashboard = await fetch(`${base}/dashboard/`);
       expect(await dashboard.text()).toContain("Thị trường hôm nay · Market today");
     } finally {
