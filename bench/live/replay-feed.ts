@@ -12,39 +12,60 @@ export interface ReplayFeed {
   subscribed(): Promise<void>;
   /** Sends each frame, in order, to every subscribed client. */
   broadcast(frames: readonly string[]): void;
+  /** Terminates every client and stops listening (a feed outage). */
+  kill(): Promise<void>;
+  /** Listens again on the same port. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startReplayFeed(): Promise<ReplayFeed> {
-  const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
   const clients = new Set<WebSocket>();
   let markSubscribed: () => void = () => {};
   const subscribed = new Promise<void>((resolve) => {
     markSubscribed = resolve;
   });
-  server.on("connection", (ws) => {
-    ws.on("message", (data) => {
-      const message = JSON.parse(String(data)) as { type?: string; symbols?: string[] };
-      if (message.type !== "subscribe") return;
-      clients.add(ws);
-      ws.send(JSON.stringify({ type: "subscribed", symbols: message.symbols ?? [] }));
-      markSubscribed();
+  let server: WebSocketServer | null = null;
+  let port = 0;
+
+  async function listen(): Promise<void> {
+    const wss = new WebSocketServer({ host: "127.0.0.1", port });
+    await new Promise<void>((resolve, reject) => {
+      wss.once("listening", resolve);
+      wss.once("error", reject);
     });
-    ws.on("close", () => clients.delete(ws));
-  });
+    port = (wss.address() as AddressInfo).port;
+    wss.on("connection", (ws) => {
+      ws.on("message", (data) => {
+        const message = JSON.parse(String(data)) as { type?: string; symbols?: string[] };
+        if (message.type !== "subscribe") return;
+        clients.add(ws);
+        ws.send(JSON.stringify({ type: "subscribed", symbols: message.symbols ?? [] }));
+        markSubscribed();
+      });
+      ws.on("close", () => clients.delete(ws));
+    });
+    server = wss;
+  }
+
+  async function kill(): Promise<void> {
+    const wss = server;
+    server = null;
+    if (wss === null) return;
+    for (const client of wss.clients) client.terminate();
+    clients.clear();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+
+  await listen();
   return {
-    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `ws://127.0.0.1:${port}`,
     subscribed: () => subscribed,
     broadcast(frames) {
       for (const client of clients) for (const frame of frames) client.send(frame);
     },
-    async close() {
-      for (const client of server.clients) client.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    kill,
+    restart: listen,
+    close: kill,
   };
 }

@@ -7,9 +7,13 @@
  * with the Redis once-only ledger). Each minute the feed sends every symbol's bar half-formed,
  * then closed, and waits until the worker has committed all of them: as fast as it takes them.
  *
- *   node bench/live/run.ts [--symbols 1681] [--minutes 255] [--json FILE]
+ *   node bench/live/run.ts [--symbols 1681] [--minutes 255] [--kill-feed-at M [--down-minutes 3]] [--json FILE]
  *
- * Prints: closed-bar analysis latency per bar (the streaming update alone, and the whole handling:
+ * --kill-feed-at M stops the feed at minute M for --down-minutes minutes of the replay (the bars of
+ * those minutes are not sent; the stream worker reconnects and backfills them from the provider,
+ * which serves every bar published so far) and reports bars lost and doubled.
+ *
+ * Prints: closed-bar analysis latency per bar (the streaming update's CPU alone, and the whole handling:
  * analysis + store + alert), close message → signals stored, p50/p99; bars/s; provisional
  * evaluations/s; RSS after warm-up and at the end.
  */
@@ -47,8 +51,12 @@ const { values: args } = parseArgs({
       default: new URL("../../../shared/data/vn30f1m-1m-2023-11-2024-01.csv", import.meta.url).pathname,
     },
     json: { type: "string" },
+    "kill-feed-at": { type: "string" },
+    "down-minutes": { type: "string", default: "3" },
   },
 });
+const KILL_AT = args["kill-feed-at"] === undefined ? null : Number(args["kill-feed-at"]);
+const DOWN_MINUTES = Number(args["down-minutes"]);
 const SYMBOLS = Number(args.symbols);
 const MINUTES = Number(args.minutes);
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -120,13 +128,26 @@ const analysisSeconds: number[] = [];
 const handlingSeconds: number[] = [];
 const closeToStoredMs: number[] = [];
 let minuteSentAt = 0;
+/** Minutes of the replay day whose closed bars the feed has published (sent, or skipped while down). */
+let publishedMinutes = 0;
 t0 = performance.now();
 const live = await startLiveStream({
   db: handle.db,
   alertsQueue,
   warmUpBars: 600,
-  // Nothing to backfill: the history is stored, and the feed sends every bar.
-  provider: { name: "none", fetchBars: async () => [], circuitState: () => "closed" },
+  // The backfill source knows every bar published so far (the history is stored already).
+  provider: {
+    name: "replay",
+    fetchBars: async (request) => {
+      const fromMs = request.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(request.from);
+      const toMs = request.to === undefined ? clock : Date.parse(request.to);
+      return (replay.get(request.symbol) ?? []).slice(0, publishedMinutes).filter((bar) => {
+        const ms = Date.parse(bar.time);
+        return ms >= fromMs && ms <= toMs;
+      });
+    },
+    circuitState: () => "closed",
+  },
   metrics: createMetrics({ collectProcessMetrics: false }),
   logger: createLogger({ level: "warn", secrets: [] }),
   name: "bench",
@@ -153,6 +174,7 @@ const warmSeconds = (performance.now() - t0) / 1000;
 await feed.subscribed();
 await live.stream.idle();
 global.gc?.();
+const heapAfterWarmUp = process.memoryUsage().heapUsed;
 log(
   `stream worker started, ${symbols.length} analyzers warmed, in ${warmSeconds.toFixed(1)} s; rss ${mb(rssBeforeStart)} MB before, ${mb(process.memoryUsage().rss)} MB after`,
 );
@@ -164,8 +186,20 @@ const frame = (symbol: string, bar: MinuteBar, closed: boolean) =>
   JSON.stringify({ type: "bar", symbol, timeframe: "1m", ...bar, closed });
 const replayStarted = performance.now();
 let formingSeconds = 0;
+let feedKills = 0;
 for (let m = 0; m < MINUTES; m++) {
   const barStart = Date.parse(replay.get(symbols[0]!)![m]!.time);
+  if (KILL_AT !== null && m >= KILL_AT && m < KILL_AT + DOWN_MINUTES) {
+    // The feed is down: this minute is published (the provider has it) but never sent.
+    if (m === KILL_AT) {
+      await feed.kill();
+      feedKills++;
+    }
+    clock = barStart + 60_000;
+    publishedMinutes = m + 1;
+    if (m === KILL_AT + DOWN_MINUTES - 1) await feed.restart();
+    continue;
+  }
   clock = barStart + 30_000;
   const forming = symbols.map((symbol) => {
     const bar = replay.get(symbol)![m]!;
@@ -193,6 +227,7 @@ for (let m = 0; m < MINUTES; m++) {
     await new Promise((resolve) => setImmediate(resolve));
   formingSeconds += (performance.now() - formingAt) / 1000;
   clock = barStart + 60_000;
+  publishedMinutes = m + 1;
   minuteSentAt = performance.now();
   feed.broadcast(symbols.map((symbol) => frame(symbol, replay.get(symbol)![m]!, true)));
   const target = committedBefore + (m + 1) * symbols.length;
@@ -207,10 +242,20 @@ for (let m = 0; m < MINUTES; m++) {
 }
 await live.provisional?.idle();
 const replaySeconds = (performance.now() - replayStarted) / 1000;
+// Memory growth over the replay, garbage collected first (RSS alone keeps what the GC has not returned).
+global.gc?.();
+const heapAfterReplay = process.memoryUsage().heapUsed;
 const bars = MINUTES * symbols.length;
 const signals =
   (await sql<{ n: number }>`select count(*)::int as n from vpa_signals`.execute(handle.db)).rows[0]?.n ?? 0;
 const counters = live.provisional!.counters();
+const replayedFrom = new Date(`${REPLAY_SESSIONS[2]}T00:00:00+07:00`);
+const replayedStored =
+  (
+    await sql<{
+      n: number;
+    }>`select count(*)::int as n from market_data where time >= ${replayedFrom}`.execute(handle.db)
+  ).rows[0]?.n ?? 0;
 
 const sorted = (values: number[]) => Float64Array.from(values).sort();
 const analysis = sorted(analysisSeconds);
@@ -234,11 +279,25 @@ const result = {
     didNotHold: counters.didNotHold,
   },
   signalsStored: signals,
+  feed: {
+    killed: feedKills,
+    downMinutes: KILL_AT === null ? 0 : DOWN_MINUTES,
+    barsExpected: bars,
+    barsStored: replayedStored,
+    barsLost: bars - replayedStored,
+    // Each closed bar's handling is observed once per announcement: more than stored = doubled.
+    barsAnnouncedTwice: analysisSeconds.length - replayedStored,
+  },
   rssMegabytes: {
     beforeStart: mb(rssBeforeStart),
     afterWarmUp: mb(rss[0]!),
     peak: mb(Math.max(...rss)),
     end: mb(rss.at(-1)!),
+  },
+  heapMegabytesAfterGc: {
+    afterWarmUp: mb(heapAfterWarmUp),
+    afterReplay: mb(heapAfterReplay),
+    growthPercent: ((heapAfterReplay - heapAfterWarmUp) / heapAfterWarmUp) * 100,
   },
   warmUpSeconds: warmSeconds,
 };

@@ -23,6 +23,12 @@ export interface LiveAnalyzersOptions {
   readonly databaseSlot?: ConcurrencyLimit;
 }
 
+/** The records dated at a closed bar, and the seconds its O(1) update took (0 when repeated). */
+export interface ClosedBarAnalysis {
+  readonly records: VpaRecord[];
+  readonly updateSeconds: number;
+}
+
 /** One symbol's analyzer and what it consumed last (a retried bar gets the same records back). */
 interface SymbolAnalysis {
   readonly analyzer: StreamingAnalyzer;
@@ -51,7 +57,7 @@ export interface LiveAnalyzers {
    * The records dated at `bar` (stored before this call). A repeat of the last bar (a retried
    * announcement) returns the same records without consuming it again; an older bar returns none.
    */
-  analyzeClosedBar(symbol: string, bar: Bar): Promise<VpaRecord[]>;
+  analyzeClosedBar(symbol: string, bar: Bar): Promise<ClosedBarAnalysis>;
   /** The symbol's analyzer, if warmed (provisional evaluation reads it without consuming). */
   analyzerOf(symbol: string): StreamingAnalyzer | undefined;
   /** The symbol's same-time-of-day volume averages, fed with the same bars as its analyzer. */
@@ -112,13 +118,15 @@ export function createLiveAnalyzers(options: LiveAnalyzersOptions): LiveAnalyzer
       const timeMs = Date.parse(bar.time);
       let analysis = analyses.get(symbol);
       if (analysis === undefined || stale.has(symbol)) analysis = await build(symbol, bar.time);
-      if (timeMs === analysis.lastTimeMs) return analysis.lastRecords;
-      if (timeMs < analysis.lastTimeMs) return [];
+      if (timeMs === analysis.lastTimeMs) return { records: analysis.lastRecords, updateSeconds: 0 };
+      if (timeMs < analysis.lastTimeMs) return { records: [], updateSeconds: 0 };
+      const startedAt = process.hrtime.bigint();
       const records = analysis.analyzer.update(bar);
       analysis.timeOfDay.push(bar.time, bar.volume);
+      const updateSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       analysis.lastTimeMs = timeMs;
       analysis.lastRecords = records;
-      return records;
+      return { records, updateSeconds };
     },
     analyzerOf: (symbol) => analyses.get(symbol)?.analyzer,
     timeOfDayOf: (symbol) => analyses.get(symbol)?.timeOfDay,

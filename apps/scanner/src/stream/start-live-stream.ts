@@ -48,8 +48,8 @@ export interface LiveStreamOptions {
   };
   /**
    * Called once per closed bar after its signals are stored (and its provisional alerts followed
-   * up): seconds spent in the streaming analysis alone, and in the whole handling (analysis,
-   * storing, alerting). For metrics and bench/live.
+   * up): seconds of CPU in the streaming update alone (not the waits around it), and of the whole
+   * handling from the announcement (analysis, storing, alerting). For metrics and bench/live.
    */
   readonly observeClosedBar?: (timing: {
     readonly analysisSeconds: number;
@@ -143,8 +143,7 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
       const startedAt = process.hrtime.bigint();
       const signals: SignalRecord[] = [];
       const confirmations: ConfirmationRecord[] = [];
-      const records = await analyzers.analyzeClosedBar(symbol, bar);
-      const analysedAt = process.hrtime.bigint();
+      const { records, updateSeconds } = await analyzers.analyzeClosedBar(symbol, bar);
       for (const record of records) {
         if (record.kind === "signal") signals.push(record);
         else confirmations.push(record);
@@ -164,7 +163,7 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
       // After the final signals are stored: their alerts are owed before "did not hold" is said.
       await provisional?.onBarClosed(symbol, bar.time, new Set(signals.map((s) => s.type)));
       options.observeClosedBar?.({
-        analysisSeconds: Number(analysedAt - startedAt) / 1e9,
+        analysisSeconds: updateSeconds,
         handlingSeconds: Number(process.hrtime.bigint() - startedAt) / 1e9,
       });
     },
