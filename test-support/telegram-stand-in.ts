@@ -422,6 +422,12 @@ export interface TelegramStandInOptions {
    * not checked).
    */
   readonly floodControl?: boolean | Partial<TelegramFloodLimits>;
+  /**
+   * Idle keep-alive connections are closed after this long, exactly (announced as
+   * `Keep-Alive: timeout=N`, without Node's extra second of grace), as a front end closes them.
+   * Default Node's (5 s announced, closed after 6 s).
+   */
+  readonly keepAliveTimeoutMs?: number;
 }
 
 export interface TelegramStandIn {
@@ -956,7 +962,11 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     send(response, reply);
   }
 
-  const server = createServer((request, response) => {
+  const serverOptions =
+    options.keepAliveTimeoutMs === undefined
+      ? {}
+      : { keepAliveTimeout: options.keepAliveTimeoutMs, keepAliveTimeoutBuffer: 0 };
+  const server = createServer(serverOptions, (request, response) => {
     handle(request, response).catch((cause: unknown) => {
       if (!response.headersSent) send(response, error(500, `Internal Server Error: ${String(cause)}`));
     });

@@ -8,6 +8,12 @@
  * Built on node:http(s) with a keep-alive agent. The request body is buffered first (alert
  * messages and chart images are small), then written; `finish` on the request marks it written.
  * The whole response is read before the promise resolves.
+ *
+ * Idle pooled sockets are closed before the server closes them (`freeSocketTimeoutMs`, 4 s, and
+ * 1 s under a server's `Keep-Alive: timeout=N` hint when that is shorter). Without it a request
+ * written on a socket the server is just closing as idle fails after it was written ("socket hang
+ * up", ECONNRESET): an `uncertain` delivery that was never delivered (docs/delivery.md, "Reused
+ * connections"). Node's agent honours the hint only when the agent has a `timeout` of its own.
  */
 import http from "node:http";
 import https from "node:https";
@@ -47,7 +53,16 @@ export function failedBeforeRequestWritten(error: unknown): boolean {
 export interface WriteTrackingFetchOptions {
   /** Sockets kept per host. Default 16. */
   readonly maxSockets?: number;
+  /**
+   * An idle pooled socket is closed after this long, or 1 s before the server's own keep-alive
+   * timeout (its `Keep-Alive: timeout=N` hint) when that comes first. Default 4,000 ms: below the
+   * 5 s that Node, Apache and many proxies close idle connections at.
+   */
+  readonly freeSocketTimeoutMs?: number;
 }
+
+/** See {@link WriteTrackingFetchOptions.freeSocketTimeoutMs}. */
+export const DEFAULT_FREE_SOCKET_TIMEOUT_MS = 4_000;
 
 export type FetchFunction = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
@@ -55,9 +70,30 @@ export function createWriteTrackingFetch(options: WriteTrackingFetchOptions = {}
   fetch: FetchFunction;
   close(): void;
 } {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
+  // `timeout` is what closes idle pooled sockets (the agent destroys a free socket on its time-out;
+  // an active request only gets a 'timeout' event, which is ignored here: the caller's signal
+  // bounds a request). Node lowers it to the server's hint minus 1 s, but only when it is set.
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 16,
+    timeout: options.freeSocketTimeoutMs ?? DEFAULT_FREE_SOCKET_TIMEOUT_MS,
+  };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
+  // When each pooled socket went idle: a busy event loop runs the agent's idle timer late, so a
+  // request also drops the sockets idle for longer than the time-out before it picks one.
+  const idleSince = new WeakMap<object, number>();
+  for (const agent of [httpAgent, httpsAgent])
+    agent.on("free", (socket: object) => idleSince.set(socket, Date.now()));
+  const dropStaleSockets = (agent: http.Agent) => {
+    const now = Date.now();
+    for (const sockets of Object.values(agent.freeSockets)) {
+      for (const socket of sockets ?? []) {
+        if (agentOptions.timeout > 0 && now - (idleSince.get(socket) ?? now) >= agentOptions.timeout)
+          socket.destroy();
+      }
+    }
+  };
 
   const fetch: FetchFunction = async (input, init = {}) => {
     const url = new URL(String(input));
@@ -68,6 +104,8 @@ export function createWriteTrackingFetch(options: WriteTrackingFetchOptions = {}
     if (bytes !== null) headers.set("content-length", String(bytes.byteLength));
     const transport = url.protocol === "https:" ? https : http;
     const agent = url.protocol === "https:" ? httpsAgent : httpAgent;
+    // Stale sockets are the oldest of the free list, which the agent skips once destroyed.
+    dropStaleSockets(agent);
 
     return new Promise<Response>((resolve, reject) => {
       let written = false;
@@ -76,7 +114,10 @@ export function createWriteTrackingFetch(options: WriteTrackingFetchOptions = {}
         if (settled) return;
         settled = true;
         signal?.removeEventListener("abort", onAbort);
-        reject(new HttpRequestError(message, { code, requestWritten: written, cause }));
+        // Said in the error (and so in the ledger): a reset on a reused connection before any
+        // answer is most likely the idle-close race, which an operator weighs before a resend.
+        const where = request.reusedSocket ? " (on a reused connection)" : "";
+        reject(new HttpRequestError(`${message}${where}`, { code, requestWritten: written, cause }));
       };
       const request = transport.request(url, {
         method: init.method ?? "GET",
