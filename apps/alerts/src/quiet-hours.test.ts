@@ -35,6 +35,33 @@ describe("quiet hours", () => {
     expect(quietHoursDelayMs(lunch, Date.parse("2024-03-04T06:00:00Z"))).toBe(0); // 13:00 local
   });
 
+  it("holds a same-day window from its first minute to its last, and nothing outside it", () => {
+    const lunch = parseQuietHours("11:30-13:45");
+    expect(quietHoursDelayMs(lunch, at("2024-03-04T11:29:59"))).toBe(0);
+    expect(quietHoursDelayMs(lunch, at("2024-03-04T11:30:00"))).toBe(135 * 60_000);
+    expect(quietHoursDelayMs(lunch, at("2024-03-04T13:44:59"))).toBe(1_000);
+    expect(quietHoursDelayMs(lunch, at("2024-03-04T13:45:00"))).toBe(0);
+    expect(quietHoursDelayMs(lunch, at("2024-03-04T23:00:00"))).toBe(0);
+    // A wrapping window starts at its start minute, not before.
+    expect(quietHoursDelayMs(night, at("2024-03-04T21:59:59"))).toBe(0);
+  });
+
+  it("a window that starts where it ends holds nothing", () => {
+    const none = parseQuietHours("08:00-08:00");
+    expect(none).toEqual({ start: 480, end: 480 });
+    expect(quietHoursDelayMs(none, at("2024-03-04T08:00:00"))).toBe(0);
+    expect(quietHoursDelayMs(none, at("2024-03-04T20:00:00"))).toBe(0);
+  });
+
+  it("reads the minutes of both ends, one-digit hours and spaces around the dash", () => {
+    expect(parseQuietHours("11:30-13:45")).toEqual({ start: 690, end: 825 });
+    expect(parseQuietHours("  7:05 - 9:10 ")).toEqual({ start: 425, end: 550 });
+    expect(parseQuietHours("23:59-00:01")).toEqual({ start: 1439, end: 1 });
+    for (const bad of ["24:00-01:00", "1:5-2:00", "10:00-10:60", "10:00x-11:00", "10:00 - 29:00"]) {
+      expect(parseQuietHours(bad)).toBeNull();
+    }
+  });
+
   it("parses and prints HH:MM-HH:MM, and refuses anything else", () => {
     expect(night).toEqual({ start: 1320, end: 420 });
     expect(formatQuietHours(night!)).toBe("22:00-07:00");
