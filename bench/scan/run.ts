@@ -99,8 +99,10 @@ function quantile(values: readonly number[], q: number): number {
 }
 const median = (values: readonly number[]) => quantile(values, 0.5);
 /** Median CPU milliseconds a group spent per symbol: independent of how busy the machine was. */
-const perSymbol = (rs: readonly RunResult[], group: "workers" | "postgres" | "redis" | "bench") =>
-  fmt(median(rs.map((r) => (1000 * r.cpu[group] * r.seconds) / r.symbols)), 2);
+const perSymbol = (
+  rs: readonly RunResult[],
+  group: "workers" | "postgres" | "postgresOwn" | "redis" | "bench",
+) => fmt(median(rs.map((r) => (1000 * r.cpu[group] * r.seconds) / r.symbols)), 2);
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
     ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
@@ -134,6 +136,7 @@ interface RunResult {
   /** The same scan again (`force`), on the same workers once they have done one: long-lived workers. */
   readonly warmSeconds: number;
   readonly warmSymbolsPerSecond: number;
+
   readonly symbols: number;
   readonly failed: number;
   readonly bars: number;
@@ -152,7 +155,18 @@ interface RunResult {
   /** Worker RSS once started, before the scan. */
   readonly workerStartRssMiB: number;
   /** CPU seconds per second of wall time (1.0 = one core busy) of each group in the timed window. */
-  readonly cpu: { workers: number; postgres: number; redis: number; bench: number; machine: number };
+  readonly cpu: {
+    workers: number;
+    /** Every postgres process of the (shared) server. */
+    postgres: number;
+    /** Only the backends serving the bench database: other tenants' queries left out. */
+    postgresOwn: number;
+    redis: number;
+    bench: number;
+    machine: number;
+  };
+  /** CPU ms per symbol of the long-lived scan: the workers, and the bench database's backends. */
+  readonly warmCpuMsPerSymbol: { workers: number; postgresOwn: number };
 }
 
 async function timedRun(
@@ -188,6 +202,7 @@ async function timedRun(
     const cpuBefore = {
       workers: workers.map((w) => processCpuSeconds(w.pid) ?? 0),
       postgres: cpuByCommand(["postgres"]),
+      postgresOwn: await benchBackendCpu(database),
       redis: cpuByCommand(["redis-server"]),
       bench: process.cpuUsage(),
       machine: machineCpu(),
@@ -202,6 +217,7 @@ async function timedRun(
     for (const w of workers) w.sample();
     const benchCpu = process.cpuUsage(cpuBefore.bench);
     const machine = machineCpu();
+    const postgresOwnAfter = await benchBackendCpu(database);
     const cpu = {
       workers:
         workers.reduce(
@@ -209,12 +225,13 @@ async function timedRun(
           0,
         ) / seconds,
       postgres: cpuDelta(cpuBefore.postgres, cpuByCommand(["postgres"])) / seconds,
+      postgresOwn: cpuDelta(cpuBefore.postgresOwn, postgresOwnAfter) / seconds,
       redis: cpuDelta(cpuBefore.redis, cpuByCommand(["redis-server"])) / seconds,
       bench: (benchCpu.user + benchCpu.system) / 1e6 / seconds,
       machine: (machine.busy - cpuBefore.machine.busy) / seconds,
     };
     const memory = workers.map((w) => w.memory());
-    const warmSeconds = await warmRun(database, analyzeQueue, connection, chunkSize);
+    const warm = await warmRun(database, analyzeQueue, connection, chunkSize, workers);
 
     const jobs = (await analyzeQueue.queue.getJobs(["completed"], 0, -1)) as Job[];
     const failed = await analyzeQueue.queue.getFailedCount();
@@ -238,8 +255,12 @@ async function timedRun(
       chunkSize,
       jobs: plan.jobIds.length,
       run,
-      warmSeconds,
-      warmSymbolsPerSecond: symbols / warmSeconds,
+      warmSeconds: warm.seconds,
+      warmSymbolsPerSecond: symbols / warm.seconds,
+      warmCpuMsPerSymbol: {
+        workers: (1000 * warm.workerCpuSeconds) / symbols,
+        postgresOwn: (1000 * warm.postgresOwnCpuSeconds) / symbols,
+      },
       symbols,
       failed,
       bars,
@@ -276,17 +297,44 @@ async function warmRun(
   analyzeQueue: TypedQueue<"analyze">,
   connection: QueueConnection,
   chunkSize: number,
-): Promise<number> {
+  workers: readonly WorkerProcess[],
+): Promise<{ seconds: number; workerCpuSeconds: number; postgresOwnCpuSeconds: number }> {
   await clearSignals(database);
   const waiter = await WaitAll.start(analyzeQueue.queue, connection);
   try {
+    const workersBefore = workers.map((w) => processCpuSeconds(w.pid) ?? 0);
+    const postgresBefore = await benchBackendCpu(database);
     const started = performance.now();
     const plan = await scanMarket(database.db, analyzeQueue, { timeframe: "1D", chunkSize, force: true });
     await waiter.wait(analyzeQueue.queue, plan.jobIds, 600_000);
-    return (performance.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      seconds,
+      workerCpuSeconds: workers.reduce(
+        (sum, w, i) => sum + ((processCpuSeconds(w.pid) ?? 0) - (workersBefore[i] ?? 0)),
+        0,
+      ),
+      postgresOwnCpuSeconds: cpuDelta(postgresBefore, await benchBackendCpu(database)),
+    };
   } finally {
     await waiter.close();
   }
+}
+
+/**
+ * pid → CPU seconds of the PostgreSQL backends connected to the bench database: the scan's own
+ * PostgreSQL work, where the server is shared with other people's tests (cpuByCommand counts
+ * every postgres process). A backend that exits inside the window is missed (pools keep theirs).
+ */
+async function benchBackendCpu(database: DatabaseHandle): Promise<Map<number, number>> {
+  const { rows } = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database()`.execute(database.db);
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const cpu = processCpuSeconds(pid);
+    if (cpu !== null) out.set(pid, cpu);
+  }
+  return out;
 }
 
 interface NoopResult {
@@ -565,9 +613,9 @@ async function main(): Promise<void> {
   const symbols = results[0]?.symbols ?? 0;
   const out: string[] = [];
   out.push(
-    "| worker processes × ANALYZE_CONCURRENCY | ANALYZE_CHUNK_SIZE (jobs) | symbols/s fresh workers, median (min–max) | symbols/s long-lived workers | no-op BullMQ jobs/s, same processes | of 3,000/s goal (fresh) | bars analysed/s | scan s | job median / p95 ms | worker RSS MiB: idle → peak (VmHWM) | CPU cores busy: workers / postgres / redis / bench / whole machine | CPU ms per symbol: workers / postgres / redis / bench |",
+    "| worker processes × ANALYZE_CONCURRENCY | ANALYZE_CHUNK_SIZE (jobs) | symbols/s fresh workers, median (min–max) | symbols/s long-lived workers | no-op BullMQ jobs/s, same processes | of 3,000/s goal (fresh) | bars analysed/s | scan s | job median / p95 ms | worker RSS MiB: idle → peak (VmHWM) | CPU cores busy: workers / postgres / redis / bench / whole machine | CPU ms per symbol, fresh: workers / postgres (bench database) / postgres (whole server) / redis / bench | CPU ms per symbol, long-lived: workers / postgres (bench database) |",
   );
-  out.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  out.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const { processes, concurrency } of CONFIGS) {
     const noop = noops.filter((n) => n.processes === processes && n.concurrency === concurrency);
     for (const chunkSize of CHUNKS) {
@@ -584,7 +632,8 @@ async function main(): Promise<void> {
           `${fmt(median(rs.map((r) => r.workerStartRssMiB)))} → ${fmt(Math.max(...rs.map((r) => r.workerRssPeakMiB)))} (${fmt(Math.max(...rs.map((r) => r.workerHwmMiB)))}) | ` +
           `${fmt(median(rs.map((r) => r.cpu.workers)), 2)} / ${fmt(median(rs.map((r) => r.cpu.postgres)), 2)} / ` +
           `${fmt(median(rs.map((r) => r.cpu.redis)), 2)} / ${fmt(median(rs.map((r) => r.cpu.bench)), 2)} / ${fmt(median(rs.map((r) => r.cpu.machine)), 2)} | ` +
-          `${perSymbol(rs, "workers")} / ${perSymbol(rs, "postgres")} / ${perSymbol(rs, "redis")} / ${perSymbol(rs, "bench")} |`,
+          `${perSymbol(rs, "workers")} / ${perSymbol(rs, "postgresOwn")} / ${perSymbol(rs, "postgres")} / ${perSymbol(rs, "redis")} / ${perSymbol(rs, "bench")} | ` +
+          `${fmt(median(rs.map((r) => r.warmCpuMsPerSymbol.workers)), 2)} / ${fmt(median(rs.map((r) => r.warmCpuMsPerSymbol.postgresOwn)), 2)} |`,
       );
     }
   }
@@ -592,7 +641,7 @@ async function main(): Promise<void> {
     const sps = direct.map((d) => symbols / d.seconds);
     out.push(
       `| no queue: analyzeChunk × ${DIRECT_CONCURRENCY} in one process | ${CHUNKS[0]} | ${fmt(median(sps))} (${fmt(Math.min(...sps))}–${fmt(Math.max(...sps))}) | | | ` +
-        `${fmt((100 * median(sps)) / GOAL)} % | | ${fmt(median(direct.map((d) => d.seconds)), 2)} | | ${fmt(Math.max(...direct.map((d) => d.rssMiB)))} | | |`,
+        `${fmt((100 * median(sps)) / GOAL)} % | | ${fmt(median(direct.map((d) => d.seconds)), 2)} | | ${fmt(Math.max(...direct.map((d) => d.rssMiB)))} | | | |`,
     );
   }
   if (stages !== null) {
