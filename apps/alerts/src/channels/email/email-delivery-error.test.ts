@@ -80,4 +80,78 @@ describe("toEmailDeliveryError", () => {
     expect(error.message).not.toContain("hunter22");
     expect(String((error.cause as Error).message)).not.toContain("hunter22");
   });
+
+  it("says what failed, at which SMTP command, with the server's first reply line", () => {
+    const error = map(
+      smtpError("EENVELOPE", "550 5.1.1 <trader@example.test>: User unknown\r\n550 more detail", "RCPT TO"),
+    );
+    expect(error.message).toBe(
+      "Email to trader@example.test failed at RCPT TO: 550 5.1.1 <trader@example.test>: User unknown",
+    );
+    const bare = map(Object.assign(new Error("socket hang up"), { code: "ESOCKET" }));
+    expect(bare.message).toBe("Email to trader@example.test failed: socket hang up");
+    expect(bare).toBeInstanceOf(DeliveryFailedError);
+    expect(bare).toMatchObject({ permanent: false });
+  });
+
+  it("names a rejected login as such, with the server's reply when there is one", () => {
+    const withReply = map(smtpError("EAUTH", "535 5.7.8 authentication failed", "AUTH PLAIN"));
+    expect(withReply.message).toBe(
+      "Email to trader@example.test failed: SMTP authentication rejected (535 5.7.8 authentication failed)",
+    );
+    const noAuth = map(smtpError("ENOAUTH", null, "AUTH"));
+    expect(noAuth.message).toBe("Email to trader@example.test failed: SMTP authentication rejected");
+    expect(noAuth).toMatchObject({ permanent: false, providerStatus: null });
+  });
+
+  it.each(["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "ETLS", "EPROTOCOL", "EPROXY"])(
+    "treats %s (no reply) as a transient failure",
+    (code) => {
+      const error = map(smtpError(code, null, "CONN"));
+      expect(error).toBeInstanceOf(DeliveryFailedError);
+      expect(error).toMatchObject({ permanent: false, channel: "email" });
+    },
+  );
+
+  it("blames the address nodemailer refused before any exchange, and a message it could not build is permanent", () => {
+    expect(map(smtpError("EENVELOPE", null, null))).toBeInstanceOf(RecipientUnreachableError);
+    const unbuildable = map(smtpError("EMESSAGE", null, null));
+    expect(unbuildable).toBeInstanceOf(DeliveryFailedError);
+    expect(unbuildable).toMatchObject({ permanent: true });
+  });
+
+  it("reads the reply code's class at its edges: 400 and 499 transient, 500 and 599 permanent", () => {
+    expect(map(smtpError("EMESSAGE", "400 odd", "DATA"))).toMatchObject({
+      permanent: false,
+      providerStatus: 400,
+    });
+    expect(map(smtpError("EMESSAGE", "499 odd", "DATA"))).toMatchObject({
+      permanent: false,
+      providerStatus: 499,
+    });
+    expect(map(smtpError("EX", "500 odd", "DATA"))).toMatchObject({ permanent: true, providerStatus: 500 });
+    expect(map(smtpError("EX", "599 odd", "DATA"))).toMatchObject({ permanent: true, providerStatus: 599 });
+    // Not an SMTP reply class: an unknown failure, tried again.
+    expect(map(smtpError("EX", "600 odd", "DATA"))).toMatchObject({ permanent: false, providerStatus: 600 });
+    expect(map(smtpError("EX", "399 odd", "DATA"))).toMatchObject({ permanent: false, providerStatus: 399 });
+  });
+
+  it("a 550 to RCPT TO with a 5.7 enhanced code is a policy rejection, other enhanced codes blame the mailbox", () => {
+    expect(map(smtpError("EENVELOPE", "550-5.7.26 unauthenticated sender", "RCPT TO"))).toBeInstanceOf(
+      DeliveryFailedError,
+    );
+    expect(map(smtpError("EENVELOPE", "551 5.1.6 user moved", "RCPT TO"))).toBeInstanceOf(
+      RecipientUnreachableError,
+    );
+    expect(map(smtpError("EENVELOPE", "553 mailbox name invalid", "RCPT TO"))).toBeInstanceOf(
+      RecipientUnreachableError,
+    );
+  });
+
+  it("never throws on something that is not an error", () => {
+    const error = map("connection reset");
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error.message).toBe("Email to trader@example.test failed: connection reset");
+    expect(map(null)).toMatchObject({ permanent: false, providerStatus: null });
+  });
 });
