@@ -48,7 +48,7 @@ const { values: args } = parseArgs({
     reimport: { type: "boolean", default: false },
     runs: { type: "string", default: "3" },
     configs: { type: "string", default: "1x8,1x16,1x32,2x8,2x16" },
-    chunks: { type: "string", default: "50" },
+    chunks: { type: "string", default: "100" },
     noop: { type: "boolean", default: true },
     sample: { type: "string", default: "200" },
     direct: { type: "string", default: "16" },
@@ -75,7 +75,7 @@ const CONFIGS = (args.configs ?? "")
     if (!Number.isInteger(p) || !Number.isInteger(c2)) throw new Error(`--configs: bad entry ${c}`);
     return { processes: p as number, concurrency: c2 as number };
   });
-const CHUNKS = (args.chunks ?? "50").split(",").map((c) => {
+const CHUNKS = (args.chunks ?? "100").split(",").map((c) => {
   const size = Number(c);
   if (!Number.isInteger(size) || size < 1) throw new Error(`--chunks: bad entry ${c}`);
   return size;

@@ -62,7 +62,7 @@ describe("scan scheduler", () => {
     expect(monday).toMatchObject({ ran: true, enqueued: 30, missing: 0 });
     // The daily firing also brings the track record up to the newest close.
     expect(monday.ran && monday.trackRecord?.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    // The 30 symbols in one analyze job (a chunk holds 50 by default).
+    // The 30 symbols in one analyze job (a chunk holds 100 by default).
     const [job] = await analyzeQueue.queue.getJobs(["waiting"]);
     expect(await analyzeQueue.queue.count()).toBe(1);
     expect(job?.data.symbols).toHaveLength(30);

@@ -203,7 +203,7 @@ describe("scan → analyze worker → signals", () => {
         { concurrency: 2 },
       );
       const failed = await scan();
-      // Both symbols in one job (the default chunk holds 50).
+      // Both symbols in one job (the default chunk holds 100).
       expect(failed.outcomes.map((o) => o.state)).toEqual(["failed"]);
       await broken.close();
 

@@ -205,7 +205,7 @@ const environmentSchema = z.object({
   SCAN_INTRADAY_TIMEFRAME: z.enum(["1m", "5m", "15m", "30m", "1h"]).default("15m"),
   HOLIDAYS_FILE: z.string().optional(),
   ANALYZE_CONCURRENCY: integer(1, 256).default(16),
-  ANALYZE_CHUNK_SIZE: integer(1, 1_000).default(50),
+  ANALYZE_CHUNK_SIZE: integer(1, 1_000).default(100),
   ALERT_CONCURRENCY: integer(1, 64).default(4),
   EMAIL_FROM: z.string().min(3).default("VPA Alerts <alerts@localhost>"),
   ALERT_COOLDOWN_MINUTES: integer(0, 100_000).default(60),
