@@ -37,6 +37,7 @@ import {
 import { type AnalyzeResult, analyzeChunk, StockDirectory, scanMarket } from "@vpa/scanner";
 import type { Job } from "bullmq";
 import { sql } from "kysely";
+import { removeQueuePrefix } from "../../test-support/queues.ts";
 import { openBenchDatabase } from "./bench-database.ts";
 import { cpuByCommand, cpuDelta, machineCpu, processCpuSeconds } from "./proc-stats.ts";
 import { WaitAll } from "./wait-all.ts";
@@ -112,13 +113,13 @@ function newPrefix(): string {
   return `vpa-bench-${randomBytes(4).toString("hex")}`;
 }
 
+/**
+ * Everything under the run's prefix goes: its queues, and what the worker processes put there
+ * besides (the scan scheduler's job scheduler, the digests queue's meta). The prefix is the run's
+ * own random one, so nothing else is touched.
+ */
 async function obliterate(connection: QueueConnection): Promise<void> {
-  const analyzeQueue = createQueue("analyze", connection);
-  const alertsQueue = createQueue("alerts", connection);
-  await analyzeQueue.queue.obliterate({ force: true });
-  await alertsQueue.queue.obliterate({ force: true });
-  await analyzeQueue.close();
-  await alertsQueue.close();
+  await removeQueuePrefix(connection);
 }
 
 /** Every stored signal goes, so each run inserts again (cascades to confirmations and alerts). */
@@ -388,8 +389,8 @@ async function noopRun(processes: number, concurrency: number, jobs: number): Pr
   } finally {
     await waiter.close();
     await Promise.all(workers.map((w) => w.stop()));
-    await queue.obliterate({ force: true });
     await queue.close();
+    await removeQueuePrefix(connection);
   }
 }
 
