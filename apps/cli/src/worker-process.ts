@@ -175,6 +175,7 @@ const KIND_STARTERS: Record<
       dailyPattern: app.config.scan.dailySchedule,
       intradayPattern: app.config.scan.intradaySchedule,
       intradayTimeframe: app.config.scan.intradayTimeframe,
+      intradayRetentionDays: app.config.scan.intradayRetentionDays,
       extraHolidays: app.config.scan.extraHolidays,
       ...(app.config.marketData.baseUrl === null
         ? {}

@@ -16,6 +16,7 @@ export * from "./repositories/digest-repository.ts";
 export * from "./repositories/freshness-repository.ts";
 export * from "./repositories/index-series-repository.ts";
 export * from "./repositories/live-recipient-repository.ts";
+export * from "./repositories/market-data-partitions.ts";
 export * from "./repositories/market-data-repository.ts";
 export * from "./repositories/portfolio-repository.ts";
 export * from "./repositories/scan-repository.ts";

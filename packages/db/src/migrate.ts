@@ -13,6 +13,7 @@ import * as indexBenchmarkWalkForward from "./migrations/0010-index-benchmark-wa
 import * as paperPortfolios from "./migrations/0011-paper-portfolios.ts";
 import * as apiKeys from "./migrations/0012-api-keys.ts";
 import * as liveSubscribers from "./migrations/0013-live-subscribers.ts";
+import * as marketDataPartitions from "./migrations/0014-market-data-partitions.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   "0011-paper-portfolios": paperPortfolios,
   "0012-api-keys": apiKeys,
   "0013-live-subscribers": liveSubscribers,
+  "0014-market-data-partitions": marketDataPartitions,
 };
 
 export class MigrationError extends Error {

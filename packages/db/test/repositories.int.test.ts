@@ -106,13 +106,15 @@ describe("market data", () => {
     expect(latest).toEqual([{ stockId: ids.get("LAST"), symbol: "LAST", time: "2020-01-30" }]);
   });
 
-  it("serves 'last N bars of a symbol' from the primary key index", async () => {
+  it("serves 'last N bars of a symbol' from the primary key index of each yearly partition, newest first", async () => {
     await sql`analyze market_data`.execute(database.db);
     const plan = await sql<{ "QUERY PLAN": string }>`
       explain select time from market_data where stock_id = 1 and timeframe = '1D'
       order by time desc limit 250`.execute(database.db);
     const text = plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
-    expect(text).toMatch(/Index (Only )?Scan Backward using market_data_pkey/);
+    expect(text).toMatch(/Index (Only )?Scan Backward using market_data_daily_\d{4}_pkey/);
+    // An ordered Append stops at the 250th bar; a Merge Append would open every partition.
+    expect(text).not.toMatch(/Merge Append|Sort|Seq Scan|market_data_intraday/);
   });
 });
 

@@ -45,6 +45,8 @@ export interface Config {
     /** Cron of the in-session scans of intraday bars; null: off. */
     readonly intradaySchedule: string | null;
     readonly intradayTimeframe: "1m" | "5m" | "15m" | "30m" | "1h";
+    /** Intraday bars are dropped a month (partition) at a time past this many days; null: kept. */
+    readonly intradayRetentionDays: number | null;
     /** Extra exchange holidays (YYYY-MM-DD), from HOLIDAYS_FILE, added to the built-in calendar. */
     readonly extraHolidays: readonly string[];
   };
@@ -203,6 +205,7 @@ const environmentSchema = z.object({
   SCAN_SCHEDULE_DAILY: z.string().default("10 15 * * 1-5"),
   SCAN_SCHEDULE_INTRADAY: z.string().default(""),
   SCAN_INTRADAY_TIMEFRAME: z.enum(["1m", "5m", "15m", "30m", "1h"]).default("15m"),
+  INTRADAY_RETENTION_DAYS: integer(1, 36_500).optional(),
   HOLIDAYS_FILE: z.string().optional(),
   ANALYZE_CONCURRENCY: integer(1, 256).default(16),
   ANALYZE_CHUNK_SIZE: integer(1, 1_000).default(100),
@@ -392,6 +395,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       dailySchedule: cronOrNull(env.SCAN_SCHEDULE_DAILY),
       intradaySchedule: cronOrNull(env.SCAN_SCHEDULE_INTRADAY),
       intradayTimeframe: env.SCAN_INTRADAY_TIMEFRAME,
+      intradayRetentionDays: env.INTRADAY_RETENTION_DAYS ?? null,
       extraHolidays: Object.freeze(holidays),
     }),
     alerts: Object.freeze({

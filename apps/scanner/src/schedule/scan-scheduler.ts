@@ -1,5 +1,5 @@
 import { market } from "@vpa/core";
-import type { Database, Timeframe } from "@vpa/db";
+import { type Database, maintainMarketDataPartitions, type Timeframe } from "@vpa/db";
 import type { BarProvider } from "@vpa/market-data";
 import {
   createWorker,
@@ -30,6 +30,8 @@ export interface ScanSchedulerOptions {
   readonly intradayPattern: string | null;
   readonly intradayTimeframe: Timeframe;
   readonly extraHolidays: readonly string[];
+  /** Drop intraday bars older than this, a month at a time (INTRADAY_RETENTION_DAYS); null keeps all. */
+  readonly intradayRetentionDays?: number | null;
   /** Fetch new bars before each scheduled scan (when MARKET_DATA_URL is set). */
   readonly provider?: BarProvider;
 }
@@ -63,6 +65,7 @@ export async function startScanScheduler(
   const logger = options.logger.child({ module: "scan-scheduler" });
   const calendar = market.createHolidayCalendar({ extraHolidays: options.extraHolidays });
   const schedules = scanSchedulesOf(options);
+  await maintainPartitions(options, logger);
   const { removed } = await registerScanSchedules(options.scanQueue, options.connection, schedules);
   logger.info(
     { schedules: schedules.map((s) => `${s.id} "${s.pattern}" ${s.timeframe}`), removed },
@@ -72,6 +75,7 @@ export async function startScanScheduler(
     "scan",
     options.connection,
     async (payload) => {
+      await maintainPartitions(options, logger);
       const result = await runScheduledScan(payload, {
         db: options.db,
         analyzeQueue: options.analyzeQueue,
@@ -92,4 +96,18 @@ export async function startScanScheduler(
   );
   observeWorker(worker, options.metrics, logger);
   return { worker, schedules };
+}
+
+/**
+ * market_data's partitions for the coming periods, created before their first bar (a bar writer
+ * would otherwise create one on demand, taking a lock on the parent while bars are written), and
+ * intraday months past the retention dropped. Cheap when there is nothing to do.
+ */
+async function maintainPartitions(options: ScanSchedulerOptions, logger: Logger): Promise<void> {
+  const result = await maintainMarketDataPartitions(options.db, {
+    now: new Date(),
+    intradayRetentionDays: options.intradayRetentionDays ?? null,
+  });
+  if (result.created > 0 || result.dropped.length > 0)
+    logger.info(result, "market_data partitions maintained");
 }

@@ -2,6 +2,7 @@ import type { Bar } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate, dateToBarTime, epochSecondsToBarTime, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
+import { recentBarsReachMs, withMarketDataPartitions } from "./market-data-partitions.ts";
 
 /** One OHLCV bar as the system passes it around (vpa-core's `Bar`): thousand VND, time as in bar-time.ts. */
 export type BarRow = Bar;
@@ -27,10 +28,16 @@ export async function upsertBars(
   const byTime = new Map<string, BarRow>();
   for (const bar of bars) byTime.set(bar.time, bar);
   const unique = [...byTime.values()];
-  const result = await sql`
+  const dates = unique.map((b) => barTimeToDate(b.time));
+  const result = await withMarketDataPartitions(
+    db,
+    timeframe,
+    () => dateSpan(dates),
+    () =>
+      sql`
     insert into market_data (stock_id, timeframe, time, open, high, low, close, volume)
     select ${stockId}::int, ${timeframe}::text, t.* from unnest(
-      ${unique.map((b) => barTimeToDate(b.time))}::timestamptz[],
+      ${dates}::timestamptz[],
       ${unique.map((b) => b.open)}::float8[], ${unique.map((b) => b.high)}::float8[],
       ${unique.map((b) => b.low)}::float8[], ${unique.map((b) => b.close)}::float8[],
       ${unique.map((b) => Math.round(b.volume))}::int8[]
@@ -40,8 +47,32 @@ export async function upsertBars(
       close = excluded.close, volume = excluded.volume
     where (market_data.open, market_data.high, market_data.low, market_data.close, market_data.volume)
       is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume)
-  `.execute(db);
+  `.execute(db),
+  );
   return { written: Number(result.numAffectedRows ?? 0) };
+}
+
+/** The earliest and latest of some dates (not empty). */
+function dateSpan(dates: readonly Date[]): { from: Date; to: Date } {
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const date of dates) {
+    from = Math.min(from, date.getTime());
+    to = Math.max(to, date.getTime());
+  }
+  return { from: new Date(from), to: new Date(to) };
+}
+
+/** The earliest and latest of a column of Unix seconds (not empty), as dates. */
+function secondsSpan(seconds: NumberColumn): { from: Date; to: Date } {
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < seconds.length; i++) {
+    const value = seconds[i] as number;
+    if (value < from) from = value;
+    if (value > to) to = value;
+  }
+  return { from: new Date(from * 1000), to: new Date(to * 1000) };
 }
 
 /**
@@ -141,12 +172,14 @@ export async function writeBarColumns(
       ${binaryArray(columns.volume, "int8")}::int8[]
     ) as t(stock_id, time, open, high, low, close, volume)
   `;
-  const result =
+  // A bar of a period with no partition yet (an import of older history, the first bar of a
+  // month the maintenance step has not reached): its partitions are created and the write redone.
+  const write = () =>
     mode === "insert"
-      ? await sql`
+      ? sql`
           insert into market_data (stock_id, timeframe, time, open, high, low, close, volume) ${rows}
         `.execute(db)
-      : await sql`
+      : sql`
           insert into market_data (stock_id, timeframe, time, open, high, low, close, volume) ${rows}
           on conflict (stock_id, timeframe, time) do update set
             open = excluded.open, high = excluded.high, low = excluded.low,
@@ -154,6 +187,7 @@ export async function writeBarColumns(
           where (market_data.open, market_data.high, market_data.low, market_data.close, market_data.volume)
             is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume)
         `.execute(db);
+  const result = await withMarketDataPartitions(db, timeframe, () => secondsSpan(columns.times), write);
   return { written: Number(result.numAffectedRows ?? 0) };
 }
 
@@ -278,6 +312,11 @@ const PACKED_BAR_BYTES = 48;
  * The statement text is the same for every call and the values travel as arrays, so planning is
  * paid once per chunk: not a named prepared statement, which PgBouncer in transaction mode would
  * not keep. Invariant: one entry per stock.
+ *
+ * Partitions (migration 0014): each stock's window starts `recentBarsReachMs` before its `until`,
+ * so the planner prunes the partitions before the chunk's earliest window; the few stocks that
+ * have fewer than `limit` bars in their window are read again without it (same result as an
+ * unbounded read).
  */
 export async function loadRecentBarsOfStocks(
   db: Kysely<Database>,
@@ -286,16 +325,70 @@ export async function loadRecentBarsOfStocks(
   limit: number,
 ): Promise<Map<number, BarRow[]>> {
   if (stocks.length === 0) return new Map();
+  const reach = recentBarsReachMs(timeframe, limit) / 1000;
   const ids = new Int32Array(stocks.length);
   const untils = new Float64Array(stocks.length);
+  const sinces = new Float64Array(stocks.length);
   stocks.forEach((stock, i) => {
     ids[i] = stock.stockId;
     untils[i] = stock.until === undefined ? NO_UPPER_BOUND : barTimeToDate(stock.until).getTime() / 1000;
+    sinces[i] = stock.until === undefined ? NO_LOWER_BOUND : untils[i] - reach;
   });
-  const result = await sql<{ stock_id: number; bars: Buffer | null }>`
+  const bars = await runRecentBars(db, recentBarsQuery(timeframe, { ids, untils, sinces }, limit), timeframe);
+  // A stock with fewer bars than asked within the reach (a suspension, a young listing) may have
+  // older ones: read it again without the lower bound, so the result is what an unbounded query
+  // returns. Rare, and then still an index scan that stops at `limit` bars.
+  const short = stocks.flatMap((stock, i) =>
+    sinces[i] !== NO_LOWER_BOUND && (bars.get(stock.stockId)?.length ?? 0) < limit ? [i] : [],
+  );
+  if (short.length > 0) {
+    const again = await runRecentBars(
+      db,
+      recentBarsQuery(
+        timeframe,
+        {
+          ids: Int32Array.from(short, (i) => ids[i] as number),
+          untils: Float64Array.from(short, (i) => untils[i] as number),
+          sinces: Float64Array.from(short, () => NO_LOWER_BOUND),
+        },
+        limit,
+      ),
+      timeframe,
+    );
+    for (const [stockId, found] of again) bars.set(stockId, found);
+  }
+  return bars;
+}
+
+/** 1900-01-01T00:00:00Z: "no lower bound" as a bind value (daily bars start long after). */
+const NO_LOWER_BOUND = -2_208_988_800;
+
+/** Stocks of one {@link recentBarsQuery}: `ids[i]`'s bars in [`sinces[i]`, `untils[i]`] (Unix seconds). */
+export interface RecentBarsWindows {
+  readonly ids: Int32Array;
+  readonly untils: Float64Array;
+  readonly sinces: Float64Array;
+}
+
+/**
+ * The statement of {@link loadRecentBarsOfStocks} (exported for its EXPLAIN test). Besides each
+ * stock's own window, the earliest `since` and the latest `until` are bound as plain values: the
+ * planner then prunes the partitions outside [earliest, latest] before execution, and the lateral
+ * top-N per stock is an ordered Append of backward index scans over the few left.
+ */
+export function recentBarsQuery(timeframe: Timeframe, windows: RecentBarsWindows, limit: number) {
+  let earliest = Number.POSITIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < windows.ids.length; i++) {
+    earliest = Math.min(earliest, windows.sinces[i] as number);
+    latest = Math.max(latest, windows.untils[i] as number);
+  }
+  return sql<{ stock_id: number; bars: Buffer | null }>`
     select r.stock_id, b.bars
-    from unnest(${binaryArray(ids, "int4")}::int4[], ${binaryArray(untils, "timestamptz")}::timestamptz[])
-      as r(stock_id, until)
+    from unnest(
+      ${binaryArray(windows.ids, "int4")}::int4[], ${binaryArray(windows.untils, "timestamptz")}::timestamptz[],
+      ${binaryArray(windows.sinces, "timestamptz")}::timestamptz[]
+    ) as r(stock_id, until, since)
     cross join lateral (
       select string_agg(
         float8send(extract(epoch from t.time)::float8) || float8send(t.open) || float8send(t.high)
@@ -303,11 +396,21 @@ export async function loadRecentBarsOfStocks(
         ''::bytea) as bars
       from (
         select m.time, m.open, m.high, m.low, m.close, m.volume from market_data m
-        where m.stock_id = r.stock_id and m.timeframe = ${timeframe} and m.time <= r.until
+        where m.stock_id = r.stock_id and m.timeframe = ${timeframe}
+          and m.time <= r.until and m.time >= r.since
+          and m.time >= ${new Date(earliest * 1000)}::timestamptz and m.time <= ${new Date(latest * 1000)}::timestamptz
         order by m.time desc limit ${limit}
       ) t
     ) b
-  `.execute(db);
+  `;
+}
+
+async function runRecentBars(
+  db: Kysely<Database>,
+  query: ReturnType<typeof recentBarsQuery>,
+  timeframe: Timeframe,
+): Promise<Map<number, BarRow[]>> {
+  const result = await query.execute(db);
   const bars = new Map<number, BarRow[]>();
   const timeText = new Map<number, string>();
   for (const row of result.rows) {
