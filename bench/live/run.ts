@@ -7,7 +7,10 @@
  * with the Redis once-only ledger). Each minute the feed sends every symbol's bar half-formed,
  * then closed, and waits until the worker has committed all of them: as fast as it takes them.
  *
- *   node bench/live/run.ts [--symbols 1681] [--minutes 255] [--kill-feed-at M [--down-minutes 3]] [--json FILE]
+ *   node bench/live/run.ts [--symbols 1681] [--minutes 255] [--minute-ms 1000] [--kill-feed-at M [--down-minutes 3]] [--json FILE]
+ *
+ * --minute-ms N paces the replay at N real ms per minute (1000: 60× real time) instead of as fast
+ * as the worker takes it; a minute still waits for the previous one to be committed.
  *
  * --kill-feed-at M stops the feed at minute M for --down-minutes minutes of the replay (the bars of
  * those minutes are not sent; the stream worker reconnects and backfills them from the provider,
@@ -53,10 +56,17 @@ const { values: args } = parseArgs({
     json: { type: "string" },
     "kill-feed-at": { type: "string" },
     "down-minutes": { type: "string", default: "3" },
+    "minute-ms": { type: "string", default: "0" },
   },
 });
 const KILL_AT = args["kill-feed-at"] === undefined ? null : Number(args["kill-feed-at"]);
 const DOWN_MINUTES = Number(args["down-minutes"]);
+/** Real ms per replayed minute: 0 = as fast as the worker takes it; 1000 = 60× real time. */
+const MINUTE_MS = Number(args["minute-ms"]);
+const until = async (realMs: number) => {
+  const wait = realMs - performance.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+};
 const SYMBOLS = Number(args.symbols);
 const MINUTES = Number(args.minutes);
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -200,6 +210,8 @@ for (let m = 0; m < MINUTES; m++) {
     if (m === KILL_AT + DOWN_MINUTES - 1) await feed.restart();
     continue;
   }
+  // At a set pace the half-formed bars go out half a minute in, the closed ones at the minute's end.
+  if (MINUTE_MS > 0) await until(replayStarted + (m + 0.5) * MINUTE_MS);
   clock = barStart + 30_000;
   const forming = symbols.map((symbol) => {
     const bar = replay.get(symbol)![m]!;
@@ -226,6 +238,7 @@ for (let m = 0; m < MINUTES; m++) {
   )
     await new Promise((resolve) => setImmediate(resolve));
   formingSeconds += (performance.now() - formingAt) / 1000;
+  if (MINUTE_MS > 0) await until(replayStarted + (m + 1) * MINUTE_MS);
   clock = barStart + 60_000;
   publishedMinutes = m + 1;
   minuteSentAt = performance.now();
@@ -264,6 +277,7 @@ const closeToStored = sorted(closeToStoredMs);
 const result = {
   symbols: symbols.length,
   minutes: MINUTES,
+  minuteMs: MINUTE_MS,
   bars,
   replaySeconds,
   barsPerSecond: bars / replaySeconds,
