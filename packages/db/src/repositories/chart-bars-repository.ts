@@ -10,8 +10,8 @@ export const CHART_BAR_COUNT = 60;
  * oldest first (thousand VND, times as in bar-time.ts). Empty when the signal does not exist;
  * the last bar is the signal's own unless its bar was deleted since.
  *
- * One statement: the signal row gives the stock, timeframe and time; the primary key
- * (stock_id, timeframe, time) is walked backwards from it.
+ * The signal row gives the stock, timeframe and time; the primary key (stock_id, timeframe, time)
+ * is walked backwards from it.
  *
  * @example
  * const bars = await loadChartBars(db, signalId); // 60 bars, bars.at(-1).time === signal.time
@@ -21,18 +21,24 @@ export async function loadChartBars(
   signalId: number,
   count: number = CHART_BAR_COUNT,
 ): Promise<BarRow[]> {
+  // Two statements, not a join on the signal: with the timeframe a bound value the planner keeps
+  // its partition group only and walks the time partitions newest first, stopping after `count`
+  // bars; joined, it could not prune and opened every partition (a Merge Append; migration 0014).
+  const signal = await sql<{ stock_id: number; timeframe: string; time: Date }>`
+    select stock_id, timeframe, time from vpa_signals where id = ${signalId}
+  `.execute(db);
+  const found = signal.rows[0];
+  if (found === undefined) return [];
   const result = await sql<BarRow>`
     select to_char(m.time at time zone 'Asia/Ho_Chi_Minh',
-        case when s.timeframe in ('1D', '1W') then 'YYYY-MM-DD' else 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"' end
+        case when ${found.timeframe} in ('1D', '1W') then 'YYYY-MM-DD' else 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"' end
       ) as time, m.open, m.high, m.low, m.close, m.volume
-    from vpa_signals s
-    cross join lateral (
+    from (
       select time, open, high, low, close, volume from market_data
-      where stock_id = s.stock_id and timeframe = s.timeframe and time <= s.time
+      where stock_id = ${found.stock_id} and timeframe = ${found.timeframe} and time <= ${found.time}
       order by time desc
       limit ${Math.max(0, Math.floor(count))}
     ) m
-    where s.id = ${signalId}
     order by m.time
   `.execute(db);
   return result.rows;

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import { dateToBarTime, type Timeframe } from "../bar-time.ts";
+import { dateToBarTime, TIMEFRAMES, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
 
 export interface BarFreshness {
@@ -15,39 +15,36 @@ export interface BarFreshness {
 }
 
 /**
- * How fresh the stored bars are, per exchange and timeframe: for `vpa status`. One index probe per
- * stock and timeframe (the primary key, backwards).
+ * How fresh the stored bars are, per exchange and timeframe: for `vpa status`. One statement per
+ * timeframe, one index probe per stock (the primary key, backwards). The timeframe is a bound value,
+ * not a column of another table: the planner then keeps only its partition group and walks the
+ * time partitions newest first, stopping at the first bar (migration 0014). A timeframe without
+ * bars gives no rows.
  */
 export async function listBarFreshness(db: Kysely<Database>): Promise<BarFreshness[]> {
-  const rows = await sql<{
-    exchange: string;
-    timeframe: string;
-    symbols: number;
-    newest: Date;
-    oldest_newest: Date;
-  }>`
-    with timeframes as (select distinct timeframe from market_data),
-    latest as (
-      select s.id, coalesce(s.exchange, 'unknown') as exchange, tf.timeframe, last.time
-      from stocks s cross join timeframes tf
+  const freshness: BarFreshness[] = [];
+  for (const timeframe of [...TIMEFRAMES].sort()) {
+    const rows = await sql<{ exchange: string; symbols: number; newest: Date; oldest_newest: Date }>`
+      select coalesce(s.exchange, 'unknown') as exchange, count(*)::int as symbols,
+        max(last.time) as newest, min(last.time) as oldest_newest
+      from stocks s
       cross join lateral (
-        select m.time from market_data m where m.stock_id = s.id and m.timeframe = tf.timeframe
+        select m.time from market_data m where m.stock_id = s.id and m.timeframe = ${timeframe}
         order by m.time desc limit 1
       ) last
       where s.is_active
-    )
-    select exchange, timeframe, count(*)::int as symbols, max(time) as newest, min(time) as oldest_newest
-    from latest group by exchange, timeframe order by timeframe, exchange
-  `.execute(db);
-  return rows.rows.map((row) => {
-    const timeframe = row.timeframe as Timeframe;
-    return {
-      exchange: row.exchange,
-      timeframe,
-      symbols: row.symbols,
-      newest: dateToBarTime(row.newest, timeframe),
-      oldestNewest: dateToBarTime(row.oldest_newest, timeframe),
-      newestAt: row.newest,
-    };
-  });
+      group by 1 order by 1
+    `.execute(db);
+    for (const row of rows.rows) {
+      freshness.push({
+        exchange: row.exchange,
+        timeframe,
+        symbols: row.symbols,
+        newest: dateToBarTime(row.newest, timeframe),
+        oldestNewest: dateToBarTime(row.oldest_newest, timeframe),
+        newestAt: row.newest,
+      });
+    }
+  }
+  return freshness;
 }
