@@ -22,6 +22,12 @@ export interface Metrics {
   /** Seconds since the newest bar or tick of a live stream. */
   readonly dataStaleness: Gauge<"stream">;
   readonly barsIngested: Counter<"source">;
+  /** A live stream's closed bar, from its announcement to its signals stored and alerted (analysis included). */
+  readonly streamBarHandling: Histogram<"stream">;
+  /** Forming-bar evaluations of provisional signals (vpa-signals.md §10). */
+  readonly provisionalEvaluations: Counter<"stream">;
+  /** Provisional alerts and their follow-ups, by kind (`provisional`, `held`, `did-not-hold`). */
+  readonly provisionalAlerts: Counter<"stream" | "kind">;
   /** A paper portfolio's value at its last close, VND (a handful of named portfolios). */
   readonly portfolioValue: Gauge<"portfolio">;
   /** A paper portfolio's open positions at its last close. */
@@ -113,6 +119,25 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: "vpa_bars_ingested_total",
       help: "Bars stored, by source (import, fetch, stream, backfill)",
       labelNames: ["source"],
+      registers,
+    }),
+    streamBarHandling: new Histogram({
+      name: "vpa_stream_bar_handling_seconds",
+      help: "A live stream's closed bar, from its announcement to its signals stored and alerted",
+      labelNames: ["stream"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    provisionalEvaluations: new Counter({
+      name: "vpa_provisional_evaluations_total",
+      help: "Forming-bar evaluations of provisional signals on a live stream",
+      labelNames: ["stream"],
+      registers,
+    }),
+    provisionalAlerts: new Counter({
+      name: "vpa_provisional_alerts_total",
+      help: "Provisional alerts (kind provisional) and their follow-ups at the close (held, did-not-hold)",
+      labelNames: ["stream", "kind"],
       registers,
     }),
     portfolioValue: new Gauge({

@@ -48,6 +48,7 @@ describe("provisional alerts on the live stream (VN30F1M 1m)", () => {
   const alertsQueue = createQueue("alerts", connection);
   const redis = new Redis(connection.redisUrl, { maxRetriesPerRequest: 1 });
   const events: ProvisionalEvent[] = [];
+  const metrics = createMetrics({ collectProcessMetrics: false });
   let database: TestDatabase;
   let feed: BarStreamStandIn;
   let http: MarketDataStandIn;
@@ -88,7 +89,7 @@ describe("provisional alerts on the live stream (VN30F1M 1m)", () => {
         retries: 2,
         backoff: { baseMs: 10, maxMs: 50, jitter: 0 },
       }),
-      metrics: createMetrics({ collectProcessMetrics: false }),
+      metrics,
       logger,
       name: "replay",
       url: feed.url,
@@ -154,5 +155,16 @@ describe("provisional alerts on the live stream (VN30F1M 1m)", () => {
         finalKeys.has(keyOf(e.symbol, e.barTime, e.type)) ? "held" : "did-not-hold",
       );
     expect(followUps.some((e) => e.kind === "held")).toBe(true);
+
+    // What an operator sees: the same counts in the metrics, and one handling time per closed bar.
+    const alertsByKind = Object.fromEntries(
+      (await metrics.provisionalAlerts.get()).values.map((v) => [v.labels.kind, v.value]),
+    );
+    expect(alertsByKind.provisional).toBe(provisional.length);
+    expect((alertsByKind.held ?? 0) + (alertsByKind["did-not-hold"] ?? 0)).toBe(followUps.length);
+    const handled = (await metrics.streamBarHandling.get()).values.find(
+      (v) => v.metricName === "vpa_stream_bar_handling_seconds_count",
+    );
+    expect(handled?.value).toBe(BARS.length);
   }, 90_000);
 });

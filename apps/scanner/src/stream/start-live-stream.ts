@@ -110,8 +110,9 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
   });
   await analyzers.warm([...stockIds.keys()]);
   const exchangeOf = (symbol: string) => exchanges.get(symbol) ?? options.defaultExchange;
+  const sink = options.provisional?.sink;
   const provisional =
-    options.provisional === undefined
+    options.provisional === undefined || sink === undefined
       ? null
       : createProvisionalTracker({
           timeframe: options.timeframe,
@@ -119,7 +120,10 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
           sessionsOf: (symbol) => sessionsOfSymbol(symbol, exchangeOf(symbol)),
           redis: options.provisional.redis,
           prefix: options.provisional.prefix,
-          sink: options.provisional.sink,
+          sink: async (event) => {
+            options.metrics.provisionalAlerts.inc({ stream: options.name, kind: event.kind });
+            await sink(event);
+          },
           onError: (err, symbol) => logger.warn({ err, symbol }, "provisional alert failed"),
         });
   let connections = 0;
@@ -162,6 +166,10 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
       }
       // After the final signals are stored: their alerts are owed before "did not hold" is said.
       await provisional?.onBarClosed(symbol, bar.time, new Set(signals.map((s) => s.type)));
+      options.metrics.streamBarHandling.observe(
+        { stream: options.name },
+        Number(process.hrtime.bigint() - startedAt) / 1e9,
+      );
       options.observeClosedBar?.({
         analysisSeconds: updateSeconds,
         handlingSeconds: Number(process.hrtime.bigint() - startedAt) / 1e9,
@@ -184,7 +192,11 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
       } else logger.debug({ event }, "stream event");
     },
   });
+  let evaluationsReported = 0;
   const report = async () => {
+    const evaluations = provisional?.counters().evaluations ?? 0;
+    options.metrics.provisionalEvaluations.inc({ stream: options.name }, evaluations - evaluationsReported);
+    evaluationsReported = evaluations;
     const staleness = stream.stalenessSeconds();
     if (staleness !== null) options.metrics.dataStaleness.set({ stream: options.name }, staleness);
     await options
