@@ -18,6 +18,12 @@ export interface LiveAnalyzersOptions {
    * is below 1e-6).
    */
   readonly warmUpBars: number;
+  /**
+   * Stored bars the same-time-of-day volume averages are warmed with (provisional signals,
+   * vpa-signals.md §10: 20 sessions of the timeframe's bars; 5 make it usable). Default
+   * `warmUpBars`; more than it is read in the same query, only the last `warmUpBars` feed the analyzer.
+   */
+  readonly timeOfDayBars?: number;
   readonly stockIdOf: (symbol: string) => number;
   /** Runs each load of stored bars (the stream's limit on concurrent PostgreSQL work). */
   readonly databaseSlot?: ConcurrencyLimit;
@@ -80,17 +86,17 @@ export function createLiveAnalyzers(options: LiveAnalyzersOptions): LiveAnalyzer
         stockId: options.stockIdOf(symbol),
         timeframe: options.timeframe,
         ...(until === undefined ? {} : { until }),
-        limit: options.warmUpBars + 1,
+        limit: Math.max(options.warmUpBars, options.timeOfDayBars ?? 0) + 1,
       }),
     );
     const untilMs = until === undefined ? Number.POSITIVE_INFINITY : Date.parse(until);
-    const history = bars.filter((bar) => Date.parse(bar.time) < untilMs).slice(-options.warmUpBars);
+    const before = bars.filter((bar) => Date.parse(bar.time) < untilMs);
+    const history = before.slice(-options.warmUpBars);
     const analyzer = createStreamingAnalyzer(symbol);
     const timeOfDay = new TimeOfDayVolume();
-    for (const bar of history) {
-      analyzer.update(bar);
+    for (const bar of before.slice(-(options.timeOfDayBars ?? options.warmUpBars)))
       timeOfDay.push(bar.time, bar.volume);
-    }
+    for (const bar of history) analyzer.update(bar);
     const last = history.at(-1);
     const analysis = {
       analyzer,

@@ -1,4 +1,4 @@
-import { type ConfirmationRecord, market, type SignalRecord } from "@vpa/core";
+import { type ConfirmationRecord, market, type SignalRecord, TIME_OF_DAY_SESSIONS } from "@vpa/core";
 import { type Database, listActiveStocks, listLatestBars, upsertStocks } from "@vpa/db";
 import {
   type BarProvider,
@@ -105,6 +105,7 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
     db: options.db,
     timeframe: options.timeframe,
     warmUpBars: options.warmUpBars,
+    timeOfDayBars: timeOfDayBarsOf(options.timeframe),
     stockIdOf: (symbol) => stockIds.get(symbol) as number,
     databaseSlot,
   });
@@ -222,3 +223,22 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
     },
   };
 }
+
+/** Trading minutes of the longest session table (HNX and UPCOM: 09:00–11:30, 13:00–15:00). */
+const SESSION_MINUTES = 270;
+
+/**
+ * Stored bars that hold {@link TIME_OF_DAY_SESSIONS} sessions of the stream's timeframe, for the
+ * time-of-day volume averages (a 1m stream: 5,400 bars a symbol; 15m: 360), at most 6,000.
+ */
+function timeOfDayBarsOf(timeframe: StreamTimeframe): number {
+  return Math.min(6_000, TIME_OF_DAY_SESSIONS * Math.ceil(SESSION_MINUTES / TIMEFRAME_MINUTES_OF[timeframe]));
+}
+
+const TIMEFRAME_MINUTES_OF: Readonly<Record<StreamTimeframe, number>> = {
+  "1m": 1,
+  "5m": 5,
+  "15m": 15,
+  "30m": 30,
+  "1h": 60,
+};
