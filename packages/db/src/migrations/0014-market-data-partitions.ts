@@ -24,6 +24,9 @@ import { type Kysely, sql } from "kysely";
  * is built after the copy (one index build per partition instead of a btree insert per row).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Moving years of bars takes longer than a statement may (STATEMENT_TIMEOUT, 30 s by default):
+  // no limit for this migration's transaction alone (`set local`, so PgBouncer-safe).
+  await sql`set local statement_timeout = 0`.execute(db);
   await sql`
     create table market_data_partitioned (
       stock_id integer not null,
@@ -108,6 +111,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`set local statement_timeout = 0`.execute(db);
   await sql`
     create table market_data_flat (
       stock_id integer not null references stocks (id) on delete cascade,
