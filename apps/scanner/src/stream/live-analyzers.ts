@@ -81,21 +81,25 @@ export function createLiveAnalyzers(options: LiveAnalyzersOptions): LiveAnalyzer
   /** A fresh analyzer fed every stored bar strictly before `beforeMs` (all when undefined). */
   async function build(symbol: string, until?: string): Promise<SymbolAnalysis> {
     const slot = options.databaseSlot ?? ((task) => task());
+    // A rebuild after a reconnect keeps the time-of-day averages (a gap of a few bars barely moves
+    // a 20-session mean) and reads only the analyzer's window: cheap enough for a whole market.
+    const previous = analyses.get(symbol)?.timeOfDay;
+    const timeOfDayBars = previous === undefined ? (options.timeOfDayBars ?? options.warmUpBars) : 0;
     const bars = await slot(() =>
       loadRecentBars(options.db, {
         stockId: options.stockIdOf(symbol),
         timeframe: options.timeframe,
         ...(until === undefined ? {} : { until }),
-        limit: Math.max(options.warmUpBars, options.timeOfDayBars ?? 0) + 1,
+        limit: Math.max(options.warmUpBars, timeOfDayBars) + 1,
       }),
     );
     const untilMs = until === undefined ? Number.POSITIVE_INFINITY : Date.parse(until);
     const before = bars.filter((bar) => Date.parse(bar.time) < untilMs);
     const history = before.slice(-options.warmUpBars);
     const analyzer = createStreamingAnalyzer(symbol);
-    const timeOfDay = new TimeOfDayVolume();
-    for (const bar of before.slice(-(options.timeOfDayBars ?? options.warmUpBars)))
-      timeOfDay.push(bar.time, bar.volume);
+    const timeOfDay = previous ?? new TimeOfDayVolume();
+    if (previous === undefined)
+      for (const bar of before.slice(-timeOfDayBars)) timeOfDay.push(bar.time, bar.volume);
     for (const bar of history) analyzer.update(bar);
     const last = history.at(-1);
     const analysis = {
