@@ -167,14 +167,9 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
       }
       // After the final signals are stored: their alerts are owed before "did not hold" is said.
       await provisional?.onBarClosed(symbol, bar.time, new Set(signals.map((s) => s.type)));
-      options.metrics.streamBarHandling.observe(
-        { stream: options.name },
-        Number(process.hrtime.bigint() - startedAt) / 1e9,
-      );
-      options.observeClosedBar?.({
-        analysisSeconds: updateSeconds,
-        handlingSeconds: Number(process.hrtime.bigint() - startedAt) / 1e9,
-      });
+      const handlingSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      options.metrics.streamBarHandling.observe({ stream: options.name }, handlingSeconds);
+      options.observeClosedBar?.({ analysisSeconds: updateSeconds, handlingSeconds });
     },
     ...(provisional === null
       ? {}
