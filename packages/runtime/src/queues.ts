@@ -243,6 +243,9 @@ export function redisConnectionOptions(
   } as ConnectionOptions;
 }
 
+/** The longest a blocking command may wait for a reply from a cluster node (see bullmqConnection). */
+const BLOCKING_COMMAND_BOUND_MS = 10_000;
+
 /**
  * What to give BullMQ as `connection`, and what to call once the Queue, Worker, QueueEvents or
  * FlowProducer is closed. On one server: the options of {@link redisConnectionOptions} (BullMQ
@@ -269,7 +272,14 @@ export function bullmqConnection(
   ) as {
     url: string;
   } & Record<string, unknown>;
-  const cluster = createRedisClient(connection, options);
+  // A blocking command (a worker's BZPOPMIN, a waiter's XREAD) sent to a master that then dies
+  // never gets its reply: without a client-side bound the worker waits forever after the failover
+  // and a delayed job is never promoted (reproduced on a local cluster). With it the command
+  // times out, BullMQ reconnects the cluster client and blocks again on the new master.
+  const cluster = createRedisClient(connection, {
+    ...options,
+    ...(role === "producer" ? {} : { blockingTimeout: BLOCKING_COMMAND_BOUND_MS }),
+  });
   return {
     connection: cluster as unknown as ConnectionOptions,
     release: () => cluster.disconnect(),
