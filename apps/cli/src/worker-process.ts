@@ -10,6 +10,7 @@ import {
   mergePrometheusText,
   pingRedis,
   QUEUE_NAMES,
+  RedisRateLimiter,
   startHealthServer,
 } from "@vpa/runtime";
 import type { Worker } from "bullmq";
@@ -239,13 +240,18 @@ const KIND_STARTERS: Record<
     const { createConfiguredProvider, createProvisionalLedgerRedis, startLiveStream } = await import(
       "@vpa/scanner"
     );
-    const { closeSenders, createSenders, deliverProvisionalEvent } = await import("@vpa/alerts");
+    const { channelPacing, closeSenders, createSenders, deliverProvisionalEvent } = await import(
+      "@vpa/alerts"
+    );
     const board = createStatusBoard(app.connection);
     // Provisional alerts of forming bars go straight to live subscribers (perishable: no ledger).
     const senders = await createSenders(app.config, {
       writeConsole: (line) => process.stdout.write(`${line}\n`),
     });
     const ledgerRedis = createProvisionalLedgerRedis(app.connection);
+    // The alert workers' limiter: a provisional alert takes a slot of Telegram's limits like any send.
+    const limiter = new RedisRateLimiter(app.connection);
+    const pacingOptions = { emailPerSecond: app.config.alerts.emailPerSecond };
     const live = await startLiveStream({
       db: app.database.db,
       alertsQueue: app.queue("alerts"),
@@ -271,6 +277,7 @@ const KIND_STARTERS: Record<
               now: Date.now,
               onSendError: (err, recipient) =>
                 logger.warn({ err, ...recipient }, "provisional alert not sent"),
+              pacing: { limiter, of: (channel) => channelPacing(channel, pacingOptions) },
             },
             event,
           );
@@ -281,6 +288,7 @@ const KIND_STARTERS: Record<
       await live.stop();
       await board.close();
       await closeSenders(senders);
+      await limiter.close();
       ledgerRedis.disconnect();
     });
   },

@@ -1,7 +1,9 @@
 import type { ProvisionalAlertEvent } from "@vpa/core";
 import { setQuietHours, subscribe, updateSubscriberSettings } from "@vpa/db";
+import { RedisRateLimiter } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { removeQueuePrefix, testQueueConnection } from "../../../../test-support/queues.ts";
 import { createConsoleSender } from "../channels/console/console-sender.ts";
 import { deliverProvisionalEvent } from "./deliver-provisional-event.ts";
 
@@ -48,5 +50,41 @@ describe("deliverProvisionalEvent", () => {
     expect(lines).toEqual([
       "[alert → day-trader #1] VN30F1M 1m bar 2023-11-20 10:07 (UTC+7): the provisional Effort to rise did not hold.",
     ]);
+  });
+
+  it("takes a slot of the shared rate limiter per send, and drops what has none soon enough", async () => {
+    const connection = testQueueConnection();
+    const limiter = new RedisRateLimiter(connection);
+    try {
+      const lines: string[] = [];
+      // One message per 60 s per address: the second provisional alert to the same chat has no slot.
+      const pacing = {
+        limiter,
+        of: () => ({
+          limits: (address: string) => [{ key: `test:chat:${address}`, intervalMs: 60_000 }],
+          pause: null,
+        }),
+      };
+      const deps = {
+        db: database.db,
+        senders: new Map([["console", createConsoleSender((line) => lines.push(line))]]),
+        defaultLanguage: "en" as const,
+        now: () => Date.parse("2023-11-20T10:08:00+07:00"),
+        onSendError: (error: unknown) => {
+          throw error;
+        },
+        pacing,
+      };
+      expect(await deliverProvisionalEvent(deps, followUp)).toEqual({ sent: 1, skipped: 1, failed: 0 });
+      expect(await deliverProvisionalEvent(deps, { ...followUp, kind: "held" })).toEqual({
+        sent: 0,
+        skipped: 2,
+        failed: 0,
+      });
+      expect(lines).toHaveLength(1);
+    } finally {
+      await limiter.close();
+      await removeQueuePrefix(connection);
+    }
   });
 });

@@ -2,6 +2,9 @@ import type { ProvisionalAlertEvent } from "@vpa/core";
 import { type Database, findLiveRecipients } from "@vpa/db";
 import type { Kysely } from "kysely";
 import type { ChannelSender } from "../channels/channel.ts";
+import type { ChannelPacing } from "../channels/channel-pacing.ts";
+import { DeliveryRateLimitedError } from "../channels/delivery-rate-limited-error.ts";
+import type { DeliveryRateLimiter } from "../deliver.job.ts";
 import type { Language } from "../i18n/language.ts";
 import { quietHoursDelayMs } from "../quiet-hours.ts";
 import type { RenderedMessage } from "../render/rendered-message.ts";
@@ -17,11 +20,23 @@ export interface ProvisionalDeliveryDependencies {
   readonly now: () => number;
   /** A send that failed: logged by the caller. Never thrown. */
   readonly onSendError: (error: unknown, recipient: { channel: string; subscriberId: number }) => void;
+  /**
+   * The alert workers' shared rate limiter and each channel's limits: a provisional alert takes a
+   * slot like any delivery (Telegram's 30/s per bot, 1/s per chat count every message), and a 429
+   * pauses every sender. Without it, sends are not paced (tests, console).
+   */
+  readonly pacing?: {
+    readonly limiter: DeliveryRateLimiter;
+    readonly of: (channel: string) => ChannelPacing;
+  };
 }
+
+/** A slot further off than this: the provisional alert is dropped (it would arrive stale). */
+const MAX_SLOT_WAIT_MS = 5_000;
 
 export interface ProvisionalDeliveryResult {
   readonly sent: number;
-  /** In quiet hours, or no sender for the channel. */
+  /** In quiet hours, no sender for the channel, or no rate-limit slot soon enough. */
   readonly skipped: number;
   readonly failed: number;
 }
@@ -64,6 +79,15 @@ export async function deliverProvisionalEvent(
       message = renderProvisionalEvent(event, language);
       rendered.set(language, message);
     }
+    const pacing = deps.pacing?.of(recipient.channel);
+    if (
+      deps.pacing !== undefined &&
+      pacing !== undefined &&
+      !(await takeSlot(deps.pacing.limiter, pacing, recipient.address))
+    ) {
+      skipped++;
+      continue;
+    }
     try {
       await sender.send({ subscriberId: recipient.subscriberId, address: recipient.address }, message, {
         key: `provisional.${event.kind}.${match.symbol}.${match.type}.${recipient.subscriberId}`,
@@ -71,8 +95,28 @@ export async function deliverProvisionalEvent(
       sent++;
     } catch (error) {
       failed++;
+      // The provider's limit is per bot: every sender pauses, as for a final alert.
+      if (error instanceof DeliveryRateLimitedError && pacing?.pause != null && deps.pacing !== undefined)
+        await deps.pacing.limiter.pause(pacing.pause, error.retryAfterMs);
       deps.onSendError(error, { channel: recipient.channel, subscriberId: recipient.subscriberId });
     }
   }
   return { sent, skipped, failed };
+}
+
+/** Waits for a slot of every limit of this address, up to {@link MAX_SLOT_WAIT_MS}; false if none came. */
+async function takeSlot(
+  limiter: DeliveryRateLimiter,
+  pacing: ChannelPacing,
+  address: string,
+): Promise<boolean> {
+  const limits = pacing.limits(address);
+  if (limits.length === 0 && pacing.pause === null) return true;
+  const deadline = Date.now() + MAX_SLOT_WAIT_MS;
+  for (;;) {
+    const decision = await limiter.tryAcquire(limits, pacing.pause);
+    if (decision.allowed) return true;
+    if (Date.now() + decision.waitMs > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, decision.waitMs));
+  }
 }
