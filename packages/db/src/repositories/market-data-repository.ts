@@ -315,8 +315,8 @@ const PACKED_BAR_BYTES = 48;
  *
  * Partitions (migration 0014): each stock's window starts `recentBarsReachMs` before its `until`,
  * so the planner prunes the partitions before the chunk's earliest window; the few stocks that
- * have fewer than `limit` bars in their window are read again without it (same result as an
- * unbounded read).
+ * have fewer than `limit` bars in their window read on before it (same result as an unbounded
+ * read; {@link recentBarsQuery}).
  */
 export async function loadRecentBarsOfStocks(
   db: Kysely<Database>,
@@ -334,30 +334,7 @@ export async function loadRecentBarsOfStocks(
     untils[i] = stock.until === undefined ? NO_UPPER_BOUND : barTimeToDate(stock.until).getTime() / 1000;
     sinces[i] = stock.until === undefined ? NO_LOWER_BOUND : untils[i] - reach;
   });
-  const bars = await runRecentBars(db, recentBarsQuery(timeframe, { ids, untils, sinces }, limit), timeframe);
-  // A stock with fewer bars than asked within the reach (a suspension, a young listing) may have
-  // older ones: read it again without the lower bound, so the result is what an unbounded query
-  // returns. Rare, and then still an index scan that stops at `limit` bars.
-  const short = stocks.flatMap((stock, i) =>
-    sinces[i] !== NO_LOWER_BOUND && (bars.get(stock.stockId)?.length ?? 0) < limit ? [i] : [],
-  );
-  if (short.length > 0) {
-    const again = await runRecentBars(
-      db,
-      recentBarsQuery(
-        timeframe,
-        {
-          ids: Int32Array.from(short, (i) => ids[i] as number),
-          untils: Float64Array.from(short, (i) => untils[i] as number),
-          sinces: Float64Array.from(short, () => NO_LOWER_BOUND),
-        },
-        limit,
-      ),
-      timeframe,
-    );
-    for (const [stockId, found] of again) bars.set(stockId, found);
-  }
-  return bars;
+  return runRecentBars(db, recentBarsQuery(timeframe, { ids, untils, sinces }, limit), timeframe);
 }
 
 /** 1900-01-01T00:00:00Z: "no lower bound" as a bind value (daily bars start long after). */
@@ -374,7 +351,11 @@ export interface RecentBarsWindows {
  * The statement of {@link loadRecentBarsOfStocks} (exported for its EXPLAIN test). Besides each
  * stock's own window, the earliest `since` and the latest `until` are bound as plain values: the
  * planner then prunes the partitions outside [earliest, latest] before execution, and the lateral
- * top-N per stock is an ordered Append of backward index scans over the few left.
+ * top-N per stock is an ordered Append of backward index scans over the few left. The bars before
+ * the window come after it in a `union all` under the same limit: PostgreSQL runs that branch only
+ * for a stock whose window held fewer than `limit` bars (a suspension, a young listing), and then
+ * only in the partitions before its `since` (run-time pruning), so the result is exactly the
+ * unbounded query's at no cost for the others (a second statement for them cost more: measured).
  */
 export function recentBarsQuery(timeframe: Timeframe, windows: RecentBarsWindows, limit: number) {
   let earliest = Number.POSITIVE_INFINITY;
@@ -395,11 +376,17 @@ export function recentBarsQuery(timeframe: Timeframe, windows: RecentBarsWindows
           || float8send(t.low) || float8send(t.close) || float8send(t.volume::float8),
         ''::bytea) as bars
       from (
-        select m.time, m.open, m.high, m.low, m.close, m.volume from market_data m
-        where m.stock_id = r.stock_id and m.timeframe = ${timeframe}
-          and m.time <= r.until and m.time >= r.since
-          and m.time >= ${new Date(earliest * 1000)}::timestamptz and m.time <= ${new Date(latest * 1000)}::timestamptz
-        order by m.time desc limit ${limit}
+        (select m.time, m.open, m.high, m.low, m.close, m.volume from market_data m
+          where m.stock_id = r.stock_id and m.timeframe = ${timeframe}
+            and m.time <= r.until and m.time >= r.since
+            and m.time >= ${new Date(earliest * 1000)}::timestamptz and m.time <= ${new Date(latest * 1000)}::timestamptz
+          order by m.time desc limit ${limit})
+        union all
+        (select m.time, m.open, m.high, m.low, m.close, m.volume from market_data m
+          where m.stock_id = r.stock_id and m.timeframe = ${timeframe}
+            and m.time < r.since and m.time <= ${new Date(latest * 1000)}::timestamptz
+          order by m.time desc limit ${limit})
+        limit ${limit}
       ) t
     ) b
   `;
