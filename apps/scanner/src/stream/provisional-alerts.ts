@@ -80,27 +80,52 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
   const counters = { evaluations: 0, alerts: 0, held: 0, didNotHold: 0 };
   /** Types already claimed here, per `symbol|barTime`: repeated evaluations skip Redis. */
   const claimed = new Map<string, Set<string>>();
-  const inFlight = new Set<Promise<void>>();
+  /** Claims being made (a bar's close waits for them) and deliveries under way (`idle` waits for both). */
+  const claiming = new Set<Promise<unknown>>();
+  const sending = new Set<Promise<unknown>>();
+  /**
+   * The newest delivery per (symbol, bar, type). Deliveries (the sink's work: rate-limit slots,
+   * sends) run on their own, so a slow channel never holds up a closed bar; a bar's follow-up is
+   * chained after its alert, so nobody reads "did not hold" before the alert itself.
+   */
+  const deliveries = new Map<string, Promise<void>>();
   /** Per symbol, the bar seen forming last and the one seen before it (which must be analysed first). */
   const formingOf = new Map<string, { readonly startMs: number; readonly previousStartMs: number }>();
   const ledgerKey = (symbol: string, barTime: string) =>
     `${options.prefix}:provisional:${options.timeframe}:${symbol}:${barTime}`;
 
-  function track(work: Promise<void>): void {
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+  function track<T>(work: Promise<T>, into: Set<Promise<unknown>>): Promise<T> {
+    into.add(work);
+    const settle = () => {
+      into.delete(work);
+    };
+    work.then(settle, settle);
+    return work;
   }
 
-  async function claimAndSend(symbol: string, record: ProvisionalRecord): Promise<void> {
+  /** Runs `work` after the previous delivery of the same (symbol, bar, type); errors are reported. */
+  function startDelivery(key: string, symbol: string, work: () => Promise<void>): void {
+    const delivery = (deliveries.get(key) ?? Promise.resolve())
+      .then(work)
+      .catch((error: unknown) => options.onError(error, symbol));
+    deliveries.set(key, delivery);
+    void track(delivery, sending).then(() => {
+      if (deliveries.get(key) === delivery) deliveries.delete(key);
+    });
+  }
+
+  /** Claims the alert in Redis, once across processes: true when this call made the claim. */
+  async function claim(symbol: string, record: ProvisionalRecord): Promise<boolean> {
     try {
       const key = ledgerKey(symbol, record.time);
       const added = await options.redis.hsetnx(key, record.type, `${record.bias}|${record.score}`);
-      if (added !== 1) return;
+      if (added !== 1) return false;
       await options.redis.expire(key, LEDGER_TTL_SECONDS);
       counters.alerts++;
-      await options.sink({ kind: "provisional", timeframe: options.timeframe, record });
+      return true;
     } catch (error) {
       options.onError(error, symbol);
+      return false;
     }
   }
 
@@ -135,14 +160,17 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
           claimed.set(local, types);
         }
         types.add(record.type);
-        track(claimAndSend(symbol, record));
+        const made = track(claim(symbol, record), claiming);
+        startDelivery(`${symbol}|${record.time}|${record.type}`, symbol, async () => {
+          if (await made) await options.sink({ kind: "provisional", timeframe: options.timeframe, record });
+        });
       }
     },
 
     async onBarClosed(symbol, barTime, finalTypes) {
       claimed.delete(`${symbol}|${barTime}`);
       // Claims still being made for this bar land before it is settled.
-      await Promise.all([...inFlight]);
+      await Promise.all([...claiming]);
       const results = await options.redis
         .multi()
         .hgetall(ledgerKey(symbol, barTime))
@@ -153,7 +181,7 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
         const held = finalTypes.has(type);
         if (held) counters.held++;
         else counters.didNotHold++;
-        await options.sink({
+        const event: ProvisionalEvent = {
           kind: held ? "held" : "did-not-hold",
           timeframe: options.timeframe,
           symbol,
@@ -161,14 +189,15 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
           type: type as SignalType,
           bias,
           score: Number(score),
-        });
+        };
+        startDelivery(`${symbol}|${barTime}|${type}`, symbol, () => options.sink(event));
       }
     },
 
     counters: () => ({ ...counters }),
 
     async idle() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      while (claiming.size + sending.size > 0) await Promise.all([...claiming, ...sending]);
     },
   };
 }
