@@ -2,7 +2,11 @@
  * Alert delivery benchmark (issue 11). Prints figures; not a test, no limits.
  *
  *   node_modules/.bin/node --max-semi-space-size=16 bench/alerts/run.ts [--quick] [--workers 1,2,4]
- *     [--subscribers 10000] [--groups 1000] [--latency-samples 20] [--json results.json]
+ *     [--subscribers 10000] [--groups 1000] [--latency-samples 20] [--json results.json] [--bundle]
+ *
+ * --bundle runs the workers from the image's bundle (tools/bundle, `node dist/main.js`) instead of
+ * the TypeScript sources, as the image does. Workers get the image's NODE_OPTIONS
+ * (--max-semi-space-size=16).
  *
  * The after-close scan of the whole market: every signal vpa-core finds on the shared dataset's
  * last market close (1,677 symbols), stored with its 80 bars (for the charts) as the analyze jobs
@@ -34,6 +38,7 @@ import { arch, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
+import { bundleApp } from "@vpa/bundle";
 import { sql } from "kysely";
 import { alertChartInput } from "../../apps/alerts/src/chart/alert-chart-input.ts";
 import { renderChartPng } from "../../apps/alerts/src/chart/render-chart-png.ts";
@@ -76,6 +81,7 @@ const { values } = parseArgs({
     "latency-samples": { type: "string" },
     "drain-timeout": { type: "string", default: "3600" },
     json: { type: "string" },
+    bundle: { type: "boolean", default: false },
   },
 });
 const SUBSCRIBERS = Number(values.subscribers ?? (values.quick ? 1_000 : 10_000));
@@ -89,6 +95,11 @@ const LATENCY_CHAT = "999999999";
 const ROOT = new URL("../../", import.meta.url).pathname;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const SERVER = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** With --bundle: the bundle's entry, built once before the runs. */
+const WORKER_ENTRY = values.bundle
+  ? (await bundleApp({ root: ROOT, outDir: `${ROOT}.vpa/bench-alerts-bundle` })).entry
+  : undefined;
 
 const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
 const percentile = (xs: readonly number[], p: number) => {
@@ -298,6 +309,9 @@ interface RunResult {
   readonly drainSeconds: number | null;
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly samples: number };
   readonly peakRssMiB: readonly number[];
+  /** The peak of each worker's V8 heap in use and of its external memory (buffers), from /metrics. */
+  readonly peakHeapMiB: readonly number[];
+  readonly peakExternalMiB: readonly number[];
 }
 
 async function runWith(workerCount: number): Promise<RunResult> {
@@ -322,7 +336,11 @@ async function runWith(workerCount: number): Promise<RunResult> {
         telegramToken: TOKEN,
         telegramApiRoot: telegram.apiRoot,
         logDir,
-        extra: { LOG_LEVEL: "error" },
+        extra: {
+          LOG_LEVEL: "error",
+          NODE_OPTIONS: "--max-semi-space-size=16",
+        },
+        ...(WORKER_ENTRY === undefined ? {} : { entry: WORKER_ENTRY }),
       }),
   );
   await Promise.all(workers.map((worker) => worker.start()));
@@ -330,10 +348,19 @@ async function runWith(workerCount: number): Promise<RunResult> {
   const alerts = createQueue("alerts", connection);
   const digests = createQueue("digests", connection);
   const peak = workers.map(() => 0);
+  const peakHeap = workers.map(() => 0);
+  const peakExternal = workers.map(() => 0);
+  const gauge = (text: string, name: string) =>
+    Number(new RegExp(`^vpa_${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1] ?? 0) / 2 ** 20;
   const sampleMemory = () => {
     for (const [i, worker] of workers.entries()) {
       const memory = worker.pid === null ? null : processMemoryMiB(worker.pid);
       if (memory !== null) peak[i] = Math.max(peak[i]!, memory.hwm);
+      void worker.metricsText().then((text) => {
+        if (text === null) return;
+        peakHeap[i] = Math.max(peakHeap[i]!, gauge(text, "nodejs_heap_size_used_bytes"));
+        peakExternal[i] = Math.max(peakExternal[i]!, gauge(text, "nodejs_external_memory_bytes"));
+      });
     }
   };
 
@@ -452,6 +479,8 @@ async function runWith(workerCount: number): Promise<RunResult> {
       samples: latencies.length,
     },
     peakRssMiB: peak,
+    peakHeapMiB: peakHeap,
+    peakExternalMiB: peakExternal,
   };
 }
 
@@ -464,7 +493,7 @@ for (const count of WORKER_COUNTS) {
     `  ${count} worker(s): ${fmt(result.messages)} messages (${JSON.stringify(result.deliveries)}), sustained ${fmt(result.sustainedPerSecond, 1)} msg/s ` +
       `= ${fmt(result.ceilingShare * 100, 1)} % of 30/s, ${result.tooMany} × 429, drain ${result.drainSeconds === null ? "not drained" : `${fmt(result.drainSeconds, 1)} s`}, ` +
       `HIGH latency p50 ${fmt(result.latencyMs.p50)} ms p99 ${fmt(result.latencyMs.p99)} ms (${result.latencyMs.samples} samples), ` +
-      `peak RSS ${result.peakRssMiB.map((m) => `${fmt(m)} MiB`).join(", ")}`,
+      `peak RSS ${result.peakRssMiB.map((m) => `${fmt(m)} MiB`).join(", ")} (V8 heap used ${result.peakHeapMiB.map((m) => fmt(m)).join(", ")} MiB, external ${result.peakExternalMiB.map((m) => fmt(m)).join(", ")} MiB)`,
   );
 }
 log("");

@@ -25,6 +25,8 @@ export interface ChaosWorkerEnvironment {
   readonly logDir: string;
   /** Extra variables, e.g. ALERT_CONCURRENCY. */
   readonly extra?: Readonly<Record<string, string>>;
+  /** The CLI entry to run: default the sources (`apps/cli/src/main.ts`); the image's bundle's `main.js`. */
+  readonly entry?: string;
 }
 
 export interface WorkerExit {
@@ -72,7 +74,7 @@ export class ChaosWorker {
     if (this.alive) throw new Error(`${this.name} is already running`);
     this.#port = await freePort();
     const env = this.#environment;
-    const child = spawn(process.execPath, ["apps/cli/src/main.ts", "worker", this.kind], {
+    const child = spawn(process.execPath, [env.entry ?? "apps/cli/src/main.ts", "worker", this.kind], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -153,6 +155,11 @@ export class ChaosWorker {
       await sleep(250);
     }
     return false;
+  }
+
+  /** The process's own metrics text (/metrics), or null when it does not answer. */
+  metricsText(): Promise<string | null> {
+    return this.#text("/metrics");
   }
 
   /** `vpa_jobs_processed_total` of the worker's queue, from /metrics; null when it does not answer. */

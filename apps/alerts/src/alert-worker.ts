@@ -114,7 +114,13 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
     options.connection,
     async (payload) => {
       try {
-        return await fanOutAlert(payload, { db: options.db, deliveriesQueue });
+        return await fanOutAlert(payload, {
+          db: options.db,
+          deliveriesQueue,
+          ...(charts === undefined
+            ? {}
+            : { warmChart: (signalId: number) => void charts.imageFor(signalId) }),
+        });
       } catch (error) {
         if (error instanceof SignalNotFoundError) throw unrecoverable(error);
         throw error;

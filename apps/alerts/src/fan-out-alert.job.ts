@@ -14,6 +14,12 @@ import { type AlertContent, renderAlert } from "./render/render-alert.ts";
 export interface FanOutDependencies {
   readonly db: Kysely<Database>;
   readonly deliveriesQueue: TypedQueue<"deliveries">;
+  /**
+   * Starts drawing (and caching) the chart of a signal that goes out at once, while the fan-out
+   * does its own work: its delivery jobs then find it drawn or in flight (chart/alert-charts.ts).
+   * Must not throw; not awaited.
+   */
+  readonly warmChart?: (signalId: number) => void;
 }
 
 export interface FanOutResult {
@@ -77,6 +83,8 @@ export async function fanOutAlert(
   if (alert.state !== "pending") {
     return { alertId: alert.id, signalId: signal.id, recipients: 0, instant: 0, deliveryJobIds: [] };
   }
+  // A HIGH alert (or one no digest gathers) goes out with its chart: draw it beside the fan-out.
+  if (signal.priority === "HIGH" || alert.scanId === null) deps.warmChart?.(signal.id);
   const recipients = await findRecipients(deps.db, {
     symbol: signal.symbol,
     type: signal.type,
