@@ -69,10 +69,14 @@ async function storeSignal(): Promise<number> {
 }
 
 /** Counts the drawings by counting what is written to the cache. */
-function countingCache(inner: ChartCache): ChartCache & { sets: number } {
+function countingCache(inner: ChartCache): ChartCache & { sets: number; gets: number } {
   const counting = {
     sets: 0,
-    get: (signalId: number) => inner.get(signalId),
+    gets: 0,
+    get(signalId: number) {
+      counting.gets++;
+      return inner.get(signalId);
+    },
     async set(signalId: number, image: MessageImage) {
       counting.sets++;
       await inner.set(signalId, image);
@@ -112,6 +116,17 @@ describe("alert charts: get or render", () => {
     const images = await Promise.all(Array.from({ length: 5 }, () => charts.imageFor(signalId)));
     expect(counting.sets).toBe(1);
     expect(new Set(images.map((image) => Buffer.from(image!.png).toString("base64"))).size).toBe(1);
+  });
+
+  it("serves the later deliveries of a signal from the process: one Redis read, then none", async () => {
+    const signalId = await storeSignal();
+    await createAlertCharts({ db: database.db, cache, logger }).imageFor(signalId);
+    const counting = countingCache(cache);
+    const charts = createAlertCharts({ db: database.db, cache: counting, logger });
+    const first = await charts.imageFor(signalId);
+    for (let i = 0; i < 20; i++) expect(await charts.imageFor(signalId)).toBe(first);
+    expect(counting.gets).toBe(1);
+    expect(counting.sets).toBe(0);
   });
 
   it("has no chart, and caches nothing, for a signal without its bar or without a row", async () => {

@@ -1,10 +1,13 @@
 /**
  * The chart of an instant alert, drawn once per signal and shared by its deliveries.
  *
- * Get-or-render, lazily, in the delivery job (deliver.job.ts), not in the fan-out: the fan-out
- * stays a few queries whatever the number of recipients, a signal whose recipients are all on
- * webhooks never costs a drawing, and a chart that expired or was evicted is drawn again by the
- * next delivery that needs it. One drawing costs tens of milliseconds (the PNG test prints it).
+ * Get-or-render, lazily, in the delivery job (deliver.job.ts); the fan-out of an alert that goes
+ * out at once only starts it (`warmChart`, not awaited), so the drawing overlaps the fan-out's
+ * queries instead of sitting in the first send's path. A chart that expired or was evicted is
+ * drawn again by the next delivery that needs it. One drawing costs tens of milliseconds (the PNG
+ * test prints it). The last few charts are also kept in the process (`RECENT_CHARTS`): a HIGH
+ * alert's hundreds of deliveries then read its chart once per process, not once each from Redis
+ * (a round trip and a fresh buffer of the PNG per delivery).
  * Within a process concurrent deliveries of one signal wait for one drawing; two processes may
  * each draw the same chart once (the same bytes: the drawing is deterministic), which costs a
  * little CPU and never a second message.
@@ -42,9 +45,20 @@ export interface AlertChartsOptions {
  * const charts = createAlertCharts({ db, cache, logger });
  * const image = await charts.imageFor(signalId); // { png, alt } or null
  */
+/** Charts kept in the process (a PNG is ~20–60 KB): every HIGH alert of a scan, and then some. */
+const RECENT_CHARTS = 32;
+
 export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
   const logger = options.logger.child({ module: "alert-charts" });
   const inFlight = new Map<number, Promise<MessageImage | null>>();
+  // Insertion-ordered: the oldest is dropped first. A chart is deterministic, so never stale.
+  const recent = new Map<number, MessageImage>();
+  const remember = (signalId: number, image: MessageImage | null) => {
+    if (image === null) return;
+    recent.delete(signalId);
+    recent.set(signalId, image);
+    if (recent.size > RECENT_CHARTS) recent.delete(recent.keys().next().value as number);
+  };
 
   async function cachedOrDrawn(signalId: number): Promise<MessageImage | null> {
     try {
@@ -71,9 +85,16 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
 
   return {
     imageFor(signalId) {
+      const kept = recent.get(signalId);
+      if (kept !== undefined) return Promise.resolve(kept);
       const running = inFlight.get(signalId);
       if (running !== undefined) return running;
-      const drawing = cachedOrDrawn(signalId).finally(() => inFlight.delete(signalId));
+      const drawing = cachedOrDrawn(signalId)
+        .then((image) => {
+          remember(signalId, image);
+          return image;
+        })
+        .finally(() => inFlight.delete(signalId));
       inFlight.set(signalId, drawing);
       return drawing;
     },
