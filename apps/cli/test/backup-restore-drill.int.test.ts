@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { subscribe } from "@vpa/db";
@@ -118,5 +118,24 @@ describe("backup and restore drill", () => {
     expect((await readdir(dir)).sort()).toEqual(names.slice(1).sort());
     expect(vpa(["backup", "--dir", dir, "--file", join(dir, "x.dump")], database.url).code).toBe(2);
     expect(vpa(["backup", "--keep", "0"], database.url).stderr).toContain("--keep must be a whole number");
+  }, 60_000);
+
+  it("changes nothing when the dump is damaged: restore is all or nothing", async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    await subscribe(database.db, { channel: "email", address: "before@example.com", minScore: 60 });
+    const dir = join(directory, "damaged");
+    expect(vpa(["backup", "--dir", dir], database.url).code).toBe(0);
+    const [file] = await readdir(dir);
+    const whole = await readFile(join(dir, file as string));
+    const damaged = join(dir, "damaged.dump");
+    await writeFile(damaged, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    await subscribe(database.db, { channel: "email", address: "after@example.com", minScore: 60 });
+    const before = await contents(database.url);
+
+    const restore = vpa(["restore", damaged], database.url);
+    expect(restore.code).not.toBe(0);
+    expect(restore.stderr).toContain("restore failed, nothing changed");
+    expect(await contents(database.url)).toEqual(before);
   }, 60_000);
 });
