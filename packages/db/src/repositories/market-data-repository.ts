@@ -334,7 +334,22 @@ export async function loadRecentBarsOfStocks(
     untils[i] = stock.until === undefined ? NO_UPPER_BOUND : barTimeToDate(stock.until).getTime() / 1000;
     sinces[i] = stock.until === undefined ? NO_LOWER_BOUND : untils[i] - reach;
   });
-  return runRecentBars(db, recentBarsQuery(timeframe, { ids, untils, sinces }, limit), timeframe);
+  if (stocks.length > 1)
+    return runRecentBars(db, recentBarsQuery(timeframe, { ids, untils, sinces }, limit), timeframe);
+  // One stock (the live stream's warm-up): planning the branch before the window (every older
+  // partition) would cost more than the read; read the window, and again without it if short.
+  const bars = await runRecentBars(
+    db,
+    recentBarsQuery(timeframe, { ids, untils, sinces }, limit, false),
+    timeframe,
+  );
+  if ((bars.get(ids[0] as number)?.length ?? 0) >= limit || sinces[0] === NO_LOWER_BOUND) return bars;
+  const everything = Float64Array.of(NO_LOWER_BOUND);
+  return runRecentBars(
+    db,
+    recentBarsQuery(timeframe, { ids, untils, sinces: everything }, limit, false),
+    timeframe,
+  );
 }
 
 /** 1900-01-01T00:00:00Z: "no lower bound" as a bind value (daily bars start long after). */
@@ -356,8 +371,14 @@ export interface RecentBarsWindows {
  * for a stock whose window held fewer than `limit` bars (a suspension, a young listing), and then
  * only in the partitions before its `since` (run-time pruning), so the result is exactly the
  * unbounded query's at no cost for the others (a second statement for them cost more: measured).
+ * `readBefore` false leaves that branch out (the caller reads again if a stock is short).
  */
-export function recentBarsQuery(timeframe: Timeframe, windows: RecentBarsWindows, limit: number) {
+export function recentBarsQuery(
+  timeframe: Timeframe,
+  windows: RecentBarsWindows,
+  limit: number,
+  readBefore = true,
+) {
   let earliest = Number.POSITIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < windows.ids.length; i++) {
@@ -381,12 +402,16 @@ export function recentBarsQuery(timeframe: Timeframe, windows: RecentBarsWindows
             and m.time <= r.until and m.time >= r.since
             and m.time >= ${new Date(earliest * 1000)}::timestamptz and m.time <= ${new Date(latest * 1000)}::timestamptz
           order by m.time desc limit ${limit})
-        union all
+        ${
+          readBefore
+            ? sql`union all
         (select m.time, m.open, m.high, m.low, m.close, m.volume from market_data m
           where m.stock_id = r.stock_id and m.timeframe = ${timeframe}
             and m.time < r.since and m.time <= ${new Date(latest * 1000)}::timestamptz
           order by m.time desc limit ${limit})
-        limit ${limit}
+        limit ${limit}`
+            : sql``
+        }
       ) t
     ) b
   `;
