@@ -273,6 +273,14 @@ describe("market_data partitions", () => {
     expect(asPairs(gap)).toEqual(await unboundedLastBars(gap, "1D", "2024-06-03T00:00:00+07:00", 250));
     expect(asPairs(young)).toEqual(await unboundedLastBars(young, "1D", "2024-06-03T00:00:00+07:00", 250));
     expect(asPairs(young)).toHaveLength(11);
+    // One stock at a time (the live stream's warm-up) takes the other path: the same bars.
+    const alone = await loadRecentBarsOfStocks(
+      database.db,
+      "1D",
+      [{ stockId: gap, until: "2024-06-03" }],
+      250,
+    );
+    expect(alone.get(gap)).toEqual(loaded.get(gap));
   });
 
   it("creates the coming periods ahead and drops whole intraday months past the retention", async () => {
