@@ -69,7 +69,7 @@ describe("checkCommandLine", () => {
       'services: expected up, status or down, not "stauts" (did you mean status?)',
     );
     expect(usageErrorOf(() => checkCommandLine("worker", []))).toBe(
-      "worker: name one of scanner, alerts, backtest or stream",
+      "worker: name one of scanner, alerts, backtest, stream or api",
     );
   });
 });
