@@ -87,8 +87,9 @@ describe("every registered channel keeps the contract", () => {
   });
 
   it("the providers' limits: Telegram per bot and per chat (wider for groups), email per server", () => {
+    // The bot-wide limit may carry more than its spacing (a tolerance, a window): its key and pace.
     expect(channelPacing("telegram", { emailPerSecond: 5 }).limits("123")).toEqual([
-      { key: "telegram:bot", intervalMs: 35 },
+      expect.objectContaining({ key: "telegram:bot", intervalMs: 35 }),
       { key: "telegram:chat:123", intervalMs: 1_050 },
     ]);
     expect(channelPacing("telegram", { emailPerSecond: 5 }).limits("-100123")[1]).toEqual({

@@ -28,7 +28,7 @@ describe("the bot's replies and the alerts share Telegram's limits", () => {
     expect((alert as { waitMs: number }).waitMs).toBeLessThanOrEqual(TELEGRAM_BOT_INTERVAL_MS);
     // And the other way round: an alert's slot holds the next reply back.
     await new Promise((resolve) => setTimeout(resolve, TELEGRAM_BOT_INTERVAL_MS + 10));
-    expect(await bookAlert("5003")).toEqual({ allowed: true });
+    expect(await bookAlert("5003")).toMatchObject({ allowed: true });
     expect(await pacing.tryBook("5004")).toBeGreaterThan(0);
   });
 
