@@ -54,6 +54,21 @@ function ownModules(run: Run): string[] {
     .map((m) => m.slice(`file://${ROOT}/`.length));
 }
 
+/**
+ * What the command line may load to parse and explain itself: its own modules and the registries
+ * its options are read from (the channels' declarations with their pacing rules, the provider
+ * names). Never the configuration, a client library or a worker's code.
+ */
+function isCommandLineModule(path: string): boolean {
+  return (
+    path.startsWith("apps/cli/src/") ||
+    /^apps\/alerts\/src\/channels\/(channel-registry|channel-pacing|[a-z]+\/[a-z]+-(channel|pacing))\.ts$/.test(
+      path,
+    ) ||
+    path === "packages/market-data/src/providers/provider-names.ts"
+  );
+}
+
 describe("vpa help", () => {
   it("prints every command's help for vpa <command> --help and vpa help <command>, exit 0", async () => {
     const helps = await Promise.all(COMMAND_NAMES.map((name) => vpa([...name.split(" "), "--help"])));
@@ -79,9 +94,9 @@ describe("vpa help", () => {
   it("loads only the command line's own modules: no configuration, no client library", async () => {
     for (const run of await Promise.all([vpa(["help"]), vpa(["backtest", "--help"]), vpa(["signls"])])) {
       expect(
-        ownModules(run).every((path) => path.startsWith("apps/cli/src/")),
+        ownModules(run).filter((path) => !isCommandLineModule(path)),
         ownModules(run).join(" "),
-      ).toBe(true);
+      ).toEqual([]);
       expect(run.modules.filter((m) => m.includes("/node_modules/"))).toEqual([]);
     }
   });
@@ -106,11 +121,11 @@ describe("usage errors", () => {
     expect(run.stderr).toBe(
       `vpa signals: unknown option --simbol (did you mean --symbol?)\nusage: ${formatUsageLine("signals")}\nmore: vpa signals --help\n`,
     );
-    expect(ownModules(run).every((path) => path.startsWith("apps/cli/src/"))).toBe(true);
+    expect(ownModules(run).filter((path) => !isCommandLineModule(path))).toEqual([]);
     const worker = await vpa(["worker", "scaner"]);
     expect(worker.code).toBe(2);
     expect(worker.stderr).toContain(
-      'worker: expected scanner, alerts, backtest or stream, not "scaner" (did you mean scanner?)',
+      'worker: expected scanner, alerts, backtest, stream or api, not "scaner" (did you mean scanner?)',
     );
   });
 
