@@ -12,7 +12,7 @@ import {
   type PortfolioDay,
   suppressDelivery,
 } from "@vpa/db";
-import type { JobPayload, Metrics, RateDecision, RateLimit } from "@vpa/runtime";
+import type { JobPayload, Metrics, RateBooking, RateDecision, RateLimit } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { AlertSignalDeletedError } from "./alert-signal-deleted-error.ts";
@@ -41,6 +41,8 @@ export type { AlertThrottle } from "./alert-throttle.ts";
 export interface DeliveryRateLimiter {
   tryAcquire(limits: readonly RateLimit[], pause: string | null): Promise<RateDecision>;
   pause(pause: string, ms: number): Promise<void>;
+  /** The booked send leaves now: its departure-counted windows count it from now. */
+  departed?(booking: RateBooking): Promise<void>;
 }
 
 export interface DeliveryDependencies {
@@ -198,12 +200,18 @@ export async function deliver(
     context.subject.kind === "alert" ? await deps.charts?.imageFor(context.subject.signalId) : null;
   const pacing = deps.pacing(channel);
   const slot = await waitForSlot(deps.limiter, pacing, context.recipient.address, stop);
-  if (slot !== null) return slot;
+  if (slot.kind !== "slot") return slot;
   if (stop?.aborted === true) return { kind: "wait", untilMs: Date.now(), reason: "worker shutting down" };
 
   const claim = await claimDelivery(deps.db, context.id);
   if (claim !== "claimed") return { kind: "settled", status: "skipped" };
   deps.metrics.alertDeliveryAttempts.inc(labels);
+  // The claim took its time: the send leaves now, and counts from now where the receiver counts
+  // arrivals (not awaited: the request must not wait for Redis; a failure only loses the update).
+  if (slot.booking !== undefined)
+    deps.limiter
+      .departed?.(slot.booking)
+      .catch((err: unknown) => logger.debug({ err }, "departure not recorded"));
   let receipt: { readonly providerMessageId: string | null };
   try {
     receipt = await sender.send(
@@ -307,12 +315,13 @@ async function waitForSlot(
   pacing: ChannelPacing,
   address: string,
   stop: AbortSignal | undefined,
-): Promise<DeliveryOutcome | null> {
+): Promise<DeliveryOutcome | { readonly kind: "slot"; readonly booking?: RateBooking }> {
   const limits = pacing.limits(address);
-  if (limits.length === 0 && pacing.pause === null) return null;
+  if (limits.length === 0 && pacing.pause === null) return { kind: "slot" };
   for (;;) {
     const decision = await limiter.tryAcquire(limits, pacing.pause);
-    if (decision.allowed) return null;
+    if (decision.allowed)
+      return decision.booking === undefined ? { kind: "slot" } : { kind: "slot", booking: decision.booking };
     if (decision.waitMs > LOCAL_WAIT_MAX_MS || stop?.aborted === true) {
       return {
         kind: "wait",

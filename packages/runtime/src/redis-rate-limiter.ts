@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createRedisClient, type RedisClient, type RedisTarget } from "./redis-client.ts";
 
 /**
@@ -26,10 +27,20 @@ export interface RateLimit {
   readonly intervalMs: number;
   /** How far ahead of the spacing a burst may run. Default 0: strictly spaced. */
   readonly toleranceMs?: number;
+  /**
+   * At most `count` sends in any `ms`, counted at their departure (`departed`): a guard on top of
+   * the spacing for a receiver that counts arrivals in a sliding window. A send that left late
+   * holds the window longer, so the sends after it wait instead of arriving bunched with it.
+   */
+  readonly window?: { readonly count: number; readonly ms: number };
 }
 
 export type RateDecision =
-  | { readonly allowed: true }
+  | {
+      readonly allowed: true;
+      /** The booking, for `departed` when the send leaves (limits with a window only). */
+      readonly booking?: RateBooking;
+    }
   | {
       readonly allowed: false;
       /** How long until this send would be allowed. */
@@ -38,6 +49,9 @@ export type RateDecision =
       readonly heldBy: string;
     };
 
+// KEYS: the pause, each limit's TAT, each limit's window (a sorted set of its sends' departures).
+// ARGV: the intervals, the tolerances, the window counts (0: none), the window lengths, the
+// booking's id (the member of every window it is booked in).
 const ACQUIRE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -48,7 +62,7 @@ if pause > now then
   wait = pause - now
   held = 1
 end
-local n = #KEYS - 1
+local n = (#KEYS - 1) / 2
 local tats = {}
 for i = 1, n do
   local tolerance = tonumber(ARGV[n + i])
@@ -60,16 +74,53 @@ for i = 1, n do
     wait = w
     held = i + 1
   end
+  local count = tonumber(ARGV[2 * n + i])
+  if count > 0 then
+    local span = tonumber(ARGV[3 * n + i])
+    local windowKey = KEYS[n + i + 1]
+    redis.call('ZREMRANGEBYSCORE', windowKey, '-inf', now - span)
+    if redis.call('ZCARD', windowKey) >= count then
+      local oldest = redis.call('ZRANGE', windowKey, -count, -count, 'WITHSCORES')
+      local ww = tonumber(oldest[2]) + span - now + 1
+      if ww > wait then
+        wait = ww
+        held = i + 1
+      end
+    end
+  end
 end
 if wait > 0 then return {math.ceil(wait), held} end
+local booking = ARGV[4 * n + 1]
 for i = 1, n do
   local interval = tonumber(ARGV[i])
   local tolerance = tonumber(ARGV[n + i])
   local next = tats[i] + interval
   redis.call('SET', KEYS[i + 1], next, 'PX', math.ceil(next - now + tolerance) + 1000)
+  if tonumber(ARGV[2 * n + i]) > 0 then
+    local span = tonumber(ARGV[3 * n + i])
+    redis.call('ZADD', KEYS[n + i + 1], now, booking)
+    redis.call('PEXPIRE', KEYS[n + i + 1], span + 1000)
+  end
 end
 return {0, 0}
 `;
+
+// KEYS: the windows a booking is in. ARGV: the booking's id. Moves its departure to now (later
+// only), so a send that left late holds its window for as long as it counts at the receiver.
+const DEPART_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], 'XX', 'GT', now, ARGV[1])
+end
+return 0
+`;
+
+/** A booked send, as `tryAcquire` returns it for `departed`. */
+export interface RateBooking {
+  readonly id: string;
+  readonly windowKeys: readonly string[];
+}
 
 const PAUSE_SCRIPT = `
 local t = redis.call('TIME')
@@ -86,6 +137,7 @@ return current
 interface LimiterCommands {
   vpaRateAcquire(...args: (string | number)[]): Promise<[number, number]>;
   vpaRatePause(key: string, ms: number): Promise<number>;
+  vpaRateDepart(...args: (string | number)[]): Promise<number>;
 }
 
 export interface RedisRateLimiterOptions extends RedisTarget {
@@ -108,6 +160,7 @@ export class RedisRateLimiter {
     });
     redis.defineCommand("vpaRateAcquire", { lua: ACQUIRE_SCRIPT });
     redis.defineCommand("vpaRatePause", { numberOfKeys: 1, lua: PAUSE_SCRIPT });
+    redis.defineCommand("vpaRateDepart", { lua: DEPART_SCRIPT });
     this.#redis = redis as RedisClient & LimiterCommands;
     this.#prefix = options.prefix;
   }
@@ -118,14 +171,33 @@ export class RedisRateLimiter {
    */
   async tryAcquire(limits: readonly RateLimit[], pause: string | null): Promise<RateDecision> {
     const pauseKey = this.#key(`pause:${pause ?? "none"}`);
-    const keys = [pauseKey, ...limits.map((limit) => this.#key(limit.key))];
+    const windowKeys = limits.map((limit) => this.#key(`${limit.key}:window`));
+    const keys = [pauseKey, ...limits.map((limit) => this.#key(limit.key)), ...windowKeys];
+    const id = randomUUID();
     const args = [
       ...limits.map((limit) => Math.max(0, limit.intervalMs)),
       ...limits.map((limit) => Math.max(0, limit.toleranceMs ?? 0)),
+      ...limits.map((limit) => Math.max(0, limit.window?.count ?? 0)),
+      ...limits.map((limit) => Math.max(0, limit.window?.ms ?? 0)),
+      id,
     ];
     const [waitMs, held] = await this.#redis.vpaRateAcquire(keys.length, ...keys, ...args);
-    if (waitMs <= 0) return { allowed: true };
+    if (waitMs <= 0) {
+      const windowed = windowKeys.filter((_, i) => (limits[i]?.window?.count ?? 0) > 0);
+      return windowed.length === 0
+        ? { allowed: true }
+        : { allowed: true, booking: { id, windowKeys: windowed } };
+    }
     return { allowed: false, waitMs, heldBy: held <= 1 ? "pause" : (limits[held - 2]?.key ?? "unknown") };
+  }
+
+  /**
+   * The booked send is leaving now (right before its request): its windows count it from now, if
+   * that is later than its booking.
+   */
+  async departed(booking: RateBooking): Promise<void> {
+    if (booking.windowKeys.length === 0) return;
+    await this.#redis.vpaRateDepart(booking.windowKeys.length, ...booking.windowKeys, booking.id);
   }
 
   /** Holds every send that obeys `pause` for `ms` (a provider's retry_after), in every process. */

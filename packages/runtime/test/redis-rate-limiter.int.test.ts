@@ -88,4 +88,29 @@ describe("Redis rate limiter (GCRA)", () => {
     while (Date.now() < deadline) times.push(await acquireWhenAllowed(one, [group]));
     for (let i = 20; i < times.length; i++) expect(times[i]! - times[i - 20]!).toBeGreaterThanOrEqual(590);
   });
+
+  it("keeps a window counted from departures: a send that left late holds back the ones after it", async () => {
+    const bot = { key: "t6:bot", intervalMs: 0, window: { count: 3, ms: 400 } };
+    const one = limiter();
+    const bookings = [];
+    for (let i = 0; i < 3; i++) {
+      const decision = await one.tryAcquire([bot], null);
+      expect(decision.allowed).toBe(true);
+      bookings.push(decision.allowed ? decision.booking! : undefined!);
+    }
+    const fourth = await one.tryAcquire([bot], null);
+    // Three booked now: the fourth waits for the first to leave the window, about 400 ms.
+    expect(fourth).toMatchObject({ allowed: false, heldBy: "t6:bot" });
+    expect((fourth as { waitMs: number }).waitMs).toBeGreaterThan(300);
+    // The three leave 200 ms after their booking (a slow claim): they count from then, so the next
+    // send still waits about 400 ms, not the 200 ms left of their booking's window.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const booking of bookings) await one.departed(booking);
+    const later = await one.tryAcquire([bot], null);
+    expect(later.allowed).toBe(false);
+    expect((later as { waitMs: number }).waitMs).toBeGreaterThan(300);
+    // A limit with no window books no departure to report.
+    const plain = await one.tryAcquire([{ key: "t6:plain", intervalMs: 10 }], null);
+    expect(plain).toEqual({ allowed: true });
+  });
 });
