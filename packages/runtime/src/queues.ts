@@ -278,7 +278,11 @@ export function bullmqConnection(
   // times out, BullMQ reconnects the cluster client and blocks again on the new master.
   const cluster = createRedisClient(connection, {
     ...options,
-    ...(role === "producer" ? {} : { blockingTimeout: BLOCKING_COMMAND_BOUND_MS }),
+    // The grace over a command's own block time: on a loaded machine a reply may come late, and
+    // ioredis' 100 ms default turned late replies into time-outs and reconnect churn.
+    ...(role === "producer"
+      ? {}
+      : { blockingTimeout: BLOCKING_COMMAND_BOUND_MS, blockingTimeoutGrace: 2_000 }),
   });
   return {
     connection: cluster as unknown as ConnectionOptions,
