@@ -1,3 +1,4 @@
+import type { RateLimit } from "@vpa/runtime";
 import type { ChannelPacing } from "../channel-pacing.ts";
 
 /**
@@ -30,11 +31,20 @@ export const TELEGRAM_BOT_WINDOW = { count: 30, ms: 1_050 } as const;
 /** The limiter key every message of the bot is booked under (alerts and command replies). */
 export const TELEGRAM_BOT_LIMIT_KEY = "telegram:bot";
 
-/** The limiter key and spacing of one chat: group and channel ids are negative (supergroups -100…). */
-export function telegramChatLimit(chatId: string): { key: string; intervalMs: number } {
+/**
+ * The limiter key and spacing of one chat: group and channel ids are negative (supergroups -100…).
+ * Like the bot-wide limit, a chat's also counts from each send's departure (a window of one send
+ * per spacing): a send that left late holds the chat's next one back by as much, where spacing
+ * from the booking alone left 50 ms for the claim and the event loop (1.05 s against 1 s).
+ */
+export function telegramChatLimit(chatId: string): RateLimit {
+  const group = chatId.startsWith("-");
+  const intervalMs = group ? TELEGRAM_GROUP_CHAT_INTERVAL_MS : TELEGRAM_PRIVATE_CHAT_INTERVAL_MS;
   return {
     key: `telegram:chat:${chatId}`,
-    intervalMs: chatId.startsWith("-") ? TELEGRAM_GROUP_CHAT_INTERVAL_MS : TELEGRAM_PRIVATE_CHAT_INTERVAL_MS,
+    intervalMs,
+    // A group: 20 in any minute, 1 s wider (its spacing alone already keeps 20 over 61 s).
+    window: group ? { count: 20, ms: 61_000 } : { count: 1, ms: intervalMs },
   };
 }
 
