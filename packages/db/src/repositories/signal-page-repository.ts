@@ -1,8 +1,8 @@
 import type { Bias, market } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
-import { barTimeToDate, dateToBarTime, type Timeframe } from "../bar-time.ts";
+import { barTimeToDate, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
-import type { SignalView } from "./signal-repository.ts";
+import { type SignalView, selectSignalViews, toSignalView } from "./signal-repository.ts";
 
 /**
  * Stored signals a page at a time, for the HTTP API: newest bar first, then newest id, with a
@@ -33,35 +33,7 @@ export interface SignalPage {
 
 /** One page of signals (limit + 1 rows are read to know whether another page follows). */
 export async function listSignalPage(db: Kysely<Database>, query: SignalPageQuery): Promise<SignalPage> {
-  let select = db
-    .selectFrom("vpa_signals as s")
-    .innerJoin("stocks as st", "st.id", "s.stock_id")
-    .leftJoin("vpa_signal_confirmations as c", "c.signal_id", "s.id")
-    .select([
-      "s.id",
-      "st.symbol",
-      "st.name",
-      "st.exchange",
-      "s.timeframe",
-      "s.time",
-      "s.type",
-      "s.bias",
-      "s.score",
-      "s.confidence",
-      "s.priority",
-      "s.variant",
-      "s.volume_ratio",
-      "s.spread_ratio",
-      "s.close_location",
-      "s.trend",
-      "s.close",
-      "s.volume",
-      "s.price_change",
-      "s.created_at",
-      "c.time as confirmation_time",
-      "c.outcome as confirmation_outcome",
-      "c.confidence as confirmation_confidence",
-    ])
+  let select = selectSignalViews(db)
     .orderBy("s.time", "desc")
     .orderBy("s.id", "desc")
     .limit(query.limit + 1);
@@ -80,39 +52,7 @@ export async function listSignalPage(db: Kysely<Database>, query: SignalPageQuer
   const rows = await select.execute();
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  const signals = page.map((row): SignalView => {
-    const timeframe = row.timeframe as Timeframe;
-    return {
-      id: row.id,
-      symbol: row.symbol,
-      name: row.name,
-      exchange: row.exchange,
-      timeframe,
-      time: dateToBarTime(row.time, timeframe),
-      type: row.type,
-      bias: row.bias,
-      score: row.score,
-      confidence: Number(row.confidence),
-      priority: row.priority,
-      variant: row.variant,
-      volumeRatio: row.volume_ratio,
-      spreadRatio: row.spread_ratio,
-      closeLocation: row.close_location,
-      trend: row.trend,
-      close: row.close,
-      volume: Number(row.volume),
-      priceChange: row.price_change,
-      createdAt: row.created_at,
-      confirmation:
-        row.confirmation_time === null || row.confirmation_outcome === null
-          ? null
-          : {
-              time: dateToBarTime(row.confirmation_time, timeframe),
-              outcome: row.confirmation_outcome,
-              confidence: Number(row.confirmation_confidence ?? 0),
-            },
-    };
-  });
+  const signals = page.map(toSignalView);
   return {
     signals,
     next: rows.length > query.limit && last !== undefined ? { time: last.time, id: last.id } : null,

@@ -211,9 +211,13 @@ export interface SignalView {
   readonly createdAt: Date;
 }
 
-/** Stored signals, newest first (then by score), with their confirmation if one arrived. */
-export async function listSignals(db: Kysely<Database>, query: SignalQuery = {}): Promise<SignalView[]> {
-  let select = db
+/**
+ * The signal views' query: each signal with its stock and its confirmation if one arrived, before
+ * filters, order and limit. Shared by {@link listSignals} and the API's pages
+ * (signal-page-repository.ts) so the two cannot drift apart.
+ */
+export function selectSignalViews(db: Kysely<Database>) {
+  return db
     .selectFrom("vpa_signals as s")
     .innerJoin("stocks as st", "st.id", "s.stock_id")
     .leftJoin("vpa_signal_confirmations as c", "c.signal_id", "s.id")
@@ -241,7 +245,49 @@ export async function listSignals(db: Kysely<Database>, query: SignalQuery = {})
       "c.time as confirmation_time",
       "c.outcome as confirmation_outcome",
       "c.confidence as confirmation_confidence",
-    ])
+    ]);
+}
+
+type SignalViewRow = Awaited<ReturnType<ReturnType<typeof selectSignalViews>["execute"]>>[number];
+
+/** One row of {@link selectSignalViews} as a {@link SignalView} (bar times in the timeframe's notation). */
+export function toSignalView(row: SignalViewRow): SignalView {
+  const timeframe = row.timeframe as Timeframe;
+  return {
+    id: row.id,
+    symbol: row.symbol,
+    name: row.name,
+    exchange: row.exchange,
+    timeframe,
+    time: dateToBarTime(row.time, timeframe),
+    type: row.type,
+    bias: row.bias,
+    score: row.score,
+    confidence: Number(row.confidence),
+    priority: row.priority,
+    variant: row.variant,
+    volumeRatio: row.volume_ratio,
+    spreadRatio: row.spread_ratio,
+    closeLocation: row.close_location,
+    trend: row.trend,
+    close: row.close,
+    volume: Number(row.volume),
+    priceChange: row.price_change,
+    createdAt: row.created_at,
+    confirmation:
+      row.confirmation_time === null || row.confirmation_outcome === null
+        ? null
+        : {
+            time: dateToBarTime(row.confirmation_time, timeframe),
+            outcome: row.confirmation_outcome,
+            confidence: Number(row.confirmation_confidence ?? 0),
+          },
+  };
+}
+
+/** Stored signals, newest first (then by score), with their confirmation if one arrived. */
+export async function listSignals(db: Kysely<Database>, query: SignalQuery = {}): Promise<SignalView[]> {
+  let select = selectSignalViews(db)
     .orderBy("s.time", "desc")
     .orderBy("s.score", "desc")
     .orderBy("st.symbol")
@@ -252,39 +298,7 @@ export async function listSignals(db: Kysely<Database>, query: SignalQuery = {})
   if (query.since !== undefined) select = select.where("s.time", ">=", barTimeToDate(query.since));
   if (query.minScore !== undefined) select = select.where("s.score", ">=", query.minScore);
   const rows = await select.execute();
-  return rows.map((row) => {
-    const timeframe = row.timeframe as Timeframe;
-    return {
-      id: row.id,
-      symbol: row.symbol,
-      name: row.name,
-      exchange: row.exchange,
-      timeframe,
-      time: dateToBarTime(row.time, timeframe),
-      type: row.type,
-      bias: row.bias,
-      score: row.score,
-      confidence: row.confidence,
-      priority: row.priority,
-      variant: row.variant,
-      volumeRatio: row.volume_ratio,
-      spreadRatio: row.spread_ratio,
-      closeLocation: row.close_location,
-      trend: row.trend,
-      close: row.close,
-      volume: row.volume,
-      priceChange: row.price_change,
-      createdAt: row.created_at,
-      confirmation:
-        row.confirmation_time === null || row.confirmation_outcome === null
-          ? null
-          : {
-              time: dateToBarTime(row.confirmation_time, timeframe),
-              outcome: row.confirmation_outcome,
-              confidence: row.confirmation_confidence ?? 0,
-            },
-    };
-  });
+  return rows.map(toSignalView);
 }
 
 /** One stored signal with its stock, for rendering an alert. */
