@@ -2,6 +2,7 @@ import type { AlertPriority, Bias, ConfirmationOutcome } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
+import type { ConfirmationInput, SignalInput } from "./signal-repository.ts";
 
 /**
  * Paper portfolios (migration 0011): a named portfolio on the backtest's rules, its engine state
@@ -366,36 +367,8 @@ export async function listPortfolioDays(db: Kysely<Database>, limit: number): Pr
 
 /** A stored signal or confirmation of one symbol, in the shape of vpa-core's records. */
 export type StoredSignalRecord =
-  | {
-      readonly kind: "signal";
-      readonly symbol: string;
-      readonly time: string;
-      readonly type: string;
-      readonly bias: Bias;
-      readonly score: number;
-      readonly confidence: number;
-      readonly priority: AlertPriority;
-      readonly variant: string | null;
-      readonly features: {
-        readonly vr: number;
-        readonly sr: number;
-        readonly cl: number;
-        readonly trend: string;
-      };
-      readonly close: number;
-      readonly volume: number;
-      readonly priceChange: number;
-    }
-  | {
-      readonly kind: "confirmation";
-      readonly symbol: string;
-      readonly time: string;
-      readonly refTime: string;
-      readonly type: string;
-      readonly bias: Bias;
-      readonly outcome: ConfirmationOutcome;
-      readonly confidence: number;
-    };
+  | ({ readonly kind: "signal"; readonly symbol: string } & SignalInput)
+  | ({ readonly kind: "confirmation"; readonly symbol: string; readonly bias: Bias } & ConfirmationInput);
 
 /**
  * The stored daily signals and confirmations of a set of symbols dated in [from, to] (`YYYY-MM-DD`,
