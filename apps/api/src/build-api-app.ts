@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import cors from "@fastify/cors";
-import type { ApiKeyRole } from "@vpa/db";
+import { type ApiKeyRole, pingDatabase } from "@vpa/db";
 import { pingRedis } from "@vpa/runtime";
 import Fastify, {
   type FastifyError,
@@ -9,7 +9,6 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
-import { sql } from "kysely";
 import type { ApiContext } from "./api-context.ts";
 import { ApiProblem, problemBody } from "./api-problem.ts";
 import { roleAllows } from "./api-roles.ts";
@@ -297,7 +296,7 @@ export async function buildApiApp(
     const checks = await Promise.all(
       [
         ["redis", () => pingRedis(context.connection.redisUrl)],
-        ["postgres", async () => void (await sql`select 1`.execute(context.db))],
+        ["postgres", () => pingDatabase(context.db)],
       ].map(async ([name, check]) => {
         try {
           await (check as () => Promise<void>)();
