@@ -127,10 +127,14 @@ export function createReplySender(options: ReplySenderOptions): ReplySender {
     request: (signal: AbortSignal) => Promise<unknown>,
   ): Promise<boolean> => {
     for (let attempt = 1; ; attempt++) {
-      for (let waitMs = await pacing.tryBook(chatId); waitMs > 0; waitMs = await pacing.tryBook(chatId)) {
-        if (!(await wait(waitMs))) return false;
+      let slot = await pacing.tryBook(chatId);
+      while (slot.waitMs > 0) {
+        if (!(await wait(slot.waitMs))) return false;
+        slot = await pacing.tryBook(chatId);
       }
       if (signal.aborted) return false;
+      // Every reply (message, photo, edit) leaves here: the limiter's windows count it from now.
+      slot.departed();
       try {
         await request(AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]));
         return true;

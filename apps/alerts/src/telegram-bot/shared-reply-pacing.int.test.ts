@@ -1,8 +1,11 @@
-import { RedisRateLimiter } from "@vpa/runtime";
+import { createLogger, RedisRateLimiter } from "@vpa/runtime";
+import { Api } from "node-telegram-bot-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { removeQueuePrefix, testQueueConnection } from "../../../../test-support/queues.ts";
+import { startTelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
 import { channelPacing } from "../channels/channel-registry.ts";
 import { TELEGRAM_BOT_INTERVAL_MS } from "../channels/telegram/telegram-pacing.ts";
+import { createReplySender } from "./reply-sender.ts";
 import { createSharedReplyPacing } from "./shared-reply-pacing.ts";
 
 const connection = testQueueConnection();
@@ -22,20 +25,20 @@ const bookAlert = (chatId: string) => alerts.tryAcquire(alertPacing.limits(chatI
 describe("the bot's replies and the alerts share Telegram's limits", () => {
   it("a reply takes a slot of the bot-wide pace: an alert to another chat right after it waits", async () => {
     const pacing = createSharedReplyPacing(replies);
-    expect(await pacing.tryBook("5001")).toBe(0);
+    expect((await pacing.tryBook("5001")).waitMs).toBe(0);
     const alert = await bookAlert("5002");
     expect(alert).toMatchObject({ allowed: false, heldBy: "telegram:bot" });
     expect((alert as { waitMs: number }).waitMs).toBeLessThanOrEqual(TELEGRAM_BOT_INTERVAL_MS);
     // And the other way round: an alert's slot holds the next reply back.
     await new Promise((resolve) => setTimeout(resolve, TELEGRAM_BOT_INTERVAL_MS + 10));
     expect(await bookAlert("5003")).toMatchObject({ allowed: true });
-    expect(await pacing.tryBook("5004")).toBeGreaterThan(0);
+    expect((await pacing.tryBook("5004")).waitMs).toBeGreaterThan(0);
   });
 
   it("a chat gets one message a second, reply or alert", async () => {
     const pacing = createSharedReplyPacing(replies);
     await new Promise((resolve) => setTimeout(resolve, TELEGRAM_BOT_INTERVAL_MS + 10));
-    expect(await pacing.tryBook("6001")).toBe(0);
+    expect((await pacing.tryBook("6001")).waitMs).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, TELEGRAM_BOT_INTERVAL_MS + 10));
     const alert = await bookAlert("6001");
     expect(alert).toMatchObject({ allowed: false, heldBy: "telegram:chat:6001" });
@@ -48,6 +51,50 @@ describe("the bot's replies and the alerts share Telegram's limits", () => {
     const alert = await bookAlert("7001");
     expect(alert).toMatchObject({ allowed: false, heldBy: "pause" });
     expect((alert as { waitMs: number }).waitMs).toBeGreaterThan(1_500);
-    expect(await pacing.tryBook("7002")).toBeGreaterThan(1_500);
+    expect((await pacing.tryBook("7002")).waitMs).toBeGreaterThan(1_500);
+  });
+});
+
+describe("a bot reply reports its departure to the limiter's windows, as a delivery does", () => {
+  it("a reply that left late holds its chat's window from when it left: an alert right after it waits", async () => {
+    const token = "424242:departure-test-token-abcdefghij";
+    const telegram = await startTelegramStandIn({ token });
+    const abort = new AbortController();
+    // A busy event loop between the booking and the request: the reply leaves 400 ms after its slot.
+    let bookedAt = 0;
+    const lateLimiter = {
+      tryAcquire: async (...args: Parameters<RedisRateLimiter["tryAcquire"]>) => {
+        const decision = await replies.tryAcquire(...args);
+        if (!decision.allowed) return decision;
+        bookedAt = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return decision;
+      },
+      pause: replies.pause.bind(replies),
+      departed: replies.departed.bind(replies),
+    };
+    try {
+      const sender = createReplySender({
+        api: new Api(token, { apiRoot: telegram.apiRoot, maxRetries: 0 }),
+        logger: createLogger({ level: "silent", secrets: [token] }),
+        signal: abort.signal,
+        pacing: createSharedReplyPacing(lateLimiter),
+      });
+      sender.send("8801", "Đã đăng ký / Subscribed");
+      await sender.idle();
+      expect(telegram.sentMessages.map((m) => m.chatId)).toEqual(["8801"]);
+      const arrivedAt = telegram.requests.find((r) => r.method === "sendMessage")?.receivedAt ?? 0;
+      expect(arrivedAt - bookedAt).toBeGreaterThanOrEqual(390);
+      // 1,100 ms after the booking the chat's spacing (1,050 ms from the booking) has passed, but
+      // Telegram counted the reply on arrival: the chat's window (1 in 1,050 ms from departure)
+      // holds the alert until ~1,050 ms after the reply left. Without the departure it went now.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, bookedAt + 1_100 - Date.now())));
+      const alert = await bookAlert("8801");
+      expect(alert).toMatchObject({ allowed: false, heldBy: "telegram:chat:8801" });
+      expect((alert as { waitMs: number }).waitMs).toBeGreaterThan(150);
+    } finally {
+      abort.abort();
+      await telegram.close();
+    }
   });
 });
