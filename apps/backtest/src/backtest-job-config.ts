@@ -99,8 +99,9 @@ export const runConfigSchema = z
     /** "VN30", "ALL" (every active stock) or a list of symbols. */
     symbols: z.union([z.literal("VN30"), z.literal("ALL"), z.array(symbol).min(1).max(5_000)]),
     /**
-     * Daily bars, or intraday bars (one step per bar; T+2 still in trading days, `maxHoldDays`
-     * then counts bars; vpa-core backtest README, "Intraday runs").
+     * Daily bars, or intraday bars (one step per bar; T+2 and `maxHoldDays` still in trading
+     * days, the band from the previous session's close, fills only in trading hours; vpa-core
+     * backtest README, "Intraday runs").
      */
     timeframe: z.enum(BACKTEST_TIMEFRAMES).default("1D"),
     from: date,

@@ -11,9 +11,10 @@ import { backtestJobId, type RunConfigInput, startBacktestWorker, submitBacktest
 
 /**
  * A backtest of intraday bars through the queue and the worker: the real VN30F1M minutes of the
- * repo's fixture, stored as 1m bars. The stored trades are the engine's on the same bars (the
- * worker's warm-up included); T+2 is counted in trading days; with T+0 (the futures'
- * settlement) exits fill within the session.
+ * repo's fixture, stored as 1m bars, and the same minutes stored as a HOSE stock (STOCKX). The
+ * stored trades are the engine's on the same bars (the worker's warm-up included); the stock's
+ * T+2 and every hold are counted in trading days (sessions); the future settles T+0, so its
+ * exits fill within the session.
  */
 const BARS = readReplayBarsCsv(resolve(import.meta.dirname, "../../../fixtures/vn30f1m-1m-sample.csv"));
 const RUN: RunConfigInput = {
@@ -39,6 +40,8 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const ids = await upsertStocks(database.db, [{ symbol: "VN30F1M", exchange: "HNX" }]);
   await upsertBars(database.db, ids.get("VN30F1M")!, "1m", BARS);
+  const stock = await upsertStocks(database.db, [{ symbol: "STOCKX", exchange: "HOSE" }]);
+  await upsertBars(database.db, stock.get("STOCKX")!, "1m", BARS);
   waiter = await JobWaiter.start(queue.queue, connection);
   worker = startBacktestWorker({
     db: database.db,
@@ -66,12 +69,12 @@ async function runToEnd(runId: string, config: RunConfigInput) {
 }
 
 describe("intraday backtests through the worker (VN30F1M 1m)", () => {
-  it("trades bar by bar as the engine does, selling no earlier than T+2 in trading days", async () => {
-    const trades = await runToEnd("intraday-t2", RUN);
+  it("trades a stock bar by bar as the engine does, selling no earlier than T+2 in trading days", async () => {
+    const trades = await runToEnd("intraday-t2", { ...RUN, symbols: ["STOCKX"] });
     // The engine on the same bars: the worker warms up on the days before `from` (all of the fixture's).
     const analyzed = analyzeBacktestSymbol({
-      symbol: "VN30F1M",
-      exchange: "HNX",
+      symbol: "STOCKX",
+      exchange: "HOSE",
       columns: {
         time: BARS.map((b) => b.time),
         open: Float64Array.from(BARS, (b) => b.open),
@@ -101,10 +104,19 @@ describe("intraday backtests through the worker (VN30F1M 1m)", () => {
     }
   });
 
-  it("with T+0 sells within the session", async () => {
-    const trades = await runToEnd("intraday-t0", { ...RUN, settlementDays: 0 });
+  it("sells a VN30 future within the session (T+0) and counts its holds in sessions", async () => {
+    const trades = await runToEnd("intraday-t0", {
+      ...RUN,
+      maxHoldDays: 2,
+      stopLoss: null,
+      exitOnBearSignal: false,
+    });
+    const maxHold = trades.filter((t) => t.exitReason === "max_hold");
+    expect(maxHold.length).toBeGreaterThan(0);
+    for (const trade of maxHold) expect(trade.holdingDays).toBe(3); // sold at the third session's open
+    const withStop = await runToEnd("intraday-t0-stop", RUN);
     expect(
-      trades.some(
+      withStop.some(
         (t) => t.exitReason !== "end_of_period" && t.exitTime.slice(0, 10) === t.entryTime.slice(0, 10),
       ),
     ).toBe(true);

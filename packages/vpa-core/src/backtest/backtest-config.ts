@@ -56,7 +56,10 @@ export interface BacktestConfig {
   readonly takeProfit: number | null;
   /** Exit when the close is this fraction below the highest close since entry; null = none. Default null. */
   readonly trailingStop: number | null;
-  /** Exit after this many trading days (sessions of the run's calendar); null = none. Default null. */
+  /**
+   * Exit after this many trading days (sessions of the run's calendar, also for intraday bars:
+   * not bars); null = none. Default null.
+   */
   readonly maxHoldDays: number | null;
   /** Exit on a bear signal of the held symbol. Default true. */
   readonly exitOnBearSignal: boolean;
@@ -66,7 +69,10 @@ export interface BacktestConfig {
   readonly brokerageRate: number;
   /** Ticks added to a buy and taken off a sell, within the day's band. Default 0. */
   readonly slippageTicks: number;
-  /** Trading days from a buy until the shares can be sold (T+2 since 2016; T+3 before). Default 2. */
+  /**
+   * Trading days from a buy of a stock until the shares can be sold (T+2 since 2016; T+3 before).
+   * VN30 futures settle T+0 whatever this says (`market.settlementTradingDaysOf`). Default 2.
+   */
   readonly settlementDays: number;
 }
 

@@ -29,4 +29,14 @@ describe("fill model at the open (thousand VND in, VND on a tick out)", () => {
   it("checks no band on a symbol's first bar (no previous close)", () => {
     expect(buyFillPriceVnd("HOSE", 50.0, Number.NaN, 0)).toBe(50_000);
   });
+
+  it("bands VN30 futures at ±7 % of the session's reference, not HNX's ±10 %", () => {
+    const futures = { basisPoints: 700 };
+    // Reference 1,000.0 points → ceiling 1,070.0, floor 930.0 (HNX stocks: 1,100.0 and 900.0).
+    expect(buyFillPriceVnd("HNX", 1070.0, 1000.0, 0, futures)).toBeNull();
+    expect(buyFillPriceVnd("HNX", 1070.0, 1000.0, 0)).toBe(1_070_000);
+    expect(buyFillPriceVnd("HNX", 1069.9, 1000.0, 0, futures)).toBe(1_069_900);
+    expect(sellFillPriceVnd("HNX", 930.0, 1000.0, 0, futures)).toBeNull();
+    expect(sellFillPriceVnd("HNX", 930.5, 1000.0, 9, futures)).toBe(930_000); // floored at the floor
+  });
 });

@@ -1,5 +1,5 @@
 import type { Exchange } from "../market/exchange.ts";
-import { priceBand } from "../market/price-band.ts";
+import { type PriceBandOptions, priceBand } from "../market/price-band.ts";
 import { thousandVndToVnd } from "../market/price-unit.ts";
 import { roundToTick, tickSize } from "../market/tick-size.ts";
 
@@ -11,8 +11,12 @@ import { roundToTick, tickSize } from "../market/tick-size.ts";
  * - Prices come in thousand VND (the data unit) and leave in integer VND on a tick
  *   (`thousandVndToVnd`, then `roundToTick(..., "nearest")`): adjusted historical prices are not on
  *   ticks, and the market module works in VND.
- * - The day's band comes from the symbol's previous close (HOSE/HNX reference price; UPCOM's
- *   reference is a volume-weighted average the data does not carry, so the close stands in).
+ * - The day's band comes from the session's reference price: the symbol's close on its previous
+ *   session (HOSE/HNX reference price; UPCOM's reference is a volume-weighted average the data
+ *   does not carry, so the close stands in). For daily bars that is the previous bar's close; for
+ *   intraday bars it is the previous session's last close, the same for every bar of the session,
+ *   never the previous intraday bar's (the caller passes it: `SessionMarket.referenceClose`).
+ * - VN30 futures are banded at ±7 % (`bandOptions.basisPoints` from `market.priceBandBasisPointsOf`).
  * - A buy does not fill when the open is at (or above) the ceiling: a limit-up open has a queue of
  *   buyers and no sellers. A sell does not fill when the open is at (or below) the floor.
  * - Slippage: `slippageTicks` ticks worse than the open, never beyond the band.
@@ -23,15 +27,16 @@ export function toTickPriceVnd(exchange: Exchange, priceThousandVnd: number): nu
   return roundToTick(exchange, thousandVndToVnd(priceThousandVnd), "nearest");
 }
 
-function band(exchange: Exchange, previousCloseThousandVnd: number) {
-  if (!(previousCloseThousandVnd > 0)) return null;
-  const reference = toTickPriceVnd(exchange, previousCloseThousandVnd);
-  return reference > 0 ? priceBand(exchange, reference) : null;
+function band(exchange: Exchange, referenceThousandVnd: number, options: PriceBandOptions) {
+  if (!(referenceThousandVnd > 0)) return null;
+  const reference = toTickPriceVnd(exchange, referenceThousandVnd);
+  return reference > 0 ? priceBand(exchange, reference, options) : null;
 }
 
 /**
  * Price in VND at which a buy at the open fills, or null when the open is at the ceiling.
- * `previousClose` is NaN for a symbol's first bar (no band is known: no limit check).
+ * `reference` is the session's reference price (thousand VND): the previous session's close; NaN
+ * for a symbol's first session (no band is known: no limit check).
  *
  * @example
  * buyFillPriceVnd("HOSE", 107.0, 100.0, 0); // null: 100,000 → ceiling 107,000
@@ -40,10 +45,11 @@ function band(exchange: Exchange, previousCloseThousandVnd: number) {
 export function buyFillPriceVnd(
   exchange: Exchange,
   openThousandVnd: number,
-  previousCloseThousandVnd: number,
+  referenceThousandVnd: number,
   slippageTicks: number,
+  bandOptions: PriceBandOptions = {},
 ): number | null {
-  const limits = band(exchange, previousCloseThousandVnd);
+  const limits = band(exchange, referenceThousandVnd, bandOptions);
   const open = toTickPriceVnd(exchange, openThousandVnd);
   if (limits !== null && open >= limits.ceiling) return null;
   let price = open;
@@ -61,10 +67,11 @@ export function buyFillPriceVnd(
 export function sellFillPriceVnd(
   exchange: Exchange,
   openThousandVnd: number,
-  previousCloseThousandVnd: number,
+  referenceThousandVnd: number,
   slippageTicks: number,
+  bandOptions: PriceBandOptions = {},
 ): number | null {
-  const limits = band(exchange, previousCloseThousandVnd);
+  const limits = band(exchange, referenceThousandVnd, bandOptions);
   const open = toTickPriceVnd(exchange, openThousandVnd);
   if (limits !== null && open <= limits.floor) return null;
   let price = open;

@@ -3,6 +3,7 @@ import type { HolidayCalendar } from "../market/holiday-calendar.ts";
 import type { BacktestConfig } from "./backtest-config.ts";
 import type { BacktestUniverse } from "./backtest-universe.ts";
 import type { EntryCandidate } from "./entry-candidates.ts";
+import { type IntradayBarRules, isIntradayTime, readIntradayBarRules } from "./intraday-bar-rules.ts";
 import {
   type ClosedTrade,
   closeAllAtLastClose,
@@ -16,7 +17,8 @@ import {
 
 /**
  * One round trip. Prices and money in VND (integer prices on a tick; fees exact, not rounded).
- * `holdingDays` counts sessions of the run's calendar from the entry day to the exit day;
+ * `holdingDays` counts sessions (trading days, also for intraday bars) of the run's calendar from
+ * the entry day to the exit day;
  * `signalTime` is the bar whose close decided the entry (the signal's, or its confirmation's);
  * `grossPnl` = (exitPrice − entryPrice) × quantity; `fees` the brokerage of both sides; `tax` the
  * 0.1% sell tax; `netPnl` = grossPnl − fees − tax; `netReturn` = netPnl / (entry value + entry
@@ -80,6 +82,9 @@ export class UniverseMarket implements SessionMarket {
   private readonly universe: BacktestUniverse;
   private readonly bearSignalAt: readonly Uint8Array[];
   private readonly openEnded: boolean;
+  /** Intraday runs only: each symbol's bar rules, read on first use. */
+  private readonly intraday: boolean;
+  private readonly barRules: (IntradayBarRules | undefined)[] = [];
 
   /**
    * @param openEnded a paper portfolio's universe ends today, not at the end of its data: a bar
@@ -89,6 +94,7 @@ export class UniverseMarket implements SessionMarket {
     this.universe = universe;
     this.bearSignalAt = bearSignalAt;
     this.openEnded = openEnded;
+    this.intraday = isIntradayTime(universe.days[0]);
     this.cursor = Int32Array.from(universe.symbols, (s) => s.firstBar - 1);
     for (const symbol of universe.symbols) this.indexOf.set(symbol.symbol, symbol.index);
   }
@@ -136,6 +142,30 @@ export class UniverseMarket implements SessionMarket {
   bearSignal(symbol: string): boolean {
     this.find(symbol);
     return this.cachedBar >= 0 && this.bearSignalAt[this.cachedIndex]![this.cachedBar] === 1;
+  }
+  referenceClose(symbol: string): number {
+    this.find(symbol);
+    const columns = this.universe.symbols[this.cachedIndex]!.columns;
+    if (this.intraday) return this.rulesOfCached().reference[this.cachedBar]!;
+    return this.cachedBar > 0 ? columns.close[this.cachedBar - 1]! : Number.NaN;
+  }
+  canFill(symbol: string): boolean {
+    this.find(symbol);
+    return !this.intraday || this.rulesOfCached().canFill[this.cachedBar] === 1;
+  }
+  isSessionEnd(symbol: string): boolean {
+    this.find(symbol);
+    return !this.intraday || this.rulesOfCached().sessionEnd[this.cachedBar] === 1;
+  }
+  private rulesOfCached(): IntradayBarRules {
+    const index = this.cachedIndex;
+    let rules = this.barRules[index];
+    if (rules === undefined) {
+      const s = this.universe.symbols[index]!;
+      rules = readIntradayBarRules(s.symbol, s.exchange, s.columns);
+      this.barRules[index] = rules;
+    }
+    return rules;
   }
   isLastBar(symbol: string): boolean {
     this.find(symbol);

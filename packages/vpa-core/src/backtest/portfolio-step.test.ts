@@ -16,13 +16,18 @@ import {
 } from "./portfolio-step.ts";
 import { runBacktestOnUniverse } from "./run-backtest.ts";
 
-/** One symbol's bars by date: [open, close] in thousand VND. */
+/** One symbol's daily bars by date: [open, close] in thousand VND. */
 function marketOf(bars: Record<string, readonly [number, number]>, date: string): SessionMarket {
   const bar = bars[date];
+  const dates = Object.keys(bars).sort();
+  const previous = bars[dates[dates.indexOf(date) - 1] ?? ""];
   return {
     hasBar: (symbol) => symbol === "AAA" && bar !== undefined,
     open: () => bar![0],
     close: () => bar![1],
+    referenceClose: () => previous?.[1] ?? Number.NaN,
+    canFill: () => true,
+    isSessionEnd: () => true,
     exchange: () => "HOSE",
     bearSignal: () => false,
     isLastBar: () => false,

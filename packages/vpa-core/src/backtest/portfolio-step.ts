@@ -1,6 +1,7 @@
 import { maxOrderShares, roundDownToBoardLot } from "../market/board-lot.ts";
 import type { Exchange } from "../market/exchange.ts";
 import type { HolidayCalendar } from "../market/holiday-calendar.ts";
+import { priceBandBasisPointsOf, settlementTradingDaysOf } from "../market/index-futures.ts";
 import { addTradingDays } from "../market/settlement.ts";
 import { tradeCosts } from "../market/trading-costs.ts";
 import type { SignalType } from "../signal-type.ts";
@@ -12,6 +13,13 @@ import { buyFillPriceVnd, sellFillPriceVnd, toTickPriceVnd } from "./fill-model.
  * state (JSON-safe: numbers, strings, null). The backtest runs {@link stepPortfolio} in a loop
  * over its calendar; a paper portfolio runs it once per close from its stored state. Same code,
  * same floating-point operations in the same order: a replay equals the backtest trade for trade.
+ *
+ * Glossary. A **step** is one bar time of the run's calendar: a session for daily bars, a bar for
+ * intraday ones (`PortfolioState.session` counts steps). A **trading day** is a session of the
+ * calendar: every step of one date (`PortfolioState.tradingDay` counts them). Holds, `maxHoldDays`
+ * and T+2 are counted in trading days, so daily and intraday runs of the same sessions agree;
+ * for daily bars both counters are equal, which keeps states stored before the trading-day
+ * counter existed valid.
  */
 
 /** An open position. Prices in VND except `lastClose` (thousand VND, the data unit). */
@@ -22,19 +30,21 @@ export interface PortfolioPosition {
   signalTime: string;
   signalScore: number;
   entryTime: string;
-  /** Session counter of the entry (see {@link PortfolioState.session}). */
+  /** Trading-day counter of the entry (see {@link PortfolioState.tradingDay}). */
   entrySession: number;
   entryPrice: number;
   quantity: number;
   entryFee: number;
-  /** T+2: sellable from this session counter on … */
+  /** T+2: sellable from this trading-day counter on (the entry's for T+0: VN30 futures) … */
   sellableSession: number;
   /** … and from this date on (the holiday calendar's T+2), null when the calendar has no say. */
   sellableOn: string | null;
-  /** Newest close of the symbol (thousand VND), its date and session counter. */
+  /** Newest close of the symbol (thousand VND), its bar time, step counter and trading-day counter. */
   lastClose: number;
   lastCloseTime: string;
   lastCloseSession: number;
+  /** Absent in states stored before it existed (daily: equal to `lastCloseSession`). */
+  lastCloseDay?: number;
   peakCloseVnd: number;
   /** Set on a close: a sell order for the symbol's next bar (it stays until it fills). */
   exitReason: ExitReason | null;
@@ -47,15 +57,23 @@ export interface PortfolioOrder {
   signalType: SignalType;
   signalTime: string;
   signalScore: number;
-  /** The close of the deciding bar (thousand VND): the band's reference at the fill. */
+  /**
+   * The close of the deciding bar (thousand VND). Kept for stored states; the band at the fill is
+   * the session's reference ({@link SessionMarket.referenceClose}), which for daily bars is this.
+   */
   referenceClose: number;
 }
 
 export interface PortfolioState {
-  /** Counter of the next session to step (sessions of the run's calendar). */
+  /** Counter of the next step (bar times of the run's calendar; sessions for daily bars). */
   session: number;
-  /** Date of the last session stepped, null before the first. */
+  /** Bar time of the last step, null before the first. */
   lastSession: string | null;
+  /**
+   * Trading-day counter of the last step (its date's index among the calendar's dates), absent
+   * before the first step and in states stored before it existed (daily: `session - 1`).
+   */
+  tradingDay?: number;
   cash: number;
   /** Market value of the positions at the last close (closes, no costs). */
   invested: number;
@@ -112,13 +130,27 @@ export function emptyStepCounters(): StepCounters {
   };
 }
 
-/** The market of one session, by symbol. Prices in thousand VND. */
+/** The market of one step, by symbol. Prices in thousand VND. */
 export interface SessionMarket {
-  /** Whether the symbol has a bar in this session. */
+  /** Whether the symbol has a bar in this step. */
   hasBar(symbol: string): boolean;
-  /** This session's open / close (only asked when {@link hasBar}). */
+  /** This bar's open / close (only asked when {@link hasBar}). */
   open(symbol: string): number;
   close(symbol: string): number;
+  /**
+   * The price band's reference for this bar: the symbol's close on its previous session (daily
+   * bars: the previous bar's close; intraday bars: the previous session's last close, the same for
+   * every bar of the session). NaN when unknown (no band is checked). Only asked when {@link hasBar}.
+   */
+  referenceClose(symbol: string): number;
+  /**
+   * Whether an order can fill at this bar's open: the bar lies in a phase where the order book
+   * matches (or at its closing print), not in the lunch break, before the open or after the close
+   * (`market.isTradingMinute`). Always true for daily bars. Only asked when {@link hasBar}.
+   */
+  canFill(symbol: string): boolean;
+  /** This bar is the symbol's last of its session (always true for daily bars). Only asked when {@link hasBar}. */
+  isSessionEnd(symbol: string): boolean;
   exchange(symbol: string): Exchange;
   /** A bear exit signal on this session's bar. */
   bearSignal(symbol: string): boolean;
@@ -143,7 +175,7 @@ function closePosition(
   state: PortfolioState,
   position: PortfolioPosition,
   exitTime: string,
-  exitSession: number,
+  exitDay: number,
   exitPrice: number,
   reason: ExitReason,
   rate: number,
@@ -170,7 +202,7 @@ function closePosition(
     exitTime,
     exitPrice,
     exitReason: reason,
-    holdingDays: exitSession - position.entrySession,
+    holdingDays: exitDay - position.entrySession,
     grossPnl,
     fees,
     tax: sale.sellTax,
@@ -180,13 +212,21 @@ function closePosition(
 }
 
 /**
- * One session (`date`, after `state.lastSession`), in this order:
+ * One step (`date`: a session's date, or an intraday bar's time, after `state.lastSession`), in
+ * this order:
  *
  * 1. sell orders fill at the open (a stop decided at an earlier close, T+2 permitting), then buy
  *    orders in signal priority (sized on the previous close's equity, board lots, ticks, costs);
+ *    the band is the session's (reference: the previous session's close), and an intraday bar
+ *    outside the trading phases (lunch break, after the close) fills nothing: orders wait;
  * 2. positions are valued at the close (a symbol without a bar keeps its last close);
- * 3. exit rules read the close → sell orders for each symbol's next bar;
+ * 3. exit rules read the close → sell orders for each symbol's next bar (`maxHoldDays` in
+ *    trading days: decided at the close of the session's last bar, as a daily close would be);
  * 4. entry candidates of the close → buy orders for each symbol's next bar.
+ *
+ * Intraday, "the next bar" is the next one in the session; a decision on the session's last bar
+ * (the closing auction's print) has no later match that day and fills at the next session's
+ * first bar (vn-market.md §1: nothing matches after the ATC; backtest README, "Intraday runs").
  *
  * Mutates `state` (and `counters`), appends closed trades to `trades`.
  */
@@ -203,28 +243,37 @@ export function stepPortfolio(
   const session = state.session;
   const rate = config.brokerageRate;
 
-  // T+2 is counted in trading days also on intraday bars: the calendar reads the bar's date.
+  // T+2, holds and max-hold are counted in trading days also on intraday bars: the calendar
+  // reads the bar's date, and the trading-day counter moves when the date does.
   const day = date.slice(0, 10);
+  const previousDay = state.tradingDay ?? session - 1;
+  const tradingDay =
+    state.lastSession === null || state.lastSession.slice(0, 10) !== day ? previousDay + 1 : previousDay;
 
   // 1a. Sells at the open.
   let closedAny = false;
   for (const position of state.positions) {
     if (position.exitReason === null || !market.hasBar(position.symbol)) continue;
-    if (session < position.sellableSession || (position.sellableOn !== null && day < position.sellableOn)) {
+    if (!market.canFill(position.symbol)) continue;
+    if (
+      tradingDay < position.sellableSession ||
+      (position.sellableOn !== null && day < position.sellableOn)
+    ) {
       counters.exitsDelayedSettlement++;
       continue;
     }
     const price = sellFillPriceVnd(
       position.exchange,
       market.open(position.symbol),
-      position.lastClose,
+      market.referenceClose(position.symbol),
       config.slippageTicks,
+      { basisPoints: priceBandBasisPointsOf(position.symbol, position.exchange) },
     );
     if (price === null) {
       counters.exitsDelayedFloor++;
       continue;
     }
-    closePosition(state, position, date, session, price, position.exitReason, rate, trades);
+    closePosition(state, position, date, tradingDay, price, position.exitReason, rate, trades);
     position.quantity = -1;
     closedAny = true;
   }
@@ -234,15 +283,16 @@ export function stepPortfolio(
   if (state.pending.length > 0) {
     const waiting: PortfolioOrder[] = [];
     for (const order of state.pending) {
-      if (!market.hasBar(order.symbol)) {
+      if (!market.hasBar(order.symbol) || !market.canFill(order.symbol)) {
         waiting.push(order);
         continue;
       }
       const price = buyFillPriceVnd(
         order.exchange,
         market.open(order.symbol),
-        order.referenceClose,
+        market.referenceClose(order.symbol),
         config.slippageTicks,
+        { basisPoints: priceBandBasisPointsOf(order.symbol, order.exchange) },
       );
       if (price === null) {
         counters.entriesSkippedCeiling++;
@@ -258,11 +308,11 @@ export function stepPortfolio(
       const purchase = tradeCosts({ side: "buy", priceVnd: price, quantity, brokerageRate: rate });
       state.cash += purchase.cashFlow;
       counters.entriesFilled++;
-      // T+2: the later of two sessions of the run's calendar and the holiday calendar's T+2 (the
-      // calendar knows holidays the data may not show; the data knows sessions it may not).
-      const sellableOn = calendar.isTradingDay(day)
-        ? addTradingDays(day, config.settlementDays, calendar)
-        : null;
+      // T+2: the later of two trading days of the run's calendar and the holiday calendar's T+2
+      // (the calendar knows holidays the data may not show; the data knows sessions it may not).
+      // VN30 futures settle T+0: closable in the session they were opened.
+      const settlementDays = settlementTradingDaysOf(order.symbol, config.settlementDays);
+      const sellableOn = calendar.isTradingDay(day) ? addTradingDays(day, settlementDays, calendar) : null;
       state.positions.push({
         symbol: order.symbol,
         exchange: order.exchange,
@@ -270,15 +320,16 @@ export function stepPortfolio(
         signalTime: order.signalTime,
         signalScore: order.signalScore,
         entryTime: date,
-        entrySession: session,
+        entrySession: tradingDay,
         entryPrice: price,
         quantity,
         entryFee: purchase.brokerage,
-        sellableSession: session + config.settlementDays,
+        sellableSession: tradingDay + settlementDays,
         sellableOn,
         lastClose: market.close(order.symbol),
         lastCloseTime: date,
         lastCloseSession: session,
+        lastCloseDay: tradingDay,
         peakCloseVnd: 0,
         exitReason: null,
       });
@@ -293,6 +344,7 @@ export function stepPortfolio(
       position.lastClose = market.close(position.symbol);
       position.lastCloseTime = date;
       position.lastCloseSession = session;
+      position.lastCloseDay = tradingDay;
     }
     invested += position.quantity * position.lastClose * 1000;
   }
@@ -311,7 +363,14 @@ export function stepPortfolio(
       reason = "trailing_stop";
     else if (config.takeProfit !== null && close >= entry * (1 + config.takeProfit)) reason = "take_profit";
     else if (config.exitOnBearSignal && market.bearSignal(position.symbol)) reason = "bear_signal";
-    else if (config.maxHoldDays !== null && session - position.entrySession >= config.maxHoldDays)
+    else if (
+      config.maxHoldDays !== null &&
+      heldLongEnough(
+        tradingDay - position.entrySession,
+        config.maxHoldDays,
+        market.isSessionEnd(position.symbol),
+      )
+    )
       reason = "max_hold";
     position.exitReason = reason;
   }
@@ -340,6 +399,17 @@ export function stepPortfolio(
 
   state.session = session + 1;
   state.lastSession = date;
+  state.tradingDay = tradingDay;
+}
+
+/**
+ * Whether a position held `daysHeld` trading days is due for its max-hold exit: at the close of
+ * the last bar of its `maxHoldDays`-th trading day after the entry's (a daily close; so the sale
+ * fills at the next session's open, as in a daily run), or on any later bar if that last bar was
+ * not seen (the symbol had none).
+ */
+function heldLongEnough(daysHeld: number, maxHoldDays: number, sessionEnd: boolean): boolean {
+  return daysHeld > maxHoldDays || (daysHeld === maxHoldDays && sessionEnd);
 }
 
 /**
@@ -357,7 +427,7 @@ export function closeAllAtLastClose(
       state,
       position,
       position.lastCloseTime,
-      position.lastCloseSession,
+      position.lastCloseDay ?? position.lastCloseSession,
       price,
       "end_of_period",
       config.brokerageRate,

@@ -21,6 +21,13 @@ export type { Exchange } from "./exchange.ts";
 export { EXCHANGES, parseExchange } from "./exchange.ts";
 export type { HolidayCalendar, HolidayCalendarOptions } from "./holiday-calendar.ts";
 export { createHolidayCalendar, DEFAULT_HOLIDAY_CALENDAR } from "./holiday-calendar.ts";
+export {
+  INDEX_FUTURE_PRICE_BAND_BASIS_POINTS,
+  INDEX_FUTURE_SETTLEMENT_TRADING_DAYS,
+  isIndexFuture,
+  priceBandBasisPointsOf,
+  settlementTradingDaysOf,
+} from "./index-futures.ts";
 export type { MarketClockOptions } from "./market-open.ts";
 export { isMarketOpen, tradingPhaseAt } from "./market-open.ts";
 export type { PriceBand, PriceBandOptions } from "./price-band.ts";
@@ -48,6 +55,7 @@ export type {
 export {
   createTradingSessions,
   DEFAULT_TRADING_SESSIONS,
+  isTradingMinute,
   minuteOfDay,
   ORDER_MATCHING_PHASES,
   TRADING_PHASES,

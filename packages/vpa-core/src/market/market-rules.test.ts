@@ -3,13 +3,19 @@ import { maxOrderShares, roundDownToBoardLot, splitBoardLot } from "./board-lot.
 import { addCalendarDays, dayOfWeek, expandDateRange, isCalendarDate } from "./calendar-date.ts";
 import { parseExchange } from "./exchange.ts";
 import { createHolidayCalendar, DEFAULT_HOLIDAY_CALENDAR } from "./holiday-calendar.ts";
+import { isIndexFuture, priceBandBasisPointsOf, settlementTradingDaysOf } from "./index-futures.ts";
 import { isMarketOpen, tradingPhaseAt } from "./market-open.ts";
 import { priceBand } from "./price-band.ts";
 import { thousandVndToVnd, vndToThousandVnd } from "./price-unit.ts";
 import { addTradingDays, sellableDate } from "./settlement.ts";
 import { isOnTick, roundToTick, tickSize } from "./tick-size.ts";
 import { tradeCosts } from "./trading-costs.ts";
-import { createTradingSessions } from "./trading-sessions.ts";
+import {
+  createTradingSessions,
+  DEFAULT_TRADING_SESSIONS,
+  isTradingMinute,
+  minuteOfDay,
+} from "./trading-sessions.ts";
 import { toVietnamTime } from "./vietnam-time.ts";
 
 describe("tick size (vn-market.md §3)", () => {
@@ -234,5 +240,53 @@ describe("sessions and isMarketOpen (§1)", () => {
     expect(isMarketOpen("HOSE", at("2024-02-12T10:00:00"))).toBe(false); // Tet
     const calendar = createHolidayCalendar({ extraHolidays: ["2024-03-04"] });
     expect(isMarketOpen("HOSE", at("2024-03-04T10:00:00"), { calendar })).toBe(false);
+  });
+});
+
+describe("VN30 index futures (derivatives: band ±7 %, T+0, their own sessions)", () => {
+  it("bands a future at ±7 % of its reference even though it is stored under HNX (±10 % for stocks)", () => {
+    expect(isIndexFuture("VN30F1M")).toBe(true);
+    expect(isIndexFuture("VN30F2406")).toBe(true);
+    expect(isIndexFuture("VNM")).toBe(false);
+    expect(priceBandBasisPointsOf("VN30F1M", "HNX")).toBe(700);
+    expect(priceBandBasisPointsOf("SHS", "HNX")).toBe(1_000);
+    // 1,139.8 points read as thousand VND: 1,139,800 → ±7 % on the 0.1-point (100 VND) grid.
+    expect(priceBand("HNX", 1_139_800, { basisPoints: priceBandBasisPointsOf("VN30F1M", "HNX") })).toEqual({
+      reference: 1_139_800,
+      floor: 1_060_100,
+      ceiling: 1_219_500,
+    });
+    expect(() => priceBand("HNX", 1_000_000, { basisPoints: 0 })).toThrow(RangeError);
+  });
+
+  it("settles futures T+0 and stocks on the run's T+2", () => {
+    expect(settlementTradingDaysOf("VN30F1M", 2)).toBe(0);
+    expect(settlementTradingDaysOf("FPT", 2)).toBe(2);
+  });
+});
+
+describe("trading minutes: where an intraday bar can hold a fill", () => {
+  const hose = DEFAULT_TRADING_SESSIONS.HOSE;
+  const at = (clock: string) => isTradingMinute(hose, minuteOfDay(clock));
+  it("refuses the lunch break, the time before the open and after the close, and HOSE's put-through window", () => {
+    expect([at("08:59"), at("12:00"), at("12:59"), at("14:50"), at("15:00")]).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+  it("accepts the sessions and their closing prints (11:30 closes the morning, 14:45 is the ATC)", () => {
+    expect([at("09:00"), at("10:30"), at("11:30"), at("13:00"), at("14:30"), at("14:45")]).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    // HNX's post-close session trades at the closing price until 15:00.
+    expect(isTradingMinute(DEFAULT_TRADING_SESSIONS.HNX, minuteOfDay("14:55"))).toBe(true);
   });
 });

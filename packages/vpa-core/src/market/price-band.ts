@@ -16,6 +16,11 @@ export const PRICE_BAND_BASIS_POINTS = {
 export interface PriceBandOptions {
   /** Use the exchange's widened band for a special day (see {@link PRICE_BAND_BASIS_POINTS}). Default false. */
   readonly special?: boolean;
+  /**
+   * The band in basis points, replacing the exchange's (e.g. 700 for VN30 futures stored under
+   * HNX; `priceBandBasisPointsOf`). Wins over `special`. Default: the exchange's.
+   */
+  readonly basisPoints?: number;
 }
 
 export interface PriceBand {
@@ -40,6 +45,7 @@ export interface PriceBand {
  * priceBand("HOSE", 103_400);                   // { reference: 103_400, floor: 96_200, ceiling: 110_600 }
  * priceBand("HOSE", 100);                       // { reference: 100, floor: 90, ceiling: 110 } (one-tick rule)
  * priceBand("UPCOM", 12_000, { special: true }); // { reference: 12_000, floor: 7_200, ceiling: 16_800 }
+ * priceBand("HNX", 1_000_000, { basisPoints: 700 }); // VN30 futures at 1,000.0 points: floor 930_000, ceiling 1_070_000
  */
 export function priceBand(
   exchange: Exchange,
@@ -50,7 +56,10 @@ export function priceBand(
     throw new RangeError(`reference price must be a positive integer VND amount, got ${referencePriceVnd}`);
   }
   const bands = PRICE_BAND_BASIS_POINTS[exchange];
-  const basisPoints = options.special === true ? bands.special : bands.normal;
+  const basisPoints = options.basisPoints ?? (options.special === true ? bands.special : bands.normal);
+  if (!(Number.isInteger(basisPoints) && basisPoints > 0 && basisPoints < 10_000)) {
+    throw new RangeError(`band must be a whole number of basis points in (0, 10000), got ${basisPoints}`);
+  }
   const rawCeiling = Math.floor((referencePriceVnd * (10_000 + basisPoints)) / 10_000);
   const rawFloor = Math.ceil((referencePriceVnd * (10_000 - basisPoints)) / 10_000);
   const ceilingTick = tickSize(exchange, rawCeiling);

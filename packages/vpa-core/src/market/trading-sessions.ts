@@ -70,3 +70,23 @@ export function minuteOfDay(clock: string): number {
   if (match === null) throw new RangeError(`not an HH:MM time: ${JSON.stringify(clock)}`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
+
+/**
+ * Whether order-book trades can print at `minute` (minutes since local midnight) under `sessions`:
+ * inside a matching phase ({@link ORDER_MATCHING_PHASES}), or exactly at the end of one, which is
+ * where a phase's last print lands (a call auction's one print at its end, e.g. the ATC at
+ * 14:45; a 1-minute bar stamped 11:30 closes the morning). Not in the lunch break, before the
+ * first phase, after the last, or in a put-through-only window.
+ *
+ * @example
+ * isTradingMinute(DEFAULT_TRADING_SESSIONS.HOSE, minuteOfDay("11:30")); // true (the morning's last print)
+ * isTradingMinute(DEFAULT_TRADING_SESSIONS.HOSE, minuteOfDay("12:00")); // false (lunch)
+ * isTradingMinute(DEFAULT_TRADING_SESSIONS.HOSE, minuteOfDay("14:50")); // false (put-through only)
+ */
+export function isTradingMinute(sessions: readonly TradingSession[], minute: number): boolean {
+  for (const session of sessions) {
+    if (!ORDER_MATCHING_PHASES.includes(session.phase)) continue;
+    if (minute >= minuteOfDay(session.start) && minute <= minuteOfDay(session.end)) return true;
+  }
+  return false;
+}
