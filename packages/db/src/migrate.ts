@@ -14,6 +14,7 @@ import * as paperPortfolios from "./migrations/0011-paper-portfolios.ts";
 import * as apiKeys from "./migrations/0012-api-keys.ts";
 import * as liveSubscribers from "./migrations/0013-live-subscribers.ts";
 import * as marketDataPartitions from "./migrations/0014-market-data-partitions.ts";
+import * as backtestBarTimeRepair from "./migrations/0015-backtest-bar-time-repair.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -21,7 +22,7 @@ import type { Database } from "./schema.ts";
  * Listed here rather than read from a folder so that the set is checked by the compiler and a
  * deployment cannot pick up a stray file.
  */
-const migrations: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-initial-schema": initialSchema,
   "0002-backtest-runs": backtestRuns,
   "0003-delivery-throttle": deliveryThrottle,
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   "0012-api-keys": apiKeys,
   "0013-live-subscribers": liveSubscribers,
   "0014-market-data-partitions": marketDataPartitions,
+  "0015-backtest-bar-time-repair": backtestBarTimeRepair,
 };
 
 export class MigrationError extends Error {
@@ -60,7 +62,7 @@ export interface MigrationSummary {
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationSummary> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
     // Numbers are handed out to work in progress, which lands in any order (0013 landed before
     // 0012): a database that already ran a later one still gets an earlier one. Each migration
     // touches only its own tables, so their order between two releases does not matter.
