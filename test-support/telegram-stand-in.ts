@@ -19,8 +19,19 @@
  * Methods: getMe, sendMessage, sendPhoto (an uploaded PNG or JPEG, with an optional caption of at
  * most 1,024 characters after entity parsing, HTML-validated like a message text), getUpdates
  * (long polling over updates queued with `pushUpdate`), setMyCommands, getMyCommands,
- * deleteWebhook, setWebhook. sendPhoto shares sendMessage's chats: the same blocks, 429s, flood
- * control and per-chat message ids.
+ * setWebhook, deleteWebhook, getWebhookInfo. sendPhoto shares sendMessage's chats: the same blocks,
+ * 429s, flood control and per-chat message ids.
+ *
+ * Webhooks, as Telegram delivers them: once setWebhook has set an `https` URL (ports 443, 80, 88
+ * or 8443, a `secret_token` of 1–256 `A-Za-z0-9_-`), every queued update is POSTed to it as JSON,
+ * with `X-Telegram-Bot-Api-Secret-Token` when a secret was set, up to `max_connections` at a time
+ * (default 40), only the types in `allowed_updates`. An update is confirmed (forgotten) only by a
+ * 2xx answer; any other answer, a refused connection or a time-out re-posts the same update
+ * later (backing off), and getWebhookInfo reports the last error, as Telegram does. getUpdates
+ * answers 409 Conflict while a webhook is set; deleteWebhook keeps the queued updates for
+ * getUpdates (unless `drop_pending_updates`). The public URL does not resolve in a test:
+ * {@link TelegramStandIn.routeWebhook} says where it is served (the origin of the bot's webhook
+ * server), as a proxy or Ingress forwards it.
  *
  * Inline keyboards: `pushCallbackQuery` queues the `callback_query` update Telegram sends when a
  * user taps a button under a message the bot sent; the bot answers it with answerCallbackQuery
@@ -390,6 +401,27 @@ export interface TelegramRequestRecord {
   readonly receivedAt: number;
 }
 
+/** One POST of an update to the webhook, as the stand-in made it. */
+export interface WebhookDeliveryRecord {
+  readonly updateId: number;
+  /** The HTTP status the webhook answered, or 0 when no answer came (refused, reset, time-out). */
+  readonly status: number;
+  /** The X-Telegram-Bot-Api-Secret-Token header sent, or null for none. */
+  readonly secretToken: string | null;
+  /** When the POST started (`Date.now()`). */
+  readonly sentAt: number;
+  /** The answer was 2xx but was lost on its way back ({@link TelegramStandIn.loseWebhookAnswers}). */
+  readonly answerLost: boolean;
+}
+
+/** The webhook as setWebhook set it. */
+export interface TelegramWebhook {
+  readonly url: string;
+  readonly secretToken: string | null;
+  readonly allowedUpdates: readonly string[];
+  readonly maxConnections: number;
+}
+
 /** Telegram's documented limits for bots (https://core.telegram.org/bots/faq#broadcasting-to-users). */
 export interface TelegramFloodLimits {
   /** Minimum time between two messages to one chat. */
@@ -428,6 +460,13 @@ export interface TelegramStandInOptions {
    * Default Node's (5 s announced, closed after 6 s).
    */
   readonly keepAliveTimeoutMs?: number;
+  /**
+   * How long after a failed webhook POST the update is posted again, doubling per failure of that
+   * update up to 2 s. Default 200 ms (Telegram waits longer; tests should not).
+   */
+  readonly webhookRetryMs?: number;
+  /** A webhook POST not answered within this long counts as failed. Default 10,000 ms. */
+  readonly webhookTimeoutMs?: number;
 }
 
 export interface TelegramStandIn {
@@ -444,6 +483,23 @@ export interface TelegramStandIn {
   readonly commands: readonly BotCommand[] | null;
   /** Webhook URL set with setWebhook, or null (deleteWebhook clears it). */
   readonly webhookUrl: string | null;
+  /** The webhook as setWebhook set it (with its secret token), or null. */
+  readonly webhook: TelegramWebhook | null;
+  /** Every POST of an update to the webhook, in the order they started. */
+  readonly webhookDeliveries: readonly WebhookDeliveryRecord[];
+  /** Updates queued and not yet confirmed (by a getUpdates offset or a 2xx webhook answer). */
+  readonly pendingUpdates: number;
+  /**
+   * Where the webhook's public URL is served in this test: an origin such as
+   * `http://127.0.0.1:41235`; the stand-in POSTs to it with the URL's path and query, as a proxy
+   * or Ingress forwards it. null (the default): every POST fails as a refused connection.
+   */
+  routeWebhook(origin: string | null): void;
+  /**
+   * The next `count` 2xx answers of the webhook are lost on their way back (a proxy timed out):
+   * the stand-in re-posts those updates as Telegram does when it gets no 2xx.
+   */
+  loseWebhookAnswers(count: number): void;
   /** getUpdates calls being held open right now (long polls waiting for an update). */
   readonly waitingPolls: number;
   /**
@@ -459,6 +515,8 @@ export interface TelegramStandIn {
   rateLimitNext(count: number, retryAfterSeconds: number): void;
   /** The next `count` getUpdates calls get 429 with `retry_after`, as Telegram answers a too-eager poller. */
   rateLimitNextUpdates(count: number, retryAfterSeconds: number): void;
+  /** The next `count` calls of `method` (e.g. `setWebhook`, `deleteWebhook`) get 429 with `retry_after`. */
+  rateLimitNextCalls(method: string, count: number, retryAfterSeconds: number): void;
   /**
    * The next `count` requests (any method) fail with HTTP `status` (5xx). The body is Telegram's
    * JSON envelope, or with `{ html: true }` an nginx-style HTML error page, as a failing front end
@@ -533,12 +591,26 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
   let nextCallbackQueryId = 1;
   let requests: TelegramRequestRecord[] = [];
   let commands: BotCommand[] | null = null;
-  let webhookUrl: string | null = null;
+  let webhook: TelegramWebhook | null = null;
+  let webhookRoute: string | null = null;
+  let webhookDeliveries: WebhookDeliveryRecord[] = [];
+  let lostWebhookAnswers = 0;
+  let lastWebhookError: { date: number; message: string } | null = null;
+  /** update_ids being POSTed right now, and when each failed one may be posted again. */
+  const postingUpdates = new Set<number>();
+  let webhookRetryAt = new Map<number, { at: number; failures: number }>();
+  let webhookTimer: NodeJS.Timeout | undefined;
+  /** Aborted by close(): ends every webhook POST in flight. */
+  const webhookAbort = new AbortController();
+  const webhookRetryMs = options.webhookRetryMs ?? 200;
+  const webhookTimeoutMs = options.webhookTimeoutMs ?? 10_000;
   let blockedChats = new Map<string, string>();
   let forgottenChats = new Set<string>();
   let messageCounters = new Map<string, number>();
   let rateLimit = { remaining: 0, retryAfterSeconds: 1 };
   let updatesRateLimit = { remaining: 0, retryAfterSeconds: 1 };
+  /** Programmed 429s per method (lower-cased), for methods without a plan of their own above. */
+  let methodRateLimits = new Map<string, { remaining: number; retryAfterSeconds: number }>();
   const floodLimits: TelegramFloodLimits | null =
     options.floodControl === undefined || options.floodControl === false
       ? null
@@ -835,7 +907,7 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
       const seconds = updatesRateLimit.retryAfterSeconds;
       return error(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
     }
-    if (webhookUrl !== null) {
+    if (webhook !== null) {
       return error(
         409,
         "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
@@ -882,11 +954,139 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     return ok(true);
   }
 
+  /** setWebhook as Telegram checks it; an empty `url` removes the webhook (as deleteWebhook). */
+  function setWebhook(params: Record<string, unknown>): ApiReply {
+    const url = typeof params.url === "string" ? params.url : undefined;
+    if (url === undefined) return badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+    if (params.drop_pending_updates === true || params.drop_pending_updates === "true") updates = [];
+    if (url === "") {
+      webhook = null;
+      return ok(true);
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return badRequest("bad webhook: Failed to resolve host: Name or service not known");
+    }
+    if (parsed.protocol !== "https:")
+      return badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+    if (!["", "443", "80", "88", "8443"].includes(parsed.port))
+      return badRequest("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
+    const secretToken = params.secret_token === undefined ? null : String(params.secret_token);
+    if (secretToken !== null && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken))
+      return badRequest("bad webhook: secret token contains unallowed characters");
+    const maxConnections = integerParam(params.max_connections) ?? 40;
+    if (maxConnections < 1 || maxConnections > 100) return badRequest("bad webhook: invalid max_connections");
+    const allowed = params.allowed_updates;
+    if (allowed !== undefined && !(Array.isArray(allowed) && allowed.every((t) => typeof t === "string")))
+      return badRequest("can't parse allowed updates");
+    webhook = { url, secretToken, allowedUpdates: (allowed as string[] | undefined) ?? [], maxConnections };
+    webhookRetryAt = new Map();
+    lastWebhookError = null;
+    queueMicrotask(pumpWebhook);
+    return ok(true);
+  }
+
+  /** The update's kind: its one field besides update_id (message, callback_query, …). */
+  function updateTypeOf(update: Record<string, unknown>): string {
+    return Object.keys(update).find((key) => key !== "update_id") ?? "";
+  }
+
+  /**
+   * POSTs every queued update the webhook may take now: not already being posted, not waiting
+   * for its retry, at most `max_connections` at once. Called whenever that may have changed.
+   */
+  function pumpWebhook(): void {
+    clearTimeout(webhookTimer);
+    webhookTimer = undefined;
+    const target = webhook;
+    if (target === null || closing) return;
+    // Types the webhook did not ask for are never sent, and so never pending (as Telegram).
+    if (target.allowedUpdates.length > 0) {
+      updates = updates.filter((update) => target.allowedUpdates.includes(updateTypeOf(update)));
+    }
+    const now = Date.now();
+    let nextRetry = Number.POSITIVE_INFINITY;
+    for (const update of updates) {
+      if (postingUpdates.size >= target.maxConnections) break;
+      const updateId = update.update_id as number;
+      if (postingUpdates.has(updateId)) continue;
+      const retry = webhookRetryAt.get(updateId);
+      if (retry !== undefined && retry.at > now) {
+        nextRetry = Math.min(nextRetry, retry.at);
+        continue;
+      }
+      postingUpdates.add(updateId);
+      void postUpdate(target, update).finally(() => {
+        postingUpdates.delete(updateId);
+        pumpWebhook();
+      });
+    }
+    if (Number.isFinite(nextRetry)) {
+      webhookTimer = setTimeout(pumpWebhook, Math.max(0, nextRetry - Date.now()));
+    }
+  }
+
+  async function postUpdate(target: TelegramWebhook, update: Record<string, unknown>): Promise<void> {
+    const updateId = update.update_id as number;
+    const sentAt = Date.now();
+    let status = 0;
+    let failure: string | null = null;
+    try {
+      if (webhookRoute === null) throw new Error("Connection refused");
+      const publicUrl = new URL(target.url);
+      const response = await fetch(`${webhookRoute}${publicUrl.pathname}${publicUrl.search}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(target.secretToken === null ? {} : { "x-telegram-bot-api-secret-token": target.secretToken }),
+        },
+        body: JSON.stringify(update),
+        signal: AbortSignal.any([webhookAbort.signal, AbortSignal.timeout(webhookTimeoutMs)]),
+      });
+      status = response.status;
+      await response.arrayBuffer().catch(() => undefined);
+      if (status < 200 || status > 299) failure = `Wrong response from the webhook: ${status}`;
+    } catch (cause) {
+      failure =
+        cause instanceof Error && cause.name === "TimeoutError"
+          ? "Read timeout expired"
+          : cause instanceof Error
+            ? cause.message
+            : String(cause);
+    }
+    const answerLost = failure === null && lostWebhookAnswers > 0;
+    if (answerLost) {
+      lostWebhookAnswers -= 1;
+      failure = "Read timeout expired";
+    }
+    webhookDeliveries.push({ updateId, status, secretToken: target.secretToken, sentAt, answerLost });
+    if (failure === null) {
+      // Confirmed: forgotten, like an update below a getUpdates offset.
+      updates = updates.filter((queued) => queued.update_id !== updateId);
+      webhookRetryAt.delete(updateId);
+      return;
+    }
+    lastWebhookError = { date: Math.floor(Date.now() / 1000), message: failure };
+    const failures = (webhookRetryAt.get(updateId)?.failures ?? 0) + 1;
+    webhookRetryAt.set(updateId, {
+      at: Date.now() + Math.min(2_000, webhookRetryMs * 2 ** (failures - 1)),
+      failures,
+    });
+  }
+
   async function dispatch(
     method: string,
     params: Record<string, unknown>,
     files: ReadonlyMap<string, UploadedFile>,
   ): Promise<ApiReply> {
+    const methodLimit = methodRateLimits.get(method.toLowerCase());
+    if (methodLimit !== undefined && methodLimit.remaining > 0) {
+      methodLimit.remaining -= 1;
+      const seconds = methodLimit.retryAfterSeconds;
+      return error(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
+    }
     switch (method.toLowerCase()) {
       case "getme":
         return ok(botUser);
@@ -905,14 +1105,28 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
       case "getmycommands":
         return ok(commands ?? []);
       case "deletewebhook":
-        webhookUrl = null;
+        webhook = null;
+        webhookRetryAt = new Map();
+        lastWebhookError = null;
         if (params.drop_pending_updates === true || params.drop_pending_updates === "true") updates = [];
         return ok(true);
       case "setwebhook":
-        if (typeof params.url !== "string")
-          return badRequest("bad webhook: An HTTPS URL must be provided for webhook");
-        webhookUrl = params.url === "" ? null : params.url;
-        return ok(true);
+        return setWebhook(params);
+      case "getwebhookinfo":
+        return ok({
+          url: webhook?.url ?? "",
+          has_custom_certificate: false,
+          pending_update_count: updates.length,
+          ...(lastWebhookError === null
+            ? {}
+            : { last_error_date: lastWebhookError.date, last_error_message: lastWebhookError.message }),
+          ...(webhook === null
+            ? {}
+            : {
+                max_connections: webhook.maxConnections,
+                ...(webhook.allowedUpdates.length === 0 ? {} : { allowed_updates: webhook.allowedUpdates }),
+              }),
+        });
       default:
         return error(404, "Not Found");
     }
@@ -1027,6 +1241,7 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
         },
       });
       for (const waiter of [...waiters]) waiter.wake();
+      pumpWebhook();
       return id;
     },
     get requests() {
@@ -1036,7 +1251,24 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
       return commands;
     },
     get webhookUrl() {
-      return webhookUrl;
+      return webhook?.url ?? null;
+    },
+    get webhook() {
+      return webhook;
+    },
+    get webhookDeliveries() {
+      return webhookDeliveries;
+    },
+    get pendingUpdates() {
+      return updates.length;
+    },
+    routeWebhook(origin) {
+      webhookRoute = origin === null ? null : origin.replace(/\/+$/, "");
+      webhookRetryAt = new Map();
+      pumpWebhook();
+    },
+    loseWebhookAnswers(count) {
+      lostWebhookAnswers = count;
     },
     get waitingPolls() {
       return waiters.length;
@@ -1056,6 +1288,9 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     rateLimitNextUpdates(count, retryAfterSeconds) {
       updatesRateLimit = { remaining: count, retryAfterSeconds };
     },
+    rateLimitNextCalls(method, count, retryAfterSeconds) {
+      methodRateLimits.set(method.toLowerCase(), { remaining: count, retryAfterSeconds });
+    },
     failNext(count, status = 500, failOptions = {}) {
       failures.push({ remaining: count, status, html: failOptions.html === true });
     },
@@ -1070,6 +1305,7 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
       nextUpdateId = Math.max(nextUpdateId, stored.update_id + 1);
       updates.push(stored);
       for (const waiter of [...waiters]) waiter.wake();
+      pumpWebhook();
       return stored;
     },
     reset() {
@@ -1080,12 +1316,18 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
       openCallbackQueries = new Set();
       requests = [];
       commands = null;
-      webhookUrl = null;
+      webhook = null;
+      webhookDeliveries = [];
+      lostWebhookAnswers = 0;
+      lastWebhookError = null;
+      webhookRetryAt = new Map();
+      clearTimeout(webhookTimer);
       blockedChats = new Map();
       forgottenChats = new Set();
       messageCounters = new Map();
       rateLimit = { remaining: 0, retryAfterSeconds: 1 };
       updatesRateLimit = { remaining: 0, retryAfterSeconds: 1 };
+      methodRateLimits = new Map();
       acceptedAt = new Map();
       acceptedOverall = [];
       failures = [];
@@ -1094,6 +1336,8 @@ export async function startTelegramStandIn(options: TelegramStandInOptions): Pro
     },
     async close() {
       closing = true;
+      clearTimeout(webhookTimer);
+      webhookAbort.abort();
       for (const waiter of [...waiters]) waiter.wake();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

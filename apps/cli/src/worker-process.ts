@@ -217,6 +217,9 @@ const KIND_STARTERS: Record<
         chartCache: { redisUrl: app.connection.redisUrl, prefix: app.connection.prefix },
         // Replies are booked in the alert workers' limits: together they stay within Telegram's.
         rateLimit: app.connection,
+        // TELEGRAM_WEBHOOK_URL: Telegram posts the updates (docs/deploy.md); else the bot polls.
+        ...(app.config.telegram.webhook === null ? {} : { webhook: app.config.telegram.webhook }),
+        drainTimeoutMs: Math.min(3_000, Math.floor(app.config.shutdownTimeoutMs / 3)),
       });
       shutdown.add("telegram bot", () => bot.stop());
     }

@@ -73,6 +73,18 @@ export interface Config {
     readonly adminChatIds: readonly string[];
     /** Chats that may subscribe through the bot; empty: any private chat or group (channels never unless listed). */
     readonly allowedChatIds: readonly string[];
+    /**
+     * Webhook mode of the bot commands (TELEGRAM_WEBHOOK_URL): Telegram POSTs updates to `url`,
+     * which an Ingress or proxy forwards to `port` of the alerts worker; null: the bot polls.
+     */
+    readonly webhook: {
+      /** The public https URL given to setWebhook; the worker serves its path. */
+      readonly url: string;
+      /** setWebhook's `secret_token`: Telegram sends it in X-Telegram-Bot-Api-Secret-Token. */
+      readonly secretToken: string;
+      /** Port the worker receives the updates on (0: a free one). */
+      readonly port: number;
+    } | null;
   };
   readonly smtpUrl: string | null;
   /** Signs webhook bodies (HMAC-SHA256, header X-VPA-Signature) so receivers can check the sender. */
@@ -176,6 +188,9 @@ function chatIdsOf(value: string | undefined): readonly string[] {
   return Object.freeze([...new Set(value.split(",").map((entry) => entry.trim()))]);
 }
 
+/** The ports Telegram delivers webhooks to ("" is https' 443, which URL leaves out). */
+const TELEGRAM_WEBHOOK_PORTS: readonly string[] = ["", "443", "80", "88", "8443"];
+
 const environmentSchema = z.object({
   DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/vpa"),
   REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
@@ -224,6 +239,18 @@ const environmentSchema = z.object({
   TELEGRAM_BOT_COMMANDS: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
   TELEGRAM_ADMIN_CHAT_IDS: chatIdList.optional(),
   TELEGRAM_ALLOWED_CHAT_IDS: chatIdList.optional(),
+  TELEGRAM_WEBHOOK_URL: url(["https:"])
+    .refine((value) => TELEGRAM_WEBHOOK_PORTS.includes(new URL(value).port), {
+      message: "must use a port Telegram sends webhooks to: 443 (the default), 80, 88 or 8443",
+    })
+    .optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, {
+      message: "must be 1-256 characters, each A-Z, a-z, 0-9, _ or - (Telegram's rule for secret_token)",
+    })
+    .optional(),
+  TELEGRAM_WEBHOOK_PORT: integer(0, 65_535).default(9468),
   SMTP_URL: url(["smtp:", "smtps:"]).optional(),
   WEBHOOK_SIGNING_SECRET: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
   MARKET_DATA_PROVIDER: z.enum(PROVIDER_NAMES).default("udf"),
@@ -271,6 +298,7 @@ const environmentSchema = z.object({
 
 const SECRET_FILE_VARIABLES = [
   "TELEGRAM_BOT_TOKEN",
+  "TELEGRAM_WEBHOOK_SECRET",
   "SMTP_URL",
   "DATABASE_URL",
   "WEBHOOK_SIGNING_SECRET",
@@ -375,6 +403,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       `QUEUE_PREFIX: on a Redis Cluster (REDIS_CLUSTER_NODES) it must be a hash tag in braces, e.g. {${parsed.data.QUEUE_PREFIX}}, so each queue's keys share a slot`,
     );
   }
+  if (parsed.success && parsed.data.TELEGRAM_WEBHOOK_URL !== undefined) {
+    if (parsed.data.TELEGRAM_WEBHOOK_SECRET === undefined)
+      problems.push(
+        "TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL (anyone who learns the URL could otherwise post updates), e.g. openssl rand -hex 32",
+      );
+    if (parsed.data.TELEGRAM_BOT_TOKEN === undefined)
+      problems.push("TELEGRAM_WEBHOOK_URL: set without TELEGRAM_BOT_TOKEN (no bot to receive updates for)");
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const env = parsed.data;
   return Object.freeze({
@@ -413,6 +449,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       botCommands: env.TELEGRAM_BOT_COMMANDS === "true",
       adminChatIds: chatIdsOf(env.TELEGRAM_ADMIN_CHAT_IDS),
       allowedChatIds: chatIdsOf(env.TELEGRAM_ALLOWED_CHAT_IDS),
+      webhook:
+        env.TELEGRAM_WEBHOOK_URL === undefined || env.TELEGRAM_WEBHOOK_SECRET === undefined
+          ? null
+          : Object.freeze({
+              url: env.TELEGRAM_WEBHOOK_URL,
+              secretToken: env.TELEGRAM_WEBHOOK_SECRET,
+              port: env.TELEGRAM_WEBHOOK_PORT,
+            }),
     }),
     smtpUrl: env.SMTP_URL ?? null,
     webhookSigningSecret: env.WEBHOOK_SIGNING_SECRET ?? null,
@@ -467,6 +511,7 @@ export function secretsOf(config: Config): string[] {
     if (secretPart !== undefined) secrets.push(secretPart);
   }
   if (config.webhookSigningSecret !== null) secrets.push(config.webhookSigningSecret);
+  if (config.telegram.webhook !== null) secrets.push(config.telegram.webhook.secretToken);
   const clusterUrls = config.redisClusterNodes.filter((node) => node.includes("://"));
   for (const value of [config.smtpUrl, config.databaseUrl, config.redisUrl, ...clusterUrls]) {
     if (value === null) continue;

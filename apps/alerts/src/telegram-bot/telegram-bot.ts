@@ -22,11 +22,18 @@ import { CommandThrottle } from "./command-throttle.ts";
 import { describeBotMistake } from "./describe-bot-mistake.ts";
 import { handleBotCommand, helpFor } from "./handle-bot-command.ts";
 import { parseBotCommand } from "./parse-bot-command.ts";
+import { callTelegramPatiently } from "./patient-telegram-call.ts";
 import type { StatusQueue } from "./read-queue-depths.ts";
 import { createReplySender } from "./reply-sender.ts";
 import { createSharedReplyPacing } from "./shared-reply-pacing.ts";
 import { handleSignalTypeTap, parseSignalTypeTap } from "./signal-type-keyboard.ts";
 import { createSymbolCharts } from "./symbol-charts.ts";
+import { TelegramUpdateLedger } from "./telegram-update-ledger.ts";
+import {
+  startWebhookUpdateServer,
+  type WebhookUpdate,
+  type WebhookUpdateServer,
+} from "./webhook-update-server.ts";
 
 export type { HeldDeliveryJob, HeldDeliveryJobs, ScanRequestResult } from "./bot-command-context.ts";
 
@@ -73,12 +80,46 @@ export interface TelegramBotOptions {
    * ~30 messages a second and each chat's pace, however many processes send.
    */
   readonly rateLimit: RedisRateLimiterOptions;
+  /**
+   * Webhook mode (TELEGRAM_WEBHOOK_URL): Telegram POSTs the updates to `url` instead of the bot
+   * polling getUpdates. Default: none; the bot polls (and deletes a webhook left set).
+   */
+  readonly webhook?: TelegramWebhookOptions;
+  /**
+   * Webhook mode: on stop(), updates already taken (answered 200, so Telegram will not post them
+   * again) get this long to be handled and their replies sent before they are abandoned. Keep it
+   * below SHUTDOWN_TIMEOUT_MS.
+   * @defaultValue 3 000 ms
+   */
+  readonly drainTimeoutMs?: number;
+}
+
+export interface TelegramWebhookOptions {
+  /** The public https URL given to setWebhook; the server answers POSTs to its path. */
+  readonly url: string;
+  /** setWebhook's `secret_token`, checked on every POST (X-Telegram-Bot-Api-Secret-Token). */
+  readonly secretToken: string;
+  /** The port the updates arrive on, behind the proxy or Ingress (0: a free one). */
+  readonly port: number;
+  /** @defaultValue "0.0.0.0" */
+  readonly host?: string;
 }
 
 export interface TelegramBot {
+  /**
+   * Resolves once the bot receives updates: polling has started, or in webhook mode the server
+   * listens and setWebhook has been answered (or given up, which is logged).
+   */
+  readonly ready: Promise<void>;
+  /** Webhook mode: the port the server listens on, once it does; null when polling or not listening. */
+  readonly webhookPort: number | null;
   /** Resolves when the loop has stopped after stop(). */
   readonly stopped: Promise<void>;
-  /** Stops polling and abandons queued replies; returns within about a second, even mid long-poll. */
+  /**
+   * Polling: stops polling and abandons queued replies; returns within about a second, even mid
+   * long-poll. Webhook mode: stops taking updates (Telegram keeps the rest for the next worker),
+   * lets those already taken finish within `drainTimeoutMs`, then abandons what is left.
+   */
   stop(): Promise<void>;
 }
 
@@ -111,6 +152,9 @@ const TOAST_MAX_LENGTH = 200;
  */
 const MAX_PENDING_REPLIES = 100;
 
+/** The updates the bot asks for, polling or by webhook. */
+const ALLOWED_UPDATES = ["message", "channel_post", "callback_query"];
+
 /**
  * Subscribes users from Telegram itself: long-polls getUpdates and answers /start, /subscribe (with
  * a keyboard of signal types), /unsubscribe, /list, /signals, /top, /chart (a photo), /portfolio,
@@ -123,7 +167,15 @@ const MAX_PENDING_REPLIES = 100;
  * chat sending more than `commandsPerMinute` commands and taps is throttled so that no single
  * chat can load the database, and every reply goes through one paced sender (see reply-sender.ts).
  *
- * Every wait in here (long poll, back-off, retry_after, pacing) ends at once on stop().
+ * Webhook mode (`options.webhook`): the same handling, fed by Telegram's POSTs instead of
+ * getUpdates (webhook-update-server.ts): each update is claimed in Redis by its update_id first
+ * (telegram-update-ledger.ts), answered 200 at once and handled after, so a redelivery by Telegram
+ * is not answered twice, by this worker or another one behind the same URL. Polling deletes a
+ * webhook left set (getUpdates answers 409 while one is), and setWebhook/deleteWebhook honour
+ * `retry_after` (patient-telegram-call.ts).
+ *
+ * Every wait in here (long poll, back-off, retry_after, pacing, the drain) ends on stop() or is
+ * bounded.
  */
 export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
   const pollTimeoutSeconds = options.pollTimeoutSeconds ?? 25;
@@ -138,7 +190,21 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
   const throttle = new CommandThrottle(options.commandsPerMinute ?? 10);
   const access = createBotAccess(options);
   const limiter = new RedisRateLimiter(options.rateLimit);
-  const replies = createReplySender({ api, logger, signal, pacing: createSharedReplyPacing(limiter) });
+  const replies = createReplySender({
+    api,
+    logger,
+    signal,
+    pacing: createSharedReplyPacing(limiter, (err) => logger.debug({ err }, "reply departure not recorded")),
+  });
+  /** Aborted by stop() before `abort` in webhook mode: stop taking updates, let taken ones finish. */
+  const stopping = new AbortController();
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  let webhookServer: WebhookUpdateServer | null = null;
+  /** The start's calls (commands menu, webhook): stop() ends them in either mode. */
+  const startSignal = AbortSignal.any([signal, stopping.signal]);
   const defaultLanguage = options.defaultLanguage ?? "vi";
   const chartCache = options.chartCache === undefined ? undefined : new RedisChartCache(options.chartCache);
   const services: BotServices = {
@@ -270,35 +336,75 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
   const registerCommands = async () => {
     const defaultText = catalogueFor(defaultLanguage);
     try {
-      const me = await api.getMe(signal);
+      const me = await api.getMe(startSignal);
       botUsername = me.username;
-      await api.setMyCommands({ commands: botCommandMenu(defaultText, false) }, signal);
+      await api.setMyCommands({ commands: botCommandMenu(defaultText, false) }, startSignal);
       // Clients set to another of our languages show the menu in it.
       for (const language of LANGUAGES.filter((other) => other !== defaultLanguage)) {
         await api.setMyCommands(
           { commands: botCommandMenu(catalogueFor(language), false), language_code: language },
-          signal,
+          startSignal,
         );
       }
     } catch (err) {
-      if (!signal.aborted) logger.warn({ err }, "could not register the bot's commands; polling anyway");
+      if (!startSignal.aborted)
+        logger.warn({ err }, "could not register the bot's commands; answering anyway");
     }
     for (const chatId of access.adminChatIds) {
       try {
         await api.setMyCommands(
           { commands: botCommandMenu(defaultText, true), scope: { type: "chat", chat_id: chatId } },
-          signal,
+          startSignal,
         );
       } catch (err) {
-        if (signal.aborted) return;
+        if (startSignal.aborted) return;
         // Telegram knows a chat only after it wrote to the bot: the admin menu then waits a restart.
         logger.warn({ err, chatId }, "could not set the admin command menu for an admin chat");
       }
     }
   };
 
-  const loop = async () => {
+  /** One update, polled or posted: a keyboard tap, or a message or channel post (maybe a command). */
+  const handleUpdate = async (update: { readonly update_id: number }) => {
+    const { message, channel_post, callback_query } = update as {
+      message?: IncomingMessage;
+      channel_post?: IncomingMessage;
+      callback_query?: IncomingCallbackQuery;
+    };
+    try {
+      if (callback_query !== undefined) await handleTap(callback_query);
+      else await handle(message ?? channel_post ?? {});
+    } catch (err) {
+      logger.error({ err, updateId: update.update_id }, "bot update failed");
+    }
+  };
+
+  const patiently = { logger, signal: startSignal } as const;
+
+  /** getUpdates answers 409 while a webhook is set (left by an earlier run in webhook mode): delete it. */
+  const leaveWebhookMode = async () => {
+    try {
+      const info = await callTelegramPatiently((s) => api.getWebhookInfo(s), {
+        ...patiently,
+        what: "read the webhook",
+      });
+      if (info.url === "") return;
+      // Its pending updates stay with Telegram and come with the first getUpdates.
+      await callTelegramPatiently((s) => api.deleteWebhook({ drop_pending_updates: false }, s), {
+        ...patiently,
+        what: "delete the webhook",
+      });
+      logger.info({ pendingUpdates: info.pending_update_count }, "deleted the webhook left set, to poll");
+    } catch (err) {
+      if (!startSignal.aborted)
+        logger.error({ err }, "could not delete the webhook; getUpdates fails (409) while it is set");
+    }
+  };
+
+  const poll = async () => {
     await registerCommands();
+    await leaveWebhookMode();
+    markReady();
     let offset: number | undefined;
     let failures = 0;
     while (!signal.aborted) {
@@ -309,23 +415,13 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
           {
             offset,
             timeout: pollTimeoutSeconds,
-            allowed_updates: ["message", "channel_post", "callback_query"],
+            allowed_updates: ALLOWED_UPDATES,
           },
           signal,
         );
         failures = 0;
         for (const update of updates) {
-          const { message, channel_post, callback_query } = update as {
-            message?: IncomingMessage;
-            channel_post?: IncomingMessage;
-            callback_query?: IncomingCallbackQuery;
-          };
-          try {
-            if (callback_query !== undefined) await handleTap(callback_query);
-            else await handle(message ?? channel_post ?? {});
-          } catch (err) {
-            logger.error({ err, updateId: update.update_id }, "bot update failed");
-          }
+          await handleUpdate(update);
           offset = update.update_id + 1;
         }
       } catch (err) {
@@ -335,22 +431,129 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
         const retryAfter = err instanceof TelegramApiError ? err.retryAfter : undefined;
         const waitMs =
           retryAfter !== undefined ? retryAfter * 1000 : Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
-        logger.warn({ err, waitMs }, "getUpdates failed; retrying");
+        if (err instanceof TelegramApiError && err.errorCode === 409)
+          logger.error(
+            { err, waitMs },
+            "getUpdates: a webhook is set (another process in webhook mode?); TELEGRAM_WEBHOOK_URL must be the same for every alerts worker",
+          );
+        else logger.warn({ err, waitMs }, "getUpdates failed; retrying");
         await wait(waitMs);
       }
     }
   };
 
+  /**
+   * Webhook mode: listens, then setWebhook (so the first POST finds the server up), until stop();
+   * then stops taking updates and lets those taken finish within the drain time.
+   */
+  const receiveByWebhook = async (webhook: TelegramWebhookOptions) => {
+    const ledger = new TelegramUpdateLedger({
+      ...options.rateLimit,
+      botId: options.token.split(":")[0] ?? "bot",
+    });
+    const inFlight = new Set<Promise<void>>();
+    try {
+      webhookServer = await startWebhookUpdateServer({
+        port: webhook.port,
+        ...(webhook.host === undefined ? {} : { host: webhook.host }),
+        path: new URL(webhook.url).pathname,
+        secretToken: webhook.secretToken,
+        logger,
+        receive: async (update: WebhookUpdate) => {
+          if (stopping.signal.aborted || inFlight.size + replies.pending >= MAX_PENDING_REPLIES)
+            return "busy";
+          if (!(await ledger.claim(update.update_id))) {
+            logger.info({ updateId: update.update_id }, "webhook update posted again; answered before");
+            return "duplicate";
+          }
+          const handling: Promise<void> = handleUpdate(update).finally(() => inFlight.delete(handling));
+          inFlight.add(handling);
+          return "accepted";
+        },
+      });
+    } catch (err) {
+      logger.error(
+        { err, port: webhook.port },
+        "could not listen for webhook updates; the bot answers nothing",
+      );
+      markReady();
+      await ledger.close();
+      return;
+    }
+    await registerCommands();
+    try {
+      await callTelegramPatiently(
+        (s) =>
+          api.setWebhook(
+            {
+              url: webhook.url,
+              secret_token: webhook.secretToken,
+              allowed_updates: ALLOWED_UPDATES,
+              // Updates that came while no worker listened are still owed their answers.
+              drop_pending_updates: false,
+            },
+            s,
+          ),
+        { ...patiently, what: "set the webhook" },
+      );
+      logger.info({ port: webhookServer.port }, "webhook set; Telegram posts the bot's updates");
+    } catch (err) {
+      if (!signal.aborted)
+        logger.error(
+          { err },
+          "could not set the webhook; updates arrive only if an earlier one is still set",
+        );
+    }
+    markReady();
+    if (!stopping.signal.aborted) {
+      await new Promise<void>((resolve) =>
+        stopping.signal.addEventListener("abort", () => resolve(), { once: true }),
+      );
+    }
+    // The webhook stays set: Telegram keeps the updates for the next worker (a restart, a rollout).
+    const drainMs = options.drainTimeoutMs ?? 3_000;
+    const drainEnds = Date.now() + drainMs;
+    await webhookServer.stopAccepting(Math.min(1_000, drainMs));
+    const timer = new AbortController();
+    await Promise.race([
+      (async () => {
+        while (inFlight.size > 0) await Promise.all(inFlight);
+        await replies.idle();
+      })(),
+      sleep(Math.max(0, drainEnds - Date.now()), undefined, { signal: timer.signal }).catch(() => {}),
+    ]);
+    timer.abort();
+    if (inFlight.size > 0 || replies.pending > 0)
+      logger.warn(
+        { updates: inFlight.size, replies: replies.pending, drainMs },
+        "stopping with webhook updates still in hand; their replies are abandoned",
+      );
+    await ledger.close();
+  };
+
+  const loop = async () => {
+    if (options.webhook === undefined) await poll();
+    else await receiveByWebhook(options.webhook);
+  };
+
   const stopped = (async () => {
     await loop();
+    // Polling stops on abort; webhook mode returns after its drain: abandon whatever is left.
+    abort.abort();
+    markReady();
     await replies.idle();
     await chartCache?.close();
     await limiter.close();
   })();
   return {
+    ready,
+    get webhookPort() {
+      return webhookServer?.port ?? null;
+    },
     stopped,
     async stop() {
-      abort.abort();
+      stopping.abort();
+      if (options.webhook === undefined) abort.abort();
       await stopped;
     },
   };
