@@ -88,6 +88,12 @@ const strategyShape = {
   brokerageRate: z.number().min(0).max(0.1).optional(),
   slippageTicks: z.number().int().min(0).max(100).optional(),
   settlementDays: z.number().int().min(0).max(10).optional(),
+  /**
+   * Flat at the close (day trading): positions are sold in each session's closing auction, no
+   * entry fills in it (vpa-core `BacktestConfig.exitAtSessionEnd`). Intraday timeframes only.
+   * Optional without a default so that configs written before it keep their run id.
+   */
+  exitAtSessionEnd: z.boolean().optional(),
 };
 
 /** The bar timeframes a run can trade on (weekly bars are not traded). */
@@ -114,7 +120,11 @@ export const runConfigSchema = z
     ...strategyShape,
   })
   .strict()
-  .refine((c) => c.from <= c.to, { message: "from must not be after to", path: ["to"] });
+  .refine((c) => c.from <= c.to, { message: "from must not be after to", path: ["to"] })
+  .refine((c) => !(c.exitAtSessionEnd === true && c.timeframe === "1D"), {
+    message: "flat at the close needs intraday bars (timeframe 1m, 5m, 15m, 30m or 1h)",
+    path: ["exitAtSessionEnd"],
+  });
 
 /** Parameters a sweep may vary (numbers; `null` turns an exit off). */
 export const SWEEP_KEYS = [

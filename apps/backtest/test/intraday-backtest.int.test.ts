@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readReplayBarsCsv } from "../../../test-support/bar-stream-stand-in.ts";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
-import { backtestJobId, type RunConfigInput, startBacktestWorker, submitBacktest } from "../src/index.ts";
+import {
+  backtestJobId,
+  InvalidBacktestConfigError,
+  parseBacktestJobConfig,
+  type RunConfigInput,
+  startBacktestWorker,
+  submitBacktest,
+} from "../src/index.ts";
 
 /**
  * A backtest of intraday bars through the queue and the worker: the real VN30F1M minutes of the
@@ -120,5 +127,31 @@ describe("intraday backtests through the worker (VN30F1M 1m)", () => {
         (t) => t.exitReason !== "end_of_period" && t.exitTime.slice(0, 10) === t.entryTime.slice(0, 10),
       ),
     ).toBe(true);
+  });
+
+  it("flat at the close (exitAtSessionEnd): a day trader's future is never carried overnight", async () => {
+    const trades = await runToEnd("intraday-flat", { ...RUN, exitAtSessionEnd: true });
+    expect(trades.length).toBeGreaterThan(3);
+    for (const trade of trades) expect(trade.exitTime.slice(0, 10)).toBe(trade.entryTime.slice(0, 10));
+    expect(trades.some((t) => t.exitReason === "session_end")).toBe(true);
+  });
+
+  it("refuses flat at the close on daily bars, naming the field", () => {
+    expect(() =>
+      parseBacktestJobConfig({
+        symbols: ["VN30F1M"],
+        from: "2023-11-24",
+        to: "2023-12-13",
+        exitAtSessionEnd: true,
+      }),
+    ).toThrow(InvalidBacktestConfigError);
+    expect(() =>
+      parseBacktestJobConfig({
+        symbols: ["VN30F1M"],
+        from: "2023-11-24",
+        to: "2023-12-13",
+        exitAtSessionEnd: true,
+      }),
+    ).toThrow(/exitAtSessionEnd: flat at the close needs intraday bars/);
   });
 });

@@ -27,6 +27,7 @@ const report: BacktestReport = {
     brokerageRate: 0.0015,
     slippageTicks: 0,
     settlementDays: 2,
+    exitAtSessionEnd: false,
   },
   period: {
     from: "2020-01-30",
@@ -100,6 +101,7 @@ const report: BacktestReport = {
     entriesSkippedNoNextBar: 0,
     entriesSkippedCeiling: 0,
     entriesSkippedCash: 0,
+    entriesSkippedSessionEnd: 0,
     exitsDelayedFloor: 0,
     exitsDelayedSettlement: 0,
   },
@@ -201,6 +203,20 @@ function textOf(html: string, id: string): string {
   const tag = /^<(\w+)/.exec(html.slice(open))![1]!;
   return html.slice(html.indexOf(">", start) + 1, html.indexOf(`</${tag}>`, start)).replace(/<[^>]+>/g, "");
 }
+
+describe("HTML report of an intraday run flat at the close", () => {
+  it("lists the closing-auction exit, Vietnamese first, and the entries it skipped", () => {
+    const html = renderBacktestReportHtml({
+      ...report,
+      runConfig: { ...report.runConfig, timeframe: "1m" },
+      engineConfig: { ...report.engineConfig, exitAtSessionEnd: true },
+      counters: { ...report.counters, entriesSkippedSessionEnd: 3 },
+    });
+    expect(html).toContain("đóng vị thế trong phiên ATC / flat at the close (closing auction)");
+    expect(html).toContain("closing auction 3");
+    expect(renderBacktestReportHtml(report)).not.toContain("flat at the close");
+  });
+});
 
 describe("HTML report against the VN30 index", () => {
   const html = renderBacktestReportHtml(againstIndex);

@@ -105,6 +105,8 @@ function describeStrategy(report: BacktestReport): string {
     c.trailingStop === null ? null : `trailing stop ${formatPercent(c.trailingStop, 1, false)}`,
     c.maxHoldDays === null ? null : `max hold ${c.maxHoldDays} sessions`,
     c.exitOnBearSignal ? `bear signal (score ≥ ${c.exitMinScore})` : null,
+    // Absent in runs stored before the option existed.
+    c.exitAtSessionEnd === true ? "đóng vị thế trong phiên ATC / flat at the close (closing auction)" : null,
   ].filter((x) => x !== null);
   return [
     `Entries: ${c.entrySignals.join(", ")}; score ≥ ${c.minScore}, confidence ≥ ${c.minConfidence}${c.requireConfirmation ? ", after confirmation" : ""}; order at the next open.`,
@@ -299,7 +301,7 @@ export function renderBacktestReportHtml(report: BacktestReport | WalkForwardRep
       ["entry signals / filled", `${report.counters.entrySignals} / ${report.counters.entriesFilled}`],
       [
         "entries skipped",
-        `max positions ${report.counters.entriesSkippedMaxPositions}, held ${report.counters.entriesSkippedAlreadyHeld}, ceiling ${report.counters.entriesSkippedCeiling}, cash ${report.counters.entriesSkippedCash}`,
+        `max positions ${report.counters.entriesSkippedMaxPositions}, held ${report.counters.entriesSkippedAlreadyHeld}, ceiling ${report.counters.entriesSkippedCeiling}, cash ${report.counters.entriesSkippedCash}${report.engineConfig.exitAtSessionEnd === true ? `, closing auction ${report.counters.entriesSkippedSessionEnd ?? 0}` : ""}`,
       ],
       [
         "sells delayed",

@@ -7,6 +7,7 @@ import { SIGNAL_REGISTRY } from "../signals/signal-registry.ts";
 /**
  * Why a position was closed. `end_of_period`: still open on the last day, valued (and counted as
  * sold, costs included) at that day's close so that the trades add up to the final equity.
+ * `session_end`: sold in the session's closing auction by {@link BacktestConfig.exitAtSessionEnd}.
  */
 export const EXIT_REASONS = [
   "stop_loss",
@@ -14,6 +15,7 @@ export const EXIT_REASONS = [
   "take_profit",
   "bear_signal",
   "max_hold",
+  "session_end",
   "end_of_period",
 ] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
@@ -74,6 +76,14 @@ export interface BacktestConfig {
    * VN30 futures settle T+0 whatever this says (`market.settlementTradingDaysOf`). Default 2.
    */
   readonly settlementDays: number;
+  /**
+   * Flat at the close (day trading, e.g. VN30 futures): every position that settlement lets go is
+   * sold in its session's closing auction, at the close of the symbol's last bar of the session
+   * (exit reason `session_end`), and no entry fills at that bar. A stock bought today (T+2) still
+   * waits for its sellable session and is sold at that session's close. Meant for intraday bars
+   * (with daily bars every bar ends its session). Default false.
+   */
+  readonly exitAtSessionEnd: boolean;
 }
 
 export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = Object.freeze({
@@ -93,6 +103,7 @@ export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = Object.freeze({
   brokerageRate: DEFAULT_BROKERAGE_RATE,
   slippageTicks: 0,
   settlementDays: SETTLEMENT_TRADING_DAYS,
+  exitAtSessionEnd: false,
 });
 
 /**
@@ -153,6 +164,7 @@ export function resolveBacktestConfig(partial: Partial<BacktestConfig> = {}): Ba
     problems.push("slippageTicks: a whole number from 0 to 100");
   if (!(Number.isInteger(config.settlementDays) && config.settlementDays >= 0 && config.settlementDays <= 10))
     problems.push("settlementDays: a whole number from 0 to 10");
+  if (typeof config.exitAtSessionEnd !== "boolean") problems.push("exitAtSessionEnd: true or false");
   if (problems.length > 0) throw new BacktestConfigError(problems);
   return Object.freeze({ ...config, entrySignals: Object.freeze([...new Set(config.entrySignals)]) });
 }

@@ -131,6 +131,24 @@ describe(`intraday backtests on the real VN30F1M minutes (${source.endsWith("sam
     expect(result.counters.exitsDelayedSettlement).toBe(0);
   });
 
+  it("flat at the close: every futures trade is closed in its own session, none carried overnight", () => {
+    const result = run("VN30F1M", "HNX", { stopLoss: 0.003, exitAtSessionEnd: true });
+    expect(result.trades.length).toBeGreaterThan(10);
+    for (const trade of result.trades)
+      expect(trade.exitTime.slice(0, 10), trade.entryTime).toBe(trade.entryTime.slice(0, 10));
+    const flat = result.trades.filter((t) => t.exitReason === "session_end");
+    expect(flat.length).toBeGreaterThan(0);
+    // Sold at the session's last bar (the ATC's 14:45 print on full days), at its close.
+    for (const trade of flat) {
+      const bar = columns.time.indexOf(trade.exitTime);
+      expect(columns.time[bar + 1]?.slice(0, 10) ?? "", trade.exitTime).not.toBe(trade.exitTime.slice(0, 10));
+      expect(trade.exitPrice).toBe(toTickPriceVnd("HNX", columns.close[bar]!));
+    }
+    const { time, positions } = result.equity;
+    for (let i = 0; i < time.length; i++)
+      if (time[i + 1]?.slice(0, 10) !== time[i]!.slice(0, 10)) expect(positions[i], time[i]).toBe(0);
+  });
+
   it("keeps a stock's T+2 in trading days, not bars: the same minutes traded as a HOSE stock", () => {
     const result = run("STOCK", "HOSE", { maxHoldDays: 30, stopLoss: 0.003 });
     expect(result.trades.length).toBeGreaterThan(3);

@@ -311,3 +311,58 @@ describe("intraday fills only while the market matches orders", () => {
     ]);
   });
 });
+
+describe("flat at the close (exitAtSessionEnd): day trading", () => {
+  const twoSessions = {
+    "2024-01-02": [
+      ["09:00", 1000, 1000],
+      ["10:00", 1000, 1010],
+      ["11:00", 1010, 1020],
+      ["13:00", 1020, 1015],
+      ["14:30", 1015, 1012],
+      ["14:45", 1012, 1012.3], // the ATC's print
+    ] as BarSpec[],
+    "2024-01-03": [
+      ["09:00", 1030, 1030],
+      ["10:00", 1030, 1030],
+      ["14:45", 1030, 1030],
+    ] as BarSpec[],
+  };
+
+  it("sells a VN30 future in the closing auction of the session it was bought in, at the session's close", () => {
+    const result = simulate("VN30F1M", "HNX", columnsOf(twoSessions), "2024-01-02T09:00:00+07:00", {
+      exitAtSessionEnd: true,
+    });
+    expect(
+      result.trades.map((t) => [t.entryTime, t.exitTime, t.exitPrice, t.exitReason, t.holdingDays]),
+    ).toEqual([["2024-01-02T10:00:00+07:00", "2024-01-02T14:45:00+07:00", 1_012_300, "session_end", 0]]);
+    // No position overnight: none open at the session's last close.
+    expect(result.curve.positions[5]).toBe(0);
+    // Without the option the future is carried overnight (to the end of the period here).
+    const held = simulate("VN30F1M", "HNX", columnsOf(twoSessions), "2024-01-02T09:00:00+07:00", {});
+    expect(held.trades.map((t) => [t.exitTime, t.exitReason])).toEqual([
+      ["2024-01-03T14:45:00+07:00", "end_of_period"],
+    ]);
+  });
+
+  it("fills no entry in the closing auction (it would be sold in the same print)", () => {
+    const result = simulate("VN30F1M", "HNX", columnsOf(twoSessions), "2024-01-02T14:30:00+07:00", {
+      exitAtSessionEnd: true,
+    });
+    expect(result.counters.entriesSkippedSessionEnd).toBe(1);
+    expect(result.trades).toEqual([]);
+  });
+
+  it("keeps a stock bought today until T+2, then sells it at that session's close", () => {
+    const columns = columnsOf({
+      "2024-01-02": flatSession(100),
+      "2024-01-03": flatSession(100),
+      "2024-01-04": [...flatSession(100).slice(0, 5), ["14:45", 100, 102]],
+      "2024-01-05": flatSession(103),
+    });
+    const result = simulate("AAA", "HOSE", columns, "2024-01-02T09:15:00+07:00", { exitAtSessionEnd: true });
+    expect(
+      result.trades.map((t) => [t.entryTime, t.exitTime, t.exitPrice, t.exitReason, t.holdingDays]),
+    ).toEqual([["2024-01-02T10:00:00+07:00", "2024-01-04T14:45:00+07:00", 102_000, "session_end", 2]]);
+  });
+});

@@ -45,6 +45,8 @@ export interface SimulationCounters {
   readonly entriesSkippedNoNextBar: number;
   readonly entriesSkippedCeiling: number;
   readonly entriesSkippedCash: number;
+  /** Entries not filled at a session's last bar because the run is flat at the close (`exitAtSessionEnd`). */
+  readonly entriesSkippedSessionEnd: number;
   /** Sell orders that waited a session because the open was at the floor. */
   readonly exitsDelayedFloor: number;
   /** Sell orders that waited for T+2. */
@@ -240,6 +242,7 @@ export function simulatePortfolio(
     entriesSkippedNoNextBar: 0,
     entriesSkippedCeiling: 0,
     entriesSkippedCash: 0,
+    entriesSkippedSessionEnd: 0,
     exitsDelayedFloor: 0,
     exitsDelayedSettlement: 0,
   };

@@ -112,6 +112,7 @@ export interface StepCounters {
   entriesSkippedNoNextBar: number;
   entriesSkippedCeiling: number;
   entriesSkippedCash: number;
+  entriesSkippedSessionEnd: number;
   exitsDelayedFloor: number;
   exitsDelayedSettlement: number;
 }
@@ -125,6 +126,7 @@ export function emptyStepCounters(): StepCounters {
     entriesSkippedNoNextBar: 0,
     entriesSkippedCeiling: 0,
     entriesSkippedCash: 0,
+    entriesSkippedSessionEnd: 0,
     exitsDelayedFloor: 0,
     exitsDelayedSettlement: 0,
   };
@@ -219,7 +221,9 @@ function closePosition(
  *    orders in signal priority (sized on the previous close's equity, board lots, ticks, costs);
  *    the band is the session's (reference: the previous session's close), and an intraday bar
  *    outside the trading phases (lunch break, after the close) fills nothing: orders wait;
- * 2. positions are valued at the close (a symbol without a bar keeps its last close);
+ * 2. with `exitAtSessionEnd`, at a symbol's last bar of the session, its sellable position is
+ *    sold in the closing auction at the close ({@link sellAtSessionEnd}); then positions are
+ *    valued at the close (a symbol without a bar keeps its last close);
  * 3. exit rules read the close → sell orders for each symbol's next bar (`maxHoldDays` in
  *    trading days: decided at the close of the session's last bar, as a daily close would be);
  * 4. entry candidates of the close → buy orders for each symbol's next bar.
@@ -287,6 +291,11 @@ export function stepPortfolio(
         waiting.push(order);
         continue;
       }
+      if (config.exitAtSessionEnd && market.isSessionEnd(order.symbol)) {
+        // Flat at the close: a position opened in the closing auction would be closed in it.
+        counters.entriesSkippedSessionEnd++;
+        continue;
+      }
       const price = buyFillPriceVnd(
         order.exchange,
         market.open(order.symbol),
@@ -337,7 +346,11 @@ export function stepPortfolio(
     state.pending = waiting;
   }
 
-  // 2. Valuation at the close.
+  // 2. Flat at the close: what may be sold goes in the session's closing auction, at its price.
+  if (config.exitAtSessionEnd)
+    sellAtSessionEnd(state, date, day, tradingDay, market, config, trades, counters);
+
+  // Valuation at the close.
   let invested = 0;
   for (const position of state.positions) {
     if (market.hasBar(position.symbol)) {
@@ -400,6 +413,48 @@ export function stepPortfolio(
   state.session = session + 1;
   state.lastSession = date;
   state.tradingDay = tradingDay;
+}
+
+/**
+ * `exitAtSessionEnd`: every position with a bar at this step that is the symbol's last of the
+ * session, that the order book can fill and that settlement lets go, is sold at the bar's close
+ * (the closing auction's price, on the tick, inside the session's band: at the floor it does not
+ * fill and the position stays). An order placed for the closing auction before it starts: known
+ * in advance, so no look-ahead. A pending exit keeps its own reason.
+ */
+function sellAtSessionEnd(
+  state: PortfolioState,
+  date: string,
+  day: string,
+  tradingDay: number,
+  market: SessionMarket,
+  config: BacktestConfig,
+  trades: ClosedTrade[],
+  counters: StepCounters,
+): void {
+  let closedAny = false;
+  for (const position of state.positions) {
+    const symbol = position.symbol;
+    if (!market.hasBar(symbol) || !market.isSessionEnd(symbol) || !market.canFill(symbol)) continue;
+    if (tradingDay < position.sellableSession || (position.sellableOn !== null && day < position.sellableOn))
+      continue;
+    const price = sellFillPriceVnd(
+      position.exchange,
+      market.close(symbol),
+      market.referenceClose(symbol),
+      config.slippageTicks,
+      { basisPoints: priceBandBasisPointsOf(symbol, position.exchange) },
+    );
+    if (price === null) {
+      counters.exitsDelayedFloor++;
+      continue;
+    }
+    const reason = position.exitReason ?? "session_end";
+    closePosition(state, position, date, tradingDay, price, reason, config.brokerageRate, trades);
+    position.quantity = -1;
+    closedAny = true;
+  }
+  if (closedAny) state.positions = state.positions.filter((p) => p.quantity !== -1);
 }
 
 /**

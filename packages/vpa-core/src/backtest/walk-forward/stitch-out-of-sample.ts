@@ -59,6 +59,7 @@ const sumCounters = (all: readonly SimulationCounters[]): SimulationCounters => 
     entriesSkippedNoNextBar: total.entriesSkippedNoNextBar ?? 0,
     entriesSkippedCeiling: total.entriesSkippedCeiling ?? 0,
     entriesSkippedCash: total.entriesSkippedCash ?? 0,
+    entriesSkippedSessionEnd: total.entriesSkippedSessionEnd ?? 0,
     exitsDelayedFloor: total.exitsDelayedFloor ?? 0,
     exitsDelayedSettlement: total.exitsDelayedSettlement ?? 0,
   };
