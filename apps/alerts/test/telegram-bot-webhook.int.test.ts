@@ -144,6 +144,19 @@ describe("Telegram bot in webhook mode", () => {
     expect(posts).toEqual([expect.objectContaining({ status: 200, secretToken: SECRET, answerLost: false })]);
   });
 
+  it("handles one chat's updates in the order they came, though Telegram posts them at once", async () => {
+    telegram.routeWebhook(`http://127.0.0.1:${port}`);
+    await startWebhookBot();
+    telegram.pushUpdate(messageUpdate(3250, "/subscribe HPG"));
+    telegram.pushUpdate(messageUpdate(3250, "/list"));
+    const replies = await until(
+      () => repliesTo(telegram, 3250),
+      (all) => all.length >= 2,
+    );
+    expect(replies[0]?.plainText).toContain("Subscribed");
+    expect(replies[1]?.plainText).toContain("HPG");
+  });
+
   it("refuses a post without the right secret token with 401 and handles nothing", async () => {
     telegram.routeWebhook(`http://127.0.0.1:${port}`);
     await startWebhookBot();

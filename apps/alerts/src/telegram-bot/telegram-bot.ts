@@ -152,6 +152,16 @@ const TOAST_MAX_LENGTH = 200;
  */
 const MAX_PENDING_REPLIES = 100;
 
+/** The chat an update comes from (a message's, a post's, a tapped message's), or "" for none. */
+function chatKeyOf(update: { readonly [kind: string]: unknown }): string {
+  const { message, channel_post, callback_query } = update as {
+    message?: IncomingMessage;
+    channel_post?: IncomingMessage;
+    callback_query?: IncomingCallbackQuery;
+  };
+  return String((message ?? channel_post ?? callback_query?.message)?.chat?.id ?? "");
+}
+
 /** The updates the bot asks for, polling or by webhook. */
 const ALLOWED_UPDATES = ["message", "channel_post", "callback_query"];
 
@@ -452,6 +462,22 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
       botId: options.token.split(":")[0] ?? "bot",
     });
     const inFlight = new Set<Promise<void>>();
+    /**
+     * Each chat's updates are handled one after the other, in the order they were taken, as the
+     * poll loop does: Telegram posts several at once, and "/subscribe VCB" then "/list" must list VCB.
+     */
+    const chatQueues = new Map<string, Promise<void>>();
+    const take = (update: WebhookUpdate) => {
+      const chat = chatKeyOf(update);
+      const handling: Promise<void> = (chatQueues.get(chat) ?? Promise.resolve())
+        .then(() => handleUpdate(update))
+        .finally(() => {
+          inFlight.delete(handling);
+          if (chatQueues.get(chat) === handling) chatQueues.delete(chat);
+        });
+      inFlight.add(handling);
+      chatQueues.set(chat, handling);
+    };
     try {
       webhookServer = await startWebhookUpdateServer({
         port: webhook.port,
@@ -466,8 +492,7 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
             logger.info({ updateId: update.update_id }, "webhook update posted again; answered before");
             return "duplicate";
           }
-          const handling: Promise<void> = handleUpdate(update).finally(() => inFlight.delete(handling));
-          inFlight.add(handling);
+          take(update);
           return "accepted";
         },
       });
@@ -498,7 +523,7 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
       );
       logger.info({ port: webhookServer.port }, "webhook set; Telegram posts the bot's updates");
     } catch (err) {
-      if (!signal.aborted)
+      if (!startSignal.aborted)
         logger.error(
           { err },
           "could not set the webhook; updates arrive only if an earlier one is still set",
