@@ -730,6 +730,31 @@ export const COMMANDS = {
     arguments: "<file>",
     options: {},
   },
+  maintain: {
+    summary:
+      "create `market_data` partitions ahead and drop intraday months past `INTRADAY_RETENTION_DAYS` (the scanner does it too)",
+    details: [
+      "Creates this and next year's daily partition and this and next month's intraday one; with a retention, drops each intraday month (a whole partition) that ended more than N days ago. Daily bars are always kept.",
+      "Runs in one transaction: a lock not granted within --timeout (a long query on market_data) changes nothing, and exits 1.",
+    ],
+    options: {
+      "retention-days": {
+        type: "string",
+        value: "N",
+        description:
+          "drop intraday months that ended more than N days ago (1–36500; default INTRADAY_RETENTION_DAYS, unset: keep all)",
+      },
+      "dry-run": { type: "boolean", description: "print what it would create and drop, and change nothing" },
+      timeout: {
+        type: "string",
+        value: "SECONDS",
+        description: "give up after waiting this many seconds for a lock or a statement (1–3600; default 60)",
+      },
+      json: jsonDocument(
+        "{dryRun, retentionDays, created, dropped}: partition names (with --dry-run, what it would do)",
+      ),
+    },
+  },
   test: {
     summary: "the test suite against real Redis and PostgreSQL (runs `services up --test-tools` first)",
     arguments: "[vitest args]",

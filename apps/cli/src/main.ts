@@ -54,6 +54,8 @@ const RUNNERS: { readonly [N in CommandName]: Runner } = {
     (await import("./commands/subscribers.ts")).runSubscribers(await open.app(), args),
   backup: async (args, open) => (await import("./commands/backup.ts")).runBackup(await open.app(), args),
   restore: async (args, open) => (await import("./commands/backup.ts")).runRestore(await open.app(), args),
+  maintain: async (args, open) =>
+    (await import("./commands/maintain.ts")).runMaintain(await open.app(), args),
   test: async () => {
     throw new UsageError(
       "test: run the suite as ./vpa test [vitest args]: it starts the services, then vitest",

@@ -18,6 +18,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { COMMAND_NAMES } from "../src/command-registry.ts";
+import { checkCommandLine } from "../src/parse-options.ts";
 import { healthPortOf, WORKER_KINDS, type WorkerKind } from "../src/worker-process.ts";
 import { type Manifest, manifestKey, renderKustomization } from "./kustomize-render.ts";
 
@@ -108,6 +109,7 @@ function configMapData(manifests: Manifest[]): Record<string, string> {
 /** Values a real Secret would hold: what loadConfig must accept for each secret key. */
 const SECRET_SAMPLES: Record<string, string> = {
   DATABASE_URL: "postgres://vpa:secret@postgres.example:5432/vpa",
+  DATABASE_READ_URL: "postgres://vpa:secret@postgres-replica.example:5432/vpa",
   REDIS_URL: "redis://:secret@redis.example:6379",
   TELEGRAM_BOT_TOKEN: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ",
   SMTP_URL: "smtp://user:pass@mail.example:587",
@@ -385,6 +387,61 @@ describe("deploy/k8s", () => {
         ({ container }) => container.args?.[1] === "api",
       );
       expect(api?.container.ports?.map((p) => p.name)).toContain(targetPort);
+    }
+  });
+
+  it("sets the ConfigMap's values at the code's defaults, but for the few Kubernetes needs otherwise", () => {
+    // Meant to differ: a fixed hash-tagged prefix for every pod, a drain inside the 30 s grace
+    // period, the writable emptyDir, and one bot poller (alerts-bot turns it back on).
+    const INTENDED = ["QUEUE_PREFIX", "SHUTDOWN_TIMEOUT_MS", "VPA_DATA_DIR", "TELEGRAM_BOT_COMMANDS"];
+    // The base: the overlays change values on purpose (dev logs at debug).
+    const defaults = loadConfig({});
+    for (const [name, value] of Object.entries(configMapData(renderKustomization(resolve(K8S, "base"))))) {
+      if (value === "" || INTENDED.includes(name)) continue;
+      // Setting the variable to the ConfigMap's value must change nothing in the configuration.
+      expect(loadConfig({ [name]: value }), `${name}=${JSON.stringify(value)}`).toEqual(defaults);
+    }
+    // The check can fail: ANALYZE_CHUNK_SIZE 50 (the old value) is not the default (100).
+    expect(loadConfig({ ANALYZE_CHUNK_SIZE: "50" })).not.toEqual(defaults);
+  });
+
+  it("maintains market_data's partitions daily with `vpa maintain` on the primary, bounded in time", () => {
+    for (const overlay of OVERLAYS) {
+      const cronJob = rendered[overlay].find(
+        (m) => m.kind === "CronJob" && m.metadata.name === "maintain",
+      ) as Manifest;
+      expect(cronJob, overlay).toBeDefined();
+      const spec = cronJob.spec as {
+        schedule: string;
+        timeZone: string;
+        concurrencyPolicy: string;
+        jobTemplate: { spec: { activeDeadlineSeconds?: number } };
+      };
+      expect(spec.schedule).toMatch(/^\d+ \d+ \* \* \*$/);
+      expect(spec.timeZone).toBe("Asia/Ho_Chi_Minh");
+      expect(spec.concurrencyPolicy).toBe("Forbid");
+      expect(spec.jobTemplate.spec.activeDeadlineSeconds).toBeGreaterThan(0);
+      const { container } = vpaContainers([cronJob])[0] as { container: Container };
+      const [command, ...options] = container.args ?? [];
+      expect(command).toBe("maintain");
+      expect(COMMAND_NAMES).toContain(command);
+      // Options the CLI accepts (a typo would fail every night), with a bounded wait.
+      expect(() => checkCommandLine("maintain", options)).not.toThrow();
+      expect(options).toContain("--timeout");
+      expect(container.envFrom?.map((source) => source.configMapRef?.name)).toContain("vpa-config");
+      expect(container.env?.find((e) => e.name === "DATABASE_URL")?.valueFrom?.secretKeyRef?.key).toBe(
+        "DATABASE_URL",
+      );
+      expect(container.env?.map((e) => e.name)).not.toContain("DATABASE_READ_URL");
+      // After the nightly backup (02:30): a month is in a dump before it is dropped.
+      const backup = rendered[overlay].find((m) => m.kind === "CronJob" && m.metadata.name === "backup");
+      const minutesOf = (schedule: string) => {
+        const [minute, hour] = schedule.split(" ").map(Number) as [number, number];
+        return hour * 60 + minute;
+      };
+      expect(minutesOf(spec.schedule)).toBeGreaterThan(
+        minutesOf((backup as Manifest & { spec: { schedule: string } }).spec.schedule),
+      );
     }
   });
 

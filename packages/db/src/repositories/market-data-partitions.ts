@@ -79,30 +79,96 @@ export interface PartitionMaintenance {
 }
 
 /**
- * The periodic step (the scan scheduler runs it before each scheduled scan): creates the coming
- * periods' partitions before their first bar arrives, and with a retention drops each intraday
- * month whose end is more than `intradayRetentionDays` before `now` (a whole partition at a time:
- * no row-by-row delete, no bloat). Daily bars are kept for ever.
+ * The periodic step (the scan scheduler runs it before each scheduled scan; `vpa maintain` and its
+ * daily CronJob run it on their own): creates the coming periods' partitions before their first
+ * bar arrives, and with a retention drops each intraday month whose end is more than
+ * `intradayRetentionDays` before `now` (a whole partition at a time: no row-by-row delete, no
+ * bloat). Daily bars are kept for ever.
  */
 export async function maintainMarketDataPartitions(
   db: Kysely<Database>,
   options: { readonly now: Date; readonly intradayRetentionDays: number | null },
 ): Promise<PartitionMaintenance> {
   const now = options.now;
-  const created =
-    (await ensureMarketDataPartitions(db, "1D", now, new Date(now.getTime() + 366 * DAY_MS))) +
-    (await ensureMarketDataPartitions(db, "1m", now, new Date(now.getTime() + 32 * DAY_MS)));
+  let created = 0;
+  for (const span of partitionSpansAhead(now)) {
+    created += await ensureMarketDataPartitions(db, span.timeframe, span.from, span.to);
+  }
   const dropped: string[] = [];
-  if (options.intradayRetentionDays !== null) {
-    const cutoff = now.getTime() - options.intradayRetentionDays * DAY_MS;
-    for (const name of await listIntradayPartitions(db)) {
-      const end = intradayPartitionEnd(name);
-      if (end === null || end.getTime() > cutoff) continue;
-      await sql`drop table if exists ${sql.id(name)}`.execute(db);
-      dropped.push(name);
-    }
+  for (const name of intradayPartitionsPastRetention(
+    await listIntradayPartitions(db),
+    now,
+    options.intradayRetentionDays,
+  )) {
+    await sql`drop table if exists ${sql.id(name)}`.execute(db);
+    dropped.push(name);
   }
   return { created, dropped };
+}
+
+/** What {@link maintainMarketDataPartitions} would do now, changing nothing (`vpa maintain --dry-run`). */
+export interface PartitionMaintenancePlan {
+  /** Partitions missing for the coming periods, by name. */
+  readonly create: string[];
+  /** Intraday partitions past the retention, oldest first. */
+  readonly drop: string[];
+}
+
+/** Reads what {@link maintainMarketDataPartitions} would create and drop at `now`; writes nothing. */
+export async function planMarketDataPartitionMaintenance(
+  db: Kysely<Database>,
+  options: { readonly now: Date; readonly intradayRetentionDays: number | null },
+): Promise<PartitionMaintenancePlan> {
+  const create: string[] = [];
+  for (const span of partitionSpansAhead(options.now)) {
+    // The periods vpa_ensure_market_data_partitions walks (migration 0014), in the same names.
+    const intraday = !isDailyOrLonger(span.timeframe);
+    const result = await sql<{ name: string }>`
+      select name from (
+        select ${intraday ? "market_data_intraday_" : "market_data_daily_"}
+          || to_char(period, ${intraday ? "YYYY_MM" : "YYYY"}) as name
+        from generate_series(
+          date_trunc(${intraday ? "month" : "year"}, ${span.from}::timestamptz at time zone 'Asia/Ho_Chi_Minh'),
+          date_trunc(${intraday ? "month" : "year"}, ${span.to}::timestamptz at time zone 'Asia/Ho_Chi_Minh'),
+          ${intraday ? "1 month" : "1 year"}::interval
+        ) as period
+      ) periods
+      where to_regclass(quote_ident(name)) is null
+      order by name
+    `.execute(db);
+    create.push(...result.rows.map((row) => row.name));
+  }
+  const drop = intradayPartitionsPastRetention(
+    await listIntradayPartitions(db),
+    options.now,
+    options.intradayRetentionDays,
+  );
+  return { create, drop };
+}
+
+/** The spans kept ahead: this and the next year of daily bars, this and the next month of intraday. */
+function partitionSpansAhead(now: Date): { timeframe: Timeframe; from: Date; to: Date }[] {
+  return [
+    { timeframe: "1D", from: now, to: new Date(now.getTime() + 366 * DAY_MS) },
+    { timeframe: "1m", from: now, to: new Date(now.getTime() + 32 * DAY_MS) },
+  ];
+}
+
+/**
+ * The intraday partitions (by name) whose month ended more than `retentionDays` before `now`:
+ * every bar they can hold is past the retention. None when the retention is null (keep all).
+ */
+export function intradayPartitionsPastRetention(
+  names: readonly string[],
+  now: Date,
+  retentionDays: number | null,
+): string[] {
+  if (retentionDays === null) return [];
+  const cutoff = now.getTime() - retentionDays * DAY_MS;
+  return names.filter((name) => {
+    const end = intradayPartitionEnd(name);
+    return end !== null && end.getTime() <= cutoff;
+  });
 }
 
 /** Names of the intraday partitions, oldest first. */
