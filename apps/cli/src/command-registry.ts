@@ -354,7 +354,7 @@ export const COMMANDS = {
       "Percentages are in percent: 7 and 7% both mean 7 %. Stop loss, take profit, trailing stop and position size refuse values under 1, which look like old-style fractions (0.07 would be 0.07 %).",
       "A run's id is derived from its configuration: submitting it again follows the first run, and runs again one that failed or was cancelled. Without --wait it prints the run id and returns; --show ID prints the result later.",
       "Sweepable keys: min-score, min-confidence, stop-loss, take-profit, trailing-stop, max-hold, position-size, max-positions, slippage, exit-min-score.",
-      "--timeframe 1m…1h trades intraday bars, one step per bar: orders fill at the next bar's open (within the session), T+2 is still counted in trading days, --max-hold counts bars, and the daily index is not compared.",
+      "--timeframe 1m…1h trades intraday bars, one step per bar: orders fill at the next bar's open within the session (never in the lunch break or after the close; a decision on the session's last print fills at the next session's open), the band is the session's (from the previous session's close), T+2 and --max-hold count trading days (sessions), VN30 futures are banded ±7 % and settle T+0, and the daily index is not compared. --flat-at-close sells every position settlement lets go in each session's closing auction (intraday only).",
     ],
     options: {
       symbols: {
@@ -441,6 +441,10 @@ export const COMMANDS = {
         description: "a bear signal exits a position when it scores N or more (0–100; default 0)",
       },
       "no-bear-exit": { type: "boolean", description: "do not exit on bear signals" },
+      "flat-at-close": {
+        type: "boolean",
+        description: "day trading: sell in each session's closing auction, carry nothing overnight (intraday bars)",
+      },
       sweep: {
         type: "string",
         multiple: true,

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { getBacktestRun } from "@vpa/db";
 import { createQueue } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
@@ -175,5 +176,30 @@ describe("vpa backtest --walk-forward", () => {
     expect(metric.stderr).toContain("--optimize must be one of sharpe, cagr, calmar");
     const tooLong = await vpa([...base, "--walk-forward", "train=3y,test=1y", "--sweep", "min-score=50,70"]);
     expect(tooLong.stderr).toContain("not longer than one training window");
+  });
+});
+
+describe("vpa backtest --flat-at-close", () => {
+  it("submits a day trader's run that sells in each closing auction, and refuses it on daily bars", async () => {
+    const base = [
+      "backtest",
+      "--symbols",
+      "FPT",
+      "--from",
+      "2021-06-01",
+      "--to",
+      "2021-06-30",
+      "--flat-at-close",
+    ];
+    const daily = await vpa(base);
+    expect(daily.code).toBe(2);
+    expect(daily.stderr).toContain("exitAtSessionEnd: flat at the close needs intraday bars");
+    const intraday = await vpa([...base, "--timeframe", "15m", "--json"]);
+    expect(intraday.code, intraday.stderr).toBe(0);
+    const { runId } = JSON.parse(intraday.stdout) as { runId: string };
+    expect((await getBacktestRun(database.db, runId))?.config).toMatchObject({
+      timeframe: "15m",
+      exitAtSessionEnd: true,
+    });
   });
 });

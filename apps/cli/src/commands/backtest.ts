@@ -511,6 +511,7 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
   if (values.signals !== undefined) strategy.entrySignals = parseList(values.signals);
   if (values.confirm) strategy.requireConfirmation = true;
   if (values["no-bear-exit"]) strategy.exitOnBearSignal = false;
+  if (values["flat-at-close"]) strategy.exitAtSessionEnd = true;
   if (values.capital !== undefined) strategy.initialCapital = Number(values.capital);
   if (values.fee !== undefined) strategy.brokerageRate = parsePercent("fee", values.fee, { min: 0, max: 5 });
   for (const [flag, key] of Object.entries(SWEEP_FLAGS)) {
