@@ -443,7 +443,8 @@ export const COMMANDS = {
       "no-bear-exit": { type: "boolean", description: "do not exit on bear signals" },
       "flat-at-close": {
         type: "boolean",
-        description: "day trading: sell in each session's closing auction, carry nothing overnight (intraday bars)",
+        description:
+          "day trading: sell in each session's closing auction, carry nothing overnight (intraday bars)",
       },
       sweep: {
         type: "string",
