@@ -3,7 +3,6 @@ import { analyze, type SignalRecord } from "@vpa/core";
 import { listSignals, loadRecentBars, upsertStocks } from "@vpa/db";
 import { createUdfProvider } from "@vpa/market-data";
 import { createLogger, createMetrics, createQueue } from "@vpa/runtime";
-import { Redis } from "ioredis";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -18,6 +17,7 @@ import {
 } from "../../../../test-support/market-data-stand-in.ts";
 import { obliterateQueues, removeQueuePrefix, testQueueConnection } from "../../../../test-support/queues.ts";
 import type { ProvisionalEvent } from "./provisional-alerts.ts";
+import { createProvisionalLedgerRedis } from "./provisional-ledger-redis.ts";
 import { type RunningLiveStream, startLiveStream } from "./start-live-stream.ts";
 
 /**
@@ -46,7 +46,7 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs 
 describe("provisional alerts on the live stream (VN30F1M 1m)", () => {
   const connection = testQueueConnection();
   const alertsQueue = createQueue("alerts", connection);
-  const redis = new Redis(connection.redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = createProvisionalLedgerRedis(connection);
   const events: ProvisionalEvent[] = [];
   const metrics = createMetrics({ collectProcessMetrics: false });
   let database: TestDatabase;

@@ -8,6 +8,7 @@ import {
   type SignalType,
 } from "@vpa/core";
 import type { Timeframe } from "@vpa/db";
+import { createCoalescingBatcher } from "./coalescing-batcher.ts";
 import type { LiveAnalyzers } from "./live-analyzers.ts";
 
 /** The events of live subscribers' provisional alerts (vpa-core's ProvisionalAlertEvent). */
@@ -17,20 +18,17 @@ export type ProvisionalEvent = ProvisionalAlertEvent;
 export type ProvisionalAlertSink = (event: ProvisionalEvent) => Promise<void>;
 
 /**
- * The subset of an ioredis client the once-only ledger needs. Keys are `<prefix>:provisional:...`,
- * one hash slot with a hash-tag prefix, so the MULTI works on a cluster too.
+ * The once-only ledger's Redis commands (provisional-ledger-redis.ts). Keys are
+ * `<prefix>:provisional:...`, one hash slot with a hash-tag prefix, so they work on a cluster too.
  */
 export interface ProvisionalLedgerRedis {
   hsetnx(key: string, field: string, value: string): Promise<number>;
   expire(key: string, seconds: number): Promise<number>;
-  multi(): ProvisionalLedgerTransaction;
-}
-
-/** A MULTI of {@link ProvisionalLedgerRedis}: chained commands, then `exec`. */
-export interface ProvisionalLedgerTransaction {
-  hgetall(key: string): ProvisionalLedgerTransaction;
-  del(key: string): ProvisionalLedgerTransaction;
-  exec(): Promise<[Error | null, unknown][] | null>;
+  /**
+   * Reads and deletes each key's claims (`type → "bias|score"`), atomically per key: of two
+   * callers, one gets them. One round trip for all the keys.
+   */
+  takeClaims(keys: readonly string[]): Promise<Record<string, string>[]>;
 }
 
 export interface ProvisionalTrackerOptions {
@@ -73,7 +71,7 @@ const LEDGER_TTL_SECONDS = 2 * 86_400;
  * signal type's first appearance on a bar is claimed in Redis (`HSETNX` of the type in the bar's
  * hash returns 1 to one caller only: once per symbol, timeframe, bar and type across processes
  * and restarts) before the sink hears of it. At the close the bar's claims are taken atomically
- * (`HGETALL` + `DEL` in one MULTI: one process follows up) and each gets `held` or `did-not-hold`. Nothing here is stored
+ * (read and deleted by one script, every symbol closing together in one call: one process follows up) and each gets `held` or `did-not-hold`. Nothing here is stored
  * in PostgreSQL: provisional signals never enter the signal history (§10).
  */
 export function createProvisionalTracker(options: ProvisionalTrackerOptions): ProvisionalTracker {
@@ -93,6 +91,14 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
   const formingOf = new Map<string, { readonly startMs: number; readonly previousStartMs: number }>();
   const ledgerKey = (symbol: string, barTime: string) =>
     `${options.prefix}:provisional:${options.timeframe}:${symbol}:${barTime}`;
+  /** A closed minute's follow-ups: every symbol's claims taken in one round trip, not one each. */
+  const settling = createCoalescingBatcher<string, Record<string, string>>(
+    (keys) => options.redis.takeClaims(keys),
+    {
+      weight: () => 1,
+      maxWeight: 5_000,
+    },
+  );
 
   function track<T>(work: Promise<T>, into: Set<Promise<unknown>>): Promise<T> {
     into.add(work);
@@ -171,12 +177,8 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
       claimed.delete(`${symbol}|${barTime}`);
       // Claims still being made for this bar land before it is settled.
       await Promise.all([...claiming]);
-      const results = await options.redis
-        .multi()
-        .hgetall(ledgerKey(symbol, barTime))
-        .del(ledgerKey(symbol, barTime))
-        .exec();
-      for (const [type, value] of claimsOf(results?.[0]?.[1])) {
+      const claims = await settling.add(ledgerKey(symbol, barTime));
+      for (const [type, value] of Object.entries(claims)) {
         const [bias, score] = value.split("|") as [Bias, string];
         const held = finalTypes.has(type);
         if (held) counters.held++;
@@ -200,16 +202,4 @@ export function createProvisionalTracker(options: ProvisionalTrackerOptions): Pr
       while (claiming.size + sending.size > 0) await Promise.all([...claiming, ...sending]);
     },
   };
-}
-
-/** The claims of a bar, `type → "bias|score"`, as HGETALL answers inside a MULTI (object or flat list). */
-function claimsOf(reply: unknown): [string, string][] {
-  if (Array.isArray(reply)) {
-    const pairs: [string, string][] = [];
-    for (let i = 0; i + 1 < reply.length; i += 2) pairs.push([String(reply[i]), String(reply[i + 1])]);
-    return pairs;
-  }
-  if (reply !== null && typeof reply === "object")
-    return Object.entries(reply as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
-  return [];
 }

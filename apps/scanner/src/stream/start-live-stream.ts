@@ -10,7 +10,6 @@ import {
 import type { Metrics, TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import { storeAnalysisRecords } from "../store-analysis-records.ts";
 import { createBarWriteBatcher } from "./bar-write-batcher.ts";
 import { createConcurrencyLimit } from "./concurrency-limit.ts";
 import { createLiveAnalyzers, type LiveAnalyzers } from "./live-analyzers.ts";
@@ -20,6 +19,7 @@ import {
   type ProvisionalLedgerRedis,
   type ProvisionalTracker,
 } from "./provisional-alerts.ts";
+import { createRecordsWriteBatcher } from "./records-write-batcher.ts";
 import { marketClockOfSymbol, sessionsOfSymbol } from "./symbol-sessions.ts";
 
 export interface LiveStreamOptions {
@@ -101,6 +101,7 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
   );
   const databaseSlot = createConcurrencyLimit(options.databaseConcurrency ?? 8);
   const barWriter = createBarWriteBatcher(options.db, options.timeframe);
+  const recordsWriter = createRecordsWriteBatcher(options, options.timeframe);
   const analyzers = createLiveAnalyzers({
     db: options.db,
     timeframe: options.timeframe,
@@ -154,16 +155,8 @@ export async function startLiveStream(options: LiveStreamOptions): Promise<Runni
         else confirmations.push(record);
       }
       if (signals.length > 0 || confirmations.length > 0) {
-        await databaseSlot(() =>
-          storeAnalysisRecords(options, {
-            stockId: stockIds.get(symbol) as number,
-            timeframe: options.timeframe,
-            signals,
-            confirmations,
-            alert: true,
-            scanId: null,
-          }),
-        );
+        // With every other symbol's records of the same close: one insert and one enqueue a burst.
+        await recordsWriter.write({ stockId: stockIds.get(symbol) as number, signals, confirmations });
       }
       // After the final signals are stored: their alerts are owed before "did not hold" is said.
       await provisional?.onBarClosed(symbol, bar.time, new Set(signals.map((s) => s.type)));
