@@ -4,9 +4,12 @@ import { thousandVndToVnd } from "../market/price-unit.ts";
 import { roundToTick, tickSize } from "../market/tick-size.ts";
 
 /**
- * The fill model of the backtest (documented in backtest/README.md). Orders are market orders in
- * the opening auction of the next session: a decision is made at a close, so the earliest price it
- * can get is the next open.
+ * The fill model of the backtest (documented in backtest/README.md). Orders are market orders at
+ * the open of the symbol's next bar: a decision is made at a close, so the earliest price it can
+ * get is the next open (daily bars: the next session's opening auction; intraday bars: the next
+ * bar of the session, or the next session's first bar after the session's last print; never a bar
+ * in the lunch break or after the close, which the step skips). With `exitAtSessionEnd` a sale in
+ * the closing auction fills at the close of the session's last bar, under the same band rules.
  *
  * - Prices come in thousand VND (the data unit) and leave in integer VND on a tick
  *   (`thousandVndToVnd`, then `roundToTick(..., "nearest")`): adjusted historical prices are not on
