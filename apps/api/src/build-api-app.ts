@@ -9,7 +9,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
-import type { ApiContext } from "./api-context.ts";
+import { type ApiContext, readDatabaseOf } from "./api-context.ts";
 import { ApiProblem, problemBody } from "./api-problem.ts";
 import { roleAllows } from "./api-roles.ts";
 import { type ApiRoute, parseInput } from "./api-route.ts";
@@ -182,6 +182,8 @@ export async function buildApiApp(
   );
 
   const authenticator = createKeyAuthenticator({
+    // The primary: a key works the moment `vpa apikey create` prints it, and a revoked key is
+    // refused within 5 s (its cache), which a lagging replica could not promise.
     db: context.db,
     onTouchError: (err) => logger.warn({ err }, "could not record an API key's last use"),
   });
@@ -297,6 +299,10 @@ export async function buildApiApp(
       [
         ["redis", () => pingRedis(context.connection.redisUrl)],
         ["postgres", () => pingDatabase(context.db)],
+        // The read replica too, when there is one: the GET routes need it.
+        ...(context.readDb === undefined || context.readDb === context.db
+          ? []
+          : [["postgres-read", () => pingDatabase(readDatabaseOf(context))] as const]),
       ].map(async ([name, check]) => {
         try {
           await (check as () => Promise<void>)();

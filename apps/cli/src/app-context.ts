@@ -1,4 +1,10 @@
-import { createDatabase, type DatabaseHandle, pingDatabase } from "@vpa/db";
+import {
+  createDatabase,
+  createReadDatabase,
+  type DatabaseHandle,
+  pingDatabase,
+  readDatabaseFailureOf,
+} from "@vpa/db";
 import {
   type Config,
   checkRedis,
@@ -31,6 +37,7 @@ export class AppContext {
   #connection: QueueConnection;
   #tracing: Tracing | null = null;
   #database: DatabaseHandle | null = null;
+  #readDatabase: DatabaseHandle | null = null;
   readonly #queues = new Map<QueueName, TypedQueue<QueueName>>();
   /** What a Redis connection of this process last reported: the reason behind "Connection is closed.". */
   #lastRedisError: Error | undefined;
@@ -104,6 +111,20 @@ export class AppContext {
   }
 
   async #checkPostgres(): Promise<void> {
+    await this.#checkDatabase(this.database, this.config.databaseUrl);
+  }
+
+  /**
+   * Resolves when the read replica (DATABASE_READ_URL) answers within a few seconds; otherwise
+   * throws the {@link ServiceUnavailableError} naming it. Nothing to check without one. For a
+   * process that serves reads from it (the API) before it starts.
+   */
+  async requireReadDatabase(): Promise<void> {
+    if (this.config.databaseReadUrl === null) return;
+    await this.#checkDatabase(this.readDatabase, this.config.databaseReadUrl);
+  }
+
+  async #checkDatabase(database: DatabaseHandle, url: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -112,7 +133,8 @@ export class AppContext {
             new ServiceUnavailableError({
               service: "postgres",
               failure: "timeout",
-              url: this.config.databaseUrl,
+              url,
+              ...(url === this.config.databaseUrl ? {} : { variable: "DATABASE_READ_URL" }),
               detail: `no answer within ${SERVICE_CHECK_TIMEOUT_MS / 1000} s`,
             }),
           ),
@@ -120,7 +142,7 @@ export class AppContext {
       );
     });
     try {
-      await Promise.race([pingDatabase(this.database.db), timeout]);
+      await Promise.race([pingDatabase(database.db), timeout]);
     } catch (error) {
       throw this.describeServiceFailure(error) ?? error;
     } finally {
@@ -133,6 +155,15 @@ export class AppContext {
    * be used (refused, timed out, credentials, missing database); null for any other error.
    */
   describeServiceFailure(error: unknown): ServiceUnavailableError | null {
+    // The read replica's pool marks its connect failures: both URLs may name one host and port.
+    const readFailure = readDatabaseFailureOf(error);
+    if (readFailure !== null && this.config.databaseReadUrl !== null) {
+      return classifyServiceError(readFailure.cause, {
+        redisUrl: this.config.redisUrl,
+        databaseUrl: this.config.databaseReadUrl,
+        databaseVariable: "DATABASE_READ_URL",
+      });
+    }
     return classifyServiceError(
       error,
       { redisUrl: this.config.redisUrl, databaseUrl: this.config.databaseUrl },
@@ -149,6 +180,22 @@ export class AppContext {
     return this.#database;
   }
 
+  /**
+   * The pool for read-only paths: the read replica's (DATABASE_READ_URL) when one is configured,
+   * else the same pool as {@link database} (no second pool). A replica lags the primary: only for
+   * reads that need not see a write this process or another has just made (create-read-database.ts).
+   */
+  get readDatabase(): DatabaseHandle {
+    const url = this.config.databaseReadUrl;
+    if (url === null) return this.database;
+    this.#readDatabase ??= createReadDatabase({
+      url,
+      maxConnections: Math.max(4, Math.min(32, this.config.scan.analyzeConcurrency + 4)),
+      onPoolError: (err) => this.logger.warn({ err }, "idle read-database connection lost"),
+    });
+    return this.#readDatabase;
+  }
+
   queue<Q extends QueueName>(name: Q): TypedQueue<Q> {
     let queue = this.#queues.get(name);
     if (queue === undefined) {
@@ -161,8 +208,9 @@ export class AppContext {
   async close(): Promise<void> {
     await Promise.allSettled([...this.#queues.values()].map((q) => q.close()));
     this.#queues.clear();
-    await this.#database?.close();
+    await Promise.all([this.#database?.close(), this.#readDatabase?.close()]);
     this.#database = null;
+    this.#readDatabase = null;
     // Last: the spans of everything above are exported before the process ends.
     await this.#tracing?.shutdown();
     this.#tracing = null;

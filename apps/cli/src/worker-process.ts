@@ -138,6 +138,8 @@ const KIND_STARTERS: Record<
     const server = await startApiServer(
       {
         db: app.database.db,
+        // DATABASE_READ_URL: the GET routes read the replica (api-context.ts says which stay on db).
+        ...(app.config.databaseReadUrl === null ? {} : { readDb: app.readDatabase.db }),
         connection: app.connection,
         queue: (name) => app.queue(name),
         metrics: app.metrics,
@@ -307,6 +309,8 @@ async function runApiProcess(app: AppContext): Promise<number> {
   shutdown.add("database and queues", () => app.close());
   try {
     await app.requireServices("postgres", "redis");
+    await app.requireReadDatabase();
+    // Migrations on the primary: a replica follows it (and refuses writes).
     await migrateToLatest(app.database.db);
     await KIND_STARTERS.api(app, logger, shutdown);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPool } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
 
@@ -17,6 +17,11 @@ export interface DatabaseOptions {
   readonly applicationName?: string;
   /** Called on errors of idle pooled clients (the server went away); they are not thrown anywhere else. */
   readonly onPoolError?: (error: Error) => void;
+  /**
+   * What a failure to open a connection is thrown as: the read replica's pool wraps it so that the
+   * caller can tell which of two servers did not answer (create-read-database.ts). Default: as is.
+   */
+  readonly describeConnectError?: (error: unknown) => Error;
 }
 
 export interface DatabaseHandle {
@@ -68,7 +73,21 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     client.on("error", (error) => options.onPoolError?.(error));
     discardOnFatalError(client);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const describe = options.describeConnectError;
+  const dialectPool: PostgresPool =
+    describe === undefined
+      ? pool
+      : {
+          connect: () =>
+            pool.connect().catch((error: unknown) => {
+              throw describe(error);
+            }),
+          end: () => pool.end(),
+          // What kysely uses to cancel a running query (a control connection like the pool's).
+          Client: (pool as unknown as { Client: PostgresPool["Client"] }).Client,
+          options: pool.options,
+        };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }) });
   return {
     db,
     pool,

@@ -1,5 +1,6 @@
 export * from "./bar-time.ts";
 export * from "./create-database.ts";
+export * from "./create-read-database.ts";
 export * from "./database-not-migrated-error.ts";
 export * from "./migrate.ts";
 export * from "./ping-database.ts";

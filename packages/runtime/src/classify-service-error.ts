@@ -4,6 +4,8 @@ import { type ServiceName, ServiceUnavailableError } from "./service-unavailable
 export interface ServiceUrls {
   readonly redisUrl: string;
   readonly databaseUrl: string;
+  /** The variable `databaseUrl` came from, named in the fix; default DATABASE_URL. */
+  readonly databaseVariable?: string;
 }
 
 /** Socket error codes that mean nothing usable answered at an address. */
@@ -138,6 +140,7 @@ export function classifyServiceError(
           service: "postgres",
           failure,
           url: urls.databaseUrl,
+          ...(urls.databaseVariable === undefined ? {} : { variable: urls.databaseVariable }),
           detail: `${code}: ${message}`,
           cause: error,
         });
@@ -149,6 +152,7 @@ export function classifyServiceError(
         service: "postgres",
         failure: timeout ? "timeout" : "unreachable",
         url: urls.databaseUrl,
+        ...(urls.databaseVariable === undefined ? {} : { variable: urls.databaseVariable }),
         detail: timeout ? "no answer in time" : "connection dropped",
         cause: error,
       });
@@ -163,6 +167,9 @@ export function classifyServiceError(
           service,
           failure: code === "ETIMEDOUT" ? "timeout" : "unreachable",
           url: service === "redis" ? urls.redisUrl : urls.databaseUrl,
+          ...(service === "postgres" && urls.databaseVariable !== undefined
+            ? { variable: urls.databaseVariable }
+            : {}),
           detail: code,
           cause: error,
         });

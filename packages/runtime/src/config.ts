@@ -7,10 +7,15 @@ import { z } from "zod";
  * validated, and passed down frozen. Nothing below `main` reads `process.env`.
  *
  * Secrets may come from files instead (Docker/Kubernetes secrets): `<NAME>_FILE` holds a path
- * whose content is the value, for TELEGRAM_BOT_TOKEN, SMTP_URL and DATABASE_URL.
+ * whose content is the value, for TELEGRAM_BOT_TOKEN, SMTP_URL, DATABASE_URL and DATABASE_READ_URL.
  */
 export interface Config {
   readonly databaseUrl: string;
+  /**
+   * A read replica for the read-only paths (the API's reads, `vpa signals`, `vpa study`); writes
+   * and reads that must see a write just made stay on `databaseUrl`. null: one pool for everything.
+   */
+  readonly databaseReadUrl: string | null;
   readonly redisUrl: string;
   /**
    * Start-up nodes (`host:port` or redis URLs) of a Redis Cluster; empty: the one server at
@@ -193,6 +198,7 @@ const TELEGRAM_WEBHOOK_PORTS: readonly string[] = ["", "443", "80", "88", "8443"
 
 const environmentSchema = z.object({
   DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/vpa"),
+  DATABASE_READ_URL: url(["postgres:", "postgresql:"]).optional(),
   REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
   REDIS_CLUSTER_NODES: z
     .string()
@@ -301,6 +307,7 @@ const SECRET_FILE_VARIABLES = [
   "TELEGRAM_WEBHOOK_SECRET",
   "SMTP_URL",
   "DATABASE_URL",
+  "DATABASE_READ_URL",
   "WEBHOOK_SIGNING_SECRET",
 ] as const;
 
@@ -415,6 +422,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   const env = parsed.data;
   return Object.freeze({
     databaseUrl: env.DATABASE_URL,
+    databaseReadUrl: env.DATABASE_READ_URL ?? null,
     redisUrl: env.REDIS_URL,
     redisClusterNodes: Object.freeze(env.REDIS_CLUSTER_NODES?.split(",") ?? []),
     queuePrefix: env.QUEUE_PREFIX ?? defaultQueuePrefix(env.DATABASE_URL),
@@ -513,7 +521,13 @@ export function secretsOf(config: Config): string[] {
   if (config.webhookSigningSecret !== null) secrets.push(config.webhookSigningSecret);
   if (config.telegram.webhook !== null) secrets.push(config.telegram.webhook.secretToken);
   const clusterUrls = config.redisClusterNodes.filter((node) => node.includes("://"));
-  for (const value of [config.smtpUrl, config.databaseUrl, config.redisUrl, ...clusterUrls]) {
+  for (const value of [
+    config.smtpUrl,
+    config.databaseUrl,
+    config.databaseReadUrl,
+    config.redisUrl,
+    ...clusterUrls,
+  ]) {
     if (value === null) continue;
     const password = new URL(value).password;
     if (password !== "") secrets.push(password, decodeURIComponent(password));

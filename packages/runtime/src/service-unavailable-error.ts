@@ -33,8 +33,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-function remedy(service: ServiceName, failure: ServiceFailure): string {
-  const variable = VARIABLE[service];
+function remedy(service: ServiceName, failure: ServiceFailure, variable: string): string {
   switch (failure) {
     case "unreachable":
     case "timeout":
@@ -84,6 +83,8 @@ export class ServiceUnavailableError extends Error {
     url: string;
     /** The short reason in brackets, e.g. "ECONNREFUSED" or the server's refusal. */
     detail: string;
+    /** The variable the fix names; default REDIS_URL or DATABASE_URL (DATABASE_READ_URL: the read replica). */
+    variable?: string;
     cause?: unknown;
   }) {
     const url = redactUrl(options.url);
@@ -92,9 +93,12 @@ export class ServiceUnavailableError extends Error {
       database = decodeURIComponent(new URL(options.url).pathname.slice(1));
     } catch {}
     const { service, failure } = options;
-    super(`${headline(service, failure, url, database)} (${options.detail}) — ${remedy(service, failure)}`, {
-      cause: options.cause,
-    });
+    super(
+      `${headline(service, failure, url, database)} (${options.detail}) — ${remedy(service, failure, options.variable ?? VARIABLE[service])}`,
+      {
+        cause: options.cause,
+      },
+    );
     this.name = "ServiceUnavailableError";
     this.code = service === "redis" ? "REDIS_UNAVAILABLE" : "POSTGRES_UNAVAILABLE";
     this.service = service;

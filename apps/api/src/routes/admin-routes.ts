@@ -7,7 +7,7 @@ import {
 } from "@vpa/db";
 import { QUEUE_NAMES } from "@vpa/runtime";
 import { z } from "zod";
-import type { ApiContext } from "../api-context.ts";
+import { type ApiContext, readDatabaseOf } from "../api-context.ts";
 import { type ApiRoute, defineRoute, querySchema } from "../api-route.ts";
 import { barTimeField, integerField, symbolField, toJson } from "../api-schemas.ts";
 
@@ -48,6 +48,9 @@ const deliverySchema = z.object({
 });
 
 export function adminRoutes(context: ApiContext): ApiRoute[] {
+  // GET /status and /deliveries read only (from the read replica when there is one); POST /scan
+  // plans the scan on the primary (the scanner's code, requestScan).
+  const reads = readDatabaseOf(context);
   return [
     defineRoute({
       method: "GET",
@@ -79,8 +82,8 @@ export function adminRoutes(context: ApiContext): ApiRoute[] {
               };
             }),
           ),
-          listBarFreshness(context.db),
-          countOpenWork(context.db, STUCK_AFTER_MS),
+          listBarFreshness(reads),
+          countOpenWork(reads, STUCK_AFTER_MS),
         ]);
         return toJson({ queues, freshness, openWork });
       },
@@ -127,8 +130,8 @@ export function adminRoutes(context: ApiContext): ApiRoute[] {
           ...(query.since === undefined ? {} : { since: new Date(query.since) }),
         };
         const [deliveries, total] = await Promise.all([
-          listDeliveries(context.db, { ...filter, limit: query.limit }),
-          countListedDeliveries(context.db, filter),
+          listDeliveries(reads, { ...filter, limit: query.limit }),
+          countListedDeliveries(reads, filter),
         ]);
         return toJson({
           total,

@@ -16,7 +16,7 @@ import {
   recordBacktestRequest,
 } from "@vpa/db";
 import { z } from "zod";
-import type { ApiContext } from "../api-context.ts";
+import { type ApiContext, readDatabaseOf } from "../api-context.ts";
 import { ApiProblem } from "../api-problem.ts";
 import { type ApiRoute, defineRoute, querySchema } from "../api-route.ts";
 import { integerField, toJson } from "../api-schemas.ts";
@@ -190,7 +190,7 @@ export function backtestRoutes(context: ApiContext): ApiRoute[] {
         },
       },
       async handler({ query }) {
-        return { backtests: toJson(await listRecentBacktestRuns(context.db, query.limit)) };
+        return { backtests: toJson(await listRecentBacktestRuns(readDatabaseOf(context), query.limit)) };
       },
     }),
     defineRoute({
@@ -202,6 +202,8 @@ export function backtestRoutes(context: ApiContext): ApiRoute[] {
       params: runParams,
       responses: { 200: { description: "The run", schema: runSchema }, 404: { description: "No such run" } },
       async handler({ params }) {
+        // The primary: a client polls this right after POST /backtests gave it the id, and a
+        // lagging replica would answer 404 for the run it just submitted, or an old status.
         const run = await getBacktestRun(context.db, params.id);
         if (run === undefined) throw new ApiProblem("NOT_FOUND", `no backtest ${params.id}`);
         const children = run.kind === "run" ? [] : await listBacktestChildren(context.db, run.id);
@@ -244,6 +246,7 @@ export function backtestRoutes(context: ApiContext): ApiRoute[] {
         409: { description: "Not completed yet, or a sweep (open one of its runs)" },
       },
       async handler({ params, reply }) {
+        // The primary: opened as soon as GET /backtests/{id} (primary) says completed.
         const loaded = await loadBacktestReport(context.db, params.id);
         if (loaded === undefined) throw new ApiProblem("NOT_FOUND", `no backtest ${params.id}`);
         if (loaded.report === null) {

@@ -1,6 +1,6 @@
 import { getPortfolio, listPortfolioPositions, listPortfolios, loadPortfolioPerformance } from "@vpa/db";
 import { z } from "zod";
-import type { ApiContext } from "../api-context.ts";
+import { type ApiContext, readDatabaseOf } from "../api-context.ts";
 import { ApiProblem } from "../api-problem.ts";
 import { type ApiRoute, defineRoute, querySchema } from "../api-route.ts";
 import { integerField, toJson } from "../api-schemas.ts";
@@ -24,6 +24,8 @@ const portfolioSchema = z.object({
 });
 
 export function portfolioRoutes(context: ApiContext): ApiRoute[] {
+  // Read-only: paper portfolios, from the read replica when there is one.
+  const reads = readDatabaseOf(context);
   return [
     defineRoute({
       method: "GET",
@@ -38,14 +40,14 @@ export function portfolioRoutes(context: ApiContext): ApiRoute[] {
         },
       },
       async handler() {
-        const portfolios = await listPortfolios(context.db);
+        const portfolios = await listPortfolios(reads);
         const listed = await Promise.all(
           portfolios.map(async (portfolio) => ({
             name: portfolio.name,
             startedOn: portfolio.startedOn,
             lastSession: portfolio.lastSession,
             config: portfolio.config,
-            latest: (await loadPortfolioPerformance(context.db, portfolio.id)).at(-1) ?? null,
+            latest: (await loadPortfolioPerformance(reads, portfolio.id)).at(-1) ?? null,
           })),
         );
         return { portfolios: toJson(listed) };
@@ -74,11 +76,11 @@ export function portfolioRoutes(context: ApiContext): ApiRoute[] {
         404: { description: "No such portfolio" },
       },
       async handler({ params, query }) {
-        const portfolio = await getPortfolio(context.db, params.name);
+        const portfolio = await getPortfolio(reads, params.name);
         if (portfolio === null) throw new ApiProblem("NOT_FOUND", `no portfolio ${params.name}`);
         const [positions, performance] = await Promise.all([
-          listPortfolioPositions(context.db, portfolio.id),
-          loadPortfolioPerformance(context.db, portfolio.id),
+          listPortfolioPositions(reads, portfolio.id),
+          loadPortfolioPerformance(reads, portfolio.id),
         ]);
         return toJson({
           name: portfolio.name,

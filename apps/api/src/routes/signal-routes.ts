@@ -2,7 +2,7 @@ import { findSignal, listSignalPage } from "@vpa/db";
 import { z } from "zod";
 // Relative: the evidence lives in the alerts workspace, whose index loads its senders.
 import { evidenceSubjectOfSignal, sharedEvidenceLookup } from "../../../alerts/src/evidence/index.ts";
-import type { ApiContext } from "../api-context.ts";
+import { type ApiContext, readDatabaseOf } from "../api-context.ts";
 import { ApiProblem } from "../api-problem.ts";
 import { type ApiRoute, defineRoute, querySchema } from "../api-route.ts";
 import {
@@ -48,6 +48,8 @@ export const signalDetailSchema = z.object({
 });
 
 export function signalRoutes(context: ApiContext): ApiRoute[] {
+  // Read-only: stored signals, from the read replica when there is one.
+  const reads = readDatabaseOf(context);
   return [
     defineRoute({
       method: "GET",
@@ -59,7 +61,7 @@ export function signalRoutes(context: ApiContext): ApiRoute[] {
       query: signalListQuery,
       responses: { 200: { description: "A page of signals", schema: signalPageSchema } },
       async handler({ query }) {
-        const page = await listSignalPage(context.db, {
+        const page = await listSignalPage(reads, {
           ...(query.symbol === undefined ? {} : { symbol: query.symbol }),
           ...(query.type === undefined ? {} : { type: query.type }),
           ...(query.bias === undefined ? {} : { bias: query.bias }),
@@ -88,10 +90,10 @@ export function signalRoutes(context: ApiContext): ApiRoute[] {
         404: { description: "No such signal" },
       },
       async handler({ params, request }) {
-        const signal = await findSignal(context.db, params.id);
+        const signal = await findSignal(reads, params.id);
         if (signal === undefined) throw new ApiProblem("NOT_FOUND", `no signal ${params.id}`);
         // Evidence is a bonus: a track record that cannot be read leaves it out, not the signal.
-        const [evidence] = await sharedEvidenceLookup(context.db)
+        const [evidence] = await sharedEvidenceLookup(reads)
           .evidenceFor([evidenceSubjectOfSignal(signal)])
           .catch((err: unknown) => {
             // The request's logger: the line carries its request id.

@@ -89,6 +89,8 @@ export function subscriptionRoutes(context: ApiContext): ApiRoute[] {
         },
       },
       async handler({ key }) {
+        // The primary: the caller's own subscriptions, which it may have added or removed a moment
+        // ago (POST, DELETE); a lagging replica would list them as they were.
         const subscriptions = await listApiSubscriptions(context.db, {
           apiKeyId: key.role === "admin" ? null : key.id,
         });

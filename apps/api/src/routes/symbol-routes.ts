@@ -1,6 +1,6 @@
 import { findSymbol, listSignalPage, listSymbols, loadBarRange } from "@vpa/db";
 import { z } from "zod";
-import type { ApiContext } from "../api-context.ts";
+import { type ApiContext, readDatabaseOf } from "../api-context.ts";
 import { ApiProblem } from "../api-problem.ts";
 import { type ApiRoute, defineRoute, querySchema } from "../api-route.ts";
 import {
@@ -37,12 +37,14 @@ const chartQuery = querySchema({
 });
 
 async function requireSymbol(context: ApiContext, symbol: string) {
-  const found = await findSymbol(context.db, symbol);
+  const found = await findSymbol(readDatabaseOf(context), symbol);
   if (found === undefined) throw new ApiProblem("NOT_FOUND", `no symbol ${symbol}`);
   return found;
 }
 
 export function symbolRoutes(context: ApiContext): ApiRoute[] {
+  // Read-only: symbols, bars and charts, from the read replica when there is one.
+  const reads = readDatabaseOf(context);
   return [
     defineRoute({
       method: "GET",
@@ -57,10 +59,7 @@ export function symbolRoutes(context: ApiContext): ApiRoute[] {
       },
       async handler({ query }) {
         return {
-          symbols: await listSymbols(
-            context.db,
-            query.exchange === undefined ? {} : { exchange: query.exchange },
-          ),
+          symbols: await listSymbols(reads, query.exchange === undefined ? {} : { exchange: query.exchange }),
         };
       },
     }),
@@ -82,7 +81,7 @@ export function symbolRoutes(context: ApiContext): ApiRoute[] {
       },
       async handler({ params, query }) {
         await requireSymbol(context, params.symbol);
-        const bars = await loadBarRange(context.db, {
+        const bars = await loadBarRange(reads, {
           symbol: params.symbol,
           timeframe: query.timeframe,
           ...(query.from === undefined ? {} : { from: query.from }),
@@ -107,7 +106,7 @@ export function symbolRoutes(context: ApiContext): ApiRoute[] {
       },
       async handler({ params, query, reply }) {
         const stock = await requireSymbol(context, params.symbol);
-        const bars = await loadBarRange(context.db, {
+        const bars = await loadBarRange(reads, {
           symbol: params.symbol,
           timeframe: query.timeframe,
           ...(query.until === undefined ? {} : { to: query.until }),
@@ -119,7 +118,7 @@ export function symbolRoutes(context: ApiContext): ApiRoute[] {
           first === undefined || last === undefined
             ? []
             : (
-                await listSignalPage(context.db, {
+                await listSignalPage(reads, {
                   symbol: params.symbol,
                   timeframe: query.timeframe,
                   since: first.time,

@@ -15,7 +15,10 @@ export async function runSignals(app: AppContext, args: readonly string[]): Prom
   if (values.timeframe !== undefined && !isTimeframe(values.timeframe)) {
     throw new UsageError(`signals: unknown --timeframe ${values.timeframe}`);
   }
-  const signals = await listSignals(app.database.db, {
+  // Read-only: the read replica when DATABASE_READ_URL is set (a scan's newest signals may show a
+  // moment later there than on the primary).
+  const db = app.readDatabase.db;
+  const signals = await listSignals(db, {
     symbol: values.symbol?.toUpperCase(),
     since: values.since,
     minScore: parseInteger("signals", "min-score", values["min-score"], 0, 100),
@@ -23,9 +26,7 @@ export async function runSignals(app: AppContext, args: readonly string[]): Prom
     limit: parseInteger("signals", "limit", values.limit, 1, 100_000) ?? 50,
   });
   // Each signal's evidence counts only outcomes final by its own bar (alerts/src/evidence/README.md).
-  const evidence = await createEvidenceLookup({ db: app.database.db }).evidenceFor(
-    signals.map(evidenceSubjectOfSignal),
-  );
+  const evidence = await createEvidenceLookup({ db }).evidenceFor(signals.map(evidenceSubjectOfSignal));
   if (values.json) {
     for (const [index, signal] of signals.entries())
       console.log(JSON.stringify({ ...signal, evidence: evidence[index] }));

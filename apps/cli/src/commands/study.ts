@@ -168,7 +168,9 @@ export async function runStudy(app: AppContext, args: readonly string[]): Promis
         : (parseList(symbolsOption) ?? []);
   if (requested !== null && requested.length === 0) throw new UsageError("study: --symbols lists no symbol");
 
-  const db = app.database.db;
+  // Read-only (computed in memory): the read replica when DATABASE_READ_URL is set. `--update`
+  // writes the stored track record, on the primary.
+  const db = app.readDatabase.db;
   const available = await listBacktestSymbols(db, requested, "1D");
   const inputs: TrackRecordInput[] = [];
   // The whole history before `to`: the analyser's warm-up, and the first session a chance entry
