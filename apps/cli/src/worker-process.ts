@@ -196,6 +196,8 @@ const KIND_STARTERS: Record<
         token: botToken,
         apiRoot: app.config.telegram.apiRoot,
         db: app.database.db,
+        // DATABASE_READ_URL: /signals, /top, /chart, /portfolio and /status read the replica.
+        ...(app.config.databaseReadUrl === null ? {} : { readDb: app.readDatabase.db }),
         logger,
         adminChatIds: app.config.telegram.adminChatIds,
         allowedChatIds: app.config.telegram.allowedChatIds,

@@ -1,3 +1,5 @@
+import type { Database } from "@vpa/db";
+import type { Kysely } from "kysely";
 import type { Catalogue } from "../i18n/catalogue.ts";
 import type { Language } from "../i18n/language.ts";
 import type { BotAccess } from "./chat-access.ts";
@@ -35,6 +37,12 @@ export interface BotServices {
   readonly heldDeliveries?: () => HeldDeliveryJobs;
   /** /chart's drawings (the alerts' renderer and cache); absent: /chart says it is not available. */
   readonly charts?: SymbolCharts;
+  /**
+   * The read replica (DATABASE_READ_URL) for the replies that only read what the scans stored:
+   * /signals, /top, /chart, /portfolio, /status. Absent: the primary. A chat's own settings and
+   * subscriptions stay on the primary: its next command must see what the last one changed.
+   */
+  readonly readDb?: Kysely<Database>;
 }
 
 /** One command's context: the bot's services and the chat's language. */

@@ -104,13 +104,13 @@ export async function handleBotCommand(
     case "list":
       return html(await listReply(db, chat, context));
     case "signals":
-      return html(await signalsReply(db, command.symbol, context));
+      return html(await signalsReply(context.readDb ?? db, command.symbol, context));
     case "top":
-      return html(await topReply(db, command.limit, context));
+      return html(await topReply(context.readDb ?? db, command.limit, context));
     case "chart":
       return chartReply(command.symbol, context);
     case "portfolio":
-      return html(await portfolioReply(db, command.name, context));
+      return html(await portfolioReply(context.readDb ?? db, command.name, context));
     case "digest":
       return html(await digestReply(db, chat, command.change, context));
     case "lang":
@@ -122,7 +122,7 @@ export async function handleBotCommand(
     case "live":
       return html(await liveReply(db, chat, command.on, context));
     case "status":
-      return html(await statusReply(db, chat, context));
+      return html(await statusReply(context.readDb ?? db, chat, context));
     case "scan":
       return html(await scanReply(chat, context));
   }

@@ -41,6 +41,8 @@ export interface TelegramBotOptions {
   readonly token: string;
   readonly apiRoot: string;
   readonly db: Kysely<Database>;
+  /** DATABASE_READ_URL's pool for the read-only replies (BotServices.readDb); absent: `db`. */
+  readonly readDb?: Kysely<Database>;
   readonly logger: Logger;
   /** Long-poll wait per getUpdates call. Default 25 s (Telegram allows up to 50). */
   readonly pollTimeoutSeconds?: number;
@@ -221,13 +223,14 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
     access,
     now: () => new Date(),
     charts: createSymbolCharts({
-      db: options.db,
+      db: options.readDb ?? options.db,
       logger,
       ...(chartCache === undefined ? {} : { cache: chartCache }),
     }),
     ...(options.statusQueues === undefined ? {} : { statusQueues: options.statusQueues }),
     ...(options.requestScan === undefined ? {} : { requestScan: options.requestScan }),
     ...(options.heldDeliveries === undefined ? {} : { heldDeliveries: options.heldDeliveries }),
+    ...(options.readDb === undefined ? {} : { readDb: options.readDb }),
   };
   let botUsername: string | undefined;
 
