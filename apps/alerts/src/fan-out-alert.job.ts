@@ -83,8 +83,8 @@ export async function fanOutAlert(
   if (alert.state !== "pending") {
     return { alertId: alert.id, signalId: signal.id, recipients: 0, instant: 0, deliveryJobIds: [] };
   }
-  // A HIGH alert (or one no digest gathers) goes out with its chart: draw it beside the fan-out.
-  if (signal.priority === "HIGH" || alert.scanId === null) deps.warmChart?.(signal.id);
+  // A HIGH alert goes out with its chart to someone almost always: draw it beside the fan-out.
+  if (signal.priority === "HIGH") deps.warmChart?.(signal.id);
   const recipients = await findRecipients(deps.db, {
     symbol: signal.symbol,
     type: signal.type,
@@ -95,6 +95,9 @@ export async function fanOutAlert(
     (recipient) =>
       signal.priority === "HIGH" || alert.scanId === null || recipient.deliveryMode === "instant",
   );
+  // Any other alert only when someone gets it now: a live stream's minute stores dozens of signals
+  // a second that nobody subscribed to, and drawing each (~20-50 ms) starved the HIGH ones.
+  if (signal.priority !== "HIGH" && instant.length > 0) deps.warmChart?.(signal.id);
   const owed = await queueDeliveries(
     deps.db,
     { kind: "alert", alertId: alert.id },

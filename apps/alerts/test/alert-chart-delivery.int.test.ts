@@ -217,6 +217,29 @@ describe("an instant alert with its chart", () => {
   });
 });
 
+describe("the chart drawn beside the fan-out", () => {
+  async function warmedBy(signalId: number): Promise<number[]> {
+    const warmed: number[] = [];
+    await fanOutAlert(
+      { signalId },
+      { db: database.db, deliveriesQueue, warmChart: (id: number) => void warmed.push(id) },
+    );
+    return warmed;
+  }
+
+  it("is drawn for a HIGH alert, and for a live alert someone gets now, not for a live alert nobody gets", async () => {
+    // Nobody subscribed to scores this low: a live stream's minute stores dozens of such signals a
+    // second, and drawing each took the alerts worker's CPU from the HIGH ones.
+    await subscribe(database.db, { channel: "telegram", address: "7001", minScore: 80 });
+    expect(await warmedBy(await storeSignal("MEDIUM"))).toEqual([]);
+    const high = await storeSignal("HIGH");
+    expect(await warmedBy(high)).toEqual([high]);
+    await subscribe(database.db, { channel: "telegram", address: "7002" });
+    const live = await storeSignal("MEDIUM");
+    expect(await warmedBy(live)).toEqual([live]);
+  });
+});
+
 describe("a digest", () => {
   it("goes as a text message without a chart", async () => {
     await subscribe(database.db, { channel: "telegram", address: "7001" });
