@@ -7,7 +7,7 @@
  * with the Redis once-only ledger). Each minute the feed sends every symbol's bar half-formed,
  * then closed, and waits until the worker has committed all of them: as fast as it takes them.
  *
- *   node bench/live/run.ts [--symbols 1681] [--minutes 255] [--minute-ms 1000] [--kill-feed-at M [--down-minutes 3]] [--json FILE]
+ *   node bench/live/run.ts [--symbols 1681] [--minutes 255] [--minute-ms 1000] [--kill-feed-at M [--down-minutes 3]] [--alerts] [--json FILE]
  *
  * --minute-ms N paces the replay at N real ms per minute (1000: 60× real time) instead of as fast
  * as the worker takes it; a minute still waits for the previous one to be committed.
@@ -16,12 +16,19 @@
  * those minutes are not sent; the stream worker reconnects and backfills them from the provider,
  * which serves every bar published so far) and reports bars lost and doubled.
  *
+ * --alerts also runs a real alerts worker process (`vpa worker alerts`) against a loopback Telegram
+ * that enforces the real limits, with one subscriber per symbol (instant alerts, score >= 80), and
+ * reports the latency from a minute's close message to Telegram accepting each HIGH alert of it
+ * (chart included), p50/p99, and HIGH alerts not delivered.
+ *
  * Prints: closed-bar analysis latency per bar (the streaming update's CPU alone, and the whole handling:
  * analysis + store + alert), close message → signals stored, p50/p99; bars/s; provisional
  * evaluations/s; RSS after warm-up and at the end.
  */
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createDatabase, migrateToLatest, upsertBars, upsertStocks } from "@vpa/db";
 import { createLogger, createMetrics, createQueue } from "@vpa/runtime";
@@ -29,6 +36,8 @@ import { createProvisionalLedgerRedis, startLiveStream } from "@vpa/scanner";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
 import pg from "pg";
+import { startTelegramStandIn, type TelegramStandIn } from "../../test-support/telegram-stand-in.ts";
+import { ChaosWorker } from "../chaos/chaos-worker.ts";
 import {
   buildMinuteBars,
   type MinuteBar,
@@ -57,8 +66,14 @@ const { values: args } = parseArgs({
     "kill-feed-at": { type: "string" },
     "down-minutes": { type: "string", default: "3" },
     "minute-ms": { type: "string", default: "0" },
+    alerts: { type: "boolean", default: false },
   },
 });
+/** Run a real alerts worker against a loopback Telegram and measure close message → HIGH alert accepted. */
+const WITH_ALERTS = args.alerts === true;
+const TOKEN = "424242:BENCH-live-abcdefghijklmnopqrstuvwxyz";
+/** The chat watching symbol i (one symbol a chat: no chat's 1/s limit queues one alert behind another). */
+const chatOf = (i: number) => String(700_000_000 + i);
 const KILL_AT = args["kill-feed-at"] === undefined ? null : Number(args["kill-feed-at"]);
 const DOWN_MINUTES = Number(args["down-minutes"]);
 /** Real ms per replayed minute: 0 = as fast as the worker takes it; 1000 = 60× real time. */
@@ -120,6 +135,17 @@ const stockIds = await upsertStocks(
 for (const symbol of symbols) await upsertBars(handle.db, stockIds.get(symbol)!, "1m", history.get(symbol)!);
 log(`stored ${symbols.length * 510} history bars in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 history.clear(); // the stream worker reads its warm-up from PostgreSQL, like the real one
+if (WITH_ALERTS) {
+  await sql`
+    insert into subscribers (channel, address, language, delivery_mode)
+    select 'telegram', a, 'vi', 'instant' from unnest(${symbols.map((_, i) => chatOf(i))}::text[]) as t(a)`.execute(
+    handle.db,
+  );
+  await sql`
+    insert into subscriptions (subscriber_id, symbols, signal_types, min_score)
+    select s.id, array[t.symbol], null, 80 from unnest(${symbols}::text[], ${symbols.map((_, i) => chatOf(i))}::text[])
+      as t(symbol, address) join subscribers s on s.address = t.address`.execute(handle.db);
+}
 global.gc?.();
 const rssBeforeStart = process.memoryUsage().rss;
 
@@ -129,6 +155,29 @@ const connection = {
   prefix: `vpa-bench-live-${randomBytes(3).toString("hex")}`,
 };
 const alertsQueue = createQueue("alerts", connection);
+let telegram: TelegramStandIn | null = null;
+let alertsWorker: ChaosWorker | null = null;
+const logDir = await mkdtemp(join(tmpdir(), "vpa-bench-live-"));
+if (WITH_ALERTS) {
+  telegram = await startTelegramStandIn({ token: TOKEN, floodControl: true });
+  alertsWorker = new ChaosWorker("alerts", "alerts-1", {
+    databaseUrl: `${args["pg-url"]}/${database}`,
+    redisUrl: connection.redisUrl,
+    queuePrefix: connection.prefix,
+    telegramToken: TOKEN,
+    telegramApiRoot: telegram.apiRoot,
+    logDir,
+    extra: {
+      LOG_LEVEL: "error",
+      ALERT_LANGUAGE: "vi",
+      ...(process.env.BENCH_LIVE_WORKER_NODE_OPTIONS === undefined
+        ? {}
+        : { NODE_OPTIONS: process.env.BENCH_LIVE_WORKER_NODE_OPTIONS }),
+    },
+  });
+  await alertsWorker.start();
+  log(`alerts worker started (pid ${alertsWorker.pid}), ${symbols.length} subscribers, one symbol each`);
+}
 const ledger = createProvisionalLedgerRedis(connection);
 const feed = await startReplayFeed();
 let clock = Date.parse(`${REPLAY_SESSIONS[2]}T09:00:00+07:00`);
@@ -138,6 +187,8 @@ const analysisSeconds: number[] = [];
 const handlingSeconds: number[] = [];
 const closeToStoredMs: number[] = [];
 let minuteSentAt = 0;
+/** Wall-clock time (Date.now, as the loopback Telegram stamps requests) each minute's close went out, by bar start. */
+const closeSentAtWall = new Map<number, number>();
 /** Minutes of the replay day whose closed bars the feed has published (sent, or skipped while down). */
 let publishedMinutes = 0;
 t0 = performance.now();
@@ -241,6 +292,7 @@ for (let m = 0; m < MINUTES; m++) {
   clock = barStart + 60_000;
   publishedMinutes = m + 1;
   minuteSentAt = performance.now();
+  closeSentAtWall.set(barStart, Date.now());
   feed.broadcast(symbols.map((symbol) => frame(symbol, replay.get(symbol)![m]!, true)));
   // Counted as each bar's handling ends (not `status()`, which walks every symbol's staleness:
   // polled every millisecond it took a third of the process's CPU).
@@ -271,6 +323,100 @@ const replayedStored =
     }>`select count(*)::int as n from market_data where time >= ${replayedFrom}`.execute(handle.db)
   ).rows[0]?.n ?? 0;
 
+// The HIGH alerts, from the minute's close message to Telegram accepting the alert to its chat.
+let highAlerts: {
+  signals: number;
+  delivered: number;
+  p50: number;
+  p99: number;
+  max: number;
+  fromSignalStored: { p50: number; p99: number };
+  storedToClaimed: { p50: number; p99: number };
+  claimedToSent: { p50: number; p99: number };
+  messagesAccepted: number;
+  tooMany: number;
+} | null = null;
+if (telegram !== null) {
+  const owed = async () =>
+    (
+      await sql<{ n: number }>`
+        select ((select count(*) from alerts where state = 'pending') +
+          (select count(*) from alert_deliveries where status in ('queued', 'retry', 'sending')))::int as n`.execute(
+        handle.db,
+      )
+    ).rows[0]?.n ?? 0;
+  const drainDeadline = Date.now() + 120_000;
+  while ((await owed()) > 0 && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
+  const high = (
+    await sql<{ symbol: string; time: Date; stored: Date }>`
+      select st.symbol, s.time, s.created_at as stored from vpa_signals s join stocks st on st.id = s.stock_id
+      where s.priority = 'HIGH' order by s.time`.execute(handle.db)
+  ).rows;
+  const indexOf = new Map(symbols.map((symbol, i) => [symbol, i]));
+  const acceptedByChat = new Map<string, number[]>();
+  for (const request of telegram.requests) {
+    if ((request.method !== "sendPhoto" && request.method !== "sendMessage") || request.status !== 200)
+      continue;
+    const chat = String(request.params.chat_id);
+    acceptedByChat.set(chat, [...(acceptedByChat.get(chat) ?? []), request.receivedAt]);
+  }
+  const latencies: number[] = [];
+  const fromStored: number[] = [];
+  for (const signal of high) {
+    const sentAt = closeSentAtWall.get(signal.time.getTime());
+    const chat = chatOf(indexOf.get(signal.symbol) ?? -1);
+    // The first acceptance to the symbol's chat after the close went out (several HIGH signals of
+    // one bar are one message each; the earliest is this bar's first).
+    const accepted = (acceptedByChat.get(chat) ?? []).find((at) => sentAt !== undefined && at >= sentAt);
+    if (sentAt !== undefined && accepted !== undefined) {
+      latencies.push(accepted - sentAt);
+      fromStored.push(accepted - signal.stored.getTime());
+    }
+  }
+  // Where the time goes: signal stored → the delivery claimed (fan-out, queue, limiter) → sent.
+  const stages = (
+    await sql<{ claimed: number; sent: number }>`
+      select extract(epoch from d.claimed_at - s.created_at) * 1000 as claimed,
+        extract(epoch from d.sent_at - d.claimed_at) * 1000 as sent
+      from vpa_signals s join alerts a on a.signal_id = s.id join alert_deliveries d on d.alert_id = a.id
+      where s.priority = 'HIGH' and d.status = 'sent'`.execute(handle.db)
+  ).rows;
+  if (process.env.BENCH_LIVE_JOB_TIMES === "1") {
+    const jobs = await alertsQueue.queue.getJobs(["completed"], 0, 10_000);
+    const highIds = new Set(
+      (
+        await sql<{ id: number; stored: Date }>`select id, created_at as stored from vpa_signals where priority = 'HIGH'`.execute(
+          handle.db,
+        )
+      ).rows.map((r) => [r.id, r.stored.getTime()] as const),
+    );
+    const storedOf = new Map(highIds);
+    for (const job of jobs) {
+      const stored = storedOf.get((job.data as { signalId: number }).signalId);
+      if (stored === undefined) continue;
+      log(
+        `HIGH alert job: stored→added ${job.timestamp - stored} ms, added→started ${(job.processedOn ?? 0) - job.timestamp} ms, ran ${(job.finishedOn ?? 0) - (job.processedOn ?? 0)} ms`,
+      );
+    }
+  }
+  const claimedMs = Float64Array.from(stages.map((r) => Number(r.claimed))).sort();
+  const sentMs = Float64Array.from(stages.map((r) => Number(r.sent))).sort();
+  const ordered = Float64Array.from(latencies).sort();
+  const orderedFromStored = Float64Array.from(fromStored).sort();
+  highAlerts = {
+    signals: high.length,
+    delivered: latencies.length,
+    p50: percentile(ordered, 50),
+    p99: percentile(ordered, 99),
+    max: ordered.at(-1) ?? Number.NaN,
+    fromSignalStored: { p50: percentile(orderedFromStored, 50), p99: percentile(orderedFromStored, 99) },
+    storedToClaimed: { p50: percentile(claimedMs, 50), p99: percentile(claimedMs, 99) },
+    claimedToSent: { p50: percentile(sentMs, 50), p99: percentile(sentMs, 99) },
+    messagesAccepted: [...acceptedByChat.values()].reduce((n, times) => n + times.length, 0),
+    tooMany: telegram.requests.filter((r) => r.status === 429).length,
+  };
+}
+
 const sorted = (values: number[]) => Float64Array.from(values).sort();
 const analysis = sorted(analysisSeconds);
 const handling = sorted(handlingSeconds);
@@ -294,6 +440,7 @@ const result = {
     didNotHold: counters.didNotHold,
   },
   signalsStored: signals,
+  highAlertsCloseToTelegramMilliseconds: highAlerts,
   feed: {
     killed: feedKills,
     downMinutes: KILL_AT === null ? 0 : DOWN_MINUTES,
@@ -322,6 +469,11 @@ if (args.json !== undefined) await writeFile(args.json, `${JSON.stringify(result
 // 5. Clean up: nothing of the bench stays in Redis or PostgreSQL.
 await live.stop();
 await feed.close();
+if (process.env.BENCH_LIVE_METRICS_FILE !== undefined && alertsWorker !== null)
+  await writeFile(process.env.BENCH_LIVE_METRICS_FILE, (await alertsWorker.metricsText()) ?? "");
+await alertsWorker?.stop("SIGTERM", 20_000);
+await telegram?.close();
+await rm(logDir, { recursive: true, force: true });
 await alertsQueue.queue.obliterate({ force: true });
 await alertsQueue.close();
 ledger.disconnect();
