@@ -19,7 +19,9 @@
  * --alerts also runs a real alerts worker process (`vpa worker alerts`) against a loopback Telegram
  * that enforces the real limits, with one subscriber per symbol (instant alerts, score >= 80), and
  * reports the latency from a minute's close message to Telegram accepting each HIGH alert of it
- * (chart included), p50/p99, and HIGH alerts not delivered.
+ * (chart included), p50/p99, and HIGH alerts not delivered. With it: --job-times prints each HIGH
+ * alert job's queue wait; --worker-node-options '<flags>' (e.g. --cpu-prof) go to the worker;
+ * --metrics-file FILE keeps the worker's Prometheus metrics at the end.
  *
  * Prints: closed-bar analysis latency per bar (the streaming update's CPU alone, and the whole handling:
  * analysis + store + alert), close message → signals stored, p50/p99; bars/s; provisional
@@ -67,6 +69,9 @@ const { values: args } = parseArgs({
     "down-minutes": { type: "string", default: "3" },
     "minute-ms": { type: "string", default: "0" },
     alerts: { type: "boolean", default: false },
+    "job-times": { type: "boolean", default: false },
+    "worker-node-options": { type: "string" },
+    "metrics-file": { type: "string" },
   },
 });
 /** Run a real alerts worker against a loopback Telegram and measure close message → HIGH alert accepted. */
@@ -170,9 +175,7 @@ if (WITH_ALERTS) {
     extra: {
       LOG_LEVEL: "error",
       ALERT_LANGUAGE: "vi",
-      ...(process.env.BENCH_LIVE_WORKER_NODE_OPTIONS === undefined
-        ? {}
-        : { NODE_OPTIONS: process.env.BENCH_LIVE_WORKER_NODE_OPTIONS }),
+      ...(args["worker-node-options"] === undefined ? {} : { NODE_OPTIONS: args["worker-node-options"] }),
     },
   });
   await alertsWorker.start();
@@ -381,13 +384,14 @@ if (telegram !== null) {
       from vpa_signals s join alerts a on a.signal_id = s.id join alert_deliveries d on d.alert_id = a.id
       where s.priority = 'HIGH' and d.status = 'sent'`.execute(handle.db)
   ).rows;
-  if (process.env.BENCH_LIVE_JOB_TIMES === "1") {
+  if (args["job-times"] === true) {
     const jobs = await alertsQueue.queue.getJobs(["completed"], 0, 10_000);
     const highIds = new Set(
       (
-        await sql<{ id: number; stored: Date }>`select id, created_at as stored from vpa_signals where priority = 'HIGH'`.execute(
-          handle.db,
-        )
+        await sql<{
+          id: number;
+          stored: Date;
+        }>`select id, created_at as stored from vpa_signals where priority = 'HIGH'`.execute(handle.db)
       ).rows.map((r) => [r.id, r.stored.getTime()] as const),
     );
     const storedOf = new Map(highIds);
@@ -469,8 +473,8 @@ if (args.json !== undefined) await writeFile(args.json, `${JSON.stringify(result
 // 5. Clean up: nothing of the bench stays in Redis or PostgreSQL.
 await live.stop();
 await feed.close();
-if (process.env.BENCH_LIVE_METRICS_FILE !== undefined && alertsWorker !== null)
-  await writeFile(process.env.BENCH_LIVE_METRICS_FILE, (await alertsWorker.metricsText()) ?? "");
+if (args["metrics-file"] !== undefined && alertsWorker !== null)
+  await writeFile(args["metrics-file"], (await alertsWorker.metricsText()) ?? "");
 await alertsWorker?.stop("SIGTERM", 20_000);
 await telegram?.close();
 await rm(logDir, { recursive: true, force: true });
