@@ -153,6 +153,8 @@ if (WITH_ALERTS) {
 }
 global.gc?.();
 const rssBeforeStart = process.memoryUsage().rss;
+/** The bench's own heap (the replay's bars): subtracted, what is left after warm-up is the worker's. */
+const heapBeforeStart = process.memoryUsage().heapUsed;
 
 // 3. The stream worker's live path, in this process, against the loopback feed.
 const connection = {
@@ -461,6 +463,8 @@ const result = {
     end: mb(rss.at(-1)!),
   },
   heapMegabytesAfterGc: {
+    beforeStart: mb(heapBeforeStart),
+    workerAfterWarmUp: mb(heapAfterWarmUp - heapBeforeStart),
     afterWarmUp: mb(heapAfterWarmUp),
     afterReplay: mb(heapAfterReplay),
     growthPercent: ((heapAfterReplay - heapAfterWarmUp) / heapAfterWarmUp) * 100,
