@@ -176,6 +176,13 @@ const DEFAULT_JOB_OPTIONS = {
 } as const;
 
 const RECONNECT_GRACE_MS = 5_000;
+/**
+ * The same grace on a Redis Cluster: long enough to wait out a failover (cluster-node-timeout plus
+ * the election; redis-client.ts retries a command through it for roughly 10-25 s). With 5 s an
+ * `addBulk` sent as the master died was cut short just before the replica took over although it
+ * then landed: the job that sent it failed and ran again (bench/redis-cluster/failover.ts).
+ */
+const CLUSTER_RECONNECT_GRACE_MS = 20_000;
 
 function isConnectionError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : "";
@@ -357,10 +364,11 @@ export function createQueue<Q extends QueueName>(name: Q, connection: QueueConne
    * (BullMQ waits for it without a limit). A send cut short by the bound may still land when Redis
    * returns: job ids make that harmless.
    */
+  const reconnectGraceMs = isClusterTarget(connection) ? CLUSTER_RECONNECT_GRACE_MS : RECONNECT_GRACE_MS;
   const graceMs =
     connection.failFastMs === undefined
-      ? RECONNECT_GRACE_MS
-      : Math.min(RECONNECT_GRACE_MS, connection.failFastMs + 1_000);
+      ? reconnectGraceMs
+      : Math.min(reconnectGraceMs, connection.failFastMs + 1_000);
   const withReconnectGrace = async <T>(send: () => Promise<T>): Promise<T> => {
     const deadline = Date.now() + graceMs;
     for (;;) {

@@ -55,12 +55,27 @@ export function createRedisClient(target: RedisTarget, options: RedisOptions = {
         ? { clusterRetryStrategy: (times: number) => retryStrategy(times) }
         : {}),
       // A failover moves slots: follow MOVED/ASK and retry while the replica takes over
-      // (cluster-node-timeout plus the election, a few seconds).
+      // (cluster-node-timeout plus the election: ~5 s with the tests' 3 s, ~17 s with Redis's
+      // default 15 s). Until then the other nodes still answer MOVED to the dead master, whose
+      // connection then closes: two redirections per round, and ioredis batches the delayed
+      // retries, so 32 redirections were spent 1.5-4 s after a kill ("Too many Cluster
+      // redirections"), before the replica took over; the command then failed, and a worker
+      // re-ran a job whose work was done. A delayed MOVED and a larger count let a command
+      // wait out a failover (80 rounds of 100-300 ms: roughly 10-25 s).
       retryDelayOnFailover: 200,
       retryDelayOnClusterDown: 300,
       retryDelayOnTryAgain: 200,
-      maxRedirections: 32,
+      retryDelayOnMoved: 100,
+      maxRedirections: 160,
       slotsRefreshTimeout: 2_000,
+      // No ready check (CLUSTER INFO after each connect). While a master is down it fails
+      // (cluster_state:fail, or the INFO lands on the dead node), and ioredis then reconnects
+      // without ever settling the promise of the connect() that ran it (ioredis#709, still so
+      // in 6.0). BullMQ awaits that promise with no time-out when it resets a worker's blocking
+      // connection, so the worker stopped fetching for good: a delayed job was never promoted
+      // and close() hung. Without the check connect() settles on the first slot map (or on
+      // close), and a command sent while the cluster is down gets CLUSTERDOWN, retried as above.
+      enableReadyCheck: false,
     },
   );
 }
