@@ -311,6 +311,8 @@ interface RunResult {
   readonly drainSeconds: number | null;
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly samples: number };
   readonly peakRssMiB: readonly number[];
+  /** The process's own pages at their sampled peak (RssAnon: VmRSS less the node binary's and libraries' shared file pages). */
+  readonly peakAnonMiB: readonly number[];
   /** The peak of each worker's V8 heap in use and of its external memory (buffers), from /metrics. */
   readonly peakHeapMiB: readonly number[];
   readonly peakExternalMiB: readonly number[];
@@ -350,6 +352,7 @@ async function runWith(workerCount: number): Promise<RunResult> {
   const alerts = createQueue("alerts", connection);
   const digests = createQueue("digests", connection);
   const peak = workers.map(() => 0);
+  const peakAnon = workers.map(() => 0);
   const peakHeap = workers.map(() => 0);
   const peakExternal = workers.map(() => 0);
   const gauge = (text: string, name: string) =>
@@ -357,7 +360,10 @@ async function runWith(workerCount: number): Promise<RunResult> {
   const sampleMemory = () => {
     for (const [i, worker] of workers.entries()) {
       const memory = worker.pid === null ? null : processMemoryMiB(worker.pid);
-      if (memory !== null) peak[i] = Math.max(peak[i]!, memory.hwm);
+      if (memory !== null) {
+        peak[i] = Math.max(peak[i]!, memory.hwm);
+        peakAnon[i] = Math.max(peakAnon[i]!, memory.anon);
+      }
       void worker.metricsText().then((text) => {
         if (text === null) return;
         peakHeap[i] = Math.max(peakHeap[i]!, gauge(text, "nodejs_heap_size_used_bytes"));
@@ -486,6 +492,7 @@ async function runWith(workerCount: number): Promise<RunResult> {
       samples: latencies.length,
     },
     peakRssMiB: peak,
+    peakAnonMiB: peakAnon,
     peakHeapMiB: peakHeap,
     peakExternalMiB: peakExternal,
   };
@@ -500,7 +507,7 @@ for (const count of WORKER_COUNTS) {
     `  ${count} worker(s): ${fmt(result.messages)} messages (${JSON.stringify(result.deliveries)}), sustained ${fmt(result.sustainedPerSecond, 1)} msg/s ` +
       `= ${fmt(result.ceilingShare * 100, 1)} % of 30/s, ${result.tooMany} × 429 (${result.tooManySteady} in the sustained window), drain ${result.drainSeconds === null ? "not drained" : `${fmt(result.drainSeconds, 1)} s`}, ` +
       `HIGH latency p50 ${fmt(result.latencyMs.p50)} ms p99 ${fmt(result.latencyMs.p99)} ms (${result.latencyMs.samples} samples), ` +
-      `peak RSS ${result.peakRssMiB.map((m) => `${fmt(m)} MiB`).join(", ")} (V8 heap used ${result.peakHeapMiB.map((m) => fmt(m)).join(", ")} MiB, external ${result.peakExternalMiB.map((m) => fmt(m)).join(", ")} MiB)`,
+      `peak RSS ${result.peakRssMiB.map((m) => `${fmt(m)} MiB`).join(", ")}, own (RssAnon, sampled) ${result.peakAnonMiB.map((m) => `${fmt(m)} MiB`).join(", ")} (V8 heap used ${result.peakHeapMiB.map((m) => fmt(m)).join(", ")} MiB, external ${result.peakExternalMiB.map((m) => fmt(m)).join(", ")} MiB)`,
   );
 }
 log("");

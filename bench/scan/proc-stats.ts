@@ -17,14 +17,14 @@ export function processCpuSeconds(pid: number): number | null {
 }
 
 /** VmRSS and VmHWM (peak RSS) of a process in MiB; null when it is gone. */
-export function processMemoryMiB(pid: number): { rss: number; hwm: number } | null {
+export function processMemoryMiB(pid: number): { rss: number; hwm: number; anon: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const field = (name: string) => {
       const match = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status);
       return match === null ? 0 : Number(match[1]) / 1024;
     };
-    return { rss: field("VmRSS"), hwm: field("VmHWM") };
+    return { rss: field("VmRSS"), hwm: field("VmHWM"), anon: field("RssAnon") };
   } catch {
     return null;
   }
