@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CONFIG_VARIABLES, type Config, loadConfig } from "@vpa/runtime";
+import { CONFIG_VARIABLES, type Config, loadConfig, PROCESS_TUNING_VARIABLES } from "@vpa/runtime";
 import { describe, expect, it } from "vitest";
 import { COMMAND_NAMES } from "../src/command-registry.ts";
 import { DEFAULT_HTTP_PORTS, healthPortOf, WORKER_KINDS, type WorkerKind } from "../src/worker-process.ts";
@@ -60,7 +60,9 @@ describe("docker-compose.yml", () => {
   it("sets only environment variables the code reads", () => {
     for (const [name, service] of appServices) {
       for (const variable of Object.keys(environmentOf(mapping(service)))) {
-        expect(CONFIG_VARIABLES, `service ${name}: ${variable}`).toContain(variable);
+        expect([...CONFIG_VARIABLES, ...PROCESS_TUNING_VARIABLES], `service ${name}: ${variable}`).toContain(
+          variable,
+        );
       }
     }
     for (const variable of Object.keys(environmentOf(mapping(services.postgres)))) {

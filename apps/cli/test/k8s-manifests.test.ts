@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
-import { CONFIG_VARIABLES, loadConfig, QUEUE_NAMES } from "@vpa/runtime";
+import { CONFIG_VARIABLES, loadConfig, PROCESS_TUNING_VARIABLES, QUEUE_NAMES } from "@vpa/runtime";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { CronJob, Job } from "kubernetes-models/batch/v1";
@@ -216,7 +216,10 @@ describe("deploy/k8s", () => {
       for (const { container } of vpaContainers(manifests)) {
         for (const variable of container.env ?? []) placed.add(variable.name);
       }
-      for (const variable of placed) expect(CONFIG_VARIABLES, `${overlay}: ${variable}`).toContain(variable);
+      for (const variable of placed)
+        expect([...CONFIG_VARIABLES, ...PROCESS_TUNING_VARIABLES], `${overlay}: ${variable}`).toContain(
+          variable,
+        );
       for (const variable of CONFIG_VARIABLES) {
         // NAME_FILE is the alternative to NAME for secrets mounted as files (docs/deploy.md).
         const covered =

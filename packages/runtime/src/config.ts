@@ -510,6 +510,17 @@ export const CONFIG_VARIABLES: readonly string[] = [
   ...SECRET_FILE_VARIABLES.map((name) => `${name}_FILE`),
 ];
 
+/**
+ * Variables a deployment may set that the code does not read: Node (NODE_OPTIONS), libuv
+ * (UV_THREADPOOL_SIZE) and glibc's allocator (MALLOC_ARENA_MAX) do, at process start. The
+ * deployments use them to keep the alerts worker's memory down (BENCHMARKS.md, alert delivery).
+ */
+export const PROCESS_TUNING_VARIABLES: readonly string[] = [
+  "NODE_OPTIONS",
+  "UV_THREADPOOL_SIZE",
+  "MALLOC_ARENA_MAX",
+];
+
 /** Secret values in a config, for the log scrubber: token, passwords inside URLs. */
 export function secretsOf(config: Config): string[] {
   const secrets: string[] = [];
