@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -42,6 +43,83 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
   }
 }
 
+/** Whether nothing listens on this port of 127.0.0.1 right now. */
+async function isFree(port: number): Promise<boolean> {
+  const server = createServer();
+  const free = await new Promise<boolean>((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => resolve(true));
+  });
+  if (free) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return free;
+}
+
+/**
+ * A port for a cluster node: free, and so is its cluster bus port (port + 10000, which must stay
+ * below 65536). A free port whose bus port was taken made redis-server exit at start.
+ */
+async function freeNodePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await isFree(port + 10_000))) return port;
+  }
+  throw new Error("redis cluster: no free port with a free bus port");
+}
+
+/**
+ * One redis-server in cluster mode, answering PING. Another process may take a port between the
+ * check and the bind (other test files run beside this one): a server that exits at start is
+ * started again on other ports, up to three times.
+ */
+async function startNode(directory: string, nodeTimeoutMs: number): Promise<ClusterNodeProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freeNodePort();
+    const child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        `nodes-${port}.conf`,
+        "--cluster-node-timeout",
+        String(nodeTimeoutMs),
+        "--dir",
+        directory,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        // A replica that has not finished its first sync cannot be promoted: sync at once.
+        "--repl-diskless-sync-delay",
+        "0",
+        // BullMQ's production rule, kept in the test: Redis must never evict a job.
+        "--maxmemory-policy",
+        "noeviction",
+      ],
+      { stdio: "ignore" },
+    );
+    const exited = () => child.exitCode !== null || child.signalCode !== null;
+    try {
+      await waitFor(
+        async () => {
+          if (exited()) throw new Error("exited");
+          return (await redisCli(port, "ping")).trim() === "PONG";
+        },
+        10_000,
+        `node ${port} up`,
+      );
+      return { port, process: child };
+    } catch (error) {
+      if (!exited()) child.kill("SIGKILL");
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
 /**
  * Starts the servers, joins them into a cluster and waits for `cluster_state:ok` on every node.
  * `nodeTimeoutMs` is cluster-node-timeout: how long a silent master has before its replica takes
@@ -54,7 +132,13 @@ export async function startRedisCluster(
   const count = (options.masters ?? 3) * 2;
   const directory = await mkdtemp(join(tmpdir(), "vpa-redis-cluster-"));
   const servers: ClusterNodeProcess[] = [];
+  // A test process that ends without stop() (a crash, an interrupted run) takes its servers along.
+  const killOnExit = () => {
+    for (const { process: child } of servers) child.kill("SIGKILL");
+  };
+  process.once("exit", killOnExit);
   const stop = async () => {
+    process.off("exit", killOnExit);
     await Promise.all(
       servers.map(
         ({ process: child }) =>
@@ -68,41 +152,7 @@ export async function startRedisCluster(
     await rm(directory, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < count; i++) {
-      const port = await freePort();
-      const child = spawn(
-        "redis-server",
-        [
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--cluster-enabled",
-          "yes",
-          "--cluster-config-file",
-          `nodes-${port}.conf`,
-          "--cluster-node-timeout",
-          String(options.nodeTimeoutMs ?? 3_000),
-          "--dir",
-          directory,
-          "--save",
-          "",
-          "--appendonly",
-          "no",
-          // A replica that has not finished its first sync cannot be promoted: sync at once.
-          "--repl-diskless-sync-delay",
-          "0",
-          // BullMQ's production rule, kept in the test: Redis must never evict a job.
-          "--maxmemory-policy",
-          "noeviction",
-        ],
-        { stdio: "ignore" },
-      );
-      servers.push({ port, process: child });
-    }
-    for (const { port } of servers) {
-      await waitFor(async () => (await redisCli(port, "ping")).trim() === "PONG", 10_000, `node ${port} up`);
-    }
+    for (let i = 0; i < count; i++) servers.push(await startNode(directory, options.nodeTimeoutMs ?? 3_000));
     await run(
       "redis-cli",
       [
