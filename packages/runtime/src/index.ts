@@ -10,6 +10,7 @@ export * from "./logger.ts";
 export * from "./merge-prometheus-text.ts";
 export * from "./metrics.ts";
 export * from "./observe-worker.ts";
+export * from "./queue-status.ts";
 export * from "./queues.ts";
 export * from "./redis-check.ts";
 export * from "./redis-client.ts";

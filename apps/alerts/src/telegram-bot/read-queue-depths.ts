@@ -1,41 +1,20 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { type QueueJobCounts, type StatusQueue as RuntimeStatusQueue, readQueueStatus } from "@vpa/runtime";
 
-/** The part of a BullMQ `Queue` that /status needs. */
-export interface StatusQueue {
-  readonly name: string;
-  getJobCounts(...types: string[]): Promise<Record<string, number>>;
-}
-
-export interface QueueDepth {
-  readonly queue: string;
-  /** Jobs ready to run (BullMQ's `waiting` plus `prioritized`: alert jobs carry a priority). */
-  readonly waiting: number;
-  readonly active: number;
-  readonly delayed: number;
-  readonly failed: number;
-}
+/** The part of a BullMQ `Queue` that /status needs: its job counts, not its workers. */
+export type StatusQueue = Pick<RuntimeStatusQueue, "name" | "getJobCounts">;
 
 /**
- * Job counts of each queue, or null when Redis does not answer within `timeoutMs`: /status must
- * answer even when Redis is the thing that is down, and the bot's loop must not hang on it.
+ * Job counts of each queue (@vpa/runtime readQueueStatus, as `vpa status` and the API read them),
+ * or null when Redis does not answer within `timeoutMs`: /status must answer even when Redis is
+ * the thing that is down, and the bot's loop must not hang on it.
  */
 export async function readQueueDepths(
   queues: readonly StatusQueue[],
   timeoutMs: number,
-): Promise<QueueDepth[] | null> {
+): Promise<QueueJobCounts[] | null> {
   const timeout = new AbortController();
-  const read = Promise.all(
-    queues.map(async (queue): Promise<QueueDepth> => {
-      const counts = await queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed");
-      return {
-        queue: queue.name,
-        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
-        active: counts.active ?? 0,
-        delayed: counts.delayed ?? 0,
-        failed: counts.failed ?? 0,
-      };
-    }),
-  );
+  const read = readQueueStatus(queues);
   try {
     return await Promise.race([read, sleep(timeoutMs, null, { signal: timeout.signal }).then(() => null)]);
   } catch {

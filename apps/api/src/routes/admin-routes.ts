@@ -5,7 +5,7 @@ import {
   listBarFreshness,
   listDeliveries,
 } from "@vpa/db";
-import { QUEUE_NAMES } from "@vpa/runtime";
+import { QUEUE_NAMES, readQueueStatus } from "@vpa/runtime";
 import { z } from "zod";
 import { type ApiContext, readDatabaseOf } from "../api-context.ts";
 import { type ApiRoute, defineRoute, querySchema } from "../api-route.ts";
@@ -61,26 +61,20 @@ export function adminRoutes(context: ApiContext): ApiRoute[] {
       responses: { 200: { description: "The status", schema: statusSchema } },
       async handler() {
         const [queues, freshness, openWork] = await Promise.all([
-          Promise.all(
-            QUEUE_NAMES.map(async (name) => {
-              const queue = context.queue(name).queue;
-              const counts: Record<string, number | undefined> = await queue.getJobCounts(
-                "waiting",
-                "active",
-                "delayed",
-                "prioritized",
-                "failed",
-              );
-              return {
-                queue: name,
-                workers: await queue.getWorkersCount(),
-                waiting: counts.waiting ?? 0,
-                prioritized: counts.prioritized ?? 0,
-                active: counts.active ?? 0,
-                delayed: counts.delayed ?? 0,
-                failed: counts.failed ?? 0,
-              };
-            }),
+          readQueueStatus(
+            QUEUE_NAMES.map((name) => context.queue(name).queue),
+            { workers: true },
+          ).then((statuses) =>
+            // The published shape (statusSchema): `completed` and `waitingChildren` are not part of it.
+            statuses.map((q) => ({
+              queue: q.queue,
+              workers: q.workers,
+              waiting: q.waiting,
+              prioritized: q.prioritized,
+              active: q.active,
+              delayed: q.delayed,
+              failed: q.failed,
+            })),
           ),
           listBarFreshness(reads),
           countOpenWork(reads, STUCK_AFTER_MS),

@@ -1,6 +1,6 @@
 import { countOpenWork, listBarFreshness, type OpenWork } from "@vpa/db";
 import { servicesStatus } from "@vpa/dev-services";
-import { createStatusBoard, QUEUE_NAMES } from "@vpa/runtime";
+import { createStatusBoard, QUEUE_NAMES, readQueueStatus } from "@vpa/runtime";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
@@ -43,29 +43,22 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
   const services = await servicesStatus(servicesOptions(app.config, () => {}));
   const up = (name: string) => services.find((s) => s.name === name)?.reachable === true;
   const queues = up("redis")
-    ? await Promise.all(
-        QUEUE_NAMES.map(async (name) => {
-          const queue = app.queue(name).queue;
-          const counts: Record<string, number | undefined> = await queue.getJobCounts(
-            "waiting",
-            "active",
-            "delayed",
-            "prioritized",
-            "failed",
-            "completed",
-          );
-          return {
-            queue: name,
-            workers: await queue.getWorkersCount(),
-            waiting: counts.waiting ?? 0,
-            prioritized: counts.prioritized ?? 0,
-            active: counts.active ?? 0,
-            delayed: counts.delayed ?? 0,
-            failed: counts.failed ?? 0,
-            completed: counts.completed ?? 0,
-          };
-        }),
-      )
+    ? // `--json` keeps its shape: every count the table shows, `waitingChildren` not among them.
+      (
+        await readQueueStatus(
+          QUEUE_NAMES.map((name) => app.queue(name).queue),
+          { workers: true },
+        )
+      ).map((q) => ({
+        queue: q.queue,
+        workers: q.workers,
+        waiting: q.waiting,
+        prioritized: q.prioritized,
+        active: q.active,
+        delayed: q.delayed,
+        failed: q.failed,
+        completed: q.completed,
+      }))
     : [];
   const freshness = up("postgres")
     ? (await listBarFreshness(app.database.db)).map((f) => ({
