@@ -28,11 +28,37 @@ export interface DigestDraft {
 }
 
 /**
- * For each active subscriber in digest mode, the scan's non-HIGH alerts that match one of their
- * subscriptions (made before the alert), ranked by score: the top `digest_top` and the count.
- * HIGH alerts are not in digests: they went out at once.
+ * The next `limit` active subscribers in digest mode after `afterSubscriberId`, by id: the pages
+ * a scan's digests are built in, so that a build holds one page of drafts at a time, not every
+ * subscriber's (10,000 subscribers' drafts held at once ran a worker out of heap).
  */
-export async function draftDigests(db: Kysely<Database>, scanId: number): Promise<DigestDraft[]> {
+export async function digestSubscriberPage(
+  db: Kysely<Database>,
+  afterSubscriberId: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom("subscribers")
+    .select("id")
+    .where("is_active", "=", true)
+    .where("delivery_mode", "=", "digest")
+    .where("id", ">", afterSubscriberId)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * For each active subscriber in digest mode (of `subscriberIds`, when given), the scan's non-HIGH
+ * alerts that match one of their subscriptions (made before the alert), ranked by score: the top
+ * `digest_top` and the count. HIGH alerts are not in digests: they went out at once.
+ */
+export async function draftDigests(
+  db: Kysely<Database>,
+  scanId: number,
+  subscriberIds?: readonly number[],
+): Promise<DigestDraft[]> {
   const result = await sql<{
     subscriber_id: number;
     channel: string;
@@ -59,6 +85,7 @@ export async function draftDigests(db: Kysely<Database>, scanId: number): Promis
         and sc.created_at <= a.created_at
       join subscribers sb on sb.id = sc.subscriber_id and sb.is_active and sb.delivery_mode = 'digest'
       where a.scan_id = ${scanId} and a.priority <> 'HIGH'
+        and (${subscriberIds === undefined}::bool or sb.id = any(${subscriberIds ?? []}::int4[]))
     ), ranked as (
       select m.subscriber_id, m.channel, m.digest_top, s.*, st.symbol, st.exchange,
         row_number() over (partition by m.subscriber_id order by s.score desc, s.time desc, st.symbol) as rank,
