@@ -76,8 +76,7 @@ export function readQueueStatus(
         // The first overload admits `workers: true` only with queues that count their workers.
         options.workers === true ? (queue as StatusQueue).getWorkersCount() : undefined,
       ]);
-      const jobCounts: QueueJobCounts = {
-        queue: queue.name,
+      const jobCounts = {
         waiting: counts.waiting ?? 0,
         prioritized: counts.prioritized ?? 0,
         active: counts.active ?? 0,
@@ -86,7 +85,10 @@ export function readQueueStatus(
         failed: counts.failed ?? 0,
         completed: counts.completed ?? 0,
       };
-      return workers === undefined ? jobCounts : { ...jobCounts, workers };
+      // `workers` right after `queue`: the order `vpa status --json` and GET /status have always had.
+      return workers === undefined
+        ? { queue: queue.name, ...jobCounts }
+        : { queue: queue.name, workers, ...jobCounts };
     }),
   );
 }

@@ -112,6 +112,8 @@ describe("readQueueStatus", () => {
           completed: 0,
         },
       ]);
+      // The key order `vpa status --json` prints.
+      expect(Object.keys(statuses[0] ?? {}).slice(0, 3)).toEqual(["queue", "workers", "waiting"]);
     } finally {
       release();
       await worker?.close();

@@ -66,15 +66,7 @@ export function adminRoutes(context: ApiContext): ApiRoute[] {
             { workers: true },
           ).then((statuses) =>
             // The published shape (statusSchema): `completed` and `waitingChildren` are not part of it.
-            statuses.map((q) => ({
-              queue: q.queue,
-              workers: q.workers,
-              waiting: q.waiting,
-              prioritized: q.prioritized,
-              active: q.active,
-              delayed: q.delayed,
-              failed: q.failed,
-            })),
+            statuses.map(({ completed: _completed, waitingChildren: _waitingChildren, ...shown }) => shown),
           ),
           listBarFreshness(reads),
           countOpenWork(reads, STUCK_AFTER_MS),

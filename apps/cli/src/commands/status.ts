@@ -49,16 +49,7 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
           QUEUE_NAMES.map((name) => app.queue(name).queue),
           { workers: true },
         )
-      ).map((q) => ({
-        queue: q.queue,
-        workers: q.workers,
-        waiting: q.waiting,
-        prioritized: q.prioritized,
-        active: q.active,
-        delayed: q.delayed,
-        failed: q.failed,
-        completed: q.completed,
-      }))
+      ).map(({ waitingChildren: _waitingChildren, ...shown }) => shown)
     : [];
   const freshness = up("postgres")
     ? (await listBarFreshness(app.database.db)).map((f) => ({
