@@ -10,8 +10,8 @@ import { startTelegramStandIn, type TelegramStandIn } from "../../../test-suppor
  * The whole pipeline (`vpa demo`: import → scan → analyze → alerts → deliveries) on a real Redis
  * Cluster this file starts (three masters, one replica each), with a Telegram stand-in as the
  * recipient's channel: the stand-in receives exactly the messages the deliveries table says were
- * sent, and a second run sends nothing. A master killed mid-scan is bench/redis-cluster/failover.ts,
- * not a test: it does not pass reliably yet (docs/deploy.md).
+ * sent, and a second run sends nothing. A master killed mid-work: redis-cluster-failover.int.test.ts
+ * (and bench/redis-cluster/failover.ts for pass counts over many runs).
  */
 
 const ROOT = resolve(import.meta.dirname, "../../..");
