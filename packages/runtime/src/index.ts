@@ -1,3 +1,4 @@
+export { type BackoffOptions, backoffDelayMs } from "@vpa/market-data/backoff-delay";
 export * from "./classify-service-error.ts";
 export * from "./config.ts";
 export * from "./find-upward.ts";

@@ -1,6 +1,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { type BackoffOptions, backoffDelayMs } from "@vpa/runtime";
 import { isTransientError, TelegramApiError } from "node-telegram-bot-api";
 import type { Logger } from "pino";
+
+/**
+ * How long to stay away after Bot API call number `retry` + 1 failed: Telegram's `retry_after`
+ * when it gave one (a 429), else the project's exponential backoff (no jitter: one bot, one
+ * caller). Both of the bot's waits (its patient calls and the poll loop) read it.
+ */
+export function telegramRetryWaitMs(error: unknown, retry: number, backoff: BackoffOptions): number {
+  const retryAfter = error instanceof TelegramApiError ? error.retryAfter : undefined;
+  return retryAfter !== undefined ? retryAfter * 1000 : backoffDelayMs(retry, backoff, Math.random);
+}
+
+const PATIENT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 60_000, jitter: 0 };
 
 export interface PatientCallOptions {
   /** What the call does, for the log ("set the webhook"). */
@@ -50,8 +63,7 @@ export async function callTelegramPatiently<T>(
       if (options.signal.aborted) throw new TelegramCallGaveUpError(options.what, "the bot is stopping", err);
       if (!isTransientError(err) || attempt >= maxAttempts)
         throw new TelegramCallGaveUpError(options.what, `failed after ${attempt} tries`, err);
-      const retryAfter = err instanceof TelegramApiError ? err.retryAfter : undefined;
-      const waitMs = retryAfter !== undefined ? retryAfter * 1000 : 1_000 * 2 ** (attempt - 1);
+      const waitMs = telegramRetryWaitMs(err, attempt - 1, PATIENT_BACKOFF);
       if (waitMs > maxWaitMs)
         throw new TelegramCallGaveUpError(options.what, `Telegram asked to wait ${waitMs} ms`, err);
       options.logger.warn({ err, attempt, waitMs }, `could not ${options.what} yet; trying again`);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { SIGNAL_TYPES } from "@vpa/core";
 import { type Database, findSubscriberSettings } from "@vpa/db";
-import { RedisRateLimiter, type RedisRateLimiterOptions } from "@vpa/runtime";
+import { type BackoffOptions, RedisRateLimiter, type RedisRateLimiterOptions } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import { Api, TelegramApiError } from "node-telegram-bot-api";
 import type { Logger } from "pino";
@@ -22,7 +22,7 @@ import { CommandThrottle } from "./command-throttle.ts";
 import { describeBotMistake } from "./describe-bot-mistake.ts";
 import { handleBotCommand, helpFor } from "./handle-bot-command.ts";
 import { parseBotCommand } from "./parse-bot-command.ts";
-import { callTelegramPatiently } from "./patient-telegram-call.ts";
+import { callTelegramPatiently, telegramRetryWaitMs } from "./patient-telegram-call.ts";
 import type { StatusQueue } from "./read-queue-depths.ts";
 import { createReplySender } from "./reply-sender.ts";
 import { createSharedReplyPacing } from "./shared-reply-pacing.ts";
@@ -166,6 +166,8 @@ function chatKeyOf(update: { readonly [kind: string]: unknown }): string {
 
 /** The updates the bot asks for, polling or by webhook. */
 const ALLOWED_UPDATES = ["message", "channel_post", "callback_query"];
+/** The poll loop's wait after failures that gave no retry_after: 1 s, 2 s … 30 s. */
+const POLL_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 30_000, jitter: 0 };
 
 /**
  * Subscribes users from Telegram itself: long-polls getUpdates and answers /start, /subscribe (with
@@ -441,9 +443,7 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
         if (signal.aborted) break;
         failures++;
         // A 429 says how long to stay away; anything else backs off 1 s, 2 s … 30 s.
-        const retryAfter = err instanceof TelegramApiError ? err.retryAfter : undefined;
-        const waitMs =
-          retryAfter !== undefined ? retryAfter * 1000 : Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+        const waitMs = telegramRetryWaitMs(err, failures - 1, POLL_BACKOFF);
         if (err instanceof TelegramApiError && err.errorCode === 409)
           logger.error(
             { err, waitMs },
