@@ -50,14 +50,15 @@ export async function digestSubscriberPage(
 }
 
 /**
- * For each active subscriber in digest mode (of `subscriberIds`, when given), the scan's non-HIGH
- * alerts that match one of their subscriptions (made before the alert), ranked by score: the top
- * `digest_top` and the count. HIGH alerts are not in digests: they went out at once.
+ * For each of `subscriberIds` that is active and in digest mode (a page of
+ * {@link digestSubscriberPage}), the scan's non-HIGH alerts that match one of their subscriptions
+ * (made before the alert), ranked by score: the top `digest_top` and the count. HIGH alerts are
+ * not in digests: they went out at once.
  */
 export async function draftDigests(
   db: Kysely<Database>,
   scanId: number,
-  subscriberIds?: readonly number[],
+  subscriberIds: readonly number[],
 ): Promise<DigestDraft[]> {
   const result = await sql<{
     subscriber_id: number;
@@ -85,7 +86,7 @@ export async function draftDigests(
         and sc.created_at <= a.created_at
       join subscribers sb on sb.id = sc.subscriber_id and sb.is_active and sb.delivery_mode = 'digest'
       where a.scan_id = ${scanId} and a.priority <> 'HIGH'
-        and (${subscriberIds === undefined}::bool or sb.id = any(${subscriberIds ?? []}::int4[]))
+        and sb.id = any(${subscriberIds}::int4[])
     ), ranked as (
       select m.subscriber_id, m.channel, m.digest_top, s.*, st.symbol, st.exchange,
         row_number() over (partition by m.subscriber_id order by s.score desc, s.time desc, st.symbol) as rank,
