@@ -199,7 +199,9 @@ export async function deliver(
   const chart =
     context.subject.kind === "alert" ? await deps.charts?.imageFor(context.subject.signalId) : null;
   const pacing = deps.pacing(channel);
-  const slot = await waitForSlot(deps.limiter, pacing, context.recipient.address, stop);
+  // A HIGH alert may spend the burst the limits allow; digests and the rest keep the even pace.
+  const urgent = priority === "HIGH";
+  const slot = await waitForSlot(deps.limiter, pacing, context.recipient.address, urgent, stop);
   if (slot.kind !== "slot") return slot;
   if (stop?.aborted === true) return { kind: "wait", untilMs: Date.now(), reason: "worker shutting down" };
 
@@ -314,9 +316,10 @@ async function waitForSlot(
   limiter: DeliveryRateLimiter,
   pacing: ChannelPacing,
   address: string,
+  urgent: boolean,
   stop: AbortSignal | undefined,
 ): Promise<DeliveryOutcome | { readonly kind: "slot"; readonly booking?: RateBooking }> {
-  const limits = pacing.limits(address);
+  const limits = pacing.limits(address, urgent);
   if (limits.length === 0 && pacing.pause === null) return { kind: "slot" };
   for (;;) {
     const decision = await limiter.tryAcquire(limits, pacing.pause);

@@ -7,8 +7,12 @@ import type { RateLimit } from "@vpa/runtime";
  * reads them through the registry (`channelPacing`).
  */
 export interface ChannelPacing {
-  /** The limits one send to this address is subject to. */
-  limits(address: string): RateLimit[];
+  /**
+   * The limits one send to this address is subject to. `urgent` (a HIGH alert, a live provisional
+   * alert): it may spend the burst a limit allows after a quiet spell, where bulk sends (digests,
+   * MEDIUM and LOW alerts) keep to the even spacing.
+   */
+  limits(address: string, urgent?: boolean): RateLimit[];
   /** The pause a provider's 429 sets for every send on this channel, or null. */
   readonly pause: string | null;
 }

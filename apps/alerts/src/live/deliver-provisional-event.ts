@@ -104,13 +104,16 @@ export async function deliverProvisionalEvent(
   return { sent, skipped, failed };
 }
 
-/** Waits for a slot of every limit of this address, up to {@link MAX_SLOT_WAIT_MS}; false if none came. */
+/**
+ * Waits for a slot of every limit of this address, up to {@link MAX_SLOT_WAIT_MS}; false if none
+ * came. Urgent: a live alert is worth something only now, so it may spend the limits' burst.
+ */
 async function takeSlot(
   limiter: DeliveryRateLimiter,
   pacing: ChannelPacing,
   address: string,
 ): Promise<boolean> {
-  const limits = pacing.limits(address);
+  const limits = pacing.limits(address, true);
   if (limits.length === 0 && pacing.pause === null) return true;
   const deadline = Date.now() + MAX_SLOT_WAIT_MS;
   for (;;) {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { removeQueuePrefix, testQueueConnection } from "../../../../test-support/queues.ts";
 import { startTelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
 import { channelPacing } from "../channels/channel-registry.ts";
-import { TELEGRAM_BOT_INTERVAL_MS } from "../channels/telegram/telegram-pacing.ts";
+import { TELEGRAM_BOT_INTERVAL_MS, TELEGRAM_BOT_WINDOW } from "../channels/telegram/telegram-pacing.ts";
 import { createReplySender } from "./reply-sender.ts";
 import { createSharedReplyPacing } from "./shared-reply-pacing.ts";
 
@@ -33,6 +33,33 @@ describe("the bot's replies and the alerts share Telegram's limits", () => {
     await new Promise((resolve) => setTimeout(resolve, TELEGRAM_BOT_INTERVAL_MS + 10));
     expect(await bookAlert("5003")).toMatchObject({ allowed: true });
     expect((await pacing.tryBook("5004")).waitMs).toBeGreaterThan(0);
+  });
+
+  it("a HIGH alert may spend the bot's burst, but not past the window replies count in too", async () => {
+    // Its own prefix: the window it fills would hold the other tests' first sends for a second.
+    const own = testQueueConnection();
+    const ownReplies = new RedisRateLimiter(own);
+    const ownAlerts = new RedisRateLimiter(own);
+    try {
+      const pacing = createSharedReplyPacing(ownReplies);
+      const urgentAlertTo = (chatId: string) =>
+        ownAlerts.tryAcquire(alertPacing.limits(chatId, true), alertPacing.pause);
+      expect((await pacing.tryBook("5100")).waitMs).toBe(0);
+      // One bar close's HIGH alerts go at once, where bulk sends would be spaced 35 ms apart.
+      for (let i = 1; i < TELEGRAM_BOT_WINDOW.count; i++) {
+        expect(await urgentAlertTo(`52${i}`), `alert ${i}`).toMatchObject({ allowed: true });
+      }
+      const alert = await urgentAlertTo("5300");
+      expect(alert).toMatchObject({ allowed: false, heldBy: "telegram:bot" });
+      // Held until the first of the 30 (the reply) is a window old, less the ms spent booking.
+      expect((alert as { waitMs: number }).waitMs).toBeGreaterThan(TELEGRAM_BOT_WINDOW.ms - 500);
+      // And the burst moved the spacing's clock ahead: the next reply waits its turn too.
+      expect((await pacing.tryBook("5301")).waitMs).toBeGreaterThan(TELEGRAM_BOT_WINDOW.ms - 500);
+    } finally {
+      await ownReplies.close();
+      await ownAlerts.close();
+      await removeQueuePrefix(own);
+    }
   });
 
   it("a chat gets one message a second, reply or alert", async () => {

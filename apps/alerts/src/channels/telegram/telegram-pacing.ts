@@ -9,14 +9,24 @@ import type { ChannelPacing } from "../channel-pacing.ts";
  * (measured: with 34 ms, 1 request in 2,000 was answered 429 on a loaded machine). A 429 pauses
  * the whole bot.
  *
- * The bot-wide limit also keeps a window: at most 30 sends in any 1,050 ms, counted from when each
- * actually left (after its claim, right before its request), 28.6/s at most. Spacing alone books
- * 31 sends over 1,050 ms from their booking, so a send that left 50 ms after its booking (a busy
- * event loop, a slow claim) arrived within one second of the 30th after it: a 429 that pauses the
- * whole bot. With the window, the sends after a late one wait for it, and only the request's own
- * trip (departure to arrival) must stay within the 50 ms. It also lets the spacing take a tolerance of 10 ms (a send may take its
- * slot up to 10 ms early): senders poll for the next slot and each comes a few ms late (its timer,
- * the Redis round trip); without it that lateness was lost from every slot (24.6 msg/s of 28.6).
+ * The bot-wide limit is a window: at most 30 sends in any 1,050 ms, counted from when each
+ * actually left (after its claim, right before its request), 28.6/s at most. Spacing from the
+ * booking alone let a send that left 50 ms late arrive within one second of the 30th after it: a
+ * 429 that pauses the whole bot. With the window, the sends after a late one wait for it, and only
+ * the request's own trip (departure to arrival) must stay within the 50 ms.
+ *
+ * An urgent send (a HIGH alert, a live provisional alert) may run up to a whole window ahead of
+ * the spacing (a tolerance of 29 × 35 ms): Telegram counts messages per second, not their gaps
+ * (python-telegram-bot's AIORateLimiter is a bucket of 30 a second too), and strict 35 ms spacing
+ * held the 16th HIGH alert of one bar close ~525 ms behind the first while the bot had sent
+ * nothing for a minute (bench/live). Bulk sends (digests, MEDIUM and LOW alerts) keep the even
+ * spacing with 10 ms of tolerance: bursting them too made the window the only pace under a
+ * backlog, and it refills a whole window at once, so sends went in clumps of up to 30 whose
+ * requests queued at the receiver past the 50 ms margin (4 × 429 in a 2,000-chat run where the
+ * spacing had at most 2). The tolerance makes up for a late send's lost time: senders poll for the
+ * next slot and each comes a few ms late (its timer, the Redis round trip); without it that
+ * lateness was lost from every slot (24.6 msg/s of 28.6). An urgent burst moves the spacing's
+ * clock ahead by as much, so the bulk after it waits its turn: the average stays 28.6/s.
  *
  * The bot's command replies are booked under the same `telegram:bot` key, so replies and alerts
  * share the bot-wide budget.
@@ -24,10 +34,12 @@ import type { ChannelPacing } from "../channel-pacing.ts";
 export const TELEGRAM_BOT_INTERVAL_MS = 35;
 export const TELEGRAM_PRIVATE_CHAT_INTERVAL_MS = 1_050;
 export const TELEGRAM_GROUP_CHAT_INTERVAL_MS = 3_050;
-/** How early a send may take its bot-wide slot, to make up for a late one before it. */
-export const TELEGRAM_BOT_TOLERANCE_MS = 10;
 /** Sends in any `ms`, counted from their departure: Telegram's 30 a second, 50 ms wider. */
 export const TELEGRAM_BOT_WINDOW = { count: 30, ms: 1_050 } as const;
+/** How early a bulk send may take its bot-wide slot, to make up for a late one before it. */
+export const TELEGRAM_BOT_TOLERANCE_MS = 10;
+/** How far ahead of the spacing an urgent send may go: a whole window's 30 at once after a quiet spell. */
+export const TELEGRAM_BOT_URGENT_TOLERANCE_MS = (TELEGRAM_BOT_WINDOW.count - 1) * TELEGRAM_BOT_INTERVAL_MS;
 /** The limiter key every message of the bot is booked under (alerts and command replies). */
 export const TELEGRAM_BOT_LIMIT_KEY = "telegram:bot";
 
@@ -49,11 +61,11 @@ export function telegramChatLimit(chatId: string): RateLimit {
 }
 
 export const telegramPacing: ChannelPacing = {
-  limits: (address) => [
+  limits: (address, urgent = false) => [
     {
       key: TELEGRAM_BOT_LIMIT_KEY,
       intervalMs: TELEGRAM_BOT_INTERVAL_MS,
-      toleranceMs: TELEGRAM_BOT_TOLERANCE_MS,
+      toleranceMs: urgent ? TELEGRAM_BOT_URGENT_TOLERANCE_MS : TELEGRAM_BOT_TOLERANCE_MS,
       window: TELEGRAM_BOT_WINDOW,
     },
     telegramChatLimit(address),
