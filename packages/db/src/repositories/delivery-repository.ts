@@ -214,21 +214,19 @@ export async function markDeliverySent(
   id: number,
   providerMessageId: string | null,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable("alert_deliveries")
-      .set({ status: "sent", sent_at: new Date(), provider_message_id: providerMessageId })
-      .where("id", "=", id)
-      .returning(["alert_id", "channel"])
-      .executeTakeFirst();
-    if (row?.alert_id === null || row?.alert_id === undefined) return;
-    await sql`
-      update alerts set is_sent = true, sent_at = coalesce(sent_at, now()),
-        channels_sent = case when ${row.channel} = any(channels_sent) then channels_sent
-                             else array_append(channels_sent, ${row.channel}::text) end
-      where id = ${row.alert_id}
-    `.execute(trx);
-  });
+  // One statement (one round trip, not a transaction's four): it runs on every send.
+  await sql`
+    with sent as (
+      update alert_deliveries set status = 'sent', sent_at = now(), provider_message_id = ${providerMessageId}
+      where id = ${id}
+      returning alert_id, channel
+    )
+    update alerts set is_sent = true, sent_at = coalesce(alerts.sent_at, now()),
+      channels_sent = case when sent.channel = any(alerts.channels_sent) then alerts.channels_sent
+                           else array_append(alerts.channels_sent, sent.channel) end
+    from sent
+    where alerts.id = sent.alert_id
+  `.execute(db);
 }
 
 /**
