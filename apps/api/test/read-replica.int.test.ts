@@ -151,7 +151,9 @@ describe("vpa worker api with DATABASE_READ_URL", () => {
         expect(body.checks.postgres).toBe("ok");
         // pg_terminate_backend does not wait: /ready may meet the pooled connection as it is cut
         // ("terminating connection") or a new one being refused; either way it names the cause.
-        expect(body.checks["postgres-read"]).toMatch(/not currently accepting connections|terminating connection/i);
+        expect(body.checks["postgres-read"]).toMatch(
+          /not currently accepting connections|terminating connection/i,
+        );
       } finally {
         await sql`alter database ${sql.id(replica.name)} with allow_connections true`.execute(primary.db);
       }
