@@ -1,12 +1,4 @@
-import {
-  type Database,
-  findRecipients,
-  findSignal,
-  queueDeliveries,
-  type SignalView,
-  settleAlert,
-  startAlert,
-} from "@vpa/db";
+import { type Database, findSignal, type SignalView, settleAlert, startAlertFanOut } from "@vpa/db";
 import { DELIVERY_JOB_PRIORITY, deliveryJobId, type JobPayload, type TypedQueue } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import { type AlertContent, renderAlert } from "./render/render-alert.ts";
@@ -74,35 +66,23 @@ export async function fanOutAlert(
 ): Promise<FanOutResult> {
   const signal = await findSignal(deps.db, payload.signalId);
   if (signal === undefined) throw new SignalNotFoundError(payload.signalId);
-  const alert = await startAlert(deps.db, {
+  // A HIGH alert goes out with its chart to someone almost always: draw it beside the fan-out.
+  if (signal.priority === "HIGH") deps.warmChart?.(signal.id);
+  const { alert, recipients, instant, owed } = await startAlertFanOut(deps.db, {
     signalId: signal.id,
     priority: signal.priority,
     // The ledger's copy, read by operators (`vpa alerts`): English; subscribers get their own language.
     message: renderAlert(alertContentOf(signal), "en").text,
+    match: { symbol: signal.symbol, type: signal.type, score: signal.score },
+    // HIGH goes to everyone now; the rest wait for the scan's digest unless in instant mode.
+    everyoneNow: signal.priority === "HIGH",
   });
   if (alert.state !== "pending") {
     return { alertId: alert.id, signalId: signal.id, recipients: 0, instant: 0, deliveryJobIds: [] };
   }
-  // A HIGH alert goes out with its chart to someone almost always: draw it beside the fan-out.
-  if (signal.priority === "HIGH") deps.warmChart?.(signal.id);
-  const recipients = await findRecipients(deps.db, {
-    symbol: signal.symbol,
-    type: signal.type,
-    score: signal.score,
-    subscribedBefore: alert.createdAt,
-  });
-  const instant = recipients.filter(
-    (recipient) =>
-      signal.priority === "HIGH" || alert.scanId === null || recipient.deliveryMode === "instant",
-  );
   // Any other alert only when someone gets it now: a live stream's minute stores dozens of signals
   // a second that nobody subscribed to, and drawing each (~20-50 ms) starved the HIGH ones.
-  if (signal.priority !== "HIGH" && instant.length > 0) deps.warmChart?.(signal.id);
-  const owed = await queueDeliveries(
-    deps.db,
-    { kind: "alert", alertId: alert.id },
-    instant.map((recipient) => ({ subscriberId: recipient.subscriberId, channel: recipient.channel })),
-  );
+  if (signal.priority !== "HIGH" && instant > 0) deps.warmChart?.(signal.id);
   const jobs = owed.map((delivery) => ({
     payload: { deliveryId: delivery.id },
     jobId: deliveryJobId({ deliveryId: delivery.id }),
@@ -115,8 +95,8 @@ export async function fanOutAlert(
   return {
     alertId: alert.id,
     signalId: signal.id,
-    recipients: recipients.length,
-    instant: instant.length,
+    recipients,
+    instant,
     deliveryJobIds: jobs.map((job) => job.jobId),
   };
 }

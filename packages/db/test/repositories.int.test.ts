@@ -1,5 +1,7 @@
 import {
   claimDelivery,
+  createPendingAlerts,
+  createScan,
   ensureAlert,
   findRecipients,
   findSignalsWithoutAlert,
@@ -13,8 +15,11 @@ import {
   migrateToLatest,
   queueDeliveries,
   type SignalInput,
+  settleAlert,
+  startAlertFanOut,
   subscribe,
   unsubscribe,
+  updateSubscriberSettings,
   upsertBars,
   upsertStocks,
 } from "@vpa/db";
@@ -181,6 +186,60 @@ describe("subscriptions and deliveries", () => {
     expect(await addresses("FPT", "SPRING", 70)).toEqual(["all@example.com"]);
     expect(await unsubscribe(database.db, "email", "all@example.com")).toBe(true);
     expect(await addresses("FPT", "SPRING", 70)).toEqual([]);
+  });
+
+  it("fans an alert out in one statement: instant and HIGH recipients owed, digest readers not, re-runs add nothing", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "FAN" }]);
+    const [medium, high] = await insertSignals(database.db, ids.get("FAN")!, "1D", [
+      signal("2021-05-03", "NO_SUPPLY", 75),
+      signal("2021-05-04", "SPRING", 75),
+    ]);
+    const instant = await subscribe(database.db, {
+      channel: "console",
+      address: "fan-instant",
+      symbols: ["FAN"],
+    });
+    await updateSubscriberSettings(database.db, "console", "fan-instant", { deliveryMode: "instant" });
+    await subscribe(database.db, { channel: "console", address: "fan-digest", symbols: ["FAN"] });
+    await subscribe(database.db, {
+      channel: "console",
+      address: "fan-picky",
+      symbols: ["FAN"],
+      minScore: 90,
+    });
+    const scanId = await createScan(database.db, { timeframe: "1D", analyzeJobIds: [] });
+    await createPendingAlerts(database.db, [{ signalId: medium!.id, priority: "MEDIUM" }], scanId);
+    const fanOut = (signalId: number, priority: "MEDIUM" | "HIGH") =>
+      startAlertFanOut(database.db, {
+        signalId,
+        priority,
+        message: "m",
+        match: { symbol: "FAN", type: "NO_SUPPLY", score: 75 },
+        everyoneNow: priority === "HIGH",
+      });
+
+    // A scan's MEDIUM alert: the digest reader reads it in the digest; only the instant one is owed.
+    const first = await fanOut(medium!.id, "MEDIUM");
+    expect(first).toMatchObject({ alert: { state: "pending", scanId }, recipients: 2, instant: 1 });
+    expect(first.owed.map((d) => d.subscriberId)).toEqual([instant.subscriberId]);
+    // A re-run (the job retried) owes the same row again, never a second one.
+    const again = await fanOut(medium!.id, "MEDIUM");
+    expect(again.owed.map((d) => d.id)).toEqual(first.owed.map((d) => d.id));
+    // Someone who subscribes after the alert was created is not owed it on a re-run.
+    await subscribe(database.db, { channel: "console", address: "fan-late", symbols: ["FAN"] });
+    await updateSubscriberSettings(database.db, "console", "fan-late", { deliveryMode: "instant" });
+    expect((await fanOut(medium!.id, "MEDIUM")).recipients).toBe(2);
+    // A HIGH alert with no scan goes to everyone it matches now (the late one too: it came first).
+    const highFanOut = await fanOut(high!.id, "HIGH");
+    expect(highFanOut).toMatchObject({ recipients: 3, instant: 3 });
+    expect(highFanOut.owed).toHaveLength(3);
+    // Once settled, a re-run finds the alert done and owes nobody anything.
+    await settleAlert(database.db, highFanOut.alert.id, "done");
+    expect(await fanOut(high!.id, "HIGH")).toMatchObject({
+      alert: { state: "done" },
+      recipients: 0,
+      owed: [],
+    });
   });
 
   it("lets exactly one attempt send a delivery; a crashed attempt is never resent", async () => {

@@ -2,6 +2,8 @@ import type { AlertPriority } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { dateToBarTime, type Timeframe } from "../bar-time.ts";
 import type { AlertState, Database, DeliveryStatus } from "../schema.ts";
+import type { OwedDelivery } from "./delivery-repository.ts";
+import { type SignalMatch, selectRecipients } from "./subscriber-repository.ts";
 
 // The alert ledger and its state machine are documented in docs/delivery.md; every transition
 // below names the one it makes. The invariant they keep together: a recipient is never sent the
@@ -83,6 +85,86 @@ export async function startAlert(db: Kysely<Database>, input: AlertInput): Promi
   const alert = row.rows[0];
   if (alert === undefined) throw new Error(`alert for signal ${input.signalId} could not be created`);
   return { id: alert.id, state: alert.state, createdAt: alert.created_at, scanId: alert.scan_id };
+}
+
+export interface AlertFanOutInput extends AlertInput {
+  /** What subscriptions match: the signal's symbol, type and score. */
+  readonly match: Omit<SignalMatch, "subscribedBefore">;
+  /** Every recipient gets it now (a HIGH alert), not only those in instant mode or with no digest coming. */
+  readonly everyoneNow: boolean;
+}
+
+export interface AlertFanOut {
+  readonly alert: AlertStart;
+  /** Every subscriber and channel the signal matches (none unless the alert is pending). */
+  readonly recipients: number;
+  /** Of them, those who get it now; the rest read it in their digest of the scan. */
+  readonly instant: number;
+  /** Deliveries owed now (`queued` or `retry`, new or from an earlier run): each needs its job. */
+  readonly owed: OwedDelivery[];
+}
+
+/**
+ * The alert job's fan-out in one statement: {@link startAlert}, then, if the alert is still
+ * pending, its recipients (those subscribed before it was created) and a `queued` delivery for
+ * each who gets it now (queueDeliveries' rule: rows are unique, a re-run adds nothing twice).
+ * One round trip instead of three: a bar close of the live stream fans out dozens of signals at
+ * once, and under that burst each round trip waited 5-30 ms for PostgreSQL (bench/live). Who gets
+ * it now: everyone when `everyoneNow`, else subscribers in instant mode, or all when no scan
+ * digest will gather it (`scanId` null).
+ */
+export async function startAlertFanOut(db: Kysely<Database>, input: AlertFanOutInput): Promise<AlertFanOut> {
+  const recipients = selectRecipients(db, input.match, sql<Date>`(select created_at from alert)`).where(
+    sql<boolean>`exists (select 1 from alert where state = 'pending')`,
+  );
+  const result = await sql<{
+    id: number;
+    state: AlertState;
+    created_at: Date;
+    scan_id: number | null;
+    recipients: number;
+    instant: number;
+    owed: [number, number, string][];
+  }>`
+    with started as (
+      insert into alerts (signal_id, priority, message, state)
+      values (${input.signalId}, ${input.priority}, ${input.message}, 'pending')
+      on conflict (signal_id) do update set message = coalesce(alerts.message, excluded.message)
+      returning id, state, created_at, scan_id
+    ), alert as (
+      select a.id, a.state, a.created_at,
+        case when sc.built_at is not null and sc.built_at < a.created_at then null else a.scan_id end as scan_id
+      from started a left join scans sc on sc.id = a.scan_id
+    ), recipients as (${recipients}),
+    targets as (
+      select id as subscriber_id, channel from recipients
+      where ${input.everyoneNow} or (select scan_id from alert) is null or delivery_mode = 'instant'
+    ), inserted as (
+      insert into alert_deliveries (alert_id, subscriber_id, channel, status, attempts)
+      select (select id from alert), subscriber_id, channel, 'queued', 0 from targets
+      on conflict do nothing
+      returning id, subscriber_id, channel
+    ), owed as (
+      select id, subscriber_id, channel from inserted
+      union all
+      select d.id, d.subscriber_id, d.channel from alert_deliveries d
+      join targets t on t.subscriber_id = d.subscriber_id and t.channel = d.channel
+      where d.alert_id = (select id from alert) and d.status in ('queued', 'retry')
+    )
+    select a.id, a.state, a.created_at, a.scan_id,
+      (select count(*) from recipients)::int as recipients,
+      (select count(*) from targets)::int as instant,
+      coalesce((select json_agg(json_build_array(id, subscriber_id, channel) order by id) from owed), '[]') as owed
+    from alert a
+  `.execute(db);
+  const row = result.rows[0];
+  if (row === undefined) throw new Error(`alert for signal ${input.signalId} could not be created`);
+  return {
+    alert: { id: row.id, state: row.state, createdAt: row.created_at, scanId: row.scan_id },
+    recipients: row.recipients,
+    instant: row.instant,
+    owed: row.owed.map(([id, subscriberId, channel]) => ({ id, subscriberId, channel })),
+  };
 }
 
 /** Creates the alert of a signal unless it exists; returns its id either way. */

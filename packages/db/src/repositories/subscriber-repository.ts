@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type Expression, type Kysely, sql } from "kysely";
 import type { Database, DeliveryMode } from "../schema.ts";
 
 /**
@@ -152,7 +152,27 @@ export interface SignalMatch {
 
 /** Active subscribers with at least one active subscription that wants this signal, once each per channel. */
 export async function findRecipients(db: Kysely<Database>, signal: SignalMatch): Promise<Recipient[]> {
-  const rows = await db
+  const rows = await selectRecipients(db, signal, signal.subscribedBefore).execute();
+  return rows.map((row) => ({
+    subscriberId: row.id,
+    channel: row.channel,
+    address: row.address,
+    quietHours: quietHoursOf(row),
+    deliveryMode: row.delivery_mode,
+  }));
+}
+
+/**
+ * The query of {@link findRecipients}, the one place the matching rule lives: also a part of the
+ * alert fan-out's single statement (`startAlertFanOut`), where the subscriptions' cut-off is the
+ * alert's own creation time, read in the same statement.
+ */
+export function selectRecipients(
+  db: Kysely<Database>,
+  signal: Omit<SignalMatch, "subscribedBefore">,
+  subscribedBefore: Date | Expression<Date> | undefined,
+) {
+  return db
     .selectFrom("subscribers as sb")
     .innerJoin("subscriptions as sc", "sc.subscriber_id", "sb.id")
     .select(["sb.id", "sb.channel", "sb.address", "sb.quiet_start", "sb.quiet_end", "sb.delivery_mode"])
@@ -162,18 +182,10 @@ export async function findRecipients(db: Kysely<Database>, signal: SignalMatch):
     .where("sc.min_score", "<=", signal.score)
     .where(sql<boolean>`(sc.symbols is null or ${signal.symbol} = any(sc.symbols))`)
     .where(sql<boolean>`(sc.signal_types is null or ${signal.type} = any(sc.signal_types))`)
-    .$if(signal.subscribedBefore !== undefined, (q) =>
-      q.where("sc.created_at", "<=", signal.subscribedBefore as Date),
+    .$if(subscribedBefore !== undefined, (q) =>
+      q.where("sc.created_at", "<=", subscribedBefore as Date | Expression<Date>),
     )
-    .orderBy("sb.id")
-    .execute();
-  return rows.map((row) => ({
-    subscriberId: row.id,
-    channel: row.channel,
-    address: row.address,
-    quietHours: quietHoursOf(row),
-    deliveryMode: row.delivery_mode,
-  }));
+    .orderBy("sb.id");
 }
 
 export interface SubscriberView {
