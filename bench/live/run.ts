@@ -38,7 +38,6 @@ import { createProvisionalLedgerRedis, startLiveStream } from "@vpa/scanner";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
 import pg from "pg";
-import { startTelegramStandIn, type TelegramStandIn } from "../../test-support/telegram-stand-in.ts";
 import { ChaosWorker } from "../chaos/chaos-worker.ts";
 import {
   buildMinuteBars,
@@ -48,6 +47,7 @@ import {
   readLastDailyBars,
 } from "./build-replay-day.ts";
 import { startReplayFeed } from "./replay-feed.ts";
+import { startTelegramThread, type TelegramThread } from "./telegram-thread.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -162,11 +162,11 @@ const connection = {
   prefix: `vpa-bench-live-${randomBytes(3).toString("hex")}`,
 };
 const alertsQueue = createQueue("alerts", connection);
-let telegram: TelegramStandIn | null = null;
+let telegram: TelegramThread | null = null;
 let alertsWorker: ChaosWorker | null = null;
 const logDir = await mkdtemp(join(tmpdir(), "vpa-bench-live-"));
 if (WITH_ALERTS) {
-  telegram = await startTelegramStandIn({ token: TOKEN, floodControl: true });
+  telegram = await startTelegramThread(TOKEN);
   alertsWorker = new ChaosWorker("alerts", "alerts-1", {
     databaseUrl: `${args["pg-url"]}/${database}`,
     redisUrl: connection.redisUrl,
@@ -359,11 +359,11 @@ if (telegram !== null) {
   ).rows;
   const indexOf = new Map(symbols.map((symbol, i) => [symbol, i]));
   const acceptedByChat = new Map<string, number[]>();
-  for (const request of telegram.requests) {
+  const requests = await telegram.requests();
+  for (const request of requests) {
     if ((request.method !== "sendPhoto" && request.method !== "sendMessage") || request.status !== 200)
       continue;
-    const chat = String(request.params.chat_id);
-    acceptedByChat.set(chat, [...(acceptedByChat.get(chat) ?? []), request.receivedAt]);
+    acceptedByChat.set(request.chatId, [...(acceptedByChat.get(request.chatId) ?? []), request.receivedAt]);
   }
   const latencies: number[] = [];
   const fromStored: number[] = [];
@@ -419,7 +419,7 @@ if (telegram !== null) {
     storedToClaimed: { p50: percentile(claimedMs, 50), p99: percentile(claimedMs, 99) },
     claimedToSent: { p50: percentile(sentMs, 50), p99: percentile(sentMs, 99) },
     messagesAccepted: [...acceptedByChat.values()].reduce((n, times) => n + times.length, 0),
-    tooMany: telegram.requests.filter((r) => r.status === 429).length,
+    tooMany: requests.filter((r) => r.status === 429).length,
   };
 }
 
