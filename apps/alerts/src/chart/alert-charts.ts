@@ -45,7 +45,7 @@ export interface AlertChartsOptions {
  * const charts = createAlertCharts({ db, cache, logger });
  * const image = await charts.imageFor(signalId); // { png, alt } or null
  */
-/** Charts kept in the process (a PNG is ~20–60 KB): every HIGH alert of a scan, and then some. */
+/** Charts kept in the process (a PNG is ~15–40 KB): every HIGH alert of a scan, and then some. */
 const RECENT_CHARTS = 32;
 
 export function createAlertCharts(options: AlertChartsOptions): AlertCharts {

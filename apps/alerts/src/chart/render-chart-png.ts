@@ -10,11 +10,12 @@
  * keeps each render cheaper, and the file is a subset of the font (assets/fonts/README.md):
  * resvg parses it on every render, 8 of a chart's 20 ms with the whole font, under 4 with the subset.
  *
- * `renderAsync` renders on libuv's thread pool: the tens of milliseconds a chart takes do not
- * block the worker's event loop (its other jobs, its Redis heartbeats).
+ * `renderAsync` renders on libuv's thread pool, and `encodePng` compresses there too: the ~10 ms a
+ * chart takes do not block the worker's event loop (its other jobs, its Redis heartbeats).
  */
 import { renderAsync } from "@resvg/resvg-js";
 import { findUpward } from "@vpa/runtime";
+import { encodePng } from "./encode-png.ts";
 import { CHART_FONT_FAMILY } from "./render-chart-svg.ts";
 
 /**
@@ -43,6 +44,6 @@ export async function renderChartPng(svg: string): Promise<Uint8Array> {
     background: "#ffffff",
     logLevel: "off",
   });
-  const png = image.asPng();
+  const png = await encodePng(image.pixels, image.width, image.height);
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
