@@ -2,6 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { BarColumns } from "../bar.ts";
+import {
+  INDEX_FUTURE_FEES_PER_CONTRACT_VND,
+  INDEX_FUTURE_OVERNIGHT_FEE_PER_CONTRACT_VND,
+  INDEX_FUTURE_SHARES_PER_CONTRACT,
+  INDEX_FUTURE_TAX_RATE,
+} from "../market/index-futures.ts";
 import { priceBand } from "../market/price-band.ts";
 import { addTradingDays } from "../market/settlement.ts";
 import { minuteOfDay } from "../market/trading-sessions.ts";
@@ -119,6 +125,28 @@ describe(`intraday backtests on the real VN30F1M minutes (${source.endsWith("sam
         sessionIndex.get(trade.exitTime.slice(0, 10))! - sessionIndex.get(trade.entryTime.slice(0, 10))!;
       expect(trade.holdingDays).toBe(sessions);
     }
+  });
+
+  it("costs a futures trade per contract (fees, income tax both ways, a fee per night held), not as a stock", () => {
+    const result = run("VN30F1M", "HNX", { maxHoldDays: 2, stopLoss: null, exitOnBearSignal: false });
+    expect(result.trades.length).toBeGreaterThan(2);
+    for (const trade of result.trades) {
+      const contracts = trade.quantity / INDEX_FUTURE_SHARES_PER_CONTRACT;
+      expect(Number.isInteger(contracts) && contracts > 0, `${trade.quantity} shares`).toBe(true);
+      const nights = trade.holdingDays;
+      expect(trade.fees, trade.entryTime).toBeCloseTo(
+        contracts *
+          (2 * INDEX_FUTURE_FEES_PER_CONTRACT_VND + nights * INDEX_FUTURE_OVERNIGHT_FEE_PER_CONTRACT_VND),
+        6,
+      );
+      const value = (trade.entryPrice + trade.exitPrice) * trade.quantity;
+      expect(trade.tax).toBeCloseTo(value * INDEX_FUTURE_TAX_RATE, 6);
+      expect(trade.netPnl).toBeCloseTo(trade.grossPnl - trade.fees - trade.tax, 6);
+    }
+    // Under the stock rules (0.15 % a side and 0.1 % on the sale) the same trades cost ~15× more.
+    const costs = result.trades.reduce((sum, t) => sum + t.fees + t.tax, 0);
+    const traded = result.trades.reduce((sum, t) => sum + t.entryPrice * t.quantity, 0);
+    expect(costs / traded).toBeLessThan(0.0005);
   });
 
   it("closes the futures within the session they were opened (T+0), with the stocks' T+2 configured", () => {

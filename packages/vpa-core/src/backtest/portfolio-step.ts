@@ -1,9 +1,14 @@
 import { maxOrderShares, roundDownToBoardLot } from "../market/board-lot.ts";
 import type { Exchange } from "../market/exchange.ts";
 import type { HolidayCalendar } from "../market/holiday-calendar.ts";
-import { priceBandBasisPointsOf, settlementTradingDaysOf } from "../market/index-futures.ts";
+import {
+  holdingFeeOf,
+  priceBandBasisPointsOf,
+  settlementTradingDaysOf,
+  tradeCostsOf,
+} from "../market/index-futures.ts";
 import { addTradingDays } from "../market/settlement.ts";
-import { tradeCosts } from "../market/trading-costs.ts";
+
 import type { SignalType } from "../signal-type.ts";
 import type { BacktestConfig, ExitReason } from "./backtest-config.ts";
 import { buyFillPriceVnd, sellFillPriceVnd, toTickPriceVnd } from "./fill-model.ts";
@@ -34,7 +39,10 @@ export interface PortfolioPosition {
   entrySession: number;
   entryPrice: number;
   quantity: number;
+  /** Fees paid at the entry (brokerage; a future's per-contract fees), VND. */
   entryFee: number;
+  /** Tax paid at the entry (a VN30 future's income tax; stocks pay none on a buy). Absent in older states: 0. */
+  entryTax?: number;
   /** T+2: sellable from this trading-day counter on (the entry's for T+0: VN30 futures) … */
   sellableSession: number;
   /** … and from this date on (the holiday calendar's T+2), null when the calendar has no say. */
@@ -183,16 +191,20 @@ function closePosition(
   rate: number,
   trades: ClosedTrade[],
 ): void {
-  const sale = tradeCosts({
+  const sale = tradeCostsOf(position.symbol, {
     side: "sell",
     priceVnd: exitPrice,
     quantity: position.quantity,
     brokerageRate: rate,
   });
-  state.cash += sale.cashFlow;
+  // A future held over day ends pays VSDC's position fee for each (stocks: nothing).
+  const holdingFee = holdingFeeOf(position.symbol, position.quantity, exitDay - position.entrySession);
+  state.cash += sale.cashFlow - holdingFee;
   const grossPnl = (exitPrice - position.entryPrice) * position.quantity;
-  const fees = position.entryFee + sale.brokerage;
-  const netPnl = grossPnl - fees - sale.sellTax;
+  const entryTax = position.entryTax ?? 0;
+  const fees = position.entryFee + sale.brokerage + holdingFee;
+  const tax = entryTax + sale.tax;
+  const netPnl = grossPnl - fees - tax;
   trades.push({
     symbol: position.symbol,
     signalType: position.signalType,
@@ -207,9 +219,9 @@ function closePosition(
     holdingDays: exitDay - position.entrySession,
     grossPnl,
     fees,
-    tax: sale.sellTax,
+    tax,
     netPnl,
-    netReturn: netPnl / (position.entryPrice * position.quantity + position.entryFee),
+    netReturn: netPnl / (position.entryPrice * position.quantity + position.entryFee + entryTax),
   });
 }
 
@@ -314,7 +326,12 @@ export function stepPortfolio(
         counters.entriesSkippedCash++;
         continue;
       }
-      const purchase = tradeCosts({ side: "buy", priceVnd: price, quantity, brokerageRate: rate });
+      const purchase = tradeCostsOf(order.symbol, {
+        side: "buy",
+        priceVnd: price,
+        quantity,
+        brokerageRate: rate,
+      });
       state.cash += purchase.cashFlow;
       counters.entriesFilled++;
       // T+2: the later of two trading days of the run's calendar and the holiday calendar's T+2
@@ -333,6 +350,7 @@ export function stepPortfolio(
         entryPrice: price,
         quantity,
         entryFee: purchase.brokerage,
+        ...(purchase.tax === 0 ? {} : { entryTax: purchase.tax }),
         sellableSession: tradingDay + settlementDays,
         sellableOn,
         lastClose: market.close(order.symbol),

@@ -1,5 +1,6 @@
 import type { Exchange } from "./exchange.ts";
 import { PRICE_BAND_BASIS_POINTS } from "./price-band.ts";
+import { type TradeCostInput, type TradeCosts, tradeCosts } from "./trading-costs.ts";
 
 /**
  * VN30 index futures (derivatives market, vn-market.md §1): the rules in which they differ from
@@ -10,6 +11,11 @@ import { PRICE_BAND_BASIS_POINTS } from "./price-band.ts";
  *   data's previous close stands in), whatever the exchange row says (HNX stocks: ±10 %).
  * - Settlement T+0: a position can be closed in the session it was opened.
  * - Sessions: `DERIVATIVES_SESSIONS` (ATO from 08:45), in vpa-core's provisional module.
+ * - Costs per contract, not per value ({@link tradeCostsOf}): fees of a fixed amount per contract
+ *   and side, an income tax on both sides, and a fee per contract for each day a position is held
+ *   overnight ({@link holdingFeeOf}). No 0.1% sell tax.
+ * - Margin is not modelled: a backtest pays a contract's whole value, an unleveraged position
+ *   (its returns are the index's moves, not a margin account's).
  */
 
 /** VN30F1M, VN30F2M, VN30F1Q, VN30F2Q and the contract codes (VN30F2406…). */
@@ -56,4 +62,74 @@ export function priceBandBasisPointsOf(symbol: string, exchange: Exchange): numb
  */
 export function settlementTradingDaysOf(symbol: string, stockSettlementDays: number): number {
   return isIndexFuture(symbol) ? INDEX_FUTURE_SETTLEMENT_TRADING_DAYS : stockSettlementDays;
+}
+
+/** VND per index point of one VN30 futures contract (the contract multiplier). */
+export const INDEX_FUTURE_MULTIPLIER_VND = 100_000;
+
+/**
+ * Shares of the data's unit in one contract: a future's points are stored as thousand VND, so a
+ * price of P thousand VND × 100 "shares" is P points × 100,000 VND, one contract; HNX's board lot of
+ * 100 is then one contract.
+ */
+export const INDEX_FUTURE_SHARES_PER_CONTRACT = INDEX_FUTURE_MULTIPLIER_VND / 1_000;
+
+/**
+ * Fees per contract and side, VND: a broker's (HSC and VFS publish 4,000) and the exchange's (HNX:
+ * 2,700). Brokers charge 1,000–5,000; the backtest's value-based `brokerageRate` does not apply.
+ */
+export const INDEX_FUTURE_FEES_PER_CONTRACT_VND = 4_000 + 2_700;
+
+/** VSDC's position management fee: per contract held at the end of a trading day, VND. */
+export const INDEX_FUTURE_OVERNIGHT_FEE_PER_CONTRACT_VND = 2_550;
+
+/** VSDC's initial margin rate for index futures (it sets the taxed "transfer price"). */
+export const INDEX_FUTURE_INITIAL_MARGIN_RATE = 0.17;
+
+/**
+ * Personal income tax on each side of a futures trade: 0.1% of the transfer price, which is
+ * (price × multiplier × contracts × initial margin rate) / 2: as a share of the trade's value.
+ */
+export const INDEX_FUTURE_TAX_RATE = (0.001 * INDEX_FUTURE_INITIAL_MARGIN_RATE) / 2;
+
+/**
+ * Costs of one trade, VND, by the rules of its instrument: a stock's ({@link tradeCosts}: brokerage
+ * on the value, 0.1% tax on a sale), or a VN30 future's (fees per contract on either side, and the
+ * income tax on either side). Quantities are in the data's shares: 100 to a contract.
+ *
+ * @example
+ * // One VN30F1M contract at 1,250 points (stored as 1,250 thousand VND), bought:
+ * tradeCostsOf("VN30F1M", { side: "buy", priceVnd: 1_250_000, quantity: 100 });
+ * // { value: 125_000_000, brokerage: 6_700, tax: 10_625, totalCost: 17_325, cashFlow: -125_017_325 }
+ */
+export function tradeCostsOf(symbol: string, input: TradeCostInput): TradeCosts {
+  if (!isIndexFuture(symbol)) return tradeCosts(input);
+  const value = input.priceVnd * input.quantity;
+  const brokerage = (input.quantity / INDEX_FUTURE_SHARES_PER_CONTRACT) * INDEX_FUTURE_FEES_PER_CONTRACT_VND;
+  const tax = value * INDEX_FUTURE_TAX_RATE;
+  const totalCost = brokerage + tax;
+  return {
+    value,
+    brokerage,
+    tax,
+    totalCost,
+    cashFlow: input.side === "sell" ? value - totalCost : -(value + totalCost),
+  };
+}
+
+/**
+ * Fees for holding a position over `tradingDaysHeld` day ends, VND: VSDC's position management fee
+ * for a VN30 future, nothing for a stock.
+ *
+ * @example
+ * holdingFeeOf("VN30F1M", 200, 3); // 15_300: 2 contracts, 3 nights
+ * holdingFeeOf("VCB", 1_000, 3);   // 0
+ */
+export function holdingFeeOf(symbol: string, quantity: number, tradingDaysHeld: number): number {
+  if (!isIndexFuture(symbol) || tradingDaysHeld <= 0) return 0;
+  return (
+    (quantity / INDEX_FUTURE_SHARES_PER_CONTRACT) *
+    tradingDaysHeld *
+    INDEX_FUTURE_OVERNIGHT_FEE_PER_CONTRACT_VND
+  );
 }

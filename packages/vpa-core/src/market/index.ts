@@ -22,11 +22,19 @@ export { EXCHANGES, parseExchange } from "./exchange.ts";
 export type { HolidayCalendar, HolidayCalendarOptions } from "./holiday-calendar.ts";
 export { createHolidayCalendar, DEFAULT_HOLIDAY_CALENDAR } from "./holiday-calendar.ts";
 export {
+  holdingFeeOf,
+  INDEX_FUTURE_FEES_PER_CONTRACT_VND,
+  INDEX_FUTURE_INITIAL_MARGIN_RATE,
+  INDEX_FUTURE_MULTIPLIER_VND,
+  INDEX_FUTURE_OVERNIGHT_FEE_PER_CONTRACT_VND,
   INDEX_FUTURE_PRICE_BAND_BASIS_POINTS,
   INDEX_FUTURE_SETTLEMENT_TRADING_DAYS,
+  INDEX_FUTURE_SHARES_PER_CONTRACT,
+  INDEX_FUTURE_TAX_RATE,
   isIndexFuture,
   priceBandBasisPointsOf,
   settlementTradingDaysOf,
+  tradeCostsOf,
 } from "./index-futures.ts";
 export type { MarketClockOptions } from "./market-open.ts";
 export { isMarketOpen, tradingPhaseAt } from "./market-open.ts";

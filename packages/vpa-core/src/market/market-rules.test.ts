@@ -3,7 +3,13 @@ import { maxOrderShares, roundDownToBoardLot, splitBoardLot } from "./board-lot.
 import { addCalendarDays, dayOfWeek, expandDateRange, isCalendarDate } from "./calendar-date.ts";
 import { parseExchange } from "./exchange.ts";
 import { createHolidayCalendar, DEFAULT_HOLIDAY_CALENDAR } from "./holiday-calendar.ts";
-import { isIndexFuture, priceBandBasisPointsOf, settlementTradingDaysOf } from "./index-futures.ts";
+import {
+  holdingFeeOf,
+  isIndexFuture,
+  priceBandBasisPointsOf,
+  settlementTradingDaysOf,
+  tradeCostsOf,
+} from "./index-futures.ts";
 import { isMarketOpen, tradingPhaseAt } from "./market-open.ts";
 import { priceBand } from "./price-band.ts";
 import { thousandVndToVnd, vndToThousandVnd } from "./price-unit.ts";
@@ -94,18 +100,40 @@ describe("units, lots and costs (§3, §4)", () => {
     expect([maxOrderShares("HOSE"), maxOrderShares("HNX")]).toEqual([500_000, null]);
   });
 
+  it("charges a VN30 future per contract: fees and the income tax on both sides, a fee per night held", () => {
+    // One contract at 1,250 points: the data's 1,250 thousand VND × 100 shares = 125,000,000 VND.
+    const buy = tradeCostsOf("VN30F1M", { side: "buy", priceVnd: 1_250_000, quantity: 100 });
+    expect(buy.value).toBe(125_000_000);
+    expect(buy.brokerage).toBe(6_700); // 4,000 broker + 2,700 HNX
+    expect(buy.tax).toBeCloseTo(10_625, 6); // 0.1% × (125,000,000 × 17%) / 2
+    expect(buy.cashFlow).toBeCloseTo(-125_017_325, 6);
+    const sell = tradeCostsOf("VN30F1M", { side: "sell", priceVnd: 1_250_000, quantity: 200 });
+    expect([sell.brokerage, sell.tax]).toEqual([13_400, expect.closeTo(21_250, 6)]);
+    // A round trip costs ~0.03 % of the contract, where the stock rules would take 0.4 %.
+    expect((2 * buy.totalCost) / buy.value).toBeLessThan(0.0003);
+    // A stock keeps the stock rules, whatever is asked.
+    expect(tradeCostsOf("VCB", { side: "sell", priceVnd: 100_000, quantity: 1_000 })).toEqual(
+      tradeCosts({ side: "sell", priceVnd: 100_000, quantity: 1_000 }),
+    );
+    expect([
+      holdingFeeOf("VN30F1M", 200, 3),
+      holdingFeeOf("VN30F1M", 200, 0),
+      holdingFeeOf("VCB", 1_000, 3),
+    ]).toEqual([15_300, 0, 0]);
+  });
+
   it("charges brokerage on both sides (default 0.15%) and the 0.1% tax on sales only", () => {
     expect(tradeCosts({ side: "sell", priceVnd: 100_000, quantity: 1_000 })).toEqual({
       value: 100_000_000,
       brokerage: 150_000,
-      sellTax: 100_000,
+      tax: 100_000,
       totalCost: 250_000,
       cashFlow: 99_750_000,
     });
     expect(tradeCosts({ side: "buy", priceVnd: 100_000, quantity: 1_000, brokerageRate: 0.001 })).toEqual({
       value: 100_000_000,
       brokerage: 100_000,
-      sellTax: 0,
+      tax: 0,
       totalCost: 100_000,
       cashFlow: -100_100_000,
     });

@@ -19,34 +19,36 @@ export interface TradeCostInput {
 export interface TradeCosts {
   /** price × quantity. */
   readonly value: number;
+  /** The broker's and the exchange's fees. */
   readonly brokerage: number;
-  /** 0 on a buy. */
-  readonly sellTax: number;
-  /** brokerage + sellTax. */
+  /** Stocks: the 0.1% sell tax, 0 on a buy. VN30 futures: the income tax of either side (index-futures.ts). */
+  readonly tax: number;
+  /** brokerage + tax. */
   readonly totalCost: number;
   /** Cash that leaves (negative, a buy) or reaches (positive, a sale) the account. */
   readonly cashFlow: number;
 }
 
 /**
- * Costs of one trade in VND. Amounts are exact (not rounded to whole VND): brokers round fees in
+ * Costs of one trade of a stock in VND (`tradeCostsOf` in index-futures.ts picks the futures' rules
+ * for a VN30 future). Amounts are exact (not rounded to whole VND): brokers round fees in
  * different ways, and the backtest should not invent one.
  *
  * @example
  * tradeCosts({ side: "sell", priceVnd: 100_000, quantity: 1_000 });
- * // { value: 100_000_000, brokerage: 150_000, sellTax: 100_000, totalCost: 250_000, cashFlow: 99_750_000 }
+ * // { value: 100_000_000, brokerage: 150_000, tax: 100_000, totalCost: 250_000, cashFlow: 99_750_000 }
  */
 export function tradeCosts(input: TradeCostInput): TradeCosts {
   const rate = input.brokerageRate ?? DEFAULT_BROKERAGE_RATE;
   if (!(rate >= 0)) throw new RangeError(`brokerageRate must be >= 0, got ${rate}`);
   const value = input.priceVnd * input.quantity;
   const brokerage = value * rate;
-  const sellTax = input.side === "sell" ? value * SELL_TAX_RATE : 0;
-  const totalCost = brokerage + sellTax;
+  const tax = input.side === "sell" ? value * SELL_TAX_RATE : 0;
+  const totalCost = brokerage + tax;
   return {
     value,
     brokerage,
-    sellTax,
+    tax,
     totalCost,
     cashFlow: input.side === "sell" ? value - totalCost : -(value + totalCost),
   };
