@@ -1,6 +1,6 @@
 import type { Exchange } from "./exchange.ts";
 import { PRICE_BAND_BASIS_POINTS } from "./price-band.ts";
-import { type TradeCostInput, type TradeCosts, tradeCosts } from "./trading-costs.ts";
+import { costsOfTrade, type TradeCostInput, type TradeCosts, tradeCosts } from "./trading-costs.ts";
 
 /**
  * VN30 index futures (derivatives market, vn-market.md §1): the rules in which they differ from
@@ -106,15 +106,7 @@ export function tradeCostsOf(symbol: string, input: TradeCostInput): TradeCosts 
   if (!isIndexFuture(symbol)) return tradeCosts(input);
   const value = input.priceVnd * input.quantity;
   const brokerage = (input.quantity / INDEX_FUTURE_SHARES_PER_CONTRACT) * INDEX_FUTURE_FEES_PER_CONTRACT_VND;
-  const tax = value * INDEX_FUTURE_TAX_RATE;
-  const totalCost = brokerage + tax;
-  return {
-    value,
-    brokerage,
-    tax,
-    totalCost,
-    cashFlow: input.side === "sell" ? value - totalCost : -(value + totalCost),
-  };
+  return costsOfTrade(input.side, value, brokerage, value * INDEX_FUTURE_TAX_RATE);
 }
 
 /**

@@ -44,12 +44,17 @@ export function tradeCosts(input: TradeCostInput): TradeCosts {
   const value = input.priceVnd * input.quantity;
   const brokerage = value * rate;
   const tax = input.side === "sell" ? value * SELL_TAX_RATE : 0;
+  return costsOfTrade(input.side, value, brokerage, tax);
+}
+
+/** A trade's costs from its side, value, fees and tax: the totals and the cash that moves. */
+export function costsOfTrade(side: TradeSide, value: number, brokerage: number, tax: number): TradeCosts {
   const totalCost = brokerage + tax;
   return {
     value,
     brokerage,
     tax,
     totalCost,
-    cashFlow: input.side === "sell" ? value - totalCost : -(value + totalCost),
+    cashFlow: side === "sell" ? value - totalCost : -(value + totalCost),
   };
 }
