@@ -24,19 +24,40 @@ export interface TelegramThread {
   close(): Promise<void>;
 }
 
+/** How long the bench waits for any answer of the thread (its start, its requests, its close). */
+const REPLY_TIMEOUT_MS = 30_000;
+
 /** Starts the stand-in in a worker thread; resolves once it listens. */
 export async function startTelegramThread(token: string): Promise<TelegramThread> {
   const worker = new Worker(new URL(import.meta.url), { workerData: { token } });
+  // Every reply is bounded: a thread that died or stopped answering fails the bench, not hangs it.
   const next = <T>(kind: string) =>
     new Promise<T>((resolve, reject) => {
+      const settle = () => {
+        clearTimeout(timer);
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+      };
       const onMessage = (message: { kind: string }) => {
         if (message.kind !== kind) return;
-        worker.off("message", onMessage);
-        worker.off("error", reject);
+        settle();
         resolve(message as T);
       };
+      const onError = (error: Error) => {
+        settle();
+        reject(error);
+      };
+      const onExit = (code: number) =>
+        onError(new Error(`the Telegram thread exited (${code}) before "${kind}"`));
+      const timer = setTimeout(
+        () =>
+          onError(new Error(`the Telegram thread did not answer "${kind}" within ${REPLY_TIMEOUT_MS} ms`)),
+        REPLY_TIMEOUT_MS,
+      );
       worker.on("message", onMessage);
-      worker.once("error", reject);
+      worker.once("error", onError);
+      worker.once("exit", onExit);
     });
   const { apiRoot } = await next<{ apiRoot: string }>("listening");
   return {
