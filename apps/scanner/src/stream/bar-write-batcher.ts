@@ -1,6 +1,6 @@
 import { barTimeToDate, type Database, type Timeframe, writeBarColumns } from "@vpa/db";
+import { createCoalescingBatcher } from "@vpa/runtime";
 import type { Kysely } from "kysely";
-import { createCoalescingBatcher } from "./coalescing-batcher.ts";
 
 /** A bar as the stream stores it (thousand VND, shares). */
 export interface BatchedBar {
@@ -27,7 +27,7 @@ interface BarsOfStock {
 }
 
 /**
- * The live stream's bar writes, coalesced (coalescing-batcher.ts) into one upsert per burst
+ * The live stream's bar writes, coalesced (@vpa/runtime coalescing-batcher.ts) into one upsert per burst
  * (`writeBarColumns`: one statement whatever the number of stocks, at most `maxBars` bars).
  * Idempotent like `upsertBars`: a bar stored again with the same values writes nothing.
  */

@@ -8,7 +8,7 @@ import {
   type SignalType,
 } from "@vpa/core";
 import type { Timeframe } from "@vpa/db";
-import { createCoalescingBatcher } from "./coalescing-batcher.ts";
+import { createCoalescingBatcher } from "@vpa/runtime";
 import type { LiveAnalyzers } from "./live-analyzers.ts";
 
 /** The events of live subscribers' provisional alerts (vpa-core's ProvisionalAlertEvent). */

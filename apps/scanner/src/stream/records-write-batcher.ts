@@ -1,7 +1,7 @@
 import type { ConfirmationRecord, SignalRecord } from "@vpa/core";
 import type { Timeframe } from "@vpa/db";
+import { createCoalescingBatcher } from "@vpa/runtime";
 import { type StoreRecordsDependencies, storeAnalysisRecordsOfStocks } from "../store-analysis-records.ts";
-import { createCoalescingBatcher } from "./coalescing-batcher.ts";
 
 /** One closed bar's analysis records. */
 export interface RecordsOfStock {
@@ -16,7 +16,7 @@ export interface RecordsWriteBatcher {
 }
 
 /**
- * The live stream's signals and confirmations, coalesced (coalescing-batcher.ts) per burst into one
+ * The live stream's signals and confirmations, coalesced (@vpa/runtime coalescing-batcher.ts) per burst into one
  * {@link storeAnalysisRecordsOfStocks} call: one signal insert, one confirmation insert, one
  * pending-alert write and one `addBulk` for every symbol whose bar closed at the same moment,
  * instead of those four round trips per symbol queueing behind each other. The same idempotent

@@ -1,7 +1,8 @@
 /**
  * Coalesces the requests that arrive in one burst into one write. A whole market's minute closes
- * at once: one chain per symbol asks to write within the same few milliseconds, and one statement
- * for all of them costs about what one per symbol cost each. The first request of a burst waits
+ * at once: one chain per symbol asks to write within the same few milliseconds (the live stream's
+ * bars and signals), then dozens of alert jobs start together (the alerts worker's fan-outs), and
+ * one statement for all of them costs about what one per request cost each. The first request of a burst waits
  * one `setImmediate` for the rest to queue behind it; while a batch is being written the next one
  * gathers, and is written as soon as the first has finished (at most `maxWeight` a batch, but never
  * fewer than one request). One batch at a time: a burst holds one database connection, not many.
