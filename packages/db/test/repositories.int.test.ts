@@ -16,7 +16,9 @@ import {
   queueDeliveries,
   type SignalInput,
   settleAlert,
+  settleAlerts,
   startAlertFanOut,
+  startAlertFanOuts,
   subscribe,
   unsubscribe,
   updateSubscriberSettings,
@@ -240,6 +242,76 @@ describe("subscriptions and deliveries", () => {
       recipients: 0,
       owed: [],
     });
+  });
+
+  it("fans out many alerts in one statement, each as it would be alone, in the inputs' order", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "MNY" }, { symbol: "TWO" }]);
+    const [mny] = await insertSignals(database.db, ids.get("MNY")!, "1D", [
+      signal("2021-06-01", "SPRING", 85),
+    ]);
+    const [two, twoLow] = await insertSignals(database.db, ids.get("TWO")!, "1D", [
+      signal("2021-06-01", "SPRING", 85),
+      signal("2021-06-02", "NO_SUPPLY", 40),
+    ]);
+    const both = await subscribe(database.db, {
+      channel: "console",
+      address: "many-both",
+      symbols: ["MNY", "TWO"],
+    });
+    const onlyTwo = await subscribe(database.db, {
+      channel: "console",
+      address: "many-two",
+      symbols: ["TWO"],
+      minScore: 50,
+    });
+    const input = (signalId: number, symbol: string, type: string, score: number) => ({
+      signalId,
+      priority: "HIGH" as const,
+      message: `${symbol} ${type}`,
+      match: { symbol, type, score },
+      everyoneNow: true,
+    });
+
+    const fanned = await startAlertFanOuts(database.db, [
+      input(twoLow!.id, "TWO", "NO_SUPPLY", 40),
+      input(mny!.id, "MNY", "SPRING", 85),
+      input(two!.id, "TWO", "SPRING", 85),
+    ]);
+
+    // Each alert's own recipients: the score-40 signal reaches only the subscriber without a floor.
+    expect(fanned.map((f) => f.owed.map((d) => d.subscriberId))).toEqual([
+      [both.subscriberId],
+      [both.subscriberId],
+      [both.subscriberId, onlyTwo.subscriberId],
+    ]);
+    expect(fanned.map((f) => [f.recipients, f.instant])).toEqual([
+      [1, 1],
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(new Set(fanned.map((f) => f.alert.id)).size).toBe(3);
+    // A re-run of the same batch owes the same rows, never new ones; settled alerts owe nothing.
+    const again = await startAlertFanOuts(database.db, [input(two!.id, "TWO", "SPRING", 85)]);
+    expect(again[0]!.owed.map((d) => d.id)).toEqual(fanned[2]!.owed.map((d) => d.id));
+    await settleAlerts(
+      database.db,
+      fanned.map((f) => f.alert.id),
+      "done",
+    );
+    const settled = await startAlertFanOuts(database.db, [
+      input(mny!.id, "MNY", "SPRING", 85),
+      input(two!.id, "TWO", "SPRING", 85),
+    ]);
+    expect(settled.map((f) => [f.alert.state, f.owed.length])).toEqual([
+      ["done", 0],
+      ["done", 0],
+    ]);
+    await expect(
+      startAlertFanOuts(database.db, [
+        input(mny!.id, "MNY", "SPRING", 85),
+        input(mny!.id, "MNY", "SPRING", 85),
+      ]),
+    ).rejects.toThrow(/each signal at most once/);
   });
 
   it("lets exactly one attempt send a delivery; a crashed attempt is never resent", async () => {

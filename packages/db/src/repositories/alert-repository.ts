@@ -105,19 +105,37 @@ export interface AlertFanOut {
 }
 
 /**
- * The alert job's fan-out in one statement: {@link startAlert}, then, if the alert is still
- * pending, its recipients (those subscribed before it was created) and a `queued` delivery for
- * each who gets it now (queueDeliveries' rule: rows are unique, a re-run adds nothing twice).
- * One round trip instead of three: a bar close of the live stream fans out dozens of signals at
- * once, and under that burst each round trip waited 5-30 ms for PostgreSQL (bench/live). Who gets
- * it now: everyone when `everyoneNow`, else subscribers in instant mode, or all when no scan
- * digest will gather it (`scanId` null).
+ * The alert jobs' fan-out in one statement, for one or many alerts: for each, {@link startAlert},
+ * then, if the alert is still pending, its recipients (those subscribed before it was created)
+ * and a `queued` delivery for each who gets it now (queueDeliveries' rule: rows are unique, a
+ * re-run adds nothing twice). One round trip for a whole burst: a bar close of the live stream
+ * fans out dozens of signals at once, and under that burst each round trip waited 5-30 ms for
+ * PostgreSQL (bench/live). Who gets it now: everyone when `everyoneNow`, else subscribers in
+ * instant mode, or all when no scan digest will gather it (`scanId` null).
+ *
+ * Answers one {@link AlertFanOut} per input, in the inputs' order; the signal ids must differ
+ * (one row of `alerts` per signal: PostgreSQL refuses to upsert the same row twice in one
+ * statement).
  */
-export async function startAlertFanOut(db: Kysely<Database>, input: AlertFanOutInput): Promise<AlertFanOut> {
-  const recipients = selectRecipients(db, input.match, sql<Date>`(select created_at from alert)`).where(
-    sql<boolean>`exists (select 1 from alert where state = 'pending')`,
+export async function startAlertFanOuts(
+  db: Kysely<Database>,
+  inputs: readonly AlertFanOutInput[],
+): Promise<AlertFanOut[]> {
+  if (inputs.length === 0) return [];
+  if (new Set(inputs.map((i) => i.signalId)).size !== inputs.length)
+    throw new RangeError("startAlertFanOuts: each signal at most once per call");
+  // Run once per pending alert (a lateral join on `alert a`): the matching rule stays in one place.
+  const recipients = selectRecipients(
+    db,
+    {
+      symbol: sql.ref<string>("a.symbol"),
+      type: sql.ref<string>("a.type"),
+      score: sql.ref<number>("a.score"),
+    },
+    sql.ref<Date>("a.created_at"),
   );
   const result = await sql<{
+    signal_id: number;
     id: number;
     state: AlertState;
     created_at: Date;
@@ -126,45 +144,67 @@ export async function startAlertFanOut(db: Kysely<Database>, input: AlertFanOutI
     instant: number;
     owed: [number, number, string][];
   }>`
-    with started as (
+    with input as (
+      select * from unnest(
+        ${inputs.map((i) => i.signalId)}::int8[], ${inputs.map((i) => i.priority)}::text[],
+        ${inputs.map((i) => i.message)}::text[], ${inputs.map((i) => i.match.symbol)}::text[],
+        ${inputs.map((i) => i.match.type)}::text[], ${inputs.map((i) => i.match.score)}::int2[],
+        ${inputs.map((i) => i.everyoneNow)}::bool[]
+      ) as i(signal_id, priority, message, symbol, type, score, everyone_now)
+    ), started as (
       insert into alerts (signal_id, priority, message, state)
-      values (${input.signalId}, ${input.priority}, ${input.message}, 'pending')
+      select signal_id, priority, message, 'pending' from input
       on conflict (signal_id) do update set message = coalesce(alerts.message, excluded.message)
-      returning id, state, created_at, scan_id
+      returning id, signal_id, state, created_at, scan_id
     ), alert as (
-      select a.id, a.state, a.created_at,
-        case when sc.built_at is not null and sc.built_at < a.created_at then null else a.scan_id end as scan_id
-      from started a left join scans sc on sc.id = a.scan_id
-    ), recipients as (${recipients}),
-    targets as (
-      select id as subscriber_id, channel from recipients
-      where ${input.everyoneNow} or (select scan_id from alert) is null or delivery_mode = 'instant'
+      select a.id, a.signal_id, a.state, a.created_at,
+        case when sc.built_at is not null and sc.built_at < a.created_at then null else a.scan_id end as scan_id,
+        i.symbol, i.type, i.score, i.everyone_now
+      from started a join input i on i.signal_id = a.signal_id left join scans sc on sc.id = a.scan_id
+    ), recipients as (
+      select a.id as alert_id, r.id as subscriber_id, r.channel, r.delivery_mode
+      from alert a cross join lateral (${recipients}) r
+      where a.state = 'pending'
+    ), targets as (
+      select r.alert_id, r.subscriber_id, r.channel from recipients r join alert a on a.id = r.alert_id
+      where a.everyone_now or a.scan_id is null or r.delivery_mode = 'instant'
     ), inserted as (
       insert into alert_deliveries (alert_id, subscriber_id, channel, status, attempts)
-      select (select id from alert), subscriber_id, channel, 'queued', 0 from targets
+      select alert_id, subscriber_id, channel, 'queued', 0 from targets
+      order by alert_id, subscriber_id, channel -- ids in recipient order within each alert
       on conflict do nothing
-      returning id, subscriber_id, channel
+      returning id, alert_id, subscriber_id, channel
     ), owed as (
-      select id, subscriber_id, channel from inserted
+      select id, alert_id, subscriber_id, channel from inserted
       union all
-      select d.id, d.subscriber_id, d.channel from alert_deliveries d
-      join targets t on t.subscriber_id = d.subscriber_id and t.channel = d.channel
-      where d.alert_id = (select id from alert) and d.status in ('queued', 'retry')
+      select d.id, d.alert_id, d.subscriber_id, d.channel from alert_deliveries d
+      join targets t on t.alert_id = d.alert_id and t.subscriber_id = d.subscriber_id and t.channel = d.channel
+      where d.status in ('queued', 'retry')
     )
-    select a.id, a.state, a.created_at, a.scan_id,
-      (select count(*) from recipients)::int as recipients,
-      (select count(*) from targets)::int as instant,
-      coalesce((select json_agg(json_build_array(id, subscriber_id, channel) order by id) from owed), '[]') as owed
+    select a.signal_id, a.id, a.state, a.created_at, a.scan_id,
+      (select count(*) from recipients r where r.alert_id = a.id)::int as recipients,
+      (select count(*) from targets t where t.alert_id = a.id)::int as instant,
+      coalesce((select json_agg(json_build_array(o.id, o.subscriber_id, o.channel) order by o.id)
+        from owed o where o.alert_id = a.id), '[]') as owed
     from alert a
   `.execute(db);
-  const row = result.rows[0];
-  if (row === undefined) throw new Error(`alert for signal ${input.signalId} could not be created`);
-  return {
-    alert: { id: row.id, state: row.state, createdAt: row.created_at, scanId: row.scan_id },
-    recipients: row.recipients,
-    instant: row.instant,
-    owed: row.owed.map(([id, subscriberId, channel]) => ({ id, subscriberId, channel })),
-  };
+  const bySignal = new Map(result.rows.map((row) => [Number(row.signal_id), row]));
+  return inputs.map((input) => {
+    const row = bySignal.get(input.signalId);
+    if (row === undefined) throw new Error(`alert for signal ${input.signalId} could not be created`);
+    return {
+      alert: { id: row.id, state: row.state, createdAt: row.created_at, scanId: row.scan_id },
+      recipients: row.recipients,
+      instant: row.instant,
+      owed: row.owed.map(([id, subscriberId, channel]) => ({ id, subscriberId, channel })),
+    };
+  });
+}
+
+/** {@link startAlertFanOuts} for one alert. */
+export async function startAlertFanOut(db: Kysely<Database>, input: AlertFanOutInput): Promise<AlertFanOut> {
+  const [fanOut] = await startAlertFanOuts(db, [input]);
+  return fanOut as AlertFanOut;
 }
 
 /** Creates the alert of a signal unless it exists; returns its id either way. */
@@ -182,10 +222,21 @@ export async function settleAlert(
   state: "done" | "gave_up",
   error: string | null = null,
 ): Promise<void> {
+  await settleAlerts(db, [alertId], state, error);
+}
+
+/** {@link settleAlert} for several alerts in one statement (a burst's fan-outs). */
+export async function settleAlerts(
+  db: Kysely<Database>,
+  alertIds: readonly number[],
+  state: "done" | "gave_up",
+  error: string | null = null,
+): Promise<void> {
+  if (alertIds.length === 0) return;
   await db
     .updateTable("alerts")
     .set({ state, settled_at: new Date(), last_error: error === null ? null : error.slice(0, 1000) })
-    .where("id", "=", alertId)
+    .where("id", "in", alertIds)
     .where("state", "=", "pending")
     .execute();
 }

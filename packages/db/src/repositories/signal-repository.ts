@@ -303,6 +303,19 @@ export async function listSignals(db: Kysely<Database>, query: SignalQuery = {})
 
 /** One stored signal with its stock, for rendering an alert. */
 export async function findSignal(db: Kysely<Database>, id: number): Promise<SignalView | undefined> {
-  const [view] = await listSignals(db, { id, limit: 1 });
+  const [view] = await findSignals(db, [id]);
   return view;
+}
+
+/** {@link findSignal} for several ids in one query: each id's signal, in the ids' order (undefined if deleted). */
+export async function findSignals(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<(SignalView | undefined)[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectSignalViews(db)
+    .where("s.id", "in", [...new Set(ids)])
+    .execute();
+  const byId = new Map(rows.map((row) => [Number(row.id), toSignalView(row)]));
+  return ids.map((id) => byId.get(id));
 }

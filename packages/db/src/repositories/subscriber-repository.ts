@@ -162,14 +162,22 @@ export async function findRecipients(db: Kysely<Database>, signal: SignalMatch):
   }));
 }
 
+/** What {@link selectRecipients} matches on: values, or columns of an enclosing query. */
+export interface SignalMatchTerms {
+  readonly symbol: string | Expression<string>;
+  readonly type: string | Expression<string>;
+  readonly score: number | Expression<number>;
+}
+
 /**
  * The query of {@link findRecipients}, the one place the matching rule lives: also a part of the
- * alert fan-out's single statement (`startAlertFanOut`), where the subscriptions' cut-off is the
- * alert's own creation time, read in the same statement.
+ * alert fan-out's single statement (`startAlertFanOuts`), where it runs once per alert (a lateral
+ * join: the terms are the alert's columns) and the subscriptions' cut-off is the alert's own
+ * creation time, read in the same statement.
  */
 export function selectRecipients(
   db: Kysely<Database>,
-  signal: Omit<SignalMatch, "subscribedBefore">,
+  signal: SignalMatchTerms,
   subscribedBefore: Date | Expression<Date> | undefined,
 ) {
   return db
