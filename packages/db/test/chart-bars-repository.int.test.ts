@@ -1,4 +1,11 @@
-import { insertSignals, loadChartBars, type SignalInput, upsertBars, upsertStocks } from "@vpa/db";
+import {
+  insertSignals,
+  loadChartBars,
+  loadChartBarsOfSignals,
+  type SignalInput,
+  upsertBars,
+  upsertStocks,
+} from "@vpa/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 
@@ -93,5 +100,37 @@ describe("loadChartBars", () => {
 
   it("returns nothing for a signal that does not exist", async () => {
     expect(await loadChartBars(database.db, 999_999)).toEqual([]);
+  });
+});
+
+describe("loadChartBarsOfSignals", () => {
+  it("answers each signal's chart bars in the ids' order, as loadChartBars does one by one", async () => {
+    await upsertBars(database.db, stockId, "1D", dailyBars(100, 10));
+    await upsertBars(database.db, otherStockId, "1D", dailyBars(100, 500));
+    await upsertBars(database.db, stockId, "1W", dailyBars(100, 900));
+    const [a] = await insertSignals(database.db, stockId, "1D", [signal("2020-03-10")]);
+    // The same stock at another bar, another type on the same bar, another stock, another timeframe.
+    const [b] = await insertSignals(database.db, stockId, "1D", [signal("2020-02-01")]);
+    const [c] = await insertSignals(database.db, stockId, "1D", [
+      { ...signal("2020-03-10"), type: "NO_DEMAND", bias: "bear" },
+    ]);
+    const [d] = await insertSignals(database.db, otherStockId, "1D", [signal("2020-02-15")]);
+    const [e] = await insertSignals(database.db, stockId, "1W", [signal("2020-03-20")]);
+    const ids = [e!.id, 999_999, a!.id, d!.id, b!.id, c!.id];
+
+    const together = await loadChartBarsOfSignals(database.db, ids, 30);
+
+    const oneByOne = await Promise.all(ids.map((id) => loadChartBars(database.db, id, 30)));
+    expect(together).toEqual(oneByOne);
+    expect(together.map((bars) => bars.at(-1)?.time)).toEqual([
+      "2020-03-20",
+      undefined,
+      "2020-03-10",
+      "2020-02-15",
+      "2020-02-01",
+      "2020-03-10",
+    ]);
+    expect(together[3]!.every((bar) => bar.open >= 500)).toBe(true); // HPG's own bars
+    expect(together[0]!.every((bar) => bar.open >= 900)).toBe(true); // the weekly bars
   });
 });

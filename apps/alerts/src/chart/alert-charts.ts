@@ -12,6 +12,12 @@
  * each draw the same chart once (the same bytes: the drawing is deterministic), which costs a
  * little CPU and never a second message.
  *
+ * A bar close starts a dozen charts at once: their reads are coalesced (one statement for the
+ * signals, one per timeframe for their bars, instead of three round trips each), and at most
+ * `RENDERS_AT_ONCE` are rasterised at a time, so they come out one after another, the first
+ * within milliseconds, instead of all at the end of the burst (each sharing two cores with the
+ * stream and PostgreSQL).
+ *
  * A chart is an illustration: when it cannot be had (its bars are gone, Redis or the renderer
  * fails), the alert goes without it, and the reason is logged. `imageFor` never throws.
  *
@@ -19,7 +25,8 @@
  * read as the whole digest's subject; its text often needs more than a photo caption's 1,024
  * characters; and its items carry no signal id to key a chart by.
  */
-import { type Database, findSignal, loadChartBars } from "@vpa/db";
+import { type BarRow, type Database, findSignals, loadChartBarsOfSignals, type SignalView } from "@vpa/db";
+import { createCoalescingBatcher } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { MessageImage } from "../render/rendered-message.ts";
@@ -29,8 +36,11 @@ import { renderChartPng } from "./render-chart-png.ts";
 import { renderChartSvg } from "./render-chart-svg.ts";
 
 export interface AlertCharts {
-  /** The chart of a signal, from the cache or drawn (and cached) now; null when there is none. Never throws. */
-  imageFor(signalId: number): Promise<MessageImage | null>;
+  /**
+   * The chart of a signal, from the cache or drawn (and cached) now; null when there is none.
+   * Never throws. `known`: the signal as the caller already read it (the fan-out), not read again.
+   */
+  imageFor(signalId: number, known?: SignalView): Promise<MessageImage | null>;
 }
 
 export interface AlertChartsOptions {
@@ -47,6 +57,10 @@ export interface AlertChartsOptions {
  */
 /** Charts kept in the process (a PNG is ~15–40 KB): every HIGH alert of a scan, and then some. */
 const RECENT_CHARTS = 32;
+/** Charts rasterised at once: one per core of the machine this was measured on (bench/live). */
+const RENDERS_AT_ONCE = 2;
+/** Signals whose bars are read by one statement. */
+const LOADS_AT_ONCE = 64;
 
 export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
   const logger = options.logger.child({ module: "alert-charts" });
@@ -60,7 +74,46 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
     if (recent.size > RECENT_CHARTS) recent.delete(recent.keys().next().value as number);
   };
 
-  async function cachedOrDrawn(signalId: number): Promise<MessageImage | null> {
+  const signals = createCoalescingBatcher<number, SignalView | undefined>(
+    (ids) => findSignals(options.db, ids),
+    {
+      weight: () => 1,
+      maxWeight: LOADS_AT_ONCE,
+    },
+  );
+  const bars = createCoalescingBatcher<number, BarRow[]>((ids) => loadChartBarsOfSignals(options.db, ids), {
+    weight: () => 1,
+    maxWeight: LOADS_AT_ONCE,
+  });
+  const rasterise = limitConcurrency(RENDERS_AT_ONCE);
+
+  async function draw(signalId: number, known: SignalView | undefined): Promise<MessageImage | null> {
+    const started = performance.now();
+    const [signal, chartBars] = await Promise.all([known ?? signals.add(signalId), bars.add(signalId)]);
+    if (signal === undefined) return null;
+    const chart = alertChartInput(signal, chartBars);
+    if (chart === null) {
+      logger.info({ signalId }, "the signal's bar is not stored; the alert goes without a chart");
+      return null;
+    }
+    const loaded = performance.now();
+    const png = await rasterise(() => renderChartPng(renderChartSvg(chart.input)));
+    logger.debug(
+      {
+        signalId,
+        loadMs: Math.round(loaded - started),
+        renderMs: Math.round(performance.now() - loaded),
+        bytes: png.byteLength,
+      },
+      "chart drawn",
+    );
+    return { png, alt: chart.alt };
+  }
+
+  async function cachedOrDrawn(
+    signalId: number,
+    known: SignalView | undefined,
+  ): Promise<MessageImage | null> {
     try {
       const cached = await options.cache.get(signalId);
       if (cached !== null) return cached;
@@ -69,7 +122,7 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
     }
     let image: MessageImage | null;
     try {
-      image = await draw(options.db, signalId, logger);
+      image = await draw(signalId, known);
     } catch (err) {
       logger.warn({ err, signalId }, "could not draw the alert's chart; it goes without one");
       return null;
@@ -84,12 +137,12 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
   }
 
   return {
-    imageFor(signalId) {
+    imageFor(signalId, known) {
       const kept = recent.get(signalId);
       if (kept !== undefined) return Promise.resolve(kept);
       const running = inFlight.get(signalId);
       if (running !== undefined) return running;
-      const drawing = cachedOrDrawn(signalId)
+      const drawing = cachedOrDrawn(signalId, known)
         .then((image) => {
           remember(signalId, image);
           return image;
@@ -101,25 +154,18 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
   };
 }
 
-async function draw(db: Kysely<Database>, signalId: number, logger: Logger): Promise<MessageImage | null> {
-  const started = performance.now();
-  const [signal, bars] = await Promise.all([findSignal(db, signalId), loadChartBars(db, signalId)]);
-  if (signal === undefined) return null;
-  const chart = alertChartInput(signal, bars);
-  if (chart === null) {
-    logger.info({ signalId }, "the signal's bar is not stored; the alert goes without a chart");
-    return null;
-  }
-  const loaded = performance.now();
-  const png = await renderChartPng(renderChartSvg(chart.input));
-  logger.debug(
-    {
-      signalId,
-      loadMs: Math.round(loaded - started),
-      renderMs: Math.round(performance.now() - loaded),
-      bytes: png.byteLength,
-    },
-    "chart drawn",
-  );
-  return { png, alt: chart.alt };
+/** Runs at most `limit` of the tasks given to it at once, the others in the order they came. */
+function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }

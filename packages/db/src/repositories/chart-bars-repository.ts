@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
+import { dateToBarTime, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
-import type { BarRow } from "./market-data-repository.ts";
+import { type BarRow, loadRecentBarsOfStocks } from "./market-data-repository.ts";
 
 /** Bars an alert chart shows by default: about three months of daily bars. */
 export const CHART_BAR_COUNT = 60;
@@ -11,7 +12,8 @@ export const CHART_BAR_COUNT = 60;
  * the last bar is the signal's own unless its bar was deleted since.
  *
  * The signal row gives the stock, timeframe and time; the primary key (stock_id, timeframe, time)
- * is walked backwards from it.
+ * is walked backwards from it, with the timeframe a bound value (a join on the signal could not
+ * prune the partition groups and opened every partition: a Merge Append, migration 0014).
  *
  * @example
  * const bars = await loadChartBars(db, signalId); // 60 bars, bars.at(-1).time === signal.time
@@ -21,27 +23,62 @@ export async function loadChartBars(
   signalId: number,
   count: number = CHART_BAR_COUNT,
 ): Promise<BarRow[]> {
-  // Two statements, not a join on the signal: with the timeframe a bound value the planner keeps
-  // its partition group only and walks the time partitions newest first, stopping after `count`
-  // bars; joined, it could not prune and opened every partition (a Merge Append; migration 0014).
-  const signal = await sql<{ stock_id: number; timeframe: string; time: Date }>`
-    select stock_id, timeframe, time from vpa_signals where id = ${signalId}
+  const [bars] = await loadChartBarsOfSignals(db, [signalId], count);
+  return bars ?? [];
+}
+
+/**
+ * {@link loadChartBars} for several signals at once (the charts of a bar close's HIGH alerts):
+ * one statement reads the signals, then one per timeframe reads every stock's last `count` bars
+ * up to its signal's bar ({@link loadRecentBarsOfStocks}: a lateral top-N per stock on the
+ * primary key). Answers each id's bars in the ids' order, empty for a signal that does not exist.
+ */
+export async function loadChartBarsOfSignals(
+  db: Kysely<Database>,
+  signalIds: readonly number[],
+  count: number = CHART_BAR_COUNT,
+): Promise<BarRow[][]> {
+  if (signalIds.length === 0) return [];
+  const signals = await sql<{ id: number; stock_id: number; timeframe: Timeframe; time: Date }>`
+    select id, stock_id, timeframe, time from vpa_signals where id = any(${[...new Set(signalIds)]}::int8[])
   `.execute(db);
-  const found = signal.rows[0];
-  if (found === undefined) return [];
-  const result = await sql<BarRow>`
-    select to_char(m.time at time zone 'Asia/Ho_Chi_Minh',
-        case when ${found.timeframe} in ('1D', '1W') then 'YYYY-MM-DD' else 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"' end
-      ) as time, m.open, m.high, m.low, m.close, m.volume
-    from (
-      select time, open, high, low, close, volume from market_data
-      where stock_id = ${found.stock_id} and timeframe = ${found.timeframe} and time <= ${found.time}
-      order by time desc
-      limit ${Math.max(0, Math.floor(count))}
-    ) m
-    order by m.time
-  `.execute(db);
-  return result.rows;
+  // One read per (timeframe, stock, bar): signals of one bar (two types) share it. A stock may
+  // appear once per statement, so a second bar of the same stock waits for the next round.
+  const wanted = new Map<string, { timeframe: Timeframe; stockId: number; until: string }>();
+  const keyOfSignal = new Map<number, string>();
+  for (const row of signals.rows) {
+    const until = dateToBarTime(row.time, row.timeframe);
+    const key = `${row.timeframe}|${row.stock_id}|${until}`;
+    wanted.set(key, { timeframe: row.timeframe, stockId: row.stock_id, until });
+    keyOfSignal.set(Number(row.id), key);
+  }
+  const barsOf = new Map<string, BarRow[]>();
+  let pending = [...wanted.entries()];
+  while (pending.length > 0) {
+    const round = new Map<Timeframe, Map<number, string>>(); // timeframe → stock → key
+    const later: typeof pending = [];
+    for (const [key, read] of pending) {
+      const stocks = round.get(read.timeframe) ?? new Map<number, string>();
+      if (stocks.has(read.stockId)) later.push([key, read]);
+      else stocks.set(read.stockId, key);
+      round.set(read.timeframe, stocks);
+    }
+    await Promise.all(
+      [...round.entries()].map(async ([timeframe, stocks]) => {
+        const reads = [...stocks.entries()].map(([stockId, key]) => ({
+          stockId,
+          until: (wanted.get(key) as { until: string }).until,
+        }));
+        const bars = await loadRecentBarsOfStocks(db, timeframe, reads, Math.max(0, Math.floor(count)));
+        for (const [stockId, key] of stocks) barsOf.set(key, bars.get(stockId) ?? []);
+      }),
+    );
+    pending = later;
+  }
+  return signalIds.map((id) => {
+    const key = keyOfSignal.get(id);
+    return key === undefined ? [] : (barsOf.get(key) ?? []);
+  });
 }
 
 /** A symbol's newest bars for /chart, with what the chart needs to name it. */
