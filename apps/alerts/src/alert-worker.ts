@@ -1,4 +1,4 @@
-import { type Database, markDeliveryUnsent } from "@vpa/db";
+import { type Database, markDeliveryUnsent, type SignalView } from "@vpa/db";
 import {
   createQueue,
   createWorker,
@@ -20,7 +20,7 @@ import { RedisChartCache } from "./chart/redis-chart-cache.ts";
 import { type AlertThrottle, type DeliveryRateLimiter, deliver, type SendOutcome } from "./deliver.job.ts";
 import { type DeliverySweeper, startDeliverySweeper } from "./delivery-sweeper.ts";
 import { createEvidenceLookup } from "./evidence/evidence-lookup.ts";
-import { fanOutAlert, SignalNotFoundError } from "./fan-out-alert.job.ts";
+import { createAlertFanOut, SignalNotFoundError } from "./fan-out-alert.job.ts";
 import type { DigestLanguage } from "./render/render-digest.ts";
 
 export interface AlertWorkerOptions {
@@ -74,6 +74,13 @@ export interface AlertWorkers {
  * lockDuration, so a live job keeps its lock unless its process stalls for 10 s.
  */
 const QUICK_TAKEOVER = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
+/**
+ * Alert (fan-out) jobs in flight per process. A bar close starts dozens at once (16 HIGH of 49 in
+ * one minute of bench/live); their statements coalesce (createAlertFanOut), so running them
+ * together costs one round trip per step, where two at a time queued the 16th HIGH alert ~400 ms
+ * behind the others.
+ */
+const FAN_OUT_CONCURRENCY = 16;
 
 /** How often a digest job looks again whether its scan's analyze jobs are done. */
 const DIGEST_POLL_MS = 1_000;
@@ -109,24 +116,25 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
   // this process; its stamp is read again at most every 5 s (evidence/README.md).
   const evidence = createEvidenceLookup({ db: options.db, recheckMs: EVIDENCE_RECHECK_MS });
 
+  const fanOutOne = createAlertFanOut({
+    db: options.db,
+    deliveriesQueue,
+    ...(charts === undefined
+      ? {}
+      : { warmChart: (signal: SignalView) => void charts.imageFor(signal.id, signal) }),
+  });
   const fanOut = createWorker(
     "alerts",
     options.connection,
     async (payload) => {
       try {
-        return await fanOutAlert(payload, {
-          db: options.db,
-          deliveriesQueue,
-          ...(charts === undefined
-            ? {}
-            : { warmChart: (signalId: number) => void charts.imageFor(signalId) }),
-        });
+        return await fanOutOne(payload);
       } catch (error) {
         if (error instanceof SignalNotFoundError) throw unrecoverable(error);
         throw error;
       }
     },
-    { concurrency: 2, ...QUICK_TAKEOVER },
+    { concurrency: FAN_OUT_CONCURRENCY, ...QUICK_TAKEOVER },
   );
 
   const digests = createWorker(

@@ -1,5 +1,19 @@
-import { type Database, findSignal, type SignalView, settleAlert, startAlertFanOut } from "@vpa/db";
-import { DELIVERY_JOB_PRIORITY, deliveryJobId, type JobPayload, type TypedQueue } from "@vpa/runtime";
+import {
+  type AlertFanOut,
+  type AlertFanOutInput,
+  type Database,
+  findSignals,
+  type SignalView,
+  settleAlerts,
+  startAlertFanOuts,
+} from "@vpa/db";
+import {
+  createCoalescingBatcher,
+  DELIVERY_JOB_PRIORITY,
+  deliveryJobId,
+  type JobPayload,
+  type TypedQueue,
+} from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import { type AlertContent, renderAlert } from "./render/render-alert.ts";
 
@@ -11,7 +25,7 @@ export interface FanOutDependencies {
    * does its own work: its delivery jobs then find it drawn or in flight (chart/alert-charts.ts).
    * Must not throw; not awaited.
    */
-  readonly warmChart?: (signalId: number) => void;
+  readonly warmChart?: (signal: SignalView) => void;
 }
 
 export interface FanOutResult {
@@ -52,51 +66,131 @@ export function alertContentOf(signal: SignalView): AlertContent {
 }
 
 const ENQUEUE_BATCH = 1_000;
+/**
+ * Alerts fanned out by one statement at most. A whole-market scan or a minute's close starts
+ * dozens at once; each may owe thousands of deliveries (one row each), so a batch stays bounded.
+ */
+const FAN_OUT_BATCH = 32;
+
+type DeliveryJob = { payload: { deliveryId: number }; jobId: string; priority: number };
+
+/** A batch's writes, each answering per item: a failure of one item fails only its own job. */
+type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
 
 /**
- * One alert job: the fan-out of one signal (docs/delivery.md). Finds every subscriber the signal
- * matches; those who get it now (a HIGH alert, a subscriber in instant mode, or an alert no scan
- * digest will gather) each get a `queued` delivery row and a delivery job; the rest read it in
- * their digest of the scan. Then the alert is `done`: its deliveries carry on without it.
- * Re-running it adds nothing twice (rows and job ids are unique).
+ * `write` for a whole batch; if the batch fails, each item again on its own, so one bad item
+ * (a signal deleted meanwhile) fails its own job and not its neighbours'.
+ */
+function perItem<T, R>(write: (items: readonly T[]) => Promise<readonly R[]>) {
+  return async (items: readonly T[]): Promise<Settled<R>[]> => {
+    try {
+      return (await write(items)).map((value) => ({ ok: true as const, value }));
+    } catch (error) {
+      if (items.length === 1) return [{ ok: false, error }];
+      return Promise.all(
+        items.map(async (item) => {
+          try {
+            const [value] = await write([item]);
+            return { ok: true as const, value: value as R };
+          } catch (itemError) {
+            return { ok: false as const, error: itemError };
+          }
+        }),
+      );
+    }
+  };
+}
+
+function unwrap<R>(settled: Settled<R>): R {
+  if (!settled.ok) throw settled.error;
+  return settled.value;
+}
+
+/**
+ * The alert jobs' processor: one fan-out per job (docs/delivery.md), each job's reads and writes
+ * coalesced with those of the jobs running beside it (`@vpa/runtime` coalescing-batcher): a bar
+ * close starts dozens of alert jobs within milliseconds, and one statement per step for all of
+ * them (find the signals, start their fan-outs, queue their deliveries, settle them) replaces a
+ * statement per step per job, which queued each HIGH alert behind the others' round trips to a
+ * PostgreSQL busy with the same close (bench/live). Each job still succeeds or fails on its own.
+ */
+export function createAlertFanOut(
+  deps: FanOutDependencies,
+): (payload: JobPayload<"alerts">) => Promise<FanOutResult> {
+  const one = { weight: () => 1, maxWeight: FAN_OUT_BATCH };
+  const signals = createCoalescingBatcher<number, SignalView | undefined>(
+    (ids) => findSignals(deps.db, ids),
+    one,
+  );
+  const starts = createCoalescingBatcher<AlertFanOutInput, Settled<AlertFanOut>>(
+    perItem((inputs) => startAlertFanOuts(deps.db, inputs)),
+    one,
+  );
+  const enqueues = createCoalescingBatcher<readonly DeliveryJob[], undefined>(
+    async (lists) => {
+      const jobs = lists.flat();
+      for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
+        await deps.deliveriesQueue.addBulk(jobs.slice(i, i + ENQUEUE_BATCH));
+      }
+      return undefined;
+    },
+    { weight: (jobs) => Math.max(1, jobs.length), maxWeight: ENQUEUE_BATCH },
+  );
+  const settles = createCoalescingBatcher<number, undefined>(async (alertIds) => {
+    await settleAlerts(deps.db, alertIds, "done");
+    return undefined;
+  }, one);
+
+  return async (payload) => {
+    const signal = await signals.add(payload.signalId);
+    if (signal === undefined) throw new SignalNotFoundError(payload.signalId);
+    // A HIGH alert goes out with its chart to someone almost always: draw it beside the fan-out.
+    if (signal.priority === "HIGH") deps.warmChart?.(signal);
+    const { alert, recipients, instant, owed } = unwrap(
+      await starts.add({
+        signalId: signal.id,
+        priority: signal.priority,
+        // The ledger's copy, read by operators (`vpa alerts`): English; subscribers get their own language.
+        message: renderAlert(alertContentOf(signal), "en").text,
+        match: { symbol: signal.symbol, type: signal.type, score: signal.score },
+        // HIGH goes to everyone now; the rest wait for the scan's digest unless in instant mode.
+        everyoneNow: signal.priority === "HIGH",
+      }),
+    );
+    if (alert.state !== "pending") {
+      return { alertId: alert.id, signalId: signal.id, recipients: 0, instant: 0, deliveryJobIds: [] };
+    }
+    // Any other alert only when someone gets it now: a live stream's minute stores dozens of signals
+    // a second that nobody subscribed to, and drawing each (~20-50 ms) starved the HIGH ones.
+    if (signal.priority !== "HIGH" && instant > 0) deps.warmChart?.(signal);
+    const jobs = owed.map((delivery) => ({
+      payload: { deliveryId: delivery.id },
+      jobId: deliveryJobId({ deliveryId: delivery.id }),
+      priority: DELIVERY_JOB_PRIORITY[signal.priority],
+    }));
+    if (jobs.length > 0) await enqueues.add(jobs);
+    await settles.add(alert.id);
+    return {
+      alertId: alert.id,
+      signalId: signal.id,
+      recipients,
+      instant,
+      deliveryJobIds: jobs.map((job) => job.jobId),
+    };
+  };
+}
+
+/**
+ * One alert job on its own: the fan-out of one signal (docs/delivery.md). Finds every subscriber
+ * the signal matches; those who get it now (a HIGH alert, a subscriber in instant mode, or an
+ * alert no scan digest will gather) each get a `queued` delivery row and a delivery job; the rest
+ * read it in their digest of the scan. Then the alert is `done`: its deliveries carry on without
+ * it. Re-running it adds nothing twice (rows and job ids are unique). The worker runs many at once
+ * through {@link createAlertFanOut}.
  */
 export async function fanOutAlert(
   payload: JobPayload<"alerts">,
   deps: FanOutDependencies,
 ): Promise<FanOutResult> {
-  const signal = await findSignal(deps.db, payload.signalId);
-  if (signal === undefined) throw new SignalNotFoundError(payload.signalId);
-  // A HIGH alert goes out with its chart to someone almost always: draw it beside the fan-out.
-  if (signal.priority === "HIGH") deps.warmChart?.(signal.id);
-  const { alert, recipients, instant, owed } = await startAlertFanOut(deps.db, {
-    signalId: signal.id,
-    priority: signal.priority,
-    // The ledger's copy, read by operators (`vpa alerts`): English; subscribers get their own language.
-    message: renderAlert(alertContentOf(signal), "en").text,
-    match: { symbol: signal.symbol, type: signal.type, score: signal.score },
-    // HIGH goes to everyone now; the rest wait for the scan's digest unless in instant mode.
-    everyoneNow: signal.priority === "HIGH",
-  });
-  if (alert.state !== "pending") {
-    return { alertId: alert.id, signalId: signal.id, recipients: 0, instant: 0, deliveryJobIds: [] };
-  }
-  // Any other alert only when someone gets it now: a live stream's minute stores dozens of signals
-  // a second that nobody subscribed to, and drawing each (~20-50 ms) starved the HIGH ones.
-  if (signal.priority !== "HIGH" && instant > 0) deps.warmChart?.(signal.id);
-  const jobs = owed.map((delivery) => ({
-    payload: { deliveryId: delivery.id },
-    jobId: deliveryJobId({ deliveryId: delivery.id }),
-    priority: DELIVERY_JOB_PRIORITY[signal.priority],
-  }));
-  for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
-    await deps.deliveriesQueue.addBulk(jobs.slice(i, i + ENQUEUE_BATCH));
-  }
-  await settleAlert(deps.db, alert.id, "done");
-  return {
-    alertId: alert.id,
-    signalId: signal.id,
-    recipients,
-    instant,
-    deliveryJobIds: jobs.map((job) => job.jobId),
-  };
+  return createAlertFanOut(deps)(payload);
 }

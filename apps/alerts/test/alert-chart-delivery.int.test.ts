@@ -7,6 +7,7 @@
 import {
   createPendingAlerts,
   createScan,
+  type Database,
   insertSignals,
   type SignalInput,
   subscribe,
@@ -21,7 +22,7 @@ import {
   type TypedQueue,
 } from "@vpa/runtime";
 import { Redis } from "ioredis";
-import { sql } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
@@ -35,7 +36,12 @@ import { createTelegramSender } from "../src/channels/telegram/telegram-sender.t
 import { createAlertCharts } from "../src/chart/alert-charts.ts";
 import { RedisChartCache } from "../src/chart/redis-chart-cache.ts";
 import { type DeliveryOutcome, deliver } from "../src/deliver.job.ts";
-import { fanOutAlert } from "../src/fan-out-alert.job.ts";
+import {
+  createAlertFanOut,
+  type FanOutResult,
+  fanOutAlert,
+  SignalNotFoundError,
+} from "../src/fan-out-alert.job.ts";
 import { deliveryDeps, deliveryIdsOf, tally } from "./support/alert-flow.ts";
 import { decodePng, readPngSize } from "./support/decode-png.ts";
 
@@ -222,7 +228,7 @@ describe("the chart drawn beside the fan-out", () => {
     const warmed: number[] = [];
     await fanOutAlert(
       { signalId },
-      { db: database.db, deliveriesQueue, warmChart: (id: number) => void warmed.push(id) },
+      { db: database.db, deliveriesQueue, warmChart: (signal) => void warmed.push(signal.id) },
     );
     return warmed;
   }
@@ -237,6 +243,46 @@ describe("the chart drawn beside the fan-out", () => {
     await subscribe(database.db, { channel: "telegram", address: "7002" });
     const live = await storeSignal("MEDIUM");
     expect(await warmedBy(live)).toEqual([live]);
+  });
+});
+
+describe("alert jobs running together", () => {
+  /** The test's database through a Kysely of its own that counts the statements it sends. */
+  function countingDb() {
+    let sent = 0;
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: database.pool }),
+      log: (event) => {
+        if (event.level === "query") sent++;
+      },
+    });
+    return { db, statements: () => sent };
+  }
+
+  it("share one statement per step, and a missing signal fails only its own job", async () => {
+    await subscribe(database.db, { channel: "telegram", address: "7001" });
+    const signals = [await storeSignal("HIGH"), await storeSignal("HIGH"), await storeSignal("MEDIUM")];
+    const counting = countingDb();
+    const warmed: number[] = [];
+    const fanOut = createAlertFanOut({
+      db: counting.db,
+      deliveriesQueue,
+      warmChart: (signal) => void warmed.push(signal.id),
+    });
+
+    const results = await Promise.allSettled([...signals, 999_999].map((signalId) => fanOut({ signalId })));
+
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected"]);
+    expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(SignalNotFoundError);
+    const fanned = results.slice(0, 3).map((r) => (r as PromiseFulfilledResult<FanOutResult>).value);
+    expect(fanned.map((f) => f.signalId)).toEqual(signals);
+    expect(fanned.map((f) => f.deliveryJobIds.length)).toEqual([1, 1, 1]);
+    expect(warmed.sort()).toEqual([...signals].sort());
+    // Find, start, settle: one statement each for the four jobs (one per job and step was 12).
+    expect(counting.statements()).toBe(3);
+    // Each alert is done and owes its one delivery; running them again owes nothing new.
+    const again = await Promise.all(signals.map((signalId) => fanOut({ signalId })));
+    expect(again.map((f) => f.deliveryJobIds)).toEqual([[], [], []]);
   });
 });
 
