@@ -21,7 +21,8 @@
  * reports the latency from a minute's close message to Telegram accepting each HIGH alert of it
  * (chart included), p50/p99, and HIGH alerts not delivered. With it: --job-times prints each HIGH
  * alert job's queue wait; --worker-node-options '<flags>' (e.g. --cpu-prof) go to the worker;
- * --metrics-file FILE keeps the worker's Prometheus metrics at the end.
+ * --metrics-file FILE keeps the worker's Prometheus metrics at the end; --worker-log-level debug and
+ * --keep-logs keep the worker's log (each chart's load and render times) in the printed log folder.
  *
  * Prints: closed-bar analysis latency per bar (the streaming update's CPU alone, and the whole handling:
  * analysis + store + alert), close message → signals stored, p50/p99; bars/s; provisional
@@ -71,6 +72,8 @@ const { values: args } = parseArgs({
     alerts: { type: "boolean", default: false },
     "job-times": { type: "boolean", default: false },
     "worker-node-options": { type: "string" },
+    "worker-log-level": { type: "string" },
+    "keep-logs": { type: "boolean", default: false },
     "metrics-file": { type: "string" },
   },
 });
@@ -162,6 +165,7 @@ const connection = {
   prefix: `vpa-bench-live-${randomBytes(3).toString("hex")}`,
 };
 const alertsQueue = createQueue("alerts", connection);
+const deliveriesQueue = createQueue("deliveries", connection);
 let telegram: TelegramThread | null = null;
 let alertsWorker: ChaosWorker | null = null;
 const logDir = await mkdtemp(join(tmpdir(), "vpa-bench-live-"));
@@ -175,7 +179,7 @@ if (WITH_ALERTS) {
     telegramApiRoot: telegram.apiRoot,
     logDir,
     extra: {
-      LOG_LEVEL: "error",
+      LOG_LEVEL: (args["worker-log-level"] as string | undefined) ?? "error",
       ALERT_LANGUAGE: "vi",
       ...(args["worker-node-options"] === undefined ? {} : { NODE_OPTIONS: args["worker-node-options"] }),
     },
@@ -404,6 +408,26 @@ if (telegram !== null) {
         `HIGH alert job: stored→added ${job.timestamp - stored} ms, added→started ${(job.processedOn ?? 0) - job.timestamp} ms, ran ${(job.finishedOn ?? 0) - (job.processedOn ?? 0)} ms`,
       );
     }
+    // Each HIGH delivery on one line, every stage since its signal was stored.
+    const deliveryJobs = await deliveriesQueue.queue.getJobs(["completed"], 0, 10_000);
+    const startedOf = new Map(
+      deliveryJobs.map((job) => [(job.data as { deliveryId: number }).deliveryId, job] as const),
+    );
+    const deliveries = (
+      await sql<{ id: number; stored: Date; claimed: Date; sent: Date }>`
+        select d.id, s.created_at as stored, d.claimed_at as claimed, d.sent_at as sent
+        from vpa_signals s join alerts a on a.signal_id = s.id join alert_deliveries d on d.alert_id = a.id
+        where s.priority = 'HIGH' and d.status = 'sent' order by s.created_at, d.claimed_at`.execute(
+        handle.db,
+      )
+    ).rows;
+    for (const d of deliveries) {
+      const job = startedOf.get(Number(d.id));
+      const stored = d.stored.getTime();
+      log(
+        `HIGH delivery (ms after stored): job added ${(job?.timestamp ?? Number.NaN) - stored}, started ${(job?.processedOn ?? Number.NaN) - stored}, claimed ${d.claimed.getTime() - stored}, sent ${d.sent.getTime() - stored}`,
+      );
+    }
   }
   const claimedMs = Float64Array.from(stages.map((r) => Number(r.claimed))).sort();
   const sentMs = Float64Array.from(stages.map((r) => Number(r.sent))).sort();
@@ -481,9 +505,11 @@ if (args["metrics-file"] !== undefined && alertsWorker !== null)
   await writeFile(args["metrics-file"], (await alertsWorker.metricsText()) ?? "");
 await alertsWorker?.stop("SIGTERM", 20_000);
 await telegram?.close();
-await rm(logDir, { recursive: true, force: true });
+if (args["keep-logs"] === true) log(`worker log kept in ${logDir}`);
+else await rm(logDir, { recursive: true, force: true });
 await alertsQueue.queue.obliterate({ force: true });
 await alertsQueue.close();
+await deliveriesQueue.close();
 ledger.disconnect();
 const redis = new Redis(connection.redisUrl);
 let cursor = "0";
