@@ -3,7 +3,7 @@ import {
   type KnownChance,
   type OutcomeRow,
   outcomeRows,
-  roundTripCosts,
+  roundTripCostsOf,
   SIGNAL_TYPES,
   type SignalType,
   type TrackedSignal,
@@ -114,7 +114,7 @@ export function trackRecordUpdateRows(
       series,
       [outcome],
       settings.horizons,
-      roundTripCosts(settings.brokerageRate),
+      roundTripCostsOf(work.symbol, settings.brokerageRate),
     );
     for (const row of perHorizon) {
       const before = stored.stored.find((s) => s.horizon === row.horizon);

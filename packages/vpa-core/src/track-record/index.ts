@@ -25,7 +25,7 @@ export { DEFAULT_MINIMUM_COUNT, EDGE_VERDICTS, summarizeOutcomeGroup } from "./o
 export type { ReliabilityRow } from "./reliability-table.ts";
 export { reliabilityTable, wilsonInterval } from "./reliability-table.ts";
 export type { RoundTripCosts } from "./round-trip-costs.ts";
-export { netLongReturn, roundTripCosts } from "./round-trip-costs.ts";
+export { netLongReturn, nightsBetween, roundTripCosts, roundTripCostsOf } from "./round-trip-costs.ts";
 export type { RandomSource } from "./seeded-random.ts";
 export { mulberry32, seedFor } from "./seeded-random.ts";
 export type {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BarColumns } from "../bar.ts";
-import { netLongReturn, roundTripCosts } from "./round-trip-costs.ts";
+import { holdingFeeOf, tradeCostsOf } from "../market/index-futures.ts";
+import { netLongReturn, nightsBetween, roundTripCosts, roundTripCostsOf } from "./round-trip-costs.ts";
 import { type OutcomeSeries, outcomeRows, type TrackedSignal, trackSignals } from "./signal-outcomes.ts";
 
 /** Six sessions of one stock, thousand VND. The signal is read at bar 1 (2024-01-03). */
@@ -159,5 +160,73 @@ describe("forward returns net of Vietnamese costs", () => {
     const due = trackSignals(series, [signal("bull")], { seed: 1, knownChance: waiting, asOf: "2024-02-01" });
     const fresh = trackSignals(series, [signal("bull")], { seed: 1, asOf: "2024-02-01" });
     expect(due[0]!.chance).toEqual(fresh[0]!.chance);
+  });
+});
+
+describe("a VN30 future's forward returns, by its own costs", () => {
+  it("a stock keeps the stocks' costs; a future pays its fees per contract, not 0.4 % of the value", () => {
+    expect(roundTripCostsOf("VCB", 0.0035)).toEqual(roundTripCosts(0.0035));
+    const futures = roundTripCostsOf("VN30F1M");
+    expect(futures.buyFactor).toBeCloseTo(1.000085, 12); // income tax 0.1 % × 17 % / 2
+    expect(futures.sellFactor).toBeCloseTo(0.999915, 12); // no 0.1 % sell tax
+    expect(futures.fixedPerSide).toBeCloseTo(0.067, 12); // 6,700 VND a contract = 67 VND a unit
+    expect(futures.perNight).toBeCloseTo(0.0255, 12); // 2,550 VND a contract and night
+  });
+
+  it("equals one contract's cash flows in VND, the nights held included", () => {
+    // One contract (100 units) bought at 1,250 points and sold at 1,260 two nights later.
+    const buy = tradeCostsOf("VN30F1M", { side: "buy", priceVnd: 1_250_000, quantity: 100 });
+    const sell = tradeCostsOf("VN30F1M", { side: "sell", priceVnd: 1_260_000, quantity: 100 });
+    const byCashFlows = (sell.cashFlow - holdingFeeOf("VN30F1M", 100, 2)) / -buy.cashFlow - 1;
+    expect(netLongReturn(1_250, 1_260, roundTripCostsOf("VN30F1M"), 2)).toBeCloseTo(byCashFlows, 12);
+    // Priced as a stock, the same trade lost ~0.4 % of its 0.8 % move to costs; as a future ~0.03 %.
+    expect(netLongReturn(1_250, 1_260, roundTripCostsOf("VN30F1M"), 0)).toBeGreaterThan(0.0077);
+    expect(netLongReturn(1_250, 1_260, roundTripCosts(), 0)).toBeLessThan(0.0041);
+  });
+
+  it("counts the nights between the entry's open and the exit's close on intraday bars", () => {
+    const times = [
+      "2024-01-02T14:15:00+07:00",
+      "2024-01-02T14:30:00+07:00",
+      "2024-01-03T09:00:00+07:00",
+      "2024-01-03T09:15:00+07:00",
+      "2024-01-04T09:00:00+07:00",
+    ];
+    expect(nightsBetween(times, 0, 1)).toBe(0);
+    expect(nightsBetween(times, 1, 3)).toBe(1);
+    expect(nightsBetween(times, 0, 4)).toBe(2);
+    expect(nightsBetween(["2024-01-02", "2024-01-03", "2024-01-04"], 0, 2)).toBe(2);
+  });
+
+  it("tracks a future's signal with its per-contract costs and the nights it was held", () => {
+    const days: BarColumns = {
+      time: ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"],
+      open: Float64Array.of(1_250, 1_250, 1_262, 1_258),
+      high: Float64Array.of(1_252, 1_255, 1_265, 1_262),
+      low: Float64Array.of(1_248, 1_249, 1_258, 1_255),
+      close: Float64Array.of(1_250, 1_254, 1_260, 1_261),
+      volume: Float64Array.of(1000, 2000, 1500, 1200),
+    };
+    const futures: OutcomeSeries = {
+      symbol: "VN30F1M",
+      exchange: "HNX",
+      columns: days,
+      eligibleFrom: "2024-01-02",
+    };
+    const tracked = trackSignals(futures, [{ ...signal("bull"), time: "2024-01-02" }], { seed: 1 });
+    const [oneDay, twoDays] = outcomeRows(futures, tracked, [1, 2], roundTripCostsOf("VN30F1M"));
+    // In at 01-03's open (1,250); out at its close (1,254): no night; at 01-04's close (1,260): one.
+    expect(oneDay!.outcome).toMatchObject({ entryPrice: 1_250, exitPrice: 1_254 });
+    expect(oneDay!.outcome!.netReturn).toBeCloseTo(
+      netLongReturn(1_250, 1_254, roundTripCostsOf("VN30F1M"), 0),
+      15,
+    );
+    expect(twoDays!.outcome!.netReturn).toBeCloseTo(
+      netLongReturn(1_250, 1_260, roundTripCostsOf("VN30F1M"), 1),
+      15,
+    );
+    expect(twoDays!.outcome!.netReturn).toBeLessThan(
+      netLongReturn(1_250, 1_260, roundTripCostsOf("VN30F1M"), 0),
+    );
   });
 });

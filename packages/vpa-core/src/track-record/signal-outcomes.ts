@@ -6,7 +6,7 @@ import type { Trend } from "../trend.ts";
 import { AVERAGE_WINDOW, WARM_UP_BARS } from "../vpa-parameters.ts";
 import { indexOfBarTime } from "./bar-search.ts";
 import { type ChanceDraw, chanceKey, drawChanceBar } from "./chance-draw.ts";
-import { netLongReturn, type RoundTripCosts } from "./round-trip-costs.ts";
+import { netLongReturn, nightsBetween, type RoundTripCosts } from "./round-trip-costs.ts";
 import { bandOf, LIQUIDITY_BANDS } from "./track-record-bands.ts";
 
 /** The fields of a signal the track record reads: a `SignalRecord` has them, so does a stored signal. */
@@ -192,7 +192,17 @@ export function netReturnAfter(
   costs: RoundTripCosts,
 ): number {
   if (bar < 0 || bar + horizon >= length) return Number.NaN;
-  return netLongReturn(columns.open[bar + 1]!, columns.close[bar + horizon]!, costs);
+  return netLongReturn(
+    columns.open[bar + 1]!,
+    columns.close[bar + horizon]!,
+    costs,
+    nightsHeld(columns, bar, horizon, costs),
+  );
+}
+
+/** Nights the trade after `bar` is held to `horizon`: counted only when they cost something (futures). */
+function nightsHeld(columns: BarColumns, bar: number, horizon: number, costs: RoundTripCosts): number {
+  return (costs.perNight ?? 0) > 0 ? nightsBetween(columns.time, bar + 1, bar + horizon) : 0;
 }
 
 /** The trade after `bar` at `horizon` with its dates and prices, or null while it is not final. */
@@ -211,7 +221,7 @@ export function tradeAfter(
     entryPrice,
     exitTime: columns.time[bar + horizon]!,
     exitPrice,
-    netReturn: netLongReturn(entryPrice, exitPrice, costs),
+    netReturn: netLongReturn(entryPrice, exitPrice, costs, nightsHeld(columns, bar, horizon, costs)),
   };
 }
 

@@ -1,11 +1,12 @@
 import type { BarColumns } from "../bar.ts";
 import type { Exchange } from "../market/exchange.ts";
+import { isIndexFuture } from "../market/index-futures.ts";
 import type { Bias } from "../signal-type.ts";
 import { countBarsThrough } from "./bar-search.ts";
 import type { BootstrapOptions } from "./bootstrap-interval.ts";
 import { type OutcomeGroupSummary, summarizeOutcomeGroup } from "./outcome-group-summary.ts";
 import { type ReliabilityRow, reliabilityTable } from "./reliability-table.ts";
-import { roundTripCosts } from "./round-trip-costs.ts";
+import { type RoundTripCosts, roundTripCosts, roundTripCostsOf } from "./round-trip-costs.ts";
 import {
   netReturnAfter,
   type OutcomeSeries,
@@ -144,11 +145,20 @@ export function summarizeTrackRecord(
   const costs = roundTripCosts(options.brokerageRate);
   const outcomes: SignalOutcome[] = [];
   const owners: TrackedSymbol[] = [];
-  for (const symbol of universe.symbols)
+  // Each outcome's round trip: a VN30 future's per-contract costs, every stock's the one set.
+  const costsOfOutcome: RoundTripCosts[] = [];
+  for (const symbol of universe.symbols) {
+    const first = symbol.outcomes[0];
+    const own =
+      first !== undefined && isIndexFuture(first.symbol)
+        ? roundTripCostsOf(first.symbol, options.brokerageRate)
+        : costs;
     for (const outcome of symbol.outcomes) {
       outcomes.push(outcome);
       owners.push(symbol);
+      costsOfOutcome.push(own);
     }
+  }
   const n = outcomes.length;
   // Net returns per horizon, NaN while not final: computed once, read by every dimension.
   const returns = horizons.map(() => new Float64Array(n));
@@ -159,9 +169,10 @@ export function summarizeTrackRecord(
     const { columns, length } = owners[i]!.series;
     const chanceBar = o.chance.status === "drawn" ? o.chance.bar : -1;
     chanceDraws[o.chance.status]++;
+    const own = costsOfOutcome[i]!;
     for (let h = 0; h < horizons.length; h++) {
-      returns[h]![i] = netReturnAfter(columns, length, o.bar, horizons[h]!, costs);
-      chanceReturns[h]![i] = netReturnAfter(columns, length, chanceBar, horizons[h]!, costs);
+      returns[h]![i] = netReturnAfter(columns, length, o.bar, horizons[h]!, own);
+      chanceReturns[h]![i] = netReturnAfter(columns, length, chanceBar, horizons[h]!, own);
     }
   }
 
