@@ -15,6 +15,7 @@ import * as apiKeys from "./migrations/0012-api-keys.ts";
 import * as liveSubscribers from "./migrations/0013-live-subscribers.ts";
 import * as marketDataPartitions from "./migrations/0014-market-data-partitions.ts";
 import * as backtestBarTimeRepair from "./migrations/0015-backtest-bar-time-repair.ts";
+import * as futuresOutcomesReopened from "./migrations/0016-futures-outcomes-reopened.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -38,6 +39,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0013-live-subscribers": liveSubscribers,
   "0014-market-data-partitions": marketDataPartitions,
   "0015-backtest-bar-time-repair": backtestBarTimeRepair,
+  "0016-futures-outcomes-reopened": futuresOutcomesReopened,
 };
 
 export class MigrationError extends Error {
