@@ -1,6 +1,7 @@
 export { type BackoffOptions, backoffDelayMs } from "@vpa/market-data/backoff-delay";
 export * from "./classify-service-error.ts";
 export * from "./coalescing-batcher.ts";
+export * from "./concurrency-limit.ts";
 export * from "./config.ts";
 export * from "./find-upward.ts";
 export * from "./health-port-unavailable-error.ts";

@@ -26,7 +26,7 @@
  * characters; and its items carry no signal id to key a chart by.
  */
 import { type BarRow, type Database, findSignals, loadChartBarsOfSignals, type SignalView } from "@vpa/db";
-import { createCoalescingBatcher } from "@vpa/runtime";
+import { createCoalescingBatcher, createConcurrencyLimit } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { MessageImage } from "../render/rendered-message.ts";
@@ -85,7 +85,7 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
     weight: () => 1,
     maxWeight: LOADS_AT_ONCE,
   });
-  const rasterise = limitConcurrency(RENDERS_AT_ONCE);
+  const rasterise = createConcurrencyLimit(RENDERS_AT_ONCE);
 
   async function draw(signalId: number, known: SignalView | undefined): Promise<MessageImage | null> {
     const started = performance.now();
@@ -151,21 +151,5 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
       inFlight.set(signalId, drawing);
       return drawing;
     },
-  };
-}
-
-/** Runs at most `limit` of the tasks given to it at once, the others in the order they came. */
-function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
   };
 }

@@ -6,8 +6,8 @@ import {
   type VpaRecord,
 } from "@vpa/core";
 import { type Database, loadRecentBars, type Timeframe } from "@vpa/db";
+import type { ConcurrencyLimit } from "@vpa/runtime";
 import type { Kysely } from "kysely";
-import type { ConcurrencyLimit } from "./concurrency-limit.ts";
 
 export interface LiveAnalyzersOptions {
   readonly db: Kysely<Database>;

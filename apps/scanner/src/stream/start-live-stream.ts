@@ -8,10 +8,10 @@ import {
   type StreamTimeframe,
 } from "@vpa/market-data";
 import type { Metrics, TypedQueue } from "@vpa/runtime";
+import { createConcurrencyLimit } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { createBarWriteBatcher } from "./bar-write-batcher.ts";
-import { createConcurrencyLimit } from "./concurrency-limit.ts";
 import { createLiveAnalyzers, type LiveAnalyzers } from "./live-analyzers.ts";
 import {
   createProvisionalTracker,
