@@ -18,14 +18,15 @@ const RECORDER = resolve(import.meta.dirname, "record-loaded-modules.ts");
  * The dependency-free modules every `vpa` process reads: the alert channel registry (the
  * recipient options of `vpa subscribe`; a sender is loaded only by the alerts worker,
  * channel-definition.ts), the market-data provider names (MARKET_DATA_PROVIDER, `vpa fetch
- * --provider`) and the one backoff function (runtime's job retries use it). They load no other
- * module of their workspace.
+ * --provider`), the one backoff function (runtime's job retries use it) and the one concurrency
+ * limiter (runtime's task wrapper). They load no other module of their workspace.
  */
 const PLAIN_DATA_MODULE = new RegExp(
   [
     "/apps/alerts/src/channels/(channel-registry|channel-pacing|[a-z]+/[a-z]+-(channel|pacing))\\.ts$",
     "/packages/market-data/src/providers/provider-names\\.ts$",
     "/packages/market-data/src/http/backoff-delay\\.ts$",
+    "/packages/market-data/src/http/concurrency-limiter\\.ts$",
   ].join("|"),
 );
 
