@@ -55,22 +55,20 @@ export async function loadChartBarsOfSignals(
   const barsOf = new Map<string, BarRow[]>();
   let pending = [...wanted.entries()];
   while (pending.length > 0) {
-    const round = new Map<Timeframe, Map<number, string>>(); // timeframe → stock → key
+    // timeframe → stock → its read's key and bar
+    const round = new Map<Timeframe, Map<number, { key: string; until: string }>>();
     const later: typeof pending = [];
     for (const [key, read] of pending) {
-      const stocks = round.get(read.timeframe) ?? new Map<number, string>();
+      const stocks = round.get(read.timeframe) ?? new Map<number, { key: string; until: string }>();
       if (stocks.has(read.stockId)) later.push([key, read]);
-      else stocks.set(read.stockId, key);
+      else stocks.set(read.stockId, { key, until: read.until });
       round.set(read.timeframe, stocks);
     }
     await Promise.all(
       [...round.entries()].map(async ([timeframe, stocks]) => {
-        const reads = [...stocks.entries()].map(([stockId, key]) => ({
-          stockId,
-          until: (wanted.get(key) as { until: string }).until,
-        }));
+        const reads = [...stocks.entries()].map(([stockId, { until }]) => ({ stockId, until }));
         const bars = await loadRecentBarsOfStocks(db, timeframe, reads, Math.max(0, Math.floor(count)));
-        for (const [stockId, key] of stocks) barsOf.set(key, bars.get(stockId) ?? []);
+        for (const [stockId, { key }] of stocks) barsOf.set(key, bars.get(stockId) ?? []);
       }),
     );
     pending = later;
