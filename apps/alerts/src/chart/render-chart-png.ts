@@ -1,6 +1,8 @@
 /**
  * SVG → PNG with resvg (@resvg/resvg-js: the Rust SVG renderer, its native binary shipped in the
- * npm package for each platform; no system library, no install script).
+ * npm package for each platform; no system library, no install script), on a thread of its own
+ * (chart-thread.ts): the ~10 ms a chart takes do not block the worker's event loop (its other
+ * jobs, its Redis heartbeats), and only the PNG crosses back to it.
  *
  * Fonts: resvg draws text only with fonts it is given. We bundle DejaVu Sans
  * (`apps/alerts/assets/fonts`, Bitstream Vera licence, see the LICENSE next to it) and load ONLY
@@ -9,13 +11,9 @@
  * pixels). DejaVu Sans covers Vietnamese and the ▲ ▼ arrows. Not scanning system fonts also
  * keeps each render cheaper, and the file is a subset of the font (assets/fonts/README.md):
  * resvg parses it on every render, 8 of a chart's 20 ms with the whole font, under 4 with the subset.
- *
- * `renderAsync` renders on libuv's thread pool, and `encodePng` compresses there too: the ~10 ms a
- * chart takes do not block the worker's event loop (its other jobs, its Redis heartbeats).
  */
-import { renderAsync } from "@resvg/resvg-js";
 import { findUpward } from "@vpa/runtime";
-import { encodePng } from "./encode-png.ts";
+import { type ChartThread, createChartThread } from "./chart-thread.ts";
 import { CHART_FONT_FAMILY } from "./render-chart-svg.ts";
 
 /**
@@ -24,26 +22,31 @@ import { CHART_FONT_FAMILY } from "./render-chart-svg.ts";
  */
 export const CHART_FONT_FILE = findUpward(import.meta.dirname, "assets/fonts/DejaVuSans.ttf");
 
+/** resvg's options for every chart: the bundled font only, the SVG's own size, a white background. */
+export const CHART_RESVG_OPTIONS = {
+  font: {
+    loadSystemFonts: false,
+    fontFiles: [CHART_FONT_FILE],
+    defaultFontFamily: CHART_FONT_FAMILY,
+    sansSerifFamily: CHART_FONT_FAMILY,
+  },
+  fitTo: { mode: "original" },
+  background: "#ffffff",
+  logLevel: "off",
+} as const;
+
+/** One chart thread per process, started by the first chart (it keeps no process alive). */
+let thread: ChartThread | null = null;
+
 /**
  * Renders an SVG document at its own size (the chart's 800 × 450) to PNG bytes on a white
  * background.
  *
  * @example
  * const png = await renderChartPng(renderChartSvg(input)); // Uint8Array, starts with \x89PNG
- * @throws Error from resvg when the SVG does not parse.
+ * @throws Error from resvg when the SVG does not parse; when the chart thread failed or timed out.
  */
-export async function renderChartPng(svg: string): Promise<Uint8Array> {
-  const image = await renderAsync(svg, {
-    font: {
-      loadSystemFonts: false,
-      fontFiles: [CHART_FONT_FILE],
-      defaultFontFamily: CHART_FONT_FAMILY,
-      sansSerifFamily: CHART_FONT_FAMILY,
-    },
-    fitTo: { mode: "original" },
-    background: "#ffffff",
-    logLevel: "off",
-  });
-  const png = await encodePng(image.pixels, image.width, image.height);
-  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+export function renderChartPng(svg: string): Promise<Uint8Array> {
+  thread ??= createChartThread({ resvg: CHART_RESVG_OPTIONS });
+  return thread.render(svg);
 }
