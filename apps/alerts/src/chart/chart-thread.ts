@@ -17,10 +17,11 @@
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import type { ResvgRenderOptions } from "@resvg/resvg-js";
 
 export interface ChartThreadOptions {
   /** resvg's options (fonts, fit, background), the same for every render. */
-  readonly resvg: Record<string, unknown>;
+  readonly resvg: ResvgRenderOptions;
   /** A render not done after this long rejects and the thread is replaced. Default 10 s. */
   readonly timeoutMs?: number;
 }

@@ -12,6 +12,7 @@
  * keeps each render cheaper, and the file is a subset of the font (assets/fonts/README.md):
  * resvg parses it on every render, 8 of a chart's 20 ms with the whole font, under 4 with the subset.
  */
+import type { ResvgRenderOptions } from "@resvg/resvg-js";
 import { findUpward } from "@vpa/runtime";
 import { type ChartThread, createChartThread } from "./chart-thread.ts";
 import { CHART_FONT_FAMILY } from "./render-chart-svg.ts";
@@ -23,7 +24,7 @@ import { CHART_FONT_FAMILY } from "./render-chart-svg.ts";
 export const CHART_FONT_FILE = findUpward(import.meta.dirname, "assets/fonts/DejaVuSans.ttf");
 
 /** resvg's options for every chart: the bundled font only, the SVG's own size, a white background. */
-export const CHART_RESVG_OPTIONS = {
+export const CHART_RESVG_OPTIONS: ResvgRenderOptions = {
   font: {
     loadSystemFonts: false,
     fontFiles: [CHART_FONT_FILE],
@@ -33,7 +34,7 @@ export const CHART_RESVG_OPTIONS = {
   fitTo: { mode: "original" },
   background: "#ffffff",
   logLevel: "off",
-} as const;
+};
 
 /** One chart thread per process, started by the first chart (it keeps no process alive). */
 let thread: ChartThread | null = null;
