@@ -11,9 +11,10 @@
  *
  * Prints per chart, after 30 warm-up charts and `--at-once` charts in flight: wall time, the
  * process's CPU (every thread), the event loop's busy time (what the worker's other jobs wait for),
- * minor page faults, and the process's RSS at the end. Not a test, no limits.
+ * minor page faults, and the process's RSS and RssAnon (its own memory) at the end. Not a test, no limits.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Resvg, renderAsync } from "@resvg/resvg-js";
 import { CHART_RESVG_OPTIONS, renderChartPng } from "../../apps/alerts/src/chart/render-chart-png.ts";
@@ -60,6 +61,12 @@ const draw: Record<Variant, (svg: string) => Promise<Uint8Array>> = {
   "main sync": async (svg) => new Resvg(svg, CHART_RESVG_OPTIONS).render().asPng(),
 };
 
+/** The process's own memory (RssAnon: heap and allocations, not the mapped binaries), Linux only. */
+function rssAnonMb(): number {
+  const status = readFileSync("/proc/self/status", "utf8").match(/RssAnon:\s+(\d+) kB/);
+  return status === null ? Number.NaN : Number(status[1]) / 1024;
+}
+
 async function measure(variant: Variant, charts: number, atOnce: number): Promise<void> {
   const render = draw[variant];
   for (let i = 0; i < 30; i++) await render(chartSvg());
@@ -84,6 +91,7 @@ async function measure(variant: Variant, charts: number, atOnce: number): Promis
       eventLoopMs: loop.active / charts,
       faults: (process.resourceUsage().minorPageFault - faults0) / charts,
       rssMb: process.memoryUsage().rss / 2 ** 20,
+      rssAnonMb: rssAnonMb(),
       pngKb: bytes / 1024,
     }),
   );
@@ -94,7 +102,7 @@ if (args.variant !== undefined) {
   process.exit(0);
 }
 console.log(`${args.charts} charts, ${args["at-once"]} at once, each way in a fresh process (per chart):`);
-console.log("variant       wall ms   CPU ms   event loop ms   page faults   RSS MB   PNG KB");
+console.log("variant       wall ms   CPU ms   event loop ms   page faults   RSS MB   RssAnon MB   PNG KB");
 for (const variant of VARIANTS) {
   const run = spawnSync(
     process.execPath,
@@ -104,6 +112,6 @@ for (const variant of VARIANTS) {
   if (run.status !== 0) throw new Error(`${variant} failed: ${run.stderr}`);
   const r = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
   console.log(
-    `${variant.padEnd(12)} ${r.wallMs.toFixed(1).padStart(8)} ${r.cpuMs.toFixed(1).padStart(8)} ${r.eventLoopMs.toFixed(1).padStart(15)} ${r.faults.toFixed(0).padStart(13)} ${r.rssMb.toFixed(0).padStart(8)} ${r.pngKb.toFixed(1).padStart(8)}`,
+    `${variant.padEnd(12)} ${r.wallMs.toFixed(1).padStart(8)} ${r.cpuMs.toFixed(1).padStart(8)} ${r.eventLoopMs.toFixed(1).padStart(15)} ${r.faults.toFixed(0).padStart(13)} ${r.rssMb.toFixed(0).padStart(8)} ${r.rssAnonMb.toFixed(0).padStart(12)} ${r.pngKb.toFixed(1).padStart(8)}`,
   );
 }

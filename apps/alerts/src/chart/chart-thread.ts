@@ -6,9 +6,10 @@
  * thread as a fresh 1.44 MB buffer, were copied once more into PNG rows and deflated: ~10 ms of
  * the worker's event loop per chart (the copies, their page faults and the young-generation GCs
  * they caused) and ~21 ms of CPU in all. On this thread resvg renders and encodes the PNG itself
- * (`asPng`), the pixmap never leaves Rust, the thread's small heap is collected often so resvg's
- * allocator reuses the same pages, and only the ~24 KB PNG crosses back: ~1 ms of the event loop
- * and ~11 ms of CPU per chart (BENCHMARKS.md, "Chart rendering").
+ * (`asPng`), the pixmap never leaves Rust, the thread's young generation is collected after each
+ * chart so resvg's allocator reuses the same pages, and only the ~24 KB PNG crosses back: ~1 ms of
+ * the event loop and ~12 ms of CPU per chart, and ~40 MB less memory held after a burst of them
+ * (BENCHMARKS.md, bench/charts).
  *
  * The thread starts at the first render and is unreferenced whenever nothing is pending, so it
  * never keeps a process alive. A render that errs (an SVG resvg cannot parse) rejects alone; a
@@ -47,22 +48,32 @@ const THREAD_SOURCE = `
 const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
 const { createRequire } = process.getBuiltinModule("node:module");
 const { Resvg } = createRequire(workerData.resvgPath)(workerData.resvgPath);
-parentPort.on("message", ({ id, svg }) => {
-  let png;
+// A young-generation collection after each chart (well under a millisecond on this thread's tiny
+// heap) lets its renderer go at once, so resvg's allocator hands the same pages to the next chart.
+// Jest's way of reaching gc() without starting Node with --expose-gc.
+process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc");
+const collect = process.getBuiltinModule("node:vm").runInNewContext("gc");
+// One chart per turn of the thread's loop: a renderer's memory is released by a finalizer that
+// runs between turns, so a burst of requests handled in one turn would hold every pixmap at once
+// (143 charts queued together: 250 MB).
+const queue = [];
+function renderNext() {
+  const { id, svg } = queue.shift();
   try {
-    png = new Resvg(svg, workerData.options).render().asPng();
+    parentPort.postMessage({ id, png: new Resvg(svg, workerData.options).render().asPng() });
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
-    return;
   }
-  parentPort.postMessage({ id, png });
+  collect({ type: "minor" });
+  if (queue.length > 0) setImmediate(renderNext);
+}
+parentPort.on("message", (request) => {
+  queue.push(request);
+  if (queue.length === 1) setImmediate(renderNext);
 });
 `;
 
-/**
- * A young generation of 1 MB: the thread allocates little JavaScript, and frequent scavenges let
- * resvg's finished renders go (and their pixmaps back to its allocator) promptly.
- */
+/** The thread allocates little JavaScript: an SVG string and a PNG per chart. */
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 } as const;
 
 interface Pending {
