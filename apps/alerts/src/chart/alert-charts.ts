@@ -14,9 +14,9 @@
  *
  * A bar close starts a dozen charts at once: their reads are coalesced (one statement for the
  * signals, one per timeframe for their bars, instead of three round trips each), and at most
- * `RENDERS_AT_ONCE` are rasterised at a time, so they come out one after another, the first
- * within milliseconds, instead of all at the end of the burst (each sharing two cores with the
- * stream and PostgreSQL).
+ * `RENDERS_AT_ONCE` are handed to the chart thread at a time (render-chart-png.ts), so they come
+ * out one after another, the first within milliseconds, instead of all at the end of the burst;
+ * the SVG of the next is built while the thread draws the one before.
  *
  * A chart is an illustration: when it cannot be had (its bars are gone, Redis or the renderer
  * fails), the alert goes without it, and the reason is logged. `imageFor` never throws.
@@ -57,7 +57,7 @@ export interface AlertChartsOptions {
  */
 /** Charts kept in the process (a PNG is ~15–40 KB): every HIGH alert of a scan, and then some. */
 const RECENT_CHARTS = 32;
-/** Charts rasterised at once: one per core of the machine this was measured on (bench/live). */
+/** Charts handed to the chart thread at once: one drawn, one waiting (no idle gap between them). */
 const RENDERS_AT_ONCE = 2;
 /** Signals whose bars are read by one statement. */
 const LOADS_AT_ONCE = 64;
