@@ -58,6 +58,7 @@ import {
   ALERT_JOB_PRIORITY,
   alertJobId,
   createQueue,
+  deliveryJobId,
   digestJobId,
 } from "../../packages/runtime/src/index.ts";
 import { analyzeColumns, SIGNAL_TYPES, type SignalRecord } from "../../packages/vpa-core/src/index.ts";
@@ -351,6 +352,7 @@ async function runWith(workerCount: number): Promise<RunResult> {
   const connection = { redisUrl: REDIS_URL, prefix };
   const alerts = createQueue("alerts", connection);
   const digests = createQueue("digests", connection);
+  const deliveryQueue = createQueue("deliveries", connection);
   const peak = workers.map(() => 0);
   const peakAnon = workers.map(() => 0);
   const peakHeap = workers.map(() => 0);
@@ -468,12 +470,30 @@ async function runWith(workerCount: number): Promise<RunResult> {
       if (accepted === undefined) await sleep(2);
     }
     if (accepted !== undefined) latencies.push(accepted - t0);
+    else {
+      // Say where it stopped: the ledger's row for the latency chat and its delivery job's state.
+      const rows = (
+        await sql<{ id: string; status: string; attempts: number; error: string | null }>`
+          select d.id, d.status, d.attempts, d.error from alert_deliveries d
+          join alerts a on a.id = d.alert_id where a.signal_id = ${row!.id}`.execute(db)
+      ).rows;
+      const alertJob = await alerts.queue.getJob(alertJobId({ signalId: row!.id }));
+      const states = await Promise.all(
+        rows.map(async (r) =>
+          (await deliveryQueue.queue.getJob(deliveryJobId({ deliveryId: Number(r.id) })))?.getState(),
+        ),
+      );
+      console.log(
+        `    latency sample ${i}: not accepted within 10 s; alert job ${await alertJob?.getState()}, deliveries ${JSON.stringify(rows.map((r, k) => ({ ...r, job: states[k] })))}`,
+      );
+    }
     sampleMemory();
     await sleep(1_200);
   }
   await Promise.all(workers.map((worker) => worker.stop("SIGTERM", 20_000)));
   await alerts.close();
   await digests.close();
+  await deliveryQueue.close();
   await removeQueuePrefix(connection);
   await telegram.close();
   await rm(logDir, { recursive: true, force: true });

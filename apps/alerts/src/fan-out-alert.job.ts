@@ -11,6 +11,7 @@ import {
   createCoalescingBatcher,
   DELIVERY_JOB_PRIORITY,
   deliveryJobId,
+  highDeliveryPriority,
   type JobPayload,
   type TypedQueue,
 } from "@vpa/runtime";
@@ -166,7 +167,10 @@ export function createAlertFanOut(
     const jobs = owed.map((delivery) => ({
       payload: { deliveryId: delivery.id },
       jobId: deliveryJobId({ deliveryId: delivery.id }),
-      priority: DELIVERY_JOB_PRIORITY[signal.priority],
+      priority:
+        signal.priority === "HIGH"
+          ? highDeliveryPriority(delivery.highOwedBefore)
+          : DELIVERY_JOB_PRIORITY[signal.priority],
     }));
     if (jobs.length > 0) await enqueues.add(jobs);
     await settles.add(alert.id);

@@ -16,6 +16,7 @@ import * as liveSubscribers from "./migrations/0013-live-subscribers.ts";
 import * as marketDataPartitions from "./migrations/0014-market-data-partitions.ts";
 import * as backtestBarTimeRepair from "./migrations/0015-backtest-bar-time-repair.ts";
 import * as futuresOutcomesReopened from "./migrations/0016-futures-outcomes-reopened.ts";
+import * as owedDeliveriesByChat from "./migrations/0017-owed-deliveries-by-chat.ts";
 import type { Database } from "./schema.ts";
 
 /**
@@ -40,6 +41,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0014-market-data-partitions": marketDataPartitions,
   "0015-backtest-bar-time-repair": backtestBarTimeRepair,
   "0016-futures-outcomes-reopened": futuresOutcomesReopened,
+  "0017-owed-deliveries-by-chat": owedDeliveriesByChat,
 };
 
 export class MigrationError extends Error {

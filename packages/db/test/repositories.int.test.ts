@@ -1,4 +1,5 @@
 import {
+  type AlertFanOut,
   claimDelivery,
   createPendingAlerts,
   createScan,
@@ -312,6 +313,47 @@ describe("subscriptions and deliveries", () => {
         input(mny!.id, "MNY", "SPRING", 85),
       ]),
     ).rejects.toThrow(/each signal at most once/);
+  });
+
+  it("tells each chat's HIGH alerts still owed from other alerts, so the lighter chat goes first", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "BKA" }, { symbol: "BKB" }, { symbol: "BKC" }]);
+    const [a] = await insertSignals(database.db, ids.get("BKA")!, "1D", [signal("2021-07-01", "SPRING", 90)]);
+    const [b] = await insertSignals(database.db, ids.get("BKB")!, "1D", [signal("2021-07-01", "SPRING", 90)]);
+    const [c] = await insertSignals(database.db, ids.get("BKC")!, "1D", [signal("2021-07-01", "SPRING", 90)]);
+    const wide = await subscribe(database.db, {
+      channel: "console",
+      address: "backlog-wide",
+      symbols: ["BKA", "BKB", "BKC"],
+    });
+    const narrow = await subscribe(database.db, {
+      channel: "console",
+      address: "backlog-narrow",
+      symbols: ["BKC"],
+    });
+    const input = (signalId: number, symbol: string) => ({
+      signalId,
+      priority: "HIGH" as const,
+      message: symbol,
+      match: { symbol, type: "SPRING", score: 90 },
+      everyoneNow: true,
+    });
+    const backlogOf = (fanOut: AlertFanOut) =>
+      Object.fromEntries(fanOut.owed.map((d) => [d.subscriberId, d.highOwedBefore]));
+
+    // Two HIGH alerts owed to the wide chat (one fanned out before, one beside this one in the batch)...
+    const [first] = await startAlertFanOuts(database.db, [input(a!.id, "BKA")]);
+    expect(backlogOf(first!)).toEqual({ [wide.subscriberId]: 0 });
+    const [, third] = await startAlertFanOuts(database.db, [input(b!.id, "BKB"), input(c!.id, "BKC")]);
+    // ...count as its backlog (the batch's own alerts do not: they are new to both chats alike).
+    expect(backlogOf(third!)).toEqual({ [wide.subscriberId]: 1, [narrow.subscriberId]: 0 });
+    // Fanned out again alone, the alert counts both others; a sent delivery is no longer owed.
+    const [again] = await startAlertFanOuts(database.db, [input(c!.id, "BKC")]);
+    expect(backlogOf(again!)).toEqual({ [wide.subscriberId]: 2, [narrow.subscriberId]: 0 });
+    const [owedA] = first!.owed;
+    expect(await claimDelivery(database.db, owedA!.id)).toBe("claimed");
+    await markDeliverySent(database.db, owedA!.id, "m-1");
+    const [later] = await startAlertFanOuts(database.db, [input(c!.id, "BKC")]);
+    expect(backlogOf(later!)).toEqual({ [wide.subscriberId]: 1, [narrow.subscriberId]: 0 });
   });
 
   it("lets exactly one attempt send a delivery; a crashed attempt is never resent", async () => {

@@ -144,8 +144,27 @@ export function digestJobId(payload: JobInput<"digests">): string {
 /** BullMQ priority of an alert job: 1 runs first. */
 export const ALERT_JOB_PRIORITY = { HIGH: 1, MEDIUM: 2, LOW: 3 } as const;
 
-/** BullMQ priority of a delivery job: a HIGH alert first, then digests, then single alerts. */
-export const DELIVERY_JOB_PRIORITY = { HIGH: 1, DIGEST: 2, MEDIUM: 3, LOW: 4 } as const;
+/**
+ * BullMQ priority of a delivery job (1 runs first): HIGH alerts first, then digests, then single
+ * alerts. HIGH spans 1 to 1,000 (`highDeliveryPriority`); the rest come after all of it.
+ */
+export const DELIVERY_JOB_PRIORITY = { HIGH: 1, DIGEST: 1_001, MEDIUM: 1_002, LOW: 1_003 } as const;
+
+/**
+ * The priority of a HIGH alert's delivery to a chat still owed `highOwedBefore` other HIGH alerts:
+ * fewest first. Telegram takes 30 messages a second from a bot, so ten HIGH alerts to 6,000
+ * whole-market subscribers are half an hour of sending; first come, first served, a subscriber of
+ * one symbol would get their HIGH alert only after all of it. Among equals, first come first.
+ *
+ * @example
+ * highDeliveryPriority(0);    // 1: a chat that is owed nothing goes first
+ * highDeliveryPriority(5);    // 6
+ * highDeliveryPriority(1e6);  // 1000: still ahead of every digest (1001)
+ */
+export function highDeliveryPriority(highOwedBefore: number): number {
+  const ahead = Number.isFinite(highOwedBefore) ? Math.max(0, Math.floor(highOwedBefore)) : 0;
+  return DELIVERY_JOB_PRIORITY.HIGH + Math.min(ahead, DELIVERY_JOB_PRIORITY.DIGEST - 2);
+}
 
 export class InvalidJobPayloadError extends Error {
   readonly code = "INVALID_JOB_PAYLOAD";

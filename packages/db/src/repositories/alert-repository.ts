@@ -101,7 +101,16 @@ export interface AlertFanOut {
   /** Of them, those who get it now; the rest read it in their digest of the scan. */
   readonly instant: number;
   /** Deliveries owed now (`queued` or `retry`, new or from an earlier run): each needs its job. */
-  readonly owed: OwedDelivery[];
+  readonly owed: OwedFanOutDelivery[];
+}
+
+export interface OwedFanOutDelivery extends OwedDelivery {
+  /**
+   * HIGH alerts this chat (subscriber and channel) is still owed from other alerts: a chat with
+   * fewer goes first (runtime `highDeliveryPriority`), so a one-symbol subscriber's HIGH alert
+   * does not wait behind a whole-market subscriber's backlog at Telegram's 30 messages a second.
+   */
+  readonly highOwedBefore: number;
 }
 
 /**
@@ -142,7 +151,7 @@ export async function startAlertFanOuts(
     scan_id: number | null;
     recipients: number;
     instant: number;
-    owed: [number, number, string][];
+    owed: [number, number, string, number][];
   }>`
     with input as (
       select * from unnest(
@@ -180,12 +189,22 @@ export async function startAlertFanOuts(
       select d.id, d.alert_id, d.subscriber_id, d.channel from alert_deliveries d
       join targets t on t.alert_id = d.alert_id and t.subscriber_id = d.subscriber_id and t.channel = d.channel
       where d.status in ('queued', 'retry')
+    ), backlog as (
+      -- The statement's snapshot: the rows inserted above are not in it, and these alerts' own
+      -- rows from an earlier run are left out by id.
+      select d.subscriber_id, d.channel, count(*)::int as n
+      from alert_deliveries d join alerts x on x.id = d.alert_id
+      where d.status in ('queued', 'retry') and x.priority = 'HIGH'
+        and (d.subscriber_id, d.channel) in (select subscriber_id, channel from targets)
+        and d.alert_id not in (select id from alert)
+      group by d.subscriber_id, d.channel
     )
     select a.signal_id, a.id, a.state, a.created_at, a.scan_id,
       (select count(*) from recipients r where r.alert_id = a.id)::int as recipients,
       (select count(*) from targets t where t.alert_id = a.id)::int as instant,
-      coalesce((select json_agg(json_build_array(o.id, o.subscriber_id, o.channel) order by o.id)
-        from owed o where o.alert_id = a.id), '[]') as owed
+      coalesce((select json_agg(json_build_array(o.id, o.subscriber_id, o.channel, coalesce(b.n, 0)) order by o.id)
+        from owed o left join backlog b on b.subscriber_id = o.subscriber_id and b.channel = o.channel
+        where o.alert_id = a.id), '[]') as owed
     from alert a
   `.execute(db);
   const bySignal = new Map(result.rows.map((row) => [Number(row.signal_id), row]));
@@ -196,7 +215,12 @@ export async function startAlertFanOuts(
       alert: { id: row.id, state: row.state, createdAt: row.created_at, scanId: row.scan_id },
       recipients: row.recipients,
       instant: row.instant,
-      owed: row.owed.map(([id, subscriberId, channel]) => ({ id, subscriberId, channel })),
+      owed: row.owed.map(([id, subscriberId, channel, highOwedBefore]) => ({
+        id,
+        subscriberId,
+        channel,
+        highOwedBefore,
+      })),
     };
   });
 }
