@@ -106,8 +106,8 @@ export interface AlertFanOut {
 
 export interface OwedFanOutDelivery extends OwedDelivery {
   /**
-   * HIGH alerts this chat (subscriber and channel) is still owed from other alerts: a chat with
-   * fewer goes first (runtime `highDeliveryPriority`), so a one-symbol subscriber's HIGH alert
+   * HIGH alerts this chat (subscriber and channel) is still owed from other alerts, and those of
+   * the same batch that come before this one (by alert id): a chat with fewer goes first (runtime `highDeliveryPriority`), so a one-symbol subscriber's HIGH alert
    * does not wait behind a whole-market subscriber's backlog at Telegram's 30 messages a second.
    */
   readonly highOwedBefore: number;
@@ -168,7 +168,7 @@ export async function startAlertFanOuts(
     ), alert as (
       select a.id, a.signal_id, a.state, a.created_at,
         case when sc.built_at is not null and sc.built_at < a.created_at then null else a.scan_id end as scan_id,
-        i.symbol, i.type, i.score, i.everyone_now
+        i.symbol, i.type, i.score, i.everyone_now, i.priority
       from started a join input i on i.signal_id = a.signal_id left join scans sc on sc.id = a.scan_id
     ), recipients as (
       select a.id as alert_id, r.id as subscriber_id, r.channel, r.delivery_mode
@@ -190,20 +190,30 @@ export async function startAlertFanOuts(
       join targets t on t.alert_id = d.alert_id and t.subscriber_id = d.subscriber_id and t.channel = d.channel
       where d.status in ('queued', 'retry')
     ), backlog as (
-      -- The statement's snapshot: the rows inserted above are not in it, and these alerts' own
-      -- rows from an earlier run are left out by id.
+      -- HIGH deliveries a chat is owed from other alerts. The statement's snapshot: the rows
+      -- inserted above are not in it, and these alerts' own rows from an earlier run are left out.
       select d.subscriber_id, d.channel, count(*)::int as n
       from alert_deliveries d join alerts x on x.id = d.alert_id
       where d.status in ('queued', 'retry') and x.priority = 'HIGH'
         and (d.subscriber_id, d.channel) in (select subscriber_id, channel from targets)
         and d.alert_id not in (select id from alert)
       group by d.subscriber_id, d.channel
+    ), batch_ahead as (
+      -- And the HIGH alerts of this batch before this one (a bar close fans out its HIGH alerts together).
+      select t.alert_id, t.subscriber_id, t.channel,
+        (row_number() over (partition by t.subscriber_id, t.channel order by t.alert_id) - 1)::int as n
+      from targets t join alert a on a.id = t.alert_id
+      where a.priority = 'HIGH'
     )
     select a.signal_id, a.id, a.state, a.created_at, a.scan_id,
       (select count(*) from recipients r where r.alert_id = a.id)::int as recipients,
       (select count(*) from targets t where t.alert_id = a.id)::int as instant,
-      coalesce((select json_agg(json_build_array(o.id, o.subscriber_id, o.channel, coalesce(b.n, 0)) order by o.id)
-        from owed o left join backlog b on b.subscriber_id = o.subscriber_id and b.channel = o.channel
+      coalesce((select json_agg(json_build_array(o.id, o.subscriber_id, o.channel,
+          coalesce(b.n, 0) + coalesce(ba.n, 0)) order by o.id)
+        from owed o
+        left join backlog b on b.subscriber_id = o.subscriber_id and b.channel = o.channel
+        left join batch_ahead ba
+          on ba.alert_id = o.alert_id and ba.subscriber_id = o.subscriber_id and ba.channel = o.channel
         where o.alert_id = a.id), '[]') as owed
     from alert a
   `.execute(db);
