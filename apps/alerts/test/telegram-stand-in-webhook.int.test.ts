@@ -98,7 +98,8 @@ describe("Telegram stand-in: webhooks", () => {
     const update = telegram.pushUpdate({
       message: { message_id: 1, chat: { id: 7, type: "private" }, text: "/help" },
     });
-    await until(() => received.length >= 3);
+    // The stand-in records a delivery when the answer is back, after the receiver has seen it.
+    await until(() => received.length >= 3 && telegram.webhookDeliveries.length >= 3);
     expect(received.map((r) => [r.path, r.secret, r.contentType, r.body.update_id])).toEqual([
       ["/tg/hook?x=1", "abc_DEF-123", "application/json", update.update_id],
       ["/tg/hook?x=1", "abc_DEF-123", "application/json", update.update_id],

@@ -1,7 +1,8 @@
-import { insertSignals, type SignalInput, upsertSignalOutcomes, upsertStocks } from "@vpa/db";
+import { insertSignals, upsertSignalOutcomes, upsertStocks } from "@vpa/db";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+import { highSignalInput } from "../../../test-support/signal-input.ts";
 import * as reopened from "../src/migrations/0016-futures-outcomes-reopened.ts";
 
 /**
@@ -18,19 +19,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const signal: SignalInput = {
-  time: "2024-01-02",
-  type: "SELLING_CLIMAX",
-  bias: "bull",
-  score: 80,
-  confidence: 0.65,
-  priority: "HIGH",
-  variant: null,
-  features: { vr: 2.8, sr: 1.9, cl: 0.7, trend: "down" },
-  close: 1_250,
-  volume: 1_000_000,
-  priceChange: 0.01,
-};
+const signal = highSignalInput("2024-01-02", 1_250, 1_000_000);
 
 const trade = {
   entryTime: "2024-01-03",

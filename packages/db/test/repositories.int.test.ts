@@ -355,6 +355,12 @@ describe("subscriptions and deliveries", () => {
     await markDeliverySent(database.db, owedA!.id, "m-1");
     const [later] = await startAlertFanOuts(database.db, [input(c!.id, "BKC")]);
     expect(backlogOf(later!)).toEqual({ [wide.subscriberId]: 1, [narrow.subscriberId]: 0 });
+    // An alert that is not HIGH is not counted and counts nothing: its priority is its own.
+    const [d] = await insertSignals(database.db, ids.get("BKA")!, "1D", [signal("2021-07-02", "SPRING", 60)]);
+    const [medium] = await startAlertFanOuts(database.db, [
+      { ...input(d!.id, "BKA"), priority: "MEDIUM", match: { symbol: "BKA", type: "SPRING", score: 60 } },
+    ]);
+    expect(backlogOf(medium!)).toEqual({ [wide.subscriberId]: 0 });
   });
 
   it("lets exactly one attempt send a delivery; a crashed attempt is never resent", async () => {

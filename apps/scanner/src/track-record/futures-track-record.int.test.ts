@@ -4,11 +4,12 @@
  * written with the stocks' costs (before that release) be written again by the next update.
  */
 import { netLongReturn, roundTripCostsOf } from "@vpa/core";
-import { insertSignals, type SignalInput, upsertBars, upsertStocks } from "@vpa/db";
+import { insertSignals, upsertBars, upsertStocks } from "@vpa/db";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as reopened from "../../../../packages/db/src/migrations/0016-futures-outcomes-reopened.ts";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { highSignalInput } from "../../../../test-support/signal-input.ts";
 import { updateTrackRecord } from "./update-track-record.ts";
 
 let database: TestDatabase;
@@ -33,19 +34,7 @@ beforeAll(async () => {
   const ids = await upsertStocks(database.db, [{ symbol: "VN30F1M", exchange: "HNX" }]);
   const stockId = ids.get("VN30F1M")!;
   await upsertBars(database.db, stockId, "1D", bars);
-  const signal: SignalInput = {
-    time: bars[SIGNAL_BAR]!.time,
-    type: "SELLING_CLIMAX",
-    bias: "bull",
-    score: 80,
-    confidence: 0.65,
-    priority: "HIGH",
-    variant: null,
-    features: { vr: 2.8, sr: 1.9, cl: 0.7, trend: "down" },
-    close: bars[SIGNAL_BAR]!.close,
-    volume: bars[SIGNAL_BAR]!.volume,
-    priceChange: 0.01,
-  };
+  const signal = highSignalInput(bars[SIGNAL_BAR]!.time, bars[SIGNAL_BAR]!.close, bars[SIGNAL_BAR]!.volume);
   await insertSignals(database.db, stockId, "1D", [signal]);
 });
 afterAll(async () => {

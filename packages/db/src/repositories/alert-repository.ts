@@ -107,8 +107,10 @@ export interface AlertFanOut {
 export interface OwedFanOutDelivery extends OwedDelivery {
   /**
    * HIGH alerts this chat (subscriber and channel) is still owed from other alerts, and those of
-   * the same batch that come before this one (by alert id): a chat with fewer goes first (runtime `highDeliveryPriority`), so a one-symbol subscriber's HIGH alert
-   * does not wait behind a whole-market subscriber's backlog at Telegram's 30 messages a second.
+   * the same batch that come before this one (by alert id); 0 for an alert that is not HIGH
+   * (its priority does not depend on it). A chat with fewer goes first (runtime
+   * `highDeliveryPriority`), so a one-symbol subscriber's HIGH alert does not wait behind a
+   * whole-market subscriber's backlog at Telegram's 30 messages a second.
    */
   readonly highOwedBefore: number;
 }
@@ -189,27 +191,31 @@ export async function startAlertFanOuts(
       select d.id, d.alert_id, d.subscriber_id, d.channel from alert_deliveries d
       join targets t on t.alert_id = d.alert_id and t.subscriber_id = d.subscriber_id and t.channel = d.channel
       where d.status in ('queued', 'retry')
+    ), high_targets as (
+      select t.alert_id, t.subscriber_id, t.channel
+      from targets t join alert a on a.id = t.alert_id
+      where a.priority = 'HIGH'
     ), backlog as (
-      -- HIGH deliveries a chat is owed from other alerts. The statement's snapshot: the rows
-      -- inserted above are not in it, and these alerts' own rows from an earlier run are left out.
+      -- HIGH deliveries a chat of a HIGH alert is owed from other alerts. The statement's snapshot:
+      -- the rows inserted above are not in it, and these alerts' own rows from an earlier run are
+      -- left out.
       select d.subscriber_id, d.channel, count(*)::int as n
       from alert_deliveries d join alerts x on x.id = d.alert_id
       where d.status in ('queued', 'retry') and x.priority = 'HIGH'
-        and (d.subscriber_id, d.channel) in (select subscriber_id, channel from targets)
+        and (d.subscriber_id, d.channel) in (select subscriber_id, channel from high_targets)
         and d.alert_id not in (select id from alert)
       group by d.subscriber_id, d.channel
     ), batch_ahead as (
       -- And the HIGH alerts of this batch before this one (a bar close fans out its HIGH alerts together).
-      select t.alert_id, t.subscriber_id, t.channel,
-        (row_number() over (partition by t.subscriber_id, t.channel order by t.alert_id) - 1)::int as n
-      from targets t join alert a on a.id = t.alert_id
-      where a.priority = 'HIGH'
+      select alert_id, subscriber_id, channel,
+        (row_number() over (partition by subscriber_id, channel order by alert_id) - 1)::int as n
+      from high_targets
     )
     select a.signal_id, a.id, a.state, a.created_at, a.scan_id,
       (select count(*) from recipients r where r.alert_id = a.id)::int as recipients,
       (select count(*) from targets t where t.alert_id = a.id)::int as instant,
       coalesce((select json_agg(json_build_array(o.id, o.subscriber_id, o.channel,
-          coalesce(b.n, 0) + coalesce(ba.n, 0)) order by o.id)
+          case when a.priority = 'HIGH' then coalesce(b.n, 0) + coalesce(ba.n, 0) else 0 end) order by o.id)
         from owed o
         left join backlog b on b.subscriber_id = o.subscriber_id and b.channel = o.channel
         left join batch_ahead ba
