@@ -1,5 +1,7 @@
 import {
+  DEFAULT_BACKTEST_CONFIG,
   ENTRY_SIGNAL_TYPES,
+  futuresMarginProblems,
   OPTIMIZE_METRICS,
   planWalkForwardWindows,
   type WalkForwardWindow,
@@ -94,7 +96,30 @@ const strategyShape = {
    * Optional without a default so that configs written before it keep their run id.
    */
   exitAtSessionEnd: z.boolean().optional(),
+  /**
+   * VN30 futures on margin: the deposit as a share of a position's value (0.2125–1; null: the
+   * whole value paid, unleveraged), and the margin usage at which the broker closes it by force
+   * (vpa-core `BacktestConfig.futuresMargin`, `futuresForcedCloseUsage`). Optional without a
+   * default so that configs written before them keep their run id.
+   */
+  futuresMargin: z.number().nullable().optional(),
+  futuresForcedCloseUsage: z.number().optional(),
 };
+
+/** vpa-core's own rules for the futures' margin (ranges, and a forced close above the entry's usage). */
+function checkFuturesMargin(
+  c: { futuresMargin?: number | null; futuresForcedCloseUsage?: number },
+  ctx: z.RefinementCtx,
+): void {
+  const problems = futuresMarginProblems(
+    c.futuresMargin ?? null,
+    c.futuresForcedCloseUsage ?? DEFAULT_BACKTEST_CONFIG.futuresForcedCloseUsage,
+  );
+  for (const problem of problems) {
+    const [key, message] = problem.split(": ", 2) as [string, string];
+    ctx.addIssue({ code: "custom", message, path: [key] });
+  }
+}
 
 /** The bar timeframes a run can trade on (weekly bars are not traded). */
 export const BACKTEST_TIMEFRAMES = ["1D", "1m", "5m", "15m", "30m", "1h"] as const;
@@ -124,7 +149,8 @@ export const runConfigSchema = z
   .refine((c) => !(c.exitAtSessionEnd === true && c.timeframe === "1D"), {
     message: "flat at the close needs intraday bars (timeframe 1m, 5m, 15m, 30m or 1h)",
     path: ["exitAtSessionEnd"],
-  });
+  })
+  .superRefine(checkFuturesMargin);
 
 /** Parameters a sweep may vary (numbers; `null` turns an exit off). */
 export const SWEEP_KEYS = [
@@ -138,6 +164,7 @@ export const SWEEP_KEYS = [
   "maxPositions",
   "slippageTicks",
   "exitMinScore",
+  "futuresMargin",
 ] as const;
 export type SweepKey = (typeof SWEEP_KEYS)[number];
 

@@ -136,6 +136,45 @@ describe("intraday backtests through the worker (VN30F1M 1m)", () => {
     expect(trades.some((t) => t.exitReason === "session_end")).toBe(true);
   });
 
+  it("on margin (futuresMargin): the same day trades with ~4.7× the contracts, each return on its deposit", async () => {
+    const whole = await runToEnd("intraday-flat-whole", { ...RUN, exitAtSessionEnd: true });
+    const margin = await runToEnd("intraday-flat-margin", {
+      ...RUN,
+      exitAtSessionEnd: true,
+      futuresMargin: 0.2125,
+    });
+    // A 0.3 % stop and flat at each close: no position comes near the forced close's ~3 % fall.
+    expect(margin.map((t) => [t.entryTime, t.exitTime, t.exitReason])).toEqual(
+      whole.map((t) => [t.entryTime, t.exitTime, t.exitReason]),
+    );
+    expect(margin.length).toBeGreaterThan(3);
+    for (const [i, trade] of margin.entries()) {
+      const paid = whole[i]!;
+      // Whole contracts: 1 bn VND pays for ~9 at ~1,100 points, or deposits for ~42.
+      expect(trade.quantity / paid.quantity).toBeGreaterThan(4);
+      expect(trade.quantity % 100).toBe(0);
+      const deposit = trade.entryPrice * trade.quantity * 0.2125;
+      const entryCosts =
+        (trade.quantity / 100) * market.INDEX_FUTURE_FEES_PER_CONTRACT_VND +
+        trade.entryPrice * trade.quantity * market.INDEX_FUTURE_TAX_RATE;
+      expect(trade.netReturn).toBeCloseTo(trade.netPnl / (deposit + entryCosts), 8);
+      // The index's move, 4.7 times over (less the costs, also on the deposit).
+      const move = trade.exitPrice / trade.entryPrice - 1;
+      expect(Math.abs(trade.netReturn - move / 0.2125)).toBeLessThan(0.01);
+    }
+    const run = await getBacktestRun(database.db, "intraday-flat-margin");
+    expect(run).toMatchObject({ status: "completed" });
+  });
+
+  it("refuses a futures margin under brokers' least deposit, naming the field and the reason", () => {
+    expect(() => parseBacktestJobConfig({ ...RUN, futuresMargin: 0.17 })).toThrow(
+      /futuresMargin: from 0.2125 \(VSDC's initial margin 0.17 at 80 % usage\)/,
+    );
+    expect(() =>
+      parseBacktestJobConfig({ ...RUN, futuresMargin: 0.25, futuresForcedCloseUsage: 0.6 }),
+    ).toThrow(/futuresForcedCloseUsage: above the usage at the entry/);
+  });
+
   it("refuses flat at the close on daily bars, naming the field", () => {
     expect(() =>
       parseBacktestJobConfig({

@@ -353,7 +353,8 @@ export const COMMANDS = {
     details: [
       "Percentages are in percent: 7 and 7% both mean 7 %. Stop loss, take profit, trailing stop and position size refuse values under 1, which look like old-style fractions (0.07 would be 0.07 %).",
       "A run's id is derived from its configuration: submitting it again follows the first run, and runs again one that failed or was cancelled. Without --wait it prints the run id and returns; --show ID prints the result later.",
-      "Sweepable keys: min-score, min-confidence, stop-loss, take-profit, trailing-stop, max-hold, position-size, max-positions, slippage, exit-min-score.",
+      "Sweepable keys: min-score, min-confidence, stop-loss, take-profit, trailing-stop, max-hold, position-size, max-positions, slippage, exit-min-score, futures-margin.",
+      "VN30 futures pay a contract's whole value unless --futures-margin P puts them on margin: a position deposits P % of its value (21.25–100: VSDC's 17 % initial margin at brokers' 80 % opening limit, leverage up to 4.7×; --position-size is the deposit), gains or loses the whole contracts' move, and is closed by force at the next bar's open when its margin usage (17 % of its value ÷ deposit plus profit or loss) reaches --forced-close (default 90).",
       "--timeframe 1m…1h trades intraday bars, one step per bar: orders fill at the next bar's open within the session (never in the lunch break or after the close; a decision on the session's last print fills at the next session's open), the band is the session's (from the previous session's close), T+2 and --max-hold count trading days (sessions), VN30 futures are banded ±7 % and settle T+0, and the daily index is not compared. --flat-at-close sells every position settlement lets go in each session's closing auction (intraday only).",
     ],
     options: {
@@ -445,6 +446,17 @@ export const COMMANDS = {
         type: "boolean",
         description:
           "day trading: sell in each session's closing auction, carry nothing overnight (intraday bars)",
+      },
+      "futures-margin": {
+        type: "string",
+        value: "P",
+        description:
+          "VN30 futures on margin: deposit P % of a position's value (21.25–100; default none: the whole value paid)",
+      },
+      "forced-close": {
+        type: "string",
+        value: "P",
+        description: "with --futures-margin: close a position by force at P % margin usage (default 90)",
       },
       sweep: {
         type: "string",

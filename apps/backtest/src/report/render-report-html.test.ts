@@ -28,6 +28,8 @@ const report: BacktestReport = {
     slippageTicks: 0,
     settlementDays: 2,
     exitAtSessionEnd: false,
+    futuresMargin: null,
+    futuresForcedCloseUsage: 0.9,
   },
   period: {
     from: "2020-01-30",
@@ -215,6 +217,27 @@ describe("HTML report of an intraday run flat at the close", () => {
     expect(html).toContain("đóng vị thế trong phiên ATC / flat at the close (closing auction)");
     expect(html).toContain("closing auction 3");
     expect(renderBacktestReportHtml(report)).not.toContain("flat at the close");
+  });
+});
+
+describe("HTML report of a VN30 futures run", () => {
+  const futures = { ...report, runConfig: { ...report.runConfig, symbols: ["VN30F1M"] } };
+
+  it("says, Vietnamese first, the deposit, the leverage and the forced close of a run on margin", () => {
+    const html = renderBacktestReportHtml({
+      ...futures,
+      engineConfig: { ...report.engineConfig, futuresMargin: 0.25, futuresForcedCloseUsage: 0.9 },
+    });
+    expect(html).toContain(
+      "HĐ tương lai VN30 ký quỹ 25.00% giá trị vị thế (đòn bẩy 4×), đóng bắt buộc khi tỷ lệ sử dụng ký quỹ ≥ 90% / VN30 futures on margin: a deposit of 25.00% of the position&#39;s value (leverage 4.0×), force-closed at 90% margin usage.",
+    );
+  });
+
+  it("says a futures run without margin paid the whole value, and says nothing of futures for stocks", () => {
+    expect(renderBacktestReportHtml(futures)).toContain(
+      "HĐ tương lai VN30: trả đủ giá trị hợp đồng, không đòn bẩy / VN30 futures: the contract&#39;s whole value paid, no leverage.",
+    );
+    expect(renderBacktestReportHtml(report)).not.toContain("VN30 futures");
   });
 });
 

@@ -1,4 +1,4 @@
-import type { BreakdownRow, RelativeMetrics } from "@vpa/core";
+import { type BreakdownRow, market, type RelativeMetrics } from "@vpa/core";
 import {
   type BacktestReport,
   isWalkForwardReport,
@@ -113,13 +113,40 @@ function describeStrategy(report: BacktestReport): string {
     `Sizing: ${formatPercent(c.positionFraction, 1, false)} of equity per position, at most ${c.maxPositions} positions; capital ${formatVnd(c.initialCapital)} VND.`,
     `Exits: ${exits.length === 0 ? "none but the end of the period" : exits.join(", ")}.`,
     `Costs: brokerage ${formatPercent(c.brokerageRate, 2, false)} per side, 0.10% sell tax, slippage ${c.slippageTicks} tick(s); T+${c.settlementDays}; board lots of 100; no buy at the ceiling, no sell at the floor.`,
+    describeFuturesMargin(report),
   ]
+    .filter((line) => line !== null)
     .map((line) => `<li>${escapeHtml(line)}</li>`)
     .join("");
 }
 
+/**
+ * How the run traded VN30 futures, when it could trade one: on margin (deposit, leverage, the
+ * forced close) or paying the whole value. Runs stored before the option existed have neither
+ * field: unleveraged.
+ */
+function describeFuturesMargin(report: BacktestReport): string | null {
+  const c = report.engineConfig;
+  const margin = c.futuresMargin ?? null;
+  const symbols = report.runConfig.symbols;
+  const tradesFutures = Array.isArray(symbols) && symbols.some((symbol) => market.isIndexFuture(symbol));
+  if (margin === null && !tradesFutures) return null;
+  if (margin === null)
+    return "HĐ tương lai VN30: trả đủ giá trị hợp đồng, không đòn bẩy / VN30 futures: the contract's whole value paid, no leverage.";
+  const deposit = formatPercent(margin, 2, false);
+  const leverage = (1 / margin).toLocaleString("vi-VN", { maximumFractionDigits: 1 });
+  const usage = formatPercent(c.futuresForcedCloseUsage ?? 0.9, 0, false);
+  return `HĐ tương lai VN30 ký quỹ ${deposit} giá trị vị thế (đòn bẩy ${leverage}×), đóng bắt buộc khi tỷ lệ sử dụng ký quỹ ≥ ${usage} / VN30 futures on margin: a deposit of ${deposit} of the position's value (leverage ${(1 / margin).toFixed(1)}×), force-closed at ${usage} margin usage.`;
+}
+
 /** Parameters that are fractions (0.07) read as percentages (7%); null turns a rule off. */
-const FRACTION_PARAMETERS = new Set(["stopLoss", "takeProfit", "trailingStop", "positionFraction"]);
+const FRACTION_PARAMETERS = new Set([
+  "stopLoss",
+  "takeProfit",
+  "trailingStop",
+  "positionFraction",
+  "futuresMargin",
+]);
 
 function formatParameter(key: string, value: number | null): string {
   if (value === null) return "none";

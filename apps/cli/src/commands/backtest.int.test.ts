@@ -203,3 +203,28 @@ describe("vpa backtest --flat-at-close", () => {
     });
   });
 });
+
+describe("vpa backtest --futures-margin", () => {
+  it("submits a run on margin in percent, sweeps it, and refuses a deposit under brokers' least with the reason", async () => {
+    const base = ["backtest", "--symbols", "VN30F1M", "--from", "2021-06-01", "--to", "2021-06-30"];
+    const tooLittle = await vpa([...base, "--futures-margin", "17"]);
+    expect(tooLittle.code).toBe(2);
+    expect(tooLittle.stderr).toContain(
+      "futuresMargin: from 0.2125 (VSDC's initial margin 0.17 at 80 % usage)",
+    );
+    const onMargin = await vpa([...base, "--futures-margin", "25%", "--forced-close", "85", "--json"]);
+    expect(onMargin.code, onMargin.stderr).toBe(0);
+    const { runId } = JSON.parse(onMargin.stdout) as { runId: string };
+    expect((await getBacktestRun(database.db, runId))?.config).toMatchObject({
+      futuresMargin: 0.25,
+      futuresForcedCloseUsage: 0.85,
+    });
+    const sweep = await vpa([...base, "--sweep", "futures-margin=25,50,none", "--json"]);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    const swept = JSON.parse(sweep.stdout) as { runId: string };
+    expect((await getBacktestRun(database.db, swept.runId))?.config).toMatchObject({
+      kind: "sweep",
+      grid: [{ key: "futuresMargin", values: [0.25, 0.5, null] }],
+    });
+  });
+});

@@ -43,9 +43,16 @@ const SWEEP_FLAGS: Record<string, SweepKey> = {
   "max-positions": "maxPositions",
   slippage: "slippageTicks",
   "exit-min-score": "exitMinScore",
+  "futures-margin": "futuresMargin",
 };
 /** Options given in percent (7 = 7 %), stored as fractions (0.07). */
-const PERCENT_KEYS = new Set<SweepKey>(["stopLoss", "takeProfit", "trailingStop", "positionFraction"]);
+const PERCENT_KEYS = new Set<SweepKey>([
+  "stopLoss",
+  "takeProfit",
+  "trailingStop",
+  "positionFraction",
+  "futuresMargin",
+]);
 /** CLI name of each sweepable key, for the sweep table. */
 const FLAG_OF_KEY = new Map<string, string>(Object.entries(SWEEP_FLAGS).map(([flag, key]) => [key, flag]));
 
@@ -76,6 +83,8 @@ const PERCENT_RANGE: Record<string, { min: number; max: number }> = {
   trailingStop: { min: 1, max: 99 },
   takeProfit: { min: 1, max: 10_000 },
   positionFraction: { min: 1, max: 100 },
+  // The engine refuses less than 21.25 % with its reason (VSDC's margin at brokers' opening limit).
+  futuresMargin: { min: 1, max: 100 },
 };
 
 /** A percentage in the form the options take, e.g. 0.07 → "7%". */
@@ -514,6 +523,11 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
   if (values["flat-at-close"]) strategy.exitAtSessionEnd = true;
   if (values.capital !== undefined) strategy.initialCapital = Number(values.capital);
   if (values.fee !== undefined) strategy.brokerageRate = parsePercent("fee", values.fee, { min: 0, max: 5 });
+  if (values["forced-close"] !== undefined) {
+    const usage = parsePercent("forced-close", values["forced-close"], { min: 1, max: 200 });
+    if (usage === null) throw new UsageError("backtest: --forced-close takes a percentage like 90");
+    strategy.futuresForcedCloseUsage = usage;
+  }
   for (const [flag, key] of Object.entries(SWEEP_FLAGS)) {
     const text = (values as Record<string, unknown>)[flag];
     if (typeof text === "string") strategy[key] = parseValue(flag, key, text);

@@ -1,3 +1,8 @@
+import {
+  INDEX_FUTURE_FORCED_CLOSE_USAGE,
+  INDEX_FUTURE_INITIAL_MARGIN_RATE,
+  INDEX_FUTURE_MIN_DEPOSIT_RATE,
+} from "../market/index-futures.ts";
 import { SETTLEMENT_TRADING_DAYS } from "../market/settlement.ts";
 import { DEFAULT_BROKERAGE_RATE } from "../market/trading-costs.ts";
 import { SIGNAL_TYPES, type SignalType } from "../signal-type.ts";
@@ -8,8 +13,11 @@ import { SIGNAL_REGISTRY } from "../signals/signal-registry.ts";
  * Why a position was closed. `end_of_period`: still open on the last day, valued (and counted as
  * sold, costs included) at that day's close so that the trades add up to the final equity.
  * `session_end`: sold in the session's closing auction by {@link BacktestConfig.exitAtSessionEnd}.
+ * `forced_close`: a VN30 future on margin whose margin usage reached the broker's level
+ * ({@link BacktestConfig.futuresForcedCloseUsage}), closed at the next bar's open.
  */
 export const EXIT_REASONS = [
+  "forced_close",
   "stop_loss",
   "trailing_stop",
   "take_profit",
@@ -84,6 +92,23 @@ export interface BacktestConfig {
    * (with daily bars every bar ends its session). Default false.
    */
   readonly exitAtSessionEnd: boolean;
+  /**
+   * VN30 futures on margin (docs/vn-market.md §4): a position deposits this share of its value
+   * (its sizing budget, `positionFraction` of equity, is the deposit: contracts worth budget ÷
+   * this, leverage 1 ÷ this) and gains or loses the whole contracts' move; equity counts the
+   * deposit plus that profit or loss. At least 0.2125 (VSDC's initial margin 17 % at brokers'
+   * opening limit of 80 % usage), at most 1. null: no margin, a contract's whole value paid
+   * (unleveraged). Stocks are never on margin. Default null.
+   */
+  readonly futuresMargin: number | null;
+  /**
+   * With {@link futuresMargin}: the margin usage (the initial margin on the position's value at a
+   * close ÷ its deposit plus its profit or loss; `market.marginUsageOf`) at which the broker closes
+   * it by force: exit reason `forced_close`, at the next bar's open, before any other exit rule.
+   * Checked on closes as every exit is: a daily run does not see an intraday low a broker would
+   * act on. Default 0.9 (SSI's and Vietcap's level; FPTS closes at 1.0).
+   */
+  readonly futuresForcedCloseUsage: number;
 }
 
 export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = Object.freeze({
@@ -104,6 +129,8 @@ export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = Object.freeze({
   slippageTicks: 0,
   settlementDays: SETTLEMENT_TRADING_DAYS,
   exitAtSessionEnd: false,
+  futuresMargin: null,
+  futuresForcedCloseUsage: INDEX_FUTURE_FORCED_CLOSE_USAGE,
 });
 
 /**
@@ -165,6 +192,32 @@ export function resolveBacktestConfig(partial: Partial<BacktestConfig> = {}): Ba
   if (!(Number.isInteger(config.settlementDays) && config.settlementDays >= 0 && config.settlementDays <= 10))
     problems.push("settlementDays: a whole number from 0 to 10");
   if (typeof config.exitAtSessionEnd !== "boolean") problems.push("exitAtSessionEnd: true or false");
+  problems.push(...futuresMarginProblems(config.futuresMargin, config.futuresForcedCloseUsage));
   if (problems.length > 0) throw new BacktestConfigError(problems);
   return Object.freeze({ ...config, entrySignals: Object.freeze([...new Set(config.entrySignals)]) });
+}
+
+/**
+ * What is wrong with a margin for VN30 futures and its forced-close level, as "key: problem"
+ * lines (none: fine). Shared with the job boundary (apps/backtest) so both say the same.
+ *
+ * @example
+ * futuresMarginProblems(0.2, 0.9);  // ["futuresMargin: from 0.2125 (…) to 1, or null"]
+ * futuresMarginProblems(0.25, 0.6); // ["futuresForcedCloseUsage: above the usage at the entry (0.680 …) …"]
+ */
+export function futuresMarginProblems(margin: number | null, forcedCloseUsage: number): string[] {
+  const problems: string[] = [];
+  if (margin !== null && !between(margin, INDEX_FUTURE_MIN_DEPOSIT_RATE, 1))
+    problems.push(
+      `futuresMargin: from ${INDEX_FUTURE_MIN_DEPOSIT_RATE} (VSDC's initial margin ${INDEX_FUTURE_INITIAL_MARGIN_RATE} at 80 % usage) to 1, or null`,
+    );
+  if (!(forcedCloseUsage > 0 && forcedCloseUsage <= 2)) problems.push("futuresForcedCloseUsage: in (0, 2]");
+  else if (margin !== null && problems.length === 0) {
+    const usageAtEntry = INDEX_FUTURE_INITIAL_MARGIN_RATE / margin;
+    if (usageAtEntry >= forcedCloseUsage)
+      problems.push(
+        `futuresForcedCloseUsage: above the usage at the entry (${usageAtEntry.toFixed(3)} with futuresMargin ${margin}), or every position is closed at once`,
+      );
+  }
+  return problems;
 }

@@ -9,6 +9,7 @@ export {
   DEFAULT_BACKTEST_CONFIG,
   ENTRY_SIGNAL_TYPES,
   EXIT_REASONS,
+  futuresMarginProblems,
   resolveBacktestConfig,
 } from "./backtest-config.ts";
 export type {

@@ -3,6 +3,11 @@ import type { Exchange } from "../market/exchange.ts";
 import type { HolidayCalendar } from "../market/holiday-calendar.ts";
 import {
   holdingFeeOf,
+  INDEX_FUTURE_FEES_PER_CONTRACT_VND,
+  INDEX_FUTURE_SHARES_PER_CONTRACT,
+  INDEX_FUTURE_TAX_RATE,
+  isIndexFuture,
+  marginUsageOf,
   priceBandBasisPointsOf,
   settlementTradingDaysOf,
   tradeCostsOf,
@@ -43,6 +48,11 @@ export interface PortfolioPosition {
   entryFee: number;
   /** Tax paid at the entry (a VN30 future's income tax; stocks pay none on a buy). Absent in older states: 0. */
   entryTax?: number;
+  /**
+   * A VN30 future bought on margin (`BacktestConfig.futuresMargin`): the deposit it ties up, VND;
+   * its value in the account is the deposit plus its profit or loss. Absent: the whole value was paid.
+   */
+  margin?: number;
   /** T+2: sellable from this trading-day counter on (the entry's for T+0: VN30 futures) … */
   sellableSession: number;
   /** … and from this date on (the holiday calendar's T+2), null when the calendar has no say. */
@@ -83,7 +93,10 @@ export interface PortfolioState {
    */
   tradingDay?: number;
   cash: number;
-  /** Market value of the positions at the last close (closes, no costs). */
+  /**
+   * Value of the positions in the account at the last close (closes, no costs): a stock's market
+   * value; a future on margin's deposit plus its profit or loss ({@link positionValueVnd}).
+   */
   invested: number;
   /** cash + invested at the last close: the sizing base of the next open. */
   lastEquity: number;
@@ -181,6 +194,26 @@ export function initialPortfolioState(config: Pick<BacktestConfig, "initialCapit
   return { session: 0, lastSession: null, cash, invested: 0, lastEquity: cash, positions: [], pending: [] };
 }
 
+/**
+ * What `position` is worth in the account at a price (VND a share): its market value, or for a
+ * future on margin its deposit plus its profit or loss since the entry.
+ */
+export function positionValueVnd(position: PortfolioPosition, priceVnd: number): number {
+  return position.margin === undefined
+    ? position.quantity * priceVnd
+    : position.margin + (priceVnd - position.entryPrice) * position.quantity;
+}
+
+/**
+ * VND a buy of `symbol` at `priceVnd` takes from cash per share, costs included, for sizing: a
+ * stock's price plus its brokerage; a future on margin's deposit plus its fees and tax.
+ */
+function outlayPerShareVnd(symbol: string, priceVnd: number, config: BacktestConfig): number {
+  if (config.futuresMargin === null || !isIndexFuture(symbol)) return priceVnd * (1 + config.brokerageRate);
+  const feePerShare = INDEX_FUTURE_FEES_PER_CONTRACT_VND / INDEX_FUTURE_SHARES_PER_CONTRACT;
+  return priceVnd * (config.futuresMargin + INDEX_FUTURE_TAX_RATE) + feePerShare;
+}
+
 function closePosition(
   state: PortfolioState,
   position: PortfolioPosition,
@@ -199,7 +232,10 @@ function closePosition(
   });
   // A future held over day ends pays VSDC's position fee for each (stocks: nothing).
   const holdingFee = holdingFeeOf(position.symbol, position.quantity, exitDay - position.entrySession);
-  state.cash += sale.cashFlow - holdingFee;
+  // On margin the sale returns the deposit and the profit or loss, not the value never paid.
+  const unpaid =
+    position.margin === undefined ? 0 : position.entryPrice * position.quantity - position.margin;
+  state.cash += sale.cashFlow - unpaid - holdingFee;
   const grossPnl = (exitPrice - position.entryPrice) * position.quantity;
   const entryTax = position.entryTax ?? 0;
   const fees = position.entryFee + sale.brokerage + holdingFee;
@@ -221,7 +257,9 @@ function closePosition(
     fees,
     tax,
     netPnl,
-    netReturn: netPnl / (position.entryPrice * position.quantity + position.entryFee + entryTax),
+    // Of the money put in: the whole value, or on margin the deposit (a leveraged return).
+    netReturn:
+      netPnl / ((position.margin ?? position.entryPrice * position.quantity) + position.entryFee + entryTax),
   });
 }
 
@@ -320,7 +358,7 @@ export function stepPortfolio(
         continue;
       }
       const budget = Math.min(config.positionFraction * state.lastEquity, state.cash);
-      let quantity = roundDownToBoardLot(budget / (price * (1 + rate)));
+      let quantity = roundDownToBoardLot(budget / outlayPerShareVnd(order.symbol, price, config));
       quantity = Math.min(quantity, maxOrderShares(order.exchange) ?? quantity);
       if (quantity <= 0) {
         counters.entriesSkippedCash++;
@@ -332,7 +370,12 @@ export function stepPortfolio(
         quantity,
         brokerageRate: rate,
       });
-      state.cash += purchase.cashFlow;
+      // On margin the buy deposits a share of the value (and pays its costs in full).
+      const margin =
+        config.futuresMargin !== null && isIndexFuture(order.symbol)
+          ? price * quantity * config.futuresMargin
+          : undefined;
+      state.cash += purchase.cashFlow + (margin === undefined ? 0 : purchase.value - margin);
       counters.entriesFilled++;
       // T+2: the later of two trading days of the run's calendar and the holiday calendar's T+2
       // (the calendar knows holidays the data may not show; the data knows sessions it may not).
@@ -351,6 +394,7 @@ export function stepPortfolio(
         quantity,
         entryFee: purchase.brokerage,
         ...(purchase.tax === 0 ? {} : { entryTax: purchase.tax }),
+        ...(margin === undefined ? {} : { margin }),
         sellableSession: tradingDay + settlementDays,
         sellableOn,
         lastClose: market.close(order.symbol),
@@ -377,7 +421,7 @@ export function stepPortfolio(
       position.lastCloseSession = session;
       position.lastCloseDay = tradingDay;
     }
-    invested += position.quantity * position.lastClose * 1000;
+    invested += positionValueVnd(position, position.lastClose * 1000);
   }
   state.invested = invested;
   state.lastEquity = state.cash + invested;
@@ -389,7 +433,13 @@ export function stepPortfolio(
     if (close > position.peakCloseVnd) position.peakCloseVnd = close;
     const entry = position.entryPrice;
     let reason: ExitReason | null = null;
-    if (config.stopLoss !== null && close <= entry * (1 - config.stopLoss)) reason = "stop_loss";
+    // The broker's forced close goes before the strategy's own exits.
+    if (
+      position.margin !== undefined &&
+      marginUsageOf(position.margin, entry, position.quantity, close) >= config.futuresForcedCloseUsage
+    )
+      reason = "forced_close";
+    else if (config.stopLoss !== null && close <= entry * (1 - config.stopLoss)) reason = "stop_loss";
     else if (config.trailingStop !== null && close <= position.peakCloseVnd * (1 - config.trailingStop))
       reason = "trailing_stop";
     else if (config.takeProfit !== null && close >= entry * (1 + config.takeProfit)) reason = "take_profit";

@@ -14,8 +14,10 @@ import { costsOfTrade, type TradeCostInput, type TradeCosts, tradeCosts } from "
  * - Costs per contract, not per value ({@link tradeCostsOf}): fees of a fixed amount per contract
  *   and side, an income tax on both sides, and a fee per contract for each day a position is held
  *   overnight ({@link holdingFeeOf}). No 0.1% sell tax.
- * - Margin is not modelled: a backtest pays a contract's whole value, an unleveraged position
- *   (its returns are the index's moves, not a margin account's).
+ * - Margin: a position deposits a share of its value with the broker and gains or loses the whole
+ *   contract's move; the broker closes it by force when its margin usage reaches a level
+ *   ({@link marginUsageOf}). A backtest trades on margin when its `futuresMargin` is set, else pays
+ *   a contract's whole value (unleveraged: its returns are the index's moves).
  */
 
 /** VN30F1M, VN30F2M, VN30F1Q, VN30F2Q and the contract codes (VN30F2406…). */
@@ -83,8 +85,49 @@ export const INDEX_FUTURE_FEES_PER_CONTRACT_VND = 4_000 + 2_700;
 /** VSDC's position management fee: per contract held at the end of a trading day, VND. */
 export const INDEX_FUTURE_OVERNIGHT_FEE_PER_CONTRACT_VND = 2_550;
 
-/** VSDC's initial margin rate for index futures (it sets the taxed "transfer price"). */
+/**
+ * VSDC's initial margin rate for index futures, the margin a position requires as a share of its
+ * value (it also sets the taxed "transfer price"). HSC, SSI and FPTS publish 17 %.
+ */
 export const INDEX_FUTURE_INITIAL_MARGIN_RATE = 0.17;
+
+/**
+ * The highest margin usage at which brokers open a position (FPTS 80 %, SSI 75 %): the least a
+ * position can deposit is the initial margin ÷ this, 21.25 % of its value (leverage 4.7×).
+ */
+export const INDEX_FUTURE_OPENING_USAGE_LIMIT = 0.8;
+
+/** The least deposit of a new position, as a share of its value: 17 % ÷ 80 % = 21.25 %. */
+export const INDEX_FUTURE_MIN_DEPOSIT_RATE =
+  INDEX_FUTURE_INITIAL_MARGIN_RATE / INDEX_FUTURE_OPENING_USAGE_LIMIT;
+
+/**
+ * The margin usage at which brokers close a position by force (SSI and Vietcap 90 %; FPTS 100 %).
+ * A backtest's default (`futuresForcedCloseUsage`).
+ */
+export const INDEX_FUTURE_FORCED_CLOSE_USAGE = 0.9;
+
+/**
+ * A long futures position's margin usage at `priceVnd`: the margin it requires there (the initial
+ * margin rate on its value at that price) ÷ its margin assets (the deposit plus its profit or loss
+ * since the entry). `Infinity` once the loss has taken the whole deposit. Quantities in the data's
+ * shares (100 to a contract); the deposit, VND.
+ *
+ * @example
+ * // 1 contract bought at 1,250 points with a deposit of 21.25 % (26,562,500 VND):
+ * marginUsageOf(26_562_500, 1_250_000, 100, 1_250_000); // 0.8
+ * marginUsageOf(26_562_500, 1_250_000, 100, 1_213_000); // 0.902: a 3 % fall, past the forced close
+ */
+export function marginUsageOf(
+  depositVnd: number,
+  entryPriceVnd: number,
+  quantity: number,
+  priceVnd: number,
+): number {
+  const assets = depositVnd + (priceVnd - entryPriceVnd) * quantity;
+  if (!(assets > 0)) return Number.POSITIVE_INFINITY;
+  return (INDEX_FUTURE_INITIAL_MARGIN_RATE * priceVnd * quantity) / assets;
+}
 
 /**
  * Personal income tax on each side of a futures trade: 0.1% of the transfer price, which is
