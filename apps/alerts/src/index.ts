@@ -5,6 +5,7 @@ export * from "./create-senders.ts";
 export * from "./deliver.job.ts";
 export * from "./delivery-sweeper.ts";
 export * from "./fan-out-alert.job.ts";
+export * from "./live/create-provisional-sink.ts";
 export * from "./live/deliver-provisional-event.ts";
 export * from "./live/render-provisional-event.ts";
 export * from "./quiet-hours.ts";

@@ -10,7 +10,6 @@ import {
   mergePrometheusText,
   pingRedis,
   QUEUE_NAMES,
-  RedisRateLimiter,
   startHealthServer,
 } from "@vpa/runtime";
 import type { Worker } from "bullmq";
@@ -247,18 +246,20 @@ const KIND_STARTERS: Record<
     const { createConfiguredProvider, createProvisionalLedgerRedis, startLiveStream } = await import(
       "@vpa/scanner"
     );
-    const { channelPacing, closeSenders, createSenders, deliverProvisionalEvent } = await import(
-      "@vpa/alerts"
-    );
+    const { createProvisionalSink } = await import("@vpa/alerts");
     const board = createStatusBoard(app.connection);
-    // Provisional alerts of forming bars go straight to live subscribers (perishable: no ledger).
-    const senders = await createSenders(app.config, {
+    // Provisional alerts of forming bars go straight to live subscribers (perishable: no ledger),
+    // booked in the alert workers' rate limiter like any send.
+    const provisionalSink = await createProvisionalSink({
+      db: app.database.db,
+      config: app.config,
+      connection: app.connection,
+      logger,
       writeConsole: (line) => process.stdout.write(`${line}\n`),
     });
+    // Closed after the live stream (closers run last first), and also when the stream fails to start.
+    shutdown.add("provisional alerts", () => provisionalSink.close());
     const ledgerRedis = createProvisionalLedgerRedis(app.connection);
-    // The alert workers' limiter: a provisional alert takes a slot of Telegram's limits like any send.
-    const limiter = new RedisRateLimiter(app.connection);
-    const pacingOptions = { emailPerSecond: app.config.alerts.emailPerSecond };
     const live = await startLiveStream({
       db: app.database.db,
       alertsQueue: app.queue("alerts"),
@@ -276,26 +277,13 @@ const KIND_STARTERS: Record<
         redis: ledgerRedis,
         prefix: app.connection.prefix,
         sink: async (event) => {
-          await deliverProvisionalEvent(
-            {
-              db: app.database.db,
-              senders,
-              defaultLanguage: app.config.alerts.language,
-              now: Date.now,
-              onSendError: (err, recipient) =>
-                logger.warn({ err, ...recipient }, "provisional alert not sent"),
-              pacing: { limiter, of: (channel) => channelPacing(channel, pacingOptions) },
-            },
-            event,
-          );
+          await provisionalSink.deliver(event);
         },
       },
     });
     shutdown.add("live stream", async () => {
       await live.stop();
       await board.close();
-      await closeSenders(senders);
-      await limiter.close();
       ledgerRedis.disconnect();
     });
   },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
 import { removeQueuePrefix, testQueueConnection } from "../../../../test-support/queues.ts";
 import { createConsoleSender } from "../channels/console/console-sender.ts";
+import { telegramPacing } from "../channels/telegram/telegram-pacing.ts";
 import { deliverProvisionalEvent } from "./deliver-provisional-event.ts";
 
 let database: TestDatabase;
@@ -82,6 +83,53 @@ describe("deliverProvisionalEvent", () => {
         failed: 0,
       });
       expect(lines).toHaveLength(1);
+    } finally {
+      await limiter.close();
+      await removeQueuePrefix(connection);
+    }
+  });
+
+  it("reports each send's departure to the limiter: a send that left late holds its chat's window from then", async () => {
+    const connection = testQueueConnection();
+    const limiter = new RedisRateLimiter(connection);
+    try {
+      // A busy event loop between the booking and the request (the stream's, as a whole market's
+      // bars close): the send leaves 400 ms after its slot.
+      let bookedAt = 0;
+      const lateLimiter = {
+        tryAcquire: async (...args: Parameters<RedisRateLimiter["tryAcquire"]>) => {
+          const decision = await limiter.tryAcquire(...args);
+          if (!decision.allowed) return decision;
+          bookedAt = Date.now();
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          return decision;
+        },
+        pause: limiter.pause.bind(limiter),
+        departed: limiter.departed.bind(limiter),
+      };
+      const lines: string[] = [];
+      const result = await deliverProvisionalEvent(
+        {
+          db: database.db,
+          senders: new Map([["console", createConsoleSender((line) => lines.push(line))]]),
+          defaultLanguage: "en",
+          now: () => Date.parse("2023-11-20T10:08:00+07:00"),
+          onSendError: (error) => {
+            throw error;
+          },
+          pacing: { limiter: lateLimiter, of: () => telegramPacing },
+        },
+        followUp,
+      );
+      // The day trader; the live subscriber in quiet hours is skipped before any slot.
+      expect(result).toEqual({ sent: 1, skipped: 1, failed: 0 });
+      // 1,100 ms after the booking the chat's spacing (1,050 ms from the booking) has passed, but
+      // Telegram counted the message on arrival: the chat's window (1 in 1,050 ms from departure)
+      // holds the next send until ~1,050 ms after this one left. Without the departure it went now.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, bookedAt + 1_100 - Date.now())));
+      const next = await limiter.tryAcquire(telegramPacing.limits("day-trader", true), telegramPacing.pause);
+      expect(next).toMatchObject({ allowed: false, heldBy: "telegram:chat:day-trader" });
+      expect((next as { waitMs: number }).waitMs).toBeGreaterThan(150);
     } finally {
       await limiter.close();
       await removeQueuePrefix(connection);

@@ -1,0 +1,81 @@
+import type { ProvisionalAlertEvent } from "@vpa/core";
+import { subscribe, updateSubscriberSettings } from "@vpa/db";
+import { createLogger, loadConfig } from "@vpa/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { removeQueuePrefix, testQueueConnection } from "../../../../test-support/queues.ts";
+import { startTelegramStandIn, type TelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
+import { createProvisionalSink } from "./create-provisional-sink.ts";
+
+const TOKEN = "7012345678:AAH-provisional-sink-test";
+const connection = testQueueConnection();
+let database: TestDatabase;
+let telegram: TelegramStandIn;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  // Telegram's flood limits enforced: a send the shared limiter did not pace is answered 429.
+  telegram = await startTelegramStandIn({ token: TOKEN, floodControl: true });
+});
+afterAll(async () => {
+  await telegram?.close();
+  await removeQueuePrefix(connection);
+  await database?.drop();
+});
+
+const didNotHold: ProvisionalAlertEvent = {
+  kind: "did-not-hold",
+  timeframe: "1m",
+  symbol: "VN30F1M",
+  barTime: "2023-11-20T10:07:00+07:00",
+  type: "EFFORT_TO_RISE",
+  bias: "bull",
+  score: 71,
+};
+
+describe("createProvisionalSink", () => {
+  it("sends to the live Telegram chats from the configuration, paced by the shared limiter", async () => {
+    await subscribe(database.db, { channel: "telegram", address: "1001", minScore: 70 });
+    await subscribe(database.db, { channel: "telegram", address: "1002", minScore: 70 });
+    await updateSubscriberSettings(database.db, "telegram", "1001", { live: true });
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      REDIS_URL: connection.redisUrl,
+      QUEUE_PREFIX: connection.prefix,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      ALERT_LANGUAGE: "en",
+    });
+    const sink = await createProvisionalSink({
+      db: database.db,
+      config,
+      connection,
+      logger: createLogger({ level: "silent", secrets: [TOKEN] }),
+      writeConsole: () => {},
+    });
+    try {
+      // Two messages to one chat at once: the second waits for the chat's slot instead of a 429.
+      const results = await Promise.all([
+        sink.deliver(didNotHold),
+        sink.deliver({ ...didNotHold, type: "ABSORPTION", bias: "bear" }),
+      ]);
+      expect(results).toEqual([
+        { sent: 1, skipped: 0, failed: 0 },
+        { sent: 1, skipped: 0, failed: 0 },
+      ]);
+    } finally {
+      await sink.close();
+    }
+    const sends = telegram.requests.filter((request) => request.method === "sendMessage");
+    expect(sends.map((request) => [request.params.chat_id, request.status])).toEqual([
+      ["1001", 200],
+      ["1001", 200],
+    ]);
+    // Telegram's one message a second per chat.
+    expect(sends[1]!.receivedAt - sends[0]!.receivedAt).toBeGreaterThanOrEqual(1_000);
+    expect(telegram.sentMessages.map((message) => message.plainText).sort()).toEqual([
+      "VN30F1M 1m bar 2023-11-20 10:07 (UTC+7): the provisional Absorption did not hold.",
+      "VN30F1M 1m bar 2023-11-20 10:07 (UTC+7): the provisional Effort to rise did not hold.",
+    ]);
+  });
+});
