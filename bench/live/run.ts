@@ -19,22 +19,35 @@
  * --alerts also runs a real alerts worker process (`vpa worker alerts`) against a loopback Telegram
  * that enforces the real limits, with one subscriber per symbol (instant alerts, score >= 80), and
  * reports the latency from a minute's close message to Telegram accepting each HIGH alert of it
- * (chart included), p50/p99, and HIGH alerts not delivered. With it: --job-times prints each HIGH
+ * (chart included), p50/p99, and HIGH alerts not delivered. It also adds one live day trader per
+ * symbol (a chat of its own, as the Telegram bot makes one: /subscribe SYMBOL, the bot's default
+ * minimum score, then /live on) and sends the provisional alerts and their follow-ups to them the
+ * production way (createProvisionalSink: the stream's process, the shared rate limiter), reporting
+ * sent / accepted / dropped / failed / 429s and the latency from the minute's half-formed frames to
+ * Telegram accepting each provisional alert, p50/p99. With it: --job-times prints each HIGH
  * alert job's queue wait; --worker-node-options '<flags>' (e.g. --cpu-prof) go to the worker;
  * --metrics-file FILE keeps the worker's Prometheus metrics at the end; --worker-log-level debug and
  * --keep-logs keep the worker's log (each chart's load and render times) in the printed log folder.
  *
  * Prints: closed-bar analysis latency per bar (the streaming update's CPU alone, and the whole handling:
  * analysis + store + alert), close message → signals stored, p50/p99; bars/s; provisional
- * evaluations/s; RSS after warm-up and at the end.
+ * evaluations/s; RSS after warm-up and at the end; with --alerts, the HIGH alerts' and the provisional
+ * alerts' and follow-ups' delivery (sent, accepted, dropped, failed, 429s, latency p50/p99).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import {
+  createProvisionalSink,
+  DEFAULT_BOT_MIN_SCORE,
+  type ProvisionalDeliveryResult,
+  type ProvisionalSink,
+  renderProvisionalEvent,
+} from "@vpa/alerts";
 import { createDatabase, migrateToLatest, upsertBars, upsertStocks } from "@vpa/db";
-import { createLogger, createMetrics, createQueue } from "@vpa/runtime";
+import { createLogger, createMetrics, createQueue, loadConfig } from "@vpa/runtime";
 import { createProvisionalLedgerRedis, startLiveStream } from "@vpa/scanner";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
@@ -82,6 +95,8 @@ const WITH_ALERTS = args.alerts === true;
 const TOKEN = "424242:BENCH-live-abcdefghijklmnopqrstuvwxyz";
 /** The chat watching symbol i (one symbol a chat: no chat's 1/s limit queues one alert behind another). */
 const chatOf = (i: number) => String(700_000_000 + i);
+/** The live day trader's chat of symbol i (provisional alerts, their follow-ups and final alerts). */
+const liveChatOf = (i: number) => String(800_000_000 + i);
 const KILL_AT = args["kill-feed-at"] === undefined ? null : Number(args["kill-feed-at"]);
 const DOWN_MINUTES = Number(args["down-minutes"]);
 /** Real ms per replayed minute: 0 = as fast as the worker takes it; 1000 = 60× real time. */
@@ -153,6 +168,20 @@ if (WITH_ALERTS) {
     insert into subscriptions (subscriber_id, symbols, signal_types, min_score)
     select s.id, array[t.symbol], null, 80 from unnest(${symbols}::text[], ${symbols.map((_, i) => chatOf(i))}::text[])
       as t(symbol, address) join subscribers s on s.address = t.address`.execute(handle.db);
+  // The day traders, as the Telegram bot makes them: /subscribe SYMBOL (the bot's default minimum
+  // score; delivery and language left at their defaults: digest, ALERT_LANGUAGE), then /live on.
+  // Chats of their own: /live on is a day trader's choice, not every subscriber's, and the chats
+  // above keep measuring HIGH alerts with no chat's 1/s limit in the way.
+  await sql`
+    insert into subscribers (channel, address, live)
+    select 'telegram', a, true from unnest(${symbols.map((_, i) => liveChatOf(i))}::text[]) as t(a)`.execute(
+    handle.db,
+  );
+  await sql`
+    insert into subscriptions (subscriber_id, symbols, signal_types, min_score)
+    select s.id, array[t.symbol], null, ${DEFAULT_BOT_MIN_SCORE}
+    from unnest(${symbols}::text[], ${symbols.map((_, i) => liveChatOf(i))}::text[])
+      as t(symbol, address) join subscribers s on s.address = t.address`.execute(handle.db);
 }
 global.gc?.();
 const rssBeforeStart = process.memoryUsage().rss;
@@ -164,10 +193,13 @@ const connection = {
   redisUrl: args["redis-url"] as string,
   prefix: `vpa-bench-live-${randomBytes(3).toString("hex")}`,
 };
+const logger = createLogger({ level: "warn", secrets: [TOKEN] });
 const alertsQueue = createQueue("alerts", connection);
 const deliveriesQueue = createQueue("deliveries", connection);
 let telegram: TelegramThread | null = null;
 let alertsWorker: ChaosWorker | null = null;
+/** The provisional alerts' way to the live subscribers, as `vpa worker stream` builds it. */
+let provisionalSink: ProvisionalSink | null = null;
 const logDir = await mkdtemp(join(tmpdir(), "vpa-bench-live-"));
 if (WITH_ALERTS) {
   telegram = await startTelegramThread(TOKEN);
@@ -185,19 +217,59 @@ if (WITH_ALERTS) {
     },
   });
   await alertsWorker.start();
-  log(`alerts worker started (pid ${alertsWorker.pid}), ${symbols.length} subscribers, one symbol each`);
+  // The stream worker's configuration as a deployment sets it (the bench's process is the stream's).
+  const config = loadConfig({
+    DATABASE_URL: `${args["pg-url"]}/${database}`,
+    REDIS_URL: connection.redisUrl,
+    QUEUE_PREFIX: connection.prefix,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    TELEGRAM_BOT_COMMANDS: "false",
+    ALERT_LANGUAGE: "vi",
+  });
+  provisionalSink = await createProvisionalSink({
+    db: handle.db,
+    config,
+    connection,
+    logger,
+    writeConsole: log,
+  });
+  log(
+    `alerts worker started (pid ${alertsWorker.pid}), ${symbols.length} subscribers, one symbol each, and ${symbols.length} live ones (score >= ${DEFAULT_BOT_MIN_SCORE})`,
+  );
 }
 const ledger = createProvisionalLedgerRedis(connection);
 const feed = await startReplayFeed();
 let clock = Date.parse(`${REPLAY_SESSIONS[2]}T09:00:00+07:00`);
 let provisionalAlerts = 0;
 let followUps = 0;
+/** What the provisional sink did with each kind of event (--alerts). */
+const delivered = {
+  alerts: { events: 0, sent: 0, skipped: 0, failed: 0 },
+  followUps: { events: 0, sent: 0, skipped: 0, failed: 0 },
+};
+const tally = (into: typeof delivered.alerts, result: ProvisionalDeliveryResult) => {
+  into.events++;
+  into.sent += result.sent;
+  into.skipped += result.skipped;
+  into.failed += result.failed;
+};
+/**
+ * Each provisional message's Telegram HTML (as the live subscribers read it, in ALERT_LANGUAGE) →
+ * its bar's start: how an accepted request is matched to its minute. Unique: a text names the
+ * symbol, the bar, the signal type and its score.
+ */
+const provisionalTexts = new Map<string, number>();
+/** The same for the follow-ups (held / did not hold) at the bar's close. */
+const followUpTexts = new Map<string, number>();
 const analysisSeconds: number[] = [];
 const handlingSeconds: number[] = [];
 const closeToStoredMs: number[] = [];
 let minuteSentAt = 0;
 /** Wall-clock time (Date.now, as the loopback Telegram stamps requests) each minute's close went out, by bar start. */
 const closeSentAtWall = new Map<number, number>();
+/** The same for the minute's half-formed frames (a provisional alert's trigger), by bar start. */
+const formingSentAtWall = new Map<number, number>();
 /** Minutes of the replay day whose closed bars the feed has published (sent, or skipped while down). */
 let publishedMinutes = 0;
 t0 = performance.now();
@@ -219,7 +291,7 @@ const live = await startLiveStream({
     circuitState: () => "closed",
   },
   metrics: createMetrics({ collectProcessMetrics: false }),
-  logger: createLogger({ level: "warn", secrets: [] }),
+  logger,
   name: "bench",
   url: feed.url,
   symbols,
@@ -229,9 +301,17 @@ const live = await startLiveStream({
   provisional: {
     redis: ledger,
     prefix: connection.prefix,
+    // Without --alerts a counting sink; with it the production delivery (what `vpa worker stream`
+    // does with each event), counted around it.
     sink: async (event) => {
       if (event.kind === "provisional") provisionalAlerts++;
       else followUps++;
+      if (provisionalSink === null) return;
+      const text = renderProvisionalEvent(event, "vi").telegramHtml;
+      if (event.kind === "provisional") provisionalTexts.set(text, Date.parse(event.record.time));
+      else followUpTexts.set(text, Date.parse(event.barTime));
+      const result = await provisionalSink.deliver(event);
+      tally(event.kind === "provisional" ? delivered.alerts : delivered.followUps, result);
     },
   },
   observeClosedBar: (timing) => {
@@ -288,6 +368,7 @@ for (let m = 0; m < MINUTES; m++) {
     );
   });
   const formingAt = performance.now();
+  formingSentAtWall.set(barStart, Date.now());
   feed.broadcast(forming);
   // The forming frames are evaluated as they arrive; let them in before the close.
   const evaluationsTarget = live.provisional!.counters().evaluations + symbols.length;
@@ -345,6 +426,29 @@ let highAlerts: {
   messagesAccepted: number;
   tooMany: number;
 } | null = null;
+/** The provisional alerts and their follow-ups as the live subscribers' Telegram accepted them. */
+interface ProvisionalDeliveryFigures {
+  /** Events handed to the sink (after the once-only claim). */
+  readonly events: number;
+  /** Sends made (one per live recipient) and those Telegram accepted (200), matched by their text. */
+  readonly sent: number;
+  readonly accepted: number;
+  /** Not sent: no rate-limit slot within 5 s (or quiet hours; none here). Perishable: never retried. */
+  readonly dropped: number;
+  readonly failed: number;
+  /** Answered 429 by the loopback Telegram. */
+  readonly tooMany: number;
+  /** From the trigger (half-formed frames / close message) to Telegram accepting the message, ms. */
+  readonly latency: { readonly p50: number; readonly p99: number; readonly max: number };
+}
+let provisionalDelivery: {
+  liveSubscribers: number;
+  minScore: number;
+  alerts: ProvisionalDeliveryFigures;
+  followUps: ProvisionalDeliveryFigures;
+  /** Final alerts (closed bars, from the alerts worker) the live chats accepted, for the load. */
+  finalAlertsToLiveChats: number;
+} | null = null;
 if (telegram !== null) {
   const owed = async () =>
     (
@@ -364,9 +468,12 @@ if (telegram !== null) {
   const indexOf = new Map(symbols.map((symbol, i) => [symbol, i]));
   const acceptedByChat = new Map<string, number[]>();
   const requests = await telegram.requests();
+  const isProvisional = (text: string | null) =>
+    text !== null && (provisionalTexts.has(text) || followUpTexts.has(text));
   for (const request of requests) {
     if ((request.method !== "sendPhoto" && request.method !== "sendMessage") || request.status !== 200)
       continue;
+    if (isProvisional(request.text)) continue; // final alerts only
     acceptedByChat.set(request.chatId, [...(acceptedByChat.get(request.chatId) ?? []), request.receivedAt]);
   }
   const latencies: number[] = [];
@@ -442,8 +549,49 @@ if (telegram !== null) {
     fromSignalStored: { p50: percentile(orderedFromStored, 50), p99: percentile(orderedFromStored, 99) },
     storedToClaimed: { p50: percentile(claimedMs, 50), p99: percentile(claimedMs, 99) },
     claimedToSent: { p50: percentile(sentMs, 50), p99: percentile(sentMs, 99) },
-    messagesAccepted: [...acceptedByChat.values()].reduce((n, times) => n + times.length, 0),
+    messagesAccepted: symbols.reduce((n, _, i) => n + (acceptedByChat.get(chatOf(i))?.length ?? 0), 0),
     tooMany: requests.filter((r) => r.status === 429).length,
+  };
+
+  // The live chats: each provisional message matched to its minute by its text.
+  const figuresOf = (
+    texts: ReadonlyMap<string, number>,
+    triggeredAt: ReadonlyMap<number, number>,
+    counts: typeof delivered.alerts,
+  ): ProvisionalDeliveryFigures => {
+    const latencies: number[] = [];
+    let tooMany = 0;
+    for (const request of requests) {
+      const barStart = request.text === null ? undefined : texts.get(request.text);
+      if (request.method !== "sendMessage" || barStart === undefined) continue;
+      if (request.status === 429) tooMany++;
+      const trigger = triggeredAt.get(barStart);
+      if (request.status === 200 && trigger !== undefined) latencies.push(request.receivedAt - trigger);
+    }
+    const ordered = Float64Array.from(latencies).sort();
+    return {
+      events: counts.events,
+      sent: counts.sent,
+      accepted: latencies.length,
+      dropped: counts.skipped,
+      failed: counts.failed,
+      tooMany,
+      latency: {
+        p50: percentile(ordered, 50),
+        p99: percentile(ordered, 99),
+        max: ordered.at(-1) ?? Number.NaN,
+      },
+    };
+  };
+  provisionalDelivery = {
+    liveSubscribers: symbols.length,
+    minScore: DEFAULT_BOT_MIN_SCORE,
+    alerts: figuresOf(provisionalTexts, formingSentAtWall, delivered.alerts),
+    followUps: figuresOf(followUpTexts, closeSentAtWall, delivered.followUps),
+    finalAlertsToLiveChats: symbols.reduce(
+      (n, _, i) => n + (acceptedByChat.get(liveChatOf(i))?.length ?? 0),
+      0,
+    ),
   };
 }
 
@@ -471,6 +619,7 @@ const result = {
   },
   signalsStored: signals,
   highAlertsCloseToTelegramMilliseconds: highAlerts,
+  provisionalDelivery,
   feed: {
     killed: feedKills,
     downMinutes: KILL_AT === null ? 0 : DOWN_MINUTES,
@@ -496,6 +645,20 @@ const result = {
   warmUpSeconds: warmSeconds,
 };
 log(JSON.stringify(result, null, 2));
+const ms = (value: number) => `${Math.round(value).toLocaleString("en")} ms`;
+if (highAlerts !== null)
+  log(
+    `HIGH alerts: ${highAlerts.delivered} of ${highAlerts.signals} accepted, close → accepted p50 ${ms(highAlerts.p50)} / p99 ${ms(highAlerts.p99)}; ${highAlerts.tooMany} × 429 in all`,
+  );
+if (provisionalDelivery !== null) {
+  const { alerts, followUps: after } = provisionalDelivery;
+  log(
+    `provisional alerts: ${alerts.events} claimed, ${alerts.sent} sent to live chats, ${alerts.accepted} accepted, ${alerts.dropped} dropped, ${alerts.failed} failed, ${alerts.tooMany} × 429; half-formed frames → accepted p50 ${ms(alerts.latency.p50)} / p99 ${ms(alerts.latency.p99)} (max ${ms(alerts.latency.max)})`,
+  );
+  log(
+    `follow-ups: ${after.events} (held / did not hold), ${after.sent} sent, ${after.accepted} accepted, ${after.dropped} dropped, ${after.failed} failed, ${after.tooMany} × 429; close → accepted p50 ${ms(after.latency.p50)} / p99 ${ms(after.latency.p99)}`,
+  );
+}
 if (args.json !== undefined) await writeFile(args.json, `${JSON.stringify(result, null, 2)}\n`);
 
 // 5. Clean up: nothing of the bench stays in Redis or PostgreSQL.
@@ -503,6 +666,7 @@ await live.stop();
 await feed.close();
 if (args["metrics-file"] !== undefined && alertsWorker !== null)
   await writeFile(args["metrics-file"], (await alertsWorker.metricsText()) ?? "");
+await provisionalSink?.close();
 await alertsWorker?.stop("SIGTERM", 20_000);
 await telegram?.close();
 if (args["keep-logs"] === true) log(`worker log kept in ${logDir}`);

@@ -5,8 +5,9 @@
  * bars just closed). In the bench's main thread each request waited for that burst: the "sent"
  * step read 13-50 ms in a burst against 3-5 ms after it.
  *
- * Messages: in `{ kind: "requests" }` → out the accepted requests' chat, method, status and
- * arrival; in `{ kind: "close" }` → out `{ kind: "closed" }`.
+ * Messages: in `{ kind: "requests" }` → out every request's chat, method, status, arrival and
+ * text (a message's text or a photo's caption, as sent: HTML); in `{ kind: "close" }` → out
+ * `{ kind: "closed" }`.
  */
 import { parentPort, Worker, workerData } from "node:worker_threads";
 import { startTelegramStandIn } from "../../test-support/telegram-stand-in.ts";
@@ -16,6 +17,8 @@ export interface ThreadRequest {
   readonly chatId: string;
   readonly status: number;
   readonly receivedAt: number;
+  /** `text` (sendMessage) or `caption` (sendPhoto) exactly as sent (HTML), or null for none. */
+  readonly text: string | null;
 }
 
 export interface TelegramThread {
@@ -76,6 +79,11 @@ export async function startTelegramThread(token: string): Promise<TelegramThread
   };
 }
 
+function textOf(params: Readonly<Record<string, unknown>>): string | null {
+  const text = params.text ?? params.caption;
+  return typeof text === "string" ? text : null;
+}
+
 if (parentPort !== null && (workerData as { token?: string } | null)?.token !== undefined) {
   const port = parentPort;
   const telegram = await startTelegramStandIn({
@@ -91,6 +99,7 @@ if (parentPort !== null && (workerData as { token?: string } | null)?.token !== 
           chatId: String(r.params.chat_id),
           status: r.status,
           receivedAt: r.receivedAt,
+          text: textOf(r.params),
         })),
       });
     } else if (message.kind === "close") {
