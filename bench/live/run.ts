@@ -247,6 +247,8 @@ let followUps = 0;
 const delivered = {
   alerts: { events: 0, sent: 0, skipped: 0, failed: 0 },
   followUps: { events: 0, sent: 0, skipped: 0, failed: 0 },
+  /** Of the follow-ups dropped, the "held" lines (paced as bulk, not urgent). */
+  heldDropped: 0,
 };
 const tally = (into: typeof delivered.alerts, result: ProvisionalDeliveryResult) => {
   into.events++;
@@ -312,6 +314,7 @@ const live = await startLiveStream({
       else followUpTexts.set(text, Date.parse(event.barTime));
       const result = await provisionalSink.deliver(event);
       tally(event.kind === "provisional" ? delivered.alerts : delivered.followUps, result);
+      if (event.kind === "held") delivered.heldDropped += result.skipped;
     },
   },
   observeClosedBar: (timing) => {
@@ -446,6 +449,8 @@ let provisionalDelivery: {
   minScore: number;
   alerts: ProvisionalDeliveryFigures;
   followUps: ProvisionalDeliveryFigures;
+  /** Of `followUps.dropped`, the "held" lines (bulk pace; "did not hold" is urgent). */
+  heldDropped: number;
   /** Final alerts (closed bars, from the alerts worker) the live chats accepted, for the load. */
   finalAlertsToLiveChats: number;
 } | null = null;
@@ -588,6 +593,7 @@ if (telegram !== null) {
     minScore: DEFAULT_BOT_MIN_SCORE,
     alerts: figuresOf(provisionalTexts, formingSentAtWall, delivered.alerts),
     followUps: figuresOf(followUpTexts, closeSentAtWall, delivered.followUps),
+    heldDropped: delivered.heldDropped,
     finalAlertsToLiveChats: symbols.reduce(
       (n, _, i) => n + (acceptedByChat.get(liveChatOf(i))?.length ?? 0),
       0,
@@ -651,12 +657,12 @@ if (highAlerts !== null)
     `HIGH alerts: ${highAlerts.delivered} of ${highAlerts.signals} accepted, close → accepted p50 ${ms(highAlerts.p50)} / p99 ${ms(highAlerts.p99)}; ${highAlerts.tooMany} × 429 in all`,
   );
 if (provisionalDelivery !== null) {
-  const { alerts, followUps: after } = provisionalDelivery;
+  const { alerts, followUps: after, heldDropped } = provisionalDelivery;
   log(
     `provisional alerts: ${alerts.events} claimed, ${alerts.sent} sent to live chats, ${alerts.accepted} accepted, ${alerts.dropped} dropped, ${alerts.failed} failed, ${alerts.tooMany} × 429; half-formed frames → accepted p50 ${ms(alerts.latency.p50)} / p99 ${ms(alerts.latency.p99)} (max ${ms(alerts.latency.max)})`,
   );
   log(
-    `follow-ups: ${after.events} (held / did not hold), ${after.sent} sent, ${after.accepted} accepted, ${after.dropped} dropped, ${after.failed} failed, ${after.tooMany} × 429; close → accepted p50 ${ms(after.latency.p50)} / p99 ${ms(after.latency.p99)}`,
+    `follow-ups: ${after.events} (held / did not hold), ${after.sent} sent, ${after.accepted} accepted, ${after.dropped} dropped (${heldDropped} of them "held"), ${after.failed} failed, ${after.tooMany} × 429; close → accepted p50 ${ms(after.latency.p50)} / p99 ${ms(after.latency.p99)}`,
   );
 }
 if (args.json !== undefined) await writeFile(args.json, `${JSON.stringify(result, null, 2)}\n`);

@@ -135,4 +135,33 @@ describe("deliverProvisionalEvent", () => {
       await removeQueuePrefix(connection);
     }
   });
+
+  it("lets a provisional alert and a 'did not hold' spend the bot's burst, and paces a 'held' as bulk", async () => {
+    // The closed bar's own alert carries a "held": its line must not take the burst from the HIGH
+    // alerts of the same close (docs/delivery.md, "Urgent sends burst").
+    const urgency: boolean[] = [];
+    const deps = {
+      db: database.db,
+      senders: new Map([["console", createConsoleSender(() => {})]]),
+      defaultLanguage: "en" as const,
+      now: () => Date.parse("2023-11-20T10:08:00+07:00"),
+      onSendError: (error: unknown) => {
+        throw error;
+      },
+      pacing: {
+        limiter: { tryAcquire: async () => ({ allowed: true as const }), pause: async () => {} },
+        of: () => ({
+          limits: (_address: string, urgent = false) => {
+            urgency.push(urgent);
+            return [];
+          },
+          pause: "test",
+        }),
+      },
+    };
+    await deliverProvisionalEvent(deps, followUp);
+    await deliverProvisionalEvent(deps, { ...followUp, kind: "held" });
+    // One live recipient out of quiet hours (the day trader) per event.
+    expect(urgency).toEqual([true, false]);
+  });
 });

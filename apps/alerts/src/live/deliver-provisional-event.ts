@@ -32,7 +32,10 @@ export interface ProvisionalDeliveryDependencies {
   };
 }
 
-/** A slot further off than this: the provisional alert is dropped (it would arrive stale). */
+/**
+ * A slot further off than this, counted from a recipient's turn: the provisional alert is dropped
+ * (it would arrive stale). A retry after a 429 stays within it too.
+ */
 const MAX_SLOT_WAIT_MS = 5_000;
 
 export interface ProvisionalDeliveryResult {
@@ -45,8 +48,16 @@ export interface ProvisionalDeliveryResult {
 /**
  * Sends one provisional event (vpa-signals.md §10) to every live subscriber whose subscription
  * wants the signal, each in their language. Unlike a final alert it is perishable: nothing is
- * recorded in the alert ledger, a failed or rate-limited send is not retried, and a subscriber
- * in quiet hours or paused is skipped rather than held (the bar has closed long before).
+ * recorded in the alert ledger, a send is dropped when no slot of the limits comes within
+ * {@link MAX_SLOT_WAIT_MS} of its turn, a send answered 429 is tried once more within that time
+ * (after the pause it sets for every sender) and a failed one is not, and a subscriber in quiet
+ * hours or paused is skipped rather than held (the bar has closed long before).
+ *
+ * Urgency (docs/delivery.md, "Urgent sends burst"): a provisional alert and a "did not hold" may
+ * spend the bot's burst (one is worth something only now, the other corrects it for whoever acted
+ * on it); a "held" is paced as bulk: the closed bar's own alert carries the news, and at a close
+ * the held lines must not take the burst from that close's HIGH alerts (bench/live: 51 follow-ups
+ * leaving at once held 19 HIGH alerts of one minute seconds behind).
  * At most once per (symbol, timeframe, bar, type) is the caller's claim (the stream's Redis
  * ledger), so a subscriber gets each provisional alert and each follow-up once.
  */
@@ -61,6 +72,7 @@ export async function deliverProvisionalEvent(
       : { symbol: event.symbol, type: event.type, score: event.score };
   const recipients = await findLiveRecipients(deps.db, { ...match, now: new Date(now) });
   const rendered = new Map<Language, RenderedMessage>();
+  const urgent = event.kind !== "held";
   let sent = 0;
   let skipped = 0;
   let failed = 0;
@@ -80,13 +92,35 @@ export async function deliverProvisionalEvent(
       message = renderProvisionalEvent(event, language);
       rendered.set(language, message);
     }
-    const pacing = deps.pacing?.of(recipient.channel);
+    const outcome = await sendOne(deps, recipient, sender, message, {
+      key: `provisional.${event.kind}.${match.symbol}.${match.type}.${recipient.subscriberId}`,
+      urgent,
+    });
+    if (outcome === "sent") sent++;
+    else if (outcome === "skipped") skipped++;
+    else failed++;
+  }
+  return { sent, skipped, failed };
+}
+
+/**
+ * One recipient's send: a slot of its limits within {@link MAX_SLOT_WAIT_MS} ("skipped" if none),
+ * its departure marked, then the request; a 429 pauses every sender and the send goes once more
+ * if a slot still comes in time.
+ */
+async function sendOne(
+  deps: ProvisionalDeliveryDependencies,
+  recipient: { readonly channel: string; readonly subscriberId: number; readonly address: string },
+  sender: ChannelSender,
+  message: RenderedMessage,
+  options: { readonly key: string; readonly urgent: boolean },
+): Promise<"sent" | "skipped" | "failed"> {
+  const pacing = deps.pacing?.of(recipient.channel);
+  const deadline = Date.now() + MAX_SLOT_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
     if (deps.pacing !== undefined && pacing !== undefined) {
-      const slot = await takeSlot(deps.pacing.limiter, pacing, recipient.address);
-      if (slot === null) {
-        skipped++;
-        continue;
-      }
+      const slot = await takeSlot(deps.pacing.limiter, pacing, recipient.address, options.urgent, deadline);
+      if (slot === null) return "skipped";
       // The send leaves now, maybe well after its booking: the stream's event loop is busiest when
       // a whole market's bars close. Telegram counts arrivals, so the windows count it from now
       // (as a delivery does; not awaited: the request must not wait for Redis, a failure only
@@ -99,33 +133,34 @@ export async function deliverProvisionalEvent(
     }
     try {
       await sender.send({ subscriberId: recipient.subscriberId, address: recipient.address }, message, {
-        key: `provisional.${event.kind}.${match.symbol}.${match.type}.${recipient.subscriberId}`,
+        key: options.key,
       });
-      sent++;
+      return "sent";
     } catch (error) {
-      failed++;
       // The provider's limit is per bot: every sender pauses, as for a final alert.
-      if (error instanceof DeliveryRateLimitedError && pacing?.pause != null && deps.pacing !== undefined)
+      const limited = error instanceof DeliveryRateLimitedError;
+      if (limited && pacing?.pause != null && deps.pacing !== undefined)
         await deps.pacing.limiter.pause(pacing.pause, error.retryAfterMs);
+      if (limited && attempt === 1 && deps.pacing !== undefined) continue;
       deps.onSendError(error, { channel: recipient.channel, subscriberId: recipient.subscriberId });
+      return "failed";
     }
   }
-  return { sent, skipped, failed };
 }
 
 /**
- * Waits for a slot of every limit of this address, up to {@link MAX_SLOT_WAIT_MS}: its booking
- * (for `departed`), or null if none came. Urgent: a live alert is worth something only now, so it
- * may spend the limits' burst.
+ * Waits for a slot of every limit of this address until `deadline` (epoch ms): its booking (for
+ * `departed`), or null if none came by then. `urgent` may spend the limits' burst.
  */
 async function takeSlot(
   limiter: DeliveryRateLimiter,
   pacing: ChannelPacing,
   address: string,
+  urgent: boolean,
+  deadline: number,
 ): Promise<{ readonly booking?: RateBooking } | null> {
-  const limits = pacing.limits(address, true);
+  const limits = pacing.limits(address, urgent);
   if (limits.length === 0 && pacing.pause === null) return {};
-  const deadline = Date.now() + MAX_SLOT_WAIT_MS;
   for (;;) {
     const decision = await limiter.tryAcquire(limits, pacing.pause);
     if (decision.allowed) return decision.booking === undefined ? {} : { booking: decision.booking };
