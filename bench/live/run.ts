@@ -24,7 +24,8 @@
  * minimum score, then /live on) and sends the provisional alerts and their follow-ups to them the
  * production way (createProvisionalSink: the stream's process, the shared rate limiter), reporting
  * sent / accepted / dropped / failed / 429s and the latency from the minute's half-formed frames to
- * Telegram accepting each provisional alert, p50/p99. With it: --job-times prints each HIGH
+ * Telegram accepting each provisional alert, p50/p99 (--no-live-chats leaves them out: the HIGH
+ * path alone, as measured before). With it: --job-times prints each HIGH
  * alert job's queue wait; --worker-node-options '<flags>' (e.g. --cpu-prof) go to the worker;
  * --metrics-file FILE keeps the worker's Prometheus metrics at the end; --worker-log-level debug and
  * --keep-logs keep the worker's log (each chart's load and render times) in the printed log folder.
@@ -83,6 +84,7 @@ const { values: args } = parseArgs({
     "down-minutes": { type: "string", default: "3" },
     "minute-ms": { type: "string", default: "0" },
     alerts: { type: "boolean", default: false },
+    "no-live-chats": { type: "boolean", default: false },
     "job-times": { type: "boolean", default: false },
     "worker-node-options": { type: "string" },
     "worker-log-level": { type: "string" },
@@ -92,6 +94,8 @@ const { values: args } = parseArgs({
 });
 /** Run a real alerts worker against a loopback Telegram and measure close message → HIGH alert accepted. */
 const WITH_ALERTS = args.alerts === true;
+/** With --alerts: the live day traders' chats (--no-live-chats: none, the HIGH path alone, as before session 8). */
+const LIVE_CHATS = args["no-live-chats"] !== true;
 const TOKEN = "424242:BENCH-live-abcdefghijklmnopqrstuvwxyz";
 /** The chat watching symbol i (one symbol a chat: no chat's 1/s limit queues one alert behind another). */
 const chatOf = (i: number) => String(700_000_000 + i);
@@ -172,16 +176,18 @@ if (WITH_ALERTS) {
   // score; delivery and language left at their defaults: digest, ALERT_LANGUAGE), then /live on.
   // Chats of their own: /live on is a day trader's choice, not every subscriber's, and the chats
   // above keep measuring HIGH alerts with no chat's 1/s limit in the way.
-  await sql`
-    insert into subscribers (channel, address, live)
-    select 'telegram', a, true from unnest(${symbols.map((_, i) => liveChatOf(i))}::text[]) as t(a)`.execute(
-    handle.db,
-  );
-  await sql`
-    insert into subscriptions (subscriber_id, symbols, signal_types, min_score)
-    select s.id, array[t.symbol], null, ${DEFAULT_BOT_MIN_SCORE}
-    from unnest(${symbols}::text[], ${symbols.map((_, i) => liveChatOf(i))}::text[])
-      as t(symbol, address) join subscribers s on s.address = t.address`.execute(handle.db);
+  if (LIVE_CHATS) {
+    await sql`
+      insert into subscribers (channel, address, live)
+      select 'telegram', a, true from unnest(${symbols.map((_, i) => liveChatOf(i))}::text[]) as t(a)`.execute(
+      handle.db,
+    );
+    await sql`
+      insert into subscriptions (subscriber_id, symbols, signal_types, min_score)
+      select s.id, array[t.symbol], null, ${DEFAULT_BOT_MIN_SCORE}
+      from unnest(${symbols}::text[], ${symbols.map((_, i) => liveChatOf(i))}::text[])
+        as t(symbol, address) join subscribers s on s.address = t.address`.execute(handle.db);
+  }
 }
 global.gc?.();
 const rssBeforeStart = process.memoryUsage().rss;
@@ -235,7 +241,7 @@ if (WITH_ALERTS) {
     writeConsole: log,
   });
   log(
-    `alerts worker started (pid ${alertsWorker.pid}), ${symbols.length} subscribers, one symbol each, and ${symbols.length} live ones (score >= ${DEFAULT_BOT_MIN_SCORE})`,
+    `alerts worker started (pid ${alertsWorker.pid}), ${symbols.length} subscribers, one symbol each, and ${LIVE_CHATS ? symbols.length : 0} live ones (score >= ${DEFAULT_BOT_MIN_SCORE})`,
   );
 }
 const ledger = createProvisionalLedgerRedis(connection);
@@ -589,7 +595,7 @@ if (telegram !== null) {
     };
   };
   provisionalDelivery = {
-    liveSubscribers: symbols.length,
+    liveSubscribers: LIVE_CHATS ? symbols.length : 0,
     minScore: DEFAULT_BOT_MIN_SCORE,
     alerts: figuresOf(provisionalTexts, formingSentAtWall, delivered.alerts),
     followUps: figuresOf(followUpTexts, closeSentAtWall, delivered.followUps),
