@@ -569,3 +569,9 @@ if (values.json !== undefined)
     ),
   );
 await database.close();
+// Nothing of the bench stays behind: its database goes (Redis keys go with each run's workers).
+{
+  const admin = createDatabase({ url: SERVER });
+  await admin.pool.query("drop database if exists vpa_bench_alerts with (force)");
+  await admin.close();
+}
