@@ -1,8 +1,8 @@
-import type { ProvisionalAlertEvent } from "@vpa/core";
 import { subscribe, updateSubscriberSettings } from "@vpa/db";
 import { createLogger, loadConfig } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { DID_NOT_HOLD_EVENT } from "../../../../test-support/provisional-events.ts";
 import { removeQueuePrefix, testQueueConnection } from "../../../../test-support/queues.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../../test-support/telegram-stand-in.ts";
 import { createProvisionalSink, type ProvisionalSink } from "./create-provisional-sink.ts";
@@ -23,15 +23,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const didNotHold: ProvisionalAlertEvent = {
-  kind: "did-not-hold",
-  timeframe: "1m",
-  symbol: "VN30F1M",
-  barTime: "2023-11-20T10:07:00+07:00",
-  type: "EFFORT_TO_RISE",
-  bias: "bull",
-  score: 71,
-};
+const didNotHold = DID_NOT_HOLD_EVENT;
 
 function sinkConfig() {
   return loadConfig({
@@ -64,34 +56,17 @@ describe("createProvisionalSink", () => {
     await subscribe(database.db, { channel: "telegram", address: "1001", minScore: 70 });
     await subscribe(database.db, { channel: "telegram", address: "1002", minScore: 70 });
     await updateSubscriberSettings(database.db, "telegram", "1001", { live: true });
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      REDIS_URL: connection.redisUrl,
-      QUEUE_PREFIX: connection.prefix,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      ALERT_LANGUAGE: "en",
-    });
-    const sink = await createProvisionalSink({
-      db: database.db,
-      config,
-      connection,
-      logger: createLogger({ level: "silent", secrets: [TOKEN] }),
-      writeConsole: () => {},
-    });
-    try {
-      // Two messages to one chat at once: the second waits for the chat's slot instead of a 429.
-      const results = await Promise.all([
+    // Two messages to one chat at once: the second waits for the chat's slot instead of a 429.
+    const results = await withSink((sink) =>
+      Promise.all([
         sink.deliver(didNotHold),
         sink.deliver({ ...didNotHold, type: "ABSORPTION", bias: "bear" }),
-      ]);
-      expect(results).toEqual([
-        { sent: 1, skipped: 0, failed: 0 },
-        { sent: 1, skipped: 0, failed: 0 },
-      ]);
-    } finally {
-      await sink.close();
-    }
+      ]),
+    );
+    expect(results).toEqual([
+      { sent: 1, skipped: 0, failed: 0 },
+      { sent: 1, skipped: 0, failed: 0 },
+    ]);
     const sends = telegram.requests.filter((request) => request.method === "sendMessage");
     expect(sends.map((request) => [request.params.chat_id, request.status])).toEqual([
       ["1001", 200],

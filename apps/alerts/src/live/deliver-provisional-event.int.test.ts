@@ -1,8 +1,8 @@
-import type { ProvisionalAlertEvent } from "@vpa/core";
 import { setQuietHours, subscribe, updateSubscriberSettings } from "@vpa/db";
 import { RedisRateLimiter } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { DID_NOT_HOLD_EVENT } from "../../../../test-support/provisional-events.ts";
 import { removeQueuePrefix, testQueueConnection } from "../../../../test-support/queues.ts";
 import { createConsoleSender } from "../channels/console/console-sender.ts";
 import { telegramPacing } from "../channels/telegram/telegram-pacing.ts";
@@ -16,15 +16,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const followUp: ProvisionalAlertEvent = {
-  kind: "did-not-hold",
-  timeframe: "1m",
-  symbol: "VN30F1M",
-  barTime: "2023-11-20T10:07:00+07:00",
-  type: "EFFORT_TO_RISE",
-  bias: "bull",
-  score: 71,
-};
+const followUp = DID_NOT_HOLD_EVENT;
 
 describe("deliverProvisionalEvent", () => {
   it("reaches live subscribers only, in their language, and skips those in quiet hours", async () => {

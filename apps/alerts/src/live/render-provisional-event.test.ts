@@ -1,5 +1,6 @@
 import type { ProvisionalAlertEvent } from "@vpa/core";
 import { describe, expect, it } from "vitest";
+import { DID_NOT_HOLD_EVENT } from "../../../../test-support/provisional-events.ts";
 import { renderProvisionalEvent } from "./render-provisional-event.ts";
 
 const provisional: ProvisionalAlertEvent = {
@@ -48,14 +49,7 @@ describe("renderProvisionalEvent (vpa-signals.md §10)", () => {
   });
 
   it("says in one line whether it held at the close", () => {
-    const base = {
-      timeframe: "1m",
-      symbol: "VN30F1M",
-      barTime: "2023-11-20T10:07:00+07:00",
-      type: "EFFORT_TO_RISE",
-      bias: "bull",
-      score: 71,
-    } as const;
+    const base = DID_NOT_HOLD_EVENT;
     expect(renderProvisionalEvent({ ...base, kind: "did-not-hold" }, "en").text).toBe(
       "VN30F1M 1m bar 2023-11-20 10:07 (UTC+7): the provisional Effort to rise did not hold.",
     );
