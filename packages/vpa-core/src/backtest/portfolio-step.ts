@@ -3,11 +3,6 @@ import type { Exchange } from "../market/exchange.ts";
 import type { HolidayCalendar } from "../market/holiday-calendar.ts";
 import {
   holdingFeeOf,
-  INDEX_FUTURE_FEES_PER_CONTRACT_VND,
-  INDEX_FUTURE_SHARES_PER_CONTRACT,
-  INDEX_FUTURE_TAX_RATE,
-  isIndexFuture,
-  marginUsageOf,
   priceBandBasisPointsOf,
   settlementTradingDaysOf,
   tradeCostsOf,
@@ -17,6 +12,14 @@ import { addTradingDays } from "../market/settlement.ts";
 import type { SignalType } from "../signal-type.ts";
 import type { BacktestConfig, ExitReason } from "./backtest-config.ts";
 import { buyFillPriceVnd, sellFillPriceVnd, toTickPriceVnd } from "./fill-model.ts";
+import {
+  capitalPutInVnd,
+  isForcedClose,
+  marginDepositVnd,
+  outlayPerShareVnd,
+  positionValueVnd,
+  unpaidValueVnd,
+} from "./futures-margin.ts";
 
 /**
  * One session of a shared-cash, long-only portfolio under the backtest's rules, from a plain
@@ -194,26 +197,6 @@ export function initialPortfolioState(config: Pick<BacktestConfig, "initialCapit
   return { session: 0, lastSession: null, cash, invested: 0, lastEquity: cash, positions: [], pending: [] };
 }
 
-/**
- * What `position` is worth in the account at a price (VND a share): its market value, or for a
- * future on margin its deposit plus its profit or loss since the entry.
- */
-export function positionValueVnd(position: PortfolioPosition, priceVnd: number): number {
-  return position.margin === undefined
-    ? position.quantity * priceVnd
-    : position.margin + (priceVnd - position.entryPrice) * position.quantity;
-}
-
-/**
- * VND a buy of `symbol` at `priceVnd` takes from cash per share, costs included, for sizing: a
- * stock's price plus its brokerage; a future on margin's deposit plus its fees and tax.
- */
-function outlayPerShareVnd(symbol: string, priceVnd: number, config: BacktestConfig): number {
-  if (config.futuresMargin === null || !isIndexFuture(symbol)) return priceVnd * (1 + config.brokerageRate);
-  const feePerShare = INDEX_FUTURE_FEES_PER_CONTRACT_VND / INDEX_FUTURE_SHARES_PER_CONTRACT;
-  return priceVnd * (config.futuresMargin + INDEX_FUTURE_TAX_RATE) + feePerShare;
-}
-
 function closePosition(
   state: PortfolioState,
   position: PortfolioPosition,
@@ -233,9 +216,7 @@ function closePosition(
   // A future held over day ends pays VSDC's position fee for each (stocks: nothing).
   const holdingFee = holdingFeeOf(position.symbol, position.quantity, exitDay - position.entrySession);
   // On margin the sale returns the deposit and the profit or loss, not the value never paid.
-  const unpaid =
-    position.margin === undefined ? 0 : position.entryPrice * position.quantity - position.margin;
-  state.cash += sale.cashFlow - unpaid - holdingFee;
+  state.cash += sale.cashFlow - unpaidValueVnd(position) - holdingFee;
   const grossPnl = (exitPrice - position.entryPrice) * position.quantity;
   const entryTax = position.entryTax ?? 0;
   const fees = position.entryFee + sale.brokerage + holdingFee;
@@ -258,8 +239,7 @@ function closePosition(
     tax,
     netPnl,
     // Of the money put in: the whole value, or on margin the deposit (a leveraged return).
-    netReturn:
-      netPnl / ((position.margin ?? position.entryPrice * position.quantity) + position.entryFee + entryTax),
+    netReturn: netPnl / (capitalPutInVnd(position) + position.entryFee + entryTax),
   });
 }
 
@@ -371,10 +351,7 @@ export function stepPortfolio(
         brokerageRate: rate,
       });
       // On margin the buy deposits a share of the value (and pays its costs in full).
-      const margin =
-        config.futuresMargin !== null && isIndexFuture(order.symbol)
-          ? price * quantity * config.futuresMargin
-          : undefined;
+      const margin = marginDepositVnd(order.symbol, price, quantity, config);
       state.cash += purchase.cashFlow + (margin === undefined ? 0 : purchase.value - margin);
       counters.entriesFilled++;
       // T+2: the later of two trading days of the run's calendar and the holiday calendar's T+2
@@ -434,11 +411,7 @@ export function stepPortfolio(
     const entry = position.entryPrice;
     let reason: ExitReason | null = null;
     // The broker's forced close goes before the strategy's own exits.
-    if (
-      position.margin !== undefined &&
-      marginUsageOf(position.margin, entry, position.quantity, close) >= config.futuresForcedCloseUsage
-    )
-      reason = "forced_close";
+    if (isForcedClose(position, close, config)) reason = "forced_close";
     else if (config.stopLoss !== null && close <= entry * (1 - config.stopLoss)) reason = "stop_loss";
     else if (config.trailingStop !== null && close <= position.peakCloseVnd * (1 - config.trailingStop))
       reason = "trailing_stop";
