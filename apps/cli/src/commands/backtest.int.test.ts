@@ -212,6 +212,11 @@ describe("vpa backtest --futures-margin", () => {
     expect(tooLittle.stderr).toContain(
       "futuresMargin: from 0.2125 (VSDC's initial margin 0.17 at 80 % usage)",
     );
+    const forcedAlone = await vpa([...base, "--forced-close", "85"]);
+    expect(forcedAlone.code).toBe(2);
+    expect(forcedAlone.stderr).toContain(
+      "--forced-close applies to futures on margin: add --futures-margin P",
+    );
     const onMargin = await vpa([...base, "--futures-margin", "25%", "--forced-close", "85", "--json"]);
     expect(onMargin.code, onMargin.stderr).toBe(0);
     const { runId } = JSON.parse(onMargin.stdout) as { runId: string };

@@ -524,6 +524,13 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
   if (values.capital !== undefined) strategy.initialCapital = Number(values.capital);
   if (values.fee !== undefined) strategy.brokerageRate = parsePercent("fee", values.fee, { min: 0, max: 5 });
   if (values["forced-close"] !== undefined) {
+    const onMargin =
+      values["futures-margin"] !== undefined ||
+      (values.sweep ?? []).some((spec) => spec.startsWith("futures-margin="));
+    if (!onMargin)
+      throw new UsageError(
+        "backtest: --forced-close applies to futures on margin: add --futures-margin P (or --sweep futures-margin=...)",
+      );
     const usage = parsePercent("forced-close", values["forced-close"], { min: 1, max: 200 });
     if (usage === null) throw new UsageError("backtest: --forced-close takes a percentage like 90");
     strategy.futuresForcedCloseUsage = usage;
