@@ -24,6 +24,7 @@ import { DeliveryFailedError } from "./channels/delivery-failed-error.ts";
 import { DeliveryOutcomeUnknownError } from "./channels/delivery-outcome-unknown-error.ts";
 import { DeliveryRateLimitedError } from "./channels/delivery-rate-limited-error.ts";
 import { RecipientUnreachableError } from "./channels/recipient-unreachable-error.ts";
+import { sendInWindow } from "./channels/send-in-window.ts";
 import type { AlertCharts } from "./chart/alert-charts.ts";
 import { type EvidenceLookup, sharedEvidenceLookup } from "./evidence/evidence-lookup.ts";
 import { evidenceSubjectOfDigestItem, evidenceSubjectOfSignal } from "./evidence/evidence-subject.ts";
@@ -41,8 +42,10 @@ export type { AlertThrottle } from "./alert-throttle.ts";
 export interface DeliveryRateLimiter {
   tryAcquire(limits: readonly RateLimit[], pause: string | null): Promise<RateDecision>;
   pause(pause: string, ms: number): Promise<void>;
-  /** The booked send leaves now: its departure-counted windows count it from now. */
+  /** The booked send leaves now: its windows count it as arriving any moment until answered. */
   departed?(booking: RateBooking): Promise<void>;
+  /** The receiver answered the booked send: its windows count it from now. */
+  answered?(booking: RateBooking): Promise<void>;
 }
 
 export interface DeliveryDependencies {
@@ -208,21 +211,22 @@ export async function deliver(
   const claim = await claimDelivery(deps.db, context.id);
   if (claim !== "claimed") return { kind: "settled", status: "skipped" };
   deps.metrics.alertDeliveryAttempts.inc(labels);
-  // The claim took its time: the send leaves now, and counts from now where the receiver counts
-  // arrivals (not awaited: the request must not wait for Redis; a failure only loses the update).
-  if (slot.booking !== undefined)
-    deps.limiter
-      .departed?.(slot.booking)
-      .catch((err: unknown) => logger.debug({ err }, "departure not recorded"));
   let receipt: { readonly providerMessageId: string | null };
   try {
-    receipt = await sender.send(
-      { subscriberId: context.recipient.id, address: context.recipient.address },
-      chart == null ? message : { ...message, image: chart },
-      {
-        key: `vpa-delivery-${context.id}`,
-        ...(deps.sendSignal === undefined ? {} : { signal: deps.sendSignal }),
-      },
+    // The claim took its time: the send leaves now, and the receiver counts its arrival.
+    receipt = await sendInWindow(
+      deps.limiter,
+      slot.booking,
+      () =>
+        sender.send(
+          { subscriberId: context.recipient.id, address: context.recipient.address },
+          chart == null ? message : { ...message, image: chart },
+          {
+            key: `vpa-delivery-${context.id}`,
+            ...(deps.sendSignal === undefined ? {} : { signal: deps.sendSignal }),
+          },
+        ),
+      (err) => logger.debug({ err }, "departure or answer not recorded in the rate limiter"),
     );
   } catch (error) {
     return recordFailure(error, context, pacing, labels, deps, logger);

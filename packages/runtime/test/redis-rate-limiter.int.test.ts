@@ -89,7 +89,7 @@ describe("Redis rate limiter (GCRA)", () => {
     for (let i = 20; i < times.length; i++) expect(times[i]! - times[i - 20]!).toBeGreaterThanOrEqual(590);
   });
 
-  it("keeps a window counted from departures: a send that left late holds back the ones after it", async () => {
+  it("keeps a window counted as the receiver counts arrivals: a send in flight holds it until answered", async () => {
     const bot = { key: "t6:bot", intervalMs: 0, window: { count: 3, ms: 400 } };
     const one = limiter();
     const bookings = [];
@@ -102,15 +102,44 @@ describe("Redis rate limiter (GCRA)", () => {
     // Three booked now: the fourth waits for the first to leave the window, about 400 ms.
     expect(fourth).toMatchObject({ allowed: false, heldBy: "t6:bot" });
     expect((fourth as { waitMs: number }).waitMs).toBeGreaterThan(300);
-    // The three leave 200 ms after their booking (a slow claim): they count from then, so the next
-    // send still waits about 400 ms, not the 200 ms left of their booking's window.
+    // The three leave 200 ms after their booking (a slow claim) and their requests take 400 ms:
+    // past their booking's window, but they may arrive any moment, so the fourth is still held,
+    // and told to ask again soon (their answers will free it), not to wait out the in-flight hold.
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const booking of bookings) await one.departed(booking);
-    const later = await one.tryAcquire([bot], null);
-    expect(later.allowed).toBe(false);
-    expect((later as { waitMs: number }).waitMs).toBeGreaterThan(300);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const inFlight = await one.tryAcquire([bot], null);
+    expect(inFlight).toMatchObject({ allowed: false, heldBy: "t6:bot" });
+    expect((inFlight as { waitMs: number }).waitMs).toBeLessThan(100);
+    // Answered now: they count from now, so the next send waits a whole window again.
+    for (const booking of bookings) await one.answered(booking);
+    const answered = await one.tryAcquire([bot], null);
+    expect(answered).toMatchObject({ allowed: false, heldBy: "t6:bot" });
+    expect((answered as { waitMs: number }).waitMs).toBeGreaterThan(300);
+    const started = Date.now();
+    await acquireWhenAllowed(one, [bot]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
     // A limit with no window books no departure to report.
     const plain = await one.tryAcquire([{ key: "t6:plain", intervalMs: 10 }], null);
     expect(plain).toEqual({ allowed: true });
+  });
+
+  it("frees a window as soon as a fast send is answered: no margin for the trip", async () => {
+    const bot = { key: "t7:bot", intervalMs: 0, window: { count: 2, ms: 300 } };
+    const one = limiter();
+    const first = await one.tryAcquire([bot], null);
+    const second = await one.tryAcquire([bot], null);
+    expect(first.allowed && second.allowed).toBe(true);
+    for (const decision of [first, second]) {
+      if (!decision.allowed || decision.booking === undefined) throw new Error("expected a booking");
+      await one.departed(decision.booking);
+      await one.answered(decision.booking);
+    }
+    // Answered at once: the third may go a window after the answers, not a window plus a margin.
+    const started = Date.now();
+    await acquireWhenAllowed(one, [bot]);
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(280);
+    expect(waited).toBeLessThan(340);
   });
 });

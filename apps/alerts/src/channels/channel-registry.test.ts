@@ -88,15 +88,20 @@ describe("every registered channel keeps the contract", () => {
 
   it("the providers' limits: Telegram per bot and per chat (wider for groups), email per server", () => {
     // The bot-wide limit may carry more than its spacing (a tolerance, a window): its key and pace.
-    // A chat's limit also counts from each send's departure: one in 1.05 s, or 20 in 61 s for a group.
+    // Each counts sends as Telegram counts arrivals: 30 in any second per bot, one per chat, 20 a
+    // minute per group (1 ms wider for the clocks' rounding).
     expect(channelPacing("telegram", { emailPerSecond: 5 }).limits("123")).toEqual([
-      expect.objectContaining({ key: "telegram:bot", intervalMs: 35 }),
-      { key: "telegram:chat:123", intervalMs: 1_050, window: { count: 1, ms: 1_050 } },
+      expect.objectContaining({
+        key: "telegram:bot",
+        intervalMs: 1_000 / 30,
+        window: { count: 30, ms: 1_001 },
+      }),
+      { key: "telegram:chat:123", intervalMs: 1_000, window: { count: 1, ms: 1_001 } },
     ]);
     expect(channelPacing("telegram", { emailPerSecond: 5 }).limits("-100123")[1]).toEqual({
       key: "telegram:chat:-100123",
-      intervalMs: 3_050,
-      window: { count: 20, ms: 61_000 },
+      intervalMs: 3_000,
+      window: { count: 20, ms: 60_001 },
     });
     expect(channelPacing("email", { emailPerSecond: 5 }).limits("a@b.c")).toEqual([
       { key: "email:server", intervalMs: 200 },

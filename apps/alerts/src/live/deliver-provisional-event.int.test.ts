@@ -98,6 +98,7 @@ describe("deliverProvisionalEvent", () => {
         },
         pause: limiter.pause.bind(limiter),
         departed: limiter.departed.bind(limiter),
+        answered: limiter.answered.bind(limiter),
       };
       const lines: string[] = [];
       const result = await deliverProvisionalEvent(

@@ -5,6 +5,7 @@ import type { Kysely } from "kysely";
 import type { ChannelSender } from "../channels/channel.ts";
 import type { ChannelPacing } from "../channels/channel-pacing.ts";
 import { DeliveryRateLimitedError } from "../channels/delivery-rate-limited-error.ts";
+import { sendInWindow } from "../channels/send-in-window.ts";
 import type { DeliveryRateLimiter } from "../deliver.job.ts";
 import type { Language } from "../i18n/language.ts";
 import { quietHoursDelayMs } from "../quiet-hours.ts";
@@ -105,7 +106,7 @@ export async function deliverProvisionalEvent(
 
 /**
  * One recipient's send: a slot of its limits within {@link MAX_SLOT_WAIT_MS} ("skipped" if none),
- * its departure marked, then the request; a 429 pauses every sender and the send goes once more
+ * the request with its departure and answer marked; a 429 pauses every sender and the send goes once more
  * if a slot still comes in time.
  */
 async function sendOne(
@@ -118,23 +119,28 @@ async function sendOne(
   const pacing = deps.pacing?.of(recipient.channel);
   const deadline = Date.now() + MAX_SLOT_WAIT_MS;
   for (let attempt = 1; ; attempt++) {
+    let booking: RateBooking | undefined;
     if (deps.pacing !== undefined && pacing !== undefined) {
       const slot = await takeSlot(deps.pacing.limiter, pacing, recipient.address, options.urgent, deadline);
       if (slot === null) return "skipped";
-      // The send leaves now, maybe well after its booking: the stream's event loop is busiest when
-      // a whole market's bars close. Telegram counts arrivals, so the windows count it from now
-      // (as a delivery does; not awaited: the request must not wait for Redis, a failure only
-      // loses the update). Counted from the booking, the sends after a late one arrived bunched
-      // with it: 429s in bench/live, and a 429 pauses every sender.
-      if (slot.booking !== undefined)
-        deps.pacing.limiter.departed?.(slot.booking).catch(() => {
-          // The booking stands; the next sends are paced from it.
-        });
+      booking = slot.booking;
     }
     try {
-      await sender.send({ subscriberId: recipient.subscriberId, address: recipient.address }, message, {
-        key: options.key,
-      });
+      // The send leaves now, maybe well after its booking: the stream's event loop is busiest when
+      // a whole market's bars close. Telegram counts arrivals, so the windows count it as arriving
+      // until answered (as a delivery does). Counted from the booking, the sends after a late one
+      // arrived bunched with it: 429s in bench/live, and a 429 pauses every sender.
+      await sendInWindow(
+        deps.pacing?.limiter ?? {},
+        booking,
+        () =>
+          sender.send({ subscriberId: recipient.subscriberId, address: recipient.address }, message, {
+            key: options.key,
+          }),
+        () => {
+          // A mark lost: the send counts from its booking, or holds its place longer.
+        },
+      );
       return "sent";
     } catch (error) {
       // The provider's limit is per bot: every sender pauses, as for a final alert.

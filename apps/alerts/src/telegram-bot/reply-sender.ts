@@ -133,10 +133,9 @@ export function createReplySender(options: ReplySenderOptions): ReplySender {
         slot = await pacing.tryBook(chatId);
       }
       if (signal.aborted) return false;
-      // Every reply (message, photo, edit) leaves here: the limiter's windows count it from now.
-      slot.departed();
       try {
-        await request(AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]));
+        // Every reply (message, photo, edit) leaves here: the limiter's windows count its arrival.
+        await slot.send(() => request(AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)])));
         return true;
       } catch (err) {
         if (signal.aborted) return false;

@@ -45,7 +45,7 @@ describe("the bot's replies and the alerts share Telegram's limits", () => {
       const urgentAlertTo = (chatId: string) =>
         ownAlerts.tryAcquire(alertPacing.limits(chatId, true), alertPacing.pause);
       expect((await pacing.tryBook("5100")).waitMs).toBe(0);
-      // One bar close's HIGH alerts go at once, where bulk sends would be spaced 35 ms apart.
+      // One bar close's HIGH alerts go at once, where bulk sends would be spaced 33 ms apart.
       for (let i = 1; i < TELEGRAM_BOT_WINDOW.count; i++) {
         expect(await urgentAlertTo(`52${i}`), `alert ${i}`).toMatchObject({ allowed: true });
       }
@@ -99,6 +99,7 @@ describe("a bot reply reports its departure to the limiter's windows, as a deliv
       },
       pause: replies.pause.bind(replies),
       departed: replies.departed.bind(replies),
+      answered: replies.answered.bind(replies),
     };
     try {
       const sender = createReplySender({
@@ -112,9 +113,9 @@ describe("a bot reply reports its departure to the limiter's windows, as a deliv
       expect(telegram.sentMessages.map((m) => m.chatId)).toEqual(["8801"]);
       const arrivedAt = telegram.requests.find((r) => r.method === "sendMessage")?.receivedAt ?? 0;
       expect(arrivedAt - bookedAt).toBeGreaterThanOrEqual(390);
-      // 1,100 ms after the booking the chat's spacing (1,050 ms from the booking) has passed, but
-      // Telegram counted the reply on arrival: the chat's window (1 in 1,050 ms from departure)
-      // holds the alert until ~1,050 ms after the reply left. Without the departure it went now.
+      // 1,100 ms after the booking the chat's spacing (1 s from the booking) has passed, but
+      // Telegram counted the reply on arrival: the chat's window (1 in 1,001 ms, counted from its
+      // answer) holds the alert until ~1 s after the reply was answered. Without the marks it went now.
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, bookedAt + 1_100 - Date.now())));
       const alert = await bookAlert("8801");
       expect(alert).toMatchObject({ allowed: false, heldBy: "telegram:chat:8801" });

@@ -1,12 +1,15 @@
 import type { RateBooking, RateDecision, RateLimit } from "@vpa/runtime";
+import { sendInWindow } from "../channels/send-in-window.ts";
 import { telegramPacing } from "../channels/telegram/telegram-pacing.ts";
 
 /** The part of runtime's RedisRateLimiter the bot's replies use. */
 export interface ReplyRateLimiter {
   tryAcquire(limits: readonly RateLimit[], pause: string | null): Promise<RateDecision>;
   pause(pause: string, ms: number): Promise<void>;
-  /** The booked send leaves now: its departure-counted windows count it from now. */
+  /** The booked send leaves now: its windows count it as arriving any moment until answered. */
   departed(booking: RateBooking): Promise<void>;
+  /** Telegram answered the booked send: its windows count it from now. */
+  answered(booking: RateBooking): Promise<void>;
 }
 
 /** A booking of one reply: booked (`waitMs` 0), or not, and how long to wait before trying again. */
@@ -14,11 +17,11 @@ export interface ReplySlot {
   /** 0: booked now; otherwise nothing was booked and this is the wait in ms. */
   readonly waitMs: number;
   /**
-   * The booked reply leaves now (call it right before the request): the limiter's
-   * departure-counted windows (bot 30 in 1,050 ms, chat 1 in 1.05 s, group 20 in 61 s) count it
-   * from now, as the alerts' deliveries do after their claim. Never throws, never waits.
+   * Runs the booked reply's request (call it right before the request), with its departure and
+   * its answer marked in the limiter's windows (bot 30 in any second, chat 1, group 20 a minute),
+   * as the alerts' deliveries are after their claim: Telegram counts the reply's arrival.
    */
-  departed(): void;
+  send<T>(request: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -34,25 +37,18 @@ export interface ReplyPacing {
 }
 
 const NOTHING_TO_RECORD = () => {};
+const UNBOOKED = <T>(request: () => Promise<T>): Promise<T> => request();
 
 export function createSharedReplyPacing(
   limiter: ReplyRateLimiter,
-  onDepartureError: (err: unknown) => void = NOTHING_TO_RECORD,
+  onMarkError: (err: unknown) => void = NOTHING_TO_RECORD,
 ): ReplyPacing {
   return {
     async tryBook(chatId) {
       const decision = await limiter.tryAcquire(telegramPacing.limits(chatId), telegramPacing.pause);
-      if (!decision.allowed) return { waitMs: Math.max(1, decision.waitMs), departed: NOTHING_TO_RECORD };
+      if (!decision.allowed) return { waitMs: Math.max(1, decision.waitMs), send: UNBOOKED };
       const booking = decision.booking;
-      return {
-        waitMs: 0,
-        // Not awaited, as in deliver.job.ts: the request must not wait for Redis; a failure only
-        // loses the update (the window then counts the send from its booking).
-        departed:
-          booking === undefined
-            ? NOTHING_TO_RECORD
-            : () => void limiter.departed(booking).catch(onDepartureError),
-      };
+      return { waitMs: 0, send: (request) => sendInWindow(limiter, booking, request, onMarkError) };
     },
     async pauseBot(ms) {
       if (telegramPacing.pause !== null) await limiter.pause(telegramPacing.pause, ms);

@@ -208,7 +208,9 @@ export function startTelegramBot(options: TelegramBotOptions): TelegramBot {
     api,
     logger,
     signal,
-    pacing: createSharedReplyPacing(limiter, (err) => logger.debug({ err }, "reply departure not recorded")),
+    pacing: createSharedReplyPacing(limiter, (err) =>
+      logger.debug({ err }, "reply departure or answer not recorded"),
+    ),
   });
   /** Aborted by stop() before `abort` in webhook mode: stop taking updates, let taken ones finish. */
   const stopping = new AbortController();
