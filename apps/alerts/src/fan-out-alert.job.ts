@@ -2,7 +2,10 @@ import {
   type AlertFanOut,
   type AlertFanOutInput,
   type Database,
+  FAN_OUT_OWED_PAGE,
+  findOwedFanOutDeliveries,
   findSignals,
+  type OwedFanOutDelivery,
   type SignalView,
   settleAlerts,
   startAlertFanOuts,
@@ -147,7 +150,7 @@ export function createAlertFanOut(
     if (signal === undefined) throw new SignalNotFoundError(payload.signalId);
     // A HIGH alert goes out with its chart to someone almost always: draw it beside the fan-out.
     if (signal.priority === "HIGH") deps.warmChart?.(signal);
-    const { alert, recipients, instant, owed } = unwrap(
+    const { alert, recipients, instant, owed, owedTotal } = unwrap(
       await starts.add({
         signalId: signal.id,
         priority: signal.priority,
@@ -164,23 +167,32 @@ export function createAlertFanOut(
     // Any other alert only when someone gets it now: a live stream's minute stores dozens of signals
     // a second that nobody subscribed to, and drawing each (~20-50 ms) starved the HIGH ones.
     if (signal.priority !== "HIGH" && instant > 0) deps.warmChart?.(signal);
-    const jobs = owed.map((delivery) => ({
+    const jobOf = (delivery: OwedFanOutDelivery): DeliveryJob => ({
       payload: { deliveryId: delivery.id },
       jobId: deliveryJobId({ deliveryId: delivery.id }),
       priority:
         signal.priority === "HIGH"
           ? highDeliveryPriority(delivery.highOwedBefore)
           : DELIVERY_JOB_PRIORITY[signal.priority],
-    }));
-    if (jobs.length > 0) await enqueues.add(jobs);
+    });
+    const deliveryJobIds: string[] = [];
+    // A page at a time (FAN_OUT_OWED_PAGE): a whole market's subscribers never sit in one heap.
+    let page = owed;
+    for (let seen = 0; page.length > 0; ) {
+      const jobs = page.map(jobOf);
+      await enqueues.add(jobs);
+      for (const job of jobs) deliveryJobIds.push(job.jobId);
+      seen += page.length;
+      if (seen >= owedTotal) break;
+      page = await findOwedFanOutDeliveries(deps.db, {
+        alertId: alert.id,
+        high: signal.priority === "HIGH",
+        afterId: page.at(-1)!.id,
+        limit: FAN_OUT_OWED_PAGE,
+      });
+    }
     await settles.add(alert.id);
-    return {
-      alertId: alert.id,
-      signalId: signal.id,
-      recipients,
-      instant,
-      deliveryJobIds: jobs.map((job) => job.jobId),
-    };
+    return { alertId: alert.id, signalId: signal.id, recipients, instant, deliveryJobIds };
   };
 }
 

@@ -5,10 +5,13 @@
 import {
   createPendingAlerts,
   createScan,
+  FAN_OUT_OWED_PAGE,
+  findOwedFanOutDeliveries,
   insertSignals,
   queueDeliveries,
   requeueDeliveries,
   startAlert,
+  startAlertFanOuts,
   subscribe,
   upsertStocks,
 } from "@vpa/db";
@@ -20,6 +23,7 @@ import {
   createWorker,
   deliveryJobId,
   digestJobId,
+  highDeliveryPriority,
   JobWaiter,
   type QueueConnection,
   RedisRateLimiter,
@@ -277,6 +281,65 @@ describe("delivery ledger", () => {
     });
     expect(messagesTo(chat!)).toBe(1);
     expect(await statuses()).toMatchObject({ sent: 1 });
+  });
+
+  it("a HIGH alert to more subscribers than a page owes each a job, and ranks every page alike", async () => {
+    // 2,500 whole-market subscribers: the fan-out answers its first 1,000 owed deliveries and
+    // reads the rest a page at a time (FAN_OUT_OWED_PAGE), so no worker holds them all at once.
+    const chats = 2 * FAN_OUT_OWED_PAGE + 500;
+    await sql`with s as (
+        insert into subscribers (channel, address)
+        select 'telegram', (20000 + g)::text from generate_series(1, ${chats}) g returning id)
+      insert into subscriptions (subscriber_id) select id from s`.execute(database.db);
+    const first = await storeSignal({ priority: "HIGH", score: 90 });
+    const second = await storeSignal({ priority: "HIGH", score: 90 });
+    const deps = { db: database.db, deliveriesQueue: queues.deliveries };
+    const fannedFirst = await fanOutAlert({ signalId: first }, deps);
+    const fannedSecond = await fanOutAlert({ signalId: second }, deps);
+    for (const fanned of [fannedFirst, fannedSecond]) {
+      expect(fanned).toMatchObject({ recipients: chats, instant: chats });
+      expect(new Set(fanned.deliveryJobIds).size).toBe(chats);
+    }
+    expect(await statuses()).toEqual({ queued: 2 * chats });
+    const jobs = await queues.deliveries.queue.getJobs(["prioritized", "waiting"], 0, -1);
+    expect(jobs).toHaveLength(2 * chats);
+    const priorityOf = new Map(jobs.map((job) => [job.id, job.opts.priority]));
+    // The first alert's chats were owed nothing; the second's each one HIGH alert, on every page.
+    expect(new Set(fannedFirst.deliveryJobIds.map((id) => priorityOf.get(id)))).toEqual(
+      new Set([highDeliveryPriority(0)]),
+    );
+    expect(new Set(fannedSecond.deliveryJobIds.map((id) => priorityOf.get(id)))).toEqual(
+      new Set([highDeliveryPriority(1)]),
+    );
+    // A re-run owes the same deliveries again (their jobs dedupe), page for page; the statement
+    // itself answers one page and the count, whatever the number of subscribers.
+    await sql`update alerts set state = 'pending'`.execute(database.db);
+    const [started] = await startAlertFanOuts(database.db, [
+      {
+        signalId: second,
+        priority: "HIGH",
+        message: "HIGH",
+        match: { symbol: "HPG", type: "SPRING", score: 90 },
+        everyoneNow: true,
+      },
+    ]);
+    expect(started).toMatchObject({ owedTotal: chats });
+    expect(started!.owed).toHaveLength(FAN_OUT_OWED_PAGE);
+    const next = await findOwedFanOutDeliveries(database.db, {
+      alertId: started!.alert.id,
+      high: true,
+      afterId: started!.owed.at(-1)!.id,
+      limit: FAN_OUT_OWED_PAGE,
+    });
+    expect(next).toHaveLength(FAN_OUT_OWED_PAGE);
+    expect(next[0]!.id).toBeGreaterThan(started!.owed.at(-1)!.id);
+    expect(new Set(next.map((delivery) => delivery.highOwedBefore))).toEqual(new Set([1]));
+    const again = await fanOutAlert({ signalId: second }, deps);
+    expect(again.deliveryJobIds).toEqual(fannedSecond.deliveryJobIds);
+    expect(await queues.deliveries.queue.getJobCounts("prioritized", "waiting")).toEqual({
+      prioritized: 2 * chats,
+      waiting: 0,
+    });
   });
 
   it("a shutdown mid-fan-out leaves nothing sending; the unclaimed rest is sent by another worker, once", async () => {

@@ -100,9 +100,23 @@ export interface AlertFanOut {
   readonly recipients: number;
   /** Of them, those who get it now; the rest read it in their digest of the scan. */
   readonly instant: number;
-  /** Deliveries owed now (`queued` or `retry`, new or from an earlier run): each needs its job. */
+  /**
+   * The first {@link FAN_OUT_OWED_PAGE} deliveries owed now (`queued` or `retry`, new or from an
+   * earlier run), by id: each needs its job. The rest: {@link findOwedFanOutDeliveries}.
+   */
   readonly owed: OwedFanOutDelivery[];
+  /** All deliveries owed now, `owed` included. */
+  readonly owedTotal: number;
 }
+
+/**
+ * Owed deliveries one fan-out statement answers per alert. A HIGH alert to a whole market's
+ * subscribers owes one delivery each (5,800 of 10,000 subscribers in bench/alerts), and a scan
+ * fans out dozens at once: answered whole, a batch's rows, their JSON and their jobs held
+ * ~200,000 of them in one worker's heap at once (a 128 MB heap ran out). Paged, a fan-out holds
+ * one page at a time, whatever the number of subscribers.
+ */
+export const FAN_OUT_OWED_PAGE = 1_000;
 
 export interface OwedFanOutDelivery extends OwedDelivery {
   /**
@@ -153,6 +167,7 @@ export async function startAlertFanOuts(
     scan_id: number | null;
     recipients: number;
     instant: number;
+    owed_total: number;
     owed: [number, number, string, number][];
   }>`
     with input as (
@@ -214,13 +229,14 @@ export async function startAlertFanOuts(
     select a.signal_id, a.id, a.state, a.created_at, a.scan_id,
       (select count(*) from recipients r where r.alert_id = a.id)::int as recipients,
       (select count(*) from targets t where t.alert_id = a.id)::int as instant,
-      coalesce((select json_agg(json_build_array(o.id, o.subscriber_id, o.channel,
-          case when a.priority = 'HIGH' then coalesce(b.n, 0) + coalesce(ba.n, 0) else 0 end) order by o.id)
-        from owed o
-        left join backlog b on b.subscriber_id = o.subscriber_id and b.channel = o.channel
+      (select count(*) from owed o where o.alert_id = a.id)::int as owed_total,
+      coalesce((select json_agg(json_build_array(p.id, p.subscriber_id, p.channel,
+          case when a.priority = 'HIGH' then coalesce(b.n, 0) + coalesce(ba.n, 0) else 0 end) order by p.id)
+        from (select * from owed o where o.alert_id = a.id order by o.id limit ${FAN_OUT_OWED_PAGE}) p
+        left join backlog b on b.subscriber_id = p.subscriber_id and b.channel = p.channel
         left join batch_ahead ba
-          on ba.alert_id = o.alert_id and ba.subscriber_id = o.subscriber_id and ba.channel = o.channel
-        where o.alert_id = a.id), '[]') as owed
+          on ba.alert_id = p.alert_id and ba.subscriber_id = p.subscriber_id and ba.channel = p.channel
+        ), '[]') as owed
     from alert a
   `.execute(db);
   const bySignal = new Map(result.rows.map((row) => [Number(row.signal_id), row]));
@@ -231,6 +247,7 @@ export async function startAlertFanOuts(
       alert: { id: row.id, state: row.state, createdAt: row.created_at, scanId: row.scan_id },
       recipients: row.recipients,
       instant: row.instant,
+      owedTotal: row.owed_total,
       owed: row.owed.map(([id, subscriberId, channel, highOwedBefore]) => ({
         id,
         subscriberId,
@@ -239,6 +256,44 @@ export async function startAlertFanOuts(
       })),
     };
   });
+}
+
+/**
+ * The next page of an alert's owed deliveries after `afterId` (by id), for a fan-out larger than
+ * the page {@link startAlertFanOuts} answers. `highOwedBefore` (a HIGH alert's only) counts the
+ * HIGH deliveries the chat is owed from alerts created before this one: the same rule as the
+ * first page's (other alerts' backlog and the batch's earlier alerts), except that an alert
+ * created after this one and fanned out before it is not counted.
+ */
+export async function findOwedFanOutDeliveries(
+  db: Kysely<Database>,
+  query: {
+    readonly alertId: number;
+    readonly high: boolean;
+    readonly afterId: number;
+    readonly limit: number;
+  },
+): Promise<OwedFanOutDelivery[]> {
+  const rows = await sql<{ id: number; subscriber_id: number; channel: string; high_owed_before: number }>`
+    with page as (
+      select d.id, d.alert_id, d.subscriber_id, d.channel from alert_deliveries d
+      where d.alert_id = ${query.alertId} and d.status in ('queued', 'retry') and d.id > ${query.afterId}
+      order by d.id limit ${query.limit}
+    )
+    select p.id, p.subscriber_id, p.channel,
+      case when ${query.high} then (
+        select count(*) from alert_deliveries o join alerts x on x.id = o.alert_id
+        where o.subscriber_id = p.subscriber_id and o.channel = p.channel
+          and o.status in ('queued', 'retry') and x.priority = 'HIGH' and o.alert_id < p.alert_id
+      ) else 0 end::int as high_owed_before
+    from page p order by p.id
+  `.execute(db);
+  return rows.rows.map((row) => ({
+    id: Number(row.id),
+    subscriberId: Number(row.subscriber_id),
+    channel: row.channel as OwedFanOutDelivery["channel"],
+    highOwedBefore: row.high_owed_before,
+  }));
 }
 
 /** {@link startAlertFanOuts} for one alert. */
