@@ -24,7 +24,7 @@ import { DeliveryFailedError } from "./channels/delivery-failed-error.ts";
 import { DeliveryOutcomeUnknownError } from "./channels/delivery-outcome-unknown-error.ts";
 import { DeliveryRateLimitedError } from "./channels/delivery-rate-limited-error.ts";
 import { RecipientUnreachableError } from "./channels/recipient-unreachable-error.ts";
-import { sendInWindow } from "./channels/send-in-window.ts";
+import { type SendMarks, sendInWindow } from "./channels/send-in-window.ts";
 import type { AlertCharts } from "./chart/alert-charts.ts";
 import { type EvidenceLookup, sharedEvidenceLookup } from "./evidence/evidence-lookup.ts";
 import { evidenceSubjectOfDigestItem, evidenceSubjectOfSignal } from "./evidence/evidence-subject.ts";
@@ -39,13 +39,9 @@ import type { RenderedMessage } from "./render/rendered-message.ts";
 export type { AlertThrottle } from "./alert-throttle.ts";
 
 /** The shared limiter as a delivery uses it (runtime's RedisRateLimiter). */
-export interface DeliveryRateLimiter {
+export interface DeliveryRateLimiter extends SendMarks {
   tryAcquire(limits: readonly RateLimit[], pause: string | null): Promise<RateDecision>;
   pause(pause: string, ms: number): Promise<void>;
-  /** The booked send leaves now: its windows count it as arriving any moment until answered. */
-  departed?(booking: RateBooking): Promise<void>;
-  /** The receiver answered the booked send: its windows count it from now. */
-  answered?(booking: RateBooking): Promise<void>;
 }
 
 export interface DeliveryDependencies {

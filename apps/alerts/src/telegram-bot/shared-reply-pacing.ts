@@ -1,15 +1,11 @@
-import type { RateBooking, RateDecision, RateLimit } from "@vpa/runtime";
-import { sendInWindow } from "../channels/send-in-window.ts";
+import type { RateDecision, RateLimit } from "@vpa/runtime";
+import { type SendMarks, sendInWindow } from "../channels/send-in-window.ts";
 import { telegramPacing } from "../channels/telegram/telegram-pacing.ts";
 
 /** The part of runtime's RedisRateLimiter the bot's replies use. */
-export interface ReplyRateLimiter {
+export interface ReplyRateLimiter extends Required<SendMarks> {
   tryAcquire(limits: readonly RateLimit[], pause: string | null): Promise<RateDecision>;
   pause(pause: string, ms: number): Promise<void>;
-  /** The booked send leaves now: its windows count it as arriving any moment until answered. */
-  departed(booking: RateBooking): Promise<void>;
-  /** Telegram answered the booked send: its windows count it from now. */
-  answered(booking: RateBooking): Promise<void>;
 }
 
 /** A booking of one reply: booked (`waitMs` 0), or not, and how long to wait before trying again. */
