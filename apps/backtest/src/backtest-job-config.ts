@@ -97,6 +97,12 @@ const strategyShape = {
    */
   exitAtSessionEnd: z.boolean().optional(),
   /**
+   * HNX stocks' orders decided at a session's close fill at it in HNX's post-close session (PLO)
+   * the same day, where the bars have no PLO of their own (vpa-core `BacktestConfig.hnxPostClose`).
+   * Optional without a default so that configs written before it keep their run id.
+   */
+  hnxPostClose: z.boolean().optional(),
+  /**
    * VN30 futures on margin: the deposit as a share of a position's value (0.2125–1; null: the
    * whole value paid, unleveraged), and the margin usage at which the broker closes it by force
    * (vpa-core `BacktestConfig.futuresMargin`, `futuresForcedCloseUsage`). Optional without a

@@ -447,6 +447,11 @@ export const COMMANDS = {
         description:
           "day trading: sell in each session's closing auction, carry nothing overnight (intraday bars)",
       },
+      "hnx-post-close": {
+        type: "boolean",
+        description:
+          "HNX stocks: an order decided at a session's close fills at that close in the same day's post-close session (PLO), not at the next open",
+      },
       "futures-margin": {
         type: "string",
         value: "P",

@@ -28,6 +28,7 @@ const report: BacktestReport = {
     slippageTicks: 0,
     settlementDays: 2,
     exitAtSessionEnd: false,
+    hnxPostClose: false,
     futuresMargin: null,
     futuresForcedCloseUsage: 0.9,
   },
@@ -104,6 +105,7 @@ const report: BacktestReport = {
     entriesSkippedCeiling: 0,
     entriesSkippedCash: 0,
     entriesSkippedSessionEnd: 0,
+    filledPostClose: 0,
     exitsDelayedFloor: 0,
     exitsDelayedSettlement: 0,
   },
@@ -217,6 +219,21 @@ describe("HTML report of an intraday run flat at the close", () => {
     expect(html).toContain("đóng vị thế trong phiên ATC / flat at the close (closing auction)");
     expect(html).toContain("closing auction 3");
     expect(renderBacktestReportHtml(report)).not.toContain("flat at the close");
+  });
+});
+
+describe("HTML report of a run with HNX's post-close session", () => {
+  it("says HNX orders fill at the close in the PLO, Vietnamese first, and how many did", () => {
+    const html = renderBacktestReportHtml({
+      ...report,
+      engineConfig: { ...report.engineConfig, hnxPostClose: true },
+      counters: { ...report.counters, filledPostClose: 4 },
+    });
+    expect(html).toContain(
+      "Cổ phiếu HNX: lệnh khớp tại giá đóng cửa trong phiên sau giờ (PLO) cùng ngày / HNX stocks",
+    );
+    expect(html).toContain("orders filled in HNX&#39;s post-close session 4");
+    expect(renderBacktestReportHtml(report)).not.toContain("post-close");
   });
 });
 

@@ -110,6 +110,10 @@ function describeStrategy(report: BacktestReport): string {
   ].filter((x) => x !== null);
   return [
     `Entries: ${c.entrySignals.join(", ")}; score ≥ ${c.minScore}, confidence ≥ ${c.minConfidence}${c.requireConfirmation ? ", after confirmation" : ""}; order at the next open.`,
+    // Absent in runs stored before the option existed.
+    c.hnxPostClose === true
+      ? "Cổ phiếu HNX: lệnh khớp tại giá đóng cửa trong phiên sau giờ (PLO) cùng ngày / HNX stocks: orders decided at the close fill at it in the same day's post-close session (PLO)."
+      : null,
     `Sizing: ${formatPercent(c.positionFraction, 1, false)} of equity per position, at most ${c.maxPositions} positions; capital ${formatVnd(c.initialCapital)} VND.`,
     `Exits: ${exits.length === 0 ? "none but the end of the period" : exits.join(", ")}.`,
     `Costs: brokerage ${formatPercent(c.brokerageRate, 2, false)} per side, 0.10% sell tax, slippage ${c.slippageTicks} tick(s); T+${c.settlementDays}; board lots of 100; no buy at the ceiling, no sell at the floor.`,
@@ -325,7 +329,10 @@ export function renderBacktestReportHtml(report: BacktestReport | WalkForwardRep
       ["time in market", formatPercent(m.timeInMarket, 1, false)],
       ["brokerage paid", `${formatVnd(m.feesPaid)} VND`],
       ["sell tax paid", `${formatVnd(m.taxPaid)} VND`],
-      ["entry signals / filled", `${report.counters.entrySignals} / ${report.counters.entriesFilled}`],
+      [
+        "entry signals / filled",
+        `${report.counters.entrySignals} / ${report.counters.entriesFilled}${report.engineConfig.hnxPostClose === true ? `; orders filled in HNX's post-close session ${report.counters.filledPostClose ?? 0}` : ""}`,
+      ],
       [
         "entries skipped",
         `max positions ${report.counters.entriesSkippedMaxPositions}, held ${report.counters.entriesSkippedAlreadyHeld}, ceiling ${report.counters.entriesSkippedCeiling}, cash ${report.counters.entriesSkippedCash}${report.engineConfig.exitAtSessionEnd === true ? `, closing auction ${report.counters.entriesSkippedSessionEnd ?? 0}` : ""}`,

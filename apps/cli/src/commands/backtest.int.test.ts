@@ -204,6 +204,25 @@ describe("vpa backtest --flat-at-close", () => {
   });
 });
 
+describe("vpa backtest --hnx-post-close", () => {
+  it("submits a run whose HNX orders fill at the close in the post-close session", async () => {
+    const run = await vpa([
+      "backtest",
+      "--symbols",
+      "FPT",
+      "--from",
+      "2021-06-01",
+      "--to",
+      "2021-06-30",
+      "--hnx-post-close",
+      "--json",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const { runId } = JSON.parse(run.stdout) as { runId: string };
+    expect((await getBacktestRun(database.db, runId))?.config).toMatchObject({ hnxPostClose: true });
+  });
+});
+
 describe("vpa backtest --futures-margin", () => {
   it("submits a run on margin in percent, sweeps it, and refuses a deposit under brokers' least with the reason", async () => {
     const base = ["backtest", "--symbols", "VN30F1M", "--from", "2021-06-01", "--to", "2021-06-30"];

@@ -521,6 +521,7 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
   if (values.confirm) strategy.requireConfirmation = true;
   if (values["no-bear-exit"]) strategy.exitOnBearSignal = false;
   if (values["flat-at-close"]) strategy.exitAtSessionEnd = true;
+  if (values["hnx-post-close"]) strategy.hnxPostClose = true;
   if (values.capital !== undefined) strategy.initialCapital = Number(values.capital);
   if (values.fee !== undefined) strategy.brokerageRate = parsePercent("fee", values.fee, { min: 0, max: 5 });
   if (values["forced-close"] !== undefined) {

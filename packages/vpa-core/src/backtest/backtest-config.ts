@@ -93,6 +93,17 @@ export interface BacktestConfig {
    */
   readonly exitAtSessionEnd: boolean;
   /**
+   * HNX's post-close session (PLO, 14:45–15:00, matching only at the closing price; vn-market.md
+   * §1): an order for an HNX stock decided on its session's close (an entry, or an exit T+2 lets
+   * go) fills at that close the same day, in the PLO, instead of at the next session's open.
+   * Only where the data has no bar of the PLO itself (daily bars; intraday bars ending at the
+   * ATC's print): the PLO's own bars fill as any bar. Not at a close at the ceiling (a buy) or
+   * the floor (a sale): the order waits for the next open. No slippage (one price). A PLO fill
+   * needs a counterparty at that price, which the bars cannot show: opt-in. Not with
+   * {@link exitAtSessionEnd}'s entries (a day trader opens nothing after the close). Default false.
+   */
+  readonly hnxPostClose: boolean;
+  /**
    * VN30 futures on margin (docs/vn-market.md §4): a position deposits this share of its value
    * (its sizing budget, `positionFraction` of equity, is the deposit: contracts worth budget ÷
    * this, leverage 1 ÷ this) and gains or loses the whole contracts' move; equity counts the
@@ -129,6 +140,7 @@ export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = Object.freeze({
   slippageTicks: 0,
   settlementDays: SETTLEMENT_TRADING_DAYS,
   exitAtSessionEnd: false,
+  hnxPostClose: false,
   futuresMargin: null,
   futuresForcedCloseUsage: INDEX_FUTURE_FORCED_CLOSE_USAGE,
 });
@@ -192,6 +204,7 @@ export function resolveBacktestConfig(partial: Partial<BacktestConfig> = {}): Ba
   if (!(Number.isInteger(config.settlementDays) && config.settlementDays >= 0 && config.settlementDays <= 10))
     problems.push("settlementDays: a whole number from 0 to 10");
   if (typeof config.exitAtSessionEnd !== "boolean") problems.push("exitAtSessionEnd: true or false");
+  if (typeof config.hnxPostClose !== "boolean") problems.push("hnxPostClose: true or false");
   problems.push(...futuresMarginProblems(config.futuresMargin, config.futuresForcedCloseUsage));
   if (problems.length > 0) throw new BacktestConfigError(problems);
   return Object.freeze({ ...config, entrySignals: Object.freeze([...new Set(config.entrySignals)]) });

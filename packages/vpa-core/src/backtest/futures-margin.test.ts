@@ -38,6 +38,7 @@ function marketOf(symbol: string, exchange: "HNX" | "HOSE", bars: Bars, date: st
     referenceClose: () => previous?.[1] ?? Number.NaN,
     canFill: () => true,
     isSessionEnd: () => true,
+    postCloseSession: () => false,
     exchange: () => exchange,
     bearSignal: () => false,
     isLastBar: () => false,

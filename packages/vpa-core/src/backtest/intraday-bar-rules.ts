@@ -4,6 +4,8 @@ import { isIndexFuture } from "../market/index-futures.ts";
 import {
   DEFAULT_TRADING_SESSIONS,
   isTradingMinute,
+  minuteOfDay,
+  postCloseSessionOf,
   type TradingSession,
 } from "../market/trading-sessions.ts";
 import { toVietnamTime } from "../market/vietnam-time.ts";
@@ -25,6 +27,12 @@ export interface IntradayBarRules {
   readonly canFill: Uint8Array;
   /** Per bar: 1 when it is the symbol's last bar of its date. */
   readonly sessionEnd: Uint8Array;
+  /**
+   * Per bar: 1 when it is the symbol's last bar of its date and no later than the start of its
+   * post-close session (HNX's PLO, `postCloseSessionOf`): the data has no bar of that session,
+   * which matches at this bar's close. 0 where the data has the PLO's own bars (they fill as any bar).
+   */
+  readonly postClose: Uint8Array;
 }
 
 /**
@@ -60,6 +68,10 @@ export function readIntradayBarRules(
   const reference = new Float64Array(n);
   const canFill = new Uint8Array(n);
   const sessionEnd = new Uint8Array(n);
+  const postClose = new Uint8Array(n);
+  const postCloseSession = postCloseSessionOf(symbol, exchange);
+  const postCloseStart = postCloseSession === null ? -1 : minuteOfDay(postCloseSession.start);
+  const minutes = new Int16Array(n);
   const dates: string[] = new Array(n);
   let date = "";
   let previousSessionClose = Number.NaN;
@@ -67,6 +79,7 @@ export function readIntradayBarRules(
   for (let i = 0; i < n; i++) {
     const local = toVietnamTime(Date.parse(time[i]!));
     dates[i] = local.date;
+    minutes[i] = local.minuteOfDay;
     if (local.date !== date) {
       previousSessionClose = Number.isNaN(sessionClose) && i > 0 ? close[i - 1]! : sessionClose;
       sessionClose = Number.NaN;
@@ -78,6 +91,9 @@ export function readIntradayBarRules(
       sessionClose = close[i]!;
     }
   }
-  for (let i = 0; i < n; i++) sessionEnd[i] = i + 1 === n || dates[i + 1] !== dates[i] ? 1 : 0;
-  return { reference, canFill, sessionEnd };
+  for (let i = 0; i < n; i++) {
+    sessionEnd[i] = i + 1 === n || dates[i + 1] !== dates[i] ? 1 : 0;
+    postClose[i] = sessionEnd[i] === 1 && minutes[i]! <= postCloseStart ? 1 : 0;
+  }
+  return { reference, canFill, sessionEnd, postClose };
 }

@@ -1,5 +1,6 @@
 import type { Exchange } from "../market/exchange.ts";
 import type { HolidayCalendar } from "../market/holiday-calendar.ts";
+import { postCloseSessionOf } from "../market/trading-sessions.ts";
 import type { BacktestConfig } from "./backtest-config.ts";
 import type { BacktestUniverse } from "./backtest-universe.ts";
 import type { EntryCandidate } from "./entry-candidates.ts";
@@ -47,6 +48,8 @@ export interface SimulationCounters {
   readonly entriesSkippedCash: number;
   /** Entries not filled at a session's last bar because the run is flat at the close (`exitAtSessionEnd`). */
   readonly entriesSkippedSessionEnd: number;
+  /** Orders filled at the close in HNX's post-close session (`hnxPostClose`): entries and exits. */
+  readonly filledPostClose: number;
   /** Sell orders that waited a session because the open was at the floor. */
   readonly exitsDelayedFloor: number;
   /** Sell orders that waited for T+2. */
@@ -159,6 +162,12 @@ export class UniverseMarket implements SessionMarket {
     this.find(symbol);
     return !this.intraday || this.rulesOfCached().sessionEnd[this.cachedBar] === 1;
   }
+  postCloseSession(symbol: string): boolean {
+    this.find(symbol);
+    if (this.intraday) return this.rulesOfCached().postClose[this.cachedBar] === 1;
+    const s = this.universe.symbols[this.cachedIndex]!;
+    return postCloseSessionOf(s.symbol, s.exchange) !== null;
+  }
   private rulesOfCached(): IntradayBarRules {
     const index = this.cachedIndex;
     let rules = this.barRules[index];
@@ -243,6 +252,7 @@ export function simulatePortfolio(
     entriesSkippedCeiling: 0,
     entriesSkippedCash: 0,
     entriesSkippedSessionEnd: 0,
+    filledPostClose: 0,
     exitsDelayedFloor: 0,
     exitsDelayedSettlement: 0,
   };

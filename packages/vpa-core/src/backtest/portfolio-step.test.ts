@@ -28,6 +28,7 @@ function marketOf(bars: Record<string, readonly [number, number]>, date: string)
     referenceClose: () => previous?.[1] ?? Number.NaN,
     canFill: () => true,
     isSessionEnd: () => true,
+    postCloseSession: () => false,
     exchange: () => "HOSE",
     bearSignal: () => false,
     isLastBar: () => false,

@@ -137,6 +137,8 @@ export interface StepCounters {
   entriesSkippedCeiling: number;
   entriesSkippedCash: number;
   entriesSkippedSessionEnd: number;
+  /** Orders filled in HNX's post-close session at the close (`hnxPostClose`): entries and exits. */
+  filledPostClose: number;
   exitsDelayedFloor: number;
   exitsDelayedSettlement: number;
 }
@@ -151,6 +153,7 @@ export function emptyStepCounters(): StepCounters {
     entriesSkippedCeiling: 0,
     entriesSkippedCash: 0,
     entriesSkippedSessionEnd: 0,
+    filledPostClose: 0,
     exitsDelayedFloor: 0,
     exitsDelayedSettlement: 0,
   };
@@ -177,6 +180,12 @@ export interface SessionMarket {
   canFill(symbol: string): boolean;
   /** This bar is the symbol's last of its session (always true for daily bars). Only asked when {@link hasBar}. */
   isSessionEnd(symbol: string): boolean;
+  /**
+   * After this bar's close the order book matches at that close in a session the data has no bar
+   * of: HNX's post-close session (PLO) for an HNX stock, on its session's last bar (daily: every
+   * bar; intraday: one no later than the PLO's start). Only asked when {@link hasBar}.
+   */
+  postCloseSession(symbol: string): boolean;
   exchange(symbol: string): Exchange;
   /** A bear exit signal on this session's bar. */
   bearSignal(symbol: string): boolean;
@@ -256,7 +265,9 @@ function closePosition(
  *    valued at the close (a symbol without a bar keeps its last close);
  * 3. exit rules read the close → sell orders for each symbol's next bar (`maxHoldDays` in
  *    trading days: decided at the close of the session's last bar, as a daily close would be);
- * 4. entry candidates of the close → buy orders for each symbol's next bar.
+ * 4. entry candidates of the close → buy orders for each symbol's next bar;
+ * 5. with `hnxPostClose`, HNX stocks' orders of this close fill at it in the post-close session
+ *    ({@link fillInPostClose}).
  *
  * Intraday, "the next bar" is the next one in the session; a decision on the session's last bar
  * (the closing auction's print) has no later match that day and fills at the next session's
@@ -289,10 +300,7 @@ export function stepPortfolio(
   for (const position of state.positions) {
     if (position.exitReason === null || !market.hasBar(position.symbol)) continue;
     if (!market.canFill(position.symbol)) continue;
-    if (
-      tradingDay < position.sellableSession ||
-      (position.sellableOn !== null && day < position.sellableOn)
-    ) {
+    if (!isSettled(position, tradingDay, day)) {
       counters.exitsDelayedSettlement++;
       continue;
     }
@@ -337,50 +345,7 @@ export function stepPortfolio(
         counters.entriesSkippedCeiling++;
         continue;
       }
-      const budget = Math.min(config.positionFraction * state.lastEquity, state.cash);
-      let quantity = roundDownToBoardLot(budget / outlayPerShareVnd(order.symbol, price, config));
-      quantity = Math.min(quantity, maxOrderShares(order.exchange) ?? quantity);
-      if (quantity <= 0) {
-        counters.entriesSkippedCash++;
-        continue;
-      }
-      const purchase = tradeCostsOf(order.symbol, {
-        side: "buy",
-        priceVnd: price,
-        quantity,
-        brokerageRate: rate,
-      });
-      // On margin the buy deposits a share of the value (and pays its costs in full).
-      const margin = marginDepositVnd(order.symbol, price, quantity, config);
-      state.cash += purchase.cashFlow + (margin === undefined ? 0 : purchase.value - margin);
-      counters.entriesFilled++;
-      // T+2: the later of two trading days of the run's calendar and the holiday calendar's T+2
-      // (the calendar knows holidays the data may not show; the data knows sessions it may not).
-      // VN30 futures settle T+0: closable in the session they were opened.
-      const settlementDays = settlementTradingDaysOf(order.symbol, config.settlementDays);
-      const sellableOn = calendar.isTradingDay(day) ? addTradingDays(day, settlementDays, calendar) : null;
-      state.positions.push({
-        symbol: order.symbol,
-        exchange: order.exchange,
-        signalType: order.signalType,
-        signalTime: order.signalTime,
-        signalScore: order.signalScore,
-        entryTime: date,
-        entrySession: tradingDay,
-        entryPrice: price,
-        quantity,
-        entryFee: purchase.brokerage,
-        ...(purchase.tax === 0 ? {} : { entryTax: purchase.tax }),
-        ...(margin === undefined ? {} : { margin }),
-        sellableSession: tradingDay + settlementDays,
-        sellableOn,
-        lastClose: market.close(order.symbol),
-        lastCloseTime: date,
-        lastCloseSession: session,
-        lastCloseDay: tradingDay,
-        peakCloseVnd: 0,
-        exitReason: null,
-      });
+      openPosition(state, order, price, date, tradingDay, session, market, config, calendar, counters);
     }
     state.pending = waiting;
   }
@@ -390,7 +355,6 @@ export function stepPortfolio(
     sellAtSessionEnd(state, date, day, tradingDay, market, config, trades, counters);
 
   // Valuation at the close.
-  let invested = 0;
   for (const position of state.positions) {
     if (market.hasBar(position.symbol)) {
       position.lastClose = market.close(position.symbol);
@@ -398,10 +362,8 @@ export function stepPortfolio(
       position.lastCloseSession = session;
       position.lastCloseDay = tradingDay;
     }
-    invested += positionValueVnd(position, position.lastClose * 1000);
   }
-  state.invested = invested;
-  state.lastEquity = state.cash + invested;
+  valueAtLastCloses(state);
 
   // 3. Exit rules on today's close.
   for (const position of state.positions) {
@@ -451,9 +413,174 @@ export function stepPortfolio(
     }
   }
 
+  // 5. HNX's post-close session: what this close decided fills at it, the same day.
+  if (config.hnxPostClose)
+    fillInPostClose(state, date, day, tradingDay, session, market, config, calendar, trades, counters);
+
   state.session = session + 1;
   state.lastSession = date;
   state.tradingDay = tradingDay;
+}
+
+/** Whether settlement lets `position` go on this trading day (T+2 by the run's sessions and by the calendar). */
+function isSettled(position: PortfolioPosition, tradingDay: number, day: string): boolean {
+  return (
+    tradingDay >= position.sellableSession && (position.sellableOn === null || day >= position.sellableOn)
+  );
+}
+
+/** Equity at the positions' last closes: `invested` and `lastEquity` from `cash` and the positions. */
+function valueAtLastCloses(state: PortfolioState): void {
+  let invested = 0;
+  for (const position of state.positions) invested += positionValueVnd(position, position.lastClose * 1000);
+  state.invested = invested;
+  state.lastEquity = state.cash + invested;
+}
+
+/**
+ * Buys `order` at `price` (VND, on the tick, inside the band): sized on the last close's equity
+ * (`positionFraction`, at most the cash), board lots, the exchange's largest order, costs (and a
+ * future's margin deposit). An order the cash buys no lot of is dropped (`entriesSkippedCash`):
+ * false.
+ */
+function openPosition(
+  state: PortfolioState,
+  order: PortfolioOrder,
+  price: number,
+  date: string,
+  tradingDay: number,
+  session: number,
+  market: SessionMarket,
+  config: BacktestConfig,
+  calendar: HolidayCalendar,
+  counters: StepCounters,
+): boolean {
+  const budget = Math.min(config.positionFraction * state.lastEquity, state.cash);
+  let quantity = roundDownToBoardLot(budget / outlayPerShareVnd(order.symbol, price, config));
+  quantity = Math.min(quantity, maxOrderShares(order.exchange) ?? quantity);
+  if (quantity <= 0) {
+    counters.entriesSkippedCash++;
+    return false;
+  }
+  const purchase = tradeCostsOf(order.symbol, {
+    side: "buy",
+    priceVnd: price,
+    quantity,
+    brokerageRate: config.brokerageRate,
+  });
+  // On margin the buy deposits a share of the value (and pays its costs in full).
+  const margin = marginDepositVnd(order.symbol, price, quantity, config);
+  state.cash += purchase.cashFlow + (margin === undefined ? 0 : purchase.value - margin);
+  counters.entriesFilled++;
+  // T+2: the later of two trading days of the run's calendar and the holiday calendar's T+2
+  // (the calendar knows holidays the data may not show; the data knows sessions it may not).
+  // VN30 futures settle T+0: closable in the session they were opened.
+  const settlementDays = settlementTradingDaysOf(order.symbol, config.settlementDays);
+  const day = date.slice(0, 10);
+  const sellableOn = calendar.isTradingDay(day) ? addTradingDays(day, settlementDays, calendar) : null;
+  state.positions.push({
+    symbol: order.symbol,
+    exchange: order.exchange,
+    signalType: order.signalType,
+    signalTime: order.signalTime,
+    signalScore: order.signalScore,
+    entryTime: date,
+    entrySession: tradingDay,
+    entryPrice: price,
+    quantity,
+    entryFee: purchase.brokerage,
+    ...(purchase.tax === 0 ? {} : { entryTax: purchase.tax }),
+    ...(margin === undefined ? {} : { margin }),
+    sellableSession: tradingDay + settlementDays,
+    sellableOn,
+    lastClose: market.close(order.symbol),
+    lastCloseTime: date,
+    lastCloseSession: session,
+    lastCloseDay: tradingDay,
+    peakCloseVnd: 0,
+    exitReason: null,
+  });
+  return true;
+}
+
+/**
+ * `hnxPostClose`: HNX's post-close session (PLO) matches only at the closing price, after the
+ * closing auction. For each symbol whose bar has one the data does not show
+ * ({@link SessionMarket.postCloseSession}): exits decided (now or earlier) that settlement lets go
+ * sell at the close, then pending entries buy at it, in their priority order; never a sale at
+ * the floor or a buy at the ceiling (no counterparty at the limit: the order waits for the next
+ * open). No look-ahead: the close is known when the PLO opens. Counted in `filledPostClose`.
+ */
+function fillInPostClose(
+  state: PortfolioState,
+  date: string,
+  day: string,
+  tradingDay: number,
+  session: number,
+  market: SessionMarket,
+  config: BacktestConfig,
+  calendar: HolidayCalendar,
+  trades: ClosedTrade[],
+  counters: StepCounters,
+): void {
+  const inPostClose = (symbol: string) => market.hasBar(symbol) && market.postCloseSession(symbol);
+  const filledBefore = counters.filledPostClose;
+  let closedAny = false;
+  for (const position of state.positions) {
+    const symbol = position.symbol;
+    if (position.exitReason === null || !inPostClose(symbol) || !isSettled(position, tradingDay, day))
+      continue;
+    const price = sellFillPriceVnd(
+      position.exchange,
+      market.close(symbol),
+      market.referenceClose(symbol),
+      0,
+      {
+        basisPoints: priceBandBasisPointsOf(symbol, position.exchange),
+      },
+    );
+    if (price === null) continue;
+    closePosition(
+      state,
+      position,
+      date,
+      tradingDay,
+      price,
+      position.exitReason,
+      config.brokerageRate,
+      trades,
+    );
+    position.quantity = -1;
+    closedAny = true;
+    counters.filledPostClose++;
+  }
+  if (closedAny) state.positions = state.positions.filter((p) => p.quantity !== -1);
+
+  // A day trader flat at the close opens nothing after it.
+  if (!config.exitAtSessionEnd && state.pending.length > 0) {
+    const waiting: PortfolioOrder[] = [];
+    for (const order of state.pending) {
+      const price = inPostClose(order.symbol)
+        ? buyFillPriceVnd(
+            order.exchange,
+            market.close(order.symbol),
+            market.referenceClose(order.symbol),
+            0,
+            {
+              basisPoints: priceBandBasisPointsOf(order.symbol, order.exchange),
+            },
+          )
+        : null;
+      if (price === null) {
+        waiting.push(order);
+        continue;
+      }
+      if (openPosition(state, order, price, date, tradingDay, session, market, config, calendar, counters))
+        counters.filledPostClose++;
+    }
+    state.pending = waiting;
+  }
+  if (counters.filledPostClose > filledBefore) valueAtLastCloses(state);
 }
 
 /**
@@ -477,8 +604,7 @@ function sellAtSessionEnd(
   for (const position of state.positions) {
     const symbol = position.symbol;
     if (!market.hasBar(symbol) || !market.isSessionEnd(symbol) || !market.canFill(symbol)) continue;
-    if (tradingDay < position.sellableSession || (position.sellableOn !== null && day < position.sellableOn))
-      continue;
+    if (!isSettled(position, tradingDay, day)) continue;
     const price = sellFillPriceVnd(
       position.exchange,
       market.close(symbol),

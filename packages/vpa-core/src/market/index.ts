@@ -70,6 +70,7 @@ export {
   isTradingMinute,
   minuteOfDay,
   ORDER_MATCHING_PHASES,
+  postCloseSessionOf,
   TRADING_PHASES,
 } from "./trading-sessions.ts";
 export type { VietnamLocalTime } from "./vietnam-time.ts";

@@ -21,6 +21,7 @@ import {
   DEFAULT_TRADING_SESSIONS,
   isTradingMinute,
   minuteOfDay,
+  postCloseSessionOf,
 } from "./trading-sessions.ts";
 import { toVietnamTime } from "./vietnam-time.ts";
 
@@ -261,6 +262,13 @@ describe("sessions and isMarketOpen (§1)", () => {
     const sessions = createTradingSessions({ upcomClose: "14:30" });
     expect(isMarketOpen("UPCOM", at("2024-03-04T14:45:00"), { sessions })).toBe(false);
     expect(isMarketOpen("UPCOM", at("2024-03-04T15:00:00"))).toBe(false);
+  });
+
+  it("matches at the closing price after the ATC only for HNX stocks (PLO), not HOSE, UPCOM or VN30 futures", () => {
+    expect(postCloseSessionOf("SHS", "HNX")).toEqual({ phase: "PLO", start: "14:45", end: "15:00" });
+    expect(postCloseSessionOf("VCB", "HOSE")).toBeNull();
+    expect(postCloseSessionOf("BSR", "UPCOM")).toBeNull();
+    expect(postCloseSessionOf("VN30F1M", "HNX")).toBeNull();
   });
 
   it("is closed on weekends and holidays, and honours an extended calendar", () => {

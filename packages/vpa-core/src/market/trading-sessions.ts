@@ -1,4 +1,5 @@
 import type { Exchange } from "./exchange.ts";
+import { isIndexFuture } from "./index-futures.ts";
 
 /**
  * Phases of a trading day. `ATO`/`ATC` are the opening/closing call auctions, `PLO` HNX's
@@ -58,6 +59,25 @@ export function createTradingSessions(options: TradingSessionOptions = {}): Trad
 
 /** The default tables (UPCOM closing at 15:00). */
 export const DEFAULT_TRADING_SESSIONS: TradingSessionTable = createTradingSessions();
+
+/**
+ * The session after the closing auction in which the order book matches only at the day's
+ * closing price: HNX's post-close session (PLO, 14:45–15:00; vn-market.md §1) for the stocks
+ * listed there. None on HOSE (put-through deals only) or UPCOM, and none for VN30 futures
+ * (stored under HNX, traded on the derivatives market, which closes with its ATC at 14:45).
+ *
+ * @example
+ * postCloseSessionOf("SHS", "HNX"); // { phase: "PLO", start: "14:45", end: "15:00" }
+ * postCloseSessionOf("VN30F1M", "HNX"); // null
+ */
+export function postCloseSessionOf(
+  symbol: string,
+  exchange: Exchange,
+  sessions: TradingSessionTable = DEFAULT_TRADING_SESSIONS,
+): TradingSession | null {
+  if (isIndexFuture(symbol)) return null;
+  return sessions[exchange].find((session) => session.phase === "PLO") ?? null;
+}
 
 /**
  * Minutes since midnight of `HH:MM`.

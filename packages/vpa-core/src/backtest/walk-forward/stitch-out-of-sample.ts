@@ -60,6 +60,7 @@ const sumCounters = (all: readonly SimulationCounters[]): SimulationCounters => 
     entriesSkippedCeiling: total.entriesSkippedCeiling ?? 0,
     entriesSkippedCash: total.entriesSkippedCash ?? 0,
     entriesSkippedSessionEnd: total.entriesSkippedSessionEnd ?? 0,
+    filledPostClose: total.filledPostClose ?? 0,
     exitsDelayedFloor: total.exitsDelayedFloor ?? 0,
     exitsDelayedSettlement: total.exitsDelayedSettlement ?? 0,
   };
