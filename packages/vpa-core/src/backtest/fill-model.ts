@@ -15,10 +15,12 @@ import { roundToTick, tickSize } from "../market/tick-size.ts";
  *   (`thousandVndToVnd`, then `roundToTick(..., "nearest")`): adjusted historical prices are not on
  *   ticks, and the market module works in VND.
  * - The day's band comes from the session's reference price: the symbol's close on its previous
- *   session (HOSE/HNX reference price; UPCOM's reference is a volume-weighted average the data
- *   does not carry, so the close stands in). For daily bars that is the previous bar's close; for
+ *   session (HOSE/HNX reference price). For daily bars that is the previous bar's close; for
  *   intraday bars it is the previous session's last close, the same for every bar of the session,
- *   never the previous intraday bar's (the caller passes it: `SessionMarket.referenceClose`).
+ *   never the previous intraday bar's (the caller passes it: `SessionMarket.bandReference`).
+ *   UPCOM's reference is the previous session's volume-weighted average price: intraday bars
+ *   estimate it (each bar at its typical price, weighted by its volume); a daily bar does not
+ *   carry it, so there the close stands in.
  * - VN30 futures are banded at ±7 % (`bandOptions.basisPoints` from `market.priceBandBasisPointsOf`).
  * - A buy does not fill when the open is at (or above) the ceiling: a limit-up open has a queue of
  *   buyers and no sellers. A sell does not fill when the open is at (or below) the floor.

@@ -35,7 +35,7 @@ function marketOf(symbol: string, exchange: "HNX" | "HOSE", bars: Bars, date: st
     hasBar: (s) => s === symbol && bar !== undefined,
     open: () => bar![0],
     close: () => bar![1],
-    referenceClose: () => previous?.[1] ?? Number.NaN,
+    bandReference: () => previous?.[1] ?? Number.NaN,
     canFill: () => true,
     isSessionEnd: () => true,
     postCloseSession: () => false,

@@ -19,8 +19,10 @@ import { DERIVATIVES_SESSIONS } from "../provisional/derivatives-sessions.ts";
  */
 export interface IntradayBarRules {
   /**
-   * Per bar: the band's reference, the previous session's close (thousand VND): the close of its
-   * last bar that could trade (not a stray print after the close). NaN in the symbol's first session.
+   * Per bar: the band's reference (thousand VND), from the previous session's bars that could
+   * trade (not a stray print after the close): HOSE and HNX (and VN30 futures) its close, the last
+   * such bar's; UPCOM its volume-weighted average price ({@link sessionReference}). NaN in the
+   * symbol's first session.
    */
   readonly reference: Float64Array;
   /** Per bar: 1 when it lies in a trading phase or at its closing print (`market.isTradingMinute`). */
@@ -44,6 +46,23 @@ export function fillSessionsOf(symbol: string, exchange: Exchange): readonly Tra
   return isIndexFuture(symbol) ? DERIVATIVES_SESSIONS : DEFAULT_TRADING_SESSIONS[exchange];
 }
 
+/**
+ * UPCOM's reference price is the volume-weighted average of the previous session's matches, not
+ * its close (vn-market.md §2). Daily bars do not carry it (the close stands in there).
+ */
+function usesAveragePriceReference(symbol: string, exchange: Exchange): boolean {
+  return exchange === "UPCOM" && !isIndexFuture(symbol);
+}
+
+/**
+ * A session's volume-weighted average price from its bars, each at its typical price
+ * (high + low + close) / 3, the usual estimate of a bar's own average when its trades are not
+ * known; the close when the session traded nothing. Thousand VND (the band rounds it to the tick).
+ */
+function sessionReference(value: number, volume: number, close: number): number {
+  return volume > 0 ? value / volume : close;
+}
+
 /** Whether `time` is an intraday bar time (bar-time notation with a clock), not a `YYYY-MM-DD` date. */
 export function isIntradayTime(time: string | undefined): boolean {
   return time !== undefined && time.length > 10;
@@ -62,7 +81,8 @@ export function readIntradayBarRules(
   exchange: Exchange,
   columns: BarColumns,
 ): IntradayBarRules {
-  const { time, close } = columns;
+  const { time, high, low, close, volume } = columns;
+  const averaged = usesAveragePriceReference(symbol, exchange);
   const n = time.length;
   const sessions = fillSessionsOf(symbol, exchange);
   const reference = new Float64Array(n);
@@ -76,19 +96,34 @@ export function readIntradayBarRules(
   let date = "";
   let previousSessionClose = Number.NaN;
   let sessionClose = Number.NaN;
+  let sessionValue = 0;
+  let sessionVolume = 0;
   for (let i = 0; i < n; i++) {
     const local = toVietnamTime(Date.parse(time[i]!));
     dates[i] = local.date;
     minutes[i] = local.minuteOfDay;
     if (local.date !== date) {
-      previousSessionClose = Number.isNaN(sessionClose) && i > 0 ? close[i - 1]! : sessionClose;
+      previousSessionClose = Number.isNaN(sessionClose)
+        ? i > 0
+          ? close[i - 1]!
+          : Number.NaN
+        : averaged
+          ? sessionReference(sessionValue, sessionVolume, sessionClose)
+          : sessionClose;
       sessionClose = Number.NaN;
+      sessionValue = 0;
+      sessionVolume = 0;
       date = local.date;
     }
     reference[i] = previousSessionClose;
     if (isTradingMinute(sessions, local.minuteOfDay)) {
       canFill[i] = 1;
       sessionClose = close[i]!;
+      const v = volume[i]!;
+      if (v > 0) {
+        sessionValue += ((high[i]! + low[i]! + close[i]!) / 3) * v;
+        sessionVolume += v;
+      }
     }
   }
   for (let i = 0; i < n; i++) {

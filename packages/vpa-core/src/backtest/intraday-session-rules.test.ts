@@ -312,6 +312,51 @@ describe("intraday fills only while the market matches orders", () => {
   });
 });
 
+describe("UPCOM's band: from the previous session's volume-weighted average price, not its close", () => {
+  // Jan 2: 9,000 shares at 100.0, then 1,000 at 110.0 in the last minute. Volume-weighted
+  // average (each bar at its typical price, (high + low + close) / 3) 101.0 → UPCOM ceiling
+  // +15 % 116.1 (116.15 down to the tick). From the close (110.0) it would be 126.5.
+  const jan2 = [
+    ["09:15", 100, 100, 9_000],
+    ["15:00", 110, 110, 1_000],
+  ] as const;
+  const jan3 = [
+    ["09:15", 116.1, 116.1, 1_000],
+    ["10:00", 115, 115, 1_000],
+  ] as const;
+  function columnsWithVolume(volumeOnJan2: number): BarColumns {
+    const rows = [
+      ...jan2.map(([clock, o, c, v]) => [`2024-01-02T${clock}:00+07:00`, o, c, v * volumeOnJan2] as const),
+      ...jan3.map(([clock, o, c, v]) => [`2024-01-03T${clock}:00+07:00`, o, c, v] as const),
+    ];
+    return {
+      time: rows.map((r) => r[0]),
+      open: Float64Array.from(rows, (r) => r[1]),
+      high: Float64Array.from(rows, (r) => Math.max(r[1], r[2])),
+      low: Float64Array.from(rows, (r) => Math.min(r[1], r[2])),
+      close: Float64Array.from(rows, (r) => r[2]),
+      volume: Float64Array.from(rows, (r) => r[3]),
+    };
+  }
+
+  it("does not buy at an open at the ceiling of the average price, though far under the close's", () => {
+    const result = simulate("CCC", "UPCOM", columnsWithVolume(1), "2024-01-02T15:00:00+07:00", {});
+    expect(result.counters.entriesSkippedCeiling).toBe(1);
+    expect(result.trades).toEqual([]);
+  });
+
+  it("keeps the close for HNX (its reference), and for UPCOM after a session with no volume", () => {
+    const hnx = simulate("CCC", "HNX", columnsWithVolume(1), "2024-01-02T15:00:00+07:00", {});
+    expect(hnx.trades.map((t) => [t.entryTime, t.entryPrice])).toEqual([
+      ["2024-01-03T09:15:00+07:00", 116_100],
+    ]);
+    const silent = simulate("CCC", "UPCOM", columnsWithVolume(0), "2024-01-02T15:00:00+07:00", {});
+    expect(silent.trades.map((t) => [t.entryTime, t.entryPrice])).toEqual([
+      ["2024-01-03T09:15:00+07:00", 116_100],
+    ]);
+  });
+});
+
 describe("flat at the close (exitAtSessionEnd): day trading", () => {
   const twoSessions = {
     "2024-01-02": [

@@ -148,7 +148,7 @@ export class UniverseMarket implements SessionMarket {
     this.find(symbol);
     return this.cachedBar >= 0 && this.bearSignalAt[this.cachedIndex]![this.cachedBar] === 1;
   }
-  referenceClose(symbol: string): number {
+  bandReference(symbol: string): number {
     this.find(symbol);
     const columns = this.universe.symbols[this.cachedIndex]!.columns;
     if (this.intraday) return this.rulesOfCached().reference[this.cachedBar]!;

@@ -25,7 +25,7 @@ function marketOf(bars: Record<string, readonly [number, number]>, date: string)
     hasBar: (symbol) => symbol === "AAA" && bar !== undefined,
     open: () => bar![0],
     close: () => bar![1],
-    referenceClose: () => previous?.[1] ?? Number.NaN,
+    bandReference: () => previous?.[1] ?? Number.NaN,
     canFill: () => true,
     isSessionEnd: () => true,
     postCloseSession: () => false,

@@ -80,7 +80,7 @@ export interface PortfolioOrder {
   signalScore: number;
   /**
    * The close of the deciding bar (thousand VND). Kept for stored states; the band at the fill is
-   * the session's reference ({@link SessionMarket.referenceClose}), which for daily bars is this.
+   * the session's reference ({@link SessionMarket.bandReference}), which for daily bars is this.
    */
   referenceClose: number;
 }
@@ -167,11 +167,12 @@ export interface SessionMarket {
   open(symbol: string): number;
   close(symbol: string): number;
   /**
-   * The price band's reference for this bar: the symbol's close on its previous session (daily
-   * bars: the previous bar's close; intraday bars: the previous session's last close, the same for
-   * every bar of the session). NaN when unknown (no band is checked). Only asked when {@link hasBar}.
+   * The price band's reference for this bar, from the symbol's previous session, the same for
+   * every bar of the session: daily bars, the previous bar's close; intraday bars, the previous
+   * session's last close (UPCOM: its volume-weighted average price, `IntradayBarRules.reference`).
+   * NaN when unknown (no band is checked). Only asked when {@link hasBar}.
    */
-  referenceClose(symbol: string): number;
+  bandReference(symbol: string): number;
   /**
    * Whether an order can fill at this bar's open: the bar lies in a phase where the order book
    * matches (or at its closing print), not in the lunch break, before the open or after the close
@@ -307,7 +308,7 @@ export function stepPortfolio(
     const price = sellFillPriceVnd(
       position.exchange,
       market.open(position.symbol),
-      market.referenceClose(position.symbol),
+      market.bandReference(position.symbol),
       config.slippageTicks,
       { basisPoints: priceBandBasisPointsOf(position.symbol, position.exchange) },
     );
@@ -337,7 +338,7 @@ export function stepPortfolio(
       const price = buyFillPriceVnd(
         order.exchange,
         market.open(order.symbol),
-        market.referenceClose(order.symbol),
+        market.bandReference(order.symbol),
         config.slippageTicks,
         { basisPoints: priceBandBasisPointsOf(order.symbol, order.exchange) },
       );
@@ -530,15 +531,9 @@ function fillInPostClose(
     const symbol = position.symbol;
     if (position.exitReason === null || !inPostClose(symbol) || !isSettled(position, tradingDay, day))
       continue;
-    const price = sellFillPriceVnd(
-      position.exchange,
-      market.close(symbol),
-      market.referenceClose(symbol),
-      0,
-      {
-        basisPoints: priceBandBasisPointsOf(symbol, position.exchange),
-      },
-    );
+    const price = sellFillPriceVnd(position.exchange, market.close(symbol), market.bandReference(symbol), 0, {
+      basisPoints: priceBandBasisPointsOf(symbol, position.exchange),
+    });
     if (price === null) continue;
     closePosition(
       state,
@@ -561,15 +556,9 @@ function fillInPostClose(
     const waiting: PortfolioOrder[] = [];
     for (const order of state.pending) {
       const price = inPostClose(order.symbol)
-        ? buyFillPriceVnd(
-            order.exchange,
-            market.close(order.symbol),
-            market.referenceClose(order.symbol),
-            0,
-            {
-              basisPoints: priceBandBasisPointsOf(order.symbol, order.exchange),
-            },
-          )
+        ? buyFillPriceVnd(order.exchange, market.close(order.symbol), market.bandReference(order.symbol), 0, {
+            basisPoints: priceBandBasisPointsOf(order.symbol, order.exchange),
+          })
         : null;
       if (price === null) {
         waiting.push(order);
@@ -608,7 +597,7 @@ function sellAtSessionEnd(
     const price = sellFillPriceVnd(
       position.exchange,
       market.close(symbol),
-      market.referenceClose(symbol),
+      market.bandReference(symbol),
       config.slippageTicks,
       { basisPoints: priceBandBasisPointsOf(symbol, position.exchange) },
     );
