@@ -29,80 +29,20 @@ import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
+import {
+  PERCENT_KEYS,
+  parseStrategyValue,
+  SWEEP_FLAGS,
+  strategyOptionsOf,
+} from "../parse-strategy-options.ts";
 import { BacktestWaitError } from "./backtest-wait-error.ts";
 
-/** CLI names of the sweepable parameters → config keys. */
-const SWEEP_FLAGS: Record<string, SweepKey> = {
-  "min-score": "minScore",
-  "min-confidence": "minConfidence",
-  "stop-loss": "stopLoss",
-  "take-profit": "takeProfit",
-  "trailing-stop": "trailingStop",
-  "max-hold": "maxHoldDays",
-  "position-size": "positionFraction",
-  "max-positions": "maxPositions",
-  slippage: "slippageTicks",
-  "exit-min-score": "exitMinScore",
-  "futures-margin": "futuresMargin",
-};
-/** Options given in percent (7 = 7 %), stored as fractions (0.07). */
-const PERCENT_KEYS = new Set<SweepKey>([
-  "stopLoss",
-  "takeProfit",
-  "trailingStop",
-  "positionFraction",
-  "futuresMargin",
-]);
 /** CLI name of each sweepable key, for the sweep table. */
 const FLAG_OF_KEY = new Map<string, string>(Object.entries(SWEEP_FLAGS).map(([flag, key]) => [key, flag]));
-
-/**
- * "7" or "7%" → 0.07; "none" or "off" → null. One rule for every percentage option: a bare number
- * is a percentage. A stop, a target or a position size under 1 % is refused rather than taken
- * literally: it is almost certainly a fraction in the old style (0.07 meant 7 %), and a 0.07 %
- * stop on daily bars would exit at the first tick. `--fee` has no such floor (0.15 % is usual).
- */
-function parsePercent(name: string, text: string, range: { min: number; max: number }): number | null {
-  if (text === "none" || text === "off") return null;
-  const value = Number(text.endsWith("%") ? text.slice(0, -1) : text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new UsageError(
-      `backtest: --${name} takes a percentage like 7 or 7%, or none (got ${JSON.stringify(text)})`,
-    );
-  if (value < range.min)
-    throw new UsageError(
-      `backtest: --${name} ${text} would be ${value} %: percentages are in percent, so 7 or 7% means 7 % (values under ${range.min} are refused)`,
-    );
-  if (value > range.max)
-    throw new UsageError(`backtest: --${name} must be at most ${range.max}% (got ${JSON.stringify(text)})`);
-  return value / 100;
-}
-
-const PERCENT_RANGE: Record<string, { min: number; max: number }> = {
-  stopLoss: { min: 1, max: 99 },
-  trailingStop: { min: 1, max: 99 },
-  takeProfit: { min: 1, max: 10_000 },
-  positionFraction: { min: 1, max: 100 },
-  // The engine refuses less than 21.25 % with its reason (VSDC's margin at brokers' opening limit).
-  futuresMargin: { min: 1, max: 100 },
-};
 
 /** A percentage in the form the options take, e.g. 0.07 → "7%". */
 function formatPercentOption(fraction: number): string {
   return `${Number((fraction * 100).toFixed(4))}%`;
-}
-
-function parseValue(flag: string, key: SweepKey, text: string): number | null {
-  if (PERCENT_KEYS.has(key))
-    return parsePercent(flag, text, PERCENT_RANGE[key] as { min: number; max: number });
-  if (text === "none" || text === "off") {
-    if (key === "maxHoldDays") return null;
-    throw new UsageError(`backtest: --${flag} cannot be none`);
-  }
-  const value = Number(text);
-  if (!Number.isFinite(value))
-    throw new UsageError(`backtest: --${flag} must be a number (got ${JSON.stringify(text)})`);
-  return value;
 }
 
 /** "3y" → 36, "18m" → 18: a walk-forward window length in calendar months. */
@@ -516,30 +456,9 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
   const symbolsText = values.symbols ?? "VN30";
   const upper = symbolsText.trim().toUpperCase();
   const symbols = upper === "VN30" || upper === "ALL" ? upper : (parseList(symbolsText) ?? []);
-  const strategy: Record<string, unknown> = {};
-  if (values.signals !== undefined) strategy.entrySignals = parseList(values.signals);
-  if (values.confirm) strategy.requireConfirmation = true;
-  if (values["no-bear-exit"]) strategy.exitOnBearSignal = false;
+  const swept = (values.sweep ?? []).map((spec) => spec.split("=", 1)[0] ?? "");
+  const strategy = strategyOptionsOf("backtest", values, swept);
   if (values["flat-at-close"]) strategy.exitAtSessionEnd = true;
-  if (values["hnx-post-close"]) strategy.hnxPostClose = true;
-  if (values.capital !== undefined) strategy.initialCapital = Number(values.capital);
-  if (values.fee !== undefined) strategy.brokerageRate = parsePercent("fee", values.fee, { min: 0, max: 5 });
-  if (values["forced-close"] !== undefined) {
-    const onMargin =
-      values["futures-margin"] !== undefined ||
-      (values.sweep ?? []).some((spec) => spec.startsWith("futures-margin="));
-    if (!onMargin)
-      throw new UsageError(
-        "backtest: --forced-close applies to futures on margin: add --futures-margin P (or --sweep futures-margin=...)",
-      );
-    const usage = parsePercent("forced-close", values["forced-close"], { min: 1, max: 200 });
-    if (usage === null) throw new UsageError("backtest: --forced-close takes a percentage like 90");
-    strategy.futuresForcedCloseUsage = usage;
-  }
-  for (const [flag, key] of Object.entries(SWEEP_FLAGS)) {
-    const text = (values as Record<string, unknown>)[flag];
-    if (typeof text === "string") strategy[key] = parseValue(flag, key, text);
-  }
   const base = {
     symbols,
     from: isoDate("from", values.from),
@@ -572,7 +491,12 @@ export async function runBacktest(app: AppContext, args: readonly string[]): Pro
           `backtest: --sweep takes key=v1,v2 with key one of ${Object.keys(SWEEP_FLAGS).join(", ")} (got ${JSON.stringify(spec)})`,
         );
       }
-      return { key, values: list.split(",").map((v) => parseValue(flag ?? key, key as SweepKey, v.trim())) };
+      return {
+        key,
+        values: list
+          .split(",")
+          .map((v) => parseStrategyValue("backtest", flag ?? key, key as SweepKey, v.trim())),
+      };
     });
     config =
       values["walk-forward"] === undefined

@@ -3,7 +3,14 @@
  * stand-in index, Q1 2019, stepped by the scanner's update on the signals a scan stored.
  */
 import { analyze, type BarColumns, type ConfirmationRecord, countBarsThrough } from "@vpa/core";
-import { insertConfirmations, insertSignals, markIndexSymbols, upsertBars, upsertStocks } from "@vpa/db";
+import {
+  getPortfolio,
+  insertConfirmations,
+  insertSignals,
+  markIndexSymbols,
+  upsertBars,
+  upsertStocks,
+} from "@vpa/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FIXTURE_DAILY_DATA_PATH,
@@ -11,6 +18,7 @@ import {
 } from "../../../../packages/vpa-core/test/support/daily-bars-csv.ts";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
 import { updatePortfolios } from "../../../scanner/src/portfolio/update-portfolios.ts";
+import { UsageError } from "../cli-error.ts";
 import { portfolioCommand } from "./portfolio.ts";
 
 const SYMBOLS = ["FPT", "VCB"];
@@ -119,5 +127,33 @@ describe("vpa portfolio", () => {
     const table = await run(["history", "q1"]);
     expect(table.out.split("\n")).toHaveLength(summary!.sessions + 1);
     expect((await run(["show", "nope"])).code).not.toBe(0);
+  });
+});
+
+describe("vpa portfolio create: the strategy options read as vpa backtest reads them", () => {
+  it("refuses an old-style fraction for a percentage, and stores the options it takes", async () => {
+    // 0.07 would be a 0.07 % stop: refused, as `vpa backtest` refuses it, not stored.
+    await expect(run(["create", "fraction", "--stop-loss", "0.07"])).rejects.toThrow(UsageError);
+    await expect(run(["create", "fraction", "--stop-loss", "0.07"])).rejects.toThrow(
+      "portfolio: --stop-loss 0.07 would be 0.07 %",
+    );
+    expect(await getPortfolio(database.db, "fraction")).toBeNull();
+    await expect(run(["create", "margin", "--forced-close", "85"])).rejects.toThrow(
+      "portfolio: --forced-close applies to futures on margin: add --futures-margin P",
+    );
+
+    const created = await run([
+      "create",
+      "plo",
+      "--stop-loss",
+      "7%",
+      "--hnx-post-close",
+      "--capital",
+      "500_000_000",
+    ]);
+    expect(created.code).toBe(0);
+    expect((await getPortfolio(database.db, "plo"))?.config).toMatchObject({
+      strategy: { stopLoss: 0.07, hnxPostClose: true, initialCapital: 500_000_000 },
+    });
   });
 });

@@ -16,6 +16,7 @@ import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
 import { type ParsedCommandLine, parseList, parseOptions } from "../parse-options.ts";
+import { strategyOptionsOf } from "../parse-strategy-options.ts";
 
 /**
  * `vpa portfolio create|show|history NAME`: paper portfolios (README: Paper portfolios). The
@@ -23,49 +24,6 @@ import { type ParsedCommandLine, parseList, parseOptions } from "../parse-option
  */
 
 type Values = ParsedCommandLine<"portfolio">["values"];
-
-/** "7" or "7%" → 0.07; "none"/"off" → null when allowed. */
-function percent(flag: string, text: string, allowNone: boolean): number | null {
-  const trimmed = text.trim().toLowerCase();
-  if (allowNone && (trimmed === "none" || trimmed === "off")) return null;
-  const value = Number(trimmed.replace(/%$/, ""));
-  if (!Number.isFinite(value) || value < 0)
-    throw new UsageError(`portfolio: --${flag} takes a percentage (got ${text})`);
-  return value / 100;
-}
-
-function number(flag: string, text: string): number {
-  const value = Number(text.trim().replace(/_/g, ""));
-  if (!Number.isFinite(value)) throw new UsageError(`portfolio: --${flag} takes a number (got ${text})`);
-  return value;
-}
-
-/** The strategy options, as `vpa backtest` reads them (percentages in percent). */
-function strategyOf(values: Values): Record<string, unknown> {
-  const strategy: Record<string, unknown> = {};
-  if (values.signals !== undefined) strategy.entrySignals = parseList(values.signals);
-  if (values["min-score"] !== undefined) strategy.minScore = number("min-score", values["min-score"]);
-  if (values["min-confidence"] !== undefined)
-    strategy.minConfidence = number("min-confidence", values["min-confidence"]);
-  if (values.confirm) strategy.requireConfirmation = true;
-  if (values["stop-loss"] !== undefined) strategy.stopLoss = percent("stop-loss", values["stop-loss"], true);
-  if (values["take-profit"] !== undefined)
-    strategy.takeProfit = percent("take-profit", values["take-profit"], true);
-  if (values["trailing-stop"] !== undefined)
-    strategy.trailingStop = percent("trailing-stop", values["trailing-stop"], true);
-  if (values["max-hold"] !== undefined) strategy.maxHoldDays = number("max-hold", values["max-hold"]);
-  if (values["position-size"] !== undefined)
-    strategy.positionFraction = percent("position-size", values["position-size"], false);
-  if (values["max-positions"] !== undefined)
-    strategy.maxPositions = number("max-positions", values["max-positions"]);
-  if (values.capital !== undefined) strategy.initialCapital = number("capital", values.capital);
-  if (values.fee !== undefined) strategy.brokerageRate = percent("fee", values.fee, false);
-  if (values.slippage !== undefined) strategy.slippageTicks = number("slippage", values.slippage);
-  if (values["exit-min-score"] !== undefined)
-    strategy.exitMinScore = number("exit-min-score", values["exit-min-score"]);
-  if (values["no-bear-exit"]) strategy.exitOnBearSignal = false;
-  return strategy;
-}
 
 function vietnamToday(now: number): string {
   return market.toVietnamTime(now).date;
@@ -80,7 +38,7 @@ async function create(
 ) {
   let strategy: ReturnType<typeof resolveBacktestConfig>;
   try {
-    strategy = resolveBacktestConfig(strategyOf(values));
+    strategy = resolveBacktestConfig(strategyOptionsOf("portfolio", values));
   } catch (error) {
     if (error instanceof BacktestConfigError) throw new UsageError(`portfolio: ${error.message}`);
     throw error;
