@@ -179,18 +179,12 @@ describe("vpa backtest --walk-forward", () => {
   });
 });
 
+/** A short run on one symbol, for the options that only change what is submitted. */
+const FPT_JUNE_2021 = ["backtest", "--symbols", "FPT", "--from", "2021-06-01", "--to", "2021-06-30"];
+
 describe("vpa backtest --flat-at-close", () => {
   it("submits a day trader's run that sells in each closing auction, and refuses it on daily bars", async () => {
-    const base = [
-      "backtest",
-      "--symbols",
-      "FPT",
-      "--from",
-      "2021-06-01",
-      "--to",
-      "2021-06-30",
-      "--flat-at-close",
-    ];
+    const base = [...FPT_JUNE_2021, "--flat-at-close"];
     const daily = await vpa(base);
     expect(daily.code).toBe(2);
     expect(daily.stderr).toContain("exitAtSessionEnd: flat at the close needs intraday bars");
@@ -206,17 +200,7 @@ describe("vpa backtest --flat-at-close", () => {
 
 describe("vpa backtest --hnx-post-close", () => {
   it("submits a run whose HNX orders fill at the close in the post-close session", async () => {
-    const run = await vpa([
-      "backtest",
-      "--symbols",
-      "FPT",
-      "--from",
-      "2021-06-01",
-      "--to",
-      "2021-06-30",
-      "--hnx-post-close",
-      "--json",
-    ]);
+    const run = await vpa([...FPT_JUNE_2021, "--hnx-post-close", "--json"]);
     expect(run.code, run.stderr).toBe(0);
     const { runId } = JSON.parse(run.stdout) as { runId: string };
     expect((await getBacktestRun(database.db, runId))?.config).toMatchObject({ hnxPostClose: true });

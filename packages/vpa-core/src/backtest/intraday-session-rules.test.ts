@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import {
+  type IntradayBarSpec as BarSpec,
+  intradayColumns as columnsOf,
+  simulateOneEntry as simulate,
+} from "../../test/support/backtest-fixtures.ts";
 import type { BarColumns } from "../bar.ts";
-import type { Exchange } from "../market/exchange.ts";
 import { DEFAULT_HOLIDAY_CALENDAR } from "../market/holiday-calendar.ts";
-import { type BacktestConfig, resolveBacktestConfig } from "./backtest-config.ts";
-import { type BacktestUniverse, createBacktestUniverse } from "./backtest-universe.ts";
-import type { EntryCandidate } from "./entry-candidates.ts";
+import { resolveBacktestConfig } from "./backtest-config.ts";
+import { createBacktestUniverse } from "./backtest-universe.ts";
 import { simulatePortfolio } from "./portfolio-simulation.ts";
 
 /**
@@ -13,79 +16,10 @@ import { simulatePortfolio } from "./portfolio-simulation.ts";
  * T+2 counted in sessions, T+0 for VN30 futures, and no fill in the lunch break or after the close.
  */
 
-/** One bar: local time `HH:MM`, open and close (thousand VND; high/low span them). */
-type BarSpec = readonly [clock: string, open: number, close: number];
-
-/** Bars of several sessions as columns, times in bar-time notation (`…T09:15:00+07:00`). */
-function columnsOf(sessions: Record<string, readonly BarSpec[]>): BarColumns {
-  const time: string[] = [];
-  const open: number[] = [];
-  const close: number[] = [];
-  for (const [date, bars] of Object.entries(sessions)) {
-    for (const [clock, o, c] of bars) {
-      time.push(`${date}T${clock}:00+07:00`);
-      open.push(o);
-      close.push(c);
-    }
-  }
-  return {
-    time,
-    open: Float64Array.from(open),
-    high: Float64Array.from(open, (o, i) => Math.max(o, close[i]!)),
-    low: Float64Array.from(open, (o, i) => Math.min(o, close[i]!)),
-    close: Float64Array.from(close),
-    volume: Float64Array.from(open, () => 1_000),
-  };
-}
-
 /** A flat session at `price`: six bars from the morning to the ATC's print at 14:45. */
 function flatSession(price: number): BarSpec[] {
   return ["09:15", "10:00", "11:00", "13:00", "14:00", "14:45"].map(
     (clock) => [clock, price, price] as const,
-  );
-}
-
-function universeOf(symbol: string, exchange: Exchange, columns: BarColumns): BacktestUniverse {
-  const dates = columns.time.map((t) => t.slice(0, 10));
-  return createBacktestUniverse([{ symbol, exchange, columns, records: [] }], {
-    from: dates[0]!,
-    to: dates.at(-1)!,
-  });
-}
-
-/** Runs the portfolio with one entry decided at the close of the bar at `signalTime`. */
-function simulate(
-  symbol: string,
-  exchange: Exchange,
-  columns: BarColumns,
-  signalTime: string,
-  config: Partial<BacktestConfig>,
-) {
-  const universe = universeOf(symbol, exchange, columns);
-  const bar = columns.time.indexOf(signalTime);
-  expect(bar, `no bar at ${signalTime}`).toBeGreaterThanOrEqual(0);
-  const candidate: EntryCandidate = {
-    symbolIndex: 0,
-    symbol,
-    bar,
-    day: universe.days.indexOf(signalTime),
-    time: signalTime,
-    type: "SELLING_CLIMAX",
-    score: 80,
-    confidence: 1,
-  };
-  return simulatePortfolio(
-    universe,
-    resolveBacktestConfig({
-      positionFraction: 1,
-      maxPositions: 1,
-      stopLoss: null,
-      exitOnBearSignal: false,
-      ...config,
-    }),
-    [candidate],
-    [new Uint8Array(universe.symbols[0]!.endBar)],
-    DEFAULT_HOLIDAY_CALENDAR,
   );
 }
 
@@ -316,28 +250,17 @@ describe("UPCOM's band: from the previous session's volume-weighted average pric
   // Jan 2: 9,000 shares at 100.0, then 1,000 at 110.0 in the last minute. Volume-weighted
   // average (each bar at its typical price, (high + low + close) / 3) 101.0 → UPCOM ceiling
   // +15 % 116.1 (116.15 down to the tick). From the close (110.0) it would be 126.5.
-  const jan2 = [
-    ["09:15", 100, 100, 9_000],
-    ["15:00", 110, 110, 1_000],
-  ] as const;
-  const jan3 = [
-    ["09:15", 116.1, 116.1, 1_000],
-    ["10:00", 115, 115, 1_000],
-  ] as const;
-  function columnsWithVolume(volumeOnJan2: number): BarColumns {
-    const rows = [
-      ...jan2.map(([clock, o, c, v]) => [`2024-01-02T${clock}:00+07:00`, o, c, v * volumeOnJan2] as const),
-      ...jan3.map(([clock, o, c, v]) => [`2024-01-03T${clock}:00+07:00`, o, c, v] as const),
-    ];
-    return {
-      time: rows.map((r) => r[0]),
-      open: Float64Array.from(rows, (r) => r[1]),
-      high: Float64Array.from(rows, (r) => Math.max(r[1], r[2])),
-      low: Float64Array.from(rows, (r) => Math.min(r[1], r[2])),
-      close: Float64Array.from(rows, (r) => r[2]),
-      volume: Float64Array.from(rows, (r) => r[3]),
-    };
-  }
+  const columnsWithVolume = (volumeOnJan2: number): BarColumns =>
+    columnsOf({
+      "2024-01-02": [
+        ["09:15", 100, 100, 9_000 * volumeOnJan2],
+        ["15:00", 110, 110, 1_000 * volumeOnJan2],
+      ],
+      "2024-01-03": [
+        ["09:15", 116.1, 116.1],
+        ["10:00", 115, 115],
+      ],
+    });
 
   it("does not buy at an open at the ceiling of the average price, though far under the close's", () => {
     const result = simulate("CCC", "UPCOM", columnsWithVolume(1), "2024-01-02T15:00:00+07:00", {});

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
+import {
+  dailySymbol,
+  intradayColumns,
+  signalRecord,
+  simulateOneEntry,
+} from "../../test/support/backtest-fixtures.ts";
 import type { BarColumns } from "../bar.ts";
 import type { Exchange } from "../market/exchange.ts";
-import { DEFAULT_HOLIDAY_CALENDAR } from "../market/holiday-calendar.ts";
-import type { SignalType } from "../signal-type.ts";
-import type { VpaRecord } from "../vpa-record.ts";
 import { type BacktestConfig, resolveBacktestConfig } from "./backtest-config.ts";
 import { type AnalyzedSymbol, createBacktestUniverse } from "./backtest-universe.ts";
-import type { EntryCandidate } from "./entry-candidates.ts";
-import { simulatePortfolio } from "./portfolio-simulation.ts";
 import { runBacktestOnUniverse } from "./run-backtest.ts";
 
 /**
@@ -16,44 +17,14 @@ import { runBacktestOnUniverse } from "./run-backtest.ts";
  * fills at that close in the same session's PLO, when the data has no bar of the PLO itself.
  */
 
-function signal(symbol: string, time: string, type: SignalType = "SELLING_CLIMAX"): VpaRecord {
-  return {
-    kind: "signal",
-    symbol,
-    time,
-    type,
-    bias: "bull",
-    score: 80,
-    confidence: 0.65,
-    priority: "MEDIUM",
-    variant: null,
-    features: { vr: 2, sr: 2, cl: 0.6, trend: "down" },
-    close: 0,
-    volume: 0,
-    priceChange: 0,
-  };
-}
-
-/** Daily bars as [date, open, close] in thousand VND; high/low span the two. */
+/** Daily bars as [date, open, close] of one symbol, with a signal on `signalDate`. */
 function daily(
   symbol: string,
   exchange: Exchange,
   bars: readonly (readonly [string, number, number])[],
   signalDate: string,
 ): AnalyzedSymbol {
-  return {
-    symbol,
-    exchange,
-    records: [signal(symbol, signalDate)],
-    columns: {
-      time: bars.map((b) => b[0]),
-      open: Float64Array.from(bars, (b) => b[1]),
-      high: Float64Array.from(bars, (b) => Math.max(b[1], b[2])),
-      low: Float64Array.from(bars, (b) => Math.min(b[1], b[2])),
-      close: Float64Array.from(bars, (b) => b[2]),
-      volume: Float64Array.from(bars, () => 1_000_000),
-    },
-  };
+  return dailySymbol(symbol, bars, [signalRecord(symbol, signalDate)], exchange);
 }
 
 const STRATEGY: Partial<BacktestConfig> = {
@@ -165,52 +136,8 @@ describe("daily bars: HNX stocks fill at the close in the post-close session", (
   });
 });
 
-/** Intraday bars `[HH:MM, open, close]` by date, in bar-time notation. */
-function intraday(sessions: Record<string, readonly (readonly [string, number, number])[]>): BarColumns {
-  const rows = Object.entries(sessions).flatMap(([date, bars]) =>
-    bars.map(([clock, o, c]) => [`${date}T${clock}:00+07:00`, o, c] as const),
-  );
-  return {
-    time: rows.map((r) => r[0]),
-    open: Float64Array.from(rows, (r) => r[1]),
-    high: Float64Array.from(rows, (r) => Math.max(r[1], r[2])),
-    low: Float64Array.from(rows, (r) => Math.min(r[1], r[2])),
-    close: Float64Array.from(rows, (r) => r[2]),
-    volume: Float64Array.from(rows, () => 1_000),
-  };
-}
-
-function simulateIntraday(columns: BarColumns, signalTime: string, config: Partial<BacktestConfig>) {
-  const dates = columns.time.map((t) => t.slice(0, 10));
-  const universe = createBacktestUniverse([{ symbol: "BBB", exchange: "HNX", columns, records: [] }], {
-    from: dates[0]!,
-    to: dates.at(-1)!,
-  });
-  const bar = columns.time.indexOf(signalTime);
-  const candidate: EntryCandidate = {
-    symbolIndex: 0,
-    symbol: "BBB",
-    bar,
-    day: universe.days.indexOf(signalTime),
-    time: signalTime,
-    type: "SELLING_CLIMAX",
-    score: 80,
-    confidence: 1,
-  };
-  return simulatePortfolio(
-    universe,
-    resolveBacktestConfig({
-      positionFraction: 1,
-      maxPositions: 1,
-      stopLoss: null,
-      exitOnBearSignal: false,
-      ...config,
-    }),
-    [candidate],
-    [new Uint8Array(universe.symbols[0]!.endBar)],
-    DEFAULT_HOLIDAY_CALENDAR,
-  );
-}
+const simulateIntraday = (columns: BarColumns, signalTime: string, config: Partial<BacktestConfig>) =>
+  simulateOneEntry("BBB", "HNX", columns, signalTime, config);
 
 describe("intraday bars of an HNX stock", () => {
   const untilAtc = {
@@ -226,18 +153,22 @@ describe("intraday bars of an HNX stock", () => {
   } as const;
 
   it("with data ending at the ATC: an order decided on its print fills at it in the PLO", () => {
-    const result = simulateIntraday(intraday(untilAtc), "2024-01-02T14:45:00+07:00", { hnxPostClose: true });
+    const result = simulateIntraday(intradayColumns(untilAtc), "2024-01-02T14:45:00+07:00", {
+      hnxPostClose: true,
+    });
     expect(result.trades.map((t) => [t.entryTime, t.entryPrice])).toEqual([
       ["2024-01-02T14:45:00+07:00", 102_000],
     ]);
-    const without = simulateIntraday(intraday(untilAtc), "2024-01-02T14:45:00+07:00", {});
+    const without = simulateIntraday(intradayColumns(untilAtc), "2024-01-02T14:45:00+07:00", {});
     expect(without.trades.map((t) => [t.entryTime, t.entryPrice])).toEqual([
       ["2024-01-03T09:00:00+07:00", 104_000],
     ]);
   });
 
   it("an order decided before the session's last bar fills at the next bar's open, as always", () => {
-    const result = simulateIntraday(intraday(untilAtc), "2024-01-02T10:00:00+07:00", { hnxPostClose: true });
+    const result = simulateIntraday(intradayColumns(untilAtc), "2024-01-02T10:00:00+07:00", {
+      hnxPostClose: true,
+    });
     expect(result.trades.map((t) => [t.entryTime, t.entryPrice])).toEqual([
       ["2024-01-02T14:30:00+07:00", 100_000],
     ]);
@@ -250,11 +181,15 @@ describe("intraday bars of an HNX stock", () => {
       "2024-01-03": untilAtc["2024-01-03"],
     } as const;
     // Decided on the ATC's print: the next bar (14:50, in the PLO) fills it, option or not.
-    const atc = simulateIntraday(intraday(withPlo), "2024-01-02T14:45:00+07:00", { hnxPostClose: true });
+    const atc = simulateIntraday(intradayColumns(withPlo), "2024-01-02T14:45:00+07:00", {
+      hnxPostClose: true,
+    });
     expect(atc.trades.map((t) => t.entryTime)).toEqual(["2024-01-02T14:50:00+07:00"]);
     expect(atc.counters.filledPostClose).toBe(0);
     // Decided on the PLO's last bar: the session is over; the next session's first bar fills it.
-    const last = simulateIntraday(intraday(withPlo), "2024-01-02T15:00:00+07:00", { hnxPostClose: true });
+    const last = simulateIntraday(intradayColumns(withPlo), "2024-01-02T15:00:00+07:00", {
+      hnxPostClose: true,
+    });
     expect(last.trades.map((t) => t.entryTime)).toEqual(["2024-01-03T09:00:00+07:00"]);
   });
 });

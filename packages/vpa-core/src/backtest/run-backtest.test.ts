@@ -1,59 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { dailySymbol, signalRecord } from "../../test/support/backtest-fixtures.ts";
 import { FIXTURE_DAILY_DATA_PATH, readDailyBarsCsvGz } from "../../test/support/daily-bars-csv.ts";
 import { analyze } from "../analysis/analyze.ts";
-import type { Exchange } from "../market/exchange.ts";
-import type { SignalType } from "../signal-type.ts";
-import type { VpaRecord } from "../vpa-record.ts";
 import type { BacktestConfig } from "./backtest-config.ts";
 import { type AnalyzedSymbol, analyzeBacktestSymbol, createBacktestUniverse } from "./backtest-universe.ts";
 import { equalWeightBenchmark } from "./benchmark-series.ts";
 import { runBacktest, runBacktestOnUniverse } from "./run-backtest.ts";
 
-/** Bars as [date, open, close] in thousand VND; high/low are the max/min of the two. */
-function symbolWith(
-  symbol: string,
-  bars: readonly (readonly [string, number, number])[],
-  records: readonly VpaRecord[] = [],
-  exchange: Exchange = "HOSE",
-): AnalyzedSymbol {
-  return {
-    symbol,
-    exchange,
-    records,
-    columns: {
-      time: bars.map((b) => b[0]),
-      open: Float64Array.from(bars, (b) => b[1]),
-      high: Float64Array.from(bars, (b) => Math.max(b[1], b[2])),
-      low: Float64Array.from(bars, (b) => Math.min(b[1], b[2])),
-      close: Float64Array.from(bars, (b) => b[2]),
-      volume: Float64Array.from(bars, () => 1_000_000),
-    },
-  };
-}
-
-function signal(
-  symbol: string,
-  time: string,
-  type: SignalType,
-  score: number,
-  bias: "bull" | "bear" = "bull",
-): VpaRecord {
-  return {
-    kind: "signal",
-    symbol,
-    time,
-    type,
-    bias,
-    score,
-    confidence: 0.65,
-    priority: "MEDIUM",
-    variant: null,
-    features: { vr: 2, sr: 2, cl: 0.6, trend: "down" },
-    close: 0,
-    volume: 0,
-    priceChange: 0,
-  };
-}
+const symbolWith = dailySymbol;
+const signal = signalRecord;
 
 const PERIOD = { from: "2024-01-02", to: "2024-01-31" };
 const BASE: Partial<BacktestConfig> = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { signalRecord } from "../../../test/support/backtest-fixtures.ts";
 import { FIXTURE_DAILY_DATA_PATH, readDailyBarsCsvGz } from "../../../test/support/daily-bars-csv.ts";
 import type { BarColumns } from "../../bar.ts";
-import type { VpaRecord } from "../../vpa-record.ts";
 import type { BacktestConfig } from "../backtest-config.ts";
 import { type AnalyzedSymbol, analyzeBacktestSymbol } from "../backtest-universe.ts";
 import { chooseBestCandidate } from "./choose-parameters.ts";
@@ -19,23 +19,7 @@ function weekdays(from: string, to: string): string[] {
   return days;
 }
 
-function bullSignal(time: string, score: number): VpaRecord {
-  return {
-    kind: "signal",
-    symbol: "AAA",
-    time,
-    type: "SELLING_CLIMAX",
-    bias: "bull",
-    score,
-    confidence: 0.65,
-    priority: "MEDIUM",
-    variant: null,
-    features: { vr: 2, sr: 2, cl: 0.6, trend: "down" },
-    close: 0,
-    volume: 0,
-    priceChange: 0,
-  };
-}
+const bullSignal = (time: string, score: number) => signalRecord("AAA", time, "SELLING_CLIMAX", score);
 
 /**
  * AAA on HOSE, Jan–Apr 2023 (no holiday in the built-in calendar: T+2 is two sessions), prices
