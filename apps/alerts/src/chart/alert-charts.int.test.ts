@@ -69,10 +69,11 @@ async function storeSignal(): Promise<number> {
 }
 
 /** Counts the drawings by counting what is written to the cache. */
-function countingCache(inner: ChartCache): ChartCache & { sets: number; gets: number } {
+function countingCache(inner: RedisChartCache): ChartCache & { sets: number; gets: number } {
   const counting = {
     sets: 0,
     gets: 0,
+    claimDrawing: (key: number, ttlMs: number) => inner.claimDrawing(key, ttlMs),
     get(signalId: number) {
       counting.gets++;
       return inner.get(signalId);
@@ -127,6 +128,31 @@ describe("alert charts: get or render", () => {
     for (let i = 0; i < 20; i++) expect(await charts.imageFor(signalId)).toBe(first);
     expect(counting.gets).toBe(1);
     expect(counting.sets).toBe(0);
+  });
+
+  it("draws once across processes: a second process waits for the drawing under way in the first", async () => {
+    const signalId = await storeSignal();
+    const counting = countingCache(cache);
+    // Two processes (each its own in-process memory), one Redis: the stream worker drawing as the
+    // signal is stored, an alerts worker's delivery asking at the same moment.
+    const stream = createAlertCharts({ db: database.db, cache: counting, logger });
+    const alerts = createAlertCharts({ db: database.db, cache: counting, logger });
+    const [drawn, waited] = await Promise.all([stream.imageFor(signalId), alerts.imageFor(signalId)]);
+    expect(counting.sets).toBe(1);
+    expect(Buffer.from(waited!.png).equals(Buffer.from(drawn!.png))).toBe(true);
+  });
+
+  it("draws it itself when the process that claimed the drawing never delivers it (bounded wait)", async () => {
+    const signalId = await storeSignal();
+    // A claim left by a process that died mid-drawing: no chart will come.
+    expect(await cache.claimDrawing(signalId, 60_000)).toBe(true);
+    const charts = createAlertCharts({ db: database.db, cache, logger, drawingWaitMs: 300 });
+    const started = performance.now();
+    const image = await charts.imageFor(signalId);
+    expect(image).not.toBeNull();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(await redis.exists(`${connection.prefix}:chart:${signalId}`)).toBe(1);
   });
 
   it("has no chart, and caches nothing, for a signal without its bar or without a row", async () => {

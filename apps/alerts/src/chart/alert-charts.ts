@@ -8,9 +8,12 @@
  * test prints it). The last few charts are also kept in the process (`RECENT_CHARTS`): a HIGH
  * alert's hundreds of deliveries then read its chart once per process, not once each from Redis
  * (a round trip and a fresh buffer of the PNG per delivery).
- * Within a process concurrent deliveries of one signal wait for one drawing; two processes may
- * each draw the same chart once (the same bytes: the drawing is deterministic), which costs a
- * little CPU and never a second message.
+ * Within a process concurrent deliveries of one signal wait for one drawing; across processes
+ * the first to miss the cache claims the drawing in Redis (`claimDrawing`) and the others wait for
+ * its chart to appear in the cache (polled, at most `drawingWaitMs`, then they draw it
+ * themselves: the claimer may have died). So several alerts workers, each sending some of a HIGH
+ * alert's deliveries, draw its chart once between them, not once each. Two drawings of one chart
+ * (a claim expired, Redis away) are the same bytes: the drawing is deterministic.
  *
  * A bar close starts a dozen charts at once: their reads are coalesced (one statement for the
  * signals, one per timeframe for their bars, instead of three round trips each), and at most
@@ -47,7 +50,22 @@ export interface AlertChartsOptions {
   readonly db: Kysely<Database>;
   readonly cache: ChartCache;
   readonly logger: Logger;
+  /**
+   * How long a process waits for a chart another process claimed before drawing it itself.
+   * Default {@link DRAWING_WAIT_MS}.
+   */
+  readonly drawingWaitMs?: number;
 }
+
+/**
+ * Waiting for another process's drawing: a chart takes ~10 ms alone and a few hundred behind a
+ * close's other charts, so 2 s covers a slow one; past it the claimer is taken for gone.
+ */
+export const DRAWING_WAIT_MS = 2_000;
+/** A claim outlives the wait, so a slow drawer is not joined by a second before the wait is over. */
+const DRAWING_CLAIM_MS = 5_000;
+/** How often a waiting process looks for the claimed chart. */
+const DRAWING_POLL_MS = 15;
 
 /**
  * @example
@@ -110,6 +128,18 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
     return { png, alt: chart.alt };
   }
 
+  /** The chart another process claimed, once it is in the cache; null past the wait or on an error. */
+  async function drawnElsewhere(signalId: number): Promise<MessageImage | null> {
+    const deadline = performance.now() + (options.drawingWaitMs ?? DRAWING_WAIT_MS);
+    while (performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, DRAWING_POLL_MS));
+      const cached = await options.cache.get(signalId);
+      if (cached !== null) return cached;
+    }
+    logger.info({ signalId }, "the chart another process claimed did not come; drawing it here");
+    return null;
+  }
+
   async function cachedOrDrawn(
     signalId: number,
     known: SignalView | undefined,
@@ -117,6 +147,13 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
     try {
       const cached = await options.cache.get(signalId);
       if (cached !== null) return cached;
+      if (
+        options.cache.claimDrawing !== undefined &&
+        !(await options.cache.claimDrawing(signalId, DRAWING_CLAIM_MS))
+      ) {
+        const elsewhere = await drawnElsewhere(signalId);
+        if (elsewhere !== null) return elsewhere;
+      }
     } catch (err) {
       logger.warn({ err, signalId }, "chart cache unreadable; drawing the chart");
     }

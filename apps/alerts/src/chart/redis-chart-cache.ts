@@ -9,6 +9,12 @@ export interface ChartCache {
   /** The chart stored under this key, or null when there is none (never stored, or expired). */
   get(key: ChartCacheKey): Promise<MessageImage | null>;
   set(key: ChartCacheKey, image: MessageImage): Promise<void>;
+  /**
+   * Claims the drawing of `key` for `ttlMs` across every process sharing the cache: true for the
+   * first caller; false while another holds it (its chart is on the way: wait for it in `get`).
+   * Without it, each process draws what it misses.
+   */
+  claimDrawing?(key: ChartCacheKey, ttlMs: number): Promise<boolean>;
 }
 
 /** A signal id, or a string naming another drawing. */
@@ -75,6 +81,11 @@ export class RedisChartCache implements ChartCache {
       .exec();
     const failed = results?.find(([error]) => error !== null)?.[0];
     if (failed) throw failed;
+  }
+
+  /** `SET <prefix>:chart:<key>:drawing NX PX ttlMs`: the first caller gets it. */
+  async claimDrawing(cacheKey: ChartCacheKey, ttlMs: number): Promise<boolean> {
+    return (await this.#redis.set(`${this.keyOf(cacheKey)}:drawing`, "1", "PX", ttlMs, "NX")) === "OK";
   }
 
   async close(): Promise<void> {
