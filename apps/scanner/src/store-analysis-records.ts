@@ -76,7 +76,7 @@ export async function storeAnalysisRecords(
  * signal insert, one confirmation insert, one pending-alert write and one `addBulk` in all,
  * whatever the number of stocks. The confirmations are written beside the alerts (two connections
  * for a moment): on a live close that takes a statement's wait off every HIGH alert's path
- * (bench/live: p99 −50 ms at 60×).
+ * (bench/live: median p99 −65 ms at 60×).
  */
 export async function storeAnalysisRecordsOfStocks(
   deps: StoreRecordsDependencies,
