@@ -74,6 +74,7 @@ function countingCache(inner: RedisChartCache): ChartCache & { sets: number; get
     sets: 0,
     gets: 0,
     claimDrawing: (key: number, ttlMs: number) => inner.claimDrawing(key, ttlMs),
+    releaseDrawing: (key: number) => inner.releaseDrawing(key),
     get(signalId: number) {
       counting.gets++;
       return inner.get(signalId);
@@ -153,6 +154,23 @@ describe("alert charts: get or render", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(300);
     expect(performance.now() - started).toBeLessThan(3_000);
     expect(await redis.exists(`${connection.prefix}:chart:${signalId}`)).toBe(1);
+  });
+
+  it("does not make the next delivery wait when a drawing came to no chart (the claim is released)", async () => {
+    const signalId = await storeSignal();
+    await sql`delete from market_data where stock_id = ${stockId} and time = (select time from vpa_signals where id = ${signalId})`.execute(
+      database.db,
+    );
+    const first = createAlertCharts({ db: database.db, cache, logger });
+    expect(await first.imageFor(signalId)).toBeNull();
+    // Another process, and the same one again: each finds the drawing free at once (the default
+    // wait is 2 s), tries, and has no chart either.
+    const other = createAlertCharts({ db: database.db, cache, logger });
+    const started = performance.now();
+    expect(await other.imageFor(signalId)).toBeNull();
+    expect(await first.imageFor(signalId)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await redis.exists(`${connection.prefix}:chart:${signalId}:drawing`)).toBe(0);
   });
 
   it("has no chart, and caches nothing, for a signal without its bar or without a row", async () => {

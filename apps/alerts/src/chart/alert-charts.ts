@@ -11,7 +11,9 @@
  * Within a process concurrent deliveries of one signal wait for one drawing; across processes
  * the first to miss the cache claims the drawing in Redis (`claimDrawing`) and the others wait for
  * its chart to appear in the cache (polled, at most `drawingWaitMs`, then they draw it
- * themselves: the claimer may have died). So several alerts workers, each sending some of a HIGH
+ * themselves: the claimer may have died). The claimer gives the claim up when its drawing is over,
+ * drawn or not (a signal without its bar has no chart), and a waiter that finds the claim free
+ * takes it and draws at once. So several alerts workers, each sending some of a HIGH
  * alert's deliveries, draw its chart once between them, not once each. Two drawings of one chart
  * (a claim expired, Redis away) are the same bytes: the drawing is deterministic.
  *
@@ -128,35 +130,56 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
     return { png, alt: chart.alt };
   }
 
-  /** The chart another process claimed, once it is in the cache; null past the wait or on an error. */
-  async function drawnElsewhere(signalId: number): Promise<MessageImage | null> {
+  /**
+   * The cached chart, or the drawing claimed for this process: waits while another process holds
+   * the claim (polling, at most `drawingWaitMs`), taking the claim as soon as it is free.
+   */
+  async function cachedOrClaimed(
+    signalId: number,
+    claim: (key: number, ttlMs: number) => Promise<boolean>,
+  ): Promise<{ readonly image: MessageImage } | { readonly claimed: boolean }> {
     const deadline = performance.now() + (options.drawingWaitMs ?? DRAWING_WAIT_MS);
-    while (performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, DRAWING_POLL_MS));
+    for (let first = true; ; first = false) {
+      if (!first) await new Promise((resolve) => setTimeout(resolve, DRAWING_POLL_MS));
       const cached = await options.cache.get(signalId);
-      if (cached !== null) return cached;
+      if (cached !== null) return { image: cached };
+      if (await claim(signalId, DRAWING_CLAIM_MS)) return { claimed: true };
+      if (performance.now() >= deadline) {
+        logger.info({ signalId }, "the chart another process claimed did not come; drawing it here");
+        return { claimed: false };
+      }
     }
-    logger.info({ signalId }, "the chart another process claimed did not come; drawing it here");
-    return null;
   }
 
   async function cachedOrDrawn(
     signalId: number,
     known: SignalView | undefined,
   ): Promise<MessageImage | null> {
+    let claimed = false;
     try {
-      const cached = await options.cache.get(signalId);
-      if (cached !== null) return cached;
-      if (
-        options.cache.claimDrawing !== undefined &&
-        !(await options.cache.claimDrawing(signalId, DRAWING_CLAIM_MS))
-      ) {
-        const elsewhere = await drawnElsewhere(signalId);
-        if (elsewhere !== null) return elsewhere;
+      const claim = options.cache.claimDrawing?.bind(options.cache);
+      if (claim === undefined) {
+        const cached = await options.cache.get(signalId);
+        if (cached !== null) return cached;
+      } else {
+        const found = await cachedOrClaimed(signalId, claim);
+        if ("image" in found) return found.image;
+        claimed = found.claimed;
       }
     } catch (err) {
       logger.warn({ err, signalId }, "chart cache unreadable; drawing the chart");
     }
+    try {
+      return await drawAndCache(signalId, known);
+    } finally {
+      if (claimed)
+        await options.cache.releaseDrawing?.(signalId).catch((err: unknown) => {
+          logger.debug({ err, signalId }, "could not give the drawing claim up; it expires");
+        });
+    }
+  }
+
+  async function drawAndCache(signalId: number, known: SignalView | undefined): Promise<MessageImage | null> {
     let image: MessageImage | null;
     try {
       image = await draw(signalId, known);

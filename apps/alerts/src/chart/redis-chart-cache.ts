@@ -15,6 +15,8 @@ export interface ChartCache {
    * Without it, each process draws what it misses.
    */
   claimDrawing?(key: ChartCacheKey, ttlMs: number): Promise<boolean>;
+  /** Gives the claim up once the drawing is over, drawn or not: a waiter then draws at once. */
+  releaseDrawing?(key: ChartCacheKey): Promise<void>;
 }
 
 /** A signal id, or a string naming another drawing. */
@@ -86,6 +88,10 @@ export class RedisChartCache implements ChartCache {
   /** `SET <prefix>:chart:<key>:drawing NX PX ttlMs`: the first caller gets it. */
   async claimDrawing(cacheKey: ChartCacheKey, ttlMs: number): Promise<boolean> {
     return (await this.#redis.set(`${this.keyOf(cacheKey)}:drawing`, "1", "PX", ttlMs, "NX")) === "OK";
+  }
+
+  async releaseDrawing(cacheKey: ChartCacheKey): Promise<void> {
+    await this.#redis.del(`${this.keyOf(cacheKey)}:drawing`);
   }
 
   async close(): Promise<void> {
