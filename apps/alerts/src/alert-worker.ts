@@ -18,6 +18,7 @@ import { channelPacing } from "./channels/channel-registry.ts";
 import { createAlertCharts } from "./chart/alert-charts.ts";
 import { RedisChartCache } from "./chart/redis-chart-cache.ts";
 import { type AlertThrottle, type DeliveryRateLimiter, deliver, type SendOutcome } from "./deliver.job.ts";
+import { createDeliveryLedger } from "./delivery-ledger.ts";
 import { type DeliverySweeper, startDeliverySweeper } from "./delivery-sweeper.ts";
 import { createEvidenceLookup } from "./evidence/evidence-lookup.ts";
 import { createAlertFanOut, SignalNotFoundError } from "./fan-out-alert.job.ts";
@@ -112,9 +113,18 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
   const chartCache = options.charts === false ? null : new RedisChartCache(options.connection);
   const charts =
     chartCache === null ? undefined : createAlertCharts({ db: options.db, cache: chartCache, logger });
+  // Not awaited: a job that comes meanwhile waits for the thread as it would anyway.
+  void charts?.warmUp();
   // The track record's figures, loaded once per update of it and shared by every delivery job of
   // this process; its stamp is read again at most every 5 s (evidence/README.md).
   const evidence = createEvidenceLookup({ db: options.db, recheckMs: EVIDENCE_RECHECK_MS });
+  evidence
+    .warmUp()
+    .catch((err: unknown) =>
+      logger.warn({ err }, "could not read the track record at start; the first alert reads it"),
+    );
+  // The delivery jobs running at once share each step's statement (delivery-ledger.ts).
+  const ledger = createDeliveryLedger(options.db);
 
   const fanOutOne = createAlertFanOut({
     db: options.db,
@@ -159,6 +169,7 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
         payload,
         {
           db: options.db,
+          ledger,
           senders: options.senders,
           limiter,
           pacing: (channel) => channelPacing(channel, pacingOptions),

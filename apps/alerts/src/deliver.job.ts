@@ -1,13 +1,8 @@
 import {
-  claimDelivery,
   type Database,
   type DeliveryContext,
   type DigestItem,
   deactivateSubscriber,
-  findSignal,
-  findThrottleState,
-  loadDeliveryContext,
-  markDeliverySent,
   markDeliveryUnsent,
   type PortfolioDay,
   suppressDelivery,
@@ -26,6 +21,7 @@ import { DeliveryRateLimitedError } from "./channels/delivery-rate-limited-error
 import { RecipientUnreachableError } from "./channels/recipient-unreachable-error.ts";
 import { type SendMarks, sendInWindow } from "./channels/send-in-window.ts";
 import type { AlertCharts } from "./chart/alert-charts.ts";
+import { type DeliveryLedger, sharedDeliveryLedger } from "./delivery-ledger.ts";
 import { type EvidenceLookup, sharedEvidenceLookup } from "./evidence/evidence-lookup.ts";
 import { evidenceSubjectOfDigestItem, evidenceSubjectOfSignal } from "./evidence/evidence-subject.ts";
 import type { EvidenceSubject, SignalEvidence } from "./evidence/signal-evidence.ts";
@@ -46,6 +42,11 @@ export interface DeliveryRateLimiter extends SendMarks {
 
 export interface DeliveryDependencies {
   readonly db: Kysely<Database>;
+  /**
+   * The ledger's statements, shared by the delivery jobs running beside this one
+   * (delivery-ledger.ts). Default: the ledger shared by every user of `db`.
+   */
+  readonly ledger?: DeliveryLedger;
   /** The channels this process can send on. */
   readonly senders: ReadonlyMap<Channel, ChannelSender>;
   readonly limiter: DeliveryRateLimiter;
@@ -131,7 +132,8 @@ export async function deliver(
   deps: DeliveryDependencies,
   stop?: AbortSignal,
 ): Promise<DeliveryOutcome> {
-  const context = await loadDeliveryContext(deps.db, payload.deliveryId);
+  const ledger = ledgerOf(deps);
+  const context = await ledger.context(payload.deliveryId);
   if (context === undefined) return { kind: "settled", status: "skipped" };
   const logger = deps.logger.child({
     deliveryId: context.id,
@@ -149,7 +151,7 @@ export async function deliver(
       return { kind: "settled", status: recalled.status };
     }
     // A delivery job runs once at a time: the run that claimed it died before recording the outcome.
-    const claim = await claimDelivery(deps.db, context.id);
+    const claim = await ledger.claim(context.id);
     if (claim === "uncertain")
       logger.warn("an earlier attempt died mid-send; recorded uncertain, not resent");
     return { kind: "settled", status: "skipped" };
@@ -204,7 +206,7 @@ export async function deliver(
   if (slot.kind !== "slot") return slot;
   if (stop?.aborted === true) return { kind: "wait", untilMs: Date.now(), reason: "worker shutting down" };
 
-  const claim = await claimDelivery(deps.db, context.id);
+  const claim = await ledger.claim(context.id);
   if (claim !== "claimed") return { kind: "settled", status: "skipped" };
   deps.metrics.alertDeliveryAttempts.inc(labels);
   let receipt: { readonly providerMessageId: string | null };
@@ -233,6 +235,10 @@ export async function deliver(
   return { kind: "settled", status: "sent" };
 }
 
+function ledgerOf(deps: DeliveryDependencies): DeliveryLedger {
+  return deps.ledger ?? sharedDeliveryLedger(deps.db);
+}
+
 const OUTCOME_WRITE_ATTEMPTS = 3;
 
 /**
@@ -259,7 +265,7 @@ async function recordOutcome(deps: DeliveryDependencies, id: number, outcome: Se
 
 function writeOutcome(deps: DeliveryDependencies, id: number, outcome: SendOutcome): Promise<void> {
   return outcome.status === "sent"
-    ? markDeliverySent(deps.db, id, outcome.providerMessageId)
+    ? ledgerOf(deps).markSent(id, outcome.providerMessageId)
     : markDeliveryUnsent(deps.db, id, outcome.status, outcome.error);
 }
 
@@ -275,7 +281,7 @@ async function renderMessage(
     const portfolios = await lookUpPortfolioDays(deps, logger);
     return renderDigest({ items, total: context.subject.total, portfolios }, language, evidence);
   }
-  const signal = await findSignal(deps.db, context.subject.signalId);
+  const signal = await ledgerOf(deps).signal(context.subject.signalId);
   if (signal === undefined) throw new AlertSignalDeletedError(context.subject.signalId);
   const evidence = await lookUpEvidence([evidenceSubjectOfSignal(signal)], deps, logger);
   return renderAlert(alertContentOf(signal), language, evidence?.[0]);
@@ -387,7 +393,7 @@ async function throttleReason(
 ): Promise<string | null> {
   const { throttle } = deps;
   if (context.subject.kind !== "alert" || !throttleEnabled(throttle)) return null;
-  const state = await findThrottleState(deps.db, {
+  const state = await ledgerOf(deps).throttleState({
     subscriberId: context.recipient.id,
     channel: context.channel,
     signalId: context.subject.signalId,

@@ -1,16 +1,22 @@
 import {
   type AlertFanOut,
+  claimDeliveries,
   claimDelivery,
   createPendingAlerts,
   createScan,
   ensureAlert,
   findRecipients,
   findSignalsWithoutAlert,
+  findThrottleState,
+  findThrottleStates,
   insertConfirmations,
   insertSignals,
   listLatestBars,
   listSignals,
+  loadDeliveryContext,
+  loadDeliveryContexts,
   loadRecentBars,
+  markDeliveriesSent,
   markDeliverySent,
   markDeliveryUnsent,
   migrateToLatest,
@@ -401,5 +407,78 @@ describe("subscriptions and deliveries", () => {
     // The worker dies here: no mark. The retried job must not send again.
     expect(await claimDelivery(database.db, crashed!.id)).toBe("uncertain");
     expect(await claimDelivery(database.db, crashed!.id)).toBe("uncertain");
+  });
+
+  it("claims, reads and settles a burst of deliveries in one statement each, each as it would be alone", async () => {
+    const ids = await upsertStocks(database.db, [{ symbol: "BRS" }]);
+    const [first, second] = await insertSignals(database.db, ids.get("BRS")!, "1D", [
+      signal("2021-05-03"),
+      signal("2021-05-04"),
+    ]);
+    const alertId = await ensureAlert(database.db, { signalId: first!.id, priority: "HIGH", message: "m" });
+    const { subscriberId } = await subscribe(database.db, { channel: "console", address: "burst" });
+    const [onConsole, onEmail, crashed, sent] = await queueDeliveries(
+      database.db,
+      { kind: "alert", alertId },
+      [
+        { subscriberId, channel: "console" },
+        { subscriberId, channel: "email" },
+        { subscriberId, channel: "webhook" },
+        { subscriberId, channel: "telegram" },
+      ],
+    );
+    expect(await claimDelivery(database.db, crashed!.id)).toBe("claimed"); // its worker dies mid-send
+    expect(await claimDelivery(database.db, sent!.id)).toBe("claimed");
+    await markDeliverySent(database.db, sent!.id, "m-0");
+
+    // The contexts in the ids' order, an unknown id as undefined, equal to one read each.
+    const contexts = await loadDeliveryContexts(database.db, [onEmail!.id, 987_654_321, onConsole!.id]);
+    expect(contexts.map((c) => c?.channel)).toEqual(["email", undefined, "console"]);
+    expect(contexts[0]).toEqual(await loadDeliveryContext(database.db, onEmail!.id));
+
+    // One claim each: the owed claimed, the crashed one uncertain (never resent), the sent one
+    // already sent, and the same delivery twice in one burst claimed once.
+    expect(
+      await claimDeliveries(database.db, [onConsole!.id, crashed!.id, sent!.id, onEmail!.id, onEmail!.id]),
+    ).toEqual(["claimed", "uncertain", "already-sent", "claimed", "uncertain"]);
+
+    // Two channels of one alert settled together: the alert records both.
+    await markDeliveriesSent(database.db, [
+      { id: onConsole!.id, providerMessageId: "m-1" },
+      { id: onEmail!.id, providerMessageId: null },
+    ]);
+    const rows = await database.db
+      .selectFrom("alert_deliveries")
+      .select(["id", "status", "provider_message_id"])
+      .where("id", "in", [onConsole!.id, onEmail!.id])
+      .orderBy("id")
+      .execute();
+    expect(rows.map((r) => [r.status, r.provider_message_id])).toEqual([
+      ["sent", "m-1"],
+      ["sent", null],
+    ]);
+    const alert = await database.db
+      .selectFrom("alerts")
+      .select(["is_sent", "channels_sent"])
+      .where("id", "=", alertId)
+      .executeTakeFirstOrThrow();
+    expect(alert.is_sent).toBe(true);
+    expect([...alert.channels_sent].sort()).toEqual(["console", "email", "telegram"]);
+
+    // The throttle's view of several deliveries at once equals one query each.
+    const capSince = new Date(Date.now() - 3_600_000);
+    const queries = [
+      { subscriberId, channel: "console", signalId: second!.id, cooldownMs: 3 * 86_400_000, capSince },
+      { subscriberId, channel: "console", signalId: second!.id, cooldownMs: 0, capSince },
+      { subscriberId, channel: "sms", signalId: second!.id, cooldownMs: 3 * 86_400_000, capSince },
+    ];
+    const states = await findThrottleStates(database.db, queries);
+    expect(states).toEqual([
+      { inCooldown: true, sentRecently: 1 },
+      { inCooldown: false, sentRecently: 1 },
+      { inCooldown: false, sentRecently: 0 },
+    ]);
+    for (const [i, query] of queries.entries())
+      expect(await findThrottleState(database.db, query)).toEqual(states[i]);
   });
 });

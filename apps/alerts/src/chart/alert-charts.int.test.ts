@@ -3,6 +3,7 @@ import { insertSignals, type SignalInput, upsertBars, upsertStocks } from "@vpa/
 import { createLogger, type QueueConnection } from "@vpa/runtime";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
 import { testQueueConnection } from "../../../../test-support/queues.ts";
@@ -195,5 +196,20 @@ describe("alert charts: get or render", () => {
     } finally {
       await unreachable.close();
     }
+  });
+
+  it("warms the drawing up as a worker starts, and caches, claims or reads nothing for it", async () => {
+    const counting = countingCache(cache);
+    const lines: string[] = [];
+    const listening = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+    const charts = createAlertCharts({ db: database.db, cache: counting, logger: listening });
+    const keysBefore = await redis.keys(`${connection.prefix}:*`);
+    await charts.warmUp();
+    expect(lines.some((line) => line.includes("chart drawing warmed up"))).toBe(true);
+    expect((await redis.keys(`${connection.prefix}:*`)).sort()).toEqual(keysBefore.sort());
+    expect({ sets: counting.sets, gets: counting.gets }).toEqual({ sets: 0, gets: 0 });
+    // The signals drawn after it are drawn as before.
+    const image = await charts.imageFor(await storeSignal());
+    expect(readPngSize(image!.png)).toEqual({ width: 800, height: 450 });
   });
 });

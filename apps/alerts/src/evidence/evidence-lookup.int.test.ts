@@ -185,6 +185,17 @@ describe("evidence lookup", () => {
     expect((await lookup.evidenceFor([alertToday]))[0]).toMatchObject({ count: 50 });
   });
 
+  it("is loaded by its warm-up: the first lookup after it answers from the figures already read", async () => {
+    let now = 1_000_000;
+    const lookup = createEvidenceLookup({ db: database.db, recheckMs: 60_000, now: () => now });
+    await storeOutcomes(strongRows(40));
+    await lookup.warmUp();
+    await storeOutcomes(strongRows(10));
+    now += 1_000;
+    // Within recheckMs of the warm-up: its figures, not a new read (which would count 50).
+    expect((await lookup.evidenceFor([alertToday]))[0]).toMatchObject({ count: 40 });
+  });
+
   it("moves the stamp when a pending outcome becomes final, even with no new signal", async () => {
     await storeOutcomes(strongRows(29));
     const [pending] = await storeOutcomes([{ netReturn: null, chanceNetReturn: null }]);

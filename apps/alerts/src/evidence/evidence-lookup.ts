@@ -15,6 +15,12 @@ import { EVIDENCE_HORIZON, type EvidenceSubject, type SignalEvidence } from "./s
 export interface EvidenceLookup {
   /** The evidence of each subject, in order. */
   evidenceFor(subjects: readonly EvidenceSubject[]): Promise<SignalEvidence[]>;
+  /**
+   * Loads the track record's figures now (the alerts worker, as it starts), so the first alert
+   * after a start does not wait while the whole horizon's rows are read. Rejects when the
+   * database cannot be read.
+   */
+  warmUp(): Promise<void>;
 }
 
 export interface EvidenceLookupOptions {
@@ -84,6 +90,9 @@ export function createEvidenceLookup(options: EvidenceLookupOptions): EvidenceLo
   }
 
   return {
+    async warmUp() {
+      await currentSnapshot();
+    },
     async evidenceFor(subjects) {
       if (subjects.length === 0) return [];
       const snapshot = await currentSnapshot();

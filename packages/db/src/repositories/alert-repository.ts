@@ -476,25 +476,44 @@ export interface ThrottleState {
 
 /** What this subscriber has recently been sent on this channel, for the alert throttle. */
 export async function findThrottleState(db: Kysely<Database>, query: ThrottleQuery): Promise<ThrottleState> {
-  const cooldown = `${Math.max(0, Math.round(query.cooldownMs))} milliseconds`;
+  const [state] = await findThrottleStates(db, [query]);
+  return state as ThrottleState;
+}
+
+/** {@link findThrottleState} for a burst of deliveries in one query, in the queries' order. */
+export async function findThrottleStates(
+  db: Kysely<Database>,
+  queries: readonly ThrottleQuery[],
+): Promise<ThrottleState[]> {
+  if (queries.length === 0) return [];
+  const column = <T>(of: (query: ThrottleQuery) => T) => queries.map(of);
   const result = await sql<{ in_cooldown: boolean; sent_recently: number }>`
-    with current_signal as (select stock_id, timeframe, type, time from vpa_signals where id = ${query.signalId})
+    with q as (
+      select * from unnest(
+        ${column((q) => q.subscriberId)}::int4[], ${column((q) => q.channel)}::text[],
+        ${column((q) => q.signalId)}::int8[], ${column((q) => Math.max(0, Math.round(q.cooldownMs)))}::int8[],
+        ${column((q) => q.capSince)}::timestamptz[]
+      ) with ordinality as q(subscriber_id, channel, signal_id, cooldown_ms, cap_since, n)
+    )
     select
       exists (
-        select 1 from alert_deliveries d
-        join alerts a on a.id = d.alert_id
-        join vpa_signals s on s.id = a.signal_id
-        join current_signal c on c.stock_id = s.stock_id and c.timeframe = s.timeframe and c.type = s.type
-        where d.subscriber_id = ${query.subscriberId} and d.channel = ${query.channel} and d.status = 'sent'
-          and s.id <> ${query.signalId}
-          and s.time > c.time - ${cooldown}::interval and s.time < c.time + ${cooldown}::interval
+        select 1 from vpa_signals c
+        join vpa_signals s on s.stock_id = c.stock_id and s.timeframe = c.timeframe and s.type = c.type
+        join alerts a on a.signal_id = s.id
+        join alert_deliveries d on d.alert_id = a.id
+        where c.id = q.signal_id
+          and d.subscriber_id = q.subscriber_id and d.channel = q.channel and d.status = 'sent'
+          and s.id <> q.signal_id
+          and s.time > c.time - q.cooldown_ms * interval '1 millisecond'
+          and s.time < c.time + q.cooldown_ms * interval '1 millisecond'
       ) as in_cooldown,
       (select count(*)::int from alert_deliveries d
-        where d.subscriber_id = ${query.subscriberId} and d.channel = ${query.channel}
-          and d.status = 'sent' and d.sent_at >= ${query.capSince}) as sent_recently
+        where d.subscriber_id = q.subscriber_id and d.channel = q.channel
+          and d.status = 'sent' and d.sent_at >= q.cap_since) as sent_recently
+    from q
+    order by q.n
   `.execute(db);
-  const row = result.rows[0];
-  return { inCooldown: row?.in_cooldown ?? false, sentRecently: row?.sent_recently ?? 0 };
+  return result.rows.map((row) => ({ inCooldown: row.in_cooldown, sentRecently: row.sent_recently }));
 }
 
 export interface DeliveryQuery {

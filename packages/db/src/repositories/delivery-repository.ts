@@ -115,7 +115,26 @@ export async function loadDeliveryContext(
   db: Kysely<Database>,
   id: number,
 ): Promise<DeliveryContext | undefined> {
-  const row = await db
+  const [context] = await loadDeliveryContexts(db, [id]);
+  return context;
+}
+
+/**
+ * {@link loadDeliveryContext} for several deliveries in one query (a burst's delivery jobs share
+ * it): each id's context in the ids' order, undefined for an id with no row.
+ */
+export async function loadDeliveryContexts(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<(DeliveryContext | undefined)[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectContexts(db, ids);
+  const byId = new Map(rows.map((row) => [row.id, contextOf(row)] as const));
+  return ids.map((id) => byId.get(id));
+}
+
+function selectContexts(db: Kysely<Database>, ids: readonly number[]) {
+  return db
     .selectFrom("alert_deliveries as d")
     .innerJoin("subscribers as sb", "sb.id", "d.subscriber_id")
     .leftJoin("alerts as a", "a.id", "d.alert_id")
@@ -140,9 +159,11 @@ export async function loadDeliveryContext(
       "dg.items",
       "dg.total",
     ])
-    .where("d.id", "=", id)
-    .executeTakeFirst();
-  if (row === undefined) return undefined;
+    .where("d.id", "in", [...new Set(ids)])
+    .execute();
+}
+
+function contextOf(row: Awaited<ReturnType<typeof selectContexts>>[number]): DeliveryContext {
   const recipient: DeliveryRecipient = {
     id: row.subscriber_id,
     address: row.address,
@@ -188,13 +209,33 @@ export type ClaimOutcome = "claimed" | "already-sent" | "already-failed" | "alre
  * `sending`, so the single point that guarantees no duplicate.
  */
 export async function claimDelivery(db: Kysely<Database>, id: number): Promise<ClaimOutcome> {
+  const [outcome] = await claimDeliveries(db, [id]);
+  return outcome as ClaimOutcome;
+}
+
+/**
+ * {@link claimDelivery} for a burst of deliveries: one statement claims every owed one, and each
+ * of the others is then resolved as it would be alone. An id given twice is claimed once: the
+ * second is what a second claim of it would find (a claim in flight: `uncertain`).
+ */
+export async function claimDeliveries(db: Kysely<Database>, ids: readonly number[]): Promise<ClaimOutcome[]> {
+  if (ids.length === 0) return [];
   const claimed = await sql<{ id: number }>`
     update alert_deliveries set status = 'sending', attempts = attempts + 1, claimed_at = now(), error = null
-    where id = ${id} and status in ('queued', 'retry')
+    where id = any(${[...new Set(ids)]}::int8[]) and status in ('queued', 'retry')
     returning id
   `.execute(db);
-  if (claimed.rows.length > 0) return "claimed";
-  // sending → uncertain: a send whose outcome nobody recorded.
+  const unclaimed = new Set(claimed.rows.map((row) => Number(row.id)));
+  const outcomes: ClaimOutcome[] = [];
+  for (const id of ids) {
+    if (unclaimed.delete(id)) outcomes.push("claimed");
+    else outcomes.push(await resolveUnclaimable(db, id));
+  }
+  return outcomes;
+}
+
+/** What a claim that took nothing found; sending → uncertain: a send whose outcome nobody recorded. */
+async function resolveUnclaimable(db: Kysely<Database>, id: number): Promise<ClaimOutcome> {
   const existing = await sql<{ status: string }>`
     update alert_deliveries set status = case when status = 'sending' then 'uncertain' else status end,
       error = case when status = 'sending' then 'the worker died mid-send; not resent' else error end
@@ -214,18 +255,37 @@ export async function markDeliverySent(
   id: number,
   providerMessageId: string | null,
 ): Promise<void> {
-  // One statement (one round trip, not a transaction's four): it runs on every send.
+  await markDeliveriesSent(db, [{ id, providerMessageId }]);
+}
+
+/**
+ * sending → sent for a burst of deliveries, and each one's alert marked sent on its channels. One
+ * statement (one round trip, not a transaction's four): it runs on every send.
+ */
+export async function markDeliveriesSent(
+  db: Kysely<Database>,
+  sends: readonly { readonly id: number; readonly providerMessageId: string | null }[],
+): Promise<void> {
+  if (sends.length === 0) return;
+  // An alert's channels are gathered first: an UPDATE … FROM takes one source row per target row,
+  // so two channels of one alert settled together would otherwise record one of them.
   await sql`
-    with sent as (
-      update alert_deliveries set status = 'sent', sent_at = now(), provider_message_id = ${providerMessageId}
-      where id = ${id}
-      returning alert_id, channel
+    with sends as (
+      select * from unnest(${sends.map((s) => s.id)}::int8[], ${sends.map((s) => s.providerMessageId)}::text[])
+        as s(id, provider_message_id)
+    ), sent as (
+      update alert_deliveries d set status = 'sent', sent_at = now(), provider_message_id = sends.provider_message_id
+      from sends
+      where d.id = sends.id
+      returning d.alert_id, d.channel
+    ), per_alert as (
+      select alert_id, array_agg(distinct channel) as channels from sent group by alert_id
     )
     update alerts set is_sent = true, sent_at = coalesce(alerts.sent_at, now()),
-      channels_sent = case when sent.channel = any(alerts.channels_sent) then alerts.channels_sent
-                           else array_append(alerts.channels_sent, sent.channel) end
-    from sent
-    where alerts.id = sent.alert_id
+      channels_sent = alerts.channels_sent
+        || array(select c from unnest(per_alert.channels) as c where c <> all(alerts.channels_sent))
+    from per_alert
+    where alerts.id = per_alert.alert_id
   `.execute(db);
 }
 
