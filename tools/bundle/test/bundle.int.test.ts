@@ -102,8 +102,10 @@ describe("the bundled vpa command (what the image runs)", () => {
       const ready = await fetch(`http://127.0.0.1:${port}/ready`);
       expect(await ready.json()).toEqual({ status: "ready", checks: { redis: "ok", postgres: "ok" } });
       await new Promise((r) => setTimeout(r, 3_000));
-      // Measured 90-111 MB idle (BENCHMARKS.md "Worker memory"); from the sources 155-170 MB.
-      expect(await rssMiB(child.pid as number)).toBeLessThan(130);
+      // Measured 132 MB idle (BENCHMARKS.md "Worker memory"), of which ~26 MB is the chart thread
+      // it warms up as it starts (before session 11 it came with the first alert: 106 MB idle);
+      // from the sources 186 MB.
+      expect(await rssMiB(child.pid as number)).toBeLessThan(145);
     } finally {
       child.kill("SIGTERM");
       expect(await worker.exited).toBe(0);

@@ -225,10 +225,11 @@ export async function claimDeliveries(db: Kysely<Database>, ids: readonly number
     where id = any(${[...new Set(ids)]}::int8[]) and status in ('queued', 'retry')
     returning id
   `.execute(db);
-  const unclaimed = new Set(claimed.rows.map((row) => Number(row.id)));
+  // Each claimed row goes to the first request for it; a repeat finds it taken.
+  const won = new Set(claimed.rows.map((row) => Number(row.id)));
   const outcomes: ClaimOutcome[] = [];
   for (const id of ids) {
-    if (unclaimed.delete(id)) outcomes.push("claimed");
+    if (won.delete(id)) outcomes.push("claimed");
     else outcomes.push(await resolveUnclaimable(db, id));
   }
   return outcomes;
