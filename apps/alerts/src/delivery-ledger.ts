@@ -18,8 +18,10 @@ import type { Kysely } from "kysely";
  * The delivery ledger's statements as a delivery job makes them (docs/delivery.md), one request
  * per delivery. A live minute's close starts a burst of HIGH deliveries at once; each of their
  * five steps (read the row, read the signal, read the throttle's counts, claim, record the send)
- * is one statement for all the jobs running beside it, where it was one statement per job, and
- * the alerts worker's main thread spent its time in the statements' round trips (bench/live).
+ * is one statement for all the jobs running beside it, where it was one statement per job
+ * (node-postgres and Kysely were 116 ms of the burst's busiest second on the worker's main
+ * thread: BENCHMARKS.md, bench/live, session 10; the gain of sharing them alone was within
+ * bench/live's spread, session 11).
  * Each delivery still gets its own answer: the batched statements decide every row as it would
  * be decided alone (the claim above all: `claimDeliveries`).
  */
