@@ -258,6 +258,8 @@ export interface PortfolioTexts {
     readonly entryPrice: string;
     readonly lastPrice: string;
     readonly result: string;
+    /** A VN30 future on margin: the result is on its deposit, not the contracts' value. */
+    readonly onDeposit: boolean;
   }) => string;
   readonly noPositions: string;
   readonly closed: (parts: { readonly count: number; readonly realized: string }) => string;

@@ -76,7 +76,8 @@ export const en: Catalogue = {
     value: (p) => `Value ${p.value}, cash ${p.cash}, total ${p.total}`,
     day: (p) => `Last close: ${p.day}; ${p.benchmark} ${p.index}`,
     positionsHeading: (count) => `Open positions (${count}):`,
-    position: (p) => `${p.symbol}: ${p.quantity} shares at ${p.entryPrice}, now ${p.lastPrice} (${p.result})`,
+    position: (p) =>
+      `${p.symbol}: ${p.quantity} shares at ${p.entryPrice}, now ${p.lastPrice} (${p.result}${p.onDeposit ? " on the deposit" : ""})`,
     noPositions: "No open positions.",
     closed: (p) => `${plural(p.count, "closed trade", "closed trades")}, realised ${p.realized}`,
     others: (names) => `Other portfolios: ${names} (/portfolio NAME)`,

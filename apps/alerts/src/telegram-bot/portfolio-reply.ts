@@ -79,6 +79,7 @@ export async function portfolioReply(
                   entryPrice: formatMoneyVnd(p.entryPrice, language),
                   lastPrice: formatMoneyVnd(p.lastPrice ?? p.entryPrice, language),
                   result: percent(p.unrealizedReturn),
+                  onDeposit: p.deposit !== null,
                 }),
               )}`,
           ),

@@ -91,23 +91,38 @@ async function show(
     `last session ${formatPercent(summary.dayReturn)}  ${summary.benchmark} ${formatPercent(summary.indexDayReturn)}`,
   );
   print(`closed trades ${summary.closedTrades}, realised ${formatVnd(summary.realizedPnl)}`);
-  if (open.length === 0) print("no open positions");
-  else
-    print(
-      formatTable(
-        ["symbol", "entry", "entry price", "qty", "last", "value", "P/L", "P/L %"],
-        open.map((p) => [
-          p.symbol,
-          p.entryTime,
-          formatVnd(p.entryPrice),
-          p.quantity,
-          formatVnd(p.lastPrice),
-          formatVnd(p.marketValue),
-          formatVnd(p.unrealizedPnl),
-          formatPercent(p.unrealizedReturn),
-        ]),
-      ),
-    );
+  if (open.length === 0) {
+    print("no open positions");
+    return EXIT.ok;
+  }
+  // Futures on margin: the deposit, on which their P/L % is (the value is the contracts').
+  const onMargin = open.some((p) => p.deposit !== null);
+  print(
+    formatTable(
+      [
+        "symbol",
+        "entry",
+        "entry price",
+        "qty",
+        "last",
+        "value",
+        ...(onMargin ? ["deposit"] : []),
+        "P/L",
+        "P/L %",
+      ],
+      open.map((p) => [
+        p.symbol,
+        p.entryTime,
+        formatVnd(p.entryPrice),
+        p.quantity,
+        formatVnd(p.lastPrice),
+        formatVnd(p.marketValue),
+        ...(onMargin ? [p.deposit === null ? "-" : formatVnd(p.deposit)] : []),
+        formatVnd(p.unrealizedPnl),
+        formatPercent(p.unrealizedReturn),
+      ]),
+    ),
+  );
   return EXIT.ok;
 }
 

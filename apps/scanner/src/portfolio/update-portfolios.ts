@@ -111,7 +111,7 @@ function openRows(state: PortfolioState): StoredPortfolioPosition[] {
     holdingDays: null,
     grossPnl: null,
     fees: p.entryFee,
-    tax: null,
+    tax: p.entryTax ?? null,
     netPnl: null,
     netReturn: null,
   }));

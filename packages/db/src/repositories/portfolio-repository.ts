@@ -1,4 +1,4 @@
-import type { AlertPriority, Bias, ConfirmationOutcome } from "@vpa/core";
+import { type AlertPriority, type Bias, type ConfirmationOutcome, marginDepositVnd } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import { barTimeToDate } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
@@ -40,6 +40,7 @@ export interface StoredPortfolioPosition {
   readonly holdingDays: number | null;
   readonly grossPnl: number | null;
   readonly fees: number;
+  /** Closed: the tax of both sides; open: the entry's (a future's income tax), null when none. */
   readonly tax: number | null;
   readonly netPnl: number | null;
   readonly netReturn: number | null;
@@ -210,12 +211,18 @@ export async function loadPortfolioPerformance(
   return result.rows;
 }
 
-/** An open position as `vpa portfolio show` and the bot's /portfolio show it (money VND). */
+/**
+ * An open position as `vpa portfolio show` and the bot's /portfolio show it (money VND), read as
+ * its trade will be once closed (vpa-core's `netReturn`): the return is on the money put in.
+ */
 export interface OpenPortfolioPosition extends StoredPortfolioPosition {
-  /** quantity × last close (the entry price before the first close). */
+  /** quantity × last close (the entry price before the first close): on margin, the contracts' value. */
   readonly marketValue: number;
-  /** marketValue − (entry value + entry brokerage). */
+  /** A VN30 future bought on margin (the strategy's `futuresMargin`): its deposit; else null (paid in full). */
+  readonly deposit: number | null;
+  /** marketValue − (entry value + entry costs: fees and tax). */
   readonly unrealizedPnl: number;
+  /** unrealizedPnl ÷ (the money put in, the deposit on margin or else the entry value, + entry costs). */
   readonly unrealizedReturn: number;
 }
 
@@ -254,6 +261,37 @@ export function portfolioCapital(portfolio: StoredPortfolio): number {
   return strategy?.initialCapital ?? 0;
 }
 
+/** The deposit rate of a stored portfolio's VN30 futures (null: bought paid in full). */
+export function portfolioFuturesMargin(portfolio: StoredPortfolio): number | null {
+  const strategy = (portfolio.config as { strategy?: { futuresMargin?: number | null } }).strategy;
+  return strategy?.futuresMargin ?? null;
+}
+
+/**
+ * An open position's reading at its last close under a portfolio's `futuresMargin`.
+ *
+ * @example
+ * // 3 contracts bought at 1,250 points on a 25 % deposit, last 1,262.5 (costs aside): +4 %, not +1 %.
+ * readOpenPosition({ ...p, entryPrice: 1_250_000, quantity: 300, lastPrice: 1_262_500 }, 0.25).unrealizedReturn;
+ */
+export function readOpenPosition(
+  p: StoredPortfolioPosition,
+  futuresMargin: number | null,
+): OpenPortfolioPosition {
+  const marketValue = (p.lastPrice ?? p.entryPrice) * p.quantity;
+  const entryValue = p.entryPrice * p.quantity;
+  const entryCosts = p.fees + (p.tax ?? 0);
+  const deposit = marginDepositVnd(p.symbol, p.entryPrice, p.quantity, { futuresMargin }) ?? null;
+  const unrealizedPnl = marketValue - entryValue - entryCosts;
+  return {
+    ...p,
+    marketValue,
+    deposit,
+    unrealizedPnl,
+    unrealizedReturn: unrealizedPnl / ((deposit ?? entryValue) + entryCosts),
+  };
+}
+
 /** The index a stored portfolio is compared with (`VN30` by default). */
 export function portfolioBenchmark(portfolio: StoredPortfolio): string {
   return (portfolio.config as { benchmark?: string }).benchmark ?? "VN30";
@@ -281,18 +319,8 @@ export async function summarizePortfolio(
   ]);
   const [last, previous] = lastTwo.rows;
   const capital = portfolioCapital(portfolio);
-  const open = positions
-    .filter((p) => p.status === "open")
-    .map((p) => {
-      const marketValue = (p.lastPrice ?? p.entryPrice) * p.quantity;
-      const cost = p.entryPrice * p.quantity + p.fees;
-      return {
-        ...p,
-        marketValue,
-        unrealizedPnl: marketValue - cost,
-        unrealizedReturn: marketValue / cost - 1,
-      };
-    });
+  const futuresMargin = portfolioFuturesMargin(portfolio);
+  const open = positions.filter((p) => p.status === "open").map((p) => readOpenPosition(p, futuresMargin));
   const closed = positions.filter((p) => p.status === "closed");
   return {
     portfolio: portfolio.name,
