@@ -171,12 +171,33 @@ const databaseUrl = (() => {
   url.pathname = "/vpa_bench_alerts";
   return url.toString();
 })();
-{
+/** Drops the bench's database (the workers' Redis keys go with each run). */
+async function dropBenchDatabase(): Promise<void> {
   const admin = createDatabase({ url: SERVER });
-  await admin.pool.query("drop database if exists vpa_bench_alerts with (force)");
+  try {
+    await admin.pool.query("drop database if exists vpa_bench_alerts with (force)");
+  } finally {
+    await admin.close();
+  }
+}
+{
+  await dropBenchDatabase();
+  const admin = createDatabase({ url: SERVER });
   await admin.pool.query("create database vpa_bench_alerts");
   await admin.close();
 }
+// A run that fails or is interrupted leaves nothing behind either: the database goes, then the
+// process ends as it would have (the error printed, exit code 1; 130 on Ctrl-C).
+const dropThenExit = (code: number) => {
+  dropBenchDatabase()
+    .catch((error: unknown) => console.error(`could not drop vpa_bench_alerts: ${String(error)}`))
+    .finally(() => process.exit(code));
+};
+process.once("uncaughtException", (error) => {
+  console.error(error);
+  dropThenExit(1);
+});
+process.once("SIGINT", () => dropThenExit(130));
 const database = createDatabase({ url: databaseUrl });
 const db = database.db;
 await migrateToLatest(db);
@@ -570,8 +591,4 @@ if (values.json !== undefined)
   );
 await database.close();
 // Nothing of the bench stays behind: its database goes (Redis keys go with each run's workers).
-{
-  const admin = createDatabase({ url: SERVER });
-  await admin.pool.query("drop database if exists vpa_bench_alerts with (force)");
-  await admin.close();
-}
+await dropBenchDatabase();
