@@ -191,7 +191,11 @@ describe("/portfolio", () => {
 
     const portfolio = (await createPortfolio(database.db, {
       name: "vn30",
-      config: { strategy: { initialCapital: 500_000_000 }, symbols: ["VCB"], benchmark: "VN30" },
+      config: {
+        strategy: { initialCapital: 500_000_000, futuresMargin: 0.25 },
+        symbols: ["VCB", "VN30F1M"],
+        benchmark: "VN30",
+      },
       startedOn: "2026-11-25",
       state: {},
     }))!;
@@ -231,6 +235,28 @@ describe("/portfolio", () => {
           netPnl: null,
           netReturn: null,
         },
+        // 2 contracts at 1,250 points on a 25 % deposit (62.5 M VND), last 1,262.5: +1 % of the
+        // index, ~+4 % of the deposit after its costs (fees 2 × 6,700, tax 21,250).
+        {
+          symbol: "VN30F1M",
+          status: "open",
+          signalType: "EFFORT_TO_RISE",
+          signalTime: "2026-11-26",
+          signalScore: 75,
+          entryTime: "2026-11-27",
+          entryPrice: 1_250_000,
+          quantity: 200,
+          lastPrice: 1_262_500,
+          exitTime: null,
+          exitPrice: null,
+          exitReason: null,
+          holdingDays: null,
+          grossPnl: null,
+          fees: 13_400,
+          tax: 21_250,
+          netPnl: null,
+          netReturn: null,
+        },
       ],
       closed: [],
       performance: [row("2026-11-26", 500_000_000, 0, 1_300), row("2026-11-27", 504_000_000, 0.008, 1_303.9)],
@@ -244,7 +270,9 @@ describe("/portfolio", () => {
       "Danh mục mẫu vn30 (từ 25/11/2026; phiên gần nhất 27/11/2026) / Paper portfolio vn30 (since 25/11/2026; last close 27/11/2026)",
       "Giá trị 504.000.000 đ, tiền mặt 437.100.000 đ, tổng +0,80 % / Value 504.000.000 đ, cash 437.100.000 đ, total +0,80 %",
       "Phiên gần nhất: +0,80 %; VN30 +0,30 % / Last close: +0,80 %; VN30 +0,30 %",
-      "Vị thế đang mở (1): / Open positions (1):",
+      "Vị thế đang mở (2): / Open positions (2):",
+      // Newest entry first.
+      "• VN30F1M: 2 HĐ giá 1.250,0 điểm, hiện 1.262,5 điểm (+3,94 % trên ký quỹ) / VN30F1M: 2 contracts at 1.250,0 points, now 1.262,5 points (+3,94 % on the deposit)",
       "• VCB: 1.000 cp giá 66.000 đ, hiện 66.900 đ (+1,21 %) / VCB: 1.000 shares at 66.000 đ, now 66.900 đ (+1,21 %)",
       "0 giao dịch đã đóng, lãi/lỗ 0 đ / 0 closed trades, realised 0 đ",
       "Danh mục khác: wide (/portfolio TÊN) / Other portfolios: wide (/portfolio NAME)",

@@ -260,6 +260,8 @@ export interface PortfolioTexts {
     readonly result: string;
     /** A VN30 future on margin: the result is on its deposit, not the contracts' value. */
     readonly onDeposit: boolean;
+    /** A VN30 future: the quantity in contracts, the prices in index points (numbers only). */
+    readonly future: boolean;
   }) => string;
   readonly noPositions: string;
   readonly closed: (parts: { readonly count: number; readonly realized: string }) => string;

@@ -77,7 +77,9 @@ export const en: Catalogue = {
     day: (p) => `Last close: ${p.day}; ${p.benchmark} ${p.index}`,
     positionsHeading: (count) => `Open positions (${count}):`,
     position: (p) =>
-      `${p.symbol}: ${p.quantity} shares at ${p.entryPrice}, now ${p.lastPrice} (${p.result}${p.onDeposit ? " on the deposit" : ""})`,
+      p.future
+        ? `${p.symbol}: ${p.quantity} contracts at ${p.entryPrice} points, now ${p.lastPrice} points (${p.result}${p.onDeposit ? " on the deposit" : ""})`
+        : `${p.symbol}: ${p.quantity} shares at ${p.entryPrice}, now ${p.lastPrice} (${p.result})`,
     noPositions: "No open positions.",
     closed: (p) => `${plural(p.count, "closed trade", "closed trades")}, realised ${p.realized}`,
     others: (names) => `Other portfolios: ${names} (/portfolio NAME)`,

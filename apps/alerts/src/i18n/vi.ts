@@ -116,7 +116,9 @@ export const vi: Catalogue = {
     positionsHeading: (count) => beside(`Vị thế đang mở (${count}):`, en.portfolio.positionsHeading(count)),
     position: (p) =>
       beside(
-        `${p.symbol}: ${p.quantity} cp giá ${p.entryPrice}, hiện ${p.lastPrice} (${p.result}${p.onDeposit ? " trên ký quỹ" : ""})`,
+        p.future
+          ? `${p.symbol}: ${p.quantity} HĐ giá ${p.entryPrice} điểm, hiện ${p.lastPrice} điểm (${p.result}${p.onDeposit ? " trên ký quỹ" : ""})`
+          : `${p.symbol}: ${p.quantity} cp giá ${p.entryPrice}, hiện ${p.lastPrice} (${p.result})`,
         en.portfolio.position(p),
       ),
     noPositions: beside("Không có vị thế mở.", en.portfolio.noPositions),

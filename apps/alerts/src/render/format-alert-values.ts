@@ -7,23 +7,27 @@
  *   write them (dot groups thousands, comma before decimals, a space before % and đ).
  *
  * Units: prices inside the system are in thousand VND (`23.45` = 23,450 VND, the way HOSE/HNX
- * quote boards show them); alerts show whole VND. A non-finite number (a bug upstream) renders as
+ * quote boards show them); alerts show whole VND. A VN30 future's price is stored the same way
+ * but is an index level (1,250.3 = 1,250.3 points), and is shown as one: `1.250,3 điểm`. A non-finite number (a bug upstream) renders as
  * the catalogue's "n/a" instead of throwing, so one bad field never blocks a whole alert. The
  * locales are named explicitly: the output never depends on the machine's locale.
  */
+import { market } from "@vpa/core";
 import { catalogueFor } from "../i18n/catalogues.ts";
 import type { Language } from "../i18n/language.ts";
 
 interface NumberConventions {
   readonly locale: string;
   readonly currency: string;
+  /** A VN30 future's price unit: index points. */
+  readonly points: string;
   /** Between a number and `%`. */
   readonly percentGap: string;
 }
 
 const CONVENTIONS: { readonly [L in Language]: NumberConventions } = {
-  en: { locale: "en-US", currency: "VND", percentGap: "" },
-  vi: { locale: "vi-VN", currency: "đ", percentGap: " " },
+  en: { locale: "en-US", currency: "VND", points: "points", percentGap: "" },
+  vi: { locale: "vi-VN", currency: "đ", points: "điểm", percentGap: " " },
 };
 
 const wholeNumbers = new Map(
@@ -67,43 +71,73 @@ export function formatWholeNumber(value: number, language: Language): string {
 }
 
 /**
- * A price given in thousand VND, as whole VND.
+ * A symbol's price given in thousand VND (as stored): a stock's as whole VND, a VN30 future's as
+ * the index points it is, to one decimal (its tick is 0.1 point).
  *
  * @example
- * formatPriceVnd(23.45, "en"); // "23,450 VND"
- * formatPriceVnd(23.45, "vi"); // "23.450 đ"
+ * formatPrice("VCB", 23.45, "en");       // "23,450 VND"
+ * formatPrice("VCB", 23.45, "vi");       // "23.450 đ"
+ * formatPrice("VN30F1M", 1250.3, "vi");  // "1.250,3 điểm"
  */
-export function formatPriceVnd(priceInThousandVnd: number, language: Language): string {
+export function formatPrice(symbol: string, priceInThousandVnd: number, language: Language): string {
   if (!Number.isFinite(priceInThousandVnd)) return catalogueFor(language).notAvailable;
-  return `${formatWholeNumber(Math.round(priceInThousandVnd * 1000), language)} ${CONVENTIONS[language].currency}`;
+  return `${priceNumber(symbol, priceInThousandVnd, language)} ${priceUnit(symbol, language)}`;
+}
+
+/**
+ * An index level, or a VN30 future's price, in points to one decimal, without the unit.
+ *
+ * @example
+ * formatIndexPoints(1250.3, "vi"); // "1.250,3"
+ */
+export function formatIndexPoints(points: number, language: Language): string {
+  if (!Number.isFinite(points)) return catalogueFor(language).notAvailable;
+  return fixed(points, 1, language);
+}
+
+/** The number of {@link formatPrice}: whole VND, or points to one decimal. */
+function priceNumber(symbol: string, priceInThousandVnd: number, language: Language): string {
+  return market.isIndexFuture(symbol)
+    ? formatIndexPoints(priceInThousandVnd, language)
+    : formatWholeNumber(Math.round(priceInThousandVnd * 1000), language);
+}
+
+function priceUnit(symbol: string, language: Language): string {
+  return market.isIndexFuture(symbol) ? CONVENTIONS[language].points : CONVENTIONS[language].currency;
 }
 
 /**
  * The change against the previous close, given as a fraction the way vpa-core emits it
  * (`close[t] / close[t-1] - 1`, see `SignalRecord.priceChange`): as a percentage with two
- * decimals, followed by the same change in VND, derived from the close (thousand VND).
+ * decimals, followed by the same change in the price's unit ({@link formatPrice}), derived from
+ * the close (thousand VND).
  *
  * @example
- * formatPriceChange(0.024017, 23.45, "en"); // "+2.40% (+550 VND)"
- * formatPriceChange(0.024017, 23.45, "vi"); // "+2,40 % (+550 đ)"
- * formatPriceChange(-0.008143, 60.9, "en"); // "-0.81% (-500 VND)"
+ * formatPriceChange("VCB", 0.024017, 23.45, "en");       // "+2.40% (+550 VND)"
+ * formatPriceChange("VCB", 0.024017, 23.45, "vi");       // "+2,40 % (+550 đ)"
+ * formatPriceChange("VCB", -0.008143, 60.9, "en");       // "-0.81% (-500 VND)"
+ * formatPriceChange("VN30F1M", 0.0105, 1263.4, "vi");    // "+1,05 % (+13,1 điểm)"
  */
 export function formatPriceChange(
+  symbol: string,
   changeFraction: number,
   closeInThousandVnd: number,
   language: Language,
 ): string {
   if (!Number.isFinite(changeFraction)) return catalogueFor(language).notAvailable;
-  const { currency, percentGap } = CONVENTIONS[language];
+  const { percentGap } = CONVENTIONS[language];
   const percent = changeFraction * 100;
   const roundedPercent = Math.abs(percent).toFixed(2);
   const sign = roundedPercent === "0.00" ? "" : percent > 0 ? "+" : "-";
   const relative = `${sign}${fixed(Number(roundedPercent), 2, language)}${percentGap}%`;
   if (!Number.isFinite(closeInThousandVnd) || 1 + changeFraction <= 0) return relative;
   const previousClose = closeInThousandVnd / (1 + changeFraction);
-  const changeVnd = Math.round((closeInThousandVnd - previousClose) * 1000);
-  const vndSign = changeVnd > 0 ? "+" : changeVnd < 0 ? "-" : "";
-  return `${relative} (${vndSign}${formatWholeNumber(Math.abs(changeVnd), language)} ${currency})`;
+  // In the unit shown, rounded first: a change that rounds to nothing has no sign.
+  const change = market.isIndexFuture(symbol)
+    ? Math.round((closeInThousandVnd - previousClose) * 10) / 10
+    : Math.round((closeInThousandVnd - previousClose) * 1000) / 1000;
+  const changeSign = change > 0 ? "+" : change < 0 ? "-" : "";
+  return `${relative} (${changeSign}${priceNumber(symbol, Math.abs(change), language)} ${priceUnit(symbol, language)})`;
 }
 
 /**

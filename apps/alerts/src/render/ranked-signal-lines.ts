@@ -7,7 +7,7 @@ import type { DigestItem } from "@vpa/db";
 import type { Catalogue } from "../i18n/catalogue.ts";
 import type { Language } from "../i18n/language.ts";
 import { escapeEmailHtml } from "./email-html.ts";
-import { formatBarTime, formatPriceVnd, formatVolumeRatio } from "./format-alert-values.ts";
+import { formatBarTime, formatPrice, formatVolumeRatio } from "./format-alert-values.ts";
 import { signalLabelText } from "./signal-label.ts";
 import { escapeTelegramHtml } from "./telegram-html.ts";
 
@@ -38,7 +38,7 @@ export function rankSignalLines(
     label: text.signalName(signalLabelText(item.signalType, null)),
     arrow: ARROWS[item.bias],
     score: String(Math.round(item.score)),
-    close: formatPriceVnd(item.close, language),
+    close: formatPrice(item.symbol, item.close, language),
     volume:
       item.volumeRatio === null || !Number.isFinite(item.volumeRatio)
         ? ""

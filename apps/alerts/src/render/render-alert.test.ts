@@ -285,6 +285,22 @@ describe("renderAlert in Vietnamese (vi: Vietnamese first, English beside it)", 
     expect(visible).toContain("Phiên / Bar 10/05/2024 09:15 (UTC+7)");
   });
 
+  it("quotes a VN30 future in index points, as its traders read it, not as thousand VND", () => {
+    const future = {
+      ...vcbSellingClimax,
+      symbol: "VN30F1M",
+      exchange: "HNX",
+      name: null,
+      close: 1263.4,
+      priceChange: 0.0105,
+      time: "2023-11-20T03:07:00Z",
+    };
+    expect(expectValidTelegramHtml(vi(future).telegramHtml)).toContain(
+      "Giá đóng cửa / Close 1.263,4 điểm · +1,05 % (+13,1 điểm)",
+    );
+    expect(renderAlert(future).text).toContain("Close:      1,263.4 points");
+  });
+
   it("still escapes every dynamic value, for Telegram and for email", () => {
     const rendered = vi({ ...vcbSellingClimax, name: `A<b>&C "Q" 'S'`, symbol: "<i>X", time: "<script>" });
     expect(rendered.telegramHtml).toContain("A&lt;b&gt;&amp;C");

@@ -30,8 +30,8 @@ import { escapeEmailHtml } from "./email-html.ts";
 import {
   formatBarTime,
   formatConfidence,
+  formatPrice,
   formatPriceChange,
-  formatPriceVnd,
   formatVolumeRatio,
 } from "./format-alert-values.ts";
 import type { RenderedMessage } from "./rendered-message.ts";
@@ -181,7 +181,7 @@ function collectFacts(
   const priceChange =
     content.priceChange === undefined || content.priceChange === null
       ? null
-      : formatPriceChange(content.priceChange, content.close, language);
+      : formatPriceChange(content.symbol, content.priceChange, content.close, language);
   return {
     text,
     subject: text.alert.subject({ priority, symbol, signal: signalLabel, bias: biasWord, score }),
@@ -202,7 +202,7 @@ function collectFacts(
     priority,
     score,
     confidence: formatConfidence(content.confidence, language),
-    close: formatPriceVnd(content.close, language),
+    close: formatPrice(content.symbol, content.close, language),
     priceChange,
     volume: Number.isFinite(content.volumeRatio)
       ? text.alert.volumeVsAverage(formatVolumeRatio(content.volumeRatio, language))

@@ -1,4 +1,4 @@
-import { formatBarTime, formatPriceVnd, formatReturn } from "../render/format-alert-values.ts";
+import { formatBarTime, formatPrice, formatReturn } from "../render/format-alert-values.ts";
 import { signalLabelText } from "../render/signal-label.ts";
 import { escapeTelegramHtml } from "../render/telegram-html.ts";
 import type { BotCommandContext } from "./bot-command-context.ts";
@@ -29,7 +29,7 @@ export async function chartReply(symbol: string, context: BotCommandContext): Pr
         symbol: chart.symbol,
         exchange: chart.exchange,
         date: formatBarTime(chart.lastTime, language),
-        close: formatPriceVnd(chart.lastClose, language),
+        close: formatPrice(chart.symbol, chart.lastClose, language),
         change,
         bars: chart.bars,
         signal:

@@ -1,7 +1,10 @@
-import { type Database, listPortfolios, summarizePortfolio } from "@vpa/db";
+import { market } from "@vpa/core";
+import { type Database, listPortfolios, type OpenPortfolioPosition, summarizePortfolio } from "@vpa/db";
 import type { Kysely } from "kysely";
+import type { Language } from "../i18n/language.ts";
 import {
   formatBarTime,
+  formatIndexPoints,
   formatMoneyVnd,
   formatReturn,
   formatWholeNumber,
@@ -74,10 +77,7 @@ export async function portfolioReply(
             (p) =>
               `• ${e(
                 text.portfolio.position({
-                  symbol: p.symbol,
-                  quantity: formatWholeNumber(p.quantity, language),
-                  entryPrice: formatMoneyVnd(p.entryPrice, language),
-                  lastPrice: formatMoneyVnd(p.lastPrice ?? p.entryPrice, language),
+                  ...positionFigures(p, language),
                   result: percent(p.unrealizedReturn),
                   onDeposit: p.deposit !== null,
                 }),
@@ -93,4 +93,28 @@ export async function portfolioReply(
     ),
     ...(others.length === 0 ? [] : [e(text.portfolio.others(listSome(others, 10)))]),
   ].join("\n");
+}
+
+/**
+ * A position's quantity and prices as its traders quote them: a stock's shares and VND; a VN30
+ * future's contracts (the stored quantity is in the data's shares, 100 to a contract) and points
+ * (stored as VND, a thousand to a point).
+ */
+function positionFigures(p: OpenPortfolioPosition, language: Language) {
+  const last = p.lastPrice ?? p.entryPrice;
+  if (!market.isIndexFuture(p.symbol))
+    return {
+      symbol: p.symbol,
+      future: false,
+      quantity: formatWholeNumber(p.quantity, language),
+      entryPrice: formatMoneyVnd(p.entryPrice, language),
+      lastPrice: formatMoneyVnd(last, language),
+    };
+  return {
+    symbol: p.symbol,
+    future: true,
+    quantity: formatWholeNumber(p.quantity / market.INDEX_FUTURE_SHARES_PER_CONTRACT, language),
+    entryPrice: formatIndexPoints(p.entryPrice / 1000, language),
+    lastPrice: formatIndexPoints(last / 1000, language),
+  };
 }

@@ -6,7 +6,7 @@ import { evidenceSubjectOfSignal } from "../evidence/evidence-subject.ts";
 import {
   formatBarTime,
   formatConfidence,
-  formatPriceVnd,
+  formatPrice,
   formatVietnamTime,
 } from "../render/format-alert-values.ts";
 import { rankedLineTelegramHtml, rankSignalLines } from "../render/ranked-signal-lines.ts";
@@ -32,7 +32,7 @@ export async function signalsReply(
   const evidence = await sharedEvidenceLookup(db).evidenceFor(shown.map(evidenceSubjectOfSignal));
   const lines = shown.flatMap((s, index) => [
     `${e(formatBarTime(s.time, language))} <b>${e(s.symbol)}</b> ${e(text.signalName(signalLabelText(s.type, s.variant)))} ` +
-      `· ${e(text.digest.score)} ${s.score} · ${e(formatConfidence(s.confidence, language))} · ${e(formatPriceVnd(s.close, language))}`,
+      `· ${e(text.digest.score)} ${s.score} · ${e(formatConfidence(s.confidence, language))} · ${e(formatPrice(s.symbol, s.close, language))}`,
     `↳ <i>${e(evidencePhrase(evidence[index]!, { language }))}</i>`,
   ]);
   const more =

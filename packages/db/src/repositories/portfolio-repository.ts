@@ -181,7 +181,7 @@ export async function savePortfolioAdvance(
   });
 }
 
-/** Positions of a portfolio: open first (by entry), then closed (newest exit first). */
+/** Positions of a portfolio: open first (newest entry first), then closed (newest exit first). */
 export async function listPortfolioPositions(
   db: Kysely<Database>,
   portfolioId: number,
