@@ -4,10 +4,12 @@
  */
 import { analyze, type BarColumns, type ConfirmationRecord, countBarsThrough } from "@vpa/core";
 import {
+  createPortfolio,
   getPortfolio,
   insertConfirmations,
   insertSignals,
   markIndexSymbols,
+  savePortfolioAdvance,
   upsertBars,
   upsertStocks,
 } from "@vpa/db";
@@ -127,6 +129,55 @@ describe("vpa portfolio", () => {
     const table = await run(["history", "q1"]);
     expect(table.out.split("\n")).toHaveLength(summary!.sessions + 1);
     expect((await run(["show", "nope"])).code).not.toBe(0);
+  });
+});
+
+describe("vpa portfolio show: a VN30 future on margin", () => {
+  it("lists it in contracts and points, with its deposit and its return on it", async () => {
+    const portfolio = await createPortfolio(database.db, {
+      name: "futures",
+      config: { strategy: { initialCapital: 1_000_000_000, futuresMargin: 0.25 }, benchmark: "VN30" },
+      startedOn: "2024-01-02",
+      state: {},
+    });
+    await savePortfolioAdvance(database.db, {
+      portfolioId: portfolio!.id,
+      fromSession: null,
+      lastSession: "2024-01-04",
+      state: {},
+      open: [
+        {
+          symbol: "VN30F1M",
+          status: "open",
+          signalType: "EFFORT_TO_RISE",
+          signalTime: "2024-01-02",
+          signalScore: 75,
+          entryTime: "2024-01-03",
+          entryPrice: 1_250_000,
+          quantity: 300,
+          lastPrice: 1_262_500,
+          exitTime: null,
+          exitPrice: null,
+          exitReason: null,
+          holdingDays: null,
+          grossPnl: null,
+          fees: 20_100,
+          tax: 31_875,
+          netPnl: null,
+          netReturn: null,
+        },
+      ],
+      closed: [],
+      performance: [],
+    });
+    const shown = await run(["show", "futures"]);
+    expect(shown.code).toBe(0);
+    const [header, row] = shown.out.split("\n").slice(-2);
+    expect(header).toMatch(/qty\s+last\s+value\s+deposit\s+P\/L\s+P\/L %/);
+    // 3 contracts at 1,250 points (not 300 at 1,250,000); +1 % of the index is +3.94 % of the 93.75 M deposited.
+    expect(row).toMatch(
+      /VN30F1M\s+2024-01-03\s+1,250\.0 pts\s+3 contracts\s+1,262\.5 pts\s+378,750,000\s+93,750,000\s+3,698,025\s+\+3\.94%/,
+    );
   });
 });
 

@@ -68,6 +68,20 @@ async function create(
   return EXIT.ok;
 }
 
+/** A VN30 future's price (stored VND, a thousand to a point) in points, as it is quoted. */
+function quotedPrice(symbol: string, priceVnd: number | null): string {
+  return market.isIndexFuture(symbol) && priceVnd !== null
+    ? `${(priceVnd / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} pts`
+    : formatVnd(priceVnd);
+}
+
+/** A VN30 future's quantity (stored in the data's shares, 100 to a contract) in contracts. */
+function quotedQuantity(symbol: string, quantity: number): string | number {
+  return market.isIndexFuture(symbol)
+    ? `${quantity / market.INDEX_FUTURE_SHARES_PER_CONTRACT} contracts`
+    : quantity;
+}
+
 async function show(
   db: Kysely<Database>,
   portfolio: StoredPortfolio,
@@ -113,9 +127,9 @@ async function show(
       open.map((p) => [
         p.symbol,
         p.entryTime,
-        formatVnd(p.entryPrice),
-        p.quantity,
-        formatVnd(p.lastPrice),
+        quotedPrice(p.symbol, p.entryPrice),
+        quotedQuantity(p.symbol, p.quantity),
+        quotedPrice(p.symbol, p.lastPrice),
         formatVnd(p.marketValue),
         ...(onMargin ? [p.deposit === null ? "-" : formatVnd(p.deposit)] : []),
         formatVnd(p.unrealizedPnl),
