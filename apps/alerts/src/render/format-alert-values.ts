@@ -8,9 +8,10 @@
  *
  * Units: prices inside the system are in thousand VND (`23.45` = 23,450 VND, the way HOSE/HNX
  * quote boards show them); alerts show whole VND. A VN30 future's price is stored the same way
- * but is an index level (1,250.3 = 1,250.3 points), and is shown as one: `1.250,3 điểm`. A non-finite number (a bug upstream) renders as
- * the catalogue's "n/a" instead of throwing, so one bad field never blocks a whole alert. The
- * locales are named explicitly: the output never depends on the machine's locale.
+ * but is an index level (1,250.3 = 1,250.3 points), and is shown as one: `1.250,3 điểm`. A
+ * non-finite number (a bug upstream) renders as the catalogue's "n/a" instead of throwing, so one
+ * bad field never blocks a whole alert. The locales are named explicitly: the output never
+ * depends on the machine's locale.
  */
 import { market } from "@vpa/core";
 import { catalogueFor } from "../i18n/catalogues.ts";

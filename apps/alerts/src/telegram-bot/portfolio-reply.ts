@@ -96,25 +96,18 @@ export async function portfolioReply(
 }
 
 /**
- * A position's quantity and prices as its traders quote them: a stock's shares and VND; a VN30
- * future's contracts (the stored quantity is in the data's shares, 100 to a contract) and points
- * (stored as VND, a thousand to a point).
+ * A position's quantity and prices as its traders quote them (vpa-core's quotePosition): a stock's
+ * shares and VND, a VN30 future's contracts and index points.
  */
 function positionFigures(p: OpenPortfolioPosition, language: Language) {
-  const last = p.lastPrice ?? p.entryPrice;
-  if (!market.isIndexFuture(p.symbol))
-    return {
-      symbol: p.symbol,
-      future: false,
-      quantity: formatWholeNumber(p.quantity, language),
-      entryPrice: formatMoneyVnd(p.entryPrice, language),
-      lastPrice: formatMoneyVnd(last, language),
-    };
+  const entry = market.quotePosition(p.symbol, p.quantity, p.entryPrice);
+  const last = market.quotePosition(p.symbol, p.quantity, p.lastPrice ?? p.entryPrice);
+  const price = entry.future ? formatIndexPoints : formatMoneyVnd;
   return {
     symbol: p.symbol,
-    future: true,
-    quantity: formatWholeNumber(p.quantity / market.INDEX_FUTURE_SHARES_PER_CONTRACT, language),
-    entryPrice: formatIndexPoints(p.entryPrice / 1000, language),
-    lastPrice: formatIndexPoints(last / 1000, language),
+    future: entry.future,
+    quantity: formatWholeNumber(entry.quantity, language),
+    entryPrice: price(entry.price, language),
+    lastPrice: price(last.price, language),
   };
 }

@@ -68,18 +68,19 @@ async function create(
   return EXIT.ok;
 }
 
-/** A VN30 future's price (stored VND, a thousand to a point) in points, as it is quoted. */
-function quotedPrice(symbol: string, priceVnd: number | null): string {
-  return market.isIndexFuture(symbol) && priceVnd !== null
-    ? `${(priceVnd / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} pts`
-    : formatVnd(priceVnd);
-}
-
-/** A VN30 future's quantity (stored in the data's shares, 100 to a contract) in contracts. */
-function quotedQuantity(symbol: string, quantity: number): string | number {
-  return market.isIndexFuture(symbol)
-    ? `${quantity / market.INDEX_FUTURE_SHARES_PER_CONTRACT} contracts`
-    : quantity;
+/**
+ * A position's quantity and a price of it as quoted (vpa-core's quotePosition): a stock's shares
+ * and VND, a VN30 future's contracts and index points.
+ */
+function quoted(symbol: string, quantity: number, priceVnd: number | null) {
+  const q = market.quotePosition(symbol, quantity, priceVnd ?? Number.NaN);
+  if (!q.future) return { quantity: String(q.quantity), price: formatVnd(priceVnd) };
+  return {
+    quantity: `${q.quantity} contracts`,
+    price: Number.isFinite(q.price)
+      ? `${q.price.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} pts`
+      : formatVnd(null),
+  };
 }
 
 async function show(
@@ -124,17 +125,20 @@ async function show(
         "P/L",
         "P/L %",
       ],
-      open.map((p) => [
-        p.symbol,
-        p.entryTime,
-        quotedPrice(p.symbol, p.entryPrice),
-        quotedQuantity(p.symbol, p.quantity),
-        quotedPrice(p.symbol, p.lastPrice),
-        formatVnd(p.marketValue),
-        ...(onMargin ? [p.deposit === null ? "-" : formatVnd(p.deposit)] : []),
-        formatVnd(p.unrealizedPnl),
-        formatPercent(p.unrealizedReturn),
-      ]),
+      open.map((p) => {
+        const entry = quoted(p.symbol, p.quantity, p.entryPrice);
+        return [
+          p.symbol,
+          p.entryTime,
+          entry.price,
+          entry.quantity,
+          quoted(p.symbol, p.quantity, p.lastPrice).price,
+          formatVnd(p.marketValue),
+          ...(onMargin ? [p.deposit === null ? "-" : formatVnd(p.deposit)] : []),
+          formatVnd(p.unrealizedPnl),
+          formatPercent(p.unrealizedReturn),
+        ];
+      }),
     ),
   );
   return EXIT.ok;

@@ -76,6 +76,31 @@ export const INDEX_FUTURE_MULTIPLIER_VND = 100_000;
  */
 export const INDEX_FUTURE_SHARES_PER_CONTRACT = INDEX_FUTURE_MULTIPLIER_VND / 1_000;
 
+/** A position as its traders quote it ({@link quotePosition}). */
+export interface QuotedPosition {
+  /** A VN30 future: the quantity in contracts, the price in index points. */
+  readonly future: boolean;
+  /** Shares, or contracts. */
+  readonly quantity: number;
+  /** VND a share, or index points. */
+  readonly price: number;
+}
+
+/**
+ * A position of `quantity` of the data's shares at `priceVnd` as its traders quote it: a stock's
+ * shares at VND, a VN30 future's contracts ({@link INDEX_FUTURE_SHARES_PER_CONTRACT} shares each)
+ * at index points (a point is 1,000 of the data's VND).
+ *
+ * @example
+ * quotePosition("VN30F1M", 300, 1_250_300); // { future: true, quantity: 3, price: 1250.3 }
+ * quotePosition("VCB", 1_000, 66_000);      // { future: false, quantity: 1000, price: 66000 }
+ */
+export function quotePosition(symbol: string, quantity: number, priceVnd: number): QuotedPosition {
+  return isIndexFuture(symbol)
+    ? { future: true, quantity: quantity / INDEX_FUTURE_SHARES_PER_CONTRACT, price: priceVnd / 1_000 }
+    : { future: false, quantity, price: priceVnd };
+}
+
 /**
  * Fees per contract and side, VND: a broker's (HSC and VFS publish 4,000) and the exchange's (HNX:
  * 2,700). Brokers charge 1,000–5,000; the backtest's value-based `brokerageRate` does not apply.

@@ -21,6 +21,7 @@ export type { Exchange } from "./exchange.ts";
 export { EXCHANGES, parseExchange } from "./exchange.ts";
 export type { HolidayCalendar, HolidayCalendarOptions } from "./holiday-calendar.ts";
 export { createHolidayCalendar, DEFAULT_HOLIDAY_CALENDAR } from "./holiday-calendar.ts";
+export type { QuotedPosition } from "./index-futures.ts";
 export {
   holdingFeeOf,
   INDEX_FUTURE_FEES_PER_CONTRACT_VND,
@@ -37,6 +38,7 @@ export {
   isIndexFuture,
   marginUsageOf,
   priceBandBasisPointsOf,
+  quotePosition,
   settlementTradingDaysOf,
   tradeCostsOf,
 } from "./index-futures.ts";

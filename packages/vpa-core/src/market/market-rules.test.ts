@@ -7,6 +7,7 @@ import {
   holdingFeeOf,
   isIndexFuture,
   priceBandBasisPointsOf,
+  quotePosition,
   settlementTradingDaysOf,
   tradeCostsOf,
 } from "./index-futures.ts";
@@ -293,6 +294,12 @@ describe("VN30 index futures (derivatives: band ±7 %, T+0, their own sessions)"
       ceiling: 1_219_500,
     });
     expect(() => priceBand("HNX", 1_000_000, { basisPoints: 0 })).toThrow(RangeError);
+  });
+
+  it("quotes a future's position in contracts at index points, a stock's in shares at VND", () => {
+    // Stored as the data's shares (100 to a contract) at VND (1,000 to a point).
+    expect(quotePosition("VN30F1M", 300, 1_250_300)).toEqual({ future: true, quantity: 3, price: 1_250.3 });
+    expect(quotePosition("VCB", 1_000, 66_000)).toEqual({ future: false, quantity: 1_000, price: 66_000 });
   });
 
   it("settles futures T+0 and stocks on the run's T+2", () => {
