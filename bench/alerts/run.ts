@@ -344,6 +344,24 @@ interface RunResult {
   /** The peak of each worker's V8 heap in use and of its external memory (buffers), from /metrics. */
   readonly peakHeapMiB: readonly number[];
   readonly peakExternalMiB: readonly number[];
+  /**
+   * The drain's charts, summed over the workers' `vpa_alert_charts_total`, against the signals that
+   * had an instant delivery (one chart each): `drawn` above `signals` is charts drawn twice.
+   */
+  readonly charts: {
+    readonly drawn: number;
+    readonly cache: number;
+    readonly none: number;
+    readonly signals: number;
+  };
+}
+
+/** A worker's `vpa_alert_charts_total{source}` from its /metrics text. */
+function chartSourcesOf(text: string | null): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const match of (text ?? "").matchAll(/^vpa_alert_charts_total\{source="(\w+)"\} (\S+)$/gm))
+    counts[match[1]!] = Number(match[2]);
+  return counts;
 }
 
 async function runWith(workerCount: number): Promise<RunResult> {
@@ -433,6 +451,21 @@ async function runWith(workerCount: number): Promise<RunResult> {
       break;
     }
   }
+  // The drain's charts, before the latency samples add their own.
+  const chartTexts = await Promise.all(workers.map((worker) => worker.metricsText()));
+  const chartCounts = chartTexts.map(chartSourcesOf);
+  const sumOf = (source: string) => chartCounts.reduce((sum, counts) => sum + (counts[source] ?? 0), 0);
+  const charts = {
+    drawn: sumOf("drawn"),
+    cache: sumOf("cache"),
+    none: sumOf("none"),
+    signals: (
+      await sql<{ n: number }>`
+        select count(distinct a.signal_id)::int as n from alert_deliveries d join alerts a on a.id = d.alert_id`.execute(
+        db,
+      )
+    ).rows[0]!.n,
+  };
   const acceptedAt = telegram.requests
     .filter((r) => (r.method === "sendMessage" || r.method === "sendPhoto") && r.status === 200)
     .map((r) => r.receivedAt)
@@ -547,6 +580,7 @@ async function runWith(workerCount: number): Promise<RunResult> {
     peakAnonMiB: peakAnon,
     peakHeapMiB: peakHeap,
     peakExternalMiB: peakExternal,
+    charts,
   };
 }
 
@@ -559,17 +593,18 @@ for (const count of WORKER_COUNTS) {
     `  ${count} worker(s): ${fmt(result.messages)} messages (${JSON.stringify(result.deliveries)}), sustained ${fmt(result.sustainedPerSecond, 1)} msg/s ` +
       `= ${fmt(result.ceilingShare * 100, 1)} % of 30/s, ${result.tooMany} × 429 (${result.tooManySteady} in the sustained window), drain ${result.drainSeconds === null ? "not drained" : `${fmt(result.drainSeconds, 1)} s`}, ` +
       `HIGH latency p50 ${fmt(result.latencyMs.p50)} ms p99 ${fmt(result.latencyMs.p99)} ms (${result.latencyMs.samples} samples), ` +
+      `charts drawn ${result.charts.drawn} for ${result.charts.signals} signals (from the cache ${result.charts.cache}, none ${result.charts.none}), ` +
       `peak RSS ${result.peakRssMiB.map((m) => `${fmt(m)} MiB`).join(", ")}, own (RssAnon, sampled) ${result.peakAnonMiB.map((m) => `${fmt(m)} MiB`).join(", ")} (V8 heap used ${result.peakHeapMiB.map((m) => fmt(m)).join(", ")} MiB, external ${result.peakExternalMiB.map((m) => fmt(m)).join(", ")} MiB)`,
   );
 }
 log("");
 log(
-  "| alert workers | messages | sustained msg/s (share of 30/s) | 429s (in the sustained window) | drain | HIGH latency p50 / p99 | peak RSS per worker |",
+  "| alert workers | messages | sustained msg/s (share of 30/s) | 429s (in the sustained window) | drain | HIGH latency p50 / p99 | charts drawn / signals | peak RSS per worker |",
 );
-log("|---|---|---|---|---|---|---|");
+log("|---|---|---|---|---|---|---|---|");
 for (const r of results) {
   log(
-    `| ${r.workers} | ${fmt(r.messages)} | ${fmt(r.sustainedPerSecond, 1)} (${fmt(r.ceilingShare * 100, 1)} %) | ${r.tooMany} (${r.tooManySteady}) | ${r.drainSeconds === null ? "not drained" : `${fmt(r.drainSeconds, 1)} s`} | ${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p99)} ms | ${r.peakRssMiB.map((m) => fmt(m)).join(", ")} MiB |`,
+    `| ${r.workers} | ${fmt(r.messages)} | ${fmt(r.sustainedPerSecond, 1)} (${fmt(r.ceilingShare * 100, 1)} %) | ${r.tooMany} (${r.tooManySteady}) | ${r.drainSeconds === null ? "not drained" : `${fmt(r.drainSeconds, 1)} s`} | ${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p99)} ms | ${r.charts.drawn} / ${r.charts.signals} | ${r.peakRssMiB.map((m) => fmt(m)).join(", ")} MiB |`,
   );
 }
 if (values.json !== undefined)

@@ -112,7 +112,9 @@ export function startAlertWorkers(options: AlertWorkerOptions): AlertWorkers {
   // Rendered once per signal and shared by every worker through Redis (chart/redis-chart-cache.ts).
   const chartCache = options.charts === false ? null : new RedisChartCache(options.connection);
   const charts =
-    chartCache === null ? undefined : createAlertCharts({ db: options.db, cache: chartCache, logger });
+    chartCache === null
+      ? undefined
+      : createAlertCharts({ db: options.db, cache: chartCache, logger, metrics: options.metrics });
   // Not awaited: a job that comes meanwhile waits for the thread as it would anyway.
   void charts?.warmUp();
   // The track record's figures, loaded once per update of it and shared by every delivery job of

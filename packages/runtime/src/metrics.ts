@@ -16,6 +16,13 @@ export interface Metrics {
   readonly alertDeliveryAttempts: Counter<"channel" | "priority">;
   readonly alertsSent: Counter<"channel" | "priority">;
   readonly alertDeliveriesFailed: Counter<"channel" | "priority" | "reason">;
+  /**
+   * Alert charts a worker got for its deliveries, by `source`: `drawn` here, from the shared
+   * `cache` (drawn before by any worker), `none` (no bar stored, or the drawing failed). Charts
+   * reused within a process are not counted: summed over workers, `drawn` against the alerts sent
+   * says how often a chart is drawn twice.
+   */
+  readonly alertCharts: Counter<"source">;
   /** 0 closed, 1 open, 2 half-open, per market-data provider. */
   readonly circuitBreakerState: Gauge<"provider">;
   readonly providerRequests: Counter<"provider" | "outcome">;
@@ -95,6 +102,12 @@ export function createMetrics(options: { collectProcessMetrics?: boolean } = {})
       name: "vpa_alert_deliveries_failed_total",
       help: "Alert sends that failed, by channel, priority and reason (rate_limited, unreachable, transient, permanent)",
       labelNames: ["channel", "priority", "reason"],
+      registers,
+    }),
+    alertCharts: new Counter({
+      name: "vpa_alert_charts_total",
+      help: "Alert charts a worker got, by source: drawn here, from the shared cache, or none",
+      labelNames: ["source"],
       registers,
     }),
     circuitBreakerState: new Gauge({

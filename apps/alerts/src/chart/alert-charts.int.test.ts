@@ -1,6 +1,6 @@
 // Get-or-render of an alert's chart against the real PostgreSQL (bars, signal) and Redis (cache).
 import { insertSignals, type SignalInput, upsertBars, upsertStocks } from "@vpa/db";
-import { createLogger, type QueueConnection } from "@vpa/runtime";
+import { createLogger, createMetrics, type Metrics, type QueueConnection } from "@vpa/runtime";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
 import { pino } from "pino";
@@ -69,6 +69,12 @@ async function storeSignal(): Promise<number> {
   return stored!.id;
 }
 
+/** `vpa_alert_charts_total` by source, as a worker's /metrics serves it. */
+async function chartSources(metrics: Metrics): Promise<Record<string, number>> {
+  const { values } = await metrics.alertCharts.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.source), v.value]));
+}
+
 /** Counts the drawings by counting what is written to the cache. */
 function countingCache(inner: RedisChartCache): ChartCache & { sets: number; gets: number } {
   const counting = {
@@ -135,13 +141,24 @@ describe("alert charts: get or render", () => {
   it("draws once across processes: a second process waits for the drawing under way in the first", async () => {
     const signalId = await storeSignal();
     const counting = countingCache(cache);
-    // Two processes (each its own in-process memory), one Redis: the stream worker drawing as the
-    // signal is stored, an alerts worker's delivery asking at the same moment.
-    const stream = createAlertCharts({ db: database.db, cache: counting, logger });
-    const alerts = createAlertCharts({ db: database.db, cache: counting, logger });
-    const [drawn, waited] = await Promise.all([stream.imageFor(signalId), alerts.imageFor(signalId)]);
+    // Two processes (each its own in-process memory and metrics), one Redis: two alerts workers'
+    // deliveries of one signal asking at the same moment.
+    const metrics = [
+      createMetrics({ collectProcessMetrics: false }),
+      createMetrics({ collectProcessMetrics: false }),
+    ];
+    const first = createAlertCharts({ db: database.db, cache: counting, logger, metrics: metrics[0] });
+    const second = createAlertCharts({ db: database.db, cache: counting, logger, metrics: metrics[1] });
+    const [drawn, waited] = await Promise.all([first.imageFor(signalId), second.imageFor(signalId)]);
     expect(counting.sets).toBe(1);
     expect(Buffer.from(waited!.png).equals(Buffer.from(drawn!.png))).toBe(true);
+    // What each worker's /metrics says: one drew it, the other read it from the cache.
+    const sources = await Promise.all(metrics.map(chartSources));
+    expect(sources.map((s) => s.drawn ?? 0).sort()).toEqual([0, 1]);
+    expect(sources.map((s) => s.cache ?? 0).sort()).toEqual([0, 1]);
+    // Within a process a chart already in hand is not counted again.
+    await first.imageFor(signalId);
+    expect(await chartSources(metrics[0]!)).toEqual(sources[0]);
   });
 
   it("draws it itself when the process that claimed the drawing never delivers it (bounded wait)", async () => {
@@ -179,10 +196,12 @@ describe("alert charts: get or render", () => {
     await sql`delete from market_data where stock_id = ${stockId} and time = (select time from vpa_signals where id = ${signalId})`.execute(
       database.db,
     );
-    const charts = createAlertCharts({ db: database.db, cache, logger });
+    const metrics = createMetrics({ collectProcessMetrics: false });
+    const charts = createAlertCharts({ db: database.db, cache, logger, metrics });
     expect(await charts.imageFor(signalId)).toBeNull();
     expect(await charts.imageFor(987_654)).toBeNull();
     expect(await redis.exists(`${connection.prefix}:chart:${signalId}`)).toBe(0);
+    expect(await chartSources(metrics)).toEqual({ none: 2 });
   });
 
   it("still draws the chart when Redis cannot be reached, and never throws", async () => {

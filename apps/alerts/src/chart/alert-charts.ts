@@ -31,7 +31,7 @@
  * characters; and its items carry no signal id to key a chart by.
  */
 import { type BarRow, type Database, findSignals, loadChartBarsOfSignals, type SignalView } from "@vpa/db";
-import { createCoalescingBatcher, createConcurrencyLimit } from "@vpa/runtime";
+import { createCoalescingBatcher, createConcurrencyLimit, type Metrics } from "@vpa/runtime";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { MessageImage } from "../render/rendered-message.ts";
@@ -61,6 +61,8 @@ export interface AlertChartsOptions {
   readonly db: Kysely<Database>;
   readonly cache: ChartCache;
   readonly logger: Logger;
+  /** Counts each chart by where it came from (`vpa_alert_charts_total`); none counted without it. */
+  readonly metrics?: Pick<Metrics, "alertCharts">;
   /**
    * How long a process waits for a chart another process claimed before drawing it itself.
    * Default {@link DRAWING_WAIT_MS}.
@@ -118,6 +120,7 @@ function warmUpChart(): ChartInput {
 
 export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
   const logger = options.logger.child({ module: "alert-charts" });
+  const counted = (source: "drawn" | "cache" | "none") => options.metrics?.alertCharts.inc({ source });
   const inFlight = new Map<number, Promise<MessageImage | null>>();
   // Insertion-ordered: the oldest is dropped first. A chart is deterministic, so never stale.
   const recent = new Map<number, MessageImage>();
@@ -194,10 +197,16 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
       const claim = options.cache.claimDrawing?.bind(options.cache);
       if (claim === undefined) {
         const cached = await options.cache.get(signalId);
-        if (cached !== null) return cached;
+        if (cached !== null) {
+          counted("cache");
+          return cached;
+        }
       } else {
         const found = await cachedOrClaimed(signalId, claim);
-        if ("image" in found) return found.image;
+        if ("image" in found) {
+          counted("cache");
+          return found.image;
+        }
         claimed = found.claimed;
       }
     } catch (err) {
@@ -219,8 +228,10 @@ export function createAlertCharts(options: AlertChartsOptions): AlertCharts {
       image = await draw(signalId, known);
     } catch (err) {
       logger.warn({ err, signalId }, "could not draw the alert's chart; it goes without one");
+      counted("none");
       return null;
     }
+    counted(image === null ? "none" : "drawn");
     if (image === null) return null;
     try {
       await options.cache.set(signalId, image);
