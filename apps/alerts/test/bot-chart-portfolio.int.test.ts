@@ -16,6 +16,7 @@ import { createLogger } from "@vpa/runtime";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+import { openPortfolioPosition } from "../../../test-support/portfolio-position.ts";
 import { removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 import {
   type SentTelegramMessage,
@@ -237,26 +238,16 @@ describe("/portfolio", () => {
         },
         // 2 contracts at 1,250 points on a 25 % deposit (62.5 M VND), last 1,262.5: +1 % of the
         // index, ~+4 % of the deposit after its costs (fees 2 × 6,700, tax 21,250).
-        {
+        openPortfolioPosition({
           symbol: "VN30F1M",
-          status: "open",
           signalType: "EFFORT_TO_RISE",
-          signalTime: "2026-11-26",
-          signalScore: 75,
           entryTime: "2026-11-27",
           entryPrice: 1_250_000,
           quantity: 200,
           lastPrice: 1_262_500,
-          exitTime: null,
-          exitPrice: null,
-          exitReason: null,
-          holdingDays: null,
-          grossPnl: null,
           fees: 13_400,
           tax: 21_250,
-          netPnl: null,
-          netReturn: null,
-        },
+        }),
       ],
       closed: [],
       performance: [row("2026-11-26", 500_000_000, 0, 1_300), row("2026-11-27", 504_000_000, 0.008, 1_303.9)],

@@ -4,12 +4,10 @@
  */
 import { analyze, type BarColumns, type ConfirmationRecord, countBarsThrough } from "@vpa/core";
 import {
-  createPortfolio,
   getPortfolio,
   insertConfirmations,
   insertSignals,
   markIndexSymbols,
-  savePortfolioAdvance,
   upsertBars,
   upsertStocks,
 } from "@vpa/db";
@@ -19,6 +17,7 @@ import {
   readDailyBarsCsvGz,
 } from "../../../../packages/vpa-core/test/support/daily-bars-csv.ts";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { openPortfolioPosition, storePortfolioHolding } from "../../../../test-support/portfolio-position.ts";
 import { updatePortfolios } from "../../../scanner/src/portfolio/update-portfolios.ts";
 import { UsageError } from "../cli-error.ts";
 import { portfolioCommand } from "./portfolio.ts";
@@ -134,42 +133,17 @@ describe("vpa portfolio", () => {
 
 describe("vpa portfolio show: a VN30 future on margin", () => {
   it("lists it in contracts and points, with its deposit and its return on it", async () => {
-    const portfolio = await createPortfolio(database.db, {
-      name: "futures",
-      config: { strategy: { initialCapital: 1_000_000_000, futuresMargin: 0.25 }, benchmark: "VN30" },
-      startedOn: "2024-01-02",
-      state: {},
-    });
-    await savePortfolioAdvance(database.db, {
-      portfolioId: portfolio!.id,
-      fromSession: null,
-      lastSession: "2024-01-04",
-      state: {},
-      open: [
-        {
-          symbol: "VN30F1M",
-          status: "open",
-          signalType: "EFFORT_TO_RISE",
-          signalTime: "2024-01-02",
-          signalScore: 75,
-          entryTime: "2024-01-03",
-          entryPrice: 1_250_000,
-          quantity: 300,
-          lastPrice: 1_262_500,
-          exitTime: null,
-          exitPrice: null,
-          exitReason: null,
-          holdingDays: null,
-          grossPnl: null,
-          fees: 20_100,
-          tax: 31_875,
-          netPnl: null,
-          netReturn: null,
-        },
-      ],
-      closed: [],
-      performance: [],
-    });
+    await storePortfolioHolding(database.db, "futures", { futuresMargin: 0.25 }, [
+      openPortfolioPosition({
+        symbol: "VN30F1M",
+        entryTime: "2024-01-03",
+        entryPrice: 1_250_000,
+        quantity: 300,
+        lastPrice: 1_262_500,
+        fees: 20_100,
+        tax: 31_875,
+      }),
+    ]);
     const shown = await run(["show", "futures"]);
     expect(shown.code).toBe(0);
     const [header, row] = shown.out.split("\n").slice(-2);

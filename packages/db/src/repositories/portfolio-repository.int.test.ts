@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
-import {
-  createPortfolio,
-  type StoredPortfolioPosition,
-  savePortfolioAdvance,
-  summarizePortfolio,
-} from "./portfolio-repository.ts";
+import { openPortfolioPosition, storePortfolioHolding } from "../../../../test-support/portfolio-position.ts";
+import { summarizePortfolio } from "./portfolio-repository.ts";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -15,59 +11,24 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** An open position as the scanner's update stores it (money VND; 100 of the data's shares to a contract). */
-function openPosition(
+/** An open position entered on 2024-01-03 (money VND; 100 of the data's shares to a contract). */
+const openPosition = (
   symbol: string,
   entryPrice: number,
   quantity: number,
   lastPrice: number,
   fees: number,
   tax: number | null,
-): StoredPortfolioPosition {
-  return {
-    symbol,
-    status: "open",
-    signalType: "SELLING_CLIMAX",
-    signalTime: "2024-01-02",
-    signalScore: 80,
-    entryTime: "2024-01-03",
-    entryPrice,
-    quantity,
-    lastPrice,
-    exitTime: null,
-    exitPrice: null,
-    exitReason: null,
-    holdingDays: null,
-    grossPnl: null,
-    fees,
-    tax,
-    netPnl: null,
-    netReturn: null,
-  };
-}
+) => openPortfolioPosition({ symbol, entryTime: "2024-01-03", entryPrice, quantity, lastPrice, fees, tax });
 
 async function summaryOf(name: string, futuresMargin: number | null) {
-  const portfolio = await createPortfolio(database.db, {
-    name,
-    config: { strategy: { initialCapital: 1_000_000_000, futuresMargin }, benchmark: "VN30" },
-    startedOn: "2024-01-02",
-    state: {},
-  });
-  await savePortfolioAdvance(database.db, {
-    portfolioId: portfolio!.id,
-    fromSession: null,
-    lastSession: "2024-01-04",
-    state: {},
-    // 3 contracts bought at 1,250 points (fees 3 × 6,700, tax 0.0085 % of 375 M), last 1,262.5;
-    // 1,000 FPT at 100,000 VND (brokerage 150,000), last 101,000.
-    open: [
-      openPosition("VN30F1M", 1_250_000, 300, 1_262_500, 20_100, 31_875),
-      openPosition("FPT", 100_000, 1_000, 101_000, 150_000, null),
-    ],
-    closed: [],
-    performance: [],
-  });
-  const summary = await summarizePortfolio(database.db, portfolio!);
+  // 3 contracts bought at 1,250 points (fees 3 × 6,700, tax 0.0085 % of 375 M), last 1,262.5;
+  // 1,000 FPT at 100,000 VND (brokerage 150,000), last 101,000.
+  const portfolio = await storePortfolioHolding(database.db, name, { futuresMargin }, [
+    openPosition("VN30F1M", 1_250_000, 300, 1_262_500, 20_100, 31_875),
+    openPosition("FPT", 100_000, 1_000, 101_000, 150_000, null),
+  ]);
+  const summary = await summarizePortfolio(database.db, portfolio);
   return new Map(summary.positions.map((p) => [p.symbol, p]));
 }
 
