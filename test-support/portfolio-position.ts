@@ -7,8 +7,8 @@ import {
 
 /**
  * An open paper-portfolio position as the scanner's update stores it (money VND; a VN30 future's
- * quantity in the data's shares, 100 to a contract): `fields` for what a test is about, a bullish
- * selling climax signalled the day before the entry for the rest, and no exit.
+ * quantity in the data's shares, 100 to a contract): `fields` for what a test is about; the rest a
+ * bullish selling climax (score 80) dated at the entry, and no exit.
  *
  * @example
  * openPortfolioPosition({ symbol: "VN30F1M", entryTime: "2024-01-03", entryPrice: 1_250_000,
