@@ -86,6 +86,29 @@ function variablesReadOutsideTheSchema(): Set<string> {
   return names;
 }
 
+/** Every workspace of the root package.json (its globs expanded), as `dir/name`. */
+function workspaces(): string[] {
+  const { workspaces: globs } = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as {
+    workspaces: string[];
+  };
+  return globs.flatMap((glob) =>
+    glob.endsWith("/*")
+      ? readdirSync(resolve(ROOT, glob.slice(0, -2)), { withFileTypes: true })
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => `${glob.slice(0, -2)}/${entry.name}`)
+      : [glob],
+  );
+}
+
+describe("README: How it works", () => {
+  it("describes every workspace and no other (and the benchmarks)", () => {
+    const paths = tableRows(section("How it works"))
+      .map(([path]) => /^`([^`]+)`$/.exec(path ?? "")?.[1])
+      .filter((path) => path !== undefined);
+    expect(paths.sort()).toEqual([...workspaces(), "bench"].sort());
+  });
+});
+
 /** The system's own variables, read to find programs, not configuration. */
 const SYSTEM_VARIABLES = new Set(["PATH", "HOME"]);
 
