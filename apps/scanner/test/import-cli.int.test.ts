@@ -38,11 +38,11 @@ describe("vpa import exit codes and report", () => {
     await writeFile(stocks, "ticker,name,exchange\nBBB,B Corp,HOSE\n");
     const { code, stdout } = vpa(["import", CORPUS, "--stocks", stocks, "--report", report]);
     expect(code).toBe(3);
-    expect(stdout).toContain("imported 14 bars of 4 symbols from 3 file(s)");
-    expect(stdout).toContain("1 stock names");
-    expect(stdout).toContain("rejected 25 row(s):");
+    expect(stdout).toContain("imported 14 bars of 4 symbols from 3 files");
+    expect(stdout).toContain("1 stock name");
+    expect(stdout).toContain("rejected 25 rows:");
     expect(stdout).toContain("  duplicate-time: 2");
-    expect(stdout).toContain("stored but flagged 3 row(s):");
+    expect(stdout).toContain("stored but flagged 3 rows:");
     expect(stdout).toContain("  possible-adjustment: 2");
     const lines = (await readFile(report, "utf8")).trimEnd().split("\n");
     expect(lines[0]).toBe("file\tline\tstatus\treason\tdetail");
@@ -82,7 +82,7 @@ describe("vpa import exit codes and report", () => {
     );
     const nothing = vpa(["import", allBad]);
     expect(nothing.code).toBe(4);
-    expect(nothing.stdout).toContain("rejected 2 row(s):");
+    expect(nothing.stdout).toContain("rejected 2 rows:");
   });
 
   it("converts --price-unit vnd and refuses unknown --format or --price-unit values (exit 2)", async () => {
@@ -109,7 +109,7 @@ describe("vpa import exit codes and report", () => {
     );
     const refused = vpa(["import", vnd, "--report", join(dir, "vnd-report.tsv")]);
     expect(refused.code).toBe(4);
-    expect(refused.stdout).toContain("rejected 2 row(s):");
+    expect(refused.stdout).toContain("rejected 2 rows:");
     expect(refused.stdout).toContain("  price-jump: 2");
     expect(refused.stdout).toContain(
       "price-jump (close 23450 is 1000× the stored close 23.45 of VCB on 2021-07-14: the file may be priced in VND; import it with --price-unit vnd)",

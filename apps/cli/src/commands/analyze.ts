@@ -2,6 +2,7 @@ import { createStreamingAnalyzer, type StreamingAnalyzer, type VpaRecord } from 
 import { findPriceJump, normalizeMarketSymbol } from "@vpa/market-data";
 import { listBarFiles, readBarFile, validateBarRow } from "@vpa/scanner";
 import { UsageError } from "../cli-error.ts";
+import { countOf } from "../count-of.ts";
 import { formatTable } from "../format-table.ts";
 import { parseOptions } from "../parse-options.ts";
 import { todayInVietnam } from "./import.ts";
@@ -52,7 +53,7 @@ export async function runAnalyze(args: readonly string[]): Promise<number> {
       else table.push(record);
     }
   }
-  if (skipped > 0) console.error(`skipped ${skipped} invalid, out-of-order or 100×-jump row(s)`);
+  if (skipped > 0) console.error(`skipped ${countOf(skipped, "invalid, out-of-order or 100×-jump row")}`);
   if (analyzers.size === 0) {
     console.error(wanted === undefined ? "no valid bars in the file" : `no bars of ${wanted} in the file`);
     return 1;

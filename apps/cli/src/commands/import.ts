@@ -14,6 +14,7 @@ import {
 } from "@vpa/scanner";
 import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
+import { countOf } from "../count-of.ts";
 import { parseOptions } from "../parse-options.ts";
 
 /** Today's date in Asia/Ho_Chi_Minh (UTC+7, no DST), the bound of the future-date rule. */
@@ -68,19 +69,19 @@ export async function runImport(app: AppContext, args: readonly string[]): Promi
     console.log(JSON.stringify({ ...summary, stocks, seconds }));
   } else {
     console.log(
-      `imported ${summary.barsAccepted.toLocaleString("en-US")} bars of ${summary.symbols} symbols from ${summary.files} file(s) ` +
+      `imported ${countOf(summary.barsAccepted, "bar")} of ${countOf(summary.symbols, "symbol")} from ${countOf(summary.files, "file")} ` +
         `in ${seconds.toFixed(1)} s (${summary.barsWritten.toLocaleString("en-US")} new or changed)` +
-        (stocks > 0 ? `; ${stocks} stock names` : ""),
+        (stocks > 0 ? `; ${countOf(stocks, "stock name")}` : ""),
     );
     if (summary.rejectedTotal > 0) {
-      console.log(`rejected ${summary.rejectedTotal} row(s):`);
+      console.log(`rejected ${countOf(summary.rejectedTotal, "row")}:`);
       for (const [reason, count] of Object.entries(summary.rejectedByReason))
         console.log(`  ${reason}: ${count}`);
       for (const r of summary.rejections.slice(0, 5))
         console.log(`  e.g. ${r.file}:${r.line} ${r.reason} (${r.detail})`);
     }
     if (summary.flaggedTotal > 0) {
-      console.log(`stored but flagged ${summary.flaggedTotal} row(s):`);
+      console.log(`stored but flagged ${countOf(summary.flaggedTotal, "row")}:`);
       for (const [reason, count] of Object.entries(summary.flaggedByReason))
         console.log(`  ${reason}: ${count}`);
     }

@@ -2,6 +2,7 @@ import { isTimeframe, type Timeframe } from "@vpa/db";
 import { scanMarket } from "@vpa/scanner";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
+import { formatScanPlan, formatScanReport } from "../format-scan-report.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 import { scanAndWait } from "../scan-and-wait.ts";
 import { type QueueWorkerKind, startWorkers } from "../worker-process.ts";
@@ -23,7 +24,16 @@ export async function runScan(app: AppContext, args: readonly string[]): Promise
       digestQueue: app.queue("digests"),
       chunkSize: app.config.scan.analyzeChunkSize,
     });
-    report(values.json, { enqueued: plan.symbols.length, redone: plan.replaced, missing: plan.missing });
+    const summary = { enqueued: plan.symbols.length, redone: plan.replaced, missing: plan.missing };
+    console.log(values.json ? JSON.stringify(summary) : formatScanPlan(summary, options));
+    // Queued work nobody takes would look done: say so (the scan's jobs wait for a worker).
+    if (
+      !values.json &&
+      plan.jobIds.length > 0 &&
+      (await app.queue("analyze").queue.getWorkersCount()) === 0
+    ) {
+      console.error("no scanner worker is running: start one (vpa worker scanner), or scan with --wait");
+    }
     return plan.missing.length > 0 ? 1 : 0;
   }
   // Waiting with nobody to do the work would hang: lend this process as a worker if none is running.
@@ -39,24 +49,9 @@ export async function runScan(app: AppContext, args: readonly string[]): Promise
       ...options,
       timeoutMs: (parseInteger("scan", "timeout", values.timeout, 1, 86_400) ?? 600) * 1000,
     });
-    report(values.json, { ...result });
+    console.log(values.json ? JSON.stringify(result) : formatScanReport(result, options));
     return result.analyzeFailed.length + result.alertFailed.length + result.missing.length > 0 ? 1 : 0;
   } finally {
     await inline.close();
-  }
-}
-
-function report(json: boolean | undefined, result: Record<string, unknown>): void {
-  if (json) {
-    console.log(JSON.stringify(result));
-    return;
-  }
-  for (const [key, value] of Object.entries(result)) {
-    const shown = Array.isArray(value)
-      ? value.length === 0
-        ? "none"
-        : JSON.stringify(value)
-      : String(value);
-    console.log(`${key}: ${shown}`);
   }
 }
