@@ -11,6 +11,61 @@ export interface BilingualText {
   readonly en: string;
 }
 
+/**
+ * A bar time as a person reads it: an intraday one ("2023-11-17T09:00:00+07:00", Vietnam's clock)
+ * as "2023-11-17 09:00", a daily one as its date.
+ */
+export function formatBarTime(time: string | null): string {
+  if (time === null) return "—";
+  return time.length > 10 ? `${time.slice(0, 10)} ${time.slice(11, 16)}` : time;
+}
+
+/**
+ * "2023-11-17 09:00 → 2024-01-15 14:45, 40 sessions (7,615 bars)" (intraday) or "2020-01-02 →
+ * 2021-12-31, 1,000 sessions" (daily): a run's span and length. A report stored before its bars
+ * were counted apart has no `bars` (its `sessions` held them).
+ */
+export function describeRunPeriod(period: {
+  readonly from: string;
+  readonly to: string;
+  readonly firstSession: string | null;
+  readonly lastSession: string | null;
+  readonly sessions: number;
+  readonly bars?: number;
+}): string {
+  const span = `${period.firstSession === null ? period.from : formatBarTime(period.firstSession)} → ${
+    period.lastSession === null ? period.to : formatBarTime(period.lastSession)
+  }`;
+  // Stored before bars were counted apart, an intraday run's `sessions` held its bars.
+  if (period.bars === undefined && (period.firstSession?.length ?? 0) > 10)
+    return `${span}, ${period.sessions.toLocaleString("en-US")} bars`;
+  const sessions = `${period.sessions.toLocaleString("en-US")} ${period.sessions === 1 ? "session" : "sessions"}`;
+  const bars =
+    period.bars === undefined || period.bars === period.sessions
+      ? ""
+      : ` (${period.bars.toLocaleString("en-US")} ${period.bars === 1 ? "bar" : "bars"})`;
+  return `${span}, ${sessions}${bars}`;
+}
+
+/**
+ * Buy orders the run's sizing could never place: a position's share of the equity buys less than
+ * one board lot or one futures contract (a VN30 future's ~110 M VND contract on 10 % of 1 bn VND).
+ * Said plainly, with what to change, so that "0 trades" is not read as "no signal". Null when there
+ * were none (or the report was stored before they were counted apart).
+ */
+export function describeUntradedEntries(report: {
+  readonly counters: { readonly entriesSkippedBelowOneLot?: number };
+  readonly engineConfig: { readonly positionFraction: number };
+}): BilingualText | null {
+  const count = report.counters.entriesSkippedBelowOneLot ?? 0;
+  if (count === 0) return null;
+  const share = `${Number((report.engineConfig.positionFraction * 100).toFixed(2))} %`;
+  return {
+    vi: `${count.toLocaleString("vi-VN")} lệnh mua không được thực hiện: ${share.replace(".", ",")} tài sản cho mỗi vị thế không đủ mua 1 lô (hoặc 1 hợp đồng tương lai). Tăng --position-size hoặc --capital, hoặc giao dịch hợp đồng tương lai ký quỹ (--futures-margin).`,
+    en: `${count.toLocaleString("en-US")} buy orders not placed: ${share} of the equity per position buys less than one board lot (or one futures contract). Raise --position-size or --capital, or trade futures on margin (--futures-margin).`,
+  };
+}
+
 /** Below half a tenth of a point the difference prints as 0.0: "matches". */
 const MATCH_TOLERANCE = 0.0005;
 
@@ -68,7 +123,7 @@ export function describeAgainstBenchmarks(report: {
   const span =
     report.period.firstSession === null
       ? ""
-      : ` ${report.period.firstSession} → ${report.period.lastSession}`;
+      : ` ${formatBarTime(report.period.firstSession)} → ${formatBarTime(report.period.lastSession)}`;
   return {
     vi: `Chiến lược ${vi.join(" và ")} (tổng lợi nhuận${span}).`,
     en: `The strategy ${en.join(" and ")} (total return${span}).`,
@@ -87,7 +142,7 @@ export function describeIndexCoverage(
       vi: `Chưa so sánh với chỉ số ${coverage.name}: chưa có dữ liệu của chỉ số này (nạp bằng vpa import tệp chỉ số; vpa demo nạp sẵn VN30).`,
       en: `Not compared with the ${coverage.name} index: it is not stored (load it with vpa import; vpa demo loads VN30).`,
     };
-  const run = `${period.firstSession} → ${period.lastSession}`;
+  const run = `${formatBarTime(period.firstSession)} → ${formatBarTime(period.lastSession)}`;
   const has = `${coverage.firstDate} → ${coverage.lastDate}`;
   return {
     vi: `Chưa so sánh với chỉ số ${coverage.name}: dữ liệu chỉ số (${has}) không phủ giai đoạn ${run}.`,

@@ -38,6 +38,7 @@ const report: BacktestReport = {
     firstSession: "2020-01-30",
     lastSession: "2020-03-02",
     sessions: 4,
+    bars: 4,
   },
   universe: { symbols: 2, barsInPeriod: 8, barsAnalyzed: 100, missing: [] },
   metrics: {
@@ -104,6 +105,7 @@ const report: BacktestReport = {
     entriesSkippedNoNextBar: 0,
     entriesSkippedCeiling: 0,
     entriesSkippedCash: 0,
+    entriesSkippedBelowOneLot: 0,
     entriesSkippedSessionEnd: 0,
     filledPostClose: 0,
     exitsDelayedFloor: 0,
@@ -255,6 +257,30 @@ describe("HTML report of a VN30 futures run", () => {
       "HĐ tương lai VN30: trả đủ giá trị hợp đồng, không đòn bẩy / VN30 futures: the contract&#39;s whole value paid, no leverage.",
     );
     expect(renderBacktestReportHtml(report)).not.toContain("VN30 futures");
+  });
+});
+
+describe("HTML report of a run whose sizing buys less than one contract", () => {
+  it("says at the top, Vietnamese first, how many buy orders it could never place and what to change", () => {
+    const html = renderBacktestReportHtml({
+      ...report,
+      runConfig: { ...report.runConfig, symbols: ["VN30F1M"], timeframe: "1m" },
+      period: {
+        ...report.period,
+        firstSession: "2023-11-17T09:00:00+07:00",
+        lastSession: "2024-01-15T14:45:00+07:00",
+        sessions: 40,
+        bars: 7615,
+      },
+      counters: { ...report.counters, entriesSkippedBelowOneLot: 41 },
+    });
+    expect(textOf(html, "untraded-entries")).toMatch(/^41 lệnh mua không được thực hiện: 10 % tài sản/);
+    expect(html).toContain(
+      "41 buy orders not placed: 10 % of the equity per position buys less than one board lot",
+    );
+    expect(html).toContain("below one lot 41");
+    expect(html).toContain("2023-11-17 09:00 → 2024-01-15 14:45 · 40 sessions (7,615 bars)");
+    expect(renderBacktestReportHtml(report)).not.toContain("untraded-entries");
   });
 });
 

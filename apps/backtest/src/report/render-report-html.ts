@@ -9,7 +9,9 @@ import {
   type BilingualText,
   describeAgainstBenchmarks,
   describeIndexCoverage,
+  describeRunPeriod,
   describeSurvivorship,
+  describeUntradedEntries,
 } from "./benchmark-verdict.ts";
 import { escapeHtml, formatNumber, formatPercent, formatVnd } from "./format-values.ts";
 import { renderLineChart, renderMonthlyHeatMap } from "./svg-charts.ts";
@@ -85,16 +87,20 @@ function bilingual(text: BilingualText, className: string, id?: string): string 
 
 /**
  * The sentences at the top: how the strategy did against its benchmarks (plainly, when it
- * trails), why the index is missing when it is, and the survivorship bias of the symbol list.
+ * trails), why the index is missing when it is, the buy orders its sizing could never place, and
+ * the survivorship bias of the symbol list.
  */
 function renderVerdict(report: BacktestReport): string {
   const against = describeAgainstBenchmarks(report);
   const coverage = describeIndexCoverage(report.indexCoverage, report.period);
   const comparedIndex = report.benchmarks.find((b) => b.kind === "index")?.name ?? null;
   const survivorship = describeSurvivorship(report.runConfig.symbols, comparedIndex);
+  const untraded = describeUntradedEntries(report);
   return `<section id="verdict" class="verdict${against?.trails === true ? " trails" : ""}">${
     against === null ? "" : bilingual(against, "main", "against-benchmarks")
-  }${coverage === null ? "" : bilingual(coverage, "note", "index-coverage")}${bilingual(survivorship, "note", "survivorship")}</section>`;
+  }${coverage === null ? "" : bilingual(coverage, "note", "index-coverage")}${
+    untraded === null ? "" : bilingual(untraded, "note", "untraded-entries")
+  }${bilingual(survivorship, "note", "survivorship")}</section>`;
 }
 
 function describeStrategy(report: BacktestReport): string {
@@ -335,7 +341,7 @@ export function renderBacktestReportHtml(report: BacktestReport | WalkForwardRep
       ],
       [
         "entries skipped",
-        `max positions ${report.counters.entriesSkippedMaxPositions}, held ${report.counters.entriesSkippedAlreadyHeld}, ceiling ${report.counters.entriesSkippedCeiling}, cash ${report.counters.entriesSkippedCash}${report.engineConfig.exitAtSessionEnd === true ? `, closing auction ${report.counters.entriesSkippedSessionEnd ?? 0}` : ""}`,
+        `max positions ${report.counters.entriesSkippedMaxPositions}, held ${report.counters.entriesSkippedAlreadyHeld}, ceiling ${report.counters.entriesSkippedCeiling}, cash ${report.counters.entriesSkippedCash}, below one lot ${report.counters.entriesSkippedBelowOneLot ?? 0}${report.engineConfig.exitAtSessionEnd === true ? `, closing auction ${report.counters.entriesSkippedSessionEnd ?? 0}` : ""}`,
       ],
       [
         "sells delayed",
@@ -383,7 +389,7 @@ export function renderBacktestReportHtml(report: BacktestReport | WalkForwardRep
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><main>
 <h1>${escapeHtml(title)}</h1>
-<p class="sub">${escapeHtml(`${universeLabel} · ${report.universe.symbols} symbols · ${report.period.firstSession ?? report.period.from} → ${report.period.lastSession ?? report.period.to} · ${report.period.sessions} sessions${walkForward === null ? "" : ` out of sample in ${walkForward.windows.length} test windows`}`)}${escapeHtml(missing)}</p>
+<p class="sub">${escapeHtml(`${universeLabel} · ${report.universe.symbols} symbols · ${describeRunPeriod(report.period).replace(", ", " · ")}${walkForward === null ? "" : ` out of sample in ${walkForward.windows.length} test windows`}`)}${escapeHtml(missing)}</p>
 ${renderVerdict(report)}
 <div class="cards">${cards.map(([label, value, sign]) => `<div class="card"><b class="${signClass(sign)}">${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`).join("")}</div>
 <h2>${walkForward === null ? "Equity against the benchmarks" : "Out-of-sample equity (stitched) against the benchmarks"}</h2>

@@ -5,7 +5,9 @@ import {
   cancelBacktest,
   describeAgainstBenchmarks,
   describeIndexCoverage,
+  describeRunPeriod,
   describeSurvivorship,
+  describeUntradedEntries,
   formatNumber,
   formatPercent,
   formatVnd,
@@ -27,6 +29,7 @@ import { OPTIMIZE_METRICS } from "@vpa/core";
 import { getBacktestRun, listBacktestChildren } from "@vpa/db";
 import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
+import { countOf } from "../count-of.ts";
 import { formatTable } from "../format-table.ts";
 import { parseInteger, parseList, parseOptions } from "../parse-options.ts";
 import {
@@ -166,7 +169,7 @@ function printRunSummary(report: BacktestReport): void {
     : report.runConfig.symbols;
   const kind = isWalkForwardReport(report) ? "walk-forward (out of sample)" : "backtest";
   console.log(
-    `${kind} ${report.runId}: ${symbols} (${report.universe.symbols} symbols), ${report.period.firstSession ?? report.period.from} → ${report.period.lastSession ?? report.period.to}, ${report.period.sessions} sessions`,
+    `${kind} ${report.runId}: ${symbols} (${countOf(report.universe.symbols, "symbol")}), ${describeRunPeriod(report.period)}`,
   );
   if (report.universe.missing.length > 0) console.log(`no bars for: ${report.universe.missing.join(", ")}`);
   console.log("");
@@ -175,6 +178,8 @@ function printRunSummary(report: BacktestReport): void {
   if (against !== null) console.log(`${against.vi}\n${against.en}`);
   const coverage = describeIndexCoverage(report.indexCoverage, report.period);
   if (coverage !== null) console.log(`${coverage.vi}\n${coverage.en}`);
+  const untraded = describeUntradedEntries(report);
+  if (untraded !== null) console.log(`${untraded.vi}\n${untraded.en}`);
   const survivorship = describeSurvivorship(
     report.runConfig.symbols,
     report.benchmarks.find((b) => b.kind === "index")?.name ?? null,

@@ -89,6 +89,20 @@ describe(`intraday backtests on the real VN30F1M minutes (${source.endsWith("sam
       expect(trade.entryTime > trade.signalTime, "no fill on the deciding bar").toBe(true);
   });
 
+  it("counts a run's trading days as its sessions and its minutes as its bars", () => {
+    const result = run("VN30F1M", "HNX", { maxHoldDays: 3, stopLoss: 0.003 });
+    const inPeriod = columns.time.filter((t) => t.slice(0, 10) >= period.from);
+    expect(result.period).toMatchObject({ sessions: dates.length - 3, bars: inPeriod.length });
+  });
+
+  it("says why a sizing too small for one contract never trades: 10 % of 1 bn VND paid in full", () => {
+    // One contract at ~1,100 points is worth ~110 M VND, more than the 100 M a position may take.
+    const result = run("VN30F1M", "HNX", { initialCapital: 1e9, positionFraction: 0.1, stopLoss: 0.003 });
+    expect(result.trades).toEqual([]);
+    expect(result.counters.entriesSkippedBelowOneLot).toBeGreaterThan(10);
+    expect(result.counters.entriesSkippedCash).toBe(0);
+  });
+
   it("fills every price within the session's ±7 % band of the previous session's close", () => {
     const result = run("VN30F1M", "HNX", { maxHoldDays: 3, stopLoss: 0.003, slippageTicks: 3 });
     let checked = 0;

@@ -8,6 +8,7 @@ import { type IntradayBarRules, isIntradayTime, readIntradayBarRules } from "./i
 import {
   type ClosedTrade,
   closeAllAtLastClose,
+  emptyStepCounters,
   initialPortfolioState,
   type PortfolioState,
   type SessionMarket,
@@ -37,24 +38,8 @@ export interface SimulatedCurve {
   readonly positions: Int32Array;
 }
 
-/** What happened to orders that did not become trades. */
-export interface SimulationCounters {
-  readonly entrySignals: number;
-  readonly entriesFilled: number;
-  readonly entriesSkippedMaxPositions: number;
-  readonly entriesSkippedAlreadyHeld: number;
-  readonly entriesSkippedNoNextBar: number;
-  readonly entriesSkippedCeiling: number;
-  readonly entriesSkippedCash: number;
-  /** Entries not filled at a session's last bar because the run is flat at the close (`exitAtSessionEnd`). */
-  readonly entriesSkippedSessionEnd: number;
-  /** Orders filled at the close in HNX's post-close session (`hnxPostClose`): entries and exits. */
-  readonly filledPostClose: number;
-  /** Sell orders that waited a session because the open was at the floor. */
-  readonly exitsDelayedFloor: number;
-  /** Sell orders that waited for T+2. */
-  readonly exitsDelayedSettlement: number;
-}
+/** What happened to the orders of a run (see StepCounters). */
+export type SimulationCounters = Readonly<StepCounters>;
 
 export interface Simulation {
   readonly trades: BacktestTrade[];
@@ -243,19 +228,7 @@ export function simulatePortfolio(
   const positionCurve = new Int32Array(dayCount);
   const trades: BacktestTrade[] = [];
   const state = initialPortfolioState(config);
-  const counters: StepCounters = {
-    entrySignals: 0,
-    entriesFilled: 0,
-    entriesSkippedMaxPositions: 0,
-    entriesSkippedAlreadyHeld: 0,
-    entriesSkippedNoNextBar: 0,
-    entriesSkippedCeiling: 0,
-    entriesSkippedCash: 0,
-    entriesSkippedSessionEnd: 0,
-    filledPostClose: 0,
-    exitsDelayedFloor: 0,
-    exitsDelayedSettlement: 0,
-  };
+  const counters = emptyStepCounters();
   let day = 0;
   advancePortfolio(state, universe, config, candidates, bearSignalAt, calendar, trades, counters, {
     onClose: (_date, after) => {

@@ -127,7 +127,7 @@ export interface ClosedTrade {
   readonly netReturn: number;
 }
 
-/** Counts of orders that did not become trades (mutated by the step). */
+/** What happened to the orders, those that did not become trades above all (mutated by the step). */
 export interface StepCounters {
   entrySignals: number;
   entriesFilled: number;
@@ -135,11 +135,21 @@ export interface StepCounters {
   entriesSkippedAlreadyHeld: number;
   entriesSkippedNoNextBar: number;
   entriesSkippedCeiling: number;
+  /** The position's share of the equity buys a lot, but the cash left does not. */
   entriesSkippedCash: number;
+  /**
+   * The position's whole share of the equity (`positionFraction`) buys less than one board lot or
+   * one contract: a sizing that can never trade that symbol (a VN30 future's ~110 M VND contract on
+   * 10 % of 1 bn VND paid in full). Absent from reports stored before it was counted apart.
+   */
+  entriesSkippedBelowOneLot: number;
+  /** Entries not filled at a session's last bar because the run is flat at the close (`exitAtSessionEnd`). */
   entriesSkippedSessionEnd: number;
   /** Orders filled in HNX's post-close session at the close (`hnxPostClose`): entries and exits. */
   filledPostClose: number;
+  /** Sell orders that waited a session because the open was at the floor. */
   exitsDelayedFloor: number;
+  /** Sell orders that waited for T+2. */
   exitsDelayedSettlement: number;
 }
 
@@ -152,6 +162,7 @@ export function emptyStepCounters(): StepCounters {
     entriesSkippedNoNextBar: 0,
     entriesSkippedCeiling: 0,
     entriesSkippedCash: 0,
+    entriesSkippedBelowOneLot: 0,
     entriesSkippedSessionEnd: 0,
     filledPostClose: 0,
     exitsDelayedFloor: 0,
@@ -441,8 +452,9 @@ function valueAtLastCloses(state: PortfolioState): void {
 /**
  * Buys `order` at `price` (VND, on the tick, inside the band): sized on the last close's equity
  * (`positionFraction`, at most the cash), board lots, the exchange's largest order, costs (and a
- * future's margin deposit). An order the cash buys no lot of is dropped (`entriesSkippedCash`):
- * false.
+ * future's margin deposit). An order that buys no lot is dropped, counted by why: the position's
+ * share of the equity buys none (`entriesSkippedBelowOneLot`) or the cash left buys none
+ * (`entriesSkippedCash`): false.
  */
 function openPosition(
   state: PortfolioState,
@@ -456,11 +468,13 @@ function openPosition(
   calendar: HolidayCalendar,
   counters: StepCounters,
 ): boolean {
-  const budget = Math.min(config.positionFraction * state.lastEquity, state.cash);
-  let quantity = roundDownToBoardLot(budget / outlayPerShareVnd(order.symbol, price, config));
+  const share = config.positionFraction * state.lastEquity;
+  const outlayPerShare = outlayPerShareVnd(order.symbol, price, config);
+  let quantity = roundDownToBoardLot(Math.min(share, state.cash) / outlayPerShare);
   quantity = Math.min(quantity, maxOrderShares(order.exchange) ?? quantity);
   if (quantity <= 0) {
-    counters.entriesSkippedCash++;
+    if (roundDownToBoardLot(share / outlayPerShare) <= 0) counters.entriesSkippedBelowOneLot++;
+    else counters.entriesSkippedCash++;
     return false;
   }
   const purchase = tradeCostsOf(order.symbol, {

@@ -71,7 +71,13 @@ export interface BacktestResult {
     /** First and last session with a bar (null when the period holds none). */
     readonly firstSession: string | null;
     readonly lastSession: string | null;
+    /** Trading days with a bar. */
     readonly sessions: number;
+    /**
+     * Steps of the run: one per bar time (as many as `sessions` on daily bars). Absent from reports
+     * stored before it was counted apart, when `sessions` held this count.
+     */
+    readonly bars: number;
   };
   readonly universe: {
     readonly symbols: number;
@@ -201,13 +207,7 @@ export function runBacktestOnUniverse(
   });
   return {
     config,
-    period: {
-      from: universe.from,
-      to: universe.to,
-      firstSession: times[0] ?? null,
-      lastSession: times.at(-1) ?? null,
-      sessions: times.length,
-    },
+    period: periodOf(universe.from, universe.to, times),
     universe: {
       symbols: universe.symbols.length,
       barsInPeriod: universe.barsInPeriod,
@@ -232,6 +232,19 @@ export function runBacktestOnUniverse(
     byExitReason: breakdownBy(simulation.trades, (t) => t.exitReason),
     monthlyReturns: monthlyReturns(times, equity),
     counters: simulation.counters,
+  };
+}
+
+/** A run's period from its bar times (a run's and a walk-forward's stitched one alike). */
+export function periodOf(from: string, to: string, times: readonly string[]): BacktestResult["period"] {
+  return {
+    from,
+    to,
+    firstSession: times[0] ?? null,
+    lastSession: times.at(-1) ?? null,
+    // A bar time starts with its local date (YYYY-MM-DD...), daily and intraday alike.
+    sessions: new Set(times.map((time) => time.slice(0, 10))).size,
+    bars: times.length,
   };
 }
 

@@ -11,7 +11,13 @@ import type { IndexSeries } from "../benchmark-series.ts";
 import { breakdownBy } from "../breakdown-tables.ts";
 import { monthlyReturns } from "../monthly-returns.ts";
 import type { BacktestTrade, SimulationCounters } from "../portfolio-simulation.ts";
-import { type BacktestResult, compareWithBenchmarks, runBacktestOnUniverse } from "../run-backtest.ts";
+import { emptyStepCounters, type StepCounters } from "../portfolio-step.ts";
+import {
+  type BacktestResult,
+  compareWithBenchmarks,
+  periodOf,
+  runBacktestOnUniverse,
+} from "../run-backtest.ts";
 import type { WalkForwardWindow } from "./walk-forward-windows.ts";
 
 /** A test window and what to trade on it. */
@@ -48,22 +54,10 @@ export interface WalkForwardOutOfSample extends Omit<BacktestResult, "config"> {
 }
 
 const sumCounters = (all: readonly SimulationCounters[]): SimulationCounters => {
-  const total: Record<string, number> = {};
+  const total = emptyStepCounters();
   for (const counters of all)
-    for (const [key, value] of Object.entries(counters)) total[key] = (total[key] ?? 0) + value;
-  return {
-    entrySignals: total.entrySignals ?? 0,
-    entriesFilled: total.entriesFilled ?? 0,
-    entriesSkippedMaxPositions: total.entriesSkippedMaxPositions ?? 0,
-    entriesSkippedAlreadyHeld: total.entriesSkippedAlreadyHeld ?? 0,
-    entriesSkippedNoNextBar: total.entriesSkippedNoNextBar ?? 0,
-    entriesSkippedCeiling: total.entriesSkippedCeiling ?? 0,
-    entriesSkippedCash: total.entriesSkippedCash ?? 0,
-    entriesSkippedSessionEnd: total.entriesSkippedSessionEnd ?? 0,
-    filledPostClose: total.filledPostClose ?? 0,
-    exitsDelayedFloor: total.exitsDelayedFloor ?? 0,
-    exitsDelayedSettlement: total.exitsDelayedSettlement ?? 0,
-  };
+    for (const key of Object.keys(total) as (keyof StepCounters)[]) total[key] += counters[key];
+  return total;
 };
 
 /**
@@ -162,13 +156,7 @@ export function runOutOfSample(
     throw new Error("walk-forward: the test windows' sessions do not add up to the tested span's");
   const compared = compareWithBenchmarks(whole, time, equity, options.initialCapital, options.index);
   return {
-    period: {
-      from: first.testFrom,
-      to: last.testTo,
-      firstSession: time[0] ?? null,
-      lastSession: time.at(-1) ?? null,
-      sessions: time.length,
-    },
+    period: periodOf(first.testFrom, last.testTo, time),
     universe: {
       symbols: whole.symbols.length,
       barsInPeriod: whole.barsInPeriod,
