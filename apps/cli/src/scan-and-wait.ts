@@ -4,6 +4,7 @@ import { JobWaiter } from "@vpa/runtime";
 import type { AnalyzeResult } from "@vpa/scanner";
 import { scanMarket } from "@vpa/scanner";
 import type { AppContext } from "./app-context.ts";
+import { countOf } from "./count-of.ts";
 
 /** How long `--wait` waits for deliveries after the alerts are fanned out. */
 const DELIVERY_WAIT_MS = 60_000;
@@ -75,7 +76,7 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
     const analyzed = await analyzeWaiter.wait(plan.jobIds, {
       timeoutMs: remainingMs(),
       onProgress: (done, total) =>
-        options.progress?.(`analyzed ${done}/${total} jobs (${plan.symbols.length} symbols)`),
+        options.progress?.(`analyzed ${done}/${total} jobs (${countOf(plan.symbols.length, "symbol")})`),
     });
     const scanSeconds = (performance.now() - started) / 1000;
     const analyzeFailed: ScanReport["analyzeFailed"] = [];

@@ -5,6 +5,7 @@ import { type Config, findUpward } from "@vpa/runtime";
 import { importBars, importStockMetadata } from "@vpa/scanner";
 import { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
+import { countOf } from "../count-of.ts";
 import { formatSignalsTable } from "../format-signals.ts";
 import { formatTable } from "../format-table.ts";
 import { parseInteger, parseOptions } from "../parse-options.ts";
@@ -50,7 +51,7 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
     await importStockMetadata(app.database.db, DEMO_STOCKS);
     const imported = await importBars(app.database.db, [DEMO_BARS], { todayLocal: todayInVietnam() });
     console.log(
-      `  ${imported.barsAccepted.toLocaleString("en-US")} daily bars of ${imported.symbols} symbols ` +
+      `  ${countOf(imported.barsAccepted, "daily bar")} of ${countOf(imported.symbols, "symbol")} ` +
         `(${imported.barsWritten.toLocaleString("en-US")} new), ${imported.rejectedTotal} rejected`,
     );
     const index = await importBars(app.database.db, [DEMO_INDEX], {

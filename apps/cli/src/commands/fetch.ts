@@ -3,6 +3,7 @@ import { isProviderName, PROVIDER_NAMES } from "@vpa/market-data";
 import { createConfiguredProvider, fetchLatestBars, scanMarket } from "@vpa/scanner";
 import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
+import { countOf } from "../count-of.ts";
 import { parseList, parseOptions } from "../parse-options.ts";
 
 const BAR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?$/;
@@ -59,9 +60,9 @@ export async function runFetch(app: AppContext, args: readonly string[]): Promis
       console.log(JSON.stringify({ ...summary, provider: provider.name, scanned }));
     } else {
       console.log(
-        `${provider.name}: ${summary.symbols} symbols, ${summary.barsFetched} new bars (${summary.barsWritten} written), ` +
-          `${summary.updated.length} symbols updated, ${summary.failed.length} failed` +
-          (values.scan ? `; ${scanned} symbols enqueued for analysis` : ""),
+        `${provider.name}: ${countOf(summary.symbols, "symbol")}, ${countOf(summary.barsFetched, "new bar")} (${summary.barsWritten.toLocaleString("en-US")} written), ` +
+          `${countOf(summary.updated.length, "symbol")} updated, ${summary.failed.length} failed` +
+          (values.scan ? `; ${countOf(scanned, "symbol")} enqueued for analysis` : ""),
       );
     }
     return summary.failed.length > 0 ? 1 : 0;

@@ -14,6 +14,7 @@ import {
 import type { Kysely } from "kysely";
 import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
+import { countOf } from "../count-of.ts";
 import { formatTable } from "../format-table.ts";
 import { type ParsedCommandLine, parseList, parseOptions } from "../parse-options.ts";
 import { strategyOptionsOf } from "../parse-strategy-options.ts";
@@ -62,7 +63,7 @@ async function create(
   }
   print(
     `portfolio ${name} created: ${formatVnd(strategy.initialCapital)} from ${startedOn}, ${
-      symbols === "ALL" ? "every active stock" : `${symbols?.length ?? 0} symbols`
+      symbols === "ALL" ? "every active stock" : countOf(symbols?.length ?? 0, "symbol")
     }, compared with ${benchmark}. The daily scan steps it after each close.`,
   );
   return EXIT.ok;
