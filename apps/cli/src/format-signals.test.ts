@@ -60,3 +60,18 @@ describe("formatSignalsTable", () => {
     expect(formatSignalsTable([signal], "  ")).not.toContain("evidence");
   });
 });
+
+describe("formatSignalsTable on intraday bars", () => {
+  it("shows a minute's signal and its confirmation at Vietnam's date and clock", () => {
+    const minute = {
+      ...signal,
+      timeframe: "1m",
+      time: "2024-01-15T14:23:00+07:00",
+      confirmation: { outcome: "confirmed", time: "2024-01-15T14:24:00+07:00" },
+    } as typeof signal;
+    const [, row] = formatSignalsTable([minute]).split("\n");
+    expect(row).toMatch(/^2024-01-15 14:23 {2}HPG /);
+    expect(row).toContain("confirmed 2024-01-15 14:24");
+    expect(row).not.toContain("+07:00");
+  });
+});

@@ -1,4 +1,4 @@
-import type { SignalView } from "@vpa/db";
+import { readableBarTime, type SignalView } from "@vpa/db";
 // Relative: the evidence lives in the alerts workspace, whose index this module does not own.
 import { evidencePhrase, type SignalEvidence } from "../../alerts/src/evidence/index.ts";
 import { formatTable } from "./format-table.ts";
@@ -30,7 +30,7 @@ export function formatSignalsTable(
     signals.map((s, index) => {
       const found = evidence?.[index];
       return [
-        s.time,
+        readableBarTime(s.time),
         s.symbol,
         s.variant === null ? s.type : `${s.type}/${s.variant}`,
         s.bias,
@@ -39,7 +39,7 @@ export function formatSignalsTable(
         s.priority,
         s.close.toFixed(2),
         s.volumeRatio.toFixed(2),
-        s.confirmation === null ? "" : `${s.confirmation.outcome} ${s.confirmation.time}`,
+        s.confirmation === null ? "" : `${s.confirmation.outcome} ${readableBarTime(s.confirmation.time)}`,
         ...(evidence === undefined
           ? []
           : [found === undefined ? "" : evidencePhrase(found, { language: "en" })]),

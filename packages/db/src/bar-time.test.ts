@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateToBarTime, epochSecondsToBarTime, type Timeframe } from "./bar-time.ts";
+import { dateToBarTime, epochSecondsToBarTime, readableBarTime, type Timeframe } from "./bar-time.ts";
 
 describe("epochSecondsToBarTime", () => {
   it("equals dateToBarTime for daily and intraday bars over two centuries, leap days and midnights included", () => {
@@ -21,5 +21,12 @@ describe("epochSecondsToBarTime", () => {
     expect(epochSecondsToBarTime(Date.parse("2021-07-15T14:45:00+07:00") / 1000, "15m")).toBe(
       "2021-07-15T14:45:00+07:00",
     );
+  });
+});
+
+describe("readableBarTime", () => {
+  it("reads an intraday bar time as its Vietnam date and clock, a daily one as its date", () => {
+    expect(readableBarTime("2023-11-17T09:00:00+07:00")).toBe("2023-11-17 09:00");
+    expect(readableBarTime("2020-01-30")).toBe("2020-01-30");
   });
 });

@@ -27,6 +27,14 @@ export function barTimeToDate(time: string): Date {
   return date;
 }
 
+/**
+ * A bar time as a person reads it: an intraday one (`2023-11-17T09:00:00+07:00`, Vietnam's clock)
+ * as `2023-11-17 09:00`, a daily one as its date. For tables and sentences, never for storage.
+ */
+export function readableBarTime(time: string): string {
+  return time.length > 10 ? `${time.slice(0, 10)} ${time.slice(11, 16)}` : time;
+}
+
 /** The inverse of {@link barTimeToDate} for bars of the given timeframe. */
 export function dateToBarTime(date: Date, timeframe: Timeframe): string {
   const local = new Date(date.getTime() + VIETNAM_OFFSET_MS).toISOString();

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { describeRunPeriod, describeUntradedEntries, formatBarTime } from "./benchmark-verdict.ts";
+import { describeRunPeriod, describeUntradedEntries } from "./benchmark-verdict.ts";
 
 describe("a run's period as a person reads it", () => {
-  it("reads an intraday bar time as its Vietnam date and clock, a daily one as its date", () => {
-    expect(formatBarTime("2023-11-17T09:00:00+07:00")).toBe("2023-11-17 09:00");
-    expect(formatBarTime("2020-01-30")).toBe("2020-01-30");
-  });
-
   it("counts an intraday run in sessions and bars, a daily one in sessions", () => {
     const intraday = {
       from: "2023-11-17",

@@ -1,4 +1,5 @@
 import type { IndexCoverage } from "@vpa/core";
+import { readableBarTime } from "@vpa/db";
 import type { ReportBenchmark } from "../load-backtest-report.ts";
 
 /**
@@ -11,13 +12,9 @@ export interface BilingualText {
   readonly en: string;
 }
 
-/**
- * A bar time as a person reads it: an intraday one ("2023-11-17T09:00:00+07:00", Vietnam's clock)
- * as "2023-11-17 09:00", a daily one as its date.
- */
-export function formatBarTime(time: string | null): string {
-  if (time === null) return "—";
-  return time.length > 10 ? `${time.slice(0, 10)} ${time.slice(11, 16)}` : time;
+/** {@link readableBarTime}, with a dash for a run without bars. */
+function formatBarTime(time: string | null): string {
+  return time === null ? "—" : readableBarTime(time);
 }
 
 /**
