@@ -1,4 +1,4 @@
-import { countOpenWork, listBarFreshness, type OpenWork } from "@vpa/db";
+import { countOpenWork, listBarFreshness, type OpenWork, readableBarTime } from "@vpa/db";
 import { servicesStatus } from "@vpa/dev-services";
 import { createStatusBoard, QUEUE_NAMES, readQueueStatus } from "@vpa/runtime";
 import type { AppContext } from "../app-context.ts";
@@ -107,9 +107,9 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
           f.exchange,
           f.timeframe,
           f.symbols,
-          f.newest,
+          readableBarTime(f.newest),
           formatAge(f.staleSeconds),
-          f.oldestNewest,
+          readableBarTime(f.oldestNewest),
         ]),
       )}`,
     );
