@@ -76,6 +76,23 @@ describe("migrations", () => {
   });
 });
 
+describe("stocks", () => {
+  it("stores a VN30 index future on HNX (its derivatives market) when no exchange is given, fills it in for one stored without, and never overrides a given one", async () => {
+    await sql`insert into stocks (symbol) values ('VN30F2M')`.execute(database.db);
+    await upsertStocks(database.db, [{ symbol: "VN30F1M" }, { symbol: "VN30F2M" }, { symbol: "NOEX" }]);
+    await upsertStocks(database.db, [{ symbol: "VN30F1Q", exchange: "HOSE" }]);
+    const { rows } = await sql<{ symbol: string; exchange: string | null }>`
+      select symbol, exchange from stocks where symbol in ('VN30F1M', 'VN30F2M', 'NOEX', 'VN30F1Q') order by symbol
+    `.execute(database.db);
+    expect(rows).toEqual([
+      { symbol: "NOEX", exchange: null },
+      { symbol: "VN30F1M", exchange: "HNX" },
+      { symbol: "VN30F1Q", exchange: "HOSE" },
+      { symbol: "VN30F2M", exchange: "HNX" },
+    ]);
+  });
+});
+
 describe("market data", () => {
   it("upserts 70,000 bars in one statement (no bind-parameter limit) and re-import changes nothing", async () => {
     const ids = await upsertStocks(database.db, [{ symbol: "BIG", exchange: "HOSE" }]);

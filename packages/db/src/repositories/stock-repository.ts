@@ -1,4 +1,4 @@
-import type { market } from "@vpa/core";
+import { market } from "@vpa/core";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema.ts";
 
@@ -11,7 +11,8 @@ export interface StockInput {
 
 /**
  * Inserts the stocks that are new and fills in metadata that was missing; returns symbol → id for
- * every given symbol. Known metadata is never overwritten with null.
+ * every given symbol. Known metadata is never overwritten with null. A VN30 index future given no
+ * exchange is on HNX (its derivatives market): an import of its bars alone knows where it trades.
  */
 export async function upsertStocks(
   db: Kysely<Database>,
@@ -19,7 +20,9 @@ export async function upsertStocks(
 ): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (stocks.length === 0) return ids;
-  const unique = [...new Map(stocks.map((s) => [s.symbol, s])).values()];
+  const unique = [...new Map(stocks.map((s) => [s.symbol, s])).values()].map((s) =>
+    (s.exchange ?? null) === null && market.isIndexFuture(s.symbol) ? { ...s, exchange: "HNX" as const } : s,
+  );
   const rows = await sql<{ id: number; symbol: string }>`
     insert into stocks (symbol, name, sector, exchange)
     select * from unnest(${unique.map((s) => s.symbol)}::text[], ${unique.map((s) => s.name ?? null)}::text[],
