@@ -7,6 +7,7 @@ import {
   listDeliveries,
   REQUEUEABLE_STATUSES,
   type RequeueableStatus,
+  readableBarTime,
   requeueDeliveries,
 } from "@vpa/db";
 import { ALERT_JOB_PRIORITY, alertJobId, DELIVERY_JOB_PRIORITY, deliveryJobId } from "@vpa/runtime";
@@ -62,7 +63,7 @@ export async function runAlerts(app: AppContext, args: readonly string[]): Promi
       ],
       deliveries.map((d) => [
         vietnamTime(d.claimedAt).slice(0, 19).replace("T", " "),
-        d.barTime.length > 10 ? d.barTime.slice(0, 16).replace("T", " ") : d.barTime,
+        readableBarTime(d.barTime),
         d.symbol,
         d.signalType,
         d.priority,
