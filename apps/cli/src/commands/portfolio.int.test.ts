@@ -182,3 +182,27 @@ describe("vpa portfolio create: the strategy options read as vpa backtest reads 
     });
   });
 });
+
+describe("vpa portfolio create: a VN30 future its sizing can never buy", () => {
+  it("says so at creation, Vietnamese first, with the contract's cost at the last close; not on margin", async () => {
+    const id = (await upsertStocks(database.db, [{ symbol: "VN30F1M" }])).get("VN30F1M")!;
+    const bar = { time: "2019-03-29", open: 1000, high: 1000, low: 1000, close: 1000, volume: 10 };
+    await upsertBars(database.db, id, "1D", [bar]);
+
+    const paid = await run(["create", "fut-paid", "--symbols", "VN30F1M,FPT"]);
+    expect(paid.code).toBe(0);
+    const lines = paid.out.split("\n");
+    // One contract at 1,000 points is 100 M VND, +0.15 % brokerage: more than 10 % of 1 bn VND.
+    expect(lines[1]).toBe(
+      "Cảnh báo: 10 % tài sản cho mỗi vị thế (100.000.000 VND) không đủ mua 1 hợp đồng VN30F1M (100.150.000 VND theo giá đóng cửa 1.000,0 điểm ngày 2019-03-29): danh mục sẽ không bao giờ mua mã này. Tăng --position-size hoặc --capital, hoặc dùng --futures-margin.",
+    );
+    expect(lines[2]).toBe(
+      "Warning: 10 % of the equity per position (100,000,000 VND) buys no VN30F1M contract (100,150,000 VND at the 1,000.0-point close of 2019-03-29): the portfolio will never buy it. Raise --position-size or --capital, or use --futures-margin.",
+    );
+
+    const margined = await run(["create", "fut-margin", "--symbols", "VN30F1M", "--futures-margin", "25"]);
+    expect(margined.out).not.toContain("Warning");
+    const larger = await run(["create", "fut-large", "--symbols", "VN30F1M", "--position-size", "20"]);
+    expect(larger.out).not.toContain("Warning");
+  });
+});

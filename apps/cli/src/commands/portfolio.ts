@@ -1,11 +1,19 @@
 import { formatPercent, formatVnd, VN30_SYMBOLS } from "@vpa/backtest";
-import { BacktestConfigError, initialPortfolioState, market, resolveBacktestConfig } from "@vpa/core";
+import {
+  BacktestConfigError,
+  initialPortfolioState,
+  market,
+  oneLotOutlayVnd,
+  resolveBacktestConfig,
+} from "@vpa/core";
 import {
   createPortfolio,
   type Database,
   getPortfolio,
   indexDayReturn,
+  listLatestBars,
   loadPortfolioPerformance,
+  loadRecentBars,
   portfolioBenchmark,
   portfolioCapital,
   type StoredPortfolio,
@@ -66,7 +74,40 @@ async function create(
       symbols === "ALL" ? "every active stock" : countOf(symbols?.length ?? 0, "symbol")
     }, compared with ${benchmark}. The daily scan steps it after each close.`,
   );
+  if (symbols !== "ALL" && symbols !== undefined)
+    for (const line of await unbuyableFutures(db, strategy, symbols)) print(line);
   return EXIT.ok;
+}
+
+/**
+ * A warning, Vietnamese then English, for each VN30 future of the list whose smallest order (one
+ * contract, paid in full or its deposit on margin) costs more at its last daily close than a
+ * position's share of the capital: the portfolio would never buy it, and say nothing.
+ */
+async function unbuyableFutures(
+  db: Kysely<Database>,
+  strategy: ReturnType<typeof resolveBacktestConfig>,
+  symbols: readonly string[],
+): Promise<string[]> {
+  const futures = symbols.filter((symbol) => market.isIndexFuture(symbol));
+  if (futures.length === 0) return [];
+  const share = strategy.positionFraction * strategy.initialCapital;
+  const percent = Number((strategy.positionFraction * 100).toFixed(2));
+  const lines: string[] = [];
+  for (const latest of await listLatestBars(db, "1D", futures)) {
+    const [bar] = await loadRecentBars(db, { stockId: latest.stockId, timeframe: "1D", limit: 1 });
+    if (bar === undefined) continue;
+    const outlay = oneLotOutlayVnd(latest.symbol, bar.close * 1000, strategy);
+    if (share >= outlay) continue;
+    const vnd = (value: number, locale: string) => Math.round(value).toLocaleString(locale);
+    const points = (locale: string) =>
+      bar.close.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    lines.push(
+      `Cảnh báo: ${String(percent).replace(".", ",")} % tài sản cho mỗi vị thế (${vnd(share, "vi-VN")} VND) không đủ mua 1 hợp đồng ${latest.symbol} (${vnd(outlay, "vi-VN")} VND theo giá đóng cửa ${points("vi-VN")} điểm ngày ${latest.time}): danh mục sẽ không bao giờ mua mã này. Tăng --position-size hoặc --capital, hoặc dùng --futures-margin.`,
+      `Warning: ${percent} % of the equity per position (${vnd(share, "en-US")} VND) buys no ${latest.symbol} contract (${vnd(outlay, "en-US")} VND at the ${points("en-US")}-point close of ${latest.time}): the portfolio will never buy it. Raise --position-size or --capital, or use --futures-margin.`,
+    );
+  }
+  return lines;
 }
 
 /**

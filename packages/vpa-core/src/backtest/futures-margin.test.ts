@@ -8,6 +8,7 @@ import {
 } from "../market/index-futures.ts";
 import { priceBand } from "../market/price-band.ts";
 import { type BacktestConfig, BacktestConfigError, resolveBacktestConfig } from "./backtest-config.ts";
+import { oneLotOutlayVnd } from "./futures-margin.ts";
 import {
   type ClosedTrade,
   emptyStepCounters,
@@ -217,5 +218,19 @@ describe("VN30 futures on margin (futuresMargin)", () => {
     expect(() => resolveBacktestConfig({ futuresForcedCloseUsage: 0 })).toThrow(
       /futuresForcedCloseUsage: in/,
     );
+  });
+});
+
+describe("oneLotOutlayVnd: what the smallest order of a symbol takes from the cash", () => {
+  it("is one contract's whole value paid in full, its deposit and costs on margin, and 100 shares of a stock", () => {
+    const paid = resolveBacktestConfig({});
+    const margined = resolveBacktestConfig({ futuresMargin: 0.25 });
+    // VN30F1M at 1,162.7 points: 116.27 M VND a contract (plus 0.15 % brokerage when paid in full).
+    expect(oneLotOutlayVnd("VN30F1M", 1_162_700, paid)).toBeCloseTo(116_270_000 * 1.0015, 0);
+    expect(oneLotOutlayVnd("VN30F1M", 1_162_700, margined)).toBeCloseTo(
+      116_270_000 * (0.25 + INDEX_FUTURE_TAX_RATE) + INDEX_FUTURE_FEES_PER_CONTRACT_VND,
+      0,
+    );
+    expect(oneLotOutlayVnd("VCB", 90_000, margined)).toBeCloseTo(9_000_000 * 1.0015, 0);
   });
 });

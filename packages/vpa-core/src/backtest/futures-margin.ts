@@ -1,3 +1,4 @@
+import { BOARD_LOT_SIZE } from "../market/board-lot.ts";
 import {
   INDEX_FUTURE_FEES_PER_CONTRACT_VND,
   INDEX_FUTURE_SHARES_PER_CONTRACT,
@@ -49,6 +50,19 @@ export function outlayPerShareVnd(
   if (config.futuresMargin === null || !isIndexFuture(symbol)) return priceVnd * (1 + config.brokerageRate);
   const feePerShare = INDEX_FUTURE_FEES_PER_CONTRACT_VND / INDEX_FUTURE_SHARES_PER_CONTRACT;
   return priceVnd * (config.futuresMargin + INDEX_FUTURE_TAX_RATE) + feePerShare;
+}
+
+/**
+ * VND the smallest order of `symbol` at `priceVnd` takes from cash, costs included: a board lot of
+ * 100 shares, one contract of a VN30 future (its whole value, or on margin its deposit). A
+ * position's share of the equity below it can never buy the symbol.
+ */
+export function oneLotOutlayVnd(
+  symbol: string,
+  priceVnd: number,
+  config: Pick<BacktestConfig, "futuresMargin" | "brokerageRate">,
+): number {
+  return BOARD_LOT_SIZE * outlayPerShareVnd(symbol, priceVnd, config);
 }
 
 /** The part of a position's value never paid (on margin: the value less the deposit), VND. */

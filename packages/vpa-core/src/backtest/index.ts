@@ -42,7 +42,7 @@ export { breakdownBy } from "./breakdown-tables.ts";
 export type { EntryCandidate, SignalEvents } from "./entry-candidates.ts";
 export { collectSignalEvents } from "./entry-candidates.ts";
 export { buyFillPriceVnd, sellFillPriceVnd, toTickPriceVnd } from "./fill-model.ts";
-export { marginDepositVnd } from "./futures-margin.ts";
+export { marginDepositVnd, oneLotOutlayVnd } from "./futures-margin.ts";
 export type { MonthlyReturn } from "./monthly-returns.ts";
 export { monthlyReturns } from "./monthly-returns.ts";
 export type { BacktestTrade, OnSessionClose, SimulationCounters } from "./portfolio-simulation.ts";

@@ -16,6 +16,7 @@ import {
   capitalPutInVnd,
   isForcedClose,
   marginDepositVnd,
+  oneLotOutlayVnd,
   outlayPerShareVnd,
   positionValueVnd,
   unpaidValueVnd,
@@ -473,7 +474,7 @@ function openPosition(
   let quantity = roundDownToBoardLot(Math.min(share, state.cash) / outlayPerShare);
   quantity = Math.min(quantity, maxOrderShares(order.exchange) ?? quantity);
   if (quantity <= 0) {
-    if (roundDownToBoardLot(share / outlayPerShare) <= 0) counters.entriesSkippedBelowOneLot++;
+    if (share < oneLotOutlayVnd(order.symbol, price, config)) counters.entriesSkippedBelowOneLot++;
     else counters.entriesSkippedCash++;
     return false;
   }
