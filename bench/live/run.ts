@@ -29,6 +29,7 @@
  * alert job's queue wait; --worker-node-options '<flags>' (e.g. --cpu-prof) go to the worker;
  * --metrics-file FILE keeps the worker's Prometheus metrics at the end; --worker-log-level debug and
  * --keep-logs keep the worker's log (each chart's load and render times) in the printed log folder.
+ * --minute-times prints each minute's close message → bars stored, p50 and max over its symbols.
  *
  * Prints: closed-bar analysis latency per bar (the streaming update's CPU alone, and the whole handling:
  * analysis + store + alert), close message → signals stored, p50/p99; bars/s; provisional
@@ -86,6 +87,7 @@ const { values: args } = parseArgs({
     alerts: { type: "boolean", default: false },
     "no-live-chats": { type: "boolean", default: false },
     "job-times": { type: "boolean", default: false },
+    "minute-times": { type: "boolean", default: false },
     "worker-node-options": { type: "string" },
     "worker-log-level": { type: "string" },
     "keep-logs": { type: "boolean", default: false },
@@ -113,6 +115,8 @@ const SYMBOLS = Number(args.symbols);
 const MINUTES = Number(args.minutes);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+const sorted = (values: number[]) => Float64Array.from(values).sort();
+const ms = (value: number) => `${Math.round(value).toLocaleString("en")} ms`;
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -397,6 +401,12 @@ for (let m = 0; m < MINUTES; m++) {
   // polled every millisecond it took a third of the process's CPU).
   const target = (m + 1) * symbols.length;
   while (analysisSeconds.length < target) await new Promise((resolve) => setTimeout(resolve, 1));
+  if (args["minute-times"] === true) {
+    const minute = sorted(closeToStoredMs.slice(-symbols.length));
+    log(
+      `  minute ${m + 1}: close → stored p50 ${ms(percentile(minute, 50))} / max ${ms(minute.at(-1) ?? Number.NaN)}`,
+    );
+  }
   if (m % 15 === 14 || m === MINUTES - 1) {
     const memory = process.memoryUsage();
     rss.push(memory.rss);
@@ -607,7 +617,6 @@ if (telegram !== null) {
   };
 }
 
-const sorted = (values: number[]) => Float64Array.from(values).sort();
 const analysis = sorted(analysisSeconds);
 const handling = sorted(handlingSeconds);
 const closeToStored = sorted(closeToStoredMs);
@@ -657,7 +666,6 @@ const result = {
   warmUpSeconds: warmSeconds,
 };
 log(JSON.stringify(result, null, 2));
-const ms = (value: number) => `${Math.round(value).toLocaleString("en")} ms`;
 if (highAlerts !== null)
   log(
     `HIGH alerts: ${highAlerts.delivered} of ${highAlerts.signals} accepted, close → accepted p50 ${ms(highAlerts.p50)} / p99 ${ms(highAlerts.p99)}; ${highAlerts.tooMany} × 429 in all`,
