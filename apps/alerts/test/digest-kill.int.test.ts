@@ -8,10 +8,9 @@
  * uncertain` lists exactly those. A killed worker's jobs are taken over once their lock expires
  * (30 s), so the test takes about a minute and a half.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createPendingAlerts, createScan, insertSignals, upsertStocks } from "@vpa/db";
 import { alertJobId, createQueue, digestJobId, type TypedQueue } from "@vpa/runtime";
@@ -21,11 +20,11 @@ import { ChaosWorker } from "../../../bench/chaos/chaos-worker.ts";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../../test-support/telegram-stand-in.ts";
+import { runVpa, type VpaRun, vpaEnvironment } from "../../../test-support/vpa-process.ts";
 
 const TOKEN = "123456:DIGEST-kill-abcdefghijklmnopqrstuvwxyz";
 const CHATS = 150;
 const KILLS = 3;
-const ROOT = resolve(import.meta.dirname, "../../..");
 const connection = testQueueConnection();
 
 let database: TestDatabase;
@@ -53,22 +52,8 @@ afterAll(async () => {
 });
 
 /** `vpa alerts …` as an operator runs it, against this test's database. */
-function vpa(args: string[]): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ["apps/cli/src/main.ts", ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        DATABASE_URL: database.url,
-        REDIS_URL: connection.redisUrl,
-        QUEUE_PREFIX: connection.prefix,
-      },
-    });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.on("close", (code) => done({ code, stdout }));
-  });
+function vpa(args: string[]): Promise<VpaRun> {
+  return runVpa(args, vpaEnvironment(database, connection));
 }
 
 function signal(time: string, priority: "HIGH" | "MEDIUM", score: number) {

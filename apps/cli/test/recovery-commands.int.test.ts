@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import {
   createPendingAlerts,
   insertSignals,
@@ -15,34 +13,12 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { obliterateQueues, removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
+import { runVpa, type VpaRun, vpaEnvironment } from "../../../test-support/vpa-process.ts";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
-const NODE = resolve(ROOT, "node_modules/.bin/node");
-const MAIN = resolve(ROOT, "apps/cli/src/main.ts");
 const connection = testQueueConnection();
 
-function vpa(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(NODE, [MAIN, ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        DATABASE_URL: database.url,
-        REDIS_URL: connection.redisUrl,
-        QUEUE_PREFIX: connection.prefix,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+function vpa(args: string[]): Promise<VpaRun> {
+  return runVpa(args, vpaEnvironment(database, connection), 30_000);
 }
 
 let database: TestDatabase;

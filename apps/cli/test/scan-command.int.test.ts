@@ -1,33 +1,19 @@
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { removeQueuePrefix, testQueueConnection } from "../../../test-support/queues.ts";
+import { runVpa, type VpaRun, vpaEnvironment } from "../../../test-support/vpa-process.ts";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
 const connection = testQueueConnection();
 
 let database: TestDatabase;
 
-function vpa(args: readonly string[]) {
-  const result = spawnSync(resolve(ROOT, "node_modules/.bin/node"), ["apps/cli/src/main.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      DATABASE_URL: database.url,
-      REDIS_URL: connection.redisUrl,
-      QUEUE_PREFIX: connection.prefix,
-    },
-    timeout: 90_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function vpa(args: readonly string[]): Promise<VpaRun> {
+  return runVpa(args, vpaEnvironment(database, connection), 90_000);
 }
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const imported = vpa(["import", "fixtures/vn30f1m-15m-sample.csv", "--timeframe", "15m"]);
+  const imported = await vpa(["import", "fixtures/vn30f1m-15m-sample.csv", "--timeframe", "15m"]);
   expect(imported.code, imported.stderr).toBe(0);
 }, 120_000);
 afterAll(async () => {
@@ -38,8 +24,8 @@ afterAll(async () => {
 // What a trader reads from `vpa scan`: sentences, not a record (the formatter is unit-tested in
 // src/format-scan-report.test.ts; this is the command as typed, on real Redis and PostgreSQL).
 describe("vpa scan, as typed", () => {
-  it("says what it queued, and that no worker is there to take it", () => {
-    const run = vpa(["scan", "--timeframe", "15m"]);
+  it("says what it queued, and that no worker is there to take it", async () => {
+    const run = await vpa(["scan", "--timeframe", "15m"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim()).toBe("queued the analysis of 1 symbol (15m bars)");
     expect(run.stderr).toContain(
@@ -47,8 +33,8 @@ describe("vpa scan, as typed", () => {
     );
   }, 120_000);
 
-  it("with --wait does the work itself and reports the signals of an intraday lookback", () => {
-    const run = vpa(["scan", "--timeframe", "15m", "--lookback-days", "30", "--wait", "--force"]);
+  it("with --wait does the work itself and reports the signals of an intraday lookback", async () => {
+    const run = await vpa(["scan", "--timeframe", "15m", "--lookback-days", "30", "--wait", "--force"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain("processing in this process");
     const lines = run.stdout.trim().split("\n");
@@ -59,8 +45,8 @@ describe("vpa scan, as typed", () => {
     expect(run.stdout).not.toMatch(/scanSeconds|undefined|NaN/);
   }, 120_000);
 
-  it("names a symbol it has no bars for and exits 1", () => {
-    const run = vpa(["scan", "--timeframe", "15m", "--symbols", "NOPE"]);
+  it("names a symbol it has no bars for and exits 1", async () => {
+    const run = await vpa(["scan", "--timeframe", "15m", "--symbols", "NOPE"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("no bars for: NOPE");
   }, 120_000);

@@ -4,48 +4,24 @@
  * name), the printed verdict and tables, and the HTML reports. The CLI runs as a child process,
  * spawned asynchronously, and works the jobs itself (no worker is running).
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { getBacktestRun } from "@vpa/db";
 import { createQueue } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
 import { obliterateQueues, testQueueConnection } from "../../../../test-support/queues.ts";
+import { runVpa, type VpaRun, vpaEnvironment } from "../../../../test-support/vpa-process.ts";
 
-const ROOT = resolve(import.meta.dirname, "../../../..");
-const NODE = resolve(ROOT, "node_modules/.bin/node");
-const MAIN = resolve(ROOT, "apps/cli/src/main.ts");
 const SYMBOLS = "FPT,HPG,VCB,VNM,MWG,SSI";
 
 let database: TestDatabase;
 let directory: string;
 const connection = testQueueConnection();
 
-function vpa(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(NODE, [MAIN, ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        DATABASE_URL: database.url,
-        REDIS_URL: connection.redisUrl,
-        QUEUE_PREFIX: connection.prefix,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+function vpa(args: string[]): Promise<VpaRun> {
+  return runVpa(args, vpaEnvironment(database, connection), 120_000);
 }
 
 beforeAll(async () => {
