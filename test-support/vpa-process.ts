@@ -13,29 +13,22 @@ export interface VpaRun {
   readonly stderr: string;
 }
 
-/**
- * The environment of a `vpa` process on a test's own database and queue prefix, and nothing of the
- * machine's (no stray DATABASE_URL or ALERT_* from the shell running the tests).
- */
+/** The variables that point a `vpa` process at a test's own database and, if given, queue prefix. */
 export function vpaEnvironment(
   database: { readonly url: string },
-  connection: QueueConnection,
-  extra: Readonly<Record<string, string>> = {},
+  connection?: QueueConnection,
 ): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "/tmp",
     DATABASE_URL: database.url,
-    REDIS_URL: connection.redisUrl,
-    QUEUE_PREFIX: connection.prefix,
-    ...extra,
+    ...(connection === undefined ? {} : { REDIS_URL: connection.redisUrl, QUEUE_PREFIX: connection.prefix }),
   };
 }
 
 /**
- * Runs `vpa <args>` as a user types it (the project's Node, from the repository root). Spawned,
- * not spawnSync: a stand-in server living in the test process keeps answering while it runs. Killed
- * after `timeoutMs`, so a hang fails the test with what the process had printed.
+ * Runs `vpa <args>` as a user types it (the project's Node, from the repository root), with `env`
+ * and PATH and HOME only: nothing of the shell running the tests (no stray DATABASE_URL or ALERT_*).
+ * Spawned, not spawnSync: a stand-in server living in the test process keeps answering while it
+ * runs. Killed after `timeoutMs`, so a hang fails the test with what the process had printed.
  */
 export function runVpa(
   args: readonly string[],
@@ -43,7 +36,11 @@ export function runVpa(
   timeoutMs = 60_000,
 ): Promise<VpaRun> {
   return new Promise((done, fail) => {
-    const child = spawn(NODE, [MAIN, ...args], { cwd: ROOT, env });
+    const child = spawn(NODE, [MAIN, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));

@@ -2,24 +2,13 @@
  * `vpa signals` shows each signal's evidence from the stored track record: a column in the table,
  * a structured `evidence` object in `--json`.
  */
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
 import { insertSignals, type SignalInput, upsertSignalOutcomes, upsertStocks } from "@vpa/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
+import { runVpa, type VpaRun, vpaEnvironment } from "../../../test-support/vpa-process.ts";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
-const NODE = resolve(ROOT, "node_modules/.bin/node");
-const MAIN = resolve(ROOT, "apps/cli/src/main.ts");
-
-function vpa(args: string[]) {
-  const result = spawnSync(NODE, [MAIN, ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATABASE_URL: database.url },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function vpa(args: string[]): Promise<VpaRun> {
+  return runVpa(args, vpaEnvironment(database));
 }
 
 function upthrust(time: string): SignalInput {
@@ -83,8 +72,8 @@ afterAll(async () => {
 });
 
 describe("vpa signals", () => {
-  it("adds a structured evidence object to each --json line", () => {
-    const { code, stdout, stderr } = vpa(["signals", "--json", "--limit", "1"]);
+  it("adds a structured evidence object to each --json line", async () => {
+    const { code, stdout, stderr } = await vpa(["signals", "--json", "--limit", "1"]);
     expect(code, stderr).toBe(0);
     const [line] = stdout
       .trim()
@@ -114,8 +103,8 @@ describe("vpa signals", () => {
     });
   });
 
-  it("shows the evidence as the table's last column", () => {
-    const { code, stdout } = vpa(["signals", "--limit", "2"]);
+  it("shows the evidence as the table's last column", async () => {
+    const { code, stdout } = await vpa(["signals", "--limit", "2"]);
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n");
     expect(lines[0]).toMatch(/\bevidence$/);

@@ -1,49 +1,22 @@
 /**
  * `vpa maintain` end to end in a database of its own: partitions created ahead, an old intraday
  * month dropped past the retention (the flag over the variable), `--dry-run` changing nothing, a
- * lock held by another session ending in a bounded, clean failure. The CLI runs as a child process.
+ * lock held by another session ending in a bounded, clean failure. The CLI runs as a child process (test-support/vpa-process.ts).
  */
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { listIntradayPartitions, upsertBars, upsertStocks } from "@vpa/db";
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
+import { runVpa, type VpaRun, vpaEnvironment } from "../../../../test-support/vpa-process.ts";
 
-const ROOT = resolve(import.meta.dirname, "../../../..");
-const NODE = resolve(ROOT, "node_modules/.bin/node");
-const MAIN = resolve(ROOT, "apps/cli/src/main.ts");
 const DAY_MS = 86_400_000;
 
 let database: TestDatabase;
 let stockId: number;
 
-function vpa(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(NODE, [MAIN, ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        DATABASE_URL: database.url,
-        ...env,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("error", fail);
-    child.on("close", (code) => {
-      clearTimeout(killer);
-      done({ code, stdout, stderr });
-    });
-  });
+function vpa(args: string[], env: Record<string, string> = {}): Promise<VpaRun> {
+  return runVpa(args, { ...vpaEnvironment(database), ...env }, 30_000);
 }
 
 /** `market_data_intraday_YYYY_MM` of the Vietnam month `ms` falls in. */

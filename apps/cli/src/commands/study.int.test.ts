@@ -3,10 +3,9 @@
  * verdicts, `--json`, `--report`, and `--update` of the stored track record. The CLI runs as a
  * child process, spawned asynchronously.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { analyzeColumns, type SignalRecord } from "@vpa/core";
 import { insertSignals, upsertBars, upsertStocks } from "@vpa/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,31 +14,13 @@ import {
   readDailyBarsCsvGz,
 } from "../../../../packages/vpa-core/test/support/daily-bars-csv.ts";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
-
-const ROOT = resolve(import.meta.dirname, "../../../..");
-const NODE = resolve(ROOT, "node_modules/.bin/node");
-const MAIN = resolve(ROOT, "apps/cli/src/main.ts");
+import { runVpa, type VpaRun, vpaEnvironment } from "../../../../test-support/vpa-process.ts";
 
 let database: TestDatabase;
 let directory: string;
 
-function vpa(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(NODE, [MAIN, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATABASE_URL: database.url },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+function vpa(args: string[]): Promise<VpaRun> {
+  return runVpa(args, vpaEnvironment(database));
 }
 
 beforeAll(async () => {

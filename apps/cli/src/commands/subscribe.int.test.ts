@@ -1,26 +1,12 @@
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test-support/database.ts";
 import { testQueueConnection } from "../../../../test-support/queues.ts";
+import { runVpa, type VpaRun } from "../../../../test-support/vpa-process.ts";
 
 /** Issue 11: `vpa subscribe --digest on|off|top N --lang vi|en`, and the settings in `vpa subscribers`. */
 
-const ROOT = resolve(import.meta.dirname, "../../../..");
-
-function vpa(args: readonly string[], env: Record<string, string>) {
-  const child = spawn(resolve(ROOT, "node_modules/.bin/node"), ["apps/cli/src/main.ts", ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) =>
-    child.on("exit", (code) => done({ code, stdout, stderr })),
-  );
+function vpa(args: readonly string[], env: Record<string, string>): Promise<VpaRun> {
+  return runVpa(args, env);
 }
 
 interface ListedSubscriber {
