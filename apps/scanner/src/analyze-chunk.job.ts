@@ -1,5 +1,11 @@
 import { analyze, type ConfirmationRecord, type SignalRecord } from "@vpa/core";
-import { type Database, loadRecentBarsOfStocks, type StockRow } from "@vpa/db";
+import {
+  type Database,
+  loadRecentBarsOfStocks,
+  mostBarsBetween,
+  type StockRow,
+  type Timeframe,
+} from "@vpa/db";
 import { type JobPayload, type Metrics, type TypedQueue, unrecoverable } from "@vpa/runtime";
 import { UnrecoverableError } from "bullmq";
 import type { Kysely } from "kysely";
@@ -38,10 +44,10 @@ interface AnalysedStock {
 }
 
 /**
- * One analyze job: a chunk of symbols, each for its newest bar. One query loads every symbol's last
- * bars up to its `barTime` → vpa-core per symbol → the signals dated in each symbol's
- * `[signalsSince, barTime]` stored and their alerts recorded as owed, with one alert `addBulk` for
- * the chunk (storeAnalysisRecordsOfStocks, the idempotent path the live stream shares). Re-running
+ * One analyze job: a chunk of symbols, each for its newest bar. One query loads every symbol's bars
+ * up to its `barTime` (its window and the warm-up before it: {@link barsToRead}) → vpa-core per
+ * symbol → the signals dated in each symbol's `[signalsSince, barTime]` stored and their alerts
+ * recorded as owed (unless the job says `alert: false`), with one alert `addBulk` for the chunk (storeAnalysisRecordsOfStocks, the idempotent path the live stream shares). Re-running
  * it (a retry, a re-scan) stores nothing twice and alerts nobody twice.
  *
  * Per-symbol isolation: a symbol that cannot be analysed (unknown to the database, or vpa-core
@@ -80,7 +86,11 @@ export async function analyzeChunk(
     deps.db,
     payload.timeframe,
     found.map(({ item, stock }) => ({ stockId: stock.id, until: item.barTime })),
-    deps.lookbackBars,
+    barsToRead(
+      payload.timeframe,
+      found.map(({ item }) => item),
+      deps.lookbackBars,
+    ),
   );
   const analysed: AnalysedStock[] = [];
   for (const { item, stock } of found) {
@@ -123,4 +133,22 @@ export async function analyzeChunk(
     confirmations: stored.confirmations,
     alertJobs: stored.alertJobs,
   };
+}
+
+/**
+ * Bars to read per symbol: the warm-up (`lookbackBars`) before the first bar whose signals are
+ * stored, so a look-back window of any length is analysed whole (a scan's newest bar alone needs
+ * `lookbackBars`; `--lookback-days 3650` needs the ten years as well, not the last 250 bars of them).
+ */
+export function barsToRead(
+  timeframe: Timeframe,
+  items: readonly { readonly barTime: string; readonly signalsSince?: string | undefined }[],
+  lookbackBars: number,
+): number {
+  let window = 1;
+  for (const item of items) {
+    const since = item.signalsSince ?? item.barTime;
+    window = Math.max(window, mostBarsBetween(timeframe, since, item.barTime));
+  }
+  return lookbackBars + window - 1;
 }

@@ -38,6 +38,12 @@ export interface ScanOptions {
   readonly digestQueue?: TypedQueue<"digests">;
   /** Symbols per analyze job (ANALYZE_CHUNK_SIZE). Default {@link DEFAULT_ANALYZE_CHUNK_SIZE}. */
   readonly chunkSize?: number;
+  /**
+   * false: store the signals and alert nobody, and no digest (`vpa scan --no-alerts`: a history
+   * backfill for the track record). A later scan whose window holds them still alerts them: an
+   * alert is owed to any stored signal that has none. Default true.
+   */
+  readonly alert?: boolean;
 }
 
 export interface ScanPlan {
@@ -130,8 +136,9 @@ async function enqueueScan(
       options.sinceBySymbol?.get(symbol) ??
       (lookbackDays > 0 ? daysBefore(time, lookbackDays, options.timeframe) : time),
   }));
+  const alert = options.alert !== false;
   const planned = chunkSymbols(items, options.chunkSize ?? DEFAULT_ANALYZE_CHUNK_SIZE).map((symbols) => {
-    const payload = { symbols, timeframe: options.timeframe };
+    const payload = { symbols, timeframe: options.timeframe, ...(alert ? {} : { alert: false }) };
     return { payload, jobId: analyzeJobId(payload, instance) };
   });
   // Redis first (failed jobs of these ids must not hide the work): when it is away the scan fails
@@ -142,7 +149,7 @@ async function enqueueScan(
   );
   // The scan is recorded before its jobs exist, so every alert they create can name it.
   const scanId =
-    options.digestQueue === undefined || planned.length === 0
+    options.digestQueue === undefined || planned.length === 0 || !alert
       ? null
       : await createScan(db, {
           timeframe: options.timeframe,

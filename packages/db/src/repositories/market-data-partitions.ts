@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import { isDailyOrLonger, type Timeframe } from "../bar-time.ts";
+import { barTimeToDate, isDailyOrLonger, type Timeframe } from "../bar-time.ts";
 import type { Database } from "../schema.ts";
 
 /**
@@ -203,4 +203,16 @@ export function recentBarsReachMs(timeframe: Timeframe, limit: number): number {
   const barsPerDay = Math.max(1, Math.floor(240 / minutes));
   const tradingDays = Math.ceil(limit / barsPerDay);
   return (Math.ceil(tradingDays * 1.5) + 15) * DAY_MS;
+}
+
+/**
+ * At most how many bars of a timeframe lie in [`from`, `to`] (bar times): a calendar day holds at
+ * most one daily bar and 1,440 / minutes intraday bars, a week one weekly bar. An upper bound, for
+ * a read that must hold a whole window of bars (a scan's look-back): the read returns only the bars
+ * that exist. 1 when the window is one bar, 0 when `to` is before `from`.
+ */
+export function mostBarsBetween(timeframe: Timeframe, from: string, to: string): number {
+  const spanMs = barTimeToDate(to).getTime() - barTimeToDate(from).getTime();
+  if (spanMs < 0) return 0;
+  return Math.floor(spanMs / (BAR_MINUTES[timeframe] * 60_000)) + 1;
 }
