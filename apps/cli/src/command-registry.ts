@@ -261,6 +261,11 @@ export const COMMANDS = {
           "store and alert the signals of the N days before each symbol's newest bar too (0–36500; default 0)",
       },
       force: { type: "boolean", description: "redo the analyses an earlier scan completed" },
+      "no-alerts": {
+        type: "boolean",
+        description:
+          "store the signals and alert nobody: a history for the track record (then vpa study --update); a later scan still alerts its own window",
+      },
       wait: { type: "boolean", description: "wait until every signal is stored and every alert handled" },
       timeout: {
         type: "string",

@@ -63,6 +63,19 @@ describe("vpa scan --wait, as a person reads it", () => {
     expect(text).toContain("analysis failed: analyze:1: boom");
     expect(text).toContain("alert failed: alert:9: signal 9 does not exist");
   });
+
+  it("with --no-alerts says nobody was alerted and what to run next, whatever the alert jobs", () => {
+    const text = formatScanReport(
+      { ...report, alertJobs: 0 },
+      { timeframe: "1D", lookbackDays: 36_500, alert: false },
+    );
+    expect(text.split("\n")).toEqual([
+      "scanned 1 symbol (1D bars)",
+      "signals: 41 in the last 36,500 days, 41 new",
+      "alerts: none (--no-alerts); bring the track record up to these signals: vpa study --update",
+      "took 0.10 s to scan",
+    ]);
+  });
 });
 
 describe("vpa scan without --wait", () => {
@@ -75,6 +88,12 @@ describe("vpa scan without --wait", () => {
     );
     expect(formatScanPlan({ enqueued: 1, redone: 0, missing: [] }, { timeframe: "15m" })).toBe(
       "queued the analysis of 1 symbol (15m bars)",
+    );
+    expect(formatScanPlan({ enqueued: 1, redone: 0, missing: [] }, { timeframe: "1D", alert: false })).toBe(
+      [
+        "queued the analysis of 1 symbol (1D bars)",
+        "alerts: none (--no-alerts); bring the track record up to these signals: vpa study --update",
+      ].join("\n"),
     );
   });
 });

@@ -6,7 +6,13 @@ export interface ScanAsked {
   readonly timeframe: string;
   /** `--lookback-days`: the signals of that many days; without it, the newest bar's only. */
   readonly lookbackDays?: number;
+  /** `--no-alerts`: false, the signals stored and nobody alerted. Default true. */
+  readonly alert?: boolean;
 }
+
+/** What a scan with `--no-alerts` is for, and what to run next. */
+const STORED_ONLY =
+  "alerts: none (--no-alerts); bring the track record up to these signals: vpa study --update";
 
 /** `vpa scan` without `--wait`: what it queued. */
 export interface ScanPlanSummary {
@@ -28,6 +34,7 @@ export function formatScanPlan(plan: ScanPlanSummary, asked: ScanAsked): string 
   const redone = plan.redone > 0 ? `; ${countOf(plan.redone, "job")} of an earlier scan redone` : "";
   return [
     `queued the analysis of ${countOf(plan.enqueued, "symbol")} (${asked.timeframe} bars)${redone}`,
+    ...(asked.alert === false ? [STORED_ONLY] : []),
     ...missingLine(plan.missing),
   ].join("\n");
 }
@@ -55,10 +62,12 @@ export function formatScanReport(report: ScanReport, asked: ScanAsked): string {
   return [
     `scanned ${countOf(report.symbols, "symbol")} (${asked.timeframe} bars)${earlier}`,
     `signals: ${report.signalsInWindow.toLocaleString("en-US")} ${window}, ${report.newSignals.toLocaleString("en-US")} new`,
-    `alerts: ${report.alertJobs.toLocaleString("en-US")} fanned out${messages}`,
+    asked.alert === false
+      ? STORED_ONLY
+      : `alerts: ${report.alertJobs.toLocaleString("en-US")} fanned out${messages}`,
     ...missingLine(report.missing),
     ...report.analyzeFailed.map((failure) => `analysis failed: ${failure.jobId}: ${failure.reason}`),
     ...report.alertFailed.map((failure) => `alert failed: ${failure.jobId}: ${failure.reason}`),
-    `took ${seconds(report.scanSeconds)} to scan, ${seconds(report.alertSeconds)} to alert`,
+    `took ${seconds(report.scanSeconds)} to scan${asked.alert === false ? "" : `, ${seconds(report.alertSeconds)} to alert`}`,
   ].join("\n");
 }

@@ -33,6 +33,8 @@ export interface ScanAndWaitOptions {
   readonly lookbackDays?: number;
   /** Redo symbols whose newest bar a completed job already analysed (`vpa scan --force`). */
   readonly force?: boolean;
+  /** false: store the signals and alert nobody (`vpa scan --no-alerts`). Default true. */
+  readonly alert?: boolean;
   readonly timeoutMs: number;
   readonly progress?: (line: string) => void;
 }
@@ -70,6 +72,7 @@ export async function scanAndWait(app: AppContext, options: ScanAndWaitOptions):
       symbols: options.symbols,
       lookbackDays: options.lookbackDays,
       force: options.force,
+      alert: options.alert,
       digestQueue: app.queue("digests"),
       chunkSize: app.config.scan.analyzeChunkSize,
     });

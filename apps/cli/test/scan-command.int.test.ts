@@ -45,6 +45,28 @@ describe("vpa scan, as typed", () => {
     expect(run.stdout).not.toMatch(/scanSeconds|undefined|NaN/);
   }, 120_000);
 
+  it("with --no-alerts stores the whole history for the track record and alerts nobody", async () => {
+    const run = await vpa([
+      "scan",
+      "--timeframe",
+      "15m",
+      "--lookback-days",
+      "36500",
+      "--no-alerts",
+      "--wait",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    // Only the analysis runs here: no alerts worker is lent for a scan that alerts nobody.
+    expect(run.stderr).toContain("no scanner worker running: processing in this process");
+    const lines = run.stdout.trim().split("\n");
+    // Older than the 30 days above: the sample's first weeks, analysed whole (not its last 250 bars).
+    expect(lines[1]).toMatch(/^signals: [\d,]+ in the last 36,500 days, [1-9][\d,]* new$/);
+    expect(lines[2]).toBe(
+      "alerts: none (--no-alerts); bring the track record up to these signals: vpa study --update",
+    );
+    expect(lines.at(-1)).toMatch(/^took \d+\.\d\d s to scan$/);
+  }, 120_000);
+
   it("names a symbol it has no bars for and exits 1", async () => {
     const run = await vpa(["scan", "--timeframe", "15m", "--symbols", "NOPE"]);
     expect(run.code).toBe(1);

@@ -17,6 +17,7 @@ export async function runScan(app: AppContext, args: readonly string[]): Promise
     symbols: parseList(values.symbols),
     lookbackDays: parseInteger("scan", "lookback-days", values["lookback-days"], 0, 36_500),
     force: values.force === true,
+    alert: values["no-alerts"] !== true,
   };
   if (!values.wait) {
     const plan = await scanMarket(app.database.db, app.queue("analyze"), {
@@ -39,7 +40,7 @@ export async function runScan(app: AppContext, args: readonly string[]): Promise
   // Waiting with nobody to do the work would hang: lend this process as a worker if none is running.
   const missingKinds: QueueWorkerKind[] = [];
   if ((await app.queue("analyze").queue.getWorkersCount()) === 0) missingKinds.push("scanner");
-  if ((await app.queue("alerts").queue.getWorkersCount()) === 0) missingKinds.push("alerts");
+  if (options.alert && (await app.queue("alerts").queue.getWorkersCount()) === 0) missingKinds.push("alerts");
   if (missingKinds.length > 0 && !values.json) {
     console.error(`no ${missingKinds.join("/")} worker running: processing in this process`);
   }
