@@ -93,7 +93,7 @@ export const COMMANDS = {
   demo: {
     summary: "the main job end to end on the bundled data",
     details: [
-      "Services, migrations, 25,913 real daily bars of the VN30 names (2018 → 2021) and the VN30 index (the backtests' benchmark, never scanned), a console subscriber, the scanner and alert workers in this process, a scan, and a summary of signals, alerts and the top signals.",
+      "Services, migrations, 25,913 real daily bars of the VN30 names (2018 → 2021) and the VN30 index (the backtests' benchmark, never scanned), a console subscriber, the scanner and alert workers in this process, the bundled history's signals stored without alerts and the track record built from them (each alert's evidence), a scan, and a summary of signals, alerts and the top signals.",
       "Run it again: it stores and sends nothing twice, and says so. SMTP_URL (alerts to DEMO_EMAIL_TO, else EMAIL_FROM's address) and TELEGRAM_BOT_TOKEN + DEMO_TELEGRAM_CHAT_ID add those channels.",
     ],
     options: {

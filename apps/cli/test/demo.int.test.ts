@@ -64,10 +64,20 @@ describe("vpa demo (the main job)", () => {
       );
     }
     expect(subjects.filter((subject) => subject.startsWith("Bản tin quét"))).toHaveLength(1);
+    // The history's signals stored (nobody alerted) and the track record built before the scan:
+    // every alert carries its evidence, none says "not enough history yet".
+    expect(out).toMatch(
+      /[\d,]+ signals of 30 symbols stored, nobody alerted; track record: [\d,]+ outcomes newly final/,
+    );
+    expect(out).not.toContain("not enough history yet");
+    expect(out).toMatch(/up after 5 sessions \d+ % of [\d.]+ times \(chance \d+ %\)/);
 
     const second = await demo();
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain("0 new in this run");
+    expect(second.stdout).toContain(
+      "the history of 30 symbols was stored by an earlier run; track record up to date",
+    );
     expect(second.stdout).toContain("nothing was sent twice");
     expect(smtp.messages).toHaveLength(delivered / 2);
   }, 120_000);

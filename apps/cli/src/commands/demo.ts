@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import { countDeliveries, listLatestBars, listSignals, migrateToLatest, subscribe } from "@vpa/db";
 import { servicesUp } from "@vpa/dev-services";
 import { type Config, findUpward } from "@vpa/runtime";
-import { importBars, importStockMetadata } from "@vpa/scanner";
+import { importBars, importStockMetadata, updateTrackRecord } from "@vpa/scanner";
 import { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { countOf } from "../count-of.ts";
@@ -23,8 +23,9 @@ export const DEMO_INDEX = resolve(FIXTURES, "vn30-index-daily-2018-2021.csv");
 
 /**
  * The main job, end to end: services → migrations → bundled real bars of the VN30 names → a demo
- * subscriber → scanner and alert workers → a scan of the newest bars (plus a look-back window so
- * there is something to alert) → wait for every job → summary. Idempotent: a second run finds
+ * subscriber → scanner and alert workers → the whole history's signals stored without alerts and
+ * the track record brought up to them (every alert's evidence line) → a scan of the newest bars
+ * (plus a look-back window so there is something to alert) → wait for every job → summary. Idempotent: a second run finds
  * everything stored and delivered, sends nothing, and says so.
  */
 export async function runDemo(config: Config, args: readonly string[]): Promise<number> {
@@ -40,7 +41,7 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
   console.log(formatServices(await servicesUp(servicesOptions(config, (line) => console.log(`  ${line}`)))));
 
   const app = new AppContext(config, { logDestination: "stderr" });
-  let workers: RunningWorkers | null = null;
+  const workers: RunningWorkers[] = [];
   try {
     await app.startTracing("demo");
     step("migrations");
@@ -83,8 +84,31 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
       );
     }
 
+    // Every alert's evidence line reads the stored track record: give it the bundled history first.
+    step("track record: every signal of the bundled history, traded and set against chance");
+    workers.push(await startWorkers(app, ["scanner"]));
+    const history = await scanAndWait(app, {
+      timeframe: "1D",
+      lookbackDays: 36_500,
+      alert: false,
+      timeoutMs: 120_000,
+    });
+    const record = await updateTrackRecord(app.database.db);
+    const analysed = history.symbols - history.alreadyScanned;
+    const stored =
+      analysed === 0
+        ? `the history of ${countOf(history.symbols, "symbol")} was stored by an earlier run`
+        : `${countOf(history.signalsInWindow, "signal")} of ${countOf(analysed, "symbol")} stored, nobody alerted`;
+    const updated =
+      record.signalsTaken === 0 && record.becameFinal === 0
+        ? "track record up to date"
+        : `track record: ${countOf(record.becameFinal, "outcome")} newly final`;
+    console.log(`  ${stored}; ${updated}${record.asOf === null ? "" : ` (as of ${record.asOf})`}`);
+    console.log("  each alert below says how signals like it have done (./vpa study: the whole table)");
+
     step(`scan: newest bar of every symbol, storing and alerting signals of the last ${lookbackDays} days`);
-    workers = await startWorkers(app, ["scanner", "alerts"]);
+    // Started after the update: a worker reads the track record when it starts, then every few seconds.
+    workers.push(await startWorkers(app, ["alerts"]));
     const report = await scanAndWait(app, { timeframe: "1D", lookbackDays, timeoutMs: 120_000 });
 
     step("summary");
@@ -150,7 +174,7 @@ export async function runDemo(config: Config, args: readonly string[]): Promise<
     );
     return failures > 0 ? 1 : 0;
   } finally {
-    await workers?.close();
+    for (const running of workers.reverse()) await running.close();
     await app.close();
   }
 }
