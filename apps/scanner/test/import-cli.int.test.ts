@@ -44,6 +44,10 @@ describe("vpa import exit codes and report", () => {
     expect(stdout).toContain("  duplicate-time: 2");
     expect(stdout).toContain("stored but flagged 3 rows:");
     expect(stdout).toContain("  possible-adjustment: 2");
+    // The first daily history in an empty track record: how to give alerts their evidence.
+    expect(stdout).toContain(
+      "tiếp theo / next: ./vpa scan --lookback-days 36500 --no-alerts --wait && ./vpa study --update",
+    );
     const lines = (await readFile(report, "utf8")).trimEnd().split("\n");
     expect(lines[0]).toBe("file\tline\tstatus\treason\tdetail");
     expect(lines).toHaveLength(1 + 25 + 3);
@@ -131,5 +135,17 @@ describe("vpa import exit codes and report", () => {
       barsAccepted: 2000,
       rejectedTotal: 0,
     });
+  });
+});
+
+describe("vpa import's next step", () => {
+  it("is not suggested for a re-import that wrote nothing, nor for intraday bars", () => {
+    const again = vpa(["import", CORPUS]);
+    expect(again.stdout).toContain("(0 new or changed)");
+    expect(again.stdout).not.toContain("--no-alerts");
+    const intraday = vpa(["import", resolve(ROOT, "fixtures/vn30f1m-1m-sample.csv"), "--timeframe", "1m"]);
+    expect(intraday.code, intraday.stderr).toBe(0);
+    expect(intraday.stdout).toContain("(2,400 new or changed)");
+    expect(intraday.stdout).not.toContain("--no-alerts");
   });
 });

@@ -616,3 +616,11 @@ export async function readTrackRecordCells(
     chanceFinalDays: row.chance_final_days,
   }));
 }
+
+/** True while the stored track record holds no row (nothing has run `vpa study --update` yet). */
+export async function trackRecordIsEmpty(db: Kysely<Database>): Promise<boolean> {
+  const result = await sql<{
+    empty: boolean;
+  }>`select not exists (select 1 from signal_outcomes) as empty`.execute(db);
+  return result.rows[0]?.empty ?? true;
+}
