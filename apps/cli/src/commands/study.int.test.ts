@@ -135,7 +135,8 @@ describe("vpa study", () => {
   it("--update brings the stored track record to the newest bar, and then has nothing to do", async () => {
     const first = await vpa(["study", "--update"]);
     expect(first.code).toBe(0);
-    const taken = Number(/(\d+) tín hiệu mới \/ new signals/.exec(first.stdout)?.[1]);
+    // Counts grouped as the rest of the CLI's ("4,301"), read back whole.
+    const taken = Number(/([\d,]+) tín hiệu mới \/ new signals/.exec(first.stdout)?.[1]?.replaceAll(",", ""));
     expect(taken).toBeGreaterThan(100);
     const again = await vpa(["study", "--update", "--json"]);
     expect(JSON.parse(again.stdout)).toMatchObject({ signalsTaken: 0, rowsWritten: 0 });

@@ -137,10 +137,11 @@ async function runUpdate(app: AppContext, json: boolean): Promise<number> {
     console.log("không có dữ liệu ngày / no daily bars: nothing to update");
     return EXIT.ok;
   }
+  const n = (value: number) => value.toLocaleString("en-US");
   console.log(
-    `hồ sơ đã lưu / stored track record as of ${summary.asOf}: ${summary.signalsTaken} tín hiệu mới / new signals, ` +
-      `${summary.becameFinal} kết quả hoàn tất / outcomes final, ${summary.chanceSettled} điểm ngẫu nhiên hoàn tất / chance entries final, ` +
-      `${summary.rowsWritten} dòng ghi / rows written (${summary.stocks} mã/stocks)`,
+    `hồ sơ đã lưu / stored track record as of ${summary.asOf}: ${n(summary.signalsTaken)} tín hiệu mới / new signals, ` +
+      `${n(summary.becameFinal)} kết quả hoàn tất / outcomes final, ${n(summary.chanceSettled)} điểm ngẫu nhiên hoàn tất / chance entries final, ` +
+      `${n(summary.rowsWritten)} dòng ghi / rows written (${n(summary.stocks)} mã/stocks)`,
   );
   if (summary.unknownTypes.length > 0)
     console.log(`bỏ qua loại không rõ / skipped unknown signal types: ${summary.unknownTypes.join(", ")}`);
