@@ -70,6 +70,14 @@ const ENQUEUE_BATCH = 1_000;
  * lock and a retry's redo stay small.
  */
 export const DEFAULT_ANALYZE_CHUNK_SIZE = 100;
+/**
+ * Symbols per analyze job, at most, for a look-back of more than a year (a history backfill): each
+ * job reads its symbols' whole window. Measured on the whole market's 2000–2021 history (1,681
+ * symbols, 422,711 signals, two cores): 25 per job took 33 s at 533 MB; 100 per job 41 s at 794 MB,
+ * and one job's read of ~540,000 bars ran past the 30 s statement timeout (retried).
+ */
+export const HISTORY_CHUNK_SIZE = 25;
+const HISTORY_LOOKBACK_DAYS = 365;
 /** When the digest job first looks whether the scan's analyze jobs are done. */
 const DIGEST_FIRST_CHECK_MS = 500;
 
@@ -137,7 +145,9 @@ async function enqueueScan(
       (lookbackDays > 0 ? daysBefore(time, lookbackDays, options.timeframe) : time),
   }));
   const alert = options.alert !== false;
-  const planned = chunkSymbols(items, options.chunkSize ?? DEFAULT_ANALYZE_CHUNK_SIZE).map((symbols) => {
+  const chunkSize = options.chunkSize ?? DEFAULT_ANALYZE_CHUNK_SIZE;
+  const perJob = lookbackDays > HISTORY_LOOKBACK_DAYS ? Math.min(chunkSize, HISTORY_CHUNK_SIZE) : chunkSize;
+  const planned = chunkSymbols(items, perJob).map((symbols) => {
     const payload = { symbols, timeframe: options.timeframe, ...(alert ? {} : { alert: false }) };
     return { payload, jobId: analyzeJobId(payload, instance) };
   });

@@ -103,6 +103,28 @@ describe("a history backfill (alert: false, a look-back longer than the warm-up)
     expect(backfill.newSignals).toBe((await listSignals(database.db, { limit: 100_000 })).length);
   }, 60_000);
 
+  it("reads a history in jobs of at most 25 symbols, a day's scan in jobs of 100", async () => {
+    const connection = testQueueConnection();
+    const analyzeQueue = createQueue("analyze", connection);
+    try {
+      const history = await scanMarket(database.db, analyzeQueue, {
+        timeframe: "1D",
+        lookbackDays: 36_500,
+        alert: false,
+      });
+      expect(history.symbols).toHaveLength(30);
+      expect(history.jobIds).toHaveLength(2);
+      const daily = await scanMarket(database.db, analyzeQueue, {
+        timeframe: "1D",
+        lookbackDays: 30,
+        alert: false,
+      });
+      expect(daily.jobIds).toHaveLength(1);
+    } finally {
+      await obliterateQueues([analyzeQueue]);
+    }
+  });
+
   it("leaves a later scan's window owed: its signals are alerted, none stored twice", async () => {
     const stored = (await listSignals(database.db, { limit: 100_000 })).length;
     const daily = await scan({ lookbackDays: 30 });
