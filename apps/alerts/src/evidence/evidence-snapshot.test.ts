@@ -22,33 +22,33 @@ const day = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 
 /** Groups rows into the repository's cells (type, bias, exchange, score), as readTrackRecordCells does. */
 function cellsOf(rows: readonly OutcomeRow[]): TrackRecordCell[] {
-  const cells = new Map<string, TrackRecordCell>();
+  const groups = new Map<
+    string,
+    {
+      key: Omit<TrackRecordCell, "netReturns" | "finalDays" | "chanceNetReturns" | "chanceFinalDays">;
+      rows: OutcomeRow[];
+    }
+  >();
   for (const row of rows) {
     const type = row.type ?? "SPRING";
     const bias = row.bias ?? "bull";
     const exchange = row.exchange === undefined ? "HOSE" : row.exchange;
     const score = row.score ?? 72;
     const key = `${type}|${bias}|${exchange}|${score}`;
-    let cell = cells.get(key);
-    if (cell === undefined) {
-      cell = {
-        type,
-        bias,
-        exchange,
-        score,
-        netReturns: [],
-        finalDays: [],
-        chanceNetReturns: [],
-        chanceFinalDays: [],
-      };
-      cells.set(key, cell);
-    }
-    cell.netReturns.push(row.netReturn);
-    cell.finalDays.push(day(row.finalOn ?? "2021-06-01"));
-    cell.chanceNetReturns.push(row.chanceNetReturn);
-    cell.chanceFinalDays.push(row.chanceNetReturn === null ? null : day(row.chanceFinalOn ?? "2021-06-01"));
+    const group = groups.get(key) ?? { key: { type, bias, exchange, score }, rows: [] };
+    group.rows.push(row);
+    groups.set(key, group);
   }
-  return [...cells.values()];
+  return [...groups.values()].map(({ key, rows: cellRows }) => ({
+    ...key,
+    netReturns: Float64Array.from(cellRows, (row) => row.netReturn),
+    finalDays: Int32Array.from(cellRows, (row) => day(row.finalOn ?? "2021-06-01")),
+    // As the repository packs it: NaN (and day 0) where the chance entry is not final.
+    chanceNetReturns: Float64Array.from(cellRows, (row) => row.chanceNetReturn ?? Number.NaN),
+    chanceFinalDays: Int32Array.from(cellRows, (row) =>
+      row.chanceNetReturn === null ? 0 : day(row.chanceFinalOn ?? "2021-06-01"),
+    ),
+  }));
 }
 
 /**

@@ -81,8 +81,9 @@ export class EvidenceSnapshot {
       }
       list.push({ ...cell, band: bandOf(SCORE_BANDS, cell.score) });
       for (const day of cell.finalDays) if (newest === null || day > newest) newest = day;
-      for (const day of cell.chanceFinalDays)
-        if (day !== null && (newest === null || day > newest)) newest = day;
+      cell.chanceFinalDays.forEach((day, i) => {
+        if (!Number.isNaN(cell.chanceNetReturns[i]) && (newest === null || day > newest)) newest = day;
+      });
     }
     this.finalThroughDay = newest;
   }
@@ -154,9 +155,9 @@ export class EvidenceSnapshot {
       for (let i = 0; i < cell.netReturns.length; i++) {
         if (cutoff !== null && cell.finalDays[i]! > cutoff) continue;
         signals.push(cell.netReturns[i]!);
-        const chanceReturn = cell.chanceNetReturns[i];
-        const chanceDay = cell.chanceFinalDays[i];
-        if (chanceReturn == null || chanceDay == null || (cutoff !== null && chanceDay > cutoff)) continue;
+        const chanceReturn = cell.chanceNetReturns[i]!;
+        // NaN: the chance entry is not final (or there is none).
+        if (Number.isNaN(chanceReturn) || (cutoff !== null && cell.chanceFinalDays[i]! > cutoff)) continue;
         chance.push(chanceReturn);
       }
     }

@@ -575,18 +575,26 @@ export interface TrackRecordCell {
   readonly exchange: string | null;
   readonly score: number;
   /** The final signals' net returns, and the day each became final (the day of its exit bar). */
-  readonly netReturns: number[];
-  readonly finalDays: number[];
-  /** Each one's chance entry: its net return and the day it became final, null while not final (or none). */
-  readonly chanceNetReturns: (number | null)[];
-  readonly chanceFinalDays: (number | null)[];
+  readonly netReturns: Float64Array;
+  readonly finalDays: Int32Array;
+  /**
+   * Each one's chance entry: its net return, NaN while not final (or when there is none), and the
+   * day it became final (0 where the return is NaN).
+   */
+  readonly chanceNetReturns: Float64Array;
+  readonly chanceFinalDays: Int32Array;
 }
+
+/** One outcome as {@link readTrackRecordCells} packs it: float8, int4, float8, int4, big-endian. */
+const PACKED_OUTCOME_BYTES = 24;
 
 /**
  * Every final outcome at one horizon, by cell, in one pass over the horizon's rows: what a cache
  * of group figures (apps/alerts/src/evidence) loads once per update of the track record, then
  * answers any type × exchange × score band group from memory. Only final outcomes are read: a
- * pending row is in no figure.
+ * pending row is in no figure. The outcomes come packed in binary, 24 bytes each, into typed
+ * arrays: the whole market's 422,711 signals (2000–2021) keep ~10 MiB, where float arrays sent as
+ * text kept ~28 MiB and left far more garbage to parse.
  */
 export async function readTrackRecordCells(
   db: Kysely<Database>,
@@ -599,17 +607,14 @@ export async function readTrackRecordCells(
     bias: Bias;
     exchange: string | null;
     score: number;
-    returns: number[];
-    final_days: number[];
-    chance_returns: (number | null)[];
-    chance_final_days: (number | null)[];
+    outcomes: Buffer;
   }>`
     select s.type, s.bias, st.exchange, s.score,
-      array_agg(o.net_return) as returns,
-      array_agg(${day(sql.ref("o.exit_time"))}) as final_days,
-      array_agg(o.chance_net_return) as chance_returns,
-      array_agg(case when o.chance_net_return is null then null else ${day(sql.ref("o.chance_exit_time"))} end)
-        as chance_final_days
+      string_agg(
+        float8send(o.net_return) || int4send(${day(sql.ref("o.exit_time"))})
+          || float8send(coalesce(o.chance_net_return, 'NaN'::float8))
+          || int4send(case when o.chance_net_return is null then 0 else ${day(sql.ref("o.chance_exit_time"))} end),
+        ''::bytea) as outcomes
     from signal_outcomes o
     join vpa_signals s on s.id = o.signal_id
     join stocks st on st.id = s.stock_id
@@ -621,11 +626,24 @@ export async function readTrackRecordCells(
     bias: row.bias,
     exchange: row.exchange,
     score: row.score,
-    netReturns: row.returns,
-    finalDays: row.final_days,
-    chanceNetReturns: row.chance_returns,
-    chanceFinalDays: row.chance_final_days,
+    ...unpackOutcomes(row.outcomes),
   }));
+}
+
+function unpackOutcomes(bytes: Buffer) {
+  const count = bytes.length / PACKED_OUTCOME_BYTES;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const netReturns = new Float64Array(count);
+  const finalDays = new Int32Array(count);
+  const chanceNetReturns = new Float64Array(count);
+  const chanceFinalDays = new Int32Array(count);
+  for (let i = 0, at = 0; i < count; i++, at += PACKED_OUTCOME_BYTES) {
+    netReturns[i] = view.getFloat64(at);
+    finalDays[i] = view.getInt32(at + 8);
+    chanceNetReturns[i] = view.getFloat64(at + 12);
+    chanceFinalDays[i] = view.getInt32(at + 20);
+  }
+  return { netReturns, finalDays, chanceNetReturns, chanceFinalDays };
 }
 
 /** True while the stored track record holds no row (nothing has run `vpa study --update` yet). */
