@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
 import { listSignals } from "@vpa/db";
-import { createLogger, createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
+import { createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
-import { type AnalyzeResult, importBars, startAnalyzeWorker } from "../src/index.ts";
+import { type AnalyzeResult, importBars } from "../src/index.ts";
+import { startTestAnalyzeWorker } from "./test-analyze-worker.ts";
 
 const FIXTURE = resolve(import.meta.dirname, "../../../fixtures/vn30-daily-2018-2021.csv.gz");
-const logger = createLogger({ level: "silent", secrets: [] });
 /** A window wide enough that each symbol has signals in it (the fixture ends 2021-07-15). */
 const SINCE = "2021-03-01";
 const BAR = "2021-07-15";
@@ -28,15 +28,7 @@ async function runJobs(jobs: { payload: unknown; jobId: string }[]) {
   const alertsQueue = createQueue("alerts", connection);
   const waiter = await JobWaiter.start(analyzeQueue.queue, connection);
   const metrics = createMetrics({ collectProcessMetrics: false });
-  const worker = startAnalyzeWorker({
-    db: database.db,
-    connection,
-    alertsQueue,
-    metrics,
-    logger,
-    concurrency: 2,
-    lookbackBars: 250,
-  });
+  const worker = startTestAnalyzeWorker({ db: database.db, connection, alertsQueue, metrics });
   try {
     for (const job of jobs) await analyzeQueue.add(job.payload as never, { jobId: job.jobId });
     const outcomes = await waiter.wait(

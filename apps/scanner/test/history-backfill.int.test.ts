@@ -6,22 +6,16 @@
 import { resolve } from "node:path";
 import { analyze, type SignalRecord } from "@vpa/core";
 import { listSignals, loadRecentBars, upsertStocks } from "@vpa/db";
-import { createLogger, createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
+import { createQueue, JobWaiter } from "@vpa/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
-import {
-  type AnalyzeResult,
-  importBars,
-  type ScanOptions,
-  scanMarket,
-  startAnalyzeWorker,
-} from "../src/index.ts";
+import { type AnalyzeResult, importBars, type ScanOptions, scanMarket } from "../src/index.ts";
+import { startTestAnalyzeWorker } from "./test-analyze-worker.ts";
 
 const FIXTURE = resolve(import.meta.dirname, "../../../fixtures/vn30-daily-2018-2021.csv.gz");
 /** FPT has 1,495 daily bars (2018 → 2024), VCB 881: both far more than the 250 of a scan's warm-up. */
 const SYMBOLS = ["FPT", "VCB"];
-const logger = createLogger({ level: "silent", secrets: [] });
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -39,15 +33,7 @@ async function scan(options: Omit<ScanOptions, "timeframe" | "symbols" | "digest
   const alertsQueue = createQueue("alerts", connection);
   const digestQueue = createQueue("digests", connection);
   const waiter = await JobWaiter.start(analyzeQueue.queue, connection);
-  const worker = startAnalyzeWorker({
-    db: database.db,
-    connection,
-    alertsQueue,
-    metrics: createMetrics({ collectProcessMetrics: false }),
-    logger,
-    concurrency: 2,
-    lookbackBars: 250,
-  });
+  const worker = startTestAnalyzeWorker({ db: database.db, connection, alertsQueue });
   try {
     const plan = await scanMarket(database.db, analyzeQueue, {
       timeframe: "1D",

@@ -1,12 +1,13 @@
 import { resolve } from "node:path";
 import { analyze, type SignalRecord } from "@vpa/core";
 import { listSignals, loadRecentBars, type Timeframe, upsertStocks } from "@vpa/db";
-import { createLogger, createMetrics, createQueue, JobWaiter } from "@vpa/runtime";
+import { createQueue, JobWaiter } from "@vpa/runtime";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
-import { type AnalyzeResult, importBars, scanMarket, startAnalyzeWorker } from "../src/index.ts";
+import { type AnalyzeResult, importBars, scanMarket } from "../src/index.ts";
+import { startTestAnalyzeWorker } from "./test-analyze-worker.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const FIXTURES: Readonly<Record<"1m" | "15m", string>> = {
@@ -14,7 +15,6 @@ const FIXTURES: Readonly<Record<"1m" | "15m", string>> = {
   "15m": resolve(ROOT, "fixtures/vn30f1m-15m-sample.csv"),
 };
 const SYMBOL = "VN30F1M";
-const logger = createLogger({ level: "silent", secrets: [] });
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -53,12 +53,10 @@ describe("vpa scan on intraday bars with --lookback-days", () => {
       const waiter = await JobWaiter.start(analyzeQueue.queue, connection);
       let worker: Worker | undefined;
       try {
-        worker = startAnalyzeWorker({
+        worker = startTestAnalyzeWorker({
           db: database.db,
           connection,
           alertsQueue,
-          metrics: createMetrics({ collectProcessMetrics: false }),
-          logger,
           concurrency: 1,
           lookbackBars: 5_000,
         });

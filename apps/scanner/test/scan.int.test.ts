@@ -1,24 +1,17 @@
 import { resolve } from "node:path";
 import { analyze, type SignalRecord } from "@vpa/core";
 import { ensureAlert, listSignals, loadRecentBars, settleAlert, upsertStocks } from "@vpa/db";
-import {
-  createLogger,
-  createMetrics,
-  createQueue,
-  createWorker,
-  JobWaiter,
-  unrecoverable,
-} from "@vpa/runtime";
+import { createQueue, createWorker, JobWaiter, unrecoverable } from "@vpa/runtime";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.ts";
 import { obliterateQueues, testQueueConnection } from "../../../test-support/queues.ts";
-import { type AnalyzeResult, importBars, scanMarket, startAnalyzeWorker } from "../src/index.ts";
+import { type AnalyzeResult, importBars, scanMarket } from "../src/index.ts";
+import { startTestAnalyzeWorker } from "./test-analyze-worker.ts";
 
 const FIXTURE = resolve(import.meta.dirname, "../../../fixtures/vn30-daily-2018-2021.csv.gz");
 const SYMBOLS = ["FPT", "HPG", "VCB", "VNM", "SSI"];
 const LOOKBACK_DAYS = 60;
-const logger = createLogger({ level: "silent", secrets: [] });
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -39,15 +32,7 @@ async function scanOnce(
   const waiter = await JobWaiter.start(analyzeQueue.queue, connection);
   let worker: Worker | undefined;
   try {
-    worker = startAnalyzeWorker({
-      db: database.db,
-      connection,
-      alertsQueue,
-      metrics: createMetrics({ collectProcessMetrics: false }),
-      logger,
-      concurrency: 4,
-      lookbackBars: 250,
-    });
+    worker = startTestAnalyzeWorker({ db: database.db, connection, alertsQueue, concurrency: 4 });
     // Chunks of 2: two jobs of two symbols and one of one, so both shapes of job run.
     const plan = await scanMarket(database.db, analyzeQueue, {
       timeframe: "1D",
@@ -139,15 +124,7 @@ describe("scan → analyze worker → signals", () => {
     const analyzeQueue = createQueue("analyze", connection);
     const alertsQueue = createQueue("alerts", connection);
     const waiter = await JobWaiter.start(analyzeQueue.queue, connection);
-    const worker = startAnalyzeWorker({
-      db: database.db,
-      connection,
-      alertsQueue,
-      metrics: createMetrics({ collectProcessMetrics: false }),
-      logger,
-      concurrency: 2,
-      lookbackBars: 250,
-    });
+    const worker = startTestAnalyzeWorker({ db: database.db, connection, alertsQueue });
     const scan = async (db: typeof database.db) => {
       const plan = await scanMarket(db, analyzeQueue, {
         timeframe: "1D",
@@ -207,15 +184,7 @@ describe("scan → analyze worker → signals", () => {
       expect(failed.outcomes.map((o) => o.state)).toEqual(["failed"]);
       await broken.close();
 
-      const worker = startAnalyzeWorker({
-        db: database.db,
-        connection,
-        alertsQueue,
-        metrics: createMetrics({ collectProcessMetrics: false }),
-        logger,
-        concurrency: 2,
-        lookbackBars: 250,
-      });
+      const worker = startTestAnalyzeWorker({ db: database.db, connection, alertsQueue });
       try {
         const redone = await scan();
         expect(redone.plan.replaced).toBe(1);
