@@ -1,4 +1,11 @@
-import { countOpenWork, listBarFreshness, type OpenWork, readableBarTime } from "@vpa/db";
+import {
+  countOpenWork,
+  listBarFreshness,
+  type OpenWork,
+  readableBarTime,
+  readTrackRecordCoverage,
+  type TrackRecordCoverage,
+} from "@vpa/db";
 import { servicesStatus } from "@vpa/dev-services";
 import { createStatusBoard, QUEUE_NAMES, readQueueStatus } from "@vpa/runtime";
 import type { AppContext } from "../app-context.ts";
@@ -58,7 +65,9 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
       }))
     : [];
   const openWork = up("postgres") ? await countOpenWork(app.database.db, STUCK_AFTER_MS) : null;
-  const problems = describeProblems(openWork, queues);
+  const trackRecord = up("postgres") ? await readTrackRecordCoverage(app.database.db) : null;
+  const dailyBars = freshness.some((f) => f.timeframe === "1D");
+  const problems = [...describeProblems(openWork, queues), ...trackRecordProblems(trackRecord, dailyBars)];
   const board = up("redis") ? createStatusBoard(app.connection) : null;
   const streams = board === null ? {} : await board.list("stream");
   await board?.close();
@@ -67,7 +76,9 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
     url: app.config.marketData.baseUrl === null ? null : new URL(app.config.marketData.baseUrl).origin,
   };
   if (values.json) {
-    console.log(JSON.stringify({ services, queues, freshness, source, streams, openWork, problems }));
+    console.log(
+      JSON.stringify({ services, queues, freshness, source, streams, openWork, trackRecord, problems }),
+    );
     return 0;
   }
   console.log(
@@ -117,6 +128,9 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
     console.log("\nno bars stored yet (vpa import, vpa fetch, or vpa demo)");
   }
   console.log(`\ndata source: ${source.provider} ${source.url ?? "(MARKET_DATA_URL not set)"}`);
+  if (trackRecord?.started === true && trackRecord.untracked === 0) {
+    console.log("track record: every daily signal taken in (the evidence line of every alert)");
+  }
   const live = Object.values(streams) as StreamStatusView[];
   if (live.length > 0) {
     console.log(
@@ -145,6 +159,34 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
     );
   }
   return services.every((s) => s.reachable) ? 0 : 1;
+}
+
+/** The history backfill and update that give every alert its evidence (README: Signal track record). */
+const BACKFILL_TRACK_RECORD = "vpa scan --lookback-days 36500 --no-alerts --wait && vpa study --update";
+
+/**
+ * An empty track record over stored daily bars, or daily signals it has not taken in: alerts say
+ * "not enough history yet", or less than they could.
+ */
+function trackRecordProblems(coverage: TrackRecordCoverage | null, dailyBars: boolean): Problem[] {
+  if (coverage === null) return [];
+  if (!coverage.started && dailyBars)
+    return [
+      {
+        what: "empty track record: every alert says 'not enough history yet'",
+        count: coverage.untracked,
+        fix: BACKFILL_TRACK_RECORD,
+      },
+    ];
+  return coverage.started && coverage.untracked > 0
+    ? [
+        {
+          what: "daily signals not in the track record",
+          count: coverage.untracked,
+          fix: "vpa study --update",
+        },
+      ]
+    : [];
 }
 
 /** Alerts owed for longer than this, or claims this old, count as stuck. */
