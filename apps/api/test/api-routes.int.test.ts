@@ -394,6 +394,8 @@ describe("admin", () => {
     const status = (await get("/api/v1/status", fixture.keys.admin)).json();
     expect(status.queues.map((q: { queue: string }) => q.queue)).toContain("backtest");
     expect(status.freshness[0]).toMatchObject({ timeframe: "1D", newest: fixture.sessions[79] });
+    // No track record yet: every stored daily signal is one it has not taken in (`vpa status`'s "empty").
+    expect(status.trackRecord).toEqual({ started: false, untracked: FIXTURE_SIGNALS.length });
     const deliveries = (await get("/api/v1/deliveries?status=failed", fixture.keys.admin)).json();
     expect(deliveries).toEqual({ total: 0, deliveries: [] });
     expectProblem(await get("/api/v1/deliveries?status=lost", fixture.keys.admin), 400, "VALIDATION_FAILED");

@@ -4,6 +4,7 @@ import {
   DELIVERY_STATUSES,
   listBarFreshness,
   listDeliveries,
+  readTrackRecordCoverage,
 } from "@vpa/db";
 import { QUEUE_NAMES, readQueueStatus } from "@vpa/runtime";
 import { z } from "zod";
@@ -28,6 +29,11 @@ const statusSchema = z.object({
   queues: z.array(queueSchema),
   freshness: z.array(z.looseObject({ timeframe: z.string(), newestAt: z.string() })),
   openWork: z.looseObject({}),
+  /** Whether every alert can carry its evidence (as `vpa status` says it). */
+  trackRecord: z.object({
+    started: z.boolean().describe("false while the track record holds no row"),
+    untracked: z.number().int().describe("daily signals stored after the newest one taken in"),
+  }),
 });
 
 const deliverySchema = z.object({
@@ -57,10 +63,10 @@ export function adminRoutes(context: ApiContext): ApiRoute[] {
       path: "/status",
       role: "admin",
       tag: "operations",
-      summary: "Queues and their workers, data freshness and stuck work",
+      summary: "Queues and their workers, data freshness, stuck work and the track record's coverage",
       responses: { 200: { description: "The status", schema: statusSchema } },
       async handler() {
-        const [queues, freshness, openWork] = await Promise.all([
+        const [queues, freshness, openWork, trackRecord] = await Promise.all([
           readQueueStatus(
             QUEUE_NAMES.map((name) => context.queue(name).queue),
             { workers: true },
@@ -70,8 +76,9 @@ export function adminRoutes(context: ApiContext): ApiRoute[] {
           ),
           listBarFreshness(reads),
           countOpenWork(reads, STUCK_AFTER_MS),
+          readTrackRecordCoverage(reads),
         ]);
-        return toJson({ queues, freshness, openWork });
+        return toJson({ queues, freshness, openWork, trackRecord });
       },
     }),
     defineRoute({
