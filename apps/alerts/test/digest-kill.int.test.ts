@@ -4,7 +4,8 @@
  * scan's fan-out to 150 chats in digest mode: one digest each for the scan's MEDIUM alerts, and the
  * scan's HIGH alert at once. Three times, a worker is killed with SIGKILL while it sends, and started
  * again. Afterwards: no chat got its digest or its HIGH alert twice; every one that did not arrive
- * is recorded `uncertain` (nothing lost silently), at most one per kill; and `vpa alerts --status
+ * is recorded `uncertain` (nothing lost silently), at most the sends the killed worker had in
+ * flight (ALERT_CONCURRENCY each; usually one); and `vpa alerts --status
  * uncertain` lists exactly those. A killed worker's jobs are taken over once their lock expires
  * (30 s), so the test takes about a minute and a half.
  */
@@ -25,6 +26,8 @@ import { runVpa, type VpaRun, vpaEnvironment } from "../../../test-support/vpa-p
 const TOKEN = "123456:DIGEST-kill-abcdefghijklmnopqrstuvwxyz";
 const CHATS = 150;
 const KILLS = 3;
+/** Deliveries each worker sends at once (ALERT_CONCURRENCY, as deployed): what one kill can catch mid-send. */
+const SENDS_IN_FLIGHT = 4;
 const connection = testQueueConnection();
 
 let database: TestDatabase;
@@ -73,7 +76,7 @@ function signal(time: string, priority: "HIGH" | "MEDIUM", score: number) {
 }
 
 describe("kill -9 of alert workers mid-fan-out in digest mode", () => {
-  it("sends no digest or alert twice; what did not arrive is uncertain, at most one per kill, and listed by vpa alerts", async () => {
+  it("sends no digest or alert twice; what did not arrive is uncertain, at most the sends in flight per kill, and listed by vpa alerts", async () => {
     const stockId = (await upsertStocks(database.db, [{ symbol: "HPG", exchange: "HOSE" }])).get("HPG")!;
     // Digest mode is the default: each chat gets the scan's MEDIUM alerts as one digest.
     await sql`
@@ -90,6 +93,7 @@ describe("kill -9 of alert workers mid-fan-out in digest mode", () => {
       telegramToken: TOKEN,
       telegramApiRoot: telegram.apiRoot,
       logDir,
+      extra: { ALERT_CONCURRENCY: String(SENDS_IN_FLIGHT) },
     };
     for (const name of ["alerts-1", "alerts-2"]) {
       const worker = new ChaosWorker("alerts", name, environment);
@@ -165,8 +169,10 @@ describe("kill -9 of alert workers mid-fan-out in digest mode", () => {
     // Nothing lost silently: each owed message arrived, or its row says uncertain.
     const lost = settled.filter((r) => r.status !== "uncertain" && !copies.has(`${r.address}|${r.kind}`));
     expect(lost).toEqual([]);
+    // Uncertain only where a kill caught the request written and its answer not read: at most the
+    // sends the killed worker had in flight (one, usually; CI once saw 4 after 3 kills).
     const uncertain = settled.filter((r) => r.status === "uncertain");
-    expect(uncertain.length).toBeLessThanOrEqual(kills);
+    expect(uncertain.length).toBeLessThanOrEqual(kills * SENDS_IN_FLIGHT);
 
     // The operator sees exactly those.
     const listed = await vpa(["alerts", "--status", "uncertain", "--json", "--limit", "1000"]);
