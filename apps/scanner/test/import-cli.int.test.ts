@@ -46,7 +46,7 @@ describe("vpa import exit codes and report", () => {
     expect(stdout).toContain("  possible-adjustment: 2");
     // The first daily history in an empty track record: how to give alerts their evidence.
     expect(stdout).toContain(
-      "tiếp theo / next: ./vpa scan --lookback-days 36500 --no-alerts --wait && ./vpa study --update",
+      "tiếp theo / next: vpa scan --lookback-days 36500 --no-alerts --wait && vpa study --update",
     );
     const lines = (await readFile(report, "utf8")).trimEnd().split("\n");
     expect(lines[0]).toBe("file\tline\tstatus\treason\tdetail");

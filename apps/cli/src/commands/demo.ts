@@ -25,8 +25,8 @@ export const DEMO_INDEX = resolve(FIXTURES, "vn30-index-daily-2018-2021.csv");
  * The main job, end to end: services → migrations → bundled real bars of the VN30 names → a demo
  * subscriber → scanner and alert workers → the whole history's signals stored without alerts and
  * the track record brought up to them (every alert's evidence line) → a scan of the newest bars
- * (plus a look-back window so there is something to alert) → wait for every job → summary. Idempotent: a second run finds
- * everything stored and delivered, sends nothing, and says so.
+ * (plus a look-back window so there is something to alert) → wait for every job → summary.
+ * Idempotent: a second run finds everything stored and delivered, sends nothing, and says so.
  */
 export async function runDemo(config: Config, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions("demo", args);

@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { isTimeframe, type Timeframe, trackRecordIsEmpty } from "@vpa/db";
+import { isTimeframe, readTrackRecordCoverage, type Timeframe } from "@vpa/db";
 import {
   BAR_FILE_FORMATS,
   type BarFileFormat,
@@ -16,13 +16,14 @@ import type { AppContext } from "../app-context.ts";
 import { EXIT, UsageError } from "../cli-error.ts";
 import { countOf } from "../count-of.ts";
 import { parseOptions } from "../parse-options.ts";
+import { BACKFILL_TRACK_RECORD } from "../track-record-backfill.ts";
 
 /**
  * After the first daily history is imported: how to give every alert its evidence line from that
  * history (README: Signal track record), Vietnamese first.
  */
 export const TRACK_RECORD_HINT = [
-  "tiếp theo / next: ./vpa scan --lookback-days 36500 --no-alerts --wait && ./vpa study --update",
+  `tiếp theo / next: ${BACKFILL_TRACK_RECORD}`,
   "  lưu tín hiệu của lịch sử và hồ sơ kết quả, không gửi cảnh báo nào / stores the history's signals and their track record, alerting nobody:",
   "  mỗi cảnh báo sau đó cho biết các tín hiệu như nó đã diễn biến ra sao / every alert then says how signals like it have done",
 ].join("\n");
@@ -99,7 +100,7 @@ export async function runImport(app: AppContext, args: readonly string[]): Promi
       console.log("  (full list: --report <file>)");
     const stockBars = summary.symbols > summary.indices.length;
     if ((timeframe ?? "1D") === "1D" && stockBars && summary.barsWritten > 0) {
-      if (await trackRecordIsEmpty(app.database.db)) console.log(TRACK_RECORD_HINT);
+      if (!(await readTrackRecordCoverage(app.database.db)).started) console.log(TRACK_RECORD_HINT);
     }
   }
   if (summary.barsAccepted === 0 && positionals.length > 0) return EXIT.nothingImported;

@@ -12,6 +12,7 @@ import type { AppContext } from "../app-context.ts";
 import { UsageError } from "../cli-error.ts";
 import { formatTable } from "../format-table.ts";
 import { parseOptions } from "../parse-options.ts";
+import { BACKFILL_TRACK_RECORD } from "../track-record-backfill.ts";
 import { servicesOptions } from "./services.ts";
 
 /** What the stream worker publishes (its LiveBarStreamStatus plus the stream's staleness). */
@@ -160,9 +161,6 @@ export async function runStatus(app: AppContext, args: readonly string[]): Promi
   }
   return services.every((s) => s.reachable) ? 0 : 1;
 }
-
-/** The history backfill and update that give every alert its evidence (README: Signal track record). */
-const BACKFILL_TRACK_RECORD = "vpa scan --lookback-days 36500 --no-alerts --wait && vpa study --update";
 
 /**
  * An empty track record over stored daily bars, or daily signals it has not taken in: alerts say

@@ -646,15 +646,7 @@ function unpackOutcomes(bytes: Buffer) {
   return { netReturns, finalDays, chanceNetReturns, chanceFinalDays };
 }
 
-/** True while the stored track record holds no row (nothing has run `vpa study --update` yet). */
-export async function trackRecordIsEmpty(db: Kysely<Database>): Promise<boolean> {
-  const result = await sql<{
-    empty: boolean;
-  }>`select not exists (select 1 from signal_outcomes) as empty`.execute(db);
-  return result.rows[0]?.empty ?? true;
-}
-
-/** How far the track record has taken in the stored daily signals (`vpa status`). */
+/** How far the track record has taken in the stored daily signals (`vpa status`, `vpa import`, GET /status). */
 export interface TrackRecordCoverage {
   /** False while the track record holds no row. */
   readonly started: boolean;
